@@ -1,0 +1,102 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#pragma once
+
+#include <glib.h>
+#include <lossviz/lv-dataset.h>
+#include <lossviz/lv-mlp.h>
+#include <lossviz/lv-train.h>
+#include <lossviz/lv-worker-pool.h>
+
+G_BEGIN_DECLS
+
+/**
+ * LvEnsembleConfig:
+ * @sizes: hidden widths, one group of runs each.
+ * @n_sizes: length of @sizes.
+ * @runs: runs per size.
+ * @depth: hidden layers (1..LV_MLP_MAX_DEPTH).
+ * @activation, @loss, @bias: the networks (see LvMlpShape).
+ * @train: optimiser, regulariser, initialisation.
+ * @seed: base seed; run r of size h uses lv_seed_mix (seed, h, r).
+ */
+typedef struct {
+  guint         sizes[64];
+  guint         n_sizes;
+  guint         runs;
+  guint         depth;
+  LvActivation  activation;
+  LvLoss        loss;
+  gboolean      bias;
+  LvTrainConfig train;
+  guint64       seed;
+} LvEnsembleConfig;
+
+void     lv_ensemble_config_init (LvEnsembleConfig *config);
+gboolean lv_ensemble_config_validate (const LvEnsembleConfig *config, const LvDataset *dataset,
+                                      GError **error);
+/* The seed of run @run of hidden width @hidden. */
+guint64  lv_ensemble_run_seed (guint64 base_seed, guint hidden, guint run);
+
+/**
+ * LvRunRecord:
+ *
+ * One run as a reader sees it: identity, state and per-epoch history (arrays of epochs_done).
+ */
+typedef struct {
+  guint      hidden;
+  guint      run;
+  guint64    seed;
+  LvRunState state;
+  guint      epochs_done;
+  double    *train_loss;
+  double    *test_loss;
+  double    *test_accuracy;
+  double     grad_norm;
+} LvRunRecord;
+
+/* Last epoch's values, NAN when none or diverged. */
+double lv_run_record_final_train_loss (const LvRunRecord *record);
+double lv_run_record_final_test_loss (const LvRunRecord *record);
+double lv_run_record_final_test_accuracy (const LvRunRecord *record);
+
+/**
+ * LvEnsembleSnapshot:
+ *
+ * A consistent copy of every run's record, owned by the reader. Runs are ordered by size index,
+ * then run index.
+ */
+typedef struct {
+  guint        n_runs;
+  LvRunRecord *runs;
+  guint        finished;
+  guint        diverged;
+  guint        cancelled;
+  guint64      generation;
+} LvEnsembleSnapshot;
+
+void lv_ensemble_snapshot_free (LvEnsembleSnapshot *snapshot);
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (LvEnsembleSnapshot, lv_ensemble_snapshot_free)
+
+typedef struct _LvEnsemble LvEnsemble;
+
+LvEnsemble *lv_ensemble_new (LvDataset *dataset, const LvEnsembleConfig *config, GError **error);
+const LvEnsembleConfig *lv_ensemble_get_config (LvEnsemble *ensemble);
+LvDataset  *lv_ensemble_get_dataset (LvEnsemble *ensemble);
+/* Queues every run on @pool. The ensemble must outlive its tasks: free waits for them. */
+void        lv_ensemble_start (LvEnsemble *ensemble, LvWorkerPool *pool);
+/* Cancels pending and running runs (running ones stop at their next minibatch). */
+void        lv_ensemble_cancel (LvEnsemble *ensemble);
+/* Blocks until every queued run has ended. */
+void        lv_ensemble_wait (LvEnsemble *ensemble);
+gboolean    lv_ensemble_is_done (LvEnsemble *ensemble);
+/* Increments whenever a run publishes; lets a reader skip copying an unchanged ensemble. */
+guint64     lv_ensemble_get_generation (LvEnsemble *ensemble);
+LvEnsembleSnapshot *lv_ensemble_snapshot (LvEnsemble *ensemble);
+/* Copies the final (or current) parameters of run @index; FALSE if not trained yet. */
+gboolean    lv_ensemble_copy_params (LvEnsemble *ensemble, guint index, LvMlpShape *shape,
+                                     float **params);
+/* Cancels, waits and frees. */
+void        lv_ensemble_free (LvEnsemble *ensemble);
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (LvEnsemble, lv_ensemble_free)
+
+G_END_DECLS

@@ -1,0 +1,81 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#pragma once
+
+#include <gio/gio.h>
+#include <lossviz/lv-dataset.h>
+#include <lossviz/lv-mlp.h>
+#include <lossviz/lv-regularizer.h>
+
+G_BEGIN_DECLS
+
+/**
+ * LvTrainConfig:
+ * @epochs: passes over the training set.
+ * @batch: minibatch size.
+ * @lr: initial learning rate.
+ * @lr_decay: the rate at epoch e is lr / (1 + lr_decay * e).
+ * @momentum: heavy-ball momentum in [0, 1).
+ * @reg: the regulariser.
+ * @init: initialisation of the weights.
+ */
+typedef struct {
+  guint         epochs;
+  guint         batch;
+  double        lr;
+  double        lr_decay;
+  double        momentum;
+  LvRegularizer reg;
+  LvInit        init;
+} LvTrainConfig;
+
+void     lv_train_config_init (LvTrainConfig *config);
+gboolean lv_train_config_validate (const LvTrainConfig *config, GError **error);
+
+typedef enum {
+  LV_RUN_PENDING,
+  LV_RUN_RUNNING,
+  LV_RUN_FINISHED,
+  LV_RUN_DIVERGED,
+  LV_RUN_CANCELLED,
+} LvRunState;
+
+const char *lv_run_state_to_string (LvRunState state);
+
+/**
+ * LvEpochStats:
+ *
+ * What one epoch produced. train_loss is the mean minibatch loss of the epoch (data term only),
+ * computed from the minibatches already evaluated, not by an extra pass. test_loss and
+ * test_accuracy are NAN when the dataset has no test split.
+ */
+typedef struct {
+  double train_loss;
+  double test_loss;
+  double test_accuracy;
+  double grad_norm;
+} LvEpochStats;
+
+/* Called after each epoch from the training thread. */
+typedef void (*LvEpochFunc) (guint epoch, const LvEpochStats *stats, gpointer user_data);
+
+/**
+ * lv_train_run:
+ * @shape: the network.
+ * @config: optimiser and regulariser.
+ * @dataset: training data.
+ * @seed: seeds the initialisation and the minibatch order.
+ * @params: (out): receives the final parameters (lv_mlp_n_params floats).
+ * @epoch_func: (nullable): per-epoch progress.
+ * @user_data: for @epoch_func.
+ * @cancellable: (nullable): checked before every minibatch.
+ *
+ * Trains one network with minibatch SGD. Divergence (a non-finite loss or parameter) stops the
+ * run with %LV_RUN_DIVERGED; cancellation with %LV_RUN_CANCELLED.
+ *
+ * Returns: the final state.
+ */
+LvRunState lv_train_run (const LvMlpShape *shape, const LvTrainConfig *config,
+                         const LvDataset *dataset, guint64 seed, float *params,
+                         LvEpochFunc epoch_func, gpointer user_data, GCancellable *cancellable);
+
+G_END_DECLS

@@ -1,0 +1,27 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#pragma once
+
+#include <glib.h>
+
+G_BEGIN_DECLS
+
+/**
+ * LvWorkerPool:
+ *
+ * A fixed set of worker threads (one per core by default) shared by every job of the process:
+ * ensembles, slices, spin-glass runs. Tasks run in submission order; a task checks its own
+ * cancellation. Workers never touch GTK.
+ */
+typedef struct _LvWorkerPool LvWorkerPool;
+
+typedef void (*LvTaskFunc) (gpointer task_data);
+
+/* n_threads 0 means one per online core. */
+LvWorkerPool *lv_worker_pool_new (guint n_threads);
+guint         lv_worker_pool_get_n_threads (LvWorkerPool *pool);
+void          lv_worker_pool_push (LvWorkerPool *pool, LvTaskFunc func, gpointer task_data);
+/* Waits for every queued and running task, then frees the pool. */
+void          lv_worker_pool_free (LvWorkerPool *pool);
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (LvWorkerPool, lv_worker_pool_free)
+
+G_END_DECLS

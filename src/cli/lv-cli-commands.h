@@ -1,0 +1,5 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#pragma once
+
+/* One entry point per `lossviz-cli <command>`; each gets argv with argv[0] = "<command>". */
+int lv_cli_ensemble (int argc, char **argv);

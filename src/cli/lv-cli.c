@@ -1,0 +1,65 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#define G_LOG_DOMAIN "LossViz-cli"
+
+#include "config.h"
+
+#include <locale.h>
+#include <stdio.h>
+#include <string.h>
+
+#include <lossviz/lv-error.h>
+
+#include "lv-cli-commands.h"
+#include "lv-cli-common.h"
+
+typedef struct
+{
+  const char *name;
+  int (*run) (int argc, char **argv);
+  const char *summary;
+} Command;
+
+static const Command commands[] = {
+  { "ensemble", lv_cli_ensemble, "Train sizes × runs networks; loss statistics per size" },
+};
+
+static void
+print_usage (FILE *out)
+{
+  fprintf (out, "Usage: lossviz-cli <command> [options]\n\nCommands:\n");
+  for (guint i = 0; i < G_N_ELEMENTS (commands); i++)
+    fprintf (out, "  %-12s %s\n", commands[i].name, commands[i].summary);
+  fprintf (out, "\nRun 'lossviz-cli <command> --help' for a command's options.\n");
+}
+
+int
+main (int argc, char **argv)
+{
+  setlocale (LC_ALL, "");
+  /* Numbers in JSON and CSV must use '.', whatever the user's locale. */
+  setlocale (LC_NUMERIC, "C");
+  lv_core_init ();
+
+  if (argc < 2)
+    {
+      print_usage (stderr);
+      return LV_CLI_EXIT_BAD_INPUT;
+    }
+  if (strcmp (argv[1], "--help") == 0 || strcmp (argv[1], "-h") == 0 ||
+      strcmp (argv[1], "help") == 0)
+    {
+      print_usage (stdout);
+      return LV_CLI_EXIT_OK;
+    }
+  if (strcmp (argv[1], "--version") == 0)
+    {
+      printf ("lossviz-cli %s\n", PACKAGE_VERSION);
+      return LV_CLI_EXIT_OK;
+    }
+  for (guint i = 0; i < G_N_ELEMENTS (commands); i++)
+    if (strcmp (argv[1], commands[i].name) == 0)
+      return commands[i].run (argc - 1, argv + 1);
+
+  return lv_cli_fail_message (LV_CLI_EXIT_BAD_INPUT,
+                              "unknown command '%s' (see 'lossviz-cli --help')", argv[1]);
+}

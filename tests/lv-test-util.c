@@ -1,0 +1,116 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#include "config.h"
+
+#include <glib/gstdio.h>
+#include <gio/gio.h>
+#include <string.h>
+
+#include "lv-test-util.h"
+
+void
+lv_cli_result_clear (LvCliResult *result)
+{
+  g_clear_pointer (&result->out, g_free);
+  g_clear_pointer (&result->err, g_free);
+}
+
+void
+lv_test_run_cli_argv (LvCliResult *result, const char *const *args)
+{
+  const char *cli = g_getenv ("LOSSVIZ_CLI");
+  g_autoptr(GPtrArray) argv = g_ptr_array_new ();
+  g_autoptr(GError) error = NULL;
+  int status = 0;
+
+  g_assert_nonnull (cli);
+  g_ptr_array_add (argv, (gpointer) cli);
+  for (guint i = 0; args[i] != NULL; i++)
+    g_ptr_array_add (argv, (gpointer) args[i]);
+  g_ptr_array_add (argv, NULL);
+  memset (result, 0, sizeof *result);
+  g_spawn_sync (NULL, (char **) argv->pdata, NULL, G_SPAWN_DEFAULT, NULL, NULL, &result->out,
+                &result->err, &status, &error);
+  g_assert_no_error (error);
+  if (WIFEXITED (status))
+    result->exit_code = WEXITSTATUS (status);
+  else
+    result->exit_code = -1; /* killed by a signal: a crash, which every test treats as failure */
+}
+
+void
+lv_test_run_cli (LvCliResult *result, const char *first_arg, ...)
+{
+  g_autoptr(GPtrArray) args = g_ptr_array_new ();
+  va_list ap;
+
+  va_start (ap, first_arg);
+  for (const char *a = first_arg; a != NULL; a = va_arg (ap, const char *))
+    g_ptr_array_add (args, (gpointer) a);
+  va_end (ap);
+  g_ptr_array_add (args, NULL);
+  lv_test_run_cli_argv (result, (const char *const *) args->pdata);
+}
+
+JsonObject *
+lv_test_parse_json_object (const char *text)
+{
+  g_autoptr(JsonParser) parser = json_parser_new ();
+  g_autoptr(GError) error = NULL;
+  JsonNode *root;
+
+  g_assert_nonnull (text);
+  json_parser_load_from_data (parser, text, -1, &error);
+  g_assert_no_error (error);
+  root = json_parser_get_root (parser);
+  g_assert_nonnull (root);
+  g_assert_true (JSON_NODE_HOLDS_OBJECT (root));
+  return json_object_ref (json_node_get_object (root));
+}
+
+void
+lv_test_assert_bad_input (const LvCliResult *result, const char *needle)
+{
+  const char *nl;
+
+  if (result->exit_code != 2 || strstr (result->err, needle) == NULL)
+    g_test_message ("exit %d, stderr: %s", result->exit_code, result->err);
+  g_assert_cmpint (result->exit_code, ==, 2);
+  g_assert_true (g_str_has_prefix (result->err, "lossviz-cli: error: "));
+  nl = strchr (result->err, '\n');
+  g_assert_nonnull (nl);
+  g_assert_cmpstr (nl + 1, ==, "");
+  g_assert_nonnull (strstr (result->err, needle));
+}
+
+static void
+remove_tree (gpointer path)
+{
+  g_autoptr(GFile) dir = g_file_new_for_path (path);
+  g_autoptr(GFileEnumerator) e = g_file_enumerate_children (dir, G_FILE_ATTRIBUTE_STANDARD_NAME,
+                                                            G_FILE_QUERY_INFO_NOFOLLOW_SYMLINKS,
+                                                            NULL, NULL);
+  GFileInfo *info;
+
+  while (e != NULL && (info = g_file_enumerator_next_file (e, NULL, NULL)) != NULL)
+    {
+      g_autofree char *child = g_build_filename (path, g_file_info_get_name (info), NULL);
+      if (g_file_test (child, G_FILE_TEST_IS_DIR))
+        remove_tree (g_strdup (child));
+      else
+        g_unlink (child);
+      g_object_unref (info);
+    }
+  g_rmdir (path);
+  g_free (path);
+}
+
+char *
+lv_test_tmpdir (void)
+{
+  g_autoptr(GError) error = NULL;
+  char *dir = g_dir_make_tmp ("lossviz-test-XXXXXX", &error);
+
+  g_assert_no_error (error);
+  g_test_queue_destroy (remove_tree, g_strdup (dir));
+  return dir;
+}

@@ -1,0 +1,30 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#pragma once
+
+#include <glib.h>
+#include <json-glib/json-glib.h>
+
+G_BEGIN_DECLS
+
+/* What one lossviz-cli invocation produced. */
+typedef struct
+{
+  int exit_code;
+  char *out;
+  char *err;
+} LvCliResult;
+
+void lv_cli_result_clear (LvCliResult *result);
+G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC (LvCliResult, lv_cli_result_clear)
+
+/* Runs the built lossviz-cli (path from $LOSSVIZ_CLI) with a NULL-terminated argument list. */
+void      lv_test_run_cli (LvCliResult *result, const char *first_arg, ...) G_GNUC_NULL_TERMINATED;
+void      lv_test_run_cli_argv (LvCliResult *result, const char *const *args);
+/* Parses stdout as exactly one JSON object; fails the test otherwise. Returns a new ref. */
+JsonObject *lv_test_parse_json_object (const char *text);
+/* Asserts exit code 2 and a single "lossviz-cli: error: " line that contains @needle. */
+void      lv_test_assert_bad_input (const LvCliResult *result, const char *needle);
+/* A fresh temporary directory removed at the end of the test (g_test_queue_destroy). */
+char     *lv_test_tmpdir (void);
+
+G_END_DECLS
