@@ -62,6 +62,7 @@ void     lv_mlp_init_params (const LvMlpShape *shape, LvInit init, LvRng *rng, f
 typedef struct _LvMlpWorkspace LvMlpWorkspace;
 LvMlpWorkspace *lv_mlp_workspace_new (const LvMlpShape *shape, guint max_batch);
 void            lv_mlp_workspace_free (LvMlpWorkspace *ws);
+guint           lv_mlp_workspace_get_max_batch (LvMlpWorkspace *ws);
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (LvMlpWorkspace, lv_mlp_workspace_free)
 
 /**
@@ -86,9 +87,10 @@ double lv_mlp_loss_grad (const LvMlpShape *shape, const float *params, const flo
 
 /* Float64 twin of lv_mlp_loss_grad (gradient checks, Hessians, slices): same code, one template. */
 typedef struct _LvMlpWorkspaceD LvMlpWorkspaceD;
-LvMlpWorkspaceD *lv_mlp_workspace_d_new (const LvMlpShape *shape, guint max_batch);
-void             lv_mlp_workspace_d_free (LvMlpWorkspaceD *ws);
-G_DEFINE_AUTOPTR_CLEANUP_FUNC (LvMlpWorkspaceD, lv_mlp_workspace_d_free)
+LvMlpWorkspaceD *lv_mlp_workspace_new_d (const LvMlpShape *shape, guint max_batch);
+void             lv_mlp_workspace_free_d (LvMlpWorkspaceD *ws);
+guint            lv_mlp_workspace_get_max_batch_d (LvMlpWorkspaceD *ws);
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (LvMlpWorkspaceD, lv_mlp_workspace_free_d)
 double lv_mlp_loss_grad_d (const LvMlpShape *shape, const double *params, const double *x,
                            const guint32 *labels, const double *targets, guint n, double *grad,
                            guint *correct, LvMlpWorkspaceD *ws);

@@ -1,0 +1,439 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#define G_LOG_DOMAIN "LossViz-core"
+
+#include "config.h"
+
+#include <gio/gio.h>
+#include <math.h>
+#include <string.h>
+
+#include <lossviz/lv-ensemble.h>
+#include <lossviz/lv-error.h>
+
+/* All final parameters of an ensemble are kept (for slices and Hessians): cap their memory. */
+#define LV_ENSEMBLE_MAX_PARAM_BYTES (G_GUINT64_CONSTANT (4) << 30)
+
+/*
+ * Threading: every run is one task on a shared LvWorkerPool. A worker writes only its own
+ * slot, and only under `lock`, once per epoch; readers (the app's frame clock, the CLI's
+ * progress line) take `lock` just long enough to copy. `pending` counts queued and running
+ * tasks so wait() and free() can block until no task references the ensemble any more.
+ */
+typedef struct
+{
+  LvRunRecord record;  /* arrays sized for config.train.epochs */
+  LvMlpShape shape;
+  float *params;       /* final parameters, NULL until the run ends */
+} Slot;
+
+typedef struct
+{
+  LvEnsemble *ensemble;
+  guint index;
+} RunTask;
+
+struct _LvEnsemble
+{
+  LvDataset *dataset;
+  LvEnsembleConfig config;
+  GCancellable *cancellable;
+  GMutex lock;
+  GCond done_cond;
+  guint pending;
+  guint64 generation;
+  guint n_slots;
+  Slot *slots;
+  RunTask *tasks;
+  gboolean started;
+};
+
+void
+lv_ensemble_config_init (LvEnsembleConfig *config)
+{
+  memset (config, 0, sizeof *config);
+  config->sizes[0] = 5;
+  config->sizes[1] = 25;
+  config->sizes[2] = 100;
+  config->n_sizes = 3;
+  config->runs = 10;
+  config->depth = 1;
+  config->activation = LV_ACTIVATION_RELU;
+  config->loss = LV_LOSS_CROSS_ENTROPY;
+  config->bias = TRUE;
+  lv_train_config_init (&config->train);
+  config->seed = 1;
+}
+
+guint64
+lv_ensemble_run_seed (guint64 base_seed, guint hidden, guint run)
+{
+  return lv_seed_mix (base_seed, hidden, run);
+}
+
+/* Outputs of the networks: one per class, or one real output for MSE on targets. */
+static guint
+network_outputs (const LvEnsembleConfig *config, const LvDataset *dataset)
+{
+  if (config->loss == LV_LOSS_MSE && dataset->t_train != NULL)
+    return 1;
+  return dataset->n_classes;
+}
+
+static gboolean
+make_shape (const LvEnsembleConfig *config, const LvDataset *dataset, guint hidden,
+            LvMlpShape *shape, GError **error)
+{
+  return lv_mlp_shape_init (shape, dataset->n_inputs, config->depth, hidden,
+                            network_outputs (config, dataset), config->activation, config->loss,
+                            config->bias, error);
+}
+
+/**
+ * lv_ensemble_config_validate:
+ * @config: the configuration.
+ * @dataset: the data it will train on.
+ * @error: return location for an %LV_ERROR_INVALID_INPUT error.
+ *
+ * Checks ranges, that the data suits the loss, and that the ensemble fits in memory.
+ *
+ * Returns: %TRUE when the ensemble can run.
+ */
+gboolean
+lv_ensemble_config_validate (const LvEnsembleConfig *config, const LvDataset *dataset,
+                             GError **error)
+{
+  double bytes = 0;
+
+  if (config->n_sizes == 0 || config->n_sizes > G_N_ELEMENTS (config->sizes))
+    {
+      g_set_error (error, LV_ERROR, LV_ERROR_INVALID_INPUT, "between 1 and %u sizes are needed",
+                   (guint) G_N_ELEMENTS (config->sizes));
+      return FALSE;
+    }
+  if (config->runs == 0 || config->runs > 100000)
+    {
+      g_set_error (error, LV_ERROR, LV_ERROR_INVALID_INPUT, "runs %u is outside 1..100000",
+                   config->runs);
+      return FALSE;
+    }
+  if (dataset->n_train == 0)
+    {
+      g_set_error (error, LV_ERROR, LV_ERROR_INVALID_INPUT, "the dataset has no training samples");
+      return FALSE;
+    }
+  if (config->loss != LV_LOSS_MSE && dataset->n_classes < 2)
+    {
+      g_set_error (error, LV_ERROR, LV_ERROR_INVALID_INPUT,
+                   "single-class data: %s needs at least 2 classes (use --loss mse)",
+                   lv_loss_to_string (config->loss));
+      return FALSE;
+    }
+  if (!lv_train_config_validate (&config->train, error))
+    return FALSE;
+  for (guint s = 0; s < config->n_sizes; s++)
+    {
+      LvMlpShape shape;
+      if (config->sizes[s] == 0)
+        {
+          g_set_error (error, LV_ERROR, LV_ERROR_INVALID_INPUT, "hidden size 0 is not a network");
+          return FALSE;
+        }
+      if (!make_shape (config, dataset, config->sizes[s], &shape, error))
+        return FALSE;
+      bytes += (double) lv_mlp_n_params (&shape) * sizeof (float) * config->runs;
+    }
+  if (bytes > (double) LV_ENSEMBLE_MAX_PARAM_BYTES)
+    {
+      g_set_error (error, LV_ERROR, LV_ERROR_INVALID_INPUT,
+                   "the ensemble's parameters would take %.1f GiB (limit %.0f GiB): "
+                   "use fewer runs or smaller sizes", bytes / (1 << 30),
+                   (double) LV_ENSEMBLE_MAX_PARAM_BYTES / (1 << 30));
+      return FALSE;
+    }
+  return TRUE;
+}
+
+/**
+ * lv_ensemble_new:
+ * @dataset: the data (a reference is taken).
+ * @config: what to train.
+ * @error: return location for an %LV_ERROR_INVALID_INPUT error.
+ *
+ * Returns: (transfer full) (nullable): a new, not yet started ensemble.
+ */
+LvEnsemble *
+lv_ensemble_new (LvDataset *dataset, const LvEnsembleConfig *config, GError **error)
+{
+  LvEnsemble *self;
+  guint epochs = config->train.epochs;
+
+  if (!lv_ensemble_config_validate (config, dataset, error))
+    return NULL;
+
+  self = g_new0 (LvEnsemble, 1);
+  self->dataset = lv_dataset_ref (dataset);
+  self->config = *config;
+  self->cancellable = g_cancellable_new ();
+  g_mutex_init (&self->lock);
+  g_cond_init (&self->done_cond);
+  self->n_slots = config->n_sizes * config->runs;
+  self->slots = g_new0 (Slot, self->n_slots);
+  self->tasks = g_new0 (RunTask, self->n_slots);
+  for (guint s = 0; s < config->n_sizes; s++)
+    for (guint r = 0; r < config->runs; r++)
+      {
+        guint i = s * config->runs + r;
+        Slot *slot = &self->slots[i];
+
+        make_shape (config, dataset, config->sizes[s], &slot->shape, NULL);
+        slot->record.hidden = config->sizes[s];
+        slot->record.run = r;
+        slot->record.seed = lv_ensemble_run_seed (config->seed, config->sizes[s], r);
+        slot->record.state = LV_RUN_PENDING;
+        slot->record.train_loss = g_new (double, epochs);
+        slot->record.test_loss = g_new (double, epochs);
+        slot->record.test_accuracy = g_new (double, epochs);
+        slot->record.grad_norm = NAN;
+        self->tasks[i].ensemble = self;
+        self->tasks[i].index = i;
+      }
+  return self;
+}
+
+const LvEnsembleConfig *
+lv_ensemble_get_config (LvEnsemble *self)
+{
+  return &self->config;
+}
+
+LvDataset *
+lv_ensemble_get_dataset (LvEnsemble *self)
+{
+  return self->dataset;
+}
+
+static void
+publish_epoch (guint epoch, const LvEpochStats *stats, gpointer user_data)
+{
+  RunTask *task = user_data;
+  LvEnsemble *self = task->ensemble;
+  LvRunRecord *record = &self->slots[task->index].record;
+
+  g_mutex_lock (&self->lock);
+  record->train_loss[epoch] = stats->train_loss;
+  record->test_loss[epoch] = stats->test_loss;
+  record->test_accuracy[epoch] = stats->test_accuracy;
+  record->grad_norm = stats->grad_norm;
+  record->epochs_done = epoch + 1;
+  self->generation++;
+  g_mutex_unlock (&self->lock);
+}
+
+static void
+finish_task (LvEnsemble *self, Slot *slot, LvRunState state, float *params)
+{
+  g_mutex_lock (&self->lock);
+  slot->record.state = state;
+  slot->params = params;
+  self->generation++;
+  if (--self->pending == 0)
+    g_cond_broadcast (&self->done_cond);
+  g_mutex_unlock (&self->lock);
+}
+
+static void
+run_task (gpointer data)
+{
+  RunTask *task = data;
+  LvEnsemble *self = task->ensemble;
+  Slot *slot = &self->slots[task->index];
+  float *params;
+  LvRunState state;
+
+  if (g_cancellable_is_cancelled (self->cancellable))
+    {
+      finish_task (self, slot, LV_RUN_CANCELLED, NULL);
+      return;
+    }
+  g_mutex_lock (&self->lock);
+  slot->record.state = LV_RUN_RUNNING;
+  self->generation++;
+  g_mutex_unlock (&self->lock);
+
+  params = g_new (float, lv_mlp_n_params (&slot->shape));
+  state = lv_train_run (&slot->shape, &self->config.train, self->dataset, slot->record.seed,
+                        params, publish_epoch, task, self->cancellable);
+  if (state == LV_RUN_DIVERGED || state == LV_RUN_CANCELLED)
+    g_clear_pointer (&params, g_free);
+  finish_task (self, slot, state, params);
+}
+
+void
+lv_ensemble_start (LvEnsemble *self, LvWorkerPool *pool)
+{
+  g_return_if_fail (!self->started);
+
+  self->started = TRUE;
+  g_mutex_lock (&self->lock);
+  self->pending = self->n_slots;
+  g_mutex_unlock (&self->lock);
+  for (guint i = 0; i < self->n_slots; i++)
+    lv_worker_pool_push (pool, run_task, &self->tasks[i]);
+}
+
+void
+lv_ensemble_cancel (LvEnsemble *self)
+{
+  g_cancellable_cancel (self->cancellable);
+}
+
+void
+lv_ensemble_wait (LvEnsemble *self)
+{
+  g_mutex_lock (&self->lock);
+  while (self->pending > 0)
+    g_cond_wait (&self->done_cond, &self->lock);
+  g_mutex_unlock (&self->lock);
+}
+
+gboolean
+lv_ensemble_is_done (LvEnsemble *self)
+{
+  gboolean done;
+
+  g_mutex_lock (&self->lock);
+  done = self->started && self->pending == 0;
+  g_mutex_unlock (&self->lock);
+  return done;
+}
+
+guint64
+lv_ensemble_get_generation (LvEnsemble *self)
+{
+  guint64 generation;
+
+  g_mutex_lock (&self->lock);
+  generation = self->generation;
+  g_mutex_unlock (&self->lock);
+  return generation;
+}
+
+static void
+copy_record (LvRunRecord *dst, const LvRunRecord *src)
+{
+  *dst = *src;
+  dst->train_loss = g_memdup2 (src->train_loss, sizeof (double) * MAX (src->epochs_done, 1));
+  dst->test_loss = g_memdup2 (src->test_loss, sizeof (double) * MAX (src->epochs_done, 1));
+  dst->test_accuracy = g_memdup2 (src->test_accuracy,
+                                  sizeof (double) * MAX (src->epochs_done, 1));
+}
+
+/**
+ * lv_ensemble_snapshot:
+ * @self: the ensemble.
+ *
+ * Copies every run's record under the lock; never waits for a training step.
+ *
+ * Returns: (transfer full): the snapshot.
+ */
+LvEnsembleSnapshot *
+lv_ensemble_snapshot (LvEnsemble *self)
+{
+  LvEnsembleSnapshot *snap = g_new0 (LvEnsembleSnapshot, 1);
+
+  snap->n_runs = self->n_slots;
+  snap->runs = g_new0 (LvRunRecord, self->n_slots);
+  g_mutex_lock (&self->lock);
+  for (guint i = 0; i < self->n_slots; i++)
+    {
+      copy_record (&snap->runs[i], &self->slots[i].record);
+      snap->finished += snap->runs[i].state == LV_RUN_FINISHED;
+      snap->diverged += snap->runs[i].state == LV_RUN_DIVERGED;
+      snap->cancelled += snap->runs[i].state == LV_RUN_CANCELLED;
+    }
+  snap->generation = self->generation;
+  g_mutex_unlock (&self->lock);
+  return snap;
+}
+
+void
+lv_ensemble_snapshot_free (LvEnsembleSnapshot *snap)
+{
+  if (snap == NULL)
+    return;
+  for (guint i = 0; i < snap->n_runs; i++)
+    {
+      g_free (snap->runs[i].train_loss);
+      g_free (snap->runs[i].test_loss);
+      g_free (snap->runs[i].test_accuracy);
+    }
+  g_free (snap->runs);
+  g_free (snap);
+}
+
+gboolean
+lv_ensemble_copy_params (LvEnsemble *self, guint index, LvMlpShape *shape, float **params)
+{
+  gboolean ok = FALSE;
+
+  g_return_val_if_fail (index < self->n_slots, FALSE);
+  g_mutex_lock (&self->lock);
+  if (self->slots[index].params != NULL)
+    {
+      *shape = self->slots[index].shape;
+      *params = g_memdup2 (self->slots[index].params,
+                           lv_mlp_n_params (shape) * sizeof (float));
+      ok = TRUE;
+    }
+  g_mutex_unlock (&self->lock);
+  return ok;
+}
+
+void
+lv_ensemble_free (LvEnsemble *self)
+{
+  if (self == NULL)
+    return;
+  lv_ensemble_cancel (self);
+  lv_ensemble_wait (self);
+  for (guint i = 0; i < self->n_slots; i++)
+    {
+      g_free (self->slots[i].record.train_loss);
+      g_free (self->slots[i].record.test_loss);
+      g_free (self->slots[i].record.test_accuracy);
+      g_free (self->slots[i].params);
+    }
+  g_free (self->slots);
+  g_free (self->tasks);
+  g_object_unref (self->cancellable);
+  g_mutex_clear (&self->lock);
+  g_cond_clear (&self->done_cond);
+  lv_dataset_unref (self->dataset);
+  g_free (self);
+}
+
+static double
+final_value (const LvRunRecord *r, const double *values)
+{
+  if (r->epochs_done == 0 || r->state == LV_RUN_DIVERGED)
+    return NAN;
+  return values[r->epochs_done - 1];
+}
+
+double
+lv_run_record_final_train_loss (const LvRunRecord *r)
+{
+  return final_value (r, r->train_loss);
+}
+
+double
+lv_run_record_final_test_loss (const LvRunRecord *r)
+{
+  return final_value (r, r->test_loss);
+}
+
+double
+lv_run_record_final_test_accuracy (const LvRunRecord *r)
+{
+  return final_value (r, r->test_accuracy);
+}

@@ -1,0 +1,171 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#define G_LOG_DOMAIN "LossViz-core"
+
+#include "config.h"
+
+#include <math.h>
+#include <string.h>
+
+#include <lossviz/lv-error.h>
+#include <lossviz/lv-train.h>
+
+void
+lv_train_config_init (LvTrainConfig *config)
+{
+  memset (config, 0, sizeof *config);
+  config->epochs = 10;
+  config->batch = 32;
+  config->lr = 0.05;
+  config->lr_decay = 0.0;
+  config->momentum = 0.9;
+  config->reg.kind = LV_REG_LAYER;
+  config->reg.degree = 2.0;
+  config->reg.lambda = 0.0;
+  config->init = LV_INIT_HE;
+}
+
+static gboolean
+check_range (const char *what, double value, double min, double max, gboolean max_open,
+             GError **error)
+{
+  if (!isfinite (value) || value < min || value > max || (max_open && value >= max))
+    {
+      g_set_error (error, LV_ERROR, LV_ERROR_INVALID_INPUT, "%s %g is outside %c%g, %g%c", what,
+                   value, '[', min, max, max_open ? ')' : ']');
+      return FALSE;
+    }
+  return TRUE;
+}
+
+/**
+ * lv_train_config_validate:
+ * @config: the configuration.
+ * @error: return location for an %LV_ERROR_INVALID_INPUT error naming the bad field.
+ *
+ * Returns: %TRUE when every field is in range.
+ */
+gboolean
+lv_train_config_validate (const LvTrainConfig *config, GError **error)
+{
+  return check_range ("epochs", config->epochs, 1, 1000000, FALSE, error) &&
+         check_range ("batch", config->batch, 1, 1 << 20, FALSE, error) &&
+         check_range ("learning rate", config->lr, 1e-12, 1e6, FALSE, error) &&
+         check_range ("learning-rate decay", config->lr_decay, 0, 1e6, FALSE, error) &&
+         check_range ("momentum", config->momentum, 0, 1, TRUE, error) &&
+         check_range ("regularizer degree", config->reg.degree, 0.1, 16, FALSE, error) &&
+         check_range ("regularizer lambda", config->reg.lambda, 0, 1e6, FALSE, error);
+}
+
+const char *
+lv_run_state_to_string (LvRunState state)
+{
+  static const char *const names[] = { "pending", "running", "finished", "diverged", "cancelled" };
+
+  return state < G_N_ELEMENTS (names) ? names[state] : "?";
+}
+
+static gboolean
+all_finite (const float *v, gsize n)
+{
+  /* Summing propagates any NaN/Inf; cheaper than a branch per element. */
+  float acc = 0;
+
+  for (gsize i = 0; i < n; i++)
+    acc += v[i] * 0.0f;
+  return acc == 0.0f;
+}
+
+/* Copies the rows `order[start .. start+m)` of the training set into contiguous batch buffers. */
+static void
+gather_batch (const LvDataset *ds, const guint32 *order, guint start, guint m, guint outputs,
+              float *xb, guint32 *yb, float *tb)
+{
+  for (guint i = 0; i < m; i++)
+    {
+      guint32 r = order[start + i];
+      memcpy (xb + (gsize) i * ds->n_inputs, ds->x_train + (gsize) r * ds->n_inputs,
+              ds->n_inputs * sizeof (float));
+      yb[i] = ds->y_train[r];
+      if (tb != NULL)
+        memcpy (tb + (gsize) i * outputs, ds->t_train + (gsize) r * outputs,
+                outputs * sizeof (float));
+    }
+}
+
+LvRunState
+lv_train_run (const LvMlpShape *shape, const LvTrainConfig *config, const LvDataset *dataset,
+              guint64 seed, float *params, LvEpochFunc epoch_func, gpointer user_data,
+              GCancellable *cancellable)
+{
+  gsize np = lv_mlp_n_params (shape);
+  guint outputs = shape->widths[shape->n_layers];
+  guint batch = MIN (config->batch, dataset->n_train);
+  /* Real targets only for MSE on datasets that have them (one output); else one-hot labels. */
+  gboolean use_targets = shape->loss == LV_LOSS_MSE && dataset->t_train != NULL;
+  g_autoptr(LvMlpWorkspace) ws = lv_mlp_workspace_new (shape, MAX (batch, 256));
+  g_autofree float *grad = g_new (float, np);
+  g_autofree float *velocity = g_new0 (float, np);
+  g_autofree float *xb = g_new (float, (gsize) batch * dataset->n_inputs);
+  g_autofree guint32 *yb = g_new (guint32, batch);
+  g_autofree float *tb = use_targets ? g_new (float, (gsize) batch * outputs) : NULL;
+  g_autofree guint32 *order = g_new (guint32, dataset->n_train);
+  LvRng rng;
+
+  g_return_val_if_fail (dataset->n_train > 0, LV_RUN_DIVERGED);
+
+  lv_rng_init (&rng, seed);
+  lv_mlp_init_params (shape, config->init, &rng, params);
+  for (guint i = 0; i < dataset->n_train; i++)
+    order[i] = i;
+
+  for (guint epoch = 0; epoch < config->epochs; epoch++)
+    {
+      double lr = config->lr / (1.0 + config->lr_decay * epoch);
+      double loss_sum = 0, grad_norm_sum = 0;
+      guint n_batches = 0;
+      LvEpochStats stats;
+
+      lv_rng_shuffle (&rng, order, dataset->n_train);
+      for (guint start = 0; start < dataset->n_train; start += batch)
+        {
+          guint m = MIN (batch, dataset->n_train - start);
+          double loss, sq = 0;
+
+          if (g_cancellable_is_cancelled (cancellable))
+            return LV_RUN_CANCELLED;
+          gather_batch (dataset, order, start, m, outputs, xb, yb, tb);
+          loss = lv_mlp_loss_grad (shape, params, xb, yb, tb, m, grad, NULL, ws);
+          lv_regularizer_apply (&config->reg, shape, params, grad);
+          if (!isfinite (loss))
+            return LV_RUN_DIVERGED;
+          /* Heavy-ball momentum: v <- mu v - lr g; w <- w + v. */
+          for (gsize i = 0; i < np; i++)
+            {
+              sq += (double) grad[i] * grad[i];
+              velocity[i] = (float) config->momentum * velocity[i] - (float) lr * grad[i];
+              params[i] += velocity[i];
+            }
+          if (!isfinite (sq))
+            return LV_RUN_DIVERGED;
+          loss_sum += loss * m;
+          grad_norm_sum += sqrt (sq);
+          n_batches++;
+        }
+      if (!all_finite (params, np))
+        return LV_RUN_DIVERGED;
+
+      stats.train_loss = loss_sum / dataset->n_train;
+      stats.grad_norm = grad_norm_sum / n_batches;
+      stats.test_loss = NAN;
+      stats.test_accuracy = NAN;
+      if (dataset->n_test > 0)
+        stats.test_loss = lv_mlp_evaluate (shape, params, dataset->x_test, dataset->y_test,
+                                           use_targets ? dataset->t_test : NULL, dataset->n_test,
+                                           &stats.test_accuracy, ws);
+      if (dataset->n_test > 0 && !isfinite (stats.test_loss))
+        return LV_RUN_DIVERGED;
+      if (epoch_func != NULL)
+        epoch_func (epoch, &stats, user_data);
+    }
+  return LV_RUN_FINISHED;
+}
