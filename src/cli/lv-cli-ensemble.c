@@ -1,0 +1,373 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#define G_LOG_DOMAIN "LossViz-cli"
+
+#include "config.h"
+
+#include <math.h>
+#include <stdio.h>
+#include <unistd.h>
+
+#include <lossviz/lossviz.h>
+
+#include "lv-cli-commands.h"
+#include "lv-cli-common.h"
+#include "lv-cli-ensemble.h"
+
+/* Options of `lossviz-cli ensemble`, with the defaults of the built-in demo. */
+typedef struct
+{
+  char *dataset;
+  int downsample;
+  double test_fraction;
+  char *sizes;
+  int runs;
+  int epochs;
+  int depth;
+  char *activation;
+  char *loss;
+  char *init;
+  int batch;
+  double lr;
+  double lr_decay;
+  double momentum;
+  double reg_degree;
+  double reg_lambda;
+  char *reg_kind;
+  gboolean no_hidden_bias;
+  gint64 seed;
+  int threads;
+  gboolean json;
+  char *plot;
+  char *plot_size;
+} EnsembleOptions;
+
+static void
+ensemble_options_clear (EnsembleOptions *o)
+{
+  g_free (o->dataset);
+  g_free (o->sizes);
+  g_free (o->activation);
+  g_free (o->loss);
+  g_free (o->init);
+  g_free (o->reg_kind);
+  g_free (o->plot);
+  g_free (o->plot_size);
+}
+G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC (EnsembleOptions, ensemble_options_clear)
+
+/* Turns the parsed options into a dataset options struct and an ensemble config. */
+static gboolean
+build_config (const EnsembleOptions *o, LvDatasetOptions *dopts, LvEnsembleConfig *config,
+              GError **error)
+{
+  lv_dataset_options_init (dopts);
+  lv_ensemble_config_init (config);
+
+  if (!lv_cli_check_int ("--runs", o->runs, 1, 100000, error) ||
+      !lv_cli_check_int ("--epochs", o->epochs, 1, 1000000, error) ||
+      !lv_cli_check_int ("--depth", o->depth, 1, LV_MLP_MAX_DEPTH, error) ||
+      !lv_cli_check_int ("--batch", o->batch, 1, 1 << 20, error) ||
+      !lv_cli_check_int ("--downsample", o->downsample, 0, 4096, error) ||
+      !lv_cli_check_int ("--threads", o->threads, 0, 256, error) ||
+      !lv_cli_check_int ("--seed", o->seed, 0, G_MAXINT64, error) ||
+      !lv_cli_check_double ("--lr", o->lr, 1e-12, 1e6, error) ||
+      !lv_cli_check_double ("--lr-decay", o->lr_decay, 0, 1e6, error) ||
+      !lv_cli_check_double ("--momentum", o->momentum, 0, 0.999999, error) ||
+      !lv_cli_check_double ("--reg-degree", o->reg_degree, 0.1, 16, error) ||
+      !lv_cli_check_double ("--reg-lambda", o->reg_lambda, 0, 1e6, error))
+    return FALSE;
+  if (o->test_fraction != -1 &&
+      !lv_cli_check_double ("--test-fraction", o->test_fraction, 0, 0.99, error))
+    return FALSE;
+  if (!lv_cli_parse_uint_list (o->sizes, "--sizes", G_N_ELEMENTS (config->sizes), 1, 1000000,
+                               config->sizes, &config->n_sizes, error))
+    return FALSE;
+  if (!lv_activation_from_string (o->activation, &config->activation))
+    {
+      g_set_error (error, LV_ERROR, LV_ERROR_INVALID_INPUT,
+                   "--activation: '%s' is not relu, tanh, logistic or linear", o->activation);
+      return FALSE;
+    }
+  if (!lv_loss_from_string (o->loss, &config->loss))
+    {
+      g_set_error (error, LV_ERROR, LV_ERROR_INVALID_INPUT,
+                   "--loss: '%s' is not cross-entropy, mse or hinge", o->loss);
+      return FALSE;
+    }
+  if (!lv_init_from_string (o->init, &config->train.init))
+    {
+      g_set_error (error, LV_ERROR, LV_ERROR_INVALID_INPUT,
+                   "--init: '%s' is not he, glorot or cube", o->init);
+      return FALSE;
+    }
+  if (!lv_reg_kind_from_string (o->reg_kind, &config->train.reg.kind))
+    {
+      g_set_error (error, LV_ERROR, LV_ERROR_INVALID_INPUT,
+                   "--reg-kind: '%s' is not layer or unit", o->reg_kind);
+      return FALSE;
+    }
+  dopts->test_fraction = o->test_fraction;
+  dopts->downsample = (guint) o->downsample;
+  dopts->seed = (guint64) o->seed;
+  config->runs = (guint) o->runs;
+  config->depth = (guint) o->depth;
+  config->bias = !o->no_hidden_bias;
+  config->seed = (guint64) o->seed;
+  config->train.epochs = (guint) o->epochs;
+  config->train.batch = (guint) o->batch;
+  config->train.lr = o->lr;
+  config->train.lr_decay = o->lr_decay;
+  config->train.momentum = o->momentum;
+  config->train.reg.degree = o->reg_degree;
+  config->train.reg.lambda = o->reg_lambda;
+  return TRUE;
+}
+
+/* Polls the ensemble until it ends, drawing a progress line on a terminal's stderr. */
+static void
+wait_with_progress (LvEnsemble *ensemble, gboolean show)
+{
+  guint64 seen = G_MAXUINT64;
+
+  while (!lv_ensemble_is_done (ensemble))
+    {
+      guint64 generation = lv_ensemble_get_generation (ensemble);
+      if (show && generation != seen)
+        {
+          g_autoptr(LvEnsembleSnapshot) snap = lv_ensemble_snapshot (ensemble);
+          fprintf (stderr, "\rtraining: %u/%u runs done", snap->finished + snap->diverged,
+                   snap->n_runs);
+          seen = generation;
+        }
+      g_usleep (100 * 1000);
+    }
+  if (show)
+    fprintf (stderr, "\r\033[K");
+}
+
+void
+lv_cli_ensemble_report (JsonBuilder *b, LvEnsemble *ensemble, const LvEnsembleSnapshot *snap,
+                        guint threads, double elapsed)
+{
+  const LvEnsembleConfig *config = lv_ensemble_get_config (ensemble);
+  LvDataset *ds = lv_ensemble_get_dataset (ensemble);
+  double flops = 0, samples = 0;
+
+  json_builder_set_member_name (b, "dataset");
+  json_builder_begin_object (b);
+  json_builder_set_member_name (b, "name");
+  json_builder_add_string_value (b, ds->name);
+  json_builder_set_member_name (b, "train");
+  json_builder_add_int_value (b, ds->n_train);
+  json_builder_set_member_name (b, "test");
+  json_builder_add_int_value (b, ds->n_test);
+  json_builder_set_member_name (b, "inputs");
+  json_builder_add_int_value (b, ds->n_inputs);
+  json_builder_set_member_name (b, "classes");
+  json_builder_add_int_value (b, ds->n_classes);
+  json_builder_end_object (b);
+
+  json_builder_set_member_name (b, "sizes");
+  json_builder_begin_array (b);
+  for (guint s = 0; s < config->n_sizes; s++)
+    {
+      const LvRunRecord *runs = snap->runs + (gsize) s * config->runs;
+      g_autofree double *test = g_new (double, config->runs);
+      g_autofree double *train = g_new (double, config->runs);
+      g_autofree double *acc = g_new (double, config->runs);
+      guint finished = 0, diverged = 0;
+      LvMlpShape shape;
+
+      lv_mlp_shape_init (&shape, ds->n_inputs, config->depth, config->sizes[s],
+                         config->loss == LV_LOSS_MSE && ds->t_train ? 1 : ds->n_classes,
+                         config->activation, config->loss, config->bias, NULL);
+      for (guint r = 0; r < config->runs; r++)
+        {
+          /* Diverged runs report NAN, which the summaries skip. */
+          test[r] = lv_run_record_final_test_loss (&runs[r]);
+          train[r] = lv_run_record_final_train_loss (&runs[r]);
+          acc[r] = lv_run_record_final_test_accuracy (&runs[r]);
+          finished += runs[r].state == LV_RUN_FINISHED;
+          diverged += runs[r].state == LV_RUN_DIVERGED;
+          samples += (double) runs[r].epochs_done * ds->n_train;
+          /* Training: 2 flops per weight and sample forward, 4 backward; evaluation: 2. */
+          flops += (double) runs[r].epochs_done * lv_mlp_n_params (&shape) *
+                   (6.0 * ds->n_train + 2.0 * ds->n_test);
+        }
+      json_builder_begin_object (b);
+      json_builder_set_member_name (b, "hidden");
+      json_builder_add_int_value (b, config->sizes[s]);
+      json_builder_set_member_name (b, "runs");
+      json_builder_add_int_value (b, config->runs);
+      json_builder_set_member_name (b, "finished");
+      json_builder_add_int_value (b, finished);
+      json_builder_set_member_name (b, "diverged");
+      json_builder_add_int_value (b, diverged);
+      lv_cli_add_summary (b, "test_loss", test, config->runs);
+      lv_cli_add_summary (b, "train_loss", train, config->runs);
+      lv_cli_add_summary (b, "test_accuracy", acc, config->runs);
+      lv_cli_add_double (b, "train_test_pearson", lv_pearson (train, test, config->runs));
+      json_builder_end_object (b);
+    }
+  json_builder_end_array (b);
+
+  json_builder_set_member_name (b, "runs");
+  json_builder_begin_array (b);
+  for (guint i = 0; i < snap->n_runs; i++)
+    {
+      const LvRunRecord *r = &snap->runs[i];
+      json_builder_begin_object (b);
+      json_builder_set_member_name (b, "hidden");
+      json_builder_add_int_value (b, r->hidden);
+      json_builder_set_member_name (b, "run");
+      json_builder_add_int_value (b, r->run);
+      json_builder_set_member_name (b, "seed");
+      json_builder_add_int_value (b, (gint64) r->seed);
+      json_builder_set_member_name (b, "state");
+      json_builder_add_string_value (b, lv_run_state_to_string (r->state));
+      lv_cli_add_double (b, "train_loss", lv_run_record_final_train_loss (r));
+      lv_cli_add_double (b, "test_loss", lv_run_record_final_test_loss (r));
+      lv_cli_add_double (b, "test_accuracy", lv_run_record_final_test_accuracy (r));
+      json_builder_end_object (b);
+    }
+  json_builder_end_array (b);
+
+  json_builder_set_member_name (b, "threads");
+  json_builder_add_int_value (b, threads);
+  lv_cli_add_double (b, "elapsed_s", elapsed);
+  lv_cli_add_double (b, "samples_per_s", elapsed > 0 ? samples / elapsed : NAN);
+  lv_cli_add_double (b, "gflops", elapsed > 0 ? flops / elapsed / 1e9 : NAN);
+}
+
+static void
+print_table (LvEnsemble *ensemble, const LvEnsembleSnapshot *snap, double elapsed)
+{
+  const LvEnsembleConfig *config = lv_ensemble_get_config (ensemble);
+  LvDataset *ds = lv_ensemble_get_dataset (ensemble);
+
+  printf ("dataset %s: %u train, %u test, %u inputs, %u classes\n", ds->name, ds->n_train,
+          ds->n_test, ds->n_inputs, ds->n_classes);
+  printf ("%8s %6s %9s %12s %10s %10s %10s %10s %9s\n", "hidden", "runs", "diverged",
+          "test mean", "std", "min", "median", "max", "accuracy");
+  for (guint s = 0; s < config->n_sizes; s++)
+    {
+      const LvRunRecord *runs = snap->runs + (gsize) s * config->runs;
+      g_autofree double *loss = g_new (double, config->runs);
+      g_autofree double *acc = g_new (double, config->runs);
+      guint diverged = 0;
+      LvSummary ls, as;
+
+      for (guint r = 0; r < config->runs; r++)
+        {
+          gboolean has_test = ds->n_test > 0;
+          loss[r] = has_test ? lv_run_record_final_test_loss (&runs[r])
+                             : lv_run_record_final_train_loss (&runs[r]);
+          acc[r] = lv_run_record_final_test_accuracy (&runs[r]);
+          diverged += runs[r].state == LV_RUN_DIVERGED;
+        }
+      lv_summary_compute (loss, config->runs, &ls);
+      lv_summary_compute (acc, config->runs, &as);
+      printf ("%8u %6u %9u %12.5f %10.5f %10.5f %10.5f %10.5f %9.4f\n", config->sizes[s],
+              config->runs, diverged, ls.mean, ls.std, ls.min, ls.median, ls.max, as.mean);
+    }
+  if (ds->n_test == 0)
+    printf ("(no test split: the loss columns are final train losses)\n");
+  printf ("%u runs in %.2f s\n", snap->n_runs, elapsed);
+}
+
+int
+lv_cli_ensemble (int argc, char **argv)
+{
+  g_auto(EnsembleOptions) o = {
+    .dataset = g_strdup ("digits"), .test_fraction = -1, .sizes = g_strdup ("5,25,100"),
+    .runs = 10, .epochs = 10, .depth = 1, .activation = g_strdup ("relu"),
+    .loss = g_strdup ("cross-entropy"), .init = g_strdup ("he"), .batch = 32, .lr = 0.05,
+    .momentum = 0.9, .reg_degree = 2, .reg_kind = g_strdup ("layer"), .seed = 1,
+  };
+  const GOptionEntry entries[] = {
+    { "dataset", 0, 0, G_OPTION_ARG_STRING, &o.dataset,
+      "digits | teacher | random:N:D:C | fashion-mnist | idx:TRAIN_IMG:TRAIN_LBL[:TEST_IMG:TEST_LBL] "
+      "| csv:PATH (default digits)", "SPEC" },
+    { "downsample", 0, 0, G_OPTION_ARG_INT, &o.downsample, "Area-average images to S×S", "S" },
+    { "test-fraction", 0, 0, G_OPTION_ARG_DOUBLE, &o.test_fraction,
+      "Held-out fraction in [0, 0.99]; 0 = no test set (default: the file's split, else 0.2)",
+      "F" },
+    { "sizes", 0, 0, G_OPTION_ARG_STRING, &o.sizes, "Hidden widths, comma-separated", "LIST" },
+    { "runs", 0, 0, G_OPTION_ARG_INT, &o.runs, "Runs per size (default 10)", "N" },
+    { "epochs", 0, 0, G_OPTION_ARG_INT, &o.epochs, "Epochs per run (default 10)", "N" },
+    { "depth", 0, 0, G_OPTION_ARG_INT, &o.depth, "Hidden layers, 1..4 (default 1)", "N" },
+    { "activation", 0, 0, G_OPTION_ARG_STRING, &o.activation, "relu | tanh | logistic | linear",
+      "NAME" },
+    { "loss", 0, 0, G_OPTION_ARG_STRING, &o.loss, "cross-entropy | mse | hinge", "NAME" },
+    { "init", 0, 0, G_OPTION_ARG_STRING, &o.init, "he | glorot | cube (uniform in [0,1))",
+      "NAME" },
+    { "batch", 0, 0, G_OPTION_ARG_INT, &o.batch, "Minibatch size (default 32)", "N" },
+    { "lr", 0, 0, G_OPTION_ARG_DOUBLE, &o.lr, "Learning rate (default 0.05)", "X" },
+    { "lr-decay", 0, 0, G_OPTION_ARG_DOUBLE, &o.lr_decay,
+      "Rate at epoch e is lr / (1 + decay·e) (default 0)", "X" },
+    { "momentum", 0, 0, G_OPTION_ARG_DOUBLE, &o.momentum, "Momentum in [0, 1) (default 0.9)",
+      "X" },
+    { "reg-degree", 0, 0, G_OPTION_ARG_DOUBLE, &o.reg_degree,
+      "Degree q of λ Σ‖W_l‖^q (default 2: weight decay)", "Q" },
+    { "reg-lambda", 0, 0, G_OPTION_ARG_DOUBLE, &o.reg_lambda, "Regularizer strength λ (default 0)",
+      "X" },
+    { "reg-kind", 0, 0, G_OPTION_ARG_STRING, &o.reg_kind,
+      "layer (λ Σ‖W_l‖^q) | unit (per-unit product of norms, degree = weight layers)", "KIND" },
+    { "no-hidden-bias", 0, 0, G_OPTION_ARG_NONE, &o.no_hidden_bias,
+      "No biases, so the network is positively homogeneous in its weights", NULL },
+    { "seed", 0, 0, G_OPTION_ARG_INT64, &o.seed, "Base seed (default 1)", "S" },
+    { "threads", 0, 0, G_OPTION_ARG_INT, &o.threads, "Worker threads (default: one per core)",
+      "N" },
+    { "json", 0, 0, G_OPTION_ARG_NONE, &o.json, "Print one JSON object on stdout", NULL },
+    { NULL }
+  };
+  g_autoptr(GOptionContext) context = g_option_context_new ("- train an ensemble of networks");
+  g_autoptr(GError) error = NULL;
+  g_autoptr(LvDataset) dataset = NULL;
+  g_autoptr(LvEnsemble) ensemble = NULL;
+  g_autoptr(LvWorkerPool) pool = NULL;
+  g_autoptr(LvEnsembleSnapshot) snap = NULL;
+  LvDatasetOptions dopts;
+  LvEnsembleConfig config;
+  gint64 t0;
+  double elapsed;
+
+  g_option_context_add_main_entries (context, entries, NULL);
+  g_option_context_set_summary (context,
+                                "Trains --runs networks of every hidden width in --sizes from "
+                                "independent random starts and\nreports the distribution of "
+                                "their final losses per size (Choromanska et al. 2015).\n"
+                                "Run r of width h uses seed mix(seed, h, r): results do not "
+                                "depend on --threads.");
+  if (!lv_cli_parse (context, &argc, &argv))
+    return LV_CLI_EXIT_BAD_INPUT;
+  if (!build_config (&o, &dopts, &config, &error))
+    return lv_cli_fail (error);
+  dataset = lv_dataset_load (o.dataset, &dopts, &error);
+  if (dataset == NULL)
+    return lv_cli_fail (error);
+  ensemble = lv_ensemble_new (dataset, &config, &error);
+  if (ensemble == NULL)
+    return lv_cli_fail (error);
+
+  t0 = g_get_monotonic_time ();
+  pool = lv_worker_pool_new ((guint) o.threads);
+  lv_ensemble_start (ensemble, pool);
+  wait_with_progress (ensemble, isatty (STDERR_FILENO));
+  elapsed = (g_get_monotonic_time () - t0) / 1e6;
+  snap = lv_ensemble_snapshot (ensemble);
+
+  if (o.json)
+    {
+      g_autoptr(JsonBuilder) b = json_builder_new ();
+      g_autoptr(JsonNode) root = NULL;
+      json_builder_begin_object (b);
+      lv_cli_ensemble_report (b, ensemble, snap, lv_worker_pool_get_n_threads (pool), elapsed);
+      json_builder_end_object (b);
+      root = json_builder_get_root (b);
+      lv_cli_print_json (root);
+    }
+  else
+    print_table (ensemble, snap, elapsed);
+  return LV_CLI_EXIT_OK;
+}
