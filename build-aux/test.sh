@@ -1,0 +1,48 @@
+#!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-3.0-or-later
+# The whole test suite from nothing: installs what is missing, builds, runs the core suite, the
+# UI suite under Xvfb, and the core suite again under AddressSanitizer + UBSan. Ends with the
+# line "N passed, N failed, N skipped" (counted from meson's testlog.json files).
+set -uo pipefail
+top=$(cd "$(dirname "$0")/.." && pwd)
+"$top/build-aux/install-deps.sh" test || exit 1
+
+build="$top/_build"
+asan="$top/_build-asan"
+logs=()
+status=0
+
+[ -f "$build/build.ninja" ] || meson setup "$build" "$top" || exit 1
+meson compile -C "$build" || exit 1
+
+# Core suite: no display needed.
+meson test -C "$build" --suite core --print-errorlogs --num-processes 2 || status=1
+cp "$build/meson-logs/testlog.json" "$build/meson-logs/testlog-core.json"
+logs+=("$build/meson-logs/testlog-core.json")
+
+# UI suite: a real X server (Xvfb), deterministic Cairo rendering, in-memory settings.
+if meson test -C "$build" --list 2>/dev/null | grep -q '^ui'; then
+  GDK_BACKEND=x11 GTK_A11Y=none GSK_RENDERER=cairo GSETTINGS_BACKEND=memory \
+    GSETTINGS_SCHEMA_DIR="$build/data" \
+    xvfb-run -a -s "-screen 0 1600x1000x24" \
+    meson test -C "$build" --suite ui --print-errorlogs --num-processes 1 || status=1
+  cp "$build/meson-logs/testlog.json" "$build/meson-logs/testlog-ui.json"
+  logs+=("$build/meson-logs/testlog-ui.json")
+fi
+
+# The core suite again under AddressSanitizer + UndefinedBehaviorSanitizer (no GTK needed).
+if [ "${LOSSVIZ_SKIP_SANITIZERS:-0}" != 1 ]; then
+  [ -f "$asan/build.ninja" ] || meson setup "$asan" "$top" -Db_sanitize=address,undefined \
+    -Db_lundef=false -Dapp=disabled --buildtype=debugoptimized || exit 1
+  meson compile -C "$asan" || exit 1
+  ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 \
+    UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
+    LSAN_OPTIONS=suppressions="$top/tests/lsan.supp" \
+    meson test -C "$asan" --suite core --print-errorlogs --num-processes 2 \
+    --timeout-multiplier 4 || status=1
+  cp "$asan/meson-logs/testlog.json" "$asan/meson-logs/testlog-asan.json"
+  logs+=("$asan/meson-logs/testlog-asan.json")
+fi
+
+python3 "$top/build-aux/count-tests.py" "${logs[@]}" || status=1
+exit $status
