@@ -17,7 +17,7 @@ G_BEGIN_DECLS
  * @depth: hidden layers (1..LV_MLP_MAX_DEPTH).
  * @activation, @loss, @bias: the networks (see LvMlpShape).
  * @train: optimiser, regulariser, initialisation.
- * @seed: base seed; run r of size h uses lv_seed_mix (seed, h, r).
+ * @seed: base seed; run r of size h uses the low 53 bits of lv_seed_mix (seed, h, r).
  */
 typedef struct {
   guint         sizes[64];

@@ -67,7 +67,8 @@ lv_ensemble_config_init (LvEnsembleConfig *config)
 guint64
 lv_ensemble_run_seed (guint64 base_seed, guint hidden, guint run)
 {
-  return lv_seed_mix (base_seed, hidden, run);
+  /* 53 bits: a seed printed in JSON must read back exactly as a double in any language. */
+  return lv_seed_mix (base_seed, hidden, run) & ((G_GUINT64_CONSTANT (1) << 53) - 1);
 }
 
 /* Outputs of the networks: one per class, or one real output for MSE on targets. */
