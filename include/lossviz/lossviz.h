@@ -6,6 +6,7 @@
 #include <lossviz/lv-rng.h>
 #include <lossviz/lv-stats.h>
 #include <lossviz/lv-dataset.h>
+#include <lossviz/lv-dataset-io.h>
 #include <lossviz/lv-teacher.h>
 #include <lossviz/lv-mlp.h>
 #include <lossviz/lv-regularizer.h>
