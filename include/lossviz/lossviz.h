@@ -13,3 +13,4 @@
 #include <lossviz/lv-train.h>
 #include <lossviz/lv-worker-pool.h>
 #include <lossviz/lv-ensemble.h>
+#include <lossviz/lv-spinglass.h>
