@@ -310,6 +310,16 @@ lv_mf_descend (const double *y, guint m, guint n, double *u, double *v, guint r,
         g2 += gv[i] * gv[i];
       if (sqrt (g2) <= grad_tol || !isfinite (f))
         break;
+      /* Near the optimum the predicted decrease falls below the rounding of F, where Armijo
+       * can no longer tell; the last accepted step size is then kept and used unchecked. */
+      if (0.5 * h * g2 <= 1e-13 * MAX (1.0, fabs (f)))
+        {
+          for (gsize i = 0; i < nu; i++)
+            u[i] -= h * gu[i];
+          for (gsize i = 0; i < nv; i++)
+            v[i] -= h * gv[i];
+          continue;
+        }
       for (guint tries = 0; tries < 80 && !accepted; tries++)
         {
           for (gsize i = 0; i < nu; i++)
