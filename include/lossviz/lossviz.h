@@ -1,0 +1,16 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#pragma once
+
+/* Umbrella header of liblossviz-core. */
+#include <lossviz/lv-error.h>
+#include <lossviz/lv-rng.h>
+#include <lossviz/lv-stats.h>
+#include <lossviz/lv-dataset.h>
+#include <lossviz/lv-dataset-io.h>
+#include <lossviz/lv-teacher.h>
+#include <lossviz/lv-mlp.h>
+#include <lossviz/lv-regularizer.h>
+#include <lossviz/lv-train.h>
+#include <lossviz/lv-worker-pool.h>
+#include <lossviz/lv-ensemble.h>
+#include <lossviz/lv-spinglass.h>
