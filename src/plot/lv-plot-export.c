@@ -1,0 +1,359 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#define G_LOG_DOMAIN "LossViz-plot"
+
+#include "config.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <math.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <glib/gstdio.h>
+#include <cairo-pdf.h>
+#include <cairo-svg.h>
+
+#include <lossviz/lv-error.h>
+#include <lossviz/lv-plot.h>
+
+#include "lv-plot-private.h"
+
+/* Largest accepted export side, in px or pt: keeps a typo from allocating gigabytes. */
+#define MAX_SIDE 20000.0
+
+/**
+ * lv_plot_format_from_path:
+ * @path: a file name
+ * @format: (out): the format its extension names
+ * @error: return location for a #GError
+ *
+ * Picks the export format from the extension (.png, .svg, .pdf, any case).
+ *
+ * Returns: %TRUE on success; %FALSE with %LV_ERROR_INVALID_INPUT for any other extension
+ */
+gboolean
+lv_plot_format_from_path (const char   *path,
+                          LvPlotFormat *format,
+                          GError      **error)
+{
+  g_autofree char *lower = NULL;
+
+  g_return_val_if_fail (path != NULL, FALSE);
+  lower = g_ascii_strdown (path, -1);
+  if (g_str_has_suffix (lower, ".png"))
+    *format = LV_PLOT_FORMAT_PNG;
+  else if (g_str_has_suffix (lower, ".svg"))
+    *format = LV_PLOT_FORMAT_SVG;
+  else if (g_str_has_suffix (lower, ".pdf"))
+    *format = LV_PLOT_FORMAT_PDF;
+  else
+    {
+      g_set_error (error, LV_ERROR, LV_ERROR_INVALID_INPUT,
+                   "unknown figure format for '%s' (use .png, .svg or .pdf)", path);
+      return FALSE;
+    }
+  return TRUE;
+}
+
+/* An empty temporary file next to @path, so the final rename() stays on one file system. */
+static char *
+make_temp_next_to (const char *path,
+                   GError    **error)
+{
+  g_autofree char *dir = g_path_get_dirname (path);
+  g_autofree char *base = g_path_get_basename (path);
+  g_autofree char *tmpl = g_strdup_printf ("%s/.%s.XXXXXX", dir, base);
+  int fd = g_mkstemp_full (tmpl, O_RDWR | O_CLOEXEC, 0666);
+
+  if (fd < 0)
+    {
+      int saved = errno;
+
+      g_set_error (error, LV_ERROR, LV_ERROR_IO, "cannot write '%s': %s", path,
+                   g_strerror (saved));
+      return NULL;
+    }
+  close (fd);
+  return g_steal_pointer (&tmpl);
+}
+
+static gboolean
+commit_temp (const char *tmp,
+             const char *path,
+             GError    **error)
+{
+  if (g_rename (tmp, path) != 0)
+    {
+      int saved = errno;
+
+      g_unlink (tmp);
+      g_set_error (error, LV_ERROR, LV_ERROR_IO, "cannot write '%s': %s", path,
+                   g_strerror (saved));
+      return FALSE;
+    }
+  return TRUE;
+}
+
+static gboolean
+check_surface (cairo_surface_t *surface,
+               const char      *path,
+               GError         **error)
+{
+  cairo_status_t status = cairo_surface_status (surface);
+
+  if (status != CAIRO_STATUS_SUCCESS)
+    {
+      g_set_error (error, LV_ERROR, LV_ERROR_IO, "cannot write '%s': %s", path,
+                   cairo_status_to_string (status));
+      return FALSE;
+    }
+  return TRUE;
+}
+
+/*
+ * Cairo writes SVG text as glyph outlines. To keep exported figures searchable and readable by
+ * screen readers (and testable), an invisible <text> layer with every string the renderer drew
+ * is inserted before </svg>, at the positions recorded while drawing.
+ */
+static gboolean
+add_svg_text_layer (const char *tmp,
+                    const char *path,
+                    GPtrArray  *items,
+                    GError    **error)
+{
+  g_autofree char *svg = NULL;
+  g_autoptr(GString) out = NULL;
+  g_autoptr(GError) local = NULL;
+  const char *end;
+  gsize len;
+
+  if (!g_file_get_contents (tmp, &svg, &len, &local))
+    {
+      g_set_error (error, LV_ERROR, LV_ERROR_IO, "cannot write '%s': %s", path, local->message);
+      return FALSE;
+    }
+  end = g_strrstr (svg, "</svg>");
+  if (end == NULL)
+    {
+      g_set_error (error, LV_ERROR, LV_ERROR_IO, "cannot write '%s': malformed SVG output", path);
+      return FALSE;
+    }
+  out = g_string_new_len (svg, end - svg);
+  g_string_append (out, "<g id=\"lossviz-text\" fill-opacity=\"0\" "
+                        "font-family=\"DejaVu Sans, sans-serif\">\n");
+  for (guint i = 0; i < items->len; i++)
+    {
+      const LvPlotTextItem *item = g_ptr_array_index (items, i);
+      g_autofree char *escaped = g_markup_escape_text (item->text, -1);
+      char x[G_ASCII_DTOSTR_BUF_SIZE], y[G_ASCII_DTOSTR_BUF_SIZE], fs[G_ASCII_DTOSTR_BUF_SIZE];
+
+      g_ascii_formatd (x, sizeof x, "%.2f", item->extents.x);
+      g_ascii_formatd (y, sizeof y, "%.2f", item->extents.y + 0.8 * item->extents.height);
+      g_ascii_formatd (fs, sizeof fs, "%.2f", item->font_size);
+      g_string_append_printf (out, "<text x=\"%s\" y=\"%s\" font-size=\"%s\">%s</text>\n", x, y,
+                              fs, escaped);
+    }
+  g_string_append (out, "</g>\n");
+  g_string_append (out, end);
+  return lv_plot_write_text_file (tmp, out->str, out->len, error);
+}
+
+static gboolean
+render_to (LvPlotFormat   format,
+           LvPlotDrawFunc draw,
+           gconstpointer  model,
+           const char    *tmp,
+           const char    *path,
+           double         width,
+           double         height,
+           double         dpi,
+           GError       **error)
+{
+  g_autoptr(cairo_surface_t) surface = NULL;
+  g_autoptr(cairo_t) cr = NULL;
+  g_autoptr(GPtrArray) items = NULL;
+  double scale = dpi / 96.0;
+
+  if (format == LV_PLOT_FORMAT_PNG)
+    surface = cairo_image_surface_create (CAIRO_FORMAT_ARGB32, (int) ceil (width),
+                                          (int) ceil (height));
+  else if (format == LV_PLOT_FORMAT_SVG)
+    {
+      surface = cairo_svg_surface_create (tmp, width, height);
+      cairo_svg_surface_set_document_unit (surface, CAIRO_SVG_UNIT_PT);
+    }
+  else
+    surface = cairo_pdf_surface_create (tmp, width, height);
+  if (!check_surface (surface, path, error))
+    return FALSE;
+
+  cr = cairo_create (surface);
+  if (format == LV_PLOT_FORMAT_SVG)
+    lv_plot_text_record_begin (cr);
+  if (format == LV_PLOT_FORMAT_PNG)
+    {
+      /* PNG: @width × @height pixels showing the figure laid out for 96/dpi of that size. */
+      cairo_scale (cr, scale, scale);
+      draw (cr, model, width / scale, height / scale);
+    }
+  else
+    draw (cr, model, width, height);
+  if (format == LV_PLOT_FORMAT_SVG)
+    items = lv_plot_text_record_end (cr);
+  g_clear_pointer (&cr, cairo_destroy);
+
+  if (format == LV_PLOT_FORMAT_PNG)
+    {
+      cairo_status_t status = cairo_surface_write_to_png (surface, tmp);
+
+      if (status != CAIRO_STATUS_SUCCESS)
+        {
+          g_set_error (error, LV_ERROR, LV_ERROR_IO, "cannot write '%s': %s", path,
+                       cairo_status_to_string (status));
+          return FALSE;
+        }
+      return TRUE;
+    }
+  cairo_surface_finish (surface);
+  if (!check_surface (surface, path, error))
+    return FALSE;
+  if (format == LV_PLOT_FORMAT_SVG)
+    return add_svg_text_layer (tmp, path, items, error);
+  return TRUE;
+}
+
+/**
+ * lv_plot_export:
+ * @draw: the figure's renderer, e.g. `(LvPlotDrawFunc) lv_plot_histogram_draw`
+ * @model: the figure model passed to @draw
+ * @path: target file; the extension (.png, .svg, .pdf, any case) picks the format
+ * @width: width: pixels for PNG, points for SVG and PDF
+ * @height: height, in the same unit
+ * @dpi: PNG only: resolution the layout is designed for, 96 = one user unit per pixel; 192 draws
+ *   fonts and lines twice as large in pixels. 0 means 96. Ignored for vector formats.
+ * @error: return location for a #GError
+ *
+ * Draws a figure into a file. The file is written to a temporary file in the same directory and
+ * renamed over @path only when complete, so a failed export leaves an existing file untouched.
+ * SVG files get an invisible text layer with every label, so they are searchable.
+ *
+ * Returns: %TRUE on success; %FALSE with %LV_ERROR_INVALID_INPUT (unknown extension, bad size or
+ *   DPI) or %LV_ERROR_IO (cannot write)
+ */
+gboolean
+lv_plot_export (LvPlotDrawFunc draw,
+                gconstpointer  model,
+                const char    *path,
+                double         width,
+                double         height,
+                double         dpi,
+                GError       **error)
+{
+  LvPlotFormat format;
+  g_autofree char *tmp = NULL;
+
+  g_return_val_if_fail (draw != NULL, FALSE);
+  g_return_val_if_fail (path != NULL, FALSE);
+  g_return_val_if_fail (error == NULL || *error == NULL, FALSE);
+
+  if (!lv_plot_format_from_path (path, &format, error))
+    return FALSE;
+  if (!isfinite (width) || !isfinite (height) || width < 1 || height < 1 || width > MAX_SIDE
+      || height > MAX_SIDE)
+    {
+      g_set_error (error, LV_ERROR, LV_ERROR_INVALID_INPUT,
+                   "figure size %g×%g out of range (1 to %g)", width, height, MAX_SIDE);
+      return FALSE;
+    }
+  if (dpi == 0)
+    dpi = 96.0;
+  if (!isfinite (dpi) || dpi < 10 || dpi > 2400)
+    {
+      g_set_error (error, LV_ERROR, LV_ERROR_INVALID_INPUT, "DPI %g out of range (10 to 2400)",
+                   dpi);
+      return FALSE;
+    }
+  tmp = make_temp_next_to (path, error);
+  if (tmp == NULL)
+    return FALSE;
+  if (!render_to (format, draw, model, tmp, path, width, height, dpi, error))
+    {
+      g_unlink (tmp);
+      return FALSE;
+    }
+  return commit_temp (tmp, path, error);
+}
+
+/**
+ * lv_plot_write_text_file:
+ * @path: target file
+ * @contents: (array length=length): bytes to write
+ * @length: number of bytes
+ * @error: return location for a #GError
+ *
+ * Writes a file atomically (temporary file + rename), mode 0666 minus the umask.
+ *
+ * Returns: %TRUE on success; %FALSE with %LV_ERROR_IO
+ */
+gboolean
+lv_plot_write_text_file (const char *path,
+                         const char *contents,
+                         gsize       length,
+                         GError    **error)
+{
+  g_autoptr(GError) local = NULL;
+
+  if (!g_file_set_contents_full (path, contents, (gssize) length,
+                                 G_FILE_SET_CONTENTS_CONSISTENT, 0666, &local))
+    {
+      g_set_error (error, LV_ERROR, LV_ERROR_IO, "cannot write '%s': %s", path, local->message);
+      return FALSE;
+    }
+  return TRUE;
+}
+
+/* RFC 4180 field: quoted when it contains a separator, quote or line break. */
+void
+lv_plot_csv_field (GString    *out,
+                   const char *text)
+{
+  if (text == NULL)
+    text = "";
+  if (strpbrk (text, ",\"\r\n") == NULL)
+    {
+      g_string_append (out, text);
+      return;
+    }
+  g_string_append_c (out, '"');
+  for (const char *p = text; *p != '\0'; p++)
+    {
+      if (*p == '"')
+        g_string_append_c (out, '"');
+      g_string_append_c (out, *p);
+    }
+  g_string_append_c (out, '"');
+}
+
+/* Round-trip precision, locale independent; NaN/Inf written as "nan", "inf", "-inf". */
+void
+lv_plot_csv_double (GString *out,
+                    double   value)
+{
+  char buf[G_ASCII_DTOSTR_BUF_SIZE];
+
+  if (isnan (value))
+    g_string_append (out, "nan");
+  else if (isinf (value))
+    g_string_append (out, value > 0 ? "inf" : "-inf");
+  else
+    g_string_append (out, g_ascii_formatd (buf, sizeof buf, "%.17g", value));
+}
+
+gboolean
+lv_plot_csv_finish (GString    *out,
+                    const char *path,
+                    GError    **error)
+{
+  g_return_val_if_fail (path != NULL, FALSE);
+  return lv_plot_write_text_file (path, out->str, out->len, error);
+}

@@ -1,0 +1,633 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#define G_LOG_DOMAIN "LossViz-plot"
+
+#include "config.h"
+
+#include <math.h>
+#include <string.h>
+
+#include <lossviz/lv-plot.h>
+
+#include "lv-plot-private.h"
+
+/*
+ * A "frame" is the part every x/y figure shares: background, title, the plot area with its two
+ * axes (left and bottom spines only, outward ticks, faint grid), axis titles, a legend to the
+ * right of the plot area, reference lines and bands, and a wrapped caption at the bottom.
+ * A figure fills frame->x / frame->y and the legend entries, calls lv_plot_frame_layout(), and
+ * then draws its data between lv_plot_frame_draw_grid() and lv_plot_frame_draw_axes().
+ * Layout uses only text measurements, so a hit test can redo it on a measuring context.
+ */
+
+#define PAD(f)       (0.7 * (f)->fs)
+#define TICK_LEN(f)  (0.35 * (f)->fs)
+#define TICK_FS(f)   (LV_PLOT_FS_TICK * (f)->fs)
+#define LEGEND_FS(f) (0.9 * (f)->fs)
+
+static void
+legend_entry_clear (gpointer data)
+{
+  LvPlotLegendEntry *e = data;
+
+  g_free (e->text);
+}
+
+gboolean
+lv_plot_size_ok (double width,
+                 double height)
+{
+  return isfinite (width) && isfinite (height) && width >= 1 && height >= 1;
+}
+
+void
+lv_plot_frame_init (LvPlotFrame        *frame,
+                    cairo_t            *cr,
+                    const LvPlotCommon *common,
+                    double              width,
+                    double              height)
+{
+  memset (frame, 0, sizeof *frame);
+  frame->cr = cr;
+  frame->common = common;
+  frame->theme = common->theme != NULL ? common->theme : lv_plot_theme_light ();
+  frame->width = width;
+  frame->height = height;
+  frame->fs = frame->theme->font_size * frame->theme->font_scale;
+  frame->lw = frame->theme->line_scale;
+  frame->y_label = common->y_label;
+  frame->legend_entries = g_array_new (FALSE, TRUE, sizeof (LvPlotLegendEntry));
+  g_array_set_clear_func (frame->legend_entries, legend_entry_clear);
+}
+
+void
+lv_plot_frame_clear (LvPlotFrame *frame)
+{
+  g_clear_pointer (&frame->legend_entries, g_array_unref);
+}
+
+/* Takes ownership of @text. */
+void
+lv_plot_frame_add_legend (LvPlotFrame     *frame,
+                          char            *text,
+                          LvPlotRgba       color,
+                          LvPlotKeyKind    kind,
+                          LvPlotLineStyle  style)
+{
+  LvPlotLegendEntry e = { text, color, kind, style };
+
+  g_array_append_val (frame->legend_entries, e);
+}
+
+static double
+legend_max_text (const LvPlotFrame *frame)
+{
+  return 0.34 * frame->width;
+}
+
+static void
+legend_size (LvPlotFrame *frame,
+             double      *width,
+             double      *height)
+{
+  double w = 0, row_h = 0;
+
+  for (guint i = 0; i < frame->legend_entries->len; i++)
+    {
+      LvPlotLegendEntry *e = &g_array_index (frame->legend_entries, LvPlotLegendEntry, i);
+      double tw, th;
+
+      lv_plot_text_extent (frame->cr, frame->theme, LEGEND_FS (frame), FALSE, e->text, &tw, &th);
+      w = MAX (w, MIN (tw, legend_max_text (frame)));
+      row_h = MAX (row_h, th);
+    }
+  *width = frame->legend_entries->len > 0 ? w + 2.0 * frame->fs : 0;
+  *height = frame->legend_entries->len * row_h * 1.15;
+}
+
+static double
+caption_height (LvPlotFrame *frame)
+{
+  PangoLayout *layout;
+  int h;
+
+  if (frame->common->caption == NULL || *frame->common->caption == '\0')
+    return 0;
+  layout = lv_plot_text_layout (frame->cr, frame->theme, LV_PLOT_FS_CAPTION * frame->fs, FALSE,
+                                frame->common->caption);
+  pango_layout_set_width (layout, (int) ((frame->width - 2 * PAD (frame)) * PANGO_SCALE));
+  pango_layout_set_wrap (layout, PANGO_WRAP_WORD_CHAR);
+  pango_layout_get_size (layout, NULL, &h);
+  g_object_unref (layout);
+  return (double) h / PANGO_SCALE;
+}
+
+/* Computes frame->area from the axes (already initialised), the titles and the legend. */
+void
+lv_plot_frame_layout (LvPlotFrame *frame,
+                      double       extra_right)
+{
+  const LvPlotCommon *c = frame->common;
+  double pad = PAD (frame), top, bottom, left, right;
+  double th = 0, tw = 0, lab_h = 0, max_w = 0, last_w = 0, leg_w, leg_h;
+
+  lv_plot_text_extent (frame->cr, frame->theme, TICK_FS (frame), FALSE, "0", NULL, &th);
+  lv_plot_text_extent (frame->cr, frame->theme, LV_PLOT_FS_LABEL * frame->fs, FALSE, "Ag", NULL,
+                       &lab_h);
+
+  top = pad + 0.5 * th;
+  if (c->title != NULL && *c->title != '\0')
+    {
+      double title_h;
+
+      lv_plot_text_extent (frame->cr, frame->theme, LV_PLOT_FS_TITLE * frame->fs, TRUE, c->title,
+                           NULL, &title_h);
+      top = pad + title_h + 0.6 * frame->fs;
+    }
+
+  bottom = pad + TICK_LEN (frame) + 0.25 * frame->fs + th;
+  if (c->x_label != NULL && *c->x_label != '\0')
+    bottom += lab_h + 0.3 * frame->fs;
+  if (c->caption != NULL && *c->caption != '\0')
+    bottom += caption_height (frame) + 0.6 * frame->fs;
+
+  if (!frame->y.hide_labels)
+    for (guint i = 0; i < frame->y.n_ticks; i++)
+      {
+        g_autofree char *label = lv_plot_axis_tick_label (&frame->y, i);
+
+        lv_plot_text_extent (frame->cr, frame->theme, TICK_FS (frame), FALSE, label, &tw, NULL);
+        max_w = MAX (max_w, tw);
+      }
+  left = pad + max_w + TICK_LEN (frame) + 0.3 * frame->fs;
+  if (frame->y_label != NULL && *frame->y_label != '\0')
+    left += lab_h + 0.4 * frame->fs;
+
+  if (frame->x.n_ticks > 0 && !frame->x.hide_labels)
+    {
+      g_autofree char *label = lv_plot_axis_tick_label (&frame->x, frame->x.n_ticks - 1);
+
+      lv_plot_text_extent (frame->cr, frame->theme, TICK_FS (frame), FALSE, label, &last_w, NULL);
+    }
+  legend_size (frame, &leg_w, &leg_h);
+  right = pad + MAX (extra_right, 0.5 * last_w);
+  if (leg_w > 0)
+    right = pad + extra_right + leg_w + 0.8 * frame->fs;
+
+  frame->area.x = left;
+  frame->area.y = top;
+  frame->area.width = MAX (frame->width - left - right, 10.0);
+  frame->area.height = MAX (frame->height - top - bottom, 10.0);
+  frame->legend = (LvPlotRect) { frame->area.x + frame->area.width + extra_right + 0.8 * frame->fs,
+                                 frame->area.y, leg_w, leg_h };
+}
+
+static double
+axis_fraction (const LvPlotAxis *axis,
+               double            v)
+{
+  if (axis->log)
+    return v > 0 ? (log10 (v) - log10 (axis->lo)) / (log10 (axis->hi) - log10 (axis->lo)) : NAN;
+  return (v - axis->lo) / (axis->hi - axis->lo);
+}
+
+double
+lv_plot_frame_x (const LvPlotFrame *frame,
+                 double             value)
+{
+  return frame->area.x + axis_fraction (&frame->x, value) * frame->area.width;
+}
+
+double
+lv_plot_frame_y (const LvPlotFrame *frame,
+                 double             value)
+{
+  return frame->area.y + frame->area.height
+         - axis_fraction (&frame->y, value) * frame->area.height;
+}
+
+void
+lv_plot_frame_clip (LvPlotFrame *frame)
+{
+  cairo_rectangle (frame->cr, frame->area.x, frame->area.y, frame->area.width,
+                   frame->area.height);
+  cairo_clip (frame->cr);
+}
+
+void
+lv_plot_frame_get_layout (const LvPlotFrame *frame,
+                          LvPlotLayout      *layout)
+{
+  layout->area = frame->area;
+  layout->x_min = frame->x.lo;
+  layout->x_max = frame->x.hi;
+  layout->y_min = frame->y.lo;
+  layout->y_max = frame->y.hi;
+  layout->x_log = frame->x.log;
+  layout->y_log = frame->y.log;
+}
+
+void
+lv_plot_frame_draw_back (LvPlotFrame *frame)
+{
+  cairo_t *cr = frame->cr;
+  const LvPlotCommon *c = frame->common;
+
+  lv_plot_set_source (cr, frame->theme->background);
+  cairo_rectangle (cr, 0, 0, frame->width, frame->height);
+  cairo_fill (cr);
+  if (c->title != NULL && *c->title != '\0')
+    lv_plot_text_draw (cr, frame->theme, LV_PLOT_FS_TITLE * frame->fs, TRUE, c->title,
+                       frame->area.x, PAD (frame), 0.0, 0.0, 0.0, frame->theme->foreground);
+  if (c->caption != NULL && *c->caption != '\0')
+    {
+      PangoLayout *layout = lv_plot_text_layout (cr, frame->theme, LV_PLOT_FS_CAPTION * frame->fs,
+                                                 FALSE, c->caption);
+
+      pango_layout_set_width (layout, (int) ((frame->width - 2 * PAD (frame)) * PANGO_SCALE));
+      pango_layout_set_wrap (layout, PANGO_WRAP_WORD_CHAR);
+      lv_plot_layout_draw (cr, layout, LV_PLOT_FS_CAPTION * frame->fs, PAD (frame),
+                           frame->height - PAD (frame), 0.0, 1.0, 0.0, frame->theme->muted);
+      g_object_unref (layout);
+    }
+}
+
+void
+lv_plot_frame_draw_grid (LvPlotFrame *frame)
+{
+  cairo_t *cr = frame->cr;
+  const LvPlotRect *a = &frame->area;
+
+  cairo_save (cr);
+  lv_plot_set_source (cr, frame->theme->grid);
+  cairo_set_line_width (cr, 0.8 * frame->lw);
+  for (guint i = 0; i < frame->y.n_ticks; i++)
+    {
+      double y = round (lv_plot_frame_y (frame, frame->y.ticks[i])) + 0.5;
+
+      cairo_move_to (cr, a->x, y);
+      cairo_line_to (cr, a->x + a->width, y);
+    }
+  if (!frame->x.categorical)
+    for (guint i = 0; i < frame->x.n_ticks; i++)
+      {
+        double x = round (lv_plot_frame_x (frame, frame->x.ticks[i])) + 0.5;
+
+        cairo_move_to (cr, x, a->y);
+        cairo_line_to (cr, x, a->y + a->height);
+      }
+  cairo_stroke (cr);
+  cairo_restore (cr);
+}
+
+/* Draws the x tick labels, skipping every other one while neighbours would overlap. */
+static void
+draw_x_tick_labels (LvPlotFrame *frame,
+                    double       y)
+{
+  double widths[LV_PLOT_MAX_TICKS];
+  char *labels[LV_PLOT_MAX_TICKS];
+  guint every = 1, n = frame->x.n_ticks;
+
+  for (guint i = 0; i < n; i++)
+    {
+      labels[i] = lv_plot_axis_tick_label (&frame->x, i);
+      lv_plot_text_extent (frame->cr, frame->theme, TICK_FS (frame), FALSE, labels[i], &widths[i],
+                           NULL);
+    }
+  for (gboolean overlap = TRUE; overlap && every < n; )
+    {
+      overlap = FALSE;
+      for (guint i = every; i < n; i += every)
+        {
+          double gap = lv_plot_frame_x (frame, frame->x.ticks[i])
+                       - lv_plot_frame_x (frame, frame->x.ticks[i - every]);
+
+          if (gap < 0.5 * (widths[i] + widths[i - every]) + 0.6 * frame->fs)
+            overlap = TRUE;
+        }
+      if (overlap)
+        every++;
+    }
+  for (guint i = 0; i < n; i += every)
+    lv_plot_text_draw (frame->cr, frame->theme, TICK_FS (frame), FALSE, labels[i],
+                       lv_plot_frame_x (frame, frame->x.ticks[i]), y, 0.5, 0.0, 0.0,
+                       frame->theme->foreground);
+  for (guint i = 0; i < n; i++)
+    g_free (labels[i]);
+}
+
+void
+lv_plot_frame_draw_axes (LvPlotFrame *frame)
+{
+  cairo_t *cr = frame->cr;
+  const LvPlotRect *a = &frame->area;
+  const LvPlotTheme *t = frame->theme;
+  double tl = TICK_LEN (frame), x0 = round (a->x) - 0.5, y0 = round (a->y + a->height) + 0.5;
+  double lab_h, max_w = 0;
+
+  cairo_save (cr);
+  lv_plot_set_source (cr, t->foreground);
+  cairo_set_line_width (cr, 1.0 * frame->lw);
+  cairo_move_to (cr, x0, a->y);
+  cairo_line_to (cr, x0, y0);
+  cairo_line_to (cr, a->x + a->width, y0);
+  for (guint i = 0; i < frame->x.n_ticks; i++)
+    {
+      double x = round (lv_plot_frame_x (frame, frame->x.ticks[i])) + 0.5;
+
+      cairo_move_to (cr, x, y0);
+      cairo_line_to (cr, x, y0 + tl);
+    }
+  for (guint i = 0; i < frame->y.n_ticks && !frame->y.hide_labels; i++)
+    {
+      double y = round (lv_plot_frame_y (frame, frame->y.ticks[i])) + 0.5;
+
+      cairo_move_to (cr, x0, y);
+      cairo_line_to (cr, x0 - tl, y);
+    }
+  cairo_stroke (cr);
+
+  if (!frame->x.hide_labels)
+    draw_x_tick_labels (frame, y0 + tl + 0.15 * frame->fs);
+  for (guint i = 0; i < frame->y.n_ticks && !frame->y.hide_labels; i++)
+    {
+      g_autofree char *label = lv_plot_axis_tick_label (&frame->y, i);
+      double w;
+
+      lv_plot_text_extent (cr, t, TICK_FS (frame), FALSE, label, &w, NULL);
+      max_w = MAX (max_w, w);
+      lv_plot_text_draw (cr, t, TICK_FS (frame), FALSE, label, x0 - tl - 0.3 * frame->fs,
+                         lv_plot_frame_y (frame, frame->y.ticks[i]), 1.0, 0.5, 0.0, t->foreground);
+    }
+
+  lv_plot_text_extent (cr, t, TICK_FS (frame), FALSE, "0", NULL, &lab_h);
+  if (frame->common->x_label != NULL)
+    lv_plot_text_draw (cr, t, LV_PLOT_FS_LABEL * frame->fs, FALSE, frame->common->x_label,
+                       a->x + 0.5 * a->width, y0 + tl + 0.25 * frame->fs + lab_h + 0.3 * frame->fs,
+                       0.5, 0.0, 0.0, t->foreground);
+  if (frame->y_label != NULL)
+    lv_plot_text_draw (cr, t, LV_PLOT_FS_LABEL * frame->fs, FALSE, frame->y_label,
+                       x0 - tl - 0.3 * frame->fs - max_w - 0.4 * frame->fs, a->y + 0.5 * a->height,
+                       0.5, 1.0, -G_PI / 2, t->foreground);
+  cairo_restore (cr);
+}
+
+void
+lv_plot_frame_draw_legend (LvPlotFrame *frame)
+{
+  cairo_t *cr = frame->cr;
+  double row_h = frame->legend_entries->len > 0
+                 ? frame->legend.height / frame->legend_entries->len : 0;
+  double sw = 1.3 * frame->fs, x = frame->legend.x;
+
+  for (guint i = 0; i < frame->legend_entries->len; i++)
+    {
+      LvPlotLegendEntry *e = &g_array_index (frame->legend_entries, LvPlotLegendEntry, i);
+      double yc = frame->legend.y + (i + 0.5) * row_h;
+      PangoLayout *layout;
+
+      cairo_save (cr);
+      lv_plot_set_source (cr, e->color);
+      switch (e->kind)
+        {
+        case LV_PLOT_KEY_BOX:
+          cairo_rectangle (cr, x, yc - 0.3 * frame->fs, sw, 0.6 * frame->fs);
+          cairo_fill (cr);
+          break;
+        case LV_PLOT_KEY_POINT:
+          cairo_arc (cr, x + 0.5 * sw, yc, 0.3 * frame->fs * frame->lw, 0, 2 * G_PI);
+          cairo_fill (cr);
+          break;
+        case LV_PLOT_KEY_LINE:
+        default:
+          lv_plot_set_dash (cr, e->style, 1.8 * frame->lw);
+          cairo_move_to (cr, x, yc);
+          cairo_line_to (cr, x + sw, yc);
+          cairo_stroke (cr);
+          break;
+        }
+      cairo_restore (cr);
+      layout = lv_plot_text_layout (cr, frame->theme, LEGEND_FS (frame), FALSE, e->text);
+      pango_layout_set_width (layout, (int) (legend_max_text (frame) * PANGO_SCALE));
+      pango_layout_set_ellipsize (layout, PANGO_ELLIPSIZE_END);
+      lv_plot_layout_draw (cr, layout, LEGEND_FS (frame), x + sw + 0.5 * frame->fs, yc, 0.0, 0.5,
+                           0.0, frame->theme->foreground);
+      g_object_unref (layout);
+    }
+}
+
+typedef struct
+{
+  const char *text;
+  double x0, x1;   /* label extent along x */
+} RefLabel;
+
+static int
+compare_ref_labels (const void *a,
+                    const void *b)
+{
+  const RefLabel *p = a, *q = b;
+
+  return (p->x0 > q->x0) - (p->x0 < q->x0);
+}
+
+/*
+ * Labels of vertical lines and bands sit at the top of the plot area. Lines can be closer than
+ * their labels are wide (the −E_k of the spin glass are a few hundredths apart), so labels are
+ * placed greedily in "lanes": each goes into the highest lane where it does not collide.
+ */
+static void
+draw_ref_labels (LvPlotFrame *frame,
+                 RefLabel    *labels,
+                 guint        n)
+{
+  double lane_end[16], th, fs = 0.85 * frame->fs;
+  LvPlotRgba halo = lv_plot_rgba_with_alpha (frame->theme->background, 0.75);
+
+  qsort (labels, n, sizeof *labels, compare_ref_labels);
+  lv_plot_text_extent (frame->cr, frame->theme, fs, FALSE, "Ag", NULL, &th);
+  for (guint l = 0; l < G_N_ELEMENTS (lane_end); l++)
+    lane_end[l] = -INFINITY;
+  for (guint i = 0; i < n; i++)
+    {
+      guint lane = 0;
+      double y;
+
+      while (lane + 1 < G_N_ELEMENTS (lane_end) && labels[i].x0 < lane_end[lane] + 0.3 * fs)
+        lane++;
+      lane_end[lane] = labels[i].x1;
+      y = frame->area.y + 0.2 * fs + lane * th;
+      lv_plot_set_source (frame->cr, halo);
+      cairo_rectangle (frame->cr, labels[i].x0 - 1, y, labels[i].x1 - labels[i].x0 + 2, th);
+      cairo_fill (frame->cr);
+      lv_plot_text_draw (frame->cr, frame->theme, fs, FALSE, labels[i].text, labels[i].x0, y, 0.0,
+                         0.0, 0.0, frame->theme->muted);
+    }
+}
+
+/* Band fills go behind the data; their labels come with lv_plot_frame_draw_refs(). */
+void
+lv_plot_frame_draw_bands (LvPlotFrame      *frame,
+                          const LvPlotBand *bands,
+                          gsize             n_bands)
+{
+  cairo_t *cr = frame->cr;
+
+  cairo_save (cr);
+  lv_plot_frame_clip (frame);
+  lv_plot_set_source (cr, frame->theme->band);
+  for (gsize i = 0; i < n_bands; i++)
+    {
+      double x0 = lv_plot_frame_x (frame, MIN (bands[i].lo, bands[i].hi));
+      double x1 = lv_plot_frame_x (frame, MAX (bands[i].lo, bands[i].hi));
+
+      if (!isfinite (x0) || !isfinite (x1))
+        continue;
+      cairo_rectangle (cr, x0, frame->area.y, MAX (x1 - x0, 1.0), frame->area.height);
+    }
+  cairo_fill (cr);
+  cairo_restore (cr);
+}
+
+/* Reference lines in front of the data, with the labels of lines and bands in shared lanes. */
+void
+lv_plot_frame_draw_refs (LvPlotFrame         *frame,
+                         const LvPlotBand    *bands,
+                         gsize                n_bands,
+                         const LvPlotRefLine *vlines,
+                         gsize                n_vlines,
+                         const LvPlotRefLine *hlines,
+                         gsize                n_hlines)
+{
+  cairo_t *cr = frame->cr;
+  const LvPlotRect *a = &frame->area;
+  g_autofree RefLabel *labels = g_new0 (RefLabel, n_bands + n_vlines + 1);
+  guint n_labels = 0;
+  double fs = 0.85 * frame->fs;
+
+  cairo_save (cr);
+  lv_plot_frame_clip (frame);
+  for (gsize i = 0; i < n_bands; i++)
+    {
+      double x0 = lv_plot_frame_x (frame, MIN (bands[i].lo, bands[i].hi));
+      double x1 = lv_plot_frame_x (frame, MAX (bands[i].lo, bands[i].hi));
+
+      if (!isfinite (x0) || !isfinite (x1))
+        continue;
+      if (bands[i].label != NULL)
+        {
+          double w;
+
+          lv_plot_text_extent (cr, frame->theme, fs, FALSE, bands[i].label, &w, NULL);
+          labels[n_labels].text = bands[i].label;
+          labels[n_labels].x0 = CLAMP (0.5 * (x0 + x1) - 0.5 * w, a->x, a->x + a->width - w);
+          labels[n_labels].x1 = labels[n_labels].x0 + w;
+          n_labels++;
+        }
+    }
+  for (gsize i = 0; i < n_vlines; i++)
+    {
+      double x = lv_plot_frame_x (frame, vlines[i].value);
+
+      if (!isfinite (x) || x < a->x - 1 || x > a->x + a->width + 1)
+        continue;
+      lv_plot_set_source (cr, lv_plot_ref_color (frame->theme, vlines[i].color));
+      lv_plot_set_dash (cr, vlines[i].style, 1.3 * frame->lw);
+      cairo_move_to (cr, x, a->y);
+      cairo_line_to (cr, x, a->y + a->height);
+      cairo_stroke (cr);
+      if (vlines[i].label != NULL)
+        {
+          double w;
+
+          lv_plot_text_extent (cr, frame->theme, fs, FALSE, vlines[i].label, &w, NULL);
+          /* Right of the line, or left of it near the right edge. */
+          labels[n_labels].x0 = x + w + 0.3 * fs < a->x + a->width ? x + 0.25 * fs
+                                                                    : x - 0.25 * fs - w;
+          labels[n_labels].x1 = labels[n_labels].x0 + w;
+          labels[n_labels].text = vlines[i].label;
+          n_labels++;
+        }
+    }
+  for (gsize i = 0; i < n_hlines; i++)
+    {
+      double y = lv_plot_frame_y (frame, hlines[i].value);
+
+      if (!isfinite (y) || y < a->y - 1 || y > a->y + a->height + 1)
+        continue;
+      lv_plot_set_source (cr, lv_plot_ref_color (frame->theme, hlines[i].color));
+      lv_plot_set_dash (cr, hlines[i].style, 1.2 * frame->lw);
+      cairo_move_to (cr, a->x, y);
+      cairo_line_to (cr, a->x + a->width, y);
+      cairo_stroke (cr);
+      if (hlines[i].label != NULL)
+        lv_plot_text_draw (cr, frame->theme, fs, FALSE, hlines[i].label,
+                           a->x + a->width - 0.3 * fs, y - 0.15 * fs, 1.0, 1.0, 0.0,
+                           frame->theme->muted);
+    }
+  draw_ref_labels (frame, labels, n_labels);
+  cairo_restore (cr);
+}
+
+void
+lv_plot_frame_draw_points (LvPlotFrame       *frame,
+                           const LvPlotPoint *points,
+                           gsize              n_points)
+{
+  cairo_t *cr = frame->cr;
+  double r = 0.32 * frame->fs * frame->lw;
+
+  for (gsize i = 0; i < n_points; i++)
+    {
+      double x = lv_plot_frame_x (frame, points[i].x), y = lv_plot_frame_y (frame, points[i].y);
+
+      if (!isfinite (x) || !isfinite (y) || x < frame->area.x - r || y < frame->area.y - r
+          || x > frame->area.x + frame->area.width + r
+          || y > frame->area.y + frame->area.height + r)
+        continue;
+      cairo_arc (cr, x, y, r, 0, 2 * G_PI);
+      lv_plot_set_source (cr, lv_plot_ref_color (frame->theme, points[i].color));
+      cairo_fill_preserve (cr);
+      lv_plot_set_source (cr, frame->theme->background);
+      cairo_set_line_width (cr, 1.2 * frame->lw);
+      cairo_stroke (cr);
+      if (points[i].label != NULL)
+        {
+          double w;
+          gboolean left;
+
+          lv_plot_text_extent (cr, frame->theme, 0.85 * frame->fs, FALSE, points[i].label, &w,
+                               NULL);
+          left = x + r + 0.3 * frame->fs + w > frame->area.x + frame->area.width;
+          lv_plot_text_draw (cr, frame->theme, 0.85 * frame->fs, FALSE, points[i].label,
+                             left ? x - r - 0.25 * frame->fs : x + r + 0.25 * frame->fs,
+                             y - r, left ? 1.0 : 0.0, 1.0, 0.0, frame->theme->foreground);
+        }
+    }
+}
+
+/**
+ * lv_plot_draw_empty: (skip)
+ *
+ * The "No data yet" state: background, title and a centred message.
+ */
+void
+lv_plot_draw_empty (cairo_t            *cr,
+                    const LvPlotCommon *common,
+                    double              width,
+                    double              height)
+{
+  LvPlotFrame frame;
+  const char *text = common->empty_text != NULL ? common->empty_text : "No data yet";
+
+  lv_plot_frame_init (&frame, cr, common, width, height);
+  lv_plot_axis_init (&frame.x, 0, 1, FALSE, 0, 4);
+  lv_plot_axis_init (&frame.y, 0, 1, FALSE, 0, 4);
+  lv_plot_frame_layout (&frame, 0);
+  cairo_save (cr);
+  lv_plot_frame_draw_back (&frame);
+  lv_plot_text_draw (cr, frame.theme, 1.1 * frame.fs, FALSE, text, 0.5 * width, 0.5 * height, 0.5,
+                     0.5, 0.0, frame.theme->muted);
+  cairo_restore (cr);
+  lv_plot_frame_clear (&frame);
+}

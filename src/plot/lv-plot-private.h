@@ -1,0 +1,185 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#pragma once
+
+/* Internal helpers shared by the figure renderers: text, axes, frames, legends, CSV. */
+
+#include <pango/pangocairo.h>
+
+#include <lossviz/lv-plot.h>
+
+G_BEGIN_DECLS
+
+#define LV_PLOT_MAX_TICKS 32
+
+/* Font size roles, as multiples of the theme's base size. */
+#define LV_PLOT_FS_TICK    0.85
+#define LV_PLOT_FS_LABEL   1.0
+#define LV_PLOT_FS_TITLE   1.15
+#define LV_PLOT_FS_CAPTION 0.85
+
+/* ---- text (lv-plot-text.c) ---- */
+cairo_t     *lv_plot_measure_context (void);
+PangoLayout *lv_plot_text_layout     (cairo_t           *cr,
+                                      const LvPlotTheme *theme,
+                                      double             size,
+                                      gboolean           bold,
+                                      const char        *text);
+void         lv_plot_text_extent     (cairo_t           *cr,
+                                      const LvPlotTheme *theme,
+                                      double             size,
+                                      gboolean           bold,
+                                      const char        *text,
+                                      double            *width,
+                                      double            *height);
+void         lv_plot_text_draw       (cairo_t           *cr,
+                                      const LvPlotTheme *theme,
+                                      double             size,
+                                      gboolean           bold,
+                                      const char        *text,
+                                      double             x,
+                                      double             y,
+                                      double             ax,
+                                      double             ay,
+                                      double             angle,
+                                      LvPlotRgba         color);
+void         lv_plot_layout_draw     (cairo_t           *cr,
+                                      PangoLayout       *layout,
+                                      double             font_size,
+                                      double             x,
+                                      double             y,
+                                      double             ax,
+                                      double             ay,
+                                      double             angle,
+                                      LvPlotRgba         color);
+void         lv_plot_set_source      (cairo_t           *cr,
+                                      LvPlotRgba         color);
+void         lv_plot_set_dash        (cairo_t           *cr,
+                                      LvPlotLineStyle    style,
+                                      double             line_width);
+LvPlotRgba   lv_plot_rgba_with_alpha (LvPlotRgba         color,
+                                      double             alpha);
+LvPlotRgba   lv_plot_series_color    (const LvPlotTheme *theme,
+                                      int                color,
+                                      guint              position);
+LvPlotRgba   lv_plot_ref_color       (const LvPlotTheme *theme,
+                                      int                color);
+
+/* ---- axes (lv-plot-axis.c) ---- */
+typedef struct
+{
+  double lo, hi;
+  gboolean log;
+  /* Categorical axes: ticks at 0 … n_cat − 1 labelled with cat_labels (or 1 … n). */
+  gboolean categorical;
+  const char *const *cat_labels;
+  guint n_cat;
+  double ticks[LV_PLOT_MAX_TICKS];
+  guint n_ticks;
+  double step;
+  gboolean hide_labels;
+} LvPlotAxis;
+
+void  lv_plot_axis_init             (LvPlotAxis *axis,
+                                     double      lo,
+                                     double      hi,
+                                     gboolean    log_scale,
+                                     double      pad_fraction,
+                                     guint       target_ticks);
+void  lv_plot_axis_init_categorical (LvPlotAxis        *axis,
+                                     const char *const *labels,
+                                     guint              n);
+char *lv_plot_axis_tick_label       (const LvPlotAxis *axis,
+                                     guint             i);
+void  lv_plot_finite_range          (const double *values,
+                                     gsize         n,
+                                     gboolean      positive_only,
+                                     double       *lo,
+                                     double       *hi);
+
+/* ---- frames, legends, reference lines (lv-plot-frame.c) ---- */
+typedef enum {
+  LV_PLOT_KEY_BOX,
+  LV_PLOT_KEY_LINE,
+  LV_PLOT_KEY_POINT,
+} LvPlotKeyKind;
+
+typedef struct
+{
+  char *text;
+  LvPlotRgba color;
+  LvPlotKeyKind kind;
+  LvPlotLineStyle style;
+} LvPlotLegendEntry;
+
+typedef struct
+{
+  cairo_t *cr;
+  const LvPlotTheme *theme;
+  const LvPlotCommon *common;
+  double width, height;
+  double fs;      /* base font size in user units, font scale applied */
+  double lw;      /* base line width, line scale applied */
+  LvPlotRect area;
+  LvPlotAxis x, y;
+  LvPlotRect legend;
+  const char *y_label;  /* the y title actually used (figure default when common has none) */
+  GArray *legend_entries;  /* of LvPlotLegendEntry, texts owned */
+} LvPlotFrame;
+
+void   lv_plot_frame_init        (LvPlotFrame        *frame,
+                                  cairo_t            *cr,
+                                  const LvPlotCommon *common,
+                                  double              width,
+                                  double              height);
+void   lv_plot_frame_clear       (LvPlotFrame        *frame);
+void   lv_plot_frame_add_legend  (LvPlotFrame        *frame,
+                                  char               *text,
+                                  LvPlotRgba          color,
+                                  LvPlotKeyKind       kind,
+                                  LvPlotLineStyle     style);
+void   lv_plot_frame_layout      (LvPlotFrame        *frame,
+                                  double              extra_right);
+void   lv_plot_frame_draw_back   (LvPlotFrame        *frame);
+void   lv_plot_frame_draw_grid   (LvPlotFrame        *frame);
+void   lv_plot_frame_draw_axes   (LvPlotFrame        *frame);
+void   lv_plot_frame_draw_legend (LvPlotFrame        *frame);
+void   lv_plot_frame_draw_bands  (LvPlotFrame        *frame,
+                                  const LvPlotBand   *bands,
+                                  gsize               n_bands);
+void   lv_plot_frame_draw_refs   (LvPlotFrame        *frame,
+                                  const LvPlotBand   *bands,
+                                  gsize               n_bands,
+                                  const LvPlotRefLine *vlines,
+                                  gsize               n_vlines,
+                                  const LvPlotRefLine *hlines,
+                                  gsize               n_hlines);
+void   lv_plot_frame_draw_points (LvPlotFrame        *frame,
+                                  const LvPlotPoint  *points,
+                                  gsize               n_points);
+double lv_plot_frame_x           (const LvPlotFrame  *frame,
+                                  double              value);
+double lv_plot_frame_y           (const LvPlotFrame  *frame,
+                                  double              value);
+void   lv_plot_frame_clip        (LvPlotFrame        *frame);
+void   lv_plot_frame_get_layout  (const LvPlotFrame  *frame,
+                                  LvPlotLayout       *layout);
+void   lv_plot_draw_empty        (cairo_t            *cr,
+                                  const LvPlotCommon *common,
+                                  double              width,
+                                  double              height);
+gboolean lv_plot_size_ok         (double              width,
+                                  double              height);
+
+/* ---- CSV (lv-plot-export.c) ---- */
+void     lv_plot_csv_field       (GString            *out,
+                                  const char         *text);
+void     lv_plot_csv_double      (GString            *out,
+                                  double              value);
+gboolean lv_plot_csv_finish      (GString            *out,
+                                  const char         *path,
+                                  GError            **error);
+
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (cairo_t, cairo_destroy)
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (cairo_surface_t, cairo_surface_destroy)
+
+G_END_DECLS

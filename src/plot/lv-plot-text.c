@@ -1,0 +1,252 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#define G_LOG_DOMAIN "LossViz-plot"
+
+#include "config.h"
+
+#include <math.h>
+
+#include <lossviz/lv-plot.h>
+
+#include "lv-plot-private.h"
+
+/*
+ * All text goes through here, for two reasons:
+ *
+ * 1. Layout must not depend on the target surface. Hinted font metrics differ between an image
+ *    surface, a PDF surface and GTK's snapshot, which would move the plot area by a pixel or two
+ *    between drawing and hit-testing. Metrics hinting is therefore turned off for every layout,
+ *    so lv_plot_measure_context() measures exactly what the renderer draws.
+ * 2. A "text record" can be attached to a cairo_t: every string drawn is then appended with its
+ *    device-space extents. Tests use it to check that the legend is really drawn where expected,
+ *    and SVG export uses it to add an invisible, searchable text layer (Cairo draws SVG text as
+ *    glyph outlines, which no search or screen reader can read).
+ */
+
+static cairo_user_data_key_t text_record_key;
+
+static void
+text_item_free (gpointer data)
+{
+  LvPlotTextItem *item = data;
+
+  g_free (item->text);
+  g_free (item);
+}
+
+/**
+ * lv_plot_text_record_begin:
+ * @cr: a Cairo context
+ *
+ * Starts recording every string the plot library draws on @cr, with its extents in device
+ * space. Stop with lv_plot_text_record_end().
+ */
+void
+lv_plot_text_record_begin (cairo_t *cr)
+{
+  GPtrArray *items = g_ptr_array_new_with_free_func (text_item_free);
+
+  g_return_if_fail (cr != NULL);
+  cairo_set_user_data (cr, &text_record_key, items, (cairo_destroy_func_t) g_ptr_array_unref);
+}
+
+/**
+ * lv_plot_text_record_end:
+ * @cr: a Cairo context on which lv_plot_text_record_begin() was called
+ *
+ * Stops recording.
+ *
+ * Returns: (transfer full) (element-type LvPlotTextItem): the recorded strings in drawing order,
+ *   or an empty array if nothing was recording
+ */
+GPtrArray *
+lv_plot_text_record_end (cairo_t *cr)
+{
+  GPtrArray *items;
+
+  g_return_val_if_fail (cr != NULL, NULL);
+  items = cairo_get_user_data (cr, &text_record_key);
+  if (items == NULL)
+    return g_ptr_array_new_with_free_func (text_item_free);
+  g_ptr_array_ref (items);
+  cairo_set_user_data (cr, &text_record_key, NULL, NULL);
+  return items;
+}
+
+static void
+record_text (cairo_t     *cr,
+             const char  *text,
+             double       width,
+             double       height,
+             double       font_size)
+{
+  GPtrArray *items = cairo_get_user_data (cr, &text_record_key);
+  double xs[4] = { 0, width, 0, width }, ys[4] = { 0, 0, height, height };
+  double x0 = INFINITY, y0 = INFINITY, x1 = -INFINITY, y1 = -INFINITY;
+  LvPlotTextItem *item;
+
+  if (items == NULL)
+    return;
+  for (guint i = 0; i < 4; i++)
+    {
+      cairo_user_to_device (cr, &xs[i], &ys[i]);
+      x0 = MIN (x0, xs[i]);
+      x1 = MAX (x1, xs[i]);
+      y0 = MIN (y0, ys[i]);
+      y1 = MAX (y1, ys[i]);
+    }
+  item = g_new0 (LvPlotTextItem, 1);
+  item->text = g_strdup (text);
+  item->extents = (LvPlotRect) { x0, y0, x1 - x0, y1 - y0 };
+  item->font_size = font_size;
+  g_ptr_array_add (items, item);
+}
+
+/* A context on a 1×1 image surface, for measuring text outside a draw call (hit tests). */
+cairo_t *
+lv_plot_measure_context (void)
+{
+  cairo_surface_t *surface = cairo_image_surface_create (CAIRO_FORMAT_ARGB32, 1, 1);
+  cairo_t *cr = cairo_create (surface);
+
+  cairo_surface_destroy (surface);
+  return cr;
+}
+
+PangoLayout *
+lv_plot_text_layout (cairo_t           *cr,
+                     const LvPlotTheme *theme,
+                     double             size,
+                     gboolean           bold,
+                     const char        *text)
+{
+  PangoLayout *layout = pango_cairo_create_layout (cr);
+  PangoContext *context = pango_layout_get_context (layout);
+  cairo_font_options_t *options = cairo_font_options_create ();
+  PangoFontDescription *desc = pango_font_description_from_string (theme->font_family);
+
+  cairo_font_options_set_hint_metrics (options, CAIRO_HINT_METRICS_OFF);
+  cairo_font_options_set_hint_style (options, CAIRO_HINT_STYLE_NONE);
+  pango_cairo_context_set_font_options (context, options);
+  /* Sizes are in user units, independent of the surface's resolution. */
+  pango_cairo_context_set_resolution (context, 72.0);
+  pango_layout_context_changed (layout);
+  pango_font_description_set_absolute_size (desc, MAX (size, 1.0) * PANGO_SCALE);
+  if (bold)
+    pango_font_description_set_weight (desc, PANGO_WEIGHT_BOLD);
+  pango_layout_set_font_description (layout, desc);
+  pango_layout_set_text (layout, text != NULL ? text : "", -1);
+  pango_font_description_free (desc);
+  cairo_font_options_destroy (options);
+  return layout;
+}
+
+void
+lv_plot_text_extent (cairo_t           *cr,
+                     const LvPlotTheme *theme,
+                     double             size,
+                     gboolean           bold,
+                     const char        *text,
+                     double            *width,
+                     double            *height)
+{
+  PangoLayout *layout = lv_plot_text_layout (cr, theme, size, bold, text);
+  int w, h;
+
+  pango_layout_get_size (layout, &w, &h);
+  if (width != NULL)
+    *width = (double) w / PANGO_SCALE;
+  if (height != NULL)
+    *height = (double) h / PANGO_SCALE;
+  g_object_unref (layout);
+}
+
+/**
+ * lv_plot_layout_draw: (skip)
+ *
+ * Draws @layout with its logical box anchored at (@x, @y): @ax/@ay are the anchor as fractions
+ * of the box (0 = left/top, 1 = right/bottom); @angle rotates around the anchor.
+ */
+void
+lv_plot_layout_draw (cairo_t     *cr,
+                     PangoLayout *layout,
+                     double       font_size,
+                     double       x,
+                     double       y,
+                     double       ax,
+                     double       ay,
+                     double       angle,
+                     LvPlotRgba   color)
+{
+  int w, h;
+  double fw, fh;
+
+  pango_layout_get_size (layout, &w, &h);
+  fw = (double) w / PANGO_SCALE;
+  fh = (double) h / PANGO_SCALE;
+  cairo_save (cr);
+  cairo_translate (cr, x, y);
+  cairo_rotate (cr, angle);
+  cairo_translate (cr, -ax * fw, -ay * fh);
+  lv_plot_set_source (cr, color);
+  cairo_move_to (cr, 0, 0);
+  pango_cairo_show_layout (cr, layout);
+  record_text (cr, pango_layout_get_text (layout), fw, fh, font_size);
+  cairo_restore (cr);
+}
+
+void
+lv_plot_text_draw (cairo_t           *cr,
+                   const LvPlotTheme *theme,
+                   double             size,
+                   gboolean           bold,
+                   const char        *text,
+                   double             x,
+                   double             y,
+                   double             ax,
+                   double             ay,
+                   double             angle,
+                   LvPlotRgba         color)
+{
+  PangoLayout *layout;
+
+  if (text == NULL || *text == '\0')
+    return;
+  layout = lv_plot_text_layout (cr, theme, size, bold, text);
+  lv_plot_layout_draw (cr, layout, size, x, y, ax, ay, angle, color);
+  g_object_unref (layout);
+}
+
+void
+lv_plot_set_source (cairo_t    *cr,
+                    LvPlotRgba  color)
+{
+  cairo_set_source_rgba (cr, color.r, color.g, color.b, color.a);
+}
+
+void
+lv_plot_set_dash (cairo_t         *cr,
+                  LvPlotLineStyle  style,
+                  double           line_width)
+{
+  double dashed[2] = { 5.0 * line_width, 3.0 * line_width };
+  double dotted[2] = { 0.01, 2.5 * line_width };
+
+  cairo_set_line_width (cr, line_width);
+  switch (style)
+    {
+    case LV_PLOT_LINE_DASHED:
+      cairo_set_line_cap (cr, CAIRO_LINE_CAP_BUTT);
+      cairo_set_dash (cr, dashed, 2, 0);
+      break;
+    case LV_PLOT_LINE_DOTTED:
+      /* Near-zero dashes with round caps give round dots. */
+      cairo_set_line_cap (cr, CAIRO_LINE_CAP_ROUND);
+      cairo_set_dash (cr, dotted, 2, 0);
+      break;
+    case LV_PLOT_LINE_SOLID:
+    default:
+      cairo_set_line_cap (cr, CAIRO_LINE_CAP_BUTT);
+      cairo_set_dash (cr, NULL, 0, 0);
+      break;
+    }
+}
