@@ -14,3 +14,5 @@
 #include <lossviz/lv-worker-pool.h>
 #include <lossviz/lv-ensemble.h>
 #include <lossviz/lv-spinglass.h>
+#include <lossviz/lv-lift.h>
+#include <lossviz/lv-certificate.h>
