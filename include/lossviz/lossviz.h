@@ -16,3 +16,6 @@
 #include <lossviz/lv-spinglass.h>
 #include <lossviz/lv-lift.h>
 #include <lossviz/lv-certificate.h>
+#include <lossviz/lv-session.h>
+#include <lossviz/lv-slice.h>
+#include <lossviz/lv-hessian.h>

@@ -3,5 +3,6 @@
 
 /* One entry point per `lossviz-cli <command>`; each gets argv with argv[0] = "<command>". */
 int lv_cli_ensemble (int argc, char **argv);
+int lv_cli_render (int argc, char **argv);
 int lv_cli_lift (int argc, char **argv);
 int lv_cli_certify (int argc, char **argv);

@@ -37,6 +37,7 @@ typedef struct
   gint64 seed;
   int threads;
   gboolean json;
+  char *out;
   char *plot;
   char *plot_size;
 } EnsembleOptions;
@@ -50,6 +51,7 @@ ensemble_options_clear (EnsembleOptions *o)
   g_free (o->loss);
   g_free (o->init);
   g_free (o->reg_kind);
+  g_free (o->out);
   g_free (o->plot);
   g_free (o->plot_size);
 }
@@ -146,11 +148,13 @@ wait_with_progress (LvEnsemble *ensemble, gboolean show)
 }
 
 void
-lv_cli_ensemble_report (JsonBuilder *b, LvEnsemble *ensemble, const LvEnsembleSnapshot *snap,
-                        guint threads, double elapsed)
+lv_cli_ensemble_report (JsonBuilder *b, const LvSession *session)
 {
-  const LvEnsembleConfig *config = lv_ensemble_get_config (ensemble);
-  LvDataset *ds = lv_ensemble_get_dataset (ensemble);
+  const LvEnsembleConfig *config = &session->config;
+  const LvDatasetInfo *ds = &session->dataset;
+  const LvEnsembleSnapshot *snap = session->snapshot;
+  guint threads = session->threads;
+  double elapsed = session->elapsed_s;
   double flops = 0, samples = 0;
 
   json_builder_set_member_name (b, "dataset");
@@ -179,7 +183,7 @@ lv_cli_ensemble_report (JsonBuilder *b, LvEnsemble *ensemble, const LvEnsembleSn
       LvMlpShape shape;
 
       lv_mlp_shape_init (&shape, ds->n_inputs, config->depth, config->sizes[s],
-                         config->loss == LV_LOSS_MSE && ds->t_train ? 1 : ds->n_classes,
+                         lv_dataset_info_network_outputs (ds, config->loss),
                          config->activation, config->loss, config->bias, NULL);
       for (guint r = 0; r < config->runs; r++)
         {
@@ -239,11 +243,13 @@ lv_cli_ensemble_report (JsonBuilder *b, LvEnsemble *ensemble, const LvEnsembleSn
   lv_cli_add_double (b, "gflops", elapsed > 0 ? flops / elapsed / 1e9 : NAN);
 }
 
-static void
-print_table (LvEnsemble *ensemble, const LvEnsembleSnapshot *snap, double elapsed)
+void
+lv_cli_ensemble_print_table (const LvSession *session)
 {
-  const LvEnsembleConfig *config = lv_ensemble_get_config (ensemble);
-  LvDataset *ds = lv_ensemble_get_dataset (ensemble);
+  const LvEnsembleConfig *config = &session->config;
+  const LvDatasetInfo *ds = &session->dataset;
+  const LvEnsembleSnapshot *snap = session->snapshot;
+  double elapsed = session->elapsed_s;
 
   printf ("dataset %s: %u train, %u test, %u inputs, %u classes\n", ds->name, ds->n_train,
           ds->n_test, ds->n_inputs, ds->n_classes);
@@ -319,6 +325,13 @@ lv_cli_ensemble (int argc, char **argv)
     { "threads", 0, 0, G_OPTION_ARG_INT, &o.threads, "Worker threads (default: one per core)",
       "N" },
     { "json", 0, 0, G_OPTION_ARG_NONE, &o.json, "Print one JSON object on stdout", NULL },
+    { "plot", 0, 0, G_OPTION_ARG_FILENAME, &o.plot,
+      "Draw the loss-distribution figure to FILE.png|svg|pdf", "FILE" },
+    { "plot-size", 0, 0, G_OPTION_ARG_STRING, &o.plot_size, "Figure size WxH (default 1200x800)",
+      "WxH" },
+    { "out", 0, 0, G_OPTION_ARG_FILENAME, &o.out,
+      "Save the whole experiment (configuration and every run's per-epoch losses) to FILE",
+      "FILE" },
     { NULL }
   };
   g_autoptr(GOptionContext) context = g_option_context_new ("- train an ensemble of networks");
@@ -326,7 +339,7 @@ lv_cli_ensemble (int argc, char **argv)
   g_autoptr(LvDataset) dataset = NULL;
   g_autoptr(LvEnsemble) ensemble = NULL;
   g_autoptr(LvWorkerPool) pool = NULL;
-  g_autoptr(LvEnsembleSnapshot) snap = NULL;
+  g_autoptr(LvSession) session = NULL;
   LvDatasetOptions dopts;
   LvEnsembleConfig config;
   gint64 t0;
@@ -355,19 +368,24 @@ lv_cli_ensemble (int argc, char **argv)
   lv_ensemble_start (ensemble, pool);
   wait_with_progress (ensemble, isatty (STDERR_FILENO));
   elapsed = (g_get_monotonic_time () - t0) / 1e6;
-  snap = lv_ensemble_snapshot (ensemble);
+  session = lv_session_new (o.dataset, &dopts, dataset, &config, lv_ensemble_snapshot (ensemble),
+                            lv_worker_pool_get_n_threads (pool), elapsed);
 
+  if (o.out != NULL && !lv_session_save (session, o.out, &error))
+    return lv_cli_fail (error);
+  if (o.plot != NULL && !lv_cli_ensemble_plot (session, NULL, o.plot, o.plot_size, &error))
+    return lv_cli_fail (error);
   if (o.json)
     {
       g_autoptr(JsonBuilder) b = json_builder_new ();
       g_autoptr(JsonNode) root = NULL;
       json_builder_begin_object (b);
-      lv_cli_ensemble_report (b, ensemble, snap, lv_worker_pool_get_n_threads (pool), elapsed);
+      lv_cli_ensemble_report (b, session);
       json_builder_end_object (b);
       root = json_builder_get_root (b);
       lv_cli_print_json (root);
     }
   else
-    print_table (ensemble, snap, elapsed);
+    lv_cli_ensemble_print_table (session);
   return LV_CLI_EXIT_OK;
 }

@@ -8,8 +8,13 @@ G_BEGIN_DECLS
 
 /* The members of `ensemble --json` (dataset, sizes, runs, threads, elapsed_s, …), shared with
  * `render --json` so both print the same summary of an ensemble. */
-void     lv_cli_ensemble_report (JsonBuilder *builder, LvEnsemble *ensemble,
-                                 const LvEnsembleSnapshot *snapshot, guint threads,
-                                 double elapsed_s);
+void     lv_cli_ensemble_report (JsonBuilder *builder, const LvSession *session);
+/* Prints the human-readable table of an ensemble's results. */
+void     lv_cli_ensemble_print_table (const LvSession *session);
+
+/* Draws a view (figure, histogram, mean-std, spread, scatter) of an experiment to a file. */
+gboolean lv_cli_ensemble_plot (const LvSession *session, const char *view, const char *path,
+                               const char *size, GError **error);
+gboolean lv_cli_ensemble_view_is_valid (const char *view);
 
 G_END_DECLS

@@ -21,6 +21,7 @@ typedef struct
 
 static const Command commands[] = {
   { "ensemble", lv_cli_ensemble, "Train sizes × runs networks; loss statistics per size" },
+  { "render", lv_cli_render, "Redraw and summarise a saved experiment without retraining" },
   { "lift", lv_cli_lift, "NN-LIFT tensor-method training vs an SGD ensemble on a teacher" },
   { "certify", lv_cli_certify, "Haeffele–Vidal certificate of a matrix factorisation" },
 };
