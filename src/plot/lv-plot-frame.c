@@ -598,7 +598,16 @@ lv_plot_frame_draw_points (LvPlotFrame       *frame,
 
           lv_plot_text_extent (cr, frame->theme, 0.85 * frame->fs, FALSE, points[i].label, &w,
                                NULL);
+          double th, tx;
+
           left = x + r + 0.3 * frame->fs + w > frame->area.x + frame->area.width;
+          lv_plot_text_extent (cr, frame->theme, 0.85 * frame->fs, FALSE, points[i].label, NULL,
+                               &th);
+          /* A translucent halo keeps the label readable over a heatmap or a curve. */
+          tx = left ? x - r - 0.25 * frame->fs - w : x + r + 0.25 * frame->fs;
+          lv_plot_set_source (cr, lv_plot_rgba_with_alpha (frame->theme->background, 0.7));
+          cairo_rectangle (cr, tx - 1, y - r - th, w + 2, th);
+          cairo_fill (cr);
           lv_plot_text_draw (cr, frame->theme, 0.85 * frame->fs, FALSE, points[i].label,
                              left ? x - r - 0.25 * frame->fs : x + r + 0.25 * frame->fs,
                              y - r, left ? 1.0 : 0.0, 1.0, 0.0, frame->theme->foreground);

@@ -284,7 +284,7 @@ draw_colorbar (LvPlotFrame              *f,
     }
   if (m->colorbar_label != NULL)
     lv_plot_text_draw (cr, f->theme, LV_PLOT_FS_LABEL * f->fs, FALSE, m->colorbar_label,
-                       x + w + 0.6 * f->fs + max_w + 0.4 * f->fs, y0 + 0.5 * h, 0.5, 0.0,
+                       x + w + 0.6 * f->fs + max_w + 0.4 * f->fs, y0 + 0.5 * h, 0.5, 1.0,
                        G_PI / 2, f->theme->foreground);
 }
 
