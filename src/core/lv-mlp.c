@@ -174,67 +174,51 @@ static const char *const activation_names[] = { "relu", "tanh", "logistic", "lin
 static const char *const loss_names[] = { "cross-entropy", "mse", "hinge" };
 static const char *const init_names[] = { "he", "glorot", "cube" };
 
-static gboolean
-lookup_name (const char *const *names, guint n, const char *s, guint *out)
+/* Index of s in names (case-insensitive), or -1. */
+static int
+lookup_name (const char *const *names, guint n, const char *s)
 {
   for (guint i = 0; i < n; i++)
     if (s != NULL && g_ascii_strcasecmp (names[i], s) == 0)
-      {
-        *out = i;
-        return TRUE;
-      }
-  return FALSE;
+      return (int) i;
+  return -1;
 }
 
-const char *
-lv_activation_to_string (LvActivation a)
-{
-  return a < G_N_ELEMENTS (activation_names) ? activation_names[a] : "?";
-}
+/* The to_string / from_string pair of one enum over its table of names. */
+#define DEFINE_ENUM_NAMES(Type, prefix, names)                                  \
+  const char *prefix##_to_string (Type v)                                       \
+  {                                                                             \
+    return (guint) v < G_N_ELEMENTS (names) ? names[v] : "?";                   \
+  }                                                                             \
+  gboolean prefix##_from_string (const char *s, Type *out)                      \
+  {                                                                             \
+    int i = lookup_name (names, G_N_ELEMENTS (names), s);                       \
+    if (i < 0)                                                                  \
+      return FALSE;                                                             \
+    *out = (Type) i;                                                            \
+    return TRUE;                                                                \
+  }
 
-gboolean
-lv_activation_from_string (const char *s, LvActivation *out)
-{
-  guint i;
-
-  if (!lookup_name (activation_names, G_N_ELEMENTS (activation_names), s, &i))
-    return FALSE;
-  *out = (LvActivation) i;
-  return TRUE;
-}
+DEFINE_ENUM_NAMES (LvActivation, lv_activation, activation_names)
+DEFINE_ENUM_NAMES (LvInit, lv_init, init_names)
 
 const char *
 lv_loss_to_string (LvLoss l)
 {
-  return l < G_N_ELEMENTS (loss_names) ? loss_names[l] : "?";
+  return (guint) l < G_N_ELEMENTS (loss_names) ? loss_names[l] : "?";
 }
 
 gboolean
 lv_loss_from_string (const char *s, LvLoss *out)
 {
-  guint i;
+  int i;
 
+  /* "ce" is accepted as a short spelling of cross-entropy. */
   if (s != NULL && g_ascii_strcasecmp (s, "ce") == 0)
     s = "cross-entropy";
-  if (!lookup_name (loss_names, G_N_ELEMENTS (loss_names), s, &i))
+  i = lookup_name (loss_names, G_N_ELEMENTS (loss_names), s);
+  if (i < 0)
     return FALSE;
   *out = (LvLoss) i;
-  return TRUE;
-}
-
-const char *
-lv_init_to_string (LvInit i)
-{
-  return i < G_N_ELEMENTS (init_names) ? init_names[i] : "?";
-}
-
-gboolean
-lv_init_from_string (const char *s, LvInit *out)
-{
-  guint i;
-
-  if (!lookup_name (init_names, G_N_ELEMENTS (init_names), s, &i))
-    return FALSE;
-  *out = (LvInit) i;
   return TRUE;
 }
