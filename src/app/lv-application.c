@@ -1,0 +1,202 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#define G_LOG_DOMAIN "LossViz-app"
+
+#include "config.h"
+
+#include "lv-application.h"
+
+#include <glib/gi18n.h>
+
+#include <lossviz/lossviz.h>
+
+#include "lv-window.h"
+
+/*
+ * LvApplication — one main window per process (its experiment owns the process's worker
+ * pool). app.start / app.pause / app.reset / app.export-to forward to the window's actions so
+ * that `gapplication action io.github.lossviz.LossViz start` drives a running instance over
+ * D-Bus; --export-on-finish makes a scripted run export and quit.
+ */
+struct _LvApplication
+{
+  GtkApplication parent_instance;
+
+  char *export_on_finish;
+  gboolean start;
+};
+
+G_DEFINE_FINAL_TYPE (LvApplication, lv_application, GTK_TYPE_APPLICATION)
+
+static LvWindow *
+main_window (LvApplication *self)
+{
+  GtkWindow *window = gtk_application_get_active_window (GTK_APPLICATION (self));
+
+  return window != NULL && LV_IS_WINDOW (window) ? LV_WINDOW (window) : NULL;
+}
+
+static void
+forward_action (GSimpleAction *action, GVariant *param, gpointer data)
+{
+  LvWindow *window = main_window (data);
+  g_autofree char *name = g_strconcat ("win.", g_action_get_name (G_ACTION (action)), NULL);
+
+  if (window != NULL)
+    gtk_widget_activate_action_variant (GTK_WIDGET (window), name, param);
+}
+
+static void
+quit_action (GSimpleAction *action, GVariant *param, gpointer data)
+{
+  GList *windows = gtk_application_get_windows (GTK_APPLICATION (data));
+
+  /* Closing (not just quitting) lets each window's experiment cancel and join its workers. */
+  while (windows != NULL)
+    {
+      GList *next = windows->next;
+      gtk_window_destroy (windows->data);
+      windows = next;
+    }
+}
+
+static void
+about_action (GSimpleAction *action, GVariant *param, gpointer data)
+{
+  static const char *authors[] = { "The LossViz authors", NULL };
+
+  gtk_show_about_dialog (GTK_WINDOW (main_window (data)),
+                         "program-name", _("LossViz"),
+                         "logo-icon-name", APPLICATION_ID,
+                         "version", PACKAGE_VERSION,
+                         "comments", _("Watch the loss distribution of many trained networks "
+                                       "concentrate as the networks grow"),
+                         "license-type", GTK_LICENSE_GPL_3_0,
+                         "authors", authors,
+                         "website", "https://github.com/lossviz/lossviz",
+                         NULL);
+}
+
+static void
+dark_style_action (GSimpleAction *action, GVariant *state, gpointer data)
+{
+  g_object_set (gtk_settings_get_default (), "gtk-application-prefer-dark-theme",
+                g_variant_get_boolean (state), NULL);
+  g_simple_action_set_state (action, state);
+}
+
+static const GActionEntry app_actions[] = {
+  { "start", forward_action },
+  { "pause", forward_action },
+  { "reset", forward_action },
+  { "export-to", forward_action, "s" },
+  { "quit", quit_action },
+  { "about", about_action },
+  { "dark-style", NULL, NULL, "false", dark_style_action },
+};
+
+static void
+lv_application_activate (GApplication *app)
+{
+  LvApplication *self = LV_APPLICATION (app);
+  LvWindow *window = main_window (self);
+
+  if (window == NULL)
+    {
+      window = lv_window_new (GTK_APPLICATION (app));
+      if (self->export_on_finish != NULL)
+        lv_window_set_export_on_finish (window, self->export_on_finish);
+    }
+  gtk_window_present (GTK_WINDOW (window));
+  if (self->start)
+    {
+      self->start = FALSE;
+      gtk_widget_activate_action (GTK_WIDGET (window), "win.start", NULL);
+    }
+}
+
+static void
+lv_application_startup (GApplication *app)
+{
+  static const struct { const char *action; const char *accels[3]; } accels[] = {
+    { "win.start", { "<Control>Return", "F5", NULL } },
+    { "win.pause", { "<Control>space", NULL } },
+    { "win.reset", { "<Control>r", NULL } },
+    { "win.export", { "<Control>e", NULL } },
+    { "app.quit", { "<Control>q", NULL } },
+  };
+  gboolean dark = FALSE;
+
+  G_APPLICATION_CLASS (lv_application_parent_class)->startup (app);
+  lv_core_init ();
+  g_action_map_add_action_entries (G_ACTION_MAP (app), app_actions, G_N_ELEMENTS (app_actions),
+                                   app);
+  for (guint i = 0; i < G_N_ELEMENTS (accels); i++)
+    gtk_application_set_accels_for_action (GTK_APPLICATION (app), accels[i].action,
+                                           accels[i].accels);
+  g_object_get (gtk_settings_get_default (), "gtk-application-prefer-dark-theme", &dark, NULL);
+  g_action_group_change_action_state (G_ACTION_GROUP (app), "dark-style",
+                                      g_variant_new_boolean (dark));
+}
+
+static int
+lv_application_handle_local_options (GApplication *app, GVariantDict *options)
+{
+  LvApplication *self = LV_APPLICATION (app);
+
+  if (g_variant_dict_contains (options, "version"))
+    {
+      g_print ("lossviz %s\n", PACKAGE_VERSION);
+      return 0;
+    }
+  g_variant_dict_lookup (options, "export-on-finish", "^ay", &self->export_on_finish);
+  self->start = g_variant_dict_contains (options, "start");
+  return -1;
+}
+
+static void
+lv_application_finalize (GObject *object)
+{
+  g_free (LV_APPLICATION (object)->export_on_finish);
+  G_OBJECT_CLASS (lv_application_parent_class)->finalize (object);
+}
+
+static void
+lv_application_class_init (LvApplicationClass *klass)
+{
+  GApplicationClass *app_class = G_APPLICATION_CLASS (klass);
+
+  G_OBJECT_CLASS (klass)->finalize = lv_application_finalize;
+  app_class->activate = lv_application_activate;
+  app_class->startup = lv_application_startup;
+  app_class->handle_local_options = lv_application_handle_local_options;
+}
+
+static void
+lv_application_init (LvApplication *self)
+{
+  static const GOptionEntry entries[] = {
+    { "start", 's', 0, G_OPTION_ARG_NONE, NULL, N_("Start training at once"), NULL },
+    { "export-on-finish", 0, 0, G_OPTION_ARG_FILENAME, NULL,
+      N_("When training finishes, export the figure (PNG, SVG or PDF) and its CSV, then quit"),
+      N_("FILE") },
+    { "version", 0, 0, G_OPTION_ARG_NONE, NULL, N_("Print the version and exit"), NULL },
+    { NULL }
+  };
+
+  g_application_add_main_option_entries (G_APPLICATION (self), entries);
+}
+
+/**
+ * lv_application_new:
+ *
+ * Returns: (transfer full): the LossViz application.
+ */
+LvApplication *
+lv_application_new (void)
+{
+  return g_object_new (LV_TYPE_APPLICATION,
+                       "application-id", APPLICATION_ID,
+                       "resource-base-path", RESOURCE_PREFIX,
+                       "flags", G_APPLICATION_DEFAULT_FLAGS,
+                       NULL);
+}

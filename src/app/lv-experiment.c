@@ -1,0 +1,801 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#define G_LOG_DOMAIN "LossViz-app"
+
+#include "config.h"
+
+#include "lv-experiment.h"
+
+#include <math.h>
+#include <string.h>
+
+#include <glib/gi18n.h>
+
+/*
+ * LvExperiment — the app's engine room, on the main thread.
+ *
+ * It owns the process's LvWorkerPool, the loaded dataset, and a cache of LvEnsembles with one
+ * network size each (n_sizes = 1). Seeds derive from (seed, size, run), so an ensemble of one
+ * size trains exactly the runs the multi-size ensemble of the CLI would. The cache key is the
+ * whole configuration with the sizes list replaced by the one size, so:
+ *
+ *   - changing the sizes keeps every ensemble whose size stays, and starts only new sizes;
+ *   - changing q, λ, runs, … builds new keys: unfinished ensembles of the old keys are
+ *     cancelled and forgotten, finished ones stay cached, so moving a slider back to a value
+ *     already trained shows its results at once without training anything.
+ *
+ * Workers never call back: lv_experiment_poll() (the window calls it from its frame clock)
+ * compares each ensemble's generation counter with the last one seen and copies a snapshot
+ * only when it changed, then emits ::changed once. Cancelled ensembles whose tasks are still
+ * queued go to a "graveyard" and are freed by a later poll once their tasks have all ended,
+ * because freeing waits for the tasks and the main thread must never wait.
+ */
+
+#define LV_EXPERIMENT_MAX_CACHED 64
+
+typedef struct
+{
+  char *key;
+  LvEnsembleConfig config;        /* n_sizes = 1 */
+  LvEnsemble *ensemble;           /* NULL until started */
+  LvEnsembleSnapshot *snapshot;   /* last copy read, NULL before */
+  guint64 generation;             /* generation of @snapshot */
+  gboolean cancelled;             /* paused before it finished: restart on Start */
+  guint64 last_used;              /* for evicting the least recently used */
+} Entry;
+
+struct _LvExperiment
+{
+  GObject parent_instance;
+
+  LvWorkerPool *pool;
+  LvDataset *dataset;
+  char *dataset_name;            /* the one @dataset holds, NULL before the first load */
+  char *wanted_name;             /* the one the configuration asks for */
+  GCancellable *load_cancellable;
+  gboolean loading;
+
+  LvEnsembleConfig config;
+  GHashTable *cache;             /* key → Entry (owned through drop_entry) */
+  GPtrArray *active;             /* Entry*, the configuration's sizes in order */
+  GPtrArray *graveyard;          /* LvEnsemble*, cancelled, waiting for their tasks */
+  GPtrArray *snapshots;          /* const LvEnsembleSnapshot*, borrowed from active */
+  guint64 clock;
+
+  gboolean running;
+  gboolean dirty;
+  gboolean disposed;
+  guint n_started;
+
+  guint runs_done;
+  guint runs_total;
+  double eta;
+  double work_total;
+  double work_done;
+  gint64 stretch_time;           /* when the current stretch of training began (µs) */
+  double stretch_work;           /* work done at that time; < 0: take it at the next poll */
+};
+
+G_DEFINE_FINAL_TYPE (LvExperiment, lv_experiment, G_TYPE_OBJECT)
+
+enum {
+  PROP_0,
+  PROP_RUNNING,
+  N_PROPS
+};
+
+enum {
+  CHANGED,
+  FINISHED,
+  ERROR,
+  N_SIGNALS
+};
+
+static GParamSpec *properties[N_PROPS];
+static guint signals[N_SIGNALS];
+
+static void apply_config (LvExperiment *self);
+
+static void
+set_running (LvExperiment *self, gboolean running)
+{
+  if (self->running == running)
+    return;
+  self->running = running;
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_RUNNING]);
+}
+
+static void
+report_error (LvExperiment *self, const char *message)
+{
+  set_running (self, FALSE);
+  g_signal_emit (self, signals[ERROR], 0, message);
+}
+
+/* Cancels an ensemble and frees it now if no task of it is left, otherwise later. */
+static void
+retire_ensemble (LvExperiment *self, LvEnsemble *ensemble)
+{
+  if (ensemble == NULL)
+    return;
+  lv_ensemble_cancel (ensemble);
+  if (lv_ensemble_is_done (ensemble))
+    lv_ensemble_free (ensemble);
+  else
+    g_ptr_array_add (self->graveyard, ensemble);
+}
+
+static void
+entry_reset (LvExperiment *self, Entry *entry)
+{
+  retire_ensemble (self, g_steal_pointer (&entry->ensemble));
+  g_clear_pointer (&entry->snapshot, lv_ensemble_snapshot_free);
+  entry->generation = G_MAXUINT64;
+  entry->cancelled = FALSE;
+}
+
+static void
+drop_entry (LvExperiment *self, Entry *entry)
+{
+  g_hash_table_steal (self->cache, entry->key);
+  entry_reset (self, entry);
+  g_free (entry->key);
+  g_free (entry);
+}
+
+static gboolean
+entry_complete (Entry *entry)
+{
+  return entry->ensemble != NULL && !entry->cancelled && lv_ensemble_is_done (entry->ensemble);
+}
+
+/* Everything that determines the runs of one size. With λ = 0 the regulariser's kind and
+ * degree change nothing, so they are left out and moving q then retrains nothing. */
+static char *
+config_key (const char *dataset, const LvEnsembleConfig *c, guint hidden)
+{
+  LvRegularizer reg = c->train.reg;
+
+  if (reg.lambda == 0.0)
+    {
+      reg.kind = LV_REG_LAYER;
+      reg.degree = 2.0;
+    }
+  return g_strdup_printf ("%s|h=%u|runs=%u|depth=%u|act=%d|loss=%d|bias=%d|epochs=%u|batch=%u|"
+                          "lr=%.17g|decay=%.17g|mom=%.17g|reg=%d:%.17g:%.17g|init=%d|"
+                          "seed=%" G_GUINT64_FORMAT,
+                          dataset, hidden, c->runs, c->depth, c->activation, c->loss, c->bias,
+                          c->train.epochs, c->train.batch, c->train.lr, c->train.lr_decay,
+                          c->train.momentum, reg.kind, reg.degree, reg.lambda, c->train.init,
+                          c->seed);
+}
+
+static void
+lv_experiment_dispose (GObject *object)
+{
+  LvExperiment *self = LV_EXPERIMENT (object);
+  GHashTableIter iter;
+  gpointer value;
+
+  self->disposed = TRUE;
+  g_cancellable_cancel (self->load_cancellable);
+  /* Cancel everything first, then wait: a cancelled ensemble's queued tasks end at once, but
+   * only once no uncancelled task is ahead of them in the pool's queue. */
+  if (self->cache != NULL)
+    {
+      g_hash_table_iter_init (&iter, self->cache);
+      while (g_hash_table_iter_next (&iter, NULL, &value))
+        if (((Entry *) value)->ensemble != NULL)
+          lv_ensemble_cancel (((Entry *) value)->ensemble);
+      g_ptr_array_set_size (self->active, 0);
+      g_ptr_array_set_size (self->snapshots, 0);
+      g_hash_table_iter_init (&iter, self->cache);
+      while (g_hash_table_iter_next (&iter, NULL, &value))
+        {
+          Entry *entry = value;
+
+          g_hash_table_iter_steal (&iter);
+          g_clear_pointer (&entry->ensemble, lv_ensemble_free);
+          g_clear_pointer (&entry->snapshot, lv_ensemble_snapshot_free);
+          g_free (entry->key);
+          g_free (entry);
+        }
+    }
+  if (self->graveyard != NULL)
+    g_ptr_array_set_size (self->graveyard, 0);
+  g_clear_pointer (&self->pool, lv_worker_pool_free);
+
+  G_OBJECT_CLASS (lv_experiment_parent_class)->dispose (object);
+}
+
+static void
+lv_experiment_finalize (GObject *object)
+{
+  LvExperiment *self = LV_EXPERIMENT (object);
+
+  g_clear_pointer (&self->cache, g_hash_table_unref);
+  g_clear_pointer (&self->active, g_ptr_array_unref);
+  g_clear_pointer (&self->graveyard, g_ptr_array_unref);
+  g_clear_pointer (&self->snapshots, g_ptr_array_unref);
+  g_clear_pointer (&self->dataset, lv_dataset_unref);
+  g_clear_object (&self->load_cancellable);
+  g_free (self->dataset_name);
+  g_free (self->wanted_name);
+
+  G_OBJECT_CLASS (lv_experiment_parent_class)->finalize (object);
+}
+
+static void
+lv_experiment_get_property (GObject *object, guint prop_id, GValue *value, GParamSpec *pspec)
+{
+  LvExperiment *self = LV_EXPERIMENT (object);
+
+  switch (prop_id)
+    {
+    case PROP_RUNNING:
+      g_value_set_boolean (value, self->running);
+      break;
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    }
+}
+
+static void
+lv_experiment_class_init (LvExperimentClass *klass)
+{
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+
+  object_class->dispose = lv_experiment_dispose;
+  object_class->finalize = lv_experiment_finalize;
+  object_class->get_property = lv_experiment_get_property;
+
+  /**
+   * LvExperiment:running:
+   *
+   * Whether training was started and has not finished, been paused or been reset.
+   */
+  properties[PROP_RUNNING] =
+    g_param_spec_boolean ("running", NULL, NULL, FALSE,
+                          G_PARAM_READABLE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
+  g_object_class_install_properties (object_class, N_PROPS, properties);
+
+  /**
+   * LvExperiment::changed:
+   *
+   * The snapshots, the set of sizes or the progress changed; emitted at most once per poll.
+   */
+  signals[CHANGED] = g_signal_new ("changed", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0,
+                                   NULL, NULL, NULL, G_TYPE_NONE, 0);
+  /**
+   * LvExperiment::finished:
+   *
+   * Every run of the configuration has ended (finished or diverged).
+   */
+  signals[FINISHED] = g_signal_new ("finished", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0,
+                                    NULL, NULL, NULL, G_TYPE_NONE, 0);
+  /**
+   * LvExperiment::error:
+   * @message: a translated, user-readable message
+   *
+   * A dataset failed to load or a configuration cannot run; training stopped.
+   */
+  signals[ERROR] = g_signal_new ("error", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0,
+                                 NULL, NULL, NULL, G_TYPE_NONE, 1, G_TYPE_STRING);
+}
+
+static void
+lv_experiment_init (LvExperiment *self)
+{
+  self->cache = g_hash_table_new (g_str_hash, g_str_equal);
+  self->active = g_ptr_array_new ();
+  self->graveyard = g_ptr_array_new_with_free_func ((GDestroyNotify) lv_ensemble_free);
+  self->snapshots = g_ptr_array_new ();
+  self->load_cancellable = g_cancellable_new ();
+  self->eta = NAN;
+  self->stretch_work = -1;
+  lv_ensemble_config_init (&self->config);
+}
+
+/**
+ * lv_experiment_new:
+ * @n_threads: worker threads; 0 means one per core
+ *
+ * Creates the experiment and its worker pool. Set a configuration, then start.
+ *
+ * Returns: (transfer full): a new experiment.
+ */
+LvExperiment *
+lv_experiment_new (guint n_threads)
+{
+  LvExperiment *self = g_object_new (LV_TYPE_EXPERIMENT, NULL);
+
+  self->pool = lv_worker_pool_new (n_threads);
+  return self;
+}
+
+static LvDataset *
+load_dataset (const char *name, GError **error)
+{
+  LvDatasetOptions opts;
+
+  lv_dataset_options_init (&opts);
+  /* Choromanska et al. trained on 10 × 10 downsampled images; so does the demo. */
+  if (g_str_equal (name, "fashion-mnist"))
+    opts.downsample = 10;
+  return lv_dataset_load (name, &opts, error);
+}
+
+static void
+load_thread (GTask *task, gpointer source, gpointer task_data, GCancellable *cancellable)
+{
+  GError *error = NULL;
+  LvDataset *dataset = load_dataset (task_data, &error);
+
+  if (dataset == NULL)
+    g_task_return_error (task, error);
+  else
+    g_task_return_pointer (task, dataset, (GDestroyNotify) lv_dataset_unref);
+}
+
+static void
+load_done (GObject *source, GAsyncResult *result, gpointer user_data)
+{
+  LvExperiment *self = LV_EXPERIMENT (source);
+  const char *name = g_task_get_task_data (G_TASK (result));
+  g_autoptr(GError) error = NULL;
+  LvDataset *dataset = g_task_propagate_pointer (G_TASK (result), &error);
+
+  self->loading = FALSE;
+  if (self->disposed)
+    {
+      g_clear_pointer (&dataset, lv_dataset_unref);
+      return;
+    }
+  if (dataset == NULL)
+    {
+      g_autofree char *msg = g_strdup_printf (_("Could not load the dataset “%s”: %s"), name,
+                                              error->message);
+      report_error (self, msg);
+      return;
+    }
+  g_clear_pointer (&self->dataset, lv_dataset_unref);
+  self->dataset = dataset;
+  g_free (self->dataset_name);
+  self->dataset_name = g_strdup (name);
+  apply_config (self);
+}
+
+static void
+request_dataset (LvExperiment *self)
+{
+  g_autoptr(GTask) task = NULL;
+
+  if (self->loading)
+    return; /* load_done → apply_config notices if the wanted name changed meanwhile */
+  self->loading = TRUE;
+  task = g_task_new (self, self->load_cancellable, load_done, NULL);
+  g_task_set_task_data (task, g_strdup (self->wanted_name), g_free);
+  g_task_run_in_thread (task, load_thread);
+}
+
+/* Starts every active size that has no live ensemble (new, or paused before it finished). */
+static void
+ensure_started (LvExperiment *self)
+{
+  for (guint i = 0; i < self->active->len; i++)
+    {
+      Entry *entry = g_ptr_array_index (self->active, i);
+      g_autoptr(GError) error = NULL;
+
+      if (entry->ensemble != NULL && !entry->cancelled)
+        continue;
+      entry_reset (self, entry);
+      entry->ensemble = lv_ensemble_new (self->dataset, &entry->config, &error);
+      if (entry->ensemble == NULL)
+        {
+          report_error (self, error->message);
+          return;
+        }
+      lv_ensemble_start (entry->ensemble, self->pool);
+      self->n_started++;
+    }
+}
+
+/* Evicts the least recently used finished ensembles that no size of the configuration uses. */
+static void
+evict_cache (LvExperiment *self)
+{
+  while (g_hash_table_size (self->cache) > LV_EXPERIMENT_MAX_CACHED)
+    {
+      GHashTableIter iter;
+      gpointer value;
+      Entry *oldest = NULL;
+
+      g_hash_table_iter_init (&iter, self->cache);
+      while (g_hash_table_iter_next (&iter, NULL, &value))
+        {
+          Entry *entry = value;
+          if (!g_ptr_array_find (self->active, entry, NULL) &&
+              (oldest == NULL || entry->last_used < oldest->last_used))
+            oldest = entry;
+        }
+      if (oldest == NULL)
+        return;
+      drop_entry (self, oldest);
+    }
+}
+
+static void
+apply_config (LvExperiment *self)
+{
+  g_autoptr(GPtrArray) next = g_ptr_array_new ();
+  g_autoptr(GError) error = NULL;
+
+  if (self->dataset == NULL || g_strcmp0 (self->dataset_name, self->wanted_name) != 0)
+    {
+      request_dataset (self);
+      return;
+    }
+  if (!lv_ensemble_config_validate (&self->config, self->dataset, &error))
+    {
+      report_error (self, error->message);
+      return;
+    }
+  for (guint s = 0; s < self->config.n_sizes; s++)
+    {
+      g_autofree char *key = config_key (self->dataset_name, &self->config,
+                                         self->config.sizes[s]);
+      Entry *entry = g_hash_table_lookup (self->cache, key);
+
+      if (entry == NULL)
+        {
+          entry = g_new0 (Entry, 1);
+          entry->key = g_steal_pointer (&key);
+          entry->config = self->config;
+          entry->config.sizes[0] = self->config.sizes[s];
+          entry->config.n_sizes = 1;
+          entry->generation = G_MAXUINT64;
+          g_hash_table_insert (self->cache, entry->key, entry);
+        }
+      entry->last_used = ++self->clock;
+      if (!g_ptr_array_find (next, entry, NULL))
+        g_ptr_array_add (next, entry);
+    }
+  /* Sizes that left the configuration: keep what finished, cancel the rest. */
+  for (guint i = 0; i < self->active->len; i++)
+    {
+      Entry *entry = g_ptr_array_index (self->active, i);
+      if (!g_ptr_array_find (next, entry, NULL) && !entry_complete (entry))
+        drop_entry (self, entry);
+    }
+  g_ptr_array_set_size (self->active, 0);
+  g_ptr_array_extend (self->active, next, NULL, NULL);
+  if (self->running)
+    ensure_started (self);
+  evict_cache (self);
+  self->stretch_work = -1;
+  self->dirty = TRUE;
+}
+
+/**
+ * lv_experiment_set_config:
+ * @self: the experiment
+ * @dataset: dataset spec, e.g. "digits", "teacher" or "fashion-mnist"
+ * @config: the ensemble; each of its sizes becomes one cached ensemble
+ * @error: return location for an %LV_ERROR_INVALID_INPUT error
+ *
+ * Changes what the experiment shows and, when running, trains. Sizes whose configuration is
+ * unchanged keep running; finished ones come from the cache; the others are cancelled and
+ * (when running) restarted. A dataset not loaded yet is loaded in a thread first; failures
+ * after this call returns are reported with #LvExperiment::error.
+ *
+ * Returns: %FALSE when @config is invalid on its face (nothing changes then).
+ */
+gboolean
+lv_experiment_set_config (LvExperiment           *self,
+                          const char             *dataset,
+                          const LvEnsembleConfig *config,
+                          GError                **error)
+{
+  g_return_val_if_fail (LV_IS_EXPERIMENT (self), FALSE);
+  g_return_val_if_fail (dataset != NULL && config != NULL, FALSE);
+
+  if (config->n_sizes == 0 || config->n_sizes > G_N_ELEMENTS (config->sizes))
+    {
+      g_set_error (error, LV_ERROR, LV_ERROR_INVALID_INPUT, _("Choose at least one network size"));
+      return FALSE;
+    }
+  if (config->runs == 0)
+    {
+      g_set_error (error, LV_ERROR, LV_ERROR_INVALID_INPUT, _("Runs per size must be at least 1"));
+      return FALSE;
+    }
+  if (!lv_train_config_validate (&config->train, error))
+    return FALSE;
+  self->config = *config;
+  g_free (self->wanted_name);
+  self->wanted_name = g_strdup (dataset);
+  apply_config (self);
+  return TRUE;
+}
+
+/**
+ * lv_experiment_get_config:
+ * @self: the experiment
+ *
+ * Returns: (transfer none): the last configuration set.
+ */
+const LvEnsembleConfig *
+lv_experiment_get_config (LvExperiment *self)
+{
+  return &self->config;
+}
+
+/**
+ * lv_experiment_get_dataset_name:
+ * @self: the experiment
+ *
+ * Returns: (nullable): the spec of the loaded dataset, %NULL before the first load.
+ */
+const char *
+lv_experiment_get_dataset_name (LvExperiment *self)
+{
+  return self->dataset_name;
+}
+
+/**
+ * lv_experiment_start:
+ * @self: the experiment
+ *
+ * Trains every size of the configuration that is neither cached nor running.
+ */
+void
+lv_experiment_start (LvExperiment *self)
+{
+  g_return_if_fail (LV_IS_EXPERIMENT (self));
+
+  set_running (self, TRUE);
+  self->stretch_work = -1;
+  if (self->dataset != NULL && g_strcmp0 (self->dataset_name, self->wanted_name) == 0)
+    ensure_started (self);
+  else
+    request_dataset (self);
+  self->dirty = TRUE;
+}
+
+/**
+ * lv_experiment_pause:
+ * @self: the experiment
+ *
+ * Stops training: unfinished runs are cancelled (at their next minibatch) and their current
+ * values stay on screen; finished sizes stay cached. The next start trains the unfinished
+ * sizes again from the beginning (runs are short; no checkpoint is kept).
+ */
+void
+lv_experiment_pause (LvExperiment *self)
+{
+  g_return_if_fail (LV_IS_EXPERIMENT (self));
+
+  for (guint i = 0; i < self->active->len; i++)
+    {
+      Entry *entry = g_ptr_array_index (self->active, i);
+      if (entry->ensemble != NULL && !lv_ensemble_is_done (entry->ensemble))
+        {
+          lv_ensemble_cancel (entry->ensemble);
+          entry->cancelled = TRUE;
+        }
+    }
+  set_running (self, FALSE);
+  self->dirty = TRUE;
+}
+
+/**
+ * lv_experiment_reset:
+ * @self: the experiment
+ *
+ * Stops training and forgets every result, cached ones included.
+ */
+void
+lv_experiment_reset (LvExperiment *self)
+{
+  GHashTableIter iter;
+  gpointer value;
+
+  g_return_if_fail (LV_IS_EXPERIMENT (self));
+
+  set_running (self, FALSE);
+  g_hash_table_iter_init (&iter, self->cache);
+  while (g_hash_table_iter_next (&iter, NULL, &value))
+    entry_reset (self, value);
+  self->dirty = TRUE;
+}
+
+/**
+ * lv_experiment_get_running:
+ * @self: the experiment
+ *
+ * Returns: whether training is under way.
+ */
+gboolean
+lv_experiment_get_running (LvExperiment *self)
+{
+  return self->running;
+}
+
+/* Work of a run in rough units of time: epochs × hidden width (+1 for the fixed costs). */
+static void
+update_progress (LvExperiment *self)
+{
+  guint epochs = self->config.train.epochs;
+  gint64 now = g_get_monotonic_time ();
+
+  self->runs_done = self->runs_total = 0;
+  self->work_done = self->work_total = 0;
+  for (guint i = 0; i < self->active->len; i++)
+    {
+      Entry *entry = g_ptr_array_index (self->active, i);
+      double weight = entry->config.sizes[0] + 1.0;
+
+      self->runs_total += entry->config.runs;
+      self->work_total += weight * entry->config.runs * epochs;
+      if (entry->snapshot == NULL)
+        continue;
+      for (guint r = 0; r < entry->snapshot->n_runs; r++)
+        {
+          const LvRunRecord *run = &entry->snapshot->runs[r];
+          gboolean ended = run->state == LV_RUN_FINISHED || run->state == LV_RUN_DIVERGED;
+
+          self->runs_done += ended;
+          self->work_done += weight * (ended ? epochs : run->epochs_done);
+        }
+    }
+  if (self->stretch_work < 0)
+    {
+      self->stretch_work = self->work_done;
+      self->stretch_time = now;
+    }
+  self->eta = NAN;
+  if (self->running && self->work_done > self->stretch_work && now > self->stretch_time)
+    {
+      double rate = (self->work_done - self->stretch_work) / (now - self->stretch_time) * 1e6;
+      self->eta = (self->work_total - self->work_done) / rate;
+    }
+}
+
+/**
+ * lv_experiment_poll:
+ * @self: the experiment
+ *
+ * Reads the ensembles whose generation changed since the last poll, frees retired ensembles
+ * whose tasks ended, and emits #LvExperiment::changed (and ::finished) when something changed.
+ * Cheap when nothing changed; call it once per frame.
+ *
+ * Returns: whether anything changed.
+ */
+gboolean
+lv_experiment_poll (LvExperiment *self)
+{
+  gboolean changed = self->dirty;
+  gboolean complete = self->active->len > 0;
+
+  g_return_val_if_fail (LV_IS_EXPERIMENT (self), FALSE);
+
+  for (guint i = self->graveyard->len; i-- > 0;)
+    if (lv_ensemble_is_done (g_ptr_array_index (self->graveyard, i)))
+      g_ptr_array_remove_index_fast (self->graveyard, i);
+
+  for (guint i = 0; i < self->active->len; i++)
+    {
+      Entry *entry = g_ptr_array_index (self->active, i);
+
+      if (entry->ensemble == NULL)
+        {
+          complete = FALSE;
+          continue;
+        }
+      if (lv_ensemble_get_generation (entry->ensemble) != entry->generation)
+        {
+          g_clear_pointer (&entry->snapshot, lv_ensemble_snapshot_free);
+          entry->snapshot = lv_ensemble_snapshot (entry->ensemble);
+          entry->generation = entry->snapshot->generation;
+          changed = TRUE;
+        }
+      /* Paused just as its last run ended: it is complete after all. */
+      if (entry->cancelled && entry->snapshot->cancelled == 0 &&
+          lv_ensemble_is_done (entry->ensemble))
+        entry->cancelled = FALSE;
+      complete = complete && entry_complete (entry);
+    }
+
+  if (changed)
+    {
+      self->dirty = FALSE;
+      g_ptr_array_set_size (self->snapshots, 0);
+      for (guint i = 0; i < self->active->len; i++)
+        {
+          Entry *entry = g_ptr_array_index (self->active, i);
+          if (entry->snapshot != NULL)
+            g_ptr_array_add (self->snapshots, entry->snapshot);
+        }
+      update_progress (self);
+      g_signal_emit (self, signals[CHANGED], 0);
+    }
+  if (self->running && complete)
+    {
+      set_running (self, FALSE);
+      g_signal_emit (self, signals[FINISHED], 0);
+    }
+  return changed;
+}
+
+/**
+ * lv_experiment_get_snapshots:
+ * @self: the experiment
+ * @n_snapshots: (out): number of snapshots
+ *
+ * The snapshots read by the last poll, one per size of the configuration that has results,
+ * in the configuration's order.
+ *
+ * Returns: (transfer none) (array length=n_snapshots): valid until the next poll.
+ */
+const LvEnsembleSnapshot *const *
+lv_experiment_get_snapshots (LvExperiment *self,
+                             guint        *n_snapshots)
+{
+  *n_snapshots = self->snapshots->len;
+  return (const LvEnsembleSnapshot *const *) self->snapshots->pdata;
+}
+
+/**
+ * lv_experiment_get_progress:
+ * @self: the experiment
+ * @runs_done: (out) (optional): runs that finished or diverged
+ * @runs_total: (out) (optional): runs of the configuration
+ * @eta_seconds: (out) (optional): estimated time left, NAN when unknown or not running
+ *
+ * Progress as of the last poll.
+ */
+void
+lv_experiment_get_progress (LvExperiment *self,
+                            guint        *runs_done,
+                            guint        *runs_total,
+                            double       *eta_seconds)
+{
+  if (runs_done != NULL)
+    *runs_done = self->runs_done;
+  if (runs_total != NULL)
+    *runs_total = self->runs_total;
+  if (eta_seconds != NULL)
+    *eta_seconds = self->eta;
+}
+
+/**
+ * lv_experiment_get_n_started:
+ * @self: the experiment
+ *
+ * Counts ensembles (one size each) started since creation, for tests of the cache.
+ *
+ * Returns: the count.
+ */
+guint
+lv_experiment_get_n_started (LvExperiment *self)
+{
+  return self->n_started;
+}
+
+/**
+ * lv_experiment_is_finished:
+ * @self: the experiment
+ *
+ * Returns: whether every size of the configuration has all its runs ended (as of the last
+ *   poll).
+ */
+gboolean
+lv_experiment_is_finished (LvExperiment *self)
+{
+  if (self->active->len == 0)
+    return FALSE;
+  for (guint i = 0; i < self->active->len; i++)
+    if (!entry_complete (g_ptr_array_index (self->active, i)))
+      return FALSE;
+  return TRUE;
+}

@@ -1,0 +1,173 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#define G_LOG_DOMAIN "LossViz-app"
+
+#include "config.h"
+
+#include "lv-figure.h"
+
+/*
+ * LvFigure — a thin widget around one plot-library renderer. It keeps no numerics: it holds a
+ * borrowed model pointer and the renderer that draws it, and its snapshot hands a Cairo node
+ * of its size to that renderer: the same code that draws exports and the CLI's figures.
+ * Whoever owns the model calls lv_figure_changed() after changing it (at most once a frame).
+ */
+struct _LvFigure
+{
+  GtkWidget parent_instance;
+
+  LvPlotDrawFunc draw;
+  gconstpointer model;
+  LvFigureTooltipFunc tooltip_func;
+  gpointer tooltip_data;
+  GDestroyNotify tooltip_destroy;
+};
+
+G_DEFINE_FINAL_TYPE (LvFigure, lv_figure, GTK_TYPE_WIDGET)
+
+static void
+lv_figure_snapshot (GtkWidget *widget, GtkSnapshot *snapshot)
+{
+  LvFigure *self = LV_FIGURE (widget);
+  int width = gtk_widget_get_width (widget);
+  int height = gtk_widget_get_height (widget);
+  cairo_t *cr;
+
+  if (self->draw == NULL || self->model == NULL || width <= 0 || height <= 0)
+    return;
+  cr = gtk_snapshot_append_cairo (snapshot, &GRAPHENE_RECT_INIT (0, 0, width, height));
+  self->draw (cr, self->model, width, height);
+  cairo_destroy (cr);
+}
+
+static gboolean
+lv_figure_query_tooltip (GtkWidget  *widget,
+                         int         x,
+                         int         y,
+                         gboolean    keyboard,
+                         GtkTooltip *tooltip)
+{
+  LvFigure *self = LV_FIGURE (widget);
+  g_autofree char *markup = NULL;
+
+  if (self->tooltip_func == NULL || keyboard || self->model == NULL)
+    return FALSE;
+  markup = self->tooltip_func (self, x, y, gtk_widget_get_width (widget),
+                               gtk_widget_get_height (widget), self->tooltip_data);
+  if (markup == NULL)
+    return FALSE;
+  gtk_tooltip_set_markup (tooltip, markup);
+  return TRUE;
+}
+
+static void
+lv_figure_measure (GtkWidget      *widget,
+                   GtkOrientation  orientation,
+                   int             for_size,
+                   int            *minimum,
+                   int            *natural,
+                   int            *minimum_baseline,
+                   int            *natural_baseline)
+{
+  /* Figures stretch; below this they cannot fit axes and labels. */
+  *minimum = orientation == GTK_ORIENTATION_HORIZONTAL ? 240 : 180;
+  *natural = orientation == GTK_ORIENTATION_HORIZONTAL ? 480 : 320;
+}
+
+static void
+lv_figure_dispose (GObject *object)
+{
+  LvFigure *self = LV_FIGURE (object);
+
+  lv_figure_set_tooltip_func (self, NULL, NULL, NULL);
+  G_OBJECT_CLASS (lv_figure_parent_class)->dispose (object);
+}
+
+static void
+lv_figure_class_init (LvFigureClass *klass)
+{
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+  GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
+
+  object_class->dispose = lv_figure_dispose;
+  widget_class->snapshot = lv_figure_snapshot;
+  widget_class->query_tooltip = lv_figure_query_tooltip;
+  widget_class->measure = lv_figure_measure;
+  gtk_widget_class_set_css_name (widget_class, "figure");
+  gtk_widget_class_set_accessible_role (widget_class, GTK_ACCESSIBLE_ROLE_IMG);
+}
+
+static void
+lv_figure_init (LvFigure *self)
+{
+  gtk_widget_set_hexpand (GTK_WIDGET (self), TRUE);
+  gtk_widget_set_vexpand (GTK_WIDGET (self), TRUE);
+}
+
+/**
+ * lv_figure_new:
+ *
+ * Returns: (transfer floating): a figure that draws nothing until given a renderer.
+ */
+GtkWidget *
+lv_figure_new (void)
+{
+  return g_object_new (LV_TYPE_FIGURE, NULL);
+}
+
+/**
+ * lv_figure_set_draw_func:
+ * @self: the figure
+ * @draw: (nullable): the renderer, e.g. `(LvPlotDrawFunc) lv_plot_histogram_draw`
+ * @model: (nullable): its model, borrowed: it must stay valid while set
+ *
+ * Chooses what the figure draws and queues a redraw.
+ */
+void
+lv_figure_set_draw_func (LvFigure       *self,
+                         LvPlotDrawFunc  draw,
+                         gconstpointer   model)
+{
+  g_return_if_fail (LV_IS_FIGURE (self));
+
+  self->draw = draw;
+  self->model = model;
+  gtk_widget_queue_draw (GTK_WIDGET (self));
+}
+
+/**
+ * lv_figure_set_tooltip_func:
+ * @self: the figure
+ * @func: (nullable): describes what is under the pointer
+ * @user_data: for @func
+ * @destroy: (nullable): frees @user_data
+ *
+ * Enables hover tooltips through @func.
+ */
+void
+lv_figure_set_tooltip_func (LvFigure            *self,
+                            LvFigureTooltipFunc  func,
+                            gpointer             user_data,
+                            GDestroyNotify       destroy)
+{
+  g_return_if_fail (LV_IS_FIGURE (self));
+
+  if (self->tooltip_destroy != NULL)
+    self->tooltip_destroy (self->tooltip_data);
+  self->tooltip_func = func;
+  self->tooltip_data = user_data;
+  self->tooltip_destroy = destroy;
+  gtk_widget_set_has_tooltip (GTK_WIDGET (self), func != NULL);
+}
+
+/**
+ * lv_figure_changed:
+ * @self: the figure
+ *
+ * Tells the figure its model changed; it redraws at the next frame.
+ */
+void
+lv_figure_changed (LvFigure *self)
+{
+  g_return_if_fail (LV_IS_FIGURE (self));
+  gtk_widget_queue_draw (GTK_WIDGET (self));
+}

@@ -1,0 +1,344 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#define G_LOG_DOMAIN "LossViz-app"
+
+#include "config.h"
+
+#include "lv-loss-view.h"
+
+#include <math.h>
+
+#include <glib/gi18n.h>
+
+#include "lv-figure.h"
+#include "lv-view.h"
+
+/*
+ * LvLossView — the live loss-distribution page: a histogram of every run's current loss per
+ * network size, train vs test scatter, mean ± std strip and spread vs size. The view owns one
+ * LvPlotEnsemble (the models, shared with the CLI and export) and rebuilds it when the
+ * experiment says its snapshots changed (at most once a frame); the four LvFigure widgets only
+ * draw those models. The plot theme follows GTK's dark preference.
+ */
+struct _LvLossView
+{
+  GtkBox parent_instance;
+
+  LvExperiment *experiment;
+  LvPlotEnsemble *figures;
+  GtkSettings *settings;
+
+  GtkToggleButton *overlay_button;
+  GtkToggleButton *ridgeline_button;
+  GtkToggleButton *multiples_button;
+  GtkToggleButton *test_button;
+  GtkToggleButton *train_button;
+  GtkToggleButton *count_button;
+  GtkToggleButton *density_button;
+  GtkCheckButton *history_check;
+  LvFigure *histogram_figure;
+  LvFigure *scatter_figure;
+  LvFigure *mean_std_figure;
+  LvFigure *spread_figure;
+};
+
+static void lv_loss_view_view_init (LvViewInterface *iface);
+
+G_DEFINE_FINAL_TYPE_WITH_CODE (LvLossView, lv_loss_view, GTK_TYPE_BOX,
+                               G_IMPLEMENT_INTERFACE (LV_TYPE_VIEW, lv_loss_view_view_init))
+
+enum {
+  PROP_0,
+  PROP_EXPERIMENT,
+  N_PROPS
+};
+
+static GParamSpec *properties[N_PROPS];
+
+static void
+queue_figures (LvLossView *self)
+{
+  lv_figure_changed (self->histogram_figure);
+  lv_figure_changed (self->scatter_figure);
+  lv_figure_changed (self->mean_std_figure);
+  lv_figure_changed (self->spread_figure);
+}
+
+static gboolean
+prefers_dark (GtkSettings *settings)
+{
+  gboolean dark = FALSE;
+  g_autofree char *theme = NULL;
+
+  g_object_get (settings, "gtk-application-prefer-dark-theme", &dark,
+                "gtk-theme-name", &theme, NULL);
+  return dark || (theme != NULL && g_str_has_suffix (theme, "-dark"));
+}
+
+/* Reads the toolbar and the dark preference into the figures' options. */
+static void
+on_option_toggled (LvLossView *self)
+{
+  LvPlotEnsembleOptions options;
+
+  lv_plot_ensemble_get_options (self->figures, &options);
+  options.mode = gtk_toggle_button_get_active (self->ridgeline_button) ? LV_PLOT_HIST_RIDGELINE
+               : gtk_toggle_button_get_active (self->multiples_button)
+                 ? LV_PLOT_HIST_SMALL_MULTIPLES : LV_PLOT_HIST_OVERLAY;
+  options.loss = gtk_toggle_button_get_active (self->train_button) ? LV_PLOT_ENSEMBLE_TRAIN_LOSS
+                                                                   : LV_PLOT_ENSEMBLE_TEST_LOSS;
+  options.density = gtk_toggle_button_get_active (self->density_button);
+  options.x_history = gtk_check_button_get_active (self->history_check);
+  options.theme = self->settings != NULL && prefers_dark (self->settings)
+                  ? lv_plot_theme_dark () : lv_plot_theme_light ();
+  lv_plot_ensemble_set_options (self->figures, &options);
+  queue_figures (self);
+}
+
+static void
+on_experiment_changed (LvLossView *self)
+{
+  guint n = 0;
+  const LvEnsembleSnapshot *const *snapshots = lv_experiment_get_snapshots (self->experiment, &n);
+
+  lv_plot_ensemble_update (self->figures, snapshots, n);
+  queue_figures (self);
+}
+
+static char *
+histogram_tooltip (LvFigure *figure, double x, double y, double width, double height,
+                   gpointer user_data)
+{
+  LvLossView *self = user_data;
+  const LvPlotHistogramModel *model = lv_plot_ensemble_get_histogram (self->figures);
+  const LvPlotEnsembleSize *size;
+  LvPlotHistHit hit;
+
+  if (!lv_plot_histogram_hit_test (model, width, height, x, y, &hit) ||
+      hit.series >= lv_plot_ensemble_get_n_sizes (self->figures))
+    return NULL;
+  size = lv_plot_ensemble_get_size (self->figures, hit.series);
+  /* Translators: tooltip of a histogram bar: network size, loss range, number of runs. */
+  return g_markup_printf_escaped (g_dngettext (GETTEXT_PACKAGE,
+                                               "<b>n = %u</b>\n%s %.4g – %.4g\n%u run",
+                                               "<b>n = %u</b>\n%s %.4g – %.4g\n%u runs",
+                                               hit.count),
+                                  size->hidden, model->common.x_label, hit.bin_lo, hit.bin_hi,
+                                  hit.count);
+}
+
+static char *
+scatter_tooltip (LvFigure *figure, double x, double y, double width, double height,
+                 gpointer user_data)
+{
+  LvLossView *self = user_data;
+  const LvPlotEnsembleRun *run;
+  LvPlotScatterHit hit;
+
+  if (!lv_plot_scatter_hit_test (lv_plot_ensemble_get_scatter (self->figures), width, height,
+                                 x, y, &hit))
+    return NULL;
+  run = lv_plot_ensemble_scatter_run (self->figures, hit.series, hit.index);
+  if (run == NULL)
+    return NULL;
+  /* Translators: tooltip of one run in the scatter plot. */
+  return g_markup_printf_escaped (_("<b>n = %u</b>, run %u (seed %" G_GUINT64_FORMAT ")\n"
+                                    "training loss %.4g\ntest loss %.4g\n"
+                                    "test accuracy %.1f %%\n%u epochs, %s"),
+                                  run->hidden, run->run, run->seed, run->train_loss,
+                                  run->test_loss, 100 * run->test_accuracy, run->epochs_done,
+                                  lv_run_state_to_string (run->state));
+}
+
+static gboolean
+lv_loss_view_export_figure (LvView *view, const char *path, GError **error)
+{
+  LvLossView *self = LV_LOSS_VIEW (view);
+
+  return lv_plot_ensemble_export (self->figures, path, 1600, 1100, error);
+}
+
+static char *
+lv_loss_view_get_export_name (LvView *view)
+{
+  /* Translators: default file name of an exported figure, no extension. */
+  return g_strdup (_("loss-distribution"));
+}
+
+static void
+lv_loss_view_view_init (LvViewInterface *iface)
+{
+  iface->export_figure = lv_loss_view_export_figure;
+  iface->get_export_name = lv_loss_view_get_export_name;
+}
+
+static void
+lv_loss_view_root (GtkWidget *widget)
+{
+  LvLossView *self = LV_LOSS_VIEW (widget);
+
+  GTK_WIDGET_CLASS (lv_loss_view_parent_class)->root (widget);
+  self->settings = gtk_widget_get_settings (widget);
+  g_signal_connect_object (self->settings, "notify::gtk-application-prefer-dark-theme",
+                           G_CALLBACK (on_option_toggled), self, G_CONNECT_SWAPPED);
+  g_signal_connect_object (self->settings, "notify::gtk-theme-name",
+                           G_CALLBACK (on_option_toggled), self, G_CONNECT_SWAPPED);
+  on_option_toggled (self);
+}
+
+static void
+lv_loss_view_unroot (GtkWidget *widget)
+{
+  LvLossView *self = LV_LOSS_VIEW (widget);
+
+  if (self->settings != NULL)
+    g_signal_handlers_disconnect_by_data (self->settings, self);
+  self->settings = NULL;
+  GTK_WIDGET_CLASS (lv_loss_view_parent_class)->unroot (widget);
+}
+
+static void
+lv_loss_view_set_property (GObject *object, guint prop_id, const GValue *value,
+                           GParamSpec *pspec)
+{
+  LvLossView *self = LV_LOSS_VIEW (object);
+
+  switch (prop_id)
+    {
+    case PROP_EXPERIMENT:
+      self->experiment = g_value_dup_object (value);
+      if (self->experiment != NULL)
+        g_signal_connect_object (self->experiment, "changed",
+                                 G_CALLBACK (on_experiment_changed), self, G_CONNECT_SWAPPED);
+      break;
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    }
+}
+
+static void
+lv_loss_view_get_property (GObject *object, guint prop_id, GValue *value, GParamSpec *pspec)
+{
+  LvLossView *self = LV_LOSS_VIEW (object);
+
+  switch (prop_id)
+    {
+    case PROP_EXPERIMENT:
+      g_value_set_object (value, self->experiment);
+      break;
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    }
+}
+
+static void
+lv_loss_view_dispose (GObject *object)
+{
+  LvLossView *self = LV_LOSS_VIEW (object);
+
+  gtk_widget_dispose_template (GTK_WIDGET (self), LV_TYPE_LOSS_VIEW);
+  g_clear_object (&self->experiment);
+  G_OBJECT_CLASS (lv_loss_view_parent_class)->dispose (object);
+}
+
+static void
+lv_loss_view_finalize (GObject *object)
+{
+  LvLossView *self = LV_LOSS_VIEW (object);
+
+  g_clear_pointer (&self->figures, lv_plot_ensemble_free);
+  G_OBJECT_CLASS (lv_loss_view_parent_class)->finalize (object);
+}
+
+static void
+lv_loss_view_class_init (LvLossViewClass *klass)
+{
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+  GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
+
+  object_class->dispose = lv_loss_view_dispose;
+  object_class->finalize = lv_loss_view_finalize;
+  object_class->set_property = lv_loss_view_set_property;
+  object_class->get_property = lv_loss_view_get_property;
+  widget_class->root = lv_loss_view_root;
+  widget_class->unroot = lv_loss_view_unroot;
+
+  properties[PROP_EXPERIMENT] =
+    g_param_spec_object ("experiment", NULL, NULL, LV_TYPE_EXPERIMENT,
+                         G_PARAM_READWRITE | G_PARAM_CONSTRUCT_ONLY | G_PARAM_STATIC_STRINGS);
+  g_object_class_install_properties (object_class, N_PROPS, properties);
+
+  g_type_ensure (LV_TYPE_FIGURE);
+  gtk_widget_class_set_template_from_resource (widget_class,
+                                               RESOURCE_PREFIX "/lv-loss-view.ui");
+  gtk_widget_class_bind_template_child (widget_class, LvLossView, overlay_button);
+  gtk_widget_class_bind_template_child (widget_class, LvLossView, ridgeline_button);
+  gtk_widget_class_bind_template_child (widget_class, LvLossView, multiples_button);
+  gtk_widget_class_bind_template_child (widget_class, LvLossView, test_button);
+  gtk_widget_class_bind_template_child (widget_class, LvLossView, train_button);
+  gtk_widget_class_bind_template_child (widget_class, LvLossView, count_button);
+  gtk_widget_class_bind_template_child (widget_class, LvLossView, density_button);
+  gtk_widget_class_bind_template_child (widget_class, LvLossView, history_check);
+  gtk_widget_class_bind_template_child (widget_class, LvLossView, histogram_figure);
+  gtk_widget_class_bind_template_child (widget_class, LvLossView, scatter_figure);
+  gtk_widget_class_bind_template_child (widget_class, LvLossView, mean_std_figure);
+  gtk_widget_class_bind_template_child (widget_class, LvLossView, spread_figure);
+  gtk_widget_class_bind_template_callback (widget_class, on_option_toggled);
+}
+
+static void
+lv_loss_view_init (LvLossView *self)
+{
+  /* The models must exist before the template's toggled handlers can fire. */
+  self->figures = lv_plot_ensemble_new ();
+  gtk_widget_init_template (GTK_WIDGET (self));
+
+  lv_figure_set_draw_func (self->histogram_figure, (LvPlotDrawFunc) lv_plot_histogram_draw,
+                           lv_plot_ensemble_get_histogram (self->figures));
+  lv_figure_set_draw_func (self->scatter_figure, (LvPlotDrawFunc) lv_plot_scatter_draw,
+                           lv_plot_ensemble_get_scatter (self->figures));
+  lv_figure_set_draw_func (self->mean_std_figure, (LvPlotDrawFunc) lv_plot_summary_draw,
+                           lv_plot_ensemble_get_mean_std (self->figures));
+  lv_figure_set_draw_func (self->spread_figure, (LvPlotDrawFunc) lv_plot_summary_draw,
+                           lv_plot_ensemble_get_spread (self->figures));
+  lv_figure_set_tooltip_func (self->histogram_figure, histogram_tooltip, self, NULL);
+  lv_figure_set_tooltip_func (self->scatter_figure, scatter_tooltip, self, NULL);
+  on_option_toggled (self);
+}
+
+/**
+ * lv_loss_view_new:
+ * @experiment: the experiment whose ensembles the view shows
+ *
+ * Returns: (transfer floating): the loss-distribution view.
+ */
+GtkWidget *
+lv_loss_view_new (LvExperiment *experiment)
+{
+  return g_object_new (LV_TYPE_LOSS_VIEW, "experiment", experiment, NULL);
+}
+
+/**
+ * lv_loss_view_get_experiment:
+ * @self: the view
+ *
+ * Returns: (transfer none): its experiment.
+ */
+LvExperiment *
+lv_loss_view_get_experiment (LvLossView *self)
+{
+  return self->experiment;
+}
+
+/**
+ * lv_loss_view_get_figures:
+ * @self: the view
+ *
+ * The models the view draws (tests read them; they stay owned by the view).
+ *
+ * Returns: (transfer none): the figures.
+ */
+LvPlotEnsemble *
+lv_loss_view_get_figures (LvLossView *self)
+{
+  return self->figures;
+}

@@ -1,0 +1,19 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#pragma once
+
+#include <gtk/gtk.h>
+
+#include <lossviz/lv-plot-ensemble.h>
+
+#include "lv-experiment.h"
+
+G_BEGIN_DECLS
+
+#define LV_TYPE_LOSS_VIEW (lv_loss_view_get_type ())
+G_DECLARE_FINAL_TYPE (LvLossView, lv_loss_view, LV, LOSS_VIEW, GtkBox)
+
+GtkWidget      *lv_loss_view_new            (LvExperiment *experiment);
+LvExperiment   *lv_loss_view_get_experiment (LvLossView   *self);
+LvPlotEnsemble *lv_loss_view_get_figures    (LvLossView   *self);
+
+G_END_DECLS

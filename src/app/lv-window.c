@@ -1,0 +1,767 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#define G_LOG_DOMAIN "LossViz-app"
+
+#include "config.h"
+
+#include "lv-window.h"
+#include "lv-window-private.h"
+
+#include <errno.h>
+#include <math.h>
+#include <stdlib.h>
+
+#include <glib/gi18n.h>
+
+#include "lv-loss-view.h"
+#include "lv-view.h"
+
+/*
+ * LvWindow — header bar (Start / Pause / Reset, export, primary menu), a sidebar of
+ * controls, the progress line and a GtkStack of views. Controls are read into one
+ * LvEnsembleConfig after a short debounce (a slider drag is one change, not thirty) and handed
+ * to the experiment, which decides what to cancel, reuse or retrain. The window's frame clock
+ * drives lv_experiment_poll(): workers never reach GTK, the UI reads them once per frame.
+ */
+
+#define APPLY_DELAY_MS 250
+
+static const guint standard_sizes[] = { 2, 5, 10, 25, 50, 100, 250, 500 };
+static const guint default_sizes[] = { 5, 10, 25, 100 };
+
+typedef struct
+{
+  const char *spec;
+  const char *title;
+  gboolean optional;
+} DatasetChoice;
+
+static const DatasetChoice dataset_choices[] = {
+  { "digits", N_("Handwritten digits (8 × 8)"), FALSE },
+  { "teacher", N_("Teacher network (synthetic)"), FALSE },
+  { "fashion-mnist", N_("Fashion-MNIST (10 × 10)"), TRUE },
+};
+
+struct _LvWindow
+{
+  GtkApplicationWindow parent_instance;
+
+  LvExperiment *experiment;
+  GtkToggleButton *size_toggles[G_N_ELEMENTS (standard_sizes)];
+  GPtrArray *dataset_specs;   /* const char*, parallel to the dataset dropdown */
+  GHashTable *controls;       /* name → widget (borrowed) */
+  guint tick_id;
+  guint apply_id;
+  guint banner_id;
+  char *export_on_finish;
+  char *message;
+
+  GtkStack *title_stack;
+  GtkStack *stack;
+  GtkRevealer *banner_revealer;
+  GtkWidget *banner_box;
+  GtkLabel *banner_label;
+  GtkLabel *progress_label;
+  GtkProgressBar *progress_bar;
+  GtkDropDown *dataset_dropdown;
+  GtkFlowBox *size_box;
+  GtkEntry *custom_sizes_entry;
+  GtkSpinButton *runs_spin;
+  GtkSpinButton *depth_spin;
+  GtkDropDown *activation_dropdown;
+  GtkSpinButton *epochs_spin;
+  GtkSpinButton *lr_spin;
+  GtkSpinButton *batch_spin;
+  GtkSpinButton *seed_spin;
+  GtkDropDown *reg_kind_dropdown;
+  GtkScale *degree_scale;
+  GtkSpinButton *lambda_spin;
+};
+
+G_DEFINE_FINAL_TYPE (LvWindow, lv_window, GTK_TYPE_APPLICATION_WINDOW)
+
+static const LvActivation activations[] = {
+  LV_ACTIVATION_RELU, LV_ACTIVATION_TANH, LV_ACTIVATION_LOGISTIC, LV_ACTIVATION_LINEAR,
+};
+static const LvRegKind reg_kinds[] = { LV_REG_LAYER, LV_REG_UNIT };
+
+/* ---- messages ---- */
+
+static gboolean
+hide_banner (gpointer data)
+{
+  LvWindow *self = data;
+
+  self->banner_id = 0;
+  gtk_revealer_set_reveal_child (self->banner_revealer, FALSE);
+  return G_SOURCE_REMOVE;
+}
+
+/**
+ * lv_window_show_message:
+ * @self: the window
+ * @message: (nullable): a translated message, %NULL hides the banner
+ * @is_error: errors stay until dismissed; information hides after a few seconds
+ *
+ * Shows a message in the banner under the header bar.
+ */
+void
+lv_window_show_message (LvWindow   *self,
+                        const char *message,
+                        gboolean    is_error)
+{
+  g_clear_handle_id (&self->banner_id, g_source_remove);
+  g_free (self->message);
+  self->message = g_strdup (message);
+  if (message == NULL)
+    {
+      gtk_revealer_set_reveal_child (self->banner_revealer, FALSE);
+      return;
+    }
+  gtk_label_set_text (self->banner_label, message);
+  if (is_error)
+    gtk_widget_add_css_class (self->banner_box, "error");
+  else
+    gtk_widget_remove_css_class (self->banner_box, "error");
+  gtk_revealer_set_reveal_child (self->banner_revealer, TRUE);
+  if (!is_error)
+    self->banner_id = g_timeout_add_seconds (6, hide_banner, self);
+}
+
+static void
+on_banner_dismiss (LvWindow *self)
+{
+  lv_window_show_message (self, NULL, FALSE);
+}
+
+/* ---- controls → configuration ---- */
+
+static gboolean
+parse_custom_sizes (const char *text, guint *sizes, guint *n, guint max, GError **error)
+{
+  g_auto(GStrv) parts = g_strsplit_set (text, ", ;", -1);
+
+  for (guint i = 0; parts[i] != NULL; i++)
+    {
+      char *end = NULL;
+      guint64 value;
+
+      if (parts[i][0] == '\0')
+        continue;
+      errno = 0;
+      value = g_ascii_strtoull (parts[i], &end, 10);
+      if (errno != 0 || end == parts[i] || *end != '\0' || value == 0 || value > 100000)
+        {
+          g_set_error (error, LV_ERROR, LV_ERROR_INVALID_INPUT,
+                       _("More sizes: “%s” is not a whole number between 1 and 100000"),
+                       parts[i]);
+          return FALSE;
+        }
+      if (*n >= max)
+        {
+          g_set_error (error, LV_ERROR, LV_ERROR_INVALID_INPUT,
+                       _("At most %u network sizes at a time"), max);
+          return FALSE;
+        }
+      sizes[(*n)++] = (guint) value;
+    }
+  return TRUE;
+}
+
+static int
+compare_uint (gconstpointer a, gconstpointer b)
+{
+  guint x = *(const guint *) a, y = *(const guint *) b;
+  return x < y ? -1 : x > y;
+}
+
+static gboolean
+read_controls (LvWindow *self, const char **dataset, LvEnsembleConfig *config, GError **error)
+{
+  guint n = 0, selected;
+
+  lv_ensemble_config_init (config);
+  for (guint i = 0; i < G_N_ELEMENTS (standard_sizes); i++)
+    if (gtk_toggle_button_get_active (self->size_toggles[i]))
+      config->sizes[n++] = standard_sizes[i];
+  gtk_widget_remove_css_class (GTK_WIDGET (self->custom_sizes_entry), "error");
+  if (!parse_custom_sizes (gtk_editable_get_text (GTK_EDITABLE (self->custom_sizes_entry)),
+                           config->sizes, &n, G_N_ELEMENTS (config->sizes), error))
+    {
+      gtk_widget_add_css_class (GTK_WIDGET (self->custom_sizes_entry), "error");
+      return FALSE;
+    }
+  /* Ascending and without repeats: one histogram per distinct size. */
+  qsort (config->sizes, n, sizeof (guint), compare_uint);
+  config->n_sizes = 0;
+  for (guint i = 0; i < n; i++)
+    if (i == 0 || config->sizes[i] != config->sizes[i - 1])
+      config->sizes[config->n_sizes++] = config->sizes[i];
+
+  selected = gtk_drop_down_get_selected (self->dataset_dropdown);
+  *dataset = g_ptr_array_index (self->dataset_specs,
+                                MIN (selected, self->dataset_specs->len - 1));
+  config->runs = gtk_spin_button_get_value_as_int (self->runs_spin);
+  config->depth = gtk_spin_button_get_value_as_int (self->depth_spin);
+  config->activation = activations[MIN (gtk_drop_down_get_selected (self->activation_dropdown),
+                                        G_N_ELEMENTS (activations) - 1)];
+  config->train.epochs = gtk_spin_button_get_value_as_int (self->epochs_spin);
+  config->train.lr = gtk_spin_button_get_value (self->lr_spin);
+  config->train.batch = gtk_spin_button_get_value_as_int (self->batch_spin);
+  config->seed = (guint64) gtk_spin_button_get_value (self->seed_spin);
+  config->train.reg.kind = reg_kinds[MIN (gtk_drop_down_get_selected (self->reg_kind_dropdown),
+                                          G_N_ELEMENTS (reg_kinds) - 1)];
+  config->train.reg.degree = gtk_range_get_value (GTK_RANGE (self->degree_scale));
+  config->train.reg.lambda = gtk_spin_button_get_value (self->lambda_spin);
+  return TRUE;
+}
+
+/**
+ * lv_window_apply_controls:
+ * @self: the window
+ *
+ * Hands the controls' configuration to the experiment now (normally done after a short
+ * debounce); shows input errors in the banner.
+ *
+ * Returns: whether the configuration was accepted.
+ */
+gboolean
+lv_window_apply_controls (LvWindow *self)
+{
+  g_autoptr(GError) error = NULL;
+  LvEnsembleConfig config;
+  const char *dataset;
+
+  g_clear_handle_id (&self->apply_id, g_source_remove);
+  if (!read_controls (self, &dataset, &config, &error) ||
+      !lv_experiment_set_config (self->experiment, dataset, &config, &error))
+    {
+      lv_window_show_message (self, error->message, TRUE);
+      return FALSE;
+    }
+  if (self->message != NULL)
+    lv_window_show_message (self, NULL, FALSE);
+  /* The regulariser's degree only matters with λ > 0; say so by dimming the slider. */
+  gtk_widget_set_sensitive (GTK_WIDGET (self->degree_scale), config.train.reg.lambda > 0 &&
+                            config.train.reg.kind == LV_REG_LAYER);
+  return TRUE;
+}
+
+static gboolean
+apply_timeout (gpointer data)
+{
+  LvWindow *self = data;
+
+  self->apply_id = 0;
+  lv_window_apply_controls (self);
+  return G_SOURCE_REMOVE;
+}
+
+static void
+on_control_changed (LvWindow *self)
+{
+  if (self->experiment == NULL)
+    return; /* still building the template */
+  g_clear_handle_id (&self->apply_id, g_source_remove);
+  self->apply_id = g_timeout_add (APPLY_DELAY_MS, apply_timeout, self);
+}
+
+/* ---- experiment → progress and actions ---- */
+
+static void
+update_actions (LvWindow *self)
+{
+  gboolean running = lv_experiment_get_running (self->experiment);
+  GtkWidget *view = gtk_stack_get_visible_child (self->stack);
+
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.start", !running);
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.pause", running);
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.export",
+                                 view != NULL && LV_IS_VIEW (view));
+}
+
+static void
+update_progress (LvWindow *self)
+{
+  guint done = 0, total = 0;
+  double eta = NAN;
+  g_autofree char *text = NULL;
+  gboolean running = lv_experiment_get_running (self->experiment);
+
+  lv_experiment_get_progress (self->experiment, &done, &total, &eta);
+  gtk_progress_bar_set_fraction (self->progress_bar, total > 0 ? (double) done / total : 0);
+  if (running && isfinite (eta) && eta >= 60)
+    /* Translators: progress line: runs done, runs in total, minutes left. */
+    text = g_strdup_printf (_("Training: %u of %u runs done · about %.0f min left"), done, total,
+                            ceil (eta / 60));
+  else if (running && isfinite (eta))
+    text = g_strdup_printf (_("Training: %u of %u runs done · about %.0f s left"), done, total,
+                            ceil (eta));
+  else if (running)
+    text = g_strdup_printf (_("Training: %u of %u runs done"), done, total);
+  else if (total > 0 && done == total)
+    text = g_strdup_printf (_("Done: %u of %u runs"), done, total);
+  else if (done > 0)
+    text = g_strdup_printf (_("Paused: %u of %u runs done"), done, total);
+  else
+    text = g_strdup_printf (_("Ready: %u runs — press Start"), total);
+  gtk_label_set_text (self->progress_label, text);
+}
+
+static void
+on_running_changed (LvWindow *self)
+{
+  update_actions (self);
+  update_progress (self);
+}
+
+static void
+on_experiment_error (LvWindow *self, const char *message)
+{
+  lv_window_show_message (self, message, TRUE);
+}
+
+static void
+on_experiment_finished (LvWindow *self)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *path = g_steal_pointer (&self->export_on_finish);
+
+  update_progress (self);
+  if (path == NULL)
+    return;
+  if (!lv_window_export (self, path, &error))
+    g_printerr ("lossviz: %s\n", error->message);
+  gtk_window_close (GTK_WINDOW (self));
+}
+
+static gboolean
+tick (GtkWidget *widget, GdkFrameClock *clock, gpointer data)
+{
+  lv_experiment_poll (LV_WINDOW (widget)->experiment);
+  return G_SOURCE_CONTINUE;
+}
+
+static void
+on_visible_view_changed (LvWindow *self)
+{
+  if (self->experiment != NULL)
+    update_actions (self);
+}
+
+/* ---- actions ---- */
+
+static void
+start_action (GtkWidget *widget, const char *name, GVariant *param)
+{
+  LvWindow *self = LV_WINDOW (widget);
+
+  /* A change still in its debounce is part of what the user means to start. */
+  if (self->apply_id != 0 && !lv_window_apply_controls (self))
+    return;
+  lv_experiment_start (self->experiment);
+}
+
+static void
+pause_action (GtkWidget *widget, const char *name, GVariant *param)
+{
+  lv_experiment_pause (LV_WINDOW (widget)->experiment);
+}
+
+static void
+reset_action (GtkWidget *widget, const char *name, GVariant *param)
+{
+  lv_experiment_reset (LV_WINDOW (widget)->experiment);
+}
+
+/**
+ * lv_window_export:
+ * @self: the window
+ * @path: PNG, SVG or PDF file (by extension)
+ * @error: return location for an error
+ *
+ * Exports the visible view's figure to @path and its raw data to a CSV next to it.
+ *
+ * Returns: %TRUE on success.
+ */
+gboolean
+lv_window_export (LvWindow    *self,
+                  const char  *path,
+                  GError     **error)
+{
+  GtkWidget *view = gtk_stack_get_visible_child (self->stack);
+
+  if (view == NULL || !LV_IS_VIEW (view))
+    {
+      g_set_error (error, LV_ERROR, LV_ERROR_INVALID_INPUT, _("This view has nothing to export"));
+      return FALSE;
+    }
+  return lv_view_export_figure (LV_VIEW (view), path, error);
+}
+
+static void
+export_to_action (GtkWidget *widget, const char *name, GVariant *param)
+{
+  LvWindow *self = LV_WINDOW (widget);
+  const char *path = g_variant_get_string (param, NULL);
+  g_autoptr(GError) error = NULL;
+  g_autofree char *basename = g_path_get_basename (path);
+  g_autofree char *msg = NULL;
+
+  if (!lv_window_export (self, path, &error))
+    {
+      msg = g_strdup_printf (_("Could not export the figure: %s"), error->message);
+      lv_window_show_message (self, msg, TRUE);
+      return;
+    }
+  /* Translators: shown after an export; the argument is the file name. */
+  msg = g_strdup_printf (_("Saved “%s” and its data as CSV"), basename);
+  lv_window_show_message (self, msg, FALSE);
+}
+
+static const char *
+format_extension (GtkFileFilter *filter)
+{
+  const char *ext = filter != NULL ? g_object_get_data (G_OBJECT (filter), "extension") : NULL;
+  return ext != NULL ? ext : ".png";
+}
+
+static void
+on_export_response (GtkNativeDialog *dialog, int response, gpointer data)
+{
+  LvWindow *self = data;
+  g_autoptr(GFile) file = NULL;
+  g_autofree char *path = NULL;
+
+  if (response == GTK_RESPONSE_ACCEPT)
+    file = gtk_file_chooser_get_file (GTK_FILE_CHOOSER (dialog));
+  if (file != NULL)
+    path = g_file_get_path (file);
+  if (path != NULL)
+    {
+      g_autofree char *lower = g_ascii_strdown (path, -1);
+
+      if (!g_str_has_suffix (lower, ".png") && !g_str_has_suffix (lower, ".svg") &&
+          !g_str_has_suffix (lower, ".pdf"))
+        {
+          char *with_ext = g_strconcat (path, format_extension (
+                                          gtk_file_chooser_get_filter (GTK_FILE_CHOOSER (dialog))),
+                                        NULL);
+          g_free (path);
+          path = with_ext;
+        }
+      gtk_widget_activate_action (GTK_WIDGET (self), "win.export-to", "s", path);
+    }
+  g_object_unref (dialog);
+}
+
+static void
+add_filter (GtkFileChooser *chooser, const char *title, const char *pattern, const char *ext)
+{
+  g_autoptr(GtkFileFilter) filter = gtk_file_filter_new ();
+
+  gtk_file_filter_set_name (filter, title);
+  gtk_file_filter_add_pattern (filter, pattern);
+  g_object_set_data (G_OBJECT (filter), "extension", (gpointer) ext);
+  gtk_file_chooser_add_filter (chooser, filter);
+}
+
+static void
+export_action (GtkWidget *widget, const char *name, GVariant *param)
+{
+  LvWindow *self = LV_WINDOW (widget);
+  GtkWidget *view = gtk_stack_get_visible_child (self->stack);
+  g_autofree char *stem = NULL;
+  g_autofree char *suggested = NULL;
+  GtkFileChooserNative *native;
+
+  if (view == NULL || !LV_IS_VIEW (view))
+    return;
+  /* GTK 4.8 has no GtkFileDialog (4.10); the native chooser uses the portal when there is one. */
+  native = gtk_file_chooser_native_new (_("Export Figure"), GTK_WINDOW (self),
+                                        GTK_FILE_CHOOSER_ACTION_SAVE, _("_Export"),
+                                        _("_Cancel"));
+  add_filter (GTK_FILE_CHOOSER (native), _("PNG image"), "*.png", ".png");
+  add_filter (GTK_FILE_CHOOSER (native), _("SVG drawing"), "*.svg", ".svg");
+  add_filter (GTK_FILE_CHOOSER (native), _("PDF document"), "*.pdf", ".pdf");
+  stem = lv_view_get_export_name (LV_VIEW (view));
+  suggested = g_strconcat (stem, ".png", NULL);
+  gtk_file_chooser_set_current_name (GTK_FILE_CHOOSER (native), suggested);
+  gtk_native_dialog_set_modal (GTK_NATIVE_DIALOG (native), TRUE);
+  g_signal_connect_object (native, "response", G_CALLBACK (on_export_response), self, 0);
+  gtk_native_dialog_show (GTK_NATIVE_DIALOG (native));
+}
+
+/* ---- views ---- */
+
+/**
+ * lv_window_add_view:
+ * @self: the window
+ * @view: (transfer floating): the page; implement #LvView to make win.export work on it
+ * @name: a unique id, e.g. "spinglass"
+ * @title: the translated title shown in the view switcher
+ *
+ * Adds a page to the window's view stack. With one page the header shows the window title;
+ * with two or more, a view switcher.
+ */
+void
+lv_window_add_view (LvWindow   *self,
+                    GtkWidget  *view,
+                    const char *name,
+                    const char *title)
+{
+  g_return_if_fail (LV_IS_WINDOW (self));
+  g_return_if_fail (GTK_IS_WIDGET (view));
+
+  gtk_stack_add_titled (self->stack, view, name, title);
+  gtk_stack_set_visible_child_name (self->title_stack,
+                                    g_list_model_get_n_items (G_LIST_MODEL (
+                                      gtk_stack_get_pages (self->stack))) > 1
+                                    ? "switcher" : "title");
+  update_actions (self);
+}
+
+/* ---- construction ---- */
+
+static void
+build_size_toggles (LvWindow *self)
+{
+  for (guint i = 0; i < G_N_ELEMENTS (standard_sizes); i++)
+    {
+      g_autofree char *label = g_strdup_printf ("%u", standard_sizes[i]);
+      GtkWidget *button = gtk_toggle_button_new_with_label (label);
+
+      for (guint d = 0; d < G_N_ELEMENTS (default_sizes); d++)
+        if (default_sizes[d] == standard_sizes[i])
+          gtk_toggle_button_set_active (GTK_TOGGLE_BUTTON (button), TRUE);
+      g_signal_connect_swapped (button, "toggled", G_CALLBACK (on_control_changed), self);
+      gtk_flow_box_append (self->size_box, button);
+      self->size_toggles[i] = GTK_TOGGLE_BUTTON (button);
+    }
+}
+
+static gboolean
+fashion_mnist_present (void)
+{
+  const char *dir = g_getenv ("LOSSVIZ_FASHION_MNIST_DIR");
+  g_autofree char *path = NULL;
+
+  if (dir == NULL || dir[0] == '\0')
+    dir = "/usr/share/datasets/fashion-mnist";
+  path = g_build_filename (dir, "train-images-idx3-ubyte.gz", NULL);
+  return g_file_test (path, G_FILE_TEST_EXISTS);
+}
+
+static void
+build_dataset_model (LvWindow *self)
+{
+  g_autoptr(GtkStringList) model = gtk_string_list_new (NULL);
+
+  self->dataset_specs = g_ptr_array_new ();
+  for (guint i = 0; i < G_N_ELEMENTS (dataset_choices); i++)
+    {
+      if (dataset_choices[i].optional && !fashion_mnist_present ())
+        continue;
+      gtk_string_list_append (model, _(dataset_choices[i].title));
+      g_ptr_array_add (self->dataset_specs, (gpointer) dataset_choices[i].spec);
+    }
+  gtk_drop_down_set_model (self->dataset_dropdown, G_LIST_MODEL (model));
+}
+
+static void
+register_controls (LvWindow *self)
+{
+  self->controls = g_hash_table_new (g_str_hash, g_str_equal);
+  g_hash_table_insert (self->controls, "dataset", self->dataset_dropdown);
+  g_hash_table_insert (self->controls, "custom-sizes", self->custom_sizes_entry);
+  g_hash_table_insert (self->controls, "runs", self->runs_spin);
+  g_hash_table_insert (self->controls, "depth", self->depth_spin);
+  g_hash_table_insert (self->controls, "activation", self->activation_dropdown);
+  g_hash_table_insert (self->controls, "epochs", self->epochs_spin);
+  g_hash_table_insert (self->controls, "lr", self->lr_spin);
+  g_hash_table_insert (self->controls, "batch", self->batch_spin);
+  g_hash_table_insert (self->controls, "seed", self->seed_spin);
+  g_hash_table_insert (self->controls, "reg-kind", self->reg_kind_dropdown);
+  g_hash_table_insert (self->controls, "degree", self->degree_scale);
+  g_hash_table_insert (self->controls, "lambda", self->lambda_spin);
+}
+
+static void
+lv_window_dispose (GObject *object)
+{
+  LvWindow *self = LV_WINDOW (object);
+
+  if (self->tick_id != 0)
+    gtk_widget_remove_tick_callback (GTK_WIDGET (self), self->tick_id);
+  self->tick_id = 0;
+  g_clear_handle_id (&self->apply_id, g_source_remove);
+  g_clear_handle_id (&self->banner_id, g_source_remove);
+  if (self->experiment != NULL)
+    g_signal_handlers_disconnect_by_data (self->experiment, self);
+  gtk_widget_dispose_template (GTK_WIDGET (self), LV_TYPE_WINDOW);
+  /* Views are gone: this is the last reference, so workers are cancelled and joined here. */
+  g_clear_object (&self->experiment);
+  g_clear_pointer (&self->controls, g_hash_table_unref);
+
+  G_OBJECT_CLASS (lv_window_parent_class)->dispose (object);
+}
+
+static void
+lv_window_finalize (GObject *object)
+{
+  LvWindow *self = LV_WINDOW (object);
+
+  g_clear_pointer (&self->dataset_specs, g_ptr_array_unref);
+  g_free (self->export_on_finish);
+  g_free (self->message);
+  G_OBJECT_CLASS (lv_window_parent_class)->finalize (object);
+}
+
+static void
+lv_window_class_init (LvWindowClass *klass)
+{
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+  GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
+
+  object_class->dispose = lv_window_dispose;
+  object_class->finalize = lv_window_finalize;
+
+  gtk_widget_class_set_template_from_resource (widget_class, RESOURCE_PREFIX "/lv-window.ui");
+  gtk_widget_class_bind_template_child (widget_class, LvWindow, title_stack);
+  gtk_widget_class_bind_template_child (widget_class, LvWindow, stack);
+  gtk_widget_class_bind_template_child (widget_class, LvWindow, banner_revealer);
+  gtk_widget_class_bind_template_child (widget_class, LvWindow, banner_box);
+  gtk_widget_class_bind_template_child (widget_class, LvWindow, banner_label);
+  gtk_widget_class_bind_template_child (widget_class, LvWindow, progress_label);
+  gtk_widget_class_bind_template_child (widget_class, LvWindow, progress_bar);
+  gtk_widget_class_bind_template_child (widget_class, LvWindow, dataset_dropdown);
+  gtk_widget_class_bind_template_child (widget_class, LvWindow, size_box);
+  gtk_widget_class_bind_template_child (widget_class, LvWindow, custom_sizes_entry);
+  gtk_widget_class_bind_template_child (widget_class, LvWindow, runs_spin);
+  gtk_widget_class_bind_template_child (widget_class, LvWindow, depth_spin);
+  gtk_widget_class_bind_template_child (widget_class, LvWindow, activation_dropdown);
+  gtk_widget_class_bind_template_child (widget_class, LvWindow, epochs_spin);
+  gtk_widget_class_bind_template_child (widget_class, LvWindow, lr_spin);
+  gtk_widget_class_bind_template_child (widget_class, LvWindow, batch_spin);
+  gtk_widget_class_bind_template_child (widget_class, LvWindow, seed_spin);
+  gtk_widget_class_bind_template_child (widget_class, LvWindow, reg_kind_dropdown);
+  gtk_widget_class_bind_template_child (widget_class, LvWindow, degree_scale);
+  gtk_widget_class_bind_template_child (widget_class, LvWindow, lambda_spin);
+  gtk_widget_class_bind_template_callback (widget_class, on_control_changed);
+  gtk_widget_class_bind_template_callback (widget_class, on_banner_dismiss);
+  gtk_widget_class_bind_template_callback (widget_class, on_visible_view_changed);
+
+  gtk_widget_class_install_action (widget_class, "win.start", NULL, start_action);
+  gtk_widget_class_install_action (widget_class, "win.pause", NULL, pause_action);
+  gtk_widget_class_install_action (widget_class, "win.reset", NULL, reset_action);
+  gtk_widget_class_install_action (widget_class, "win.export", NULL, export_action);
+  gtk_widget_class_install_action (widget_class, "win.export-to", "s", export_to_action);
+}
+
+static void
+lv_window_init (LvWindow *self)
+{
+  gtk_widget_init_template (GTK_WIDGET (self));
+  build_dataset_model (self);
+  build_size_toggles (self);
+  register_controls (self);
+
+  self->experiment = lv_experiment_new (0);
+  g_signal_connect_swapped (self->experiment, "changed", G_CALLBACK (update_progress), self);
+  g_signal_connect_swapped (self->experiment, "notify::running",
+                            G_CALLBACK (on_running_changed), self);
+  g_signal_connect_swapped (self->experiment, "error", G_CALLBACK (on_experiment_error), self);
+  g_signal_connect_swapped (self->experiment, "finished",
+                            G_CALLBACK (on_experiment_finished), self);
+
+  lv_window_add_view (self, lv_loss_view_new (self->experiment), "loss",
+                      _("Loss Distribution"));
+  self->tick_id = gtk_widget_add_tick_callback (GTK_WIDGET (self), tick, NULL, NULL);
+  lv_window_apply_controls (self);
+  update_actions (self);
+  update_progress (self);
+}
+
+/**
+ * lv_window_new:
+ * @application: (nullable): the application
+ *
+ * Returns: (transfer full): a new main window with the loss-distribution view.
+ */
+LvWindow *
+lv_window_new (GtkApplication *application)
+{
+  return g_object_new (LV_TYPE_WINDOW, "application", application, NULL);
+}
+
+/**
+ * lv_window_get_experiment:
+ * @self: the window
+ *
+ * Returns: (transfer none): the window's experiment (views of later issues train through it
+ *   or beside it, on its worker pool's process).
+ */
+LvExperiment *
+lv_window_get_experiment (LvWindow *self)
+{
+  return self->experiment;
+}
+
+/**
+ * lv_window_set_export_on_finish:
+ * @self: the window
+ * @path: (nullable): where to export when training finishes
+ *
+ * Makes the window export the visible view to @path (and CSV) once every run has ended, then
+ * close. Used by `lossviz --export-on-finish` and the end-to-end test.
+ */
+void
+lv_window_set_export_on_finish (LvWindow   *self,
+                                const char *path)
+{
+  g_free (self->export_on_finish);
+  self->export_on_finish = g_strdup (path);
+}
+
+/**
+ * lv_window_get_control:
+ * @self: the window
+ * @name: "dataset", "custom-sizes", "runs", "depth", "activation", "epochs", "lr", "batch",
+ *   "seed", "reg-kind", "degree" or "lambda"
+ *
+ * Returns: (transfer none) (nullable): the control, for tests.
+ */
+GtkWidget *
+lv_window_get_control (LvWindow   *self,
+                       const char *name)
+{
+  return g_hash_table_lookup (self->controls, name);
+}
+
+/**
+ * lv_window_get_size_toggle:
+ * @self: the window
+ * @hidden: one of 2, 5, 10, 25, 50, 100, 250, 500
+ *
+ * Returns: (transfer none) (nullable): the size's toggle button, for tests.
+ */
+GtkWidget *
+lv_window_get_size_toggle (LvWindow *self,
+                           guint     hidden)
+{
+  for (guint i = 0; i < G_N_ELEMENTS (standard_sizes); i++)
+    if (standard_sizes[i] == hidden)
+      return GTK_WIDGET (self->size_toggles[i]);
+  return NULL;
+}
+
+/**
+ * lv_window_get_message:
+ * @self: the window
+ *
+ * Returns: (nullable): the banner's message, %NULL when hidden.
+ */
+const char *
+lv_window_get_message (LvWindow *self)
+{
+  return self->message;
+}
