@@ -6,3 +6,4 @@ int lv_cli_ensemble (int argc, char **argv);
 int lv_cli_render (int argc, char **argv);
 int lv_cli_lift (int argc, char **argv);
 int lv_cli_certify (int argc, char **argv);
+int lv_cli_spinglass (int argc, char **argv);

@@ -24,6 +24,7 @@ static const Command commands[] = {
   { "render", lv_cli_render, "Redraw and summarise a saved experiment without retraining" },
   { "lift", lv_cli_lift, "NN-LIFT tensor-method training vs an SGD ensemble on a teacher" },
   { "certify", lv_cli_certify, "Haeffele–Vidal certificate of a matrix factorisation" },
+  { "spinglass", lv_cli_spinglass, "Spherical p-spin glass: bands, complexity, simulate" },
 };
 
 static void

@@ -1,0 +1,508 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#define G_LOG_DOMAIN "LossViz-cli"
+
+#include "config.h"
+
+#include <math.h>
+#include <stdio.h>
+#include <string.h>
+
+#include <lossviz/lossviz.h>
+#include <lossviz/lv-plot-histogram.h>
+
+#include "lv-cli-commands.h"
+#include "lv-cli-common.h"
+
+/*
+ * `lossviz-cli spinglass bands|complexity|simulate`: the spherical p-spin glass of
+ * Choromanska et al. (THEORY.md §1–2). JSON keys are pinned by issue 4.
+ */
+
+#define MAX_SIZES 32
+
+static gboolean
+check_p_k (gint p, gint k, GError **error)
+{
+  return lv_cli_check_int ("--p", p, LV_SPIN_GLASS_P_MIN, LV_SPIN_GLASS_P_MAX, error) &&
+         lv_cli_check_int ("--k", k, 0, LV_SPIN_GLASS_K_MAX, error);
+}
+
+static int
+run_bands (int argc, char **argv)
+{
+  gint p = 3, k = 5;
+  gboolean json = FALSE;
+  double edges[LV_SPIN_GLASS_K_MAX + 1];
+  g_autoptr(GError) error = NULL;
+  GOptionEntry entries[] = {
+    { "p", 0, 0, G_OPTION_ARG_INT, &p, "Order p of the interaction, 2..5 (default 3)", "P" },
+    { "k", 0, 0, G_OPTION_ARG_INT, &k, "Largest index K, 0..10 (default 5)", "K" },
+    { "json", 0, 0, G_OPTION_ARG_NONE, &json, "Print one JSON object", NULL },
+    { NULL }
+  };
+  g_autoptr(GOptionContext) context = g_option_context_new ("- critical values of the p-spin glass");
+
+  g_option_context_add_main_entries (context, entries, NULL);
+  g_option_context_set_description (context,
+    "Prints E_inf = 2 sqrt((p-1)/p) and the band edges E_0 > E_1 > ... > E_K, the roots of\n"
+    "Theta_{k,p}(u) = 0 below -E_inf (Auffinger-Ben Arous-Cerny). Values are positive\n"
+    "magnitudes: local minima sit at energies H/Lambda = -E. \"plateau\" is the value of every\n"
+    "Theta_{k,p} above -E_inf, 1/2 log(p-1) - (p-2)/p. These are N -> infinity statements.\n"
+    "JSON: {\"p\", \"E_inf\", \"E\": [E_0..E_K], \"plateau\"}");
+  if (!lv_cli_parse (context, &argc, &argv))
+    return LV_CLI_EXIT_BAD_INPUT;
+  if (!check_p_k (p, k, &error) || !lv_spin_glass_band_edges (p, k, edges, &error))
+    return lv_cli_fail (error);
+
+  if (json)
+    {
+      g_autoptr(JsonBuilder) b = json_builder_new ();
+      g_autoptr(JsonNode) root = NULL;
+
+      json_builder_begin_object (b);
+      json_builder_set_member_name (b, "p");
+      json_builder_add_int_value (b, p);
+      lv_cli_add_double (b, "E_inf", lv_spin_glass_e_inf (p));
+      json_builder_set_member_name (b, "E");
+      json_builder_begin_array (b);
+      for (gint i = 0; i <= k; i++)
+        json_builder_add_double_value (b, edges[i]);
+      json_builder_end_array (b);
+      lv_cli_add_double (b, "plateau", lv_spin_glass_plateau (p));
+      json_builder_end_object (b);
+      root = json_builder_get_root (b);
+      lv_cli_print_json (root);
+    }
+  else
+    {
+      printf ("p = %d   E_inf = %.12f   plateau = %.10f\n", p, lv_spin_glass_e_inf (p),
+              lv_spin_glass_plateau (p));
+      printf ("  k   E_k (minima of index <= k sit above -E_k)\n");
+      for (gint i = 0; i <= k; i++)
+        printf ("%3d   %.12f\n", i, edges[i]);
+    }
+  return LV_CLI_EXIT_OK;
+}
+
+static int
+run_complexity (int argc, char **argv)
+{
+  gint p = 3, k = 0;
+  gboolean json = FALSE;
+  g_autofree char *u_text = NULL;
+  g_autoptr(GArray) us = g_array_new (FALSE, FALSE, sizeof (double));
+  g_autoptr(GError) error = NULL;
+  GOptionEntry entries[] = {
+    { "p", 0, 0, G_OPTION_ARG_INT, &p, "Order p, 2..5 (default 3)", "P" },
+    { "k", 0, 0, G_OPTION_ARG_INT, &k, "Index k, 0..10 (default 0)", "K" },
+    { "u", 0, 0, G_OPTION_ARG_STRING, &u_text, "Energies per spin u (comma-separated)",
+      "U1,U2,..." },
+    { "json", 0, 0, G_OPTION_ARG_NONE, &json, "Print one JSON object", NULL },
+    { NULL }
+  };
+  g_autoptr(GOptionContext) context = g_option_context_new ("- complexity functions");
+
+  g_option_context_add_main_entries (context, entries, NULL);
+  g_option_context_set_description (context,
+    "Evaluates Theta_{k,p}(u) (critical points of index k below u) and the total complexity\n"
+    "Theta_p(u) (all indices) at each u.\n"
+    "JSON: {\"p\", \"k\", \"points\": [{\"u\", \"theta_k\", \"theta_total\"}]}");
+  if (!lv_cli_parse (context, &argc, &argv))
+    return LV_CLI_EXIT_BAD_INPUT;
+  if (!check_p_k (p, k, &error))
+    return lv_cli_fail (error);
+  if (u_text == NULL)
+    return lv_cli_fail_message (LV_CLI_EXIT_BAD_INPUT, "--u: a list of energies is required");
+  if (!lv_cli_parse_double_list (u_text, "--u", us, &error))
+    return lv_cli_fail (error);
+  if (us->len > 100000)
+    return lv_cli_fail_message (LV_CLI_EXIT_BAD_INPUT, "--u: more than 100000 values");
+
+  if (json)
+    {
+      g_autoptr(JsonBuilder) b = json_builder_new ();
+      g_autoptr(JsonNode) root = NULL;
+
+      json_builder_begin_object (b);
+      json_builder_set_member_name (b, "p");
+      json_builder_add_int_value (b, p);
+      json_builder_set_member_name (b, "k");
+      json_builder_add_int_value (b, k);
+      json_builder_set_member_name (b, "points");
+      json_builder_begin_array (b);
+      for (guint i = 0; i < us->len; i++)
+        {
+          double u = g_array_index (us, double, i);
+          json_builder_begin_object (b);
+          lv_cli_add_double (b, "u", u);
+          lv_cli_add_double (b, "theta_k", lv_spin_glass_theta_k (u, p, k));
+          lv_cli_add_double (b, "theta_total", lv_spin_glass_theta_total (u, p));
+          json_builder_end_object (b);
+        }
+      json_builder_end_array (b);
+      json_builder_end_object (b);
+      root = json_builder_get_root (b);
+      lv_cli_print_json (root);
+    }
+  else
+    {
+      printf ("p = %d, k = %d\n%14s %16s %16s\n", p, k, "u", "theta_k", "theta_total");
+      for (guint i = 0; i < us->len; i++)
+        {
+          double u = g_array_index (us, double, i);
+          printf ("%14.6f %16.10f %16.10f\n", u, lv_spin_glass_theta_k (u, p, k),
+                  lv_spin_glass_theta_total (u, p));
+        }
+    }
+  return LV_CLI_EXIT_OK;
+}
+
+typedef struct
+{
+  guint lambda;
+  LvSpinGlassRun *runs;
+  double *energies;
+  LvSpinGlassStats stats;
+} SizeResult;
+
+static void
+size_result_clear (SizeResult *r)
+{
+  g_free (r->runs);
+  g_free (r->energies);
+}
+
+/* One histogram per Λ with the asymptotic band [−E_0, −E_inf] and the lines −E_k. */
+static gboolean
+write_plot (guint p, const SizeResult *sizes, guint n_sizes, guint runs, const double *edges,
+            guint k_max, const char *path, const char *size_text, GError **error)
+{
+  guint width = 1200, height = 800;
+  LvPlotHistSeries series[MAX_SIZES];
+  g_autofree char *labels[MAX_SIZES] = { NULL };
+  g_autofree char *line_labels[LV_SPIN_GLASS_K_MAX + 2] = { NULL };
+  LvPlotRefLine lines[LV_SPIN_GLASS_K_MAX + 2];
+  LvPlotBand band = { -edges[0], -lv_spin_glass_e_inf (p), "[-E_0, -E_inf] (asymptotic)" };
+  LvPlotHistogramModel model = { 0 };
+  g_autofree char *title = g_strdup_printf ("Spherical %u-spin glass: E/Λ at descent endpoints "
+                                            "(%u starts per Λ)", p, runs);
+
+  if (size_text != NULL && !lv_cli_parse_size (size_text, &width, &height, error))
+    return FALSE;
+  for (guint i = 0; i < n_sizes; i++)
+    {
+      labels[i] = g_strdup_printf ("Λ = %u", sizes[i].lambda);
+      series[i] = (LvPlotHistSeries) { labels[i], sizes[i].energies, runs, 0,
+                                       LV_PLOT_COLOR_AUTO };
+    }
+  for (guint k = 0; k <= k_max; k++)
+    {
+      line_labels[k] = g_strdup_printf ("-E_%u", k);
+      lines[k] = (LvPlotRefLine) { -edges[k], line_labels[k], LV_PLOT_LINE_DASHED,
+                                   LV_PLOT_COLOR_AUTO };
+    }
+  line_labels[k_max + 1] = g_strdup ("-E_inf");
+  lines[k_max + 1] = (LvPlotRefLine) { -lv_spin_glass_e_inf (p), line_labels[k_max + 1],
+                                       LV_PLOT_LINE_SOLID, LV_PLOT_COLOR_AUTO };
+  model.common.theme = lv_plot_theme_light ();
+  model.common.title = title;
+  model.common.caption = "Reference lines are N → ∞ limits (ABC); at finite Λ descent stops "
+                         "above -E_inf, and the data are not rescaled.";
+  model.common.x_label = "E/Λ";
+  model.common.y_label = "runs";
+  model.series = series;
+  model.n_series = n_sizes;
+  model.n_bins = 40;
+  model.mode = LV_PLOT_HIST_SMALL_MULTIPLES;
+  model.bands = &band;
+  model.n_bands = 1;
+  model.ref_lines = lines;
+  model.n_ref_lines = k_max + 2;
+  return lv_plot_export ((LvPlotDrawFunc) lv_plot_histogram_draw, &model, path, width, height,
+                         96, error);
+}
+
+static void
+add_size_json (JsonBuilder *b, const SizeResult *r, guint runs, const double *edges, guint p)
+{
+  double e_inf = lv_spin_glass_e_inf (p);
+  guint in_band = 0, below = 0;
+  int max_index = -1;
+
+  for (guint i = 0; i < runs; i++)
+    {
+      double e = r->runs[i].energy;
+      in_band += e >= -edges[0] && e <= -e_inf;
+      below += e < -edges[0];
+      max_index = MAX (max_index, r->runs[i].index);
+    }
+  json_builder_begin_object (b);
+  json_builder_set_member_name (b, "lambda");
+  json_builder_add_int_value (b, r->lambda);
+  json_builder_set_member_name (b, "runs");
+  json_builder_add_int_value (b, runs);
+  lv_cli_add_summary (b, "energy", r->energies, runs);
+  lv_cli_add_double (b, "fraction_in_band", (double) in_band / runs);
+  lv_cli_add_double (b, "fraction_below_E0", (double) below / runs);
+  json_builder_set_member_name (b, "max_index");
+  if (max_index >= 0)
+    json_builder_add_int_value (b, max_index);
+  else
+    json_builder_add_null_value (b);
+  json_builder_set_member_name (b, "converged");
+  {
+    guint conv = 0;
+    for (guint i = 0; i < runs; i++)
+      conv += r->runs[i].converged;
+    json_builder_add_int_value (b, conv);
+  }
+  lv_cli_add_double (b, "wall_seconds", r->stats.wall_seconds);
+  json_builder_end_object (b);
+}
+
+static int
+run_simulate (int argc, char **argv)
+{
+  gint p = 3, runs = 100, threads = 0, max_steps = 20000, parts = 4;
+  gint64 seed = 1;
+  double tol = 1e-5, eta = 0.0;
+  gboolean json = FALSE, double_only = FALSE;
+  g_autofree char *lambda_text = NULL, *method = NULL, *disorder = NULL, *plot = NULL;
+  g_autofree char *plot_size = NULL;
+  guint lambdas[MAX_SIZES], n_sizes = 0;
+  SizeResult sizes[MAX_SIZES] = { { 0 } };
+  double edges[LV_SPIN_GLASS_K_MAX + 1];
+  g_autoptr(GError) error = NULL;
+  int status = LV_CLI_EXIT_OK;
+  GOptionEntry entries[] = {
+    { "p", 0, 0, G_OPTION_ARG_INT, &p, "Order p, 2..5 (default 3)", "P" },
+    { "lambda", 0, 0, G_OPTION_ARG_STRING, &lambda_text, "Sizes Λ (comma-separated, 2..4000)",
+      "L1,L2,..." },
+    { "runs", 0, 0, G_OPTION_ARG_INT, &runs, "Random starts per size (default 100)", "R" },
+    { "method", 0, 0, G_OPTION_ARG_STRING, &method, "gd (default) or sgd", "gd|sgd" },
+    { "disorder", 0, 0, G_OPTION_ARG_STRING, &disorder,
+      "fixed: one coupling draw per size (default, as the paper); per-run: a draw per start",
+      "fixed|per-run" },
+    { "seed", 0, 0, G_OPTION_ARG_INT64, &seed, "Base seed (default 1)", "S" },
+    { "threads", 0, 0, G_OPTION_ARG_INT, &threads, "Worker threads (default: one per core)",
+      "T" },
+    { "tol", 0, 0, G_OPTION_ARG_DOUBLE, &tol,
+      "Stop when |Riemannian gradient of H| < TOL (default 1e-5)", "TOL" },
+    { "max-steps", 0, 0, G_OPTION_ARG_INT, &max_steps, "Step cap per run (default 20000)", "N" },
+    { "eta", 0, 0, G_OPTION_ARG_DOUBLE, &eta,
+      "GD step (default 0.2 sqrt(6/(p(p-1))): 0.2 for p = 3)", "ETA" },
+    { "parts", 0, 0, G_OPTION_ARG_INT, &parts, "SGD: coupling parts P (default 4)", "P" },
+    { "double", 0, 0, G_OPTION_ARG_NONE, &double_only,
+      "Descend in double only (default: float GEMMs for the bulk, double to finish)", NULL },
+    { "plot", 0, 0, G_OPTION_ARG_FILENAME, &plot, "Write the histograms (PNG, SVG or PDF)",
+      "FILE" },
+    { "plot-size", 0, 0, G_OPTION_ARG_STRING, &plot_size, "Figure size WxH (default 1200x800)",
+      "WxH" },
+    { "json", 0, 0, G_OPTION_ARG_NONE, &json, "Print one JSON object", NULL },
+    { NULL }
+  };
+  g_autoptr(GOptionContext) context = g_option_context_new ("- descend the p-spin glass from "
+                                                            "random starts");
+
+  g_option_context_add_main_entries (context, entries, NULL);
+  g_option_context_set_description (context,
+    "Energies are H/Lambda on the sphere |s|^2 = Lambda (ABC normalisation). The tolerance is\n"
+    "on the Euclidean norm of the Riemannian gradient of the unnormalised H.\n"
+    "sgd: couplings split into P parts (each N(0, 1/P)), one part per step cyclically for\n"
+    "500 P steps with gamma_t = 0.3/(1 + 0.0015 t), then full-gradient descent with ETA.\n"
+    "The Hessian index is computed for Lambda <= 300 only; above, \"index\" is null.\n"
+    "Memory: one draw stores 12 Lambda C(Lambda+p-2, p-1) bytes (+4 per entry per SGD part),\n"
+    "e.g. 750 MB for p = 3, Lambda = 500; limit 3 GiB (p = 4: Lambda <= ~270, p = 5: ~110).\n"
+    "With per-run disorder every thread holds its own draw.\n"
+    "JSON: {\"p\", \"sizes\": [{\"lambda\", \"runs\", \"energy\": {mean, std, min, median, max},\n"
+    "\"fraction_in_band\", \"fraction_below_E0\", \"max_index\", \"converged\", \"wall_seconds\"}],\n"
+    "\"runs\": [{\"lambda\", \"run\", \"energy\", \"index\", \"steps\", \"grad_norm\"}]}");
+  if (!lv_cli_parse (context, &argc, &argv))
+    return LV_CLI_EXIT_BAD_INPUT;
+  if (!lv_cli_check_int ("--p", p, LV_SPIN_GLASS_P_MIN, LV_SPIN_GLASS_P_MAX, &error) ||
+      !lv_cli_check_int ("--runs", runs, 1, 1000000, &error) ||
+      !lv_cli_check_int ("--threads", threads, 0, 256, &error) ||
+      !lv_cli_check_int ("--max-steps", max_steps, 1, 100000000, &error) ||
+      !lv_cli_check_int ("--parts", parts, 1, 64, &error) ||
+      !lv_cli_check_int ("--seed", seed, 0, G_MAXINT64, &error) ||
+      !lv_cli_check_double ("--tol", tol, 1e-14, 1e6, &error) ||
+      (eta != 0.0 && !lv_cli_check_double ("--eta", eta, 1e-9, 10.0, &error)))
+    return lv_cli_fail (error);
+  if (lambda_text == NULL)
+    return lv_cli_fail_message (LV_CLI_EXIT_BAD_INPUT, "--lambda: a list of sizes is required");
+  if (!lv_cli_parse_uint_list (lambda_text, "--lambda", MAX_SIZES, LV_SPIN_GLASS_N_MIN,
+                               LV_SPIN_GLASS_N_MAX, lambdas, &n_sizes, &error))
+    return lv_cli_fail (error);
+  if (method != NULL && strcmp (method, "gd") != 0 && strcmp (method, "sgd") != 0)
+    return lv_cli_fail_message (LV_CLI_EXIT_BAD_INPUT, "--method: '%s' is not gd or sgd",
+                                method);
+  if (disorder != NULL && strcmp (disorder, "fixed") != 0 && strcmp (disorder, "per-run") != 0)
+    return lv_cli_fail_message (LV_CLI_EXIT_BAD_INPUT,
+                                "--disorder: '%s' is not fixed or per-run", disorder);
+  if (plot != NULL)
+    {
+      LvPlotFormat format;
+      guint w, h;
+      if (!lv_cli_parse_size (plot_size != NULL ? plot_size : "1200x800", &w, &h, &error) ||
+          !lv_plot_format_from_path (plot, &format, &error))
+        return lv_cli_fail (error);
+    }
+  if (!lv_spin_glass_band_edges (p, LV_SPIN_GLASS_K_MAX, edges, &error))
+    return lv_cli_fail (error);
+
+  /* Check every size before spending time on any. */
+  for (guint i = 0; i < n_sizes; i++)
+    {
+      LvSpinGlassConfig config;
+
+      lv_spin_glass_config_init (&config, p, lambdas[i]);
+      config.runs = runs;
+      config.method = method != NULL && strcmp (method, "sgd") == 0 ? LV_SPIN_GLASS_SGD
+                                                                     : LV_SPIN_GLASS_GD;
+      config.n_parts = parts;
+      if (!lv_spin_glass_config_check (&config, &error))
+        return lv_cli_fail (error);
+    }
+
+  for (guint i = 0; i < n_sizes && status == LV_CLI_EXIT_OK; i++)
+    {
+      LvSpinGlassConfig config;
+
+      lv_spin_glass_config_init (&config, p, lambdas[i]);
+      config.runs = runs;
+      config.method = method != NULL && strcmp (method, "sgd") == 0 ? LV_SPIN_GLASS_SGD
+                                                                     : LV_SPIN_GLASS_GD;
+      config.disorder = disorder != NULL && strcmp (disorder, "per-run") == 0
+                          ? LV_SPIN_GLASS_DISORDER_PER_RUN : LV_SPIN_GLASS_DISORDER_FIXED;
+      config.seed = (guint64) seed;
+      config.n_threads = threads;
+      config.tol = tol;
+      config.max_steps = max_steps;
+      config.n_parts = parts;
+      if (eta != 0.0)
+        config.eta = eta;
+      if (double_only)
+        config.precision = LV_SPIN_GLASS_DOUBLE;
+      sizes[i].lambda = lambdas[i];
+      sizes[i].runs = g_new0 (LvSpinGlassRun, runs);
+      sizes[i].energies = g_new (double, runs);
+      if (!json)
+        fprintf (stderr, "Λ = %u: %d runs...\n", lambdas[i], runs);
+      if (!lv_spin_glass_simulate (&config, sizes[i].runs, &sizes[i].stats, NULL, NULL, NULL,
+                                   &error))
+        status = lv_cli_fail (error);
+      else
+        for (gint r = 0; r < runs; r++)
+          sizes[i].energies[r] = sizes[i].runs[r].energy;
+    }
+
+  if (status == LV_CLI_EXIT_OK && plot != NULL &&
+      !write_plot (p, sizes, n_sizes, runs, edges, 1, plot, plot_size, &error))
+    status = lv_cli_fail (error);
+
+  if (status == LV_CLI_EXIT_OK && json)
+    {
+      g_autoptr(JsonBuilder) b = json_builder_new ();
+      g_autoptr(JsonNode) root = NULL;
+
+      json_builder_begin_object (b);
+      json_builder_set_member_name (b, "p");
+      json_builder_add_int_value (b, p);
+      json_builder_set_member_name (b, "sizes");
+      json_builder_begin_array (b);
+      for (guint i = 0; i < n_sizes; i++)
+        add_size_json (b, &sizes[i], runs, edges, p);
+      json_builder_end_array (b);
+      json_builder_set_member_name (b, "runs");
+      json_builder_begin_array (b);
+      for (guint i = 0; i < n_sizes; i++)
+        for (gint r = 0; r < runs; r++)
+          {
+            const LvSpinGlassRun *run = &sizes[i].runs[r];
+            json_builder_begin_object (b);
+            json_builder_set_member_name (b, "lambda");
+            json_builder_add_int_value (b, sizes[i].lambda);
+            json_builder_set_member_name (b, "run");
+            json_builder_add_int_value (b, r);
+            lv_cli_add_double (b, "energy", run->energy);
+            json_builder_set_member_name (b, "index");
+            if (run->index >= 0)
+              json_builder_add_int_value (b, run->index);
+            else
+              json_builder_add_null_value (b);
+            json_builder_set_member_name (b, "steps");
+            json_builder_add_int_value (b, run->steps);
+            lv_cli_add_double (b, "grad_norm", run->grad_norm);
+            json_builder_end_object (b);
+          }
+      json_builder_end_array (b);
+      json_builder_end_object (b);
+      root = json_builder_get_root (b);
+      lv_cli_print_json (root);
+    }
+  else if (status == LV_CLI_EXIT_OK)
+    {
+      printf ("p = %d   -E_0 = %.6f   -E_inf = %.6f   (asymptotic band)\n", p, -edges[0],
+              -lv_spin_glass_e_inf (p));
+      printf ("%7s %6s %10s %9s %10s %10s %10s %8s %8s %9s\n", "lambda", "runs", "mean E/L",
+              "std", "min", "median", "max", "in band", "max idx", "converged");
+      for (guint i = 0; i < n_sizes; i++)
+        {
+          LvSummary s;
+          guint in_band = 0, conv = 0;
+          int max_index = -1;
+          char index_text[16] = "-";
+
+          lv_summary_compute (sizes[i].energies, runs, &s);
+          for (gint r = 0; r < runs; r++)
+            {
+              double e = sizes[i].energies[r];
+              in_band += e >= -edges[0] && e <= -lv_spin_glass_e_inf (p);
+              conv += sizes[i].runs[r].converged;
+              max_index = MAX (max_index, sizes[i].runs[r].index);
+            }
+          if (max_index >= 0)
+            g_snprintf (index_text, sizeof index_text, "%d", max_index);
+          printf ("%7u %6d %10.5f %9.5f %10.5f %10.5f %10.5f %7.1f%% %8s %9u\n", sizes[i].lambda,
+                  runs, s.mean, s.std, s.min, s.median, s.max, 100.0 * in_band / runs,
+                  index_text, conv);
+        }
+    }
+  for (guint i = 0; i < n_sizes; i++)
+    size_result_clear (&sizes[i]);
+  return status;
+}
+
+/**
+ * lv_cli_spinglass:
+ * @argc: argument count, argv[0] = "spinglass".
+ * @argv: arguments.
+ *
+ * Dispatches `spinglass bands|complexity|simulate`.
+ *
+ * Returns: the process exit code.
+ */
+int
+lv_cli_spinglass (int argc, char **argv)
+{
+  if (argc < 2)
+    return lv_cli_fail_message (LV_CLI_EXIT_BAD_INPUT,
+                                "spinglass: missing subcommand (bands, complexity, simulate)");
+  if (strcmp (argv[1], "--help") == 0 || strcmp (argv[1], "-h") == 0)
+    {
+      fprintf (stdout, "Usage: lossviz-cli spinglass bands|complexity|simulate [options]\n"
+                    "  bands       E_inf and the band edges E_0 > ... > E_K\n"
+                    "  complexity  Theta_{k,p}(u) and Theta_p(u) at given u\n"
+                    "  simulate    descend from random starts; E/Lambda per size\n");
+      return LV_CLI_EXIT_OK;
+    }
+  if (strcmp (argv[1], "bands") == 0)
+    return run_bands (argc - 1, argv + 1);
+  if (strcmp (argv[1], "complexity") == 0)
+    return run_complexity (argc - 1, argv + 1);
+  if (strcmp (argv[1], "simulate") == 0)
+    return run_simulate (argc - 1, argv + 1);
+  return lv_cli_fail_message (LV_CLI_EXIT_BAD_INPUT,
+                              "spinglass: unknown subcommand '%s' (bands, complexity, simulate)",
+                              argv[1]);
+}
