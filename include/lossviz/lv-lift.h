@@ -86,6 +86,7 @@ typedef struct {
  * @whitening: the matrix the power method whitened with.
  * @bias_method: the bias estimator actually used (never %LV_LIFT_BIAS_AUTO).
  * @fourier_ess: effective sample size of the Fourier importance weights (smallest over units).
+ * @fourier_b1: k biases from the Fourier method, kept for comparison whichever method was used.
  *
  * A trained network f(x) = <a2, sigma(a1^T x + b1)> + b2.
  */
@@ -101,6 +102,7 @@ typedef struct {
   LvLiftWhitening  whitening;
   LvLiftBiasMethod bias_method;
   double           fourier_ess;
+  double          *fourier_b1;
 } LvLiftResult;
 
 void          lv_lift_config_init (LvLiftConfig *config);

@@ -28,15 +28,17 @@ typedef struct
   gint64 test_samples;
   gint64 seed;
   const char *method;
+  const char *bias_arg;
   double noise;
   gint sgd_runs;
   gint epochs;
   gint threads;
+  LvLiftBiasMethod bias_method;
   gboolean json;
 } LiftOptions;
 
 static gboolean
-validate (const LiftOptions *o, LvLiftMethod *method, GError **error)
+validate (LiftOptions *o, LvLiftMethod *method, GError **error)
 {
   if (!lv_cli_check_int ("--d", o->d, 1, MAX_D, error) ||
       !lv_cli_check_int ("--k", o->k, 1, o->d, error) ||
@@ -53,6 +55,18 @@ validate (const LiftOptions *o, LvLiftMethod *method, GError **error)
       g_set_error (error, LV_ERROR, LV_ERROR_INVALID_INPUT,
                    "--samples: %" G_GINT64_FORMAT " samples of dimension %d exceed the limit of %d"
                    " stored values", o->samples + o->test_samples, o->d, MAX_SAMPLE_VALUES);
+      return FALSE;
+    }
+  if (g_strcmp0 (o->bias_arg, "fourier") == 0)
+    o->bias_method = LV_LIFT_BIAS_FOURIER;
+  else if (g_strcmp0 (o->bias_arg, "least-squares") == 0)
+    o->bias_method = LV_LIFT_BIAS_LEAST_SQUARES;
+  else if (o->bias_arg == NULL || g_strcmp0 (o->bias_arg, "auto") == 0)
+    o->bias_method = LV_LIFT_BIAS_AUTO;
+  else
+    {
+      g_set_error (error, LV_ERROR, LV_ERROR_INVALID_INPUT,
+                   "--bias-method: '%s' is not 'auto', 'fourier' or 'least-squares'", o->bias_arg);
       return FALSE;
     }
   if (!lv_lift_method_from_string (o->method, method))
@@ -143,7 +157,7 @@ lv_cli_lift (int argc, char **argv)
 {
   LiftOptions o = { .d = 8, .k = 3, .samples = 200000, .test_samples = 10000, .seed = 1,
                     .noise = 0.0, .sgd_runs = 8, .epochs = 10, .threads = 0 };
-  g_autofree char *method_arg = NULL;
+  g_autofree char *method_arg = NULL, *bias_arg = NULL;
   GOptionEntry entries[] = {
     { "d", 0, 0, G_OPTION_ARG_INT, &o.d, "Input dimension (1..64, default 8)", "D" },
     { "k", 0, 0, G_OPTION_ARG_INT, &o.k, "Hidden units of the teacher and the fits (1..d, default 3)", "K" },
@@ -151,6 +165,7 @@ lv_cli_lift (int argc, char **argv)
     { "test-samples", 0, 0, G_OPTION_ARG_INT64, &o.test_samples, "Held-out samples (default 10000)", "N" },
     { "seed", 0, 0, G_OPTION_ARG_INT64, &o.seed, "Seed of the teacher, samples and fits (default 1)", "S" },
     { "method", 0, 0, G_OPTION_ARG_STRING, &method_arg, "Decomposition: power or jennrich (default power)", "M" },
+    { "bias-method", 0, 0, G_OPTION_ARG_STRING, &bias_arg, "First-layer biases: auto, fourier or least-squares (default auto)", "B" },
     { "noise", 0, 0, G_OPTION_ARG_DOUBLE, &o.noise, "Label noise standard deviation (default 0)", "SIGMA" },
     { "sgd-runs", 0, 0, G_OPTION_ARG_INT, &o.sgd_runs, "SGD networks to train for comparison (default 8; 0 skips)", "R" },
     { "epochs", 0, 0, G_OPTION_ARG_INT, &o.epochs, "SGD epochs (default 10)", "E" },
@@ -167,6 +182,7 @@ lv_cli_lift (int argc, char **argv)
   g_autoptr(JsonNode) root = NULL;
   g_autofree double *x = NULL, *y = NULL, *xt = NULL, *yt = NULL, *sgd_mse = NULL;
   g_autofree double *cosines = NULL, *bias_err = NULL;
+  double fourier_rms = 0.0;
   g_autofree guint *match = NULL;
   LvLiftMethod method;
   LvLiftConfig config;
@@ -180,6 +196,7 @@ lv_cli_lift (int argc, char **argv)
   if (!lv_cli_parse (context, &argc, &argv))
     return LV_CLI_EXIT_BAD_INPUT;
   o.method = method_arg != NULL ? method_arg : "power";
+  o.bias_arg = bias_arg;
   if (!validate (&o, &method, &error))
     return lv_cli_fail (error);
 
@@ -197,6 +214,7 @@ lv_cli_lift (int argc, char **argv)
   lv_lift_config_init (&config);
   config.method = method;
   config.seed = (guint64) o.seed;
+  config.bias_method = o.bias_method;
   result = lv_lift_fit (x, y, (gsize) o.samples, (guint) o.d, (guint) o.k, &config, pool,
                         &error);
   if (result == NULL)
@@ -217,8 +235,15 @@ lv_cli_lift (int argc, char **argv)
         dot += teacher->a1[(gsize) j * o.d + a] * result->a1[(gsize) match[j] * o.d + a];
       bias_err[j] = fabs ((dot < 0 ? -1.0 : 1.0) * result->b1[match[j]] - teacher->b1[j]);
       bias_rms += bias_err[j] * bias_err[j];
+      {
+        /* Fourier phases are defined mod 2 pi: compare on the circle. */
+        double e = remainder ((dot < 0 ? -1.0 : 1.0) * result->fourier_b1[match[j]] -
+                              teacher->b1[j], 2.0 * M_PI);
+        fourier_rms += e * e;
+      }
     }
   bias_rms = sqrt (bias_rms / o.k);
+  fourier_rms = sqrt (fourier_rms / o.k);
   for (gint64 i = 0; i < o.test_samples; i++)
     {
       double e = lv_lift_result_eval (result, xt + i * o.d) - yt[i];
@@ -264,6 +289,7 @@ lv_cli_lift (int argc, char **argv)
   json_builder_set_member_name (b, "bias_method");
   json_builder_add_string_value (b, lv_lift_bias_method_to_string (result->bias_method));
   lv_cli_add_double (b, "fourier_ess", result->fourier_ess);
+  lv_cli_add_double (b, "fourier_bias_error", fourier_rms);
   lv_cli_add_double (b, "test_mse", test_mse);
   lv_cli_add_double (b, "teacher_test_mse", teacher_mse);
   lv_cli_add_double (b, "noise", o.noise);

@@ -53,6 +53,7 @@ lv_lift_result_new (guint d, guint k)
   result->b1 = g_new0 (double, k);
   result->a2 = g_new0 (double, k);
   result->weights = g_new0 (double, k);
+  result->fourier_b1 = g_new0 (double, k);
   result->fourier_ess = NAN;
   return result;
 }
@@ -70,6 +71,7 @@ lv_lift_result_free (LvLiftResult *result)
   g_free (result->b1);
   g_free (result->a2);
   g_free (result->weights);
+  g_free (result->fourier_b1);
   g_free (result);
 }
 
@@ -297,7 +299,7 @@ lv_lift_fit (const double *x, const double *y, gsize n, guint d, guint k,
 {
   LvLiftConfig defaults;
   g_autoptr(LvLiftResult) result = NULL;
-  g_autofree double *tensor = NULL, *m2 = NULL, *fourier_b = NULL;
+  g_autofree double *tensor = NULL, *m2 = NULL;
   gboolean ok;
 
   if (config == NULL)
@@ -337,16 +339,15 @@ lv_lift_fit (const double *x, const double *y, gsize n, guint d, guint k,
     return NULL;
 
   /* The Fourier estimate is cheap (O(n k d)); computing it even when unused reports its ESS. */
-  fourier_b = g_new (double, k);
   if (!lv_lift_biases_fourier (x, y, n, d, k, result->a1, lv_seed_mix (config->seed, 0xb1, 0),
-                               fourier_b, &result->fourier_ess, error))
+                               result->fourier_b1, &result->fourier_ess, error))
     return NULL;
   result->bias_method = config->bias_method;
   if (result->bias_method == LV_LIFT_BIAS_AUTO)
     result->bias_method = result->fourier_ess >= config->fourier_min_ess
                           ? LV_LIFT_BIAS_FOURIER : LV_LIFT_BIAS_LEAST_SQUARES;
   if (result->bias_method == LV_LIFT_BIAS_FOURIER)
-    memcpy (result->b1, fourier_b, sizeof (double) * k);
+    memcpy (result->b1, result->fourier_b1, sizeof (double) * k);
   else if (!lv_lift_biases_least_squares (x, y, n, d, k, result->a1, result->b1, error))
     return NULL;
 
