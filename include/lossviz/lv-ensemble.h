@@ -18,6 +18,14 @@ G_BEGIN_DECLS
  * @activation, @loss, @bias: the networks (see LvMlpShape).
  * @train: optimiser, regulariser, initialisation.
  * @seed: base seed; run r of size h uses the low 53 bits of lv_seed_mix (seed, h, r).
+ * @shared_order: %FALSE (the default): every run shuffles its minibatches with its own seed and
+ *   trains alone. %TRUE: the runs of one size share one minibatch order, drawn from
+ *   lv_ensemble_order_seed (seed, h), while each still initialises from its run seed; runs are
+ *   then trained in fused blocks (lv_train_run_fused()), several times faster.
+ * @fuse_block: with @shared_order, the runs of a size are fused in blocks of this many
+ *   consecutive runs (0: the default, 16; shrunk for very large networks by
+ *   lv_train_fused_block_limit()). Each block is one task; the grouping depends on the
+ *   configuration only, never on the thread count.
  */
 typedef struct {
   guint         sizes[64];
@@ -29,6 +37,8 @@ typedef struct {
   gboolean      bias;
   LvTrainConfig train;
   guint64       seed;
+  gboolean      shared_order;
+  guint         fuse_block;
 } LvEnsembleConfig;
 
 void     lv_ensemble_config_init (LvEnsembleConfig *config);
@@ -36,6 +46,8 @@ gboolean lv_ensemble_config_validate (const LvEnsembleConfig *config, const LvDa
                                       GError **error);
 /* The seed of run @run of hidden width @hidden. */
 guint64  lv_ensemble_run_seed (guint64 base_seed, guint hidden, guint run);
+/* The seed of the minibatch order shared by the runs of width @hidden (shared_order mode). */
+guint64  lv_ensemble_order_seed (guint64 base_seed, guint hidden);
 
 /**
  * LvRunRecord:

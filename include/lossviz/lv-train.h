@@ -78,4 +78,29 @@ LvRunState lv_train_run (const LvMlpShape *shape, const LvTrainConfig *config,
                          const LvDataset *dataset, guint64 seed, float *params,
                          LvEpochFunc epoch_func, gpointer user_data, GCancellable *cancellable);
 
+LvRunState lv_train_run_ordered (const LvMlpShape *shape, const LvTrainConfig *config,
+                                 const LvDataset *dataset, guint64 seed, guint64 order_seed,
+                                 float *params, LvEpochFunc epoch_func, gpointer user_data,
+                                 GCancellable *cancellable);
+
+/* Fused training of several networks of one shape (lv-train-fused.c). */
+
+/* Called after each epoch of network @net of a fused block, from the training thread. */
+typedef void (*LvNetEpochFunc) (guint net, guint epoch, const LvEpochStats *stats,
+                                gpointer user_data);
+/* Called once when network @net reaches its final state; for %LV_RUN_FINISHED its
+ * parameters are already in place. */
+typedef void (*LvNetEndFunc) (guint net, LvRunState state, gpointer user_data);
+
+/* Networks that one fused block holds at most. */
+#define LV_TRAIN_MAX_FUSED 1024
+
+guint lv_train_fused_block_limit (const LvMlpShape *shape, guint batch, guint wanted);
+
+void lv_train_run_fused (const LvMlpShape *shape, const LvTrainConfig *config,
+                         const LvDataset *dataset, guint n_nets, const guint64 *seeds,
+                         guint64 order_seed, float *const *params, LvRunState *states,
+                         LvNetEpochFunc epoch_func, LvNetEndFunc end_func, gpointer user_data,
+                         GCancellable *cancellable);
+
 G_END_DECLS

@@ -14,7 +14,9 @@
 #define LV_ENSEMBLE_MAX_PARAM_BYTES (G_GUINT64_CONSTANT (4) << 30)
 
 /*
- * Threading: every run is one task on a shared LvWorkerPool. A worker writes only its own
+ * Threading: every run is one task on a shared LvWorkerPool (in shared-order mode, every
+ * block of `fuse_block` consecutive runs of a size is one task, trained by
+ * lv_train_run_fused()). A worker writes only its own
  * slot, and only under `lock`, once per epoch; readers (the app's frame clock, the CLI's
  * progress line) take `lock` just long enough to copy. `pending` counts queued and running
  * tasks so wait() and free() can block until no task references the ensemble any more.
@@ -29,7 +31,8 @@ typedef struct
 typedef struct
 {
   LvEnsemble *ensemble;
-  guint index;
+  guint index; /* first slot */
+  guint count; /* slots of the task: 1, or a fused block */
 } RunTask;
 
 struct _LvEnsemble
@@ -44,6 +47,7 @@ struct _LvEnsemble
   guint n_slots;
   Slot *slots;
   RunTask *tasks;
+  guint n_tasks;
   gboolean started;
 };
 
@@ -69,6 +73,23 @@ lv_ensemble_run_seed (guint64 base_seed, guint hidden, guint run)
 {
   /* 53 bits: a seed printed in JSON must read back exactly as a double in any language. */
   return lv_seed_mix (base_seed, hidden, run) & ((G_GUINT64_CONSTANT (1) << 53) - 1);
+}
+
+/**
+ * lv_ensemble_order_seed:
+ * @base_seed: the ensemble's seed.
+ * @hidden: the hidden width.
+ *
+ * In shared-order mode, the runs of width @hidden all draw their minibatch order from this
+ * seed: lv_seed_mix (seed, h, 2^64 − 1), a run index no run has, so it is independent of
+ * every run's initialisation seed.
+ *
+ * Returns: the seed of the shared order.
+ */
+guint64
+lv_ensemble_order_seed (guint64 base_seed, guint hidden)
+{
+  return lv_seed_mix (base_seed, hidden, G_MAXUINT64);
 }
 
 /* Outputs of the networks: one per class, or one real output for MSE on targets. */
@@ -181,6 +202,23 @@ lv_ensemble_new (LvDataset *dataset, const LvEnsembleConfig *config, GError **er
   self->slots = g_new0 (Slot, self->n_slots);
   self->tasks = g_new0 (RunTask, self->n_slots);
   for (guint s = 0; s < config->n_sizes; s++)
+    {
+      LvMlpShape shape;
+      guint block = 1;
+
+      make_shape (config, dataset, config->sizes[s], &shape, NULL);
+      if (config->shared_order)
+        block = lv_train_fused_block_limit (&shape, MIN (config->train.batch, dataset->n_train),
+                                            config->fuse_block);
+      for (guint r = 0; r < config->runs; r += block)
+        {
+          RunTask *task = &self->tasks[self->n_tasks++];
+          task->ensemble = self;
+          task->index = s * config->runs + r;
+          task->count = MIN (block, config->runs - r);
+        }
+    }
+  for (guint s = 0; s < config->n_sizes; s++)
     for (guint r = 0; r < config->runs; r++)
       {
         guint i = s * config->runs + r;
@@ -195,8 +233,6 @@ lv_ensemble_new (LvDataset *dataset, const LvEnsembleConfig *config, GError **er
         slot->record.test_loss = g_new (double, epochs);
         slot->record.test_accuracy = g_new (double, epochs);
         slot->record.grad_norm = NAN;
-        self->tasks[i].ensemble = self;
-        self->tasks[i].index = i;
       }
   return self;
 }
@@ -214,11 +250,9 @@ lv_ensemble_get_dataset (LvEnsemble *self)
 }
 
 static void
-publish_epoch (guint epoch, const LvEpochStats *stats, gpointer user_data)
+publish_record (LvEnsemble *self, guint index, guint epoch, const LvEpochStats *stats)
 {
-  RunTask *task = user_data;
-  LvEnsemble *self = task->ensemble;
-  LvRunRecord *record = &self->slots[task->index].record;
+  LvRunRecord *record = &self->slots[index].record;
 
   g_mutex_lock (&self->lock);
   record->train_loss[epoch] = stats->train_loss;
@@ -228,6 +262,14 @@ publish_epoch (guint epoch, const LvEpochStats *stats, gpointer user_data)
   record->epochs_done = epoch + 1;
   self->generation++;
   g_mutex_unlock (&self->lock);
+}
+
+static void
+publish_epoch (guint epoch, const LvEpochStats *stats, gpointer user_data)
+{
+  RunTask *task = user_data;
+
+  publish_record (task->ensemble, task->index, epoch, stats);
 }
 
 static void
@@ -242,6 +284,66 @@ finish_task (LvEnsemble *self, Slot *slot, LvRunState state, float *params)
   g_mutex_unlock (&self->lock);
 }
 
+/* A fused block: the trainer reports each net's epochs and end through these. */
+typedef struct
+{
+  RunTask *task;
+  float **params; /* owned until handed to the slot */
+} BlockRun;
+
+static void
+block_epoch (guint net, guint epoch, const LvEpochStats *stats, gpointer user_data)
+{
+  BlockRun *run = user_data;
+
+  publish_record (run->task->ensemble, run->task->index + net, epoch, stats);
+}
+
+static void
+block_end (guint net, LvRunState state, gpointer user_data)
+{
+  BlockRun *run = user_data;
+  LvEnsemble *self = run->task->ensemble;
+  float *params = g_steal_pointer (&run->params[net]);
+
+  if (state != LV_RUN_FINISHED)
+    g_clear_pointer (&params, g_free);
+  finish_task (self, &self->slots[run->task->index + net], state, params);
+}
+
+static void
+run_block (RunTask *task)
+{
+  LvEnsemble *self = task->ensemble;
+  Slot *first = &self->slots[task->index];
+  g_autofree guint64 *seeds = g_new (guint64, task->count);
+  g_autofree LvRunState *states = g_new (LvRunState, task->count);
+  g_autofree float **params = g_new (float *, task->count);
+  BlockRun run = { task, params };
+
+  if (g_cancellable_is_cancelled (self->cancellable))
+    {
+      for (guint k = 0; k < task->count; k++)
+        finish_task (self, &first[k], LV_RUN_CANCELLED, NULL);
+      return;
+    }
+  g_mutex_lock (&self->lock);
+  for (guint k = 0; k < task->count; k++)
+    first[k].record.state = LV_RUN_RUNNING;
+  self->generation++;
+  g_mutex_unlock (&self->lock);
+
+  for (guint k = 0; k < task->count; k++)
+    {
+      seeds[k] = first[k].record.seed;
+      params[k] = g_new (float, lv_mlp_n_params (&first->shape));
+    }
+  /* Every net ends through block_end, which takes its params. */
+  lv_train_run_fused (&first->shape, &self->config.train, self->dataset, task->count, seeds,
+                      lv_ensemble_order_seed (self->config.seed, first->record.hidden), params,
+                      states, block_epoch, block_end, &run, self->cancellable);
+}
+
 static void
 run_task (gpointer data)
 {
@@ -251,6 +353,11 @@ run_task (gpointer data)
   float *params;
   LvRunState state;
 
+  if (self->config.shared_order)
+    {
+      run_block (task);
+      return;
+    }
   if (g_cancellable_is_cancelled (self->cancellable))
     {
       finish_task (self, slot, LV_RUN_CANCELLED, NULL);
@@ -278,7 +385,7 @@ lv_ensemble_start (LvEnsemble *self, LvWorkerPool *pool)
   g_mutex_lock (&self->lock);
   self->pending = self->n_slots;
   g_mutex_unlock (&self->lock);
-  for (guint i = 0; i < self->n_slots; i++)
+  for (guint i = 0; i < self->n_tasks; i++)
     lv_worker_pool_push (pool, run_task, &self->tasks[i]);
 }
 

@@ -9,6 +9,8 @@
 #include <lossviz/lv-error.h>
 #include <lossviz/lv-train.h>
 
+#include "lv-train-private.h"
+
 void
 lv_train_config_init (LvTrainConfig *config)
 {
@@ -64,8 +66,8 @@ lv_run_state_to_string (LvRunState state)
   return state < G_N_ELEMENTS (names) ? names[state] : "?";
 }
 
-static gboolean
-all_finite (const float *v, gsize n)
+gboolean
+lv_train_all_finite (const float *v, gsize n)
 {
   /* Summing propagates any NaN/Inf; cheaper than a branch per element. */
   float acc = 0;
@@ -76,8 +78,8 @@ all_finite (const float *v, gsize n)
 }
 
 /* Copies the rows `order[start .. start+m)` of the training set into contiguous batch buffers. */
-static void
-gather_batch (const LvDataset *ds, const guint32 *order, guint start, guint m, guint outputs,
+void
+lv_train_gather_batch (const LvDataset *ds, const guint32 *order, guint start, guint m, guint outputs,
               float *xb, guint32 *yb, float *tb)
 {
   for (guint i = 0; i < m; i++)
@@ -92,10 +94,15 @@ gather_batch (const LvDataset *ds, const guint32 *order, guint start, guint m, g
     }
 }
 
-LvRunState
-lv_train_run (const LvMlpShape *shape, const LvTrainConfig *config, const LvDataset *dataset,
-              guint64 seed, float *params, LvEpochFunc epoch_func, gpointer user_data,
-              GCancellable *cancellable)
+/*
+ * The SGD loop. `init_rng` draws the initial parameters, `order_rng` the minibatch order of
+ * every epoch; lv_train_run passes the same generator twice (its historical stream), the
+ * shared-order mode two independent ones.
+ */
+static LvRunState
+train_loop (const LvMlpShape *shape, const LvTrainConfig *config, const LvDataset *dataset,
+            LvRng *init_rng, LvRng *order_rng, float *params, LvEpochFunc epoch_func,
+            gpointer user_data, GCancellable *cancellable)
 {
   gsize np = lv_mlp_n_params (shape);
   guint outputs = shape->widths[shape->n_layers];
@@ -109,12 +116,10 @@ lv_train_run (const LvMlpShape *shape, const LvTrainConfig *config, const LvData
   g_autofree guint32 *yb = g_new (guint32, batch);
   g_autofree float *tb = use_targets ? g_new (float, (gsize) batch * outputs) : NULL;
   g_autofree guint32 *order = g_new (guint32, dataset->n_train);
-  LvRng rng;
 
   g_return_val_if_fail (dataset->n_train > 0, LV_RUN_DIVERGED);
 
-  lv_rng_init (&rng, seed);
-  lv_mlp_init_params (shape, config->init, &rng, params);
+  lv_mlp_init_params (shape, config->init, init_rng, params);
   for (guint i = 0; i < dataset->n_train; i++)
     order[i] = i;
 
@@ -125,7 +130,7 @@ lv_train_run (const LvMlpShape *shape, const LvTrainConfig *config, const LvData
       guint n_batches = 0;
       LvEpochStats stats;
 
-      lv_rng_shuffle (&rng, order, dataset->n_train);
+      lv_rng_shuffle (order_rng, order, dataset->n_train);
       for (guint start = 0; start < dataset->n_train; start += batch)
         {
           guint m = MIN (batch, dataset->n_train - start);
@@ -133,7 +138,7 @@ lv_train_run (const LvMlpShape *shape, const LvTrainConfig *config, const LvData
 
           if (g_cancellable_is_cancelled (cancellable))
             return LV_RUN_CANCELLED;
-          gather_batch (dataset, order, start, m, outputs, xb, yb, tb);
+          lv_train_gather_batch (dataset, order, start, m, outputs, xb, yb, tb);
           loss = lv_mlp_loss_grad (shape, params, xb, yb, tb, m, grad, NULL, ws);
           lv_regularizer_apply (&config->reg, shape, params, grad);
           if (!isfinite (loss))
@@ -151,7 +156,7 @@ lv_train_run (const LvMlpShape *shape, const LvTrainConfig *config, const LvData
           grad_norm_sum += sqrt (sq);
           n_batches++;
         }
-      if (!all_finite (params, np))
+      if (!lv_train_all_finite (params, np))
         return LV_RUN_DIVERGED;
 
       stats.train_loss = loss_sum / dataset->n_train;
@@ -168,4 +173,47 @@ lv_train_run (const LvMlpShape *shape, const LvTrainConfig *config, const LvData
         epoch_func (epoch, &stats, user_data);
     }
   return LV_RUN_FINISHED;
+}
+
+LvRunState
+lv_train_run (const LvMlpShape *shape, const LvTrainConfig *config, const LvDataset *dataset,
+              guint64 seed, float *params, LvEpochFunc epoch_func, gpointer user_data,
+              GCancellable *cancellable)
+{
+  LvRng rng;
+
+  lv_rng_init (&rng, seed);
+  return train_loop (shape, config, dataset, &rng, &rng, params, epoch_func, user_data,
+                     cancellable);
+}
+
+/**
+ * lv_train_run_ordered:
+ * @shape: the network.
+ * @config: optimiser and regulariser.
+ * @dataset: training data.
+ * @seed: seeds the initialisation only.
+ * @order_seed: seeds the minibatch order (a generator of its own, shuffled once per epoch).
+ * @params: (out): receives the final parameters (lv_mlp_n_params floats).
+ * @epoch_func: (nullable): per-epoch progress.
+ * @user_data: for @epoch_func.
+ * @cancellable: (nullable): checked before every minibatch.
+ *
+ * Like lv_train_run(), but the minibatch order comes from @order_seed, so several networks can
+ * share it. This is the one-network reference of lv_train_run_fused(): the same seeds give the
+ * same result within float rounding.
+ *
+ * Returns: the final state.
+ */
+LvRunState
+lv_train_run_ordered (const LvMlpShape *shape, const LvTrainConfig *config,
+                      const LvDataset *dataset, guint64 seed, guint64 order_seed, float *params,
+                      LvEpochFunc epoch_func, gpointer user_data, GCancellable *cancellable)
+{
+  LvRng init_rng, order_rng;
+
+  lv_rng_init (&init_rng, seed);
+  lv_rng_init (&order_rng, order_seed);
+  return train_loop (shape, config, dataset, &init_rng, &order_rng, params, epoch_func,
+                     user_data, cancellable);
 }
