@@ -1,0 +1,327 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#define G_LOG_DOMAIN "LossViz-test"
+
+#include "config.h"
+
+#include <math.h>
+#include <string.h>
+
+#include <cairo.h>
+#include <glib/gstdio.h>
+#include <gtk/gtk.h>
+
+#include <lossviz/lossviz.h>
+
+#include "lv-loss-view.h"
+#include "lv-test-util.h"
+#include "lv-window-private.h"
+#include "lv-window.h"
+
+/*
+ * The window under Xvfb: it opens, trains a small ensemble, reuses cached results when the q
+ * slider comes back, exports, and closes mid-training without leaks. Waits poll the main loop
+ * against a generous deadline; nothing asserts on speed.
+ */
+
+#define DEADLINE_S 90
+
+typedef gboolean (*Condition) (gpointer data);
+
+static gboolean
+keep_going (gpointer data)
+{
+  return G_SOURCE_CONTINUE;
+}
+
+static gboolean
+wait_until (Condition cond, gpointer data)
+{
+  gint64 deadline = g_get_monotonic_time () + (gint64) DEADLINE_S * G_USEC_PER_SEC;
+  /* A ticking source so the loop wakes up even when nothing else happens. */
+  guint id = g_timeout_add (10, keep_going, NULL);
+  gboolean ok;
+
+  while (!(ok = cond (data)) && g_get_monotonic_time () < deadline)
+    g_main_context_iteration (NULL, TRUE);
+  g_source_remove (id);
+  return ok;
+}
+
+static gboolean
+is_mapped (gpointer data)
+{
+  return gtk_widget_get_mapped (data) && gtk_widget_get_width (data) > 0;
+}
+
+static gboolean
+is_finished (gpointer data)
+{
+  LvExperiment *exp = lv_window_get_experiment (data);
+  return lv_experiment_is_finished (exp) && !lv_experiment_get_running (exp);
+}
+
+static gboolean
+back_at_q2 (gpointer data)
+{
+  LvExperiment *exp = data;
+  return lv_experiment_get_config (exp)->train.reg.degree == 2.0 && lv_experiment_is_finished (exp);
+}
+
+static LvLossView *
+loss_view (LvWindow *window)
+{
+  GtkWidget *w = gtk_widget_get_first_child (GTK_WIDGET (window));
+
+  /* Walk the tree for the one LvLossView. */
+  while (w != NULL && !LV_IS_LOSS_VIEW (w))
+    {
+      GtkWidget *child = gtk_widget_get_first_child (w);
+      while (child == NULL && w != NULL)
+        {
+          child = gtk_widget_get_next_sibling (w);
+          if (child == NULL)
+            w = gtk_widget_get_parent (w);
+          if (w == GTK_WIDGET (window))
+            return NULL;
+        }
+      w = child;
+    }
+  return w != NULL ? LV_LOSS_VIEW (w) : NULL;
+}
+
+/* A window set to a small ensemble: sizes 5 and 25, 4 runs, 3 epochs, λ > 0. */
+static LvWindow *
+small_window (guint runs, guint epochs, const guint *sizes, guint n_sizes)
+{
+  static const guint all[] = { 2, 5, 10, 25, 50, 100, 250, 500 };
+  LvWindow *window = lv_window_new (NULL);
+
+  for (guint i = 0; i < G_N_ELEMENTS (all); i++)
+    {
+      gboolean on = FALSE;
+      for (guint k = 0; k < n_sizes; k++)
+        on = on || sizes[k] == all[i];
+      gtk_toggle_button_set_active (GTK_TOGGLE_BUTTON (lv_window_get_size_toggle (window, all[i])),
+                                    on);
+    }
+  gtk_spin_button_set_value (GTK_SPIN_BUTTON (lv_window_get_control (window, "runs")), runs);
+  gtk_spin_button_set_value (GTK_SPIN_BUTTON (lv_window_get_control (window, "epochs")), epochs);
+  gtk_spin_button_set_value (GTK_SPIN_BUTTON (lv_window_get_control (window, "lambda")), 0.001);
+  g_assert_true (lv_window_apply_controls (window));
+  gtk_window_present (GTK_WINDOW (window));
+  g_assert_true (wait_until (is_mapped, window));
+  return window;
+}
+
+static void
+close_window (LvWindow *window)
+{
+  g_object_ref (window);
+  gtk_window_destroy (GTK_WINDOW (window));
+  g_assert_finalize_object (window);
+}
+
+static void
+test_opens (void)
+{
+  static const guint sizes[] = { 5, 25 };
+  LvWindow *window = small_window (4, 3, sizes, 2);
+  LvLossView *view = loss_view (window);
+
+  g_assert_nonnull (view);
+  g_assert_true (gtk_widget_get_mapped (GTK_WIDGET (view)));
+  g_assert_cmpstr (gtk_window_get_title (GTK_WINDOW (window)), ==, "LossViz");
+  g_assert_false (lv_experiment_get_running (lv_window_get_experiment (window)));
+  /* Nothing trained yet: the histogram has no series. */
+  g_assert_cmpuint (lv_plot_ensemble_get_histogram (lv_loss_view_get_figures (view))->n_series,
+                    ==, 0);
+  g_assert_null (lv_window_get_message (window));
+  close_window (window);
+}
+
+/* Copies the histogram's values (sorted by size) for later comparison. */
+static GArray *
+histogram_values (LvWindow *window)
+{
+  const LvPlotHistogramModel *hist =
+    lv_plot_ensemble_get_histogram (lv_loss_view_get_figures (loss_view (window)));
+  GArray *values = g_array_new (FALSE, FALSE, sizeof (double));
+
+  for (gsize s = 0; s < hist->n_series; s++)
+    g_array_append_vals (values, hist->series[s].values, hist->series[s].n_values);
+  return values;
+}
+
+static void
+test_start_and_cache (void)
+{
+  static const guint sizes[] = { 5, 25 };
+  LvWindow *window = small_window (4, 3, sizes, 2);
+  LvExperiment *exp = lv_window_get_experiment (window);
+  GtkRange *degree = GTK_RANGE (lv_window_get_control (window, "degree"));
+  g_autoptr(GArray) at_q2 = NULL;
+  g_autoptr(GArray) at_q3 = NULL;
+  g_autoptr(GArray) back = NULL;
+  guint started;
+
+  /* Start through the window's action, as the button and Ctrl+Return do. */
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.start", NULL));
+  g_assert_true (wait_until (is_finished, window));
+  at_q2 = histogram_values (window);
+  g_assert_cmpuint (at_q2->len, ==, 8);
+  for (guint i = 0; i < at_q2->len; i++)
+    g_assert_true (isfinite (g_array_index (at_q2, double, i)));
+  started = lv_experiment_get_n_started (exp);
+  g_assert_cmpuint (started, ==, 2);
+
+  /* q = 3 is a new configuration: both sizes train again, with other results. */
+  gtk_widget_activate_action (GTK_WIDGET (window), "win.start", NULL);
+  gtk_range_set_value (degree, 3.0);
+  g_assert_true (lv_window_apply_controls (window));
+  g_assert_cmpuint (lv_experiment_get_n_started (exp), ==, started + 2);
+  g_assert_true (wait_until (is_finished, window));
+  at_q3 = histogram_values (window);
+  g_assert_cmpuint (at_q3->len, ==, 8);
+  g_assert_false (memcmp (at_q2->data, at_q3->data, 8 * sizeof (double)) == 0);
+
+  /* Back to q = 2 (through the debounce, as a slider drag does): cached, nothing retrains. */
+  gtk_range_set_value (degree, 2.0);
+  g_assert_true (wait_until (back_at_q2, exp));
+  lv_experiment_poll (exp);
+  g_assert_cmpuint (lv_experiment_get_n_started (exp), ==, started + 2);
+  back = histogram_values (window);
+  g_assert_cmpuint (back->len, ==, 8);
+  g_assert_true (memcmp (at_q2->data, back->data, 8 * sizeof (double)) == 0);
+
+  close_window (window);
+}
+
+static gboolean
+has_prefix_bytes (const char *path, const char *magic)
+{
+  g_autofree char *contents = NULL;
+  gsize len = 0;
+
+  if (!g_file_get_contents (path, &contents, &len, NULL))
+    return FALSE;
+  return len > strlen (magic) && memcmp (contents, magic, strlen (magic)) == 0;
+}
+
+static void
+test_export (void)
+{
+  static const guint sizes[] = { 5, 25 };
+  LvWindow *window = small_window (4, 2, sizes, 2);
+  g_autofree char *dir = lv_test_tmpdir ();
+  const char *names[] = { "fig.png", "fig.svg", "fig.pdf" };
+  g_autoptr(GError) error = NULL;
+
+  gtk_widget_activate_action (GTK_WIDGET (window), "win.start", NULL);
+  g_assert_true (wait_until (is_finished, window));
+  for (guint i = 0; i < G_N_ELEMENTS (names); i++)
+    {
+      g_autofree char *path = g_build_filename (dir, names[i], NULL);
+      /* Through the action the save dialog activates. */
+      g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.export-to", "s",
+                                                 path));
+      g_assert_true (g_file_test (path, G_FILE_TEST_IS_REGULAR));
+      g_assert_null (g_strrstr (lv_window_get_message (window), "Could not"));
+    }
+  {
+    g_autofree char *png = g_build_filename (dir, "fig.png", NULL);
+    g_autofree char *svg = g_build_filename (dir, "fig.svg", NULL);
+    g_autofree char *pdf = g_build_filename (dir, "fig.pdf", NULL);
+    g_autofree char *csv = g_build_filename (dir, "fig.csv", NULL);
+    g_autofree char *csv_text = NULL;
+    cairo_surface_t *surface = cairo_image_surface_create_from_png (png);
+
+    g_assert_cmpint (cairo_surface_status (surface), ==, CAIRO_STATUS_SUCCESS);
+    g_assert_cmpint (cairo_image_surface_get_width (surface), ==, 1600);
+    g_assert_cmpint (cairo_image_surface_get_height (surface), ==, 1100);
+    cairo_surface_destroy (surface);
+    g_assert_true (has_prefix_bytes (svg, "<?xml"));
+    g_assert_true (has_prefix_bytes (pdf, "%PDF-"));
+    g_assert_true (g_file_get_contents (csv, &csv_text, NULL, NULL));
+    /* Header + 2 sizes × 4 runs. */
+    g_assert_cmpuint (g_strv_length (g_strsplit (csv_text, "\n", -1)), >=, 9);
+  }
+  /* A bad path is an error in the banner, not a crash. */
+  gtk_widget_activate_action (GTK_WIDGET (window), "win.export-to", "s", "/nonexistent/x.png");
+  g_assert_nonnull (lv_window_get_message (window));
+  g_assert_nonnull (g_strrstr (lv_window_get_message (window), "Could not"));
+  g_assert_false (lv_window_export (window, "/tmp/figure.bmp", &error));
+  g_assert_nonnull (error);
+  close_window (window);
+  for (guint i = 0; i < G_N_ELEMENTS (names); i++)
+    {
+      g_autofree char *path = g_build_filename (dir, names[i], NULL);
+      g_remove (path);
+    }
+  {
+    g_autofree char *csv = g_build_filename (dir, "fig.csv", NULL);
+    g_remove (csv);
+  }
+  g_rmdir (dir);
+}
+
+static gboolean
+has_progress (gpointer data)
+{
+  LvExperiment *exp = data;
+  guint n = 0;
+  const LvEnsembleSnapshot *const *snaps = lv_experiment_get_snapshots (exp, &n);
+
+  for (guint i = 0; i < n; i++)
+    for (guint r = 0; r < snaps[i]->n_runs; r++)
+      if (snaps[i]->runs[r].epochs_done > 0)
+        return TRUE;
+  return FALSE;
+}
+
+static void
+test_close_mid_training (void)
+{
+  static const guint sizes[] = { 250, 500 };
+  LvWindow *window = small_window (20, 200, sizes, 2);
+  LvExperiment *exp = g_object_ref (lv_window_get_experiment (window));
+  gint64 t0;
+
+  gtk_widget_activate_action (GTK_WIDGET (window), "win.start", NULL);
+  g_assert_true (wait_until (has_progress, exp));
+  g_assert_true (lv_experiment_get_running (exp));
+  t0 = g_get_monotonic_time ();
+  close_window (window);
+  /* The last reference: cancels, joins the workers and frees everything. */
+  g_assert_finalize_object (exp);
+  g_test_message ("closing mid-training took %.3f s", (g_get_monotonic_time () - t0) / 1e6);
+}
+
+static void
+test_bad_input (void)
+{
+  static const guint sizes[] = { 5 };
+  LvWindow *window = small_window (2, 1, sizes, 1);
+
+  gtk_editable_set_text (GTK_EDITABLE (lv_window_get_control (window, "custom-sizes")),
+                         "12, abc");
+  g_assert_false (lv_window_apply_controls (window));
+  g_assert_nonnull (g_strrstr (lv_window_get_message (window), "abc"));
+  gtk_editable_set_text (GTK_EDITABLE (lv_window_get_control (window, "custom-sizes")), "12");
+  g_assert_true (lv_window_apply_controls (window));
+  g_assert_null (lv_window_get_message (window));
+  g_assert_cmpuint (lv_experiment_get_config (lv_window_get_experiment (window))->n_sizes, ==, 2);
+  close_window (window);
+}
+
+int
+main (int argc, char *argv[])
+{
+  gtk_test_init (&argc, &argv, NULL);
+  lv_core_init ();
+  g_test_add_func ("/lossviz/ui/window/opens", test_opens);
+  g_test_add_func ("/lossviz/ui/window/start-and-cache", test_start_and_cache);
+  g_test_add_func ("/lossviz/ui/window/export", test_export);
+  g_test_add_func ("/lossviz/ui/window/close-mid-training", test_close_mid_training);
+  g_test_add_func ("/lossviz/ui/window/bad-input", test_bad_input);
+  return g_test_run ();
+}
