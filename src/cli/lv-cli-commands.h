@@ -7,3 +7,5 @@ int lv_cli_render (int argc, char **argv);
 int lv_cli_lift (int argc, char **argv);
 int lv_cli_certify (int argc, char **argv);
 int lv_cli_spinglass (int argc, char **argv);
+int lv_cli_slice (int argc, char **argv);
+int lv_cli_hessian (int argc, char **argv);

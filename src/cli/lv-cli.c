@@ -25,6 +25,8 @@ static const Command commands[] = {
   { "lift", lv_cli_lift, "NN-LIFT tensor-method training vs an SGD ensemble on a teacher" },
   { "certify", lv_cli_certify, "Haeffele–Vidal certificate of a matrix factorisation" },
   { "spinglass", lv_cli_spinglass, "Spherical p-spin glass: bands, complexity, simulate" },
+  { "slice", lv_cli_slice, "Loss of one trained network on a plane (filter, PCA, interpolation)" },
+  { "hessian", lv_cli_hessian, "Hessian spectrum, index and gradient norm at a trained network" },
 };
 
 static void
