@@ -291,7 +291,11 @@ write_plot (const SliceOptions *o, const SliceResult *r, GError **error)
     {
       LvPlotPoint p = { lv_slice_grid_coord (g, best % g->grid),
                         lv_slice_grid_coord (g, best / g->grid), "grid min", 1 };
-      g_array_append_val (points, p);
+      /* One marker when the trained point is itself the grid minimum. */
+      if (p.x == 0 && p.y == 0)
+        g_array_index (points, LvPlotPoint, 0).label = "trained = grid min";
+      else
+        g_array_append_val (points, p);
     }
   for (guint k = 0; r->minima_x != NULL && k < r->minima_x->len; k++)
     {
