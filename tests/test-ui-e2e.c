@@ -62,7 +62,9 @@ test_end_to_end (void)
   const char *app = g_getenv ("LOSSVIZ_APP");
   g_autoptr(GTestDBus) dbus = NULL;
   g_autoptr(GDBusConnection) bus = NULL;
+  g_autoptr(GSubprocessLauncher) launcher = NULL;
   g_autoptr(GSubprocess) proc = NULL;
+  g_autofree char *display = g_strdup (g_getenv ("DISPLAY"));
   g_autoptr(GError) error = NULL;
   g_autofree char *dir = lv_test_tmpdir ();
   g_autofree char *png = g_build_filename (dir, "e2e.png", NULL);
@@ -81,7 +83,10 @@ test_end_to_end (void)
   bus = g_bus_get_sync (G_BUS_TYPE_SESSION, NULL, &error);
   g_assert_no_error (error);
 
-  proc = g_subprocess_new (G_SUBPROCESS_FLAGS_NONE, &error, app, "--export-on-finish", png, NULL);
+  /* GTestDBus unsets DISPLAY (against D-Bus autolaunch); the app needs it back. */
+  launcher = g_subprocess_launcher_new (G_SUBPROCESS_FLAGS_NONE);
+  g_subprocess_launcher_setenv (launcher, "DISPLAY", display, TRUE);
+  proc = g_subprocess_launcher_spawn (launcher, &error, app, "--export-on-finish", png, NULL);
   g_assert_no_error (error);
 
   /* Retry until the instance owns its name and its window exists. */
@@ -108,6 +113,7 @@ test_end_to_end (void)
   cairo_surface_destroy (surface);
   g_assert_true (g_file_test (csv, G_FILE_TEST_IS_REGULAR));
 
+  g_clear_object (&bus); /* the bus connection must be gone before the bus goes down */
   g_test_dbus_down (dbus);
   g_remove (png);
   g_remove (csv);
