@@ -1,0 +1,201 @@
+#!/usr/bin/env python3
+# SPDX-License-Identifier: GPL-3.0-or-later
+"""LossViz ensemble training against PyTorch and numpy, and against the machine's sgemm rate.
+
+  run-bench.py --cli PATH/lossviz-cli --sgemm PATH/bench-sgemm [--out report.json]
+               [--threads 2] [--quick] [--keep-coretype]
+
+Runs in one invocation, on the same machine:
+  * bench-sgemm: OpenBLAS sgemm GFLOP/s with T pthreads × single-threaded OpenBLAS, for the
+    workload's GEMM shapes and a 2048² square product (the "sgemm rate");
+  * lossviz-cli ensemble on the reference workload (issue 8: 100 nets 100→100→10 relu,
+    softmax CE, SGD lr 0.05, batch 100, one epoch of 60 000 random samples, 2 threads), fused
+    (--shared-order) and per-run order;
+  * the peers (tests/bench/peers.py): PyTorch batched (baddbmm), PyTorch one model at a time,
+    numpy one model at a time — skipped with a message when the module is missing;
+  * the same for the digits demo workload (1437 train samples, 64→100→10, batch 32, 10 epochs);
+and prints wall time, samples/s, GFLOP/s (6·P·samples), ratios to each peer and the fraction
+of the sgemm rate, then writes a JSON report.
+
+OPENBLAS_CORETYPE / OPENBLAS_L2_SIZE (set on some machines for old OpenBLAS builds, see
+the environment notes) are unset for every contestant alike, so all use the BLAS kernel
+OpenBLAS picks for this CPU; bench-sgemm checks that kernel's results against a double
+reference. --keep-coretype keeps the caller's environment instead.
+"""
+import argparse
+import datetime
+import json
+import os
+import platform
+import shutil
+import subprocess
+import sys
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+
+WORKLOADS = {
+    "reference": dict(dataset="random:60000:100:10", n=60000, d=100, h=100, c=10, runs=100,
+                      epochs=1, batch=100, lr=0.05),
+    "digits": dict(dataset="digits", n=1437, d=64, h=100, c=10, runs=100, epochs=10, batch=32,
+                   lr=0.05),
+}
+
+
+def params_of(w):
+    return w["h"] * (w["d"] + 1) + w["c"] * (w["h"] + 1)
+
+
+def train_flops(w, samples):
+    return 6.0 * params_of(w) * samples
+
+
+def run_json(cmd, env, label):
+    try:
+        p = subprocess.run(cmd, env=env, capture_output=True, text=True, timeout=3600)
+    except (OSError, subprocess.TimeoutExpired) as e:
+        return {"skipped": "%s: %s" % (label, e)}
+    if p.returncode != 0:
+        return {"skipped": "%s exited %d: %s" % (label, p.returncode,
+                                                  p.stderr.strip().splitlines()[-1:])}
+    try:
+        return json.loads(p.stdout)
+    except ValueError:
+        return {"skipped": "%s printed no JSON" % label}
+
+
+def peer_python():
+    """An interpreter that has torch (Debian's python3-torch lives in /usr/bin/python3)."""
+    for py in ("/usr/bin/python3", sys.executable, shutil.which("python3")):
+        if py and os.path.exists(py):
+            ok = subprocess.run([py, "-c", "import torch"], capture_output=True).returncode == 0
+            if ok:
+                return py
+    return "/usr/bin/python3" if os.path.exists("/usr/bin/python3") else sys.executable
+
+
+def lossviz(cli, w, threads, env, fused, quick):
+    runs = max(10, w["runs"] // 10) if quick else w["runs"]
+    cmd = [cli, "ensemble", "--dataset", w["dataset"], "--test-fraction", "0", "--sizes",
+           str(w["h"]), "--runs", str(runs), "--epochs", str(w["epochs"]), "--batch",
+           str(w["batch"]), "--lr", str(w["lr"]), "--momentum", "0", "--threads", str(threads),
+           "--json"]
+    if fused:
+        cmd.append("--shared-order")
+    out = run_json(cmd, env, "lossviz-cli")
+    if "skipped" in out:
+        return out
+    samples = runs * w["epochs"] * out["dataset"]["train"]
+    return {"command": " ".join(cmd), "elapsed_s": out["elapsed_s"], "samples": samples,
+            "samples_per_s": samples / out["elapsed_s"],
+            "gflops": train_flops(w, samples) / out["elapsed_s"] / 1e9,
+            "cli_gflops": out["gflops"], "mean_train_loss": out["sizes"][0]["train_loss"]["mean"]}
+
+
+def peer(py, variant, w, threads, env, quick):
+    runs = w["runs"]
+    if quick or variant != "torch-batched":
+        # One-at-a-time peers cost the same per model: time a tenth of them in quick mode.
+        runs = max(10, runs // 10) if quick else runs
+    cmd = [py, os.path.join(HERE, "peers.py"), variant, str(w["n"]), str(w["d"]), str(w["h"]),
+           str(w["c"]), str(runs), str(w["epochs"]), str(w["batch"]), str(w["lr"]), str(threads)]
+    e = dict(env)
+    # torch parallelises itself (set_num_threads); numpy's only parallelism is OpenBLAS's.
+    e["OPENBLAS_NUM_THREADS"] = "1" if variant.startswith("torch") else str(threads)
+    out = run_json(cmd, e, variant)
+    if "skipped" in out:
+        return out
+    samples = runs * w["epochs"] * w["n"]
+    out.update(command=" ".join(cmd), samples=samples,
+               samples_per_s=samples / out["elapsed_s"],
+               gflops=train_flops(w, samples) / out["elapsed_s"] / 1e9)
+    return out
+
+
+def main():
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--cli", required=True)
+    ap.add_argument("--sgemm", required=True)
+    ap.add_argument("--out", default="bench-report.json")
+    ap.add_argument("--threads", type=int, default=2)
+    ap.add_argument("--quick", action="store_true", help="a tenth of the runs (smoke test)")
+    ap.add_argument("--keep-coretype", action="store_true")
+    ap.add_argument("--workloads", default="reference,digits")
+    a = ap.parse_args()
+
+    env = dict(os.environ)
+    if not a.keep_coretype:
+        env.pop("OPENBLAS_CORETYPE", None)
+        env.pop("OPENBLAS_L2_SIZE", None)
+    report = {"date": datetime.datetime.now().isoformat(timespec="seconds"),
+              "machine": "%s, %s, %d cores" % (platform.node(), platform.processor() or
+                                               platform.machine(), os.cpu_count()),
+              "threads": a.threads, "unset_openblas_coretype": not a.keep_coretype,
+              "workloads": {}}
+    try:
+        with open("/proc/cpuinfo") as f:
+            for line in f:
+                if line.startswith("model name"):
+                    report["cpu"] = line.split(":", 1)[1].strip()
+                    break
+    except OSError:
+        pass
+
+    sg = run_json([a.sgemm, "--threads", str(a.threads), "--seconds", "1"], env, "bench-sgemm")
+    report["sgemm"] = sg
+    peak = sg.get("peak_gflops")
+    bad = [s for s in sg.get("shapes", []) if s["max_rel_error"] > 1e-4]
+    if bad:
+        print("WARNING: this OpenBLAS kernel computes wrong sgemm results: %s" % bad)
+    print("OpenBLAS: %s" % sg.get("openblas", sg.get("skipped")))
+    for s in sg.get("shapes", []):
+        print("  sgemm %-34s %8.1f GFLOP/s (%d threads)" % (s["name"], s["gflops"], a.threads))
+
+    py = peer_python()
+    for name in a.workloads.split(","):
+        w = WORKLOADS[name]
+        res = {"workload": dict(w, params=params_of(w)),
+               "lossviz-fused": lossviz(a.cli, w, a.threads, env, True, a.quick),
+               "lossviz-per-run": lossviz(a.cli, w, a.threads, env, False, a.quick)}
+        for v in ("torch-batched", "torch-single", "numpy-single"):
+            res[v] = peer(py, v, w, a.threads, env, a.quick)
+        report["workloads"][name] = res
+
+        print("\n%s workload: %d nets %d→%d→%d, batch %d, %d epoch(s) of %d samples, %d threads"
+              % (name, w["runs"], w["d"], w["h"], w["c"], w["batch"], w["epochs"], w["n"],
+                 a.threads))
+        print("%-16s %10s %13s %9s %11s  %s" % ("", "wall s", "samples/s", "GFLOP/s",
+                                                  "of sgemm", "mean train loss"))
+        for k, r in res.items():
+            if k == "workload":
+                continue
+            if "skipped" in r:
+                print("%-16s skipped: %s" % (k, r["skipped"]))
+                continue
+            frac = "%10.0f%%" % (100 * r["gflops"] / peak) if peak else "%11s" % "-"
+            print("%-16s %10.3f %13.0f %9.1f %s  %.4f" % (k, r["elapsed_s"], r["samples_per_s"],
+                                                        r["gflops"], frac, r["mean_train_loss"]))
+        fused = res["lossviz-fused"]
+        if "gflops" in fused:
+            ratios = {}
+            for k in ("torch-batched", "torch-single", "numpy-single", "lossviz-per-run"):
+                if "gflops" in res[k]:
+                    ratios[k] = fused["gflops"] / res[k]["gflops"]
+                    print("  LossViz fused / %-15s = %.2f×" % (k, ratios[k]))
+            if peak:
+                fused["fraction_of_sgemm"] = fused["gflops"] / peak
+            fused["ratios"] = ratios
+            best = max((res[k]["gflops"] for k in ("torch-batched", "torch-single")
+                        if "gflops" in res[k]), default=None)
+            if best:
+                fused["ratio_to_best_torch"] = fused["gflops"] / best
+                print("  goal ≥ 2× best PyTorch: %.2f×; goal ≥ 70%% of sgemm: %s"
+                      % (fused["gflops"] / best,
+                         "%.0f%%" % (100 * fused["gflops"] / peak) if peak else "-"))
+
+    with open(a.out, "w") as f:
+        json.dump(report, f, indent=2)
+    print("\nreport: %s" % os.path.abspath(a.out))
+
+
+if __name__ == "__main__":
+    main()
