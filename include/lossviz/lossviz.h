@@ -16,6 +16,8 @@
 #include <lossviz/lv-spinglass.h>
 #include <lossviz/lv-lift.h>
 #include <lossviz/lv-certificate.h>
+#include <lossviz/lv-chain-descent.h>
+#include <lossviz/lv-lift-compare.h>
 #include <lossviz/lv-session.h>
 #include <lossviz/lv-slice.h>
 #include <lossviz/lv-hessian.h>

@@ -7,6 +7,7 @@
 #include <stdio.h>
 
 #include <lossviz/lossviz.h>
+#include <lossviz/lv-lift-compare.h>
 
 #include "lv-cli-commands.h"
 #include "lv-cli-common.h"
@@ -78,55 +79,22 @@ validate (LiftOptions *o, LvLiftMethod *method, GError **error)
   return TRUE;
 }
 
-static float *
-to_float (const double *values, gsize n)
-{
-  float *out = g_new (float, n);
-
-  for (gsize i = 0; i < n; i++)
-    out[i] = (float) values[i];
-  return out;
-}
-
-/* Trains the SGD ensemble on the same samples; fills per-run test MSE (NAN when diverged). */
+/* Trains the SGD ensemble on the problem's samples; fills per-run test MSE (NAN when diverged). */
 static gboolean
-run_sgd (const LiftOptions *o, const double *x, const double *y, const double *xt,
-         const double *yt, LvWorkerPool *pool, double *mse, GError **error)
+run_sgd (const LiftOptions *o, const LvLiftProblem *problem, LvWorkerPool *pool, double *mse,
+         GError **error)
 {
-  gsize n = (gsize) o->samples, nt = (gsize) o->test_samples;
-  g_autofree float *xf = to_float (x, n * o->d), *yf = to_float (y, n);
-  g_autofree float *xtf = to_float (xt, nt * o->d), *ytf = to_float (yt, nt);
-  g_autoptr(LvDataset) dataset = NULL;
   g_autoptr(LvEnsemble) ensemble = NULL;
   g_autoptr(LvEnsembleSnapshot) snap = NULL;
-  LvEnsembleConfig config;
 
-  dataset = lv_dataset_new_from_arrays ("teacher", (guint) o->d, 1, (guint) n, xf, NULL, yf,
-                                        (guint) nt, xtf, NULL, ytf);
-  if (dataset == NULL)
-    {
-      g_set_error (error, LV_ERROR, LV_ERROR_FAILED, "could not build the SGD dataset");
-      return FALSE;
-    }
-  lv_ensemble_config_init (&config);
-  config.sizes[0] = (guint) o->k;
-  config.n_sizes = 1;
-  config.runs = (guint) o->sgd_runs;
-  config.depth = 1;
-  config.activation = LV_ACTIVATION_LOGISTIC;
-  config.loss = LV_LOSS_MSE;
-  config.bias = TRUE;
-  config.train.epochs = (guint) o->epochs;
-  config.seed = lv_seed_mix ((guint64) o->seed, 0x56d, 0);
-  ensemble = lv_ensemble_new (dataset, &config, error);
+  ensemble = lv_lift_problem_sgd_ensemble (problem, (guint) o->sgd_runs, (guint) o->epochs,
+                                           error);
   if (ensemble == NULL)
     return FALSE;
   lv_ensemble_start (ensemble, pool);
   lv_ensemble_wait (ensemble);
   snap = lv_ensemble_snapshot (ensemble);
-  for (guint r = 0; r < snap->n_runs; r++)
-    /* The ensemble's MSE loss is 1/2 mean squared error. */
-    mse[r] = 2.0 * lv_run_record_final_test_loss (&snap->runs[r]);
+  lv_lift_sgd_test_mse (snap, mse, NULL);
   return TRUE;
 }
 
@@ -175,20 +143,17 @@ lv_cli_lift (int argc, char **argv)
   };
   g_autoptr(GOptionContext) context = g_option_context_new ("- NN-LIFT vs SGD on a teacher network");
   g_autoptr(GError) error = NULL;
-  g_autoptr(LvTeacher) teacher = NULL;
+  g_autoptr(LvLiftProblem) problem = NULL;
+  g_autoptr(LvLiftEvaluation) ev = NULL;
   g_autoptr(LvWorkerPool) pool = NULL;
   g_autoptr(LvLiftResult) result = NULL;
   g_autoptr(JsonBuilder) b = NULL;
   g_autoptr(JsonNode) root = NULL;
-  g_autofree double *x = NULL, *y = NULL, *xt = NULL, *yt = NULL, *sgd_mse = NULL;
-  g_autofree double *cosines = NULL, *bias_err = NULL;
-  double fourier_rms = 0.0;
-  g_autofree guint *match = NULL;
+  g_autofree double *sgd_mse = NULL;
   LvLiftMethod method;
   LvLiftConfig config;
-  LvRng rng;
   gint64 t0 = g_get_monotonic_time (), t_lift;
-  double lift_s, sgd_s = 0.0, test_mse = 0.0, teacher_mse = 0.0, bias_rms = 0.0;
+  double lift_s, sgd_s = 0.0;
   guint n_ok = 0;
   g_autofree double *sgd_ok = NULL;
 
@@ -200,66 +165,28 @@ lv_cli_lift (int argc, char **argv)
   if (!validate (&o, &method, &error))
     return lv_cli_fail (error);
 
-  teacher = lv_teacher_new_random ((guint) o.d, (guint) o.k, (guint64) o.seed);
-  x = g_new (double, (gsize) o.samples * o.d);
-  y = g_new (double, o.samples);
-  xt = g_new (double, (gsize) o.test_samples * o.d);
-  yt = g_new (double, o.test_samples);
-  lv_rng_init (&rng, lv_seed_mix ((guint64) o.seed, 0x5a, 0));
-  lv_teacher_sample (teacher, &rng, (gsize) o.samples, o.noise, x, y);
-  lv_rng_init (&rng, lv_seed_mix ((guint64) o.seed, 0x5a, 1));
-  lv_teacher_sample (teacher, &rng, (gsize) o.test_samples, o.noise, xt, yt);
+  problem = lv_lift_problem_new ((guint) o.d, (guint) o.k, (gsize) o.samples,
+                                 (gsize) o.test_samples, (guint64) o.seed, o.noise);
   pool = lv_worker_pool_new ((guint) o.threads);
 
   lv_lift_config_init (&config);
   config.method = method;
   config.seed = (guint64) o.seed;
   config.bias_method = o.bias_method;
-  result = lv_lift_fit (x, y, (gsize) o.samples, (guint) o.d, (guint) o.k, &config, pool,
-                        &error);
+  result = lv_lift_fit (problem->x, problem->y, problem->n, problem->d, problem->k, &config,
+                        pool, &error);
   if (result == NULL)
     return lv_cli_fail (error);
   t_lift = g_get_monotonic_time ();
   lift_s = (t_lift - t0) / 1e6;
 
-  cosines = g_new (double, o.k);
-  bias_err = g_new (double, o.k);
-  match = g_new (guint, o.k);
-  lv_lift_match (teacher->a1, result->a1, (guint) o.d, (guint) o.k, match, cosines);
-  for (gint j = 0; j < o.k; j++)
-    {
-      /* A flipped direction carries a flipped bias (sigma(−t) = 1 − sigma(t)). */
-      double dot = 0.0;
-
-      for (gint a = 0; a < o.d; a++)
-        dot += teacher->a1[(gsize) j * o.d + a] * result->a1[(gsize) match[j] * o.d + a];
-      bias_err[j] = fabs ((dot < 0 ? -1.0 : 1.0) * result->b1[match[j]] - teacher->b1[j]);
-      bias_rms += bias_err[j] * bias_err[j];
-      {
-        /* Fourier phases are defined mod 2 pi: compare on the circle. */
-        double e = remainder ((dot < 0 ? -1.0 : 1.0) * result->fourier_b1[match[j]] -
-                              teacher->b1[j], 2.0 * M_PI);
-        fourier_rms += e * e;
-      }
-    }
-  bias_rms = sqrt (bias_rms / o.k);
-  fourier_rms = sqrt (fourier_rms / o.k);
-  for (gint64 i = 0; i < o.test_samples; i++)
-    {
-      double e = lv_lift_result_eval (result, xt + i * o.d) - yt[i];
-      double et = lv_teacher_eval (teacher, xt + i * o.d) - yt[i];
-
-      test_mse += e * e;
-      teacher_mse += et * et;
-    }
-  test_mse /= (double) o.test_samples;
-  teacher_mse /= (double) o.test_samples;
+  ev = lv_lift_evaluate (problem, result);
 
   sgd_mse = g_new (double, MAX (o.sgd_runs, 1));
   sgd_ok = g_new (double, MAX (o.sgd_runs, 1));
   if (o.sgd_runs > 0)
     {
-      if (!run_sgd (&o, x, y, xt, yt, pool, sgd_mse, &error))
+      if (!run_sgd (&o, problem, pool, sgd_mse, &error))
         return lv_cli_fail (error);
       sgd_s = (g_get_monotonic_time () - t_lift) / 1e6;
       for (gint r = 0; r < o.sgd_runs; r++)
@@ -283,15 +210,15 @@ lv_cli_lift (int argc, char **argv)
   json_builder_add_string_value (b, lv_lift_method_to_string (result->method));
   json_builder_set_member_name (b, "whitening");
   json_builder_add_string_value (b, lv_lift_whitening_to_string (result->whitening));
-  add_double_array (b, "cosines", cosines, (guint) o.k);
-  lv_cli_add_double (b, "bias_error", bias_rms);
-  add_double_array (b, "bias_errors", bias_err, (guint) o.k);
+  add_double_array (b, "cosines", ev->cosines, (guint) o.k);
+  lv_cli_add_double (b, "bias_error", ev->bias_error);
+  add_double_array (b, "bias_errors", ev->bias_errors, (guint) o.k);
   json_builder_set_member_name (b, "bias_method");
   json_builder_add_string_value (b, lv_lift_bias_method_to_string (result->bias_method));
   lv_cli_add_double (b, "fourier_ess", result->fourier_ess);
-  lv_cli_add_double (b, "fourier_bias_error", fourier_rms);
-  lv_cli_add_double (b, "test_mse", test_mse);
-  lv_cli_add_double (b, "teacher_test_mse", teacher_mse);
+  lv_cli_add_double (b, "fourier_bias_error", ev->fourier_bias_error);
+  lv_cli_add_double (b, "test_mse", ev->test_mse);
+  lv_cli_add_double (b, "teacher_test_mse", ev->teacher_test_mse);
   lv_cli_add_double (b, "noise", o.noise);
   json_builder_set_member_name (b, "sgd");
   json_builder_begin_object (b);
@@ -319,9 +246,9 @@ lv_cli_lift (int argc, char **argv)
               lv_lift_bias_method_to_string (result->bias_method), o.d, o.k, o.samples);
       printf ("  |cos(a_j, â_j)|:");
       for (gint j = 0; j < o.k; j++)
-        printf (" %.4f", cosines[j]);
+        printf (" %.4f", ev->cosines[j]);
       printf ("\n  bias error (rms) %.4g\n  test MSE %.6g (teacher itself %.6g)\n  %.2f s\n",
-              bias_rms, test_mse, teacher_mse, lift_s);
+              ev->bias_error, ev->test_mse, ev->teacher_test_mse, lift_s);
       if (n_ok > 0)
         {
           double mn = sgd_ok[0], mx = sgd_ok[0], mean = 0.0;
