@@ -124,10 +124,16 @@ lv_application_startup (GApplication *app)
     { "win.export", { "<Control>e", NULL } },
     { "app.quit", { "<Control>q", NULL } },
   };
+  g_autoptr(GtkCssProvider) css = gtk_css_provider_new ();
   gboolean dark = FALSE;
 
   G_APPLICATION_CLASS (lv_application_parent_class)->startup (app);
   lv_core_init ();
+  /* GtkApplication (unlike libadwaita's) does not load style.css by itself. */
+  gtk_css_provider_load_from_resource (css, RESOURCE_PREFIX "/style.css");
+  gtk_style_context_add_provider_for_display (gdk_display_get_default (),
+                                              GTK_STYLE_PROVIDER (css),
+                                              GTK_STYLE_PROVIDER_PRIORITY_APPLICATION);
   g_action_map_add_action_entries (G_ACTION_MAP (app), app_actions, G_N_ELEMENTS (app_actions),
                                    app);
   for (guint i = 0; i < G_N_ELEMENTS (accels); i++)

@@ -88,6 +88,8 @@ on_option_toggled (LvLossView *self)
                                                                    : LV_PLOT_ENSEMBLE_TEST_LOSS;
   options.density = gtk_toggle_button_get_active (self->density_button);
   options.x_history = gtk_check_button_get_active (self->history_check);
+  /* Finer than the sample-size default: 20–50 runs per size still show a shape. */
+  options.n_bins = 18;
   options.theme = self->settings != NULL && prefers_dark (self->settings)
                   ? lv_plot_theme_dark () : lv_plot_theme_light ();
   lv_plot_ensemble_set_options (self->figures, &options);

@@ -530,6 +530,7 @@ build_size_toggles (LvWindow *self)
       g_autofree char *label = g_strdup_printf ("%u", standard_sizes[i]);
       GtkWidget *button = gtk_toggle_button_new_with_label (label);
 
+      gtk_widget_add_css_class (button, "size-toggle");
       for (guint d = 0; d < G_N_ELEMENTS (default_sizes); d++)
         if (default_sizes[d] == standard_sizes[i])
           gtk_toggle_button_set_active (GTK_TOGGLE_BUTTON (button), TRUE);
