@@ -395,6 +395,7 @@ lv_plot_frame_draw_legend (LvPlotFrame *frame)
           cairo_fill (cr);
           break;
         case LV_PLOT_KEY_POINT:
+          cairo_new_path (cr);
           cairo_arc (cr, x + 0.5 * sw, yc, 0.3 * frame->fs * frame->lw, 0, 2 * G_PI);
           cairo_fill (cr);
           break;
@@ -585,6 +586,7 @@ lv_plot_frame_draw_points (LvPlotFrame       *frame,
           || x > frame->area.x + frame->area.width + r
           || y > frame->area.y + frame->area.height + r)
         continue;
+      cairo_new_path (cr); /* a label drawn before leaves a current point */
       cairo_arc (cr, x, y, r, 0, 2 * G_PI);
       lv_plot_set_source (cr, lv_plot_ref_color (frame->theme, points[i].color));
       cairo_fill_preserve (cr);
