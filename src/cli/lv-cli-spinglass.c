@@ -312,7 +312,7 @@ run_simulate (int argc, char **argv)
     "500 P steps with gamma_t = 0.3/(1 + 0.0015 t), then full-gradient descent with ETA.\n"
     "The Hessian index is computed for Lambda <= 300 only; above, \"index\" is null.\n"
     "Memory: one draw stores 12 Lambda C(Lambda+p-2, p-1) bytes (+4 per entry per SGD part),\n"
-    "e.g. 750 MB for p = 3, Lambda = 500; limit 3 GiB (p = 4: Lambda <= ~270, p = 5: ~110).\n"
+    "e.g. 750 MB for p = 3, Lambda = 500; limit 3 GiB (Lambda <= 812, 199, 90 for p = 3, 4, 5).\n"
     "With per-run disorder every thread holds its own draw.\n"
     "JSON: {\"p\", \"sizes\": [{\"lambda\", \"runs\", \"energy\": {mean, std, min, median, max},\n"
     "\"fraction_in_band\", \"fraction_below_E0\", \"max_index\", \"converged\", \"wall_seconds\"}],\n"
