@@ -313,6 +313,26 @@ test_bad_input (void)
   close_window (window);
 }
 
+/* Switching the dataset loads it in a thread; the idle window still hears about it. */
+static void
+test_dataset_switch (void)
+{
+  static const guint sizes[] = { 5 };
+  LvWindow *window = small_window (2, 1, sizes, 1);
+  LvExperiment *exp = lv_window_get_experiment (window);
+
+  gtk_drop_down_set_selected (GTK_DROP_DOWN (lv_window_get_control (window, "dataset")), 1);
+  g_assert_true (lv_window_apply_controls (window));
+  gtk_widget_activate_action (GTK_WIDGET (window), "win.start", NULL);
+  g_assert_true (wait_until (is_finished, window));
+  g_assert_cmpstr (lv_experiment_get_dataset_name (exp), ==, "teacher");
+  {
+    g_autoptr(GArray) values = histogram_values (window);
+    g_assert_cmpuint (values->len, ==, 2);
+  }
+  close_window (window);
+}
+
 int
 main (int argc, char *argv[])
 {
@@ -323,5 +343,6 @@ main (int argc, char *argv[])
   g_test_add_func ("/lossviz/ui/window/export", test_export);
   g_test_add_func ("/lossviz/ui/window/close-mid-training", test_close_mid_training);
   g_test_add_func ("/lossviz/ui/window/bad-input", test_bad_input);
+  g_test_add_func ("/lossviz/ui/window/dataset-switch", test_dataset_switch);
   return g_test_run ();
 }

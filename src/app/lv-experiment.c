@@ -362,6 +362,8 @@ load_done (GObject *source, GAsyncResult *result, gpointer user_data)
   g_free (self->dataset_name);
   self->dataset_name = g_strdup (name);
   apply_config (self);
+  /* Nothing else may be polling right now (an idle window stops its frame clock). */
+  lv_experiment_poll (self);
 }
 
 static void

@@ -79,6 +79,8 @@ struct _LvWindow
 
 G_DEFINE_FINAL_TYPE (LvWindow, lv_window, GTK_TYPE_APPLICATION_WINDOW)
 
+static void ensure_ticking (LvWindow *self);
+
 static const LvActivation activations[] = {
   LV_ACTIVATION_RELU, LV_ACTIVATION_TANH, LV_ACTIVATION_LOGISTIC, LV_ACTIVATION_LINEAR,
 };
@@ -238,6 +240,7 @@ lv_window_apply_controls (LvWindow *self)
       lv_window_show_message (self, error->message, TRUE);
       return FALSE;
     }
+  ensure_ticking (self);
   if (self->message != NULL)
     lv_window_show_message (self, NULL, FALSE);
   /* The regulariser's degree only matters with λ > 0; say so by dimming the slider. */
@@ -310,6 +313,7 @@ update_progress (LvWindow *self)
 static void
 on_running_changed (LvWindow *self)
 {
+  ensure_ticking (self);
   update_actions (self);
   update_progress (self);
 }
@@ -334,11 +338,25 @@ on_experiment_finished (LvWindow *self)
   gtk_window_close (GTK_WINDOW (self));
 }
 
+/* The frame clock runs only while there is something to read: during training, and for one
+ * quiet frame after any change (a new configuration, pause, reset), so an idle window does not
+ * wake up sixty times a second. */
 static gboolean
 tick (GtkWidget *widget, GdkFrameClock *clock, gpointer data)
 {
-  lv_experiment_poll (LV_WINDOW (widget)->experiment);
-  return G_SOURCE_CONTINUE;
+  LvWindow *self = LV_WINDOW (widget);
+
+  if (lv_experiment_poll (self->experiment) || lv_experiment_get_running (self->experiment))
+    return G_SOURCE_CONTINUE;
+  self->tick_id = 0;
+  return G_SOURCE_REMOVE;
+}
+
+static void
+ensure_ticking (LvWindow *self)
+{
+  if (self->tick_id == 0)
+    self->tick_id = gtk_widget_add_tick_callback (GTK_WIDGET (self), tick, NULL, NULL);
 }
 
 static void
@@ -365,12 +383,14 @@ static void
 pause_action (GtkWidget *widget, const char *name, GVariant *param)
 {
   lv_experiment_pause (LV_WINDOW (widget)->experiment);
+  ensure_ticking (LV_WINDOW (widget));
 }
 
 static void
 reset_action (GtkWidget *widget, const char *name, GVariant *param)
 {
   lv_experiment_reset (LV_WINDOW (widget)->experiment);
+  ensure_ticking (LV_WINDOW (widget));
 }
 
 /**
@@ -676,7 +696,6 @@ lv_window_init (LvWindow *self)
 
   lv_window_add_view (self, lv_loss_view_new (self->experiment), "loss",
                       _("Loss Distribution"));
-  self->tick_id = gtk_widget_add_tick_callback (GTK_WIDGET (self), tick, NULL, NULL);
   lv_window_apply_controls (self);
   update_actions (self);
   update_progress (self);
