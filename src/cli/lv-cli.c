@@ -64,7 +64,12 @@ main (int argc, char **argv)
     }
   for (guint i = 0; i < G_N_ELEMENTS (commands); i++)
     if (strcmp (argv[1], commands[i].name) == 0)
-      return commands[i].run (argc - 1, argv + 1);
+      {
+        /* GOption's "Usage:" line then reads "lossviz-cli <command>". */
+        g_autofree char *prgname = g_strdup_printf ("lossviz-cli %s", commands[i].name);
+        g_set_prgname (prgname);
+        return commands[i].run (argc - 1, argv + 1);
+      }
 
   return lv_cli_fail_message (LV_CLI_EXIT_BAD_INPUT,
                               "unknown command '%s' (see 'lossviz-cli --help')", argv[1]);
