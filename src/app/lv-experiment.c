@@ -801,3 +801,71 @@ lv_experiment_is_finished (LvExperiment *self)
       return FALSE;
   return TRUE;
 }
+
+/**
+ * lv_experiment_get_pool:
+ * @self: the experiment
+ *
+ * The process's worker pool, for views that compute on trained runs (slices, curvature). It
+ * lives as long as the experiment: a job using it from another thread must hold a reference
+ * to the experiment.
+ *
+ * Returns: (transfer none): the pool.
+ */
+LvWorkerPool *
+lv_experiment_get_pool (LvExperiment *self)
+{
+  g_return_val_if_fail (LV_IS_EXPERIMENT (self), NULL);
+  return self->pool;
+}
+
+/**
+ * lv_experiment_get_dataset:
+ * @self: the experiment
+ *
+ * Returns: (transfer none) (nullable): the loaded dataset (immutable; lv_dataset_ref() it to
+ *   keep it), %NULL before the first load.
+ */
+LvDataset *
+lv_experiment_get_dataset (LvExperiment *self)
+{
+  g_return_val_if_fail (LV_IS_EXPERIMENT (self), NULL);
+  return self->dataset;
+}
+
+/**
+ * lv_experiment_copy_run_params:
+ * @self: the experiment
+ * @hidden: the run's hidden width, one of the configuration's sizes
+ * @run: the run's index within its size
+ * @config: (out) (optional): the configuration of the run's ensemble (one size)
+ * @shape: (out): the run's network
+ * @params: (out) (transfer full): a copy of its current (final, once finished) parameters
+ *
+ * Returns: %FALSE when no such run has parameters yet.
+ */
+gboolean
+lv_experiment_copy_run_params (LvExperiment     *self,
+                               guint             hidden,
+                               guint             run,
+                               LvEnsembleConfig *config,
+                               LvMlpShape       *shape,
+                               float           **params)
+{
+  g_return_val_if_fail (LV_IS_EXPERIMENT (self), FALSE);
+
+  for (guint i = 0; i < self->active->len; i++)
+    {
+      Entry *entry = g_ptr_array_index (self->active, i);
+
+      if (entry->config.sizes[0] != hidden || entry->ensemble == NULL ||
+          run >= entry->config.runs)
+        continue;
+      if (!lv_ensemble_copy_params (entry->ensemble, run, shape, params))
+        return FALSE;
+      if (config != NULL)
+        *config = entry->config;
+      return TRUE;
+    }
+  return FALSE;
+}

@@ -30,5 +30,13 @@ void          lv_experiment_get_progress   (LvExperiment           *self,
                                             double                 *eta_seconds);
 guint         lv_experiment_get_n_started  (LvExperiment           *self);
 gboolean      lv_experiment_is_finished    (LvExperiment           *self);
+LvWorkerPool *lv_experiment_get_pool       (LvExperiment           *self);
+LvDataset    *lv_experiment_get_dataset    (LvExperiment           *self);
+gboolean      lv_experiment_copy_run_params (LvExperiment          *self,
+                                            guint                   hidden,
+                                            guint                   run,
+                                            LvEnsembleConfig       *config,
+                                            LvMlpShape             *shape,
+                                            float                 **params);
 
 G_END_DECLS
