@@ -203,12 +203,12 @@ run_mf (LvHvJob *job)
 {
   guint steps = 0;
   double step = 0;
-  gboolean done = FALSE;
+  gboolean done = FALSE, first = TRUE;
 
   while (!done && !g_cancellable_is_cancelled (job->cancellable))
     {
       LvMfCertificate cert;
-      guint batch = steps == 0 ? 0 : 1 + steps / 40, did = 0;
+      guint batch = first ? 0 : 1 + steps / 40, did = 0;
 
       if (batch > 0)
         did = lv_mf_descend (job->y, job->m, job->n, job->u, job->v, job->r, job->lambda,
@@ -222,6 +222,7 @@ run_mf (LvHvJob *job)
       publish (job, job->first_step + steps + 1.0, cert.objective, cert.residual_norm, done,
                &cert);
       lv_mf_certificate_clear (&cert);
+      first = FALSE;
       if (!done && job->pace_us > 0)
         g_usleep (job->pace_us);
     }
@@ -232,11 +233,11 @@ run_chain (LvHvJob *job)
 {
   guint steps = 0;
   double step = 0;
-  gboolean done = FALSE;
+  gboolean done = FALSE, first = TRUE;
 
   while (!done && !g_cancellable_is_cancelled (job->cancellable))
     {
-      guint batch = steps == 0 ? 0 : 1 + steps / 40, did = 0;
+      guint batch = first ? 0 : 1 + steps / 40, did = 0;
       double f;
 
       if (batch > 0)
@@ -246,6 +247,7 @@ run_chain (LvHvJob *job)
       f = lv_chain_objective (job->w, job->depth, job->target, job->lambda, job->q, NULL);
       done = (batch > 0 && did < batch) || steps >= CHAIN_MAX_STEPS || !isfinite (f);
       publish (job, steps + 1.0, lv_chain_product (job->w, job->depth), f, done, NULL);
+      first = FALSE;
       if (!done && job->pace_us > 0)
         g_usleep (job->pace_us);
     }

@@ -4,6 +4,7 @@
 #include <gtk/gtk.h>
 
 #include <lossviz/lossviz.h>
+#include <lossviz/lv-plot.h>
 
 G_BEGIN_DECLS
 
@@ -80,6 +81,7 @@ void       lv_hv_panel_set_depth      (LvHvPanel      *self,
 void       lv_hv_panel_set_width      (LvHvPanel      *self,
                                        guint           width);
 gboolean   lv_hv_panel_add_unit       (LvHvPanel      *self);
+void       lv_hv_panel_restart        (LvHvPanel      *self);
 void       lv_hv_panel_set_pace       (LvHvPanel      *self,
                                        guint           microseconds);
 void       lv_hv_panel_set_theme      (LvHvPanel      *self,

@@ -1,0 +1,712 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#define G_LOG_DOMAIN "LossViz-app"
+
+#include "config.h"
+
+#include "lv-lift-panel.h"
+
+#include <math.h>
+#include <string.h>
+
+#include <glib/gi18n.h>
+
+#include "lv-figure.h"
+
+/*
+ * LvLiftPanel — NN-LIFT's single answer next to SGD's spread (issue 6). Run draws a teacher
+ * problem and fits NN-LIFT in a GTask thread (lv_lift_problem_new, lv_lift_fit,
+ * lv_lift_evaluate: the code `lossviz-cli lift` runs); back on the main thread it starts the SGD
+ * ensemble on the same samples (lv_lift_problem_sgd_ensemble) on the panel's worker pool and
+ * reads its snapshot on a 100 ms timer while it trains. A new Run cancels the previous one;
+ * an ensemble still finishing its cancelled tasks waits in a list and is freed by a later poll,
+ * so the main thread never waits for a worker.
+ */
+
+#define POLL_MS 100
+#define TEST_SAMPLES 10000
+
+static const guint sample_choices[] = { 20000, 50000, 100000, 200000, 500000 };
+
+typedef struct
+{
+  LvLiftPanelSettings settings;
+  LvLiftProblem *problem;
+  LvLiftResult *result;
+  LvLiftEvaluation *evaluation;
+  double seconds;
+} LiftJob;
+
+static void
+lift_job_free (gpointer data)
+{
+  LiftJob *job = data;
+
+  lv_lift_problem_free (job->problem);
+  lv_lift_result_free (job->result);
+  lv_lift_evaluation_free (job->evaluation);
+  g_free (job);
+}
+
+struct _LvLiftPanel
+{
+  GtkBox parent_instance;
+
+  LvLiftStage stage;
+  GCancellable *cancellable;
+  LiftJob *done_job;            /* the finished NN-LIFT run shown */
+  LvWorkerPool *pool;           /* created at the first Run */
+  LvEnsemble *ensemble;
+  GPtrArray *retired;           /* LvEnsemble*, cancelled, tasks still ending */
+  guint poll_id;
+  guint64 generation;
+  double *sgd_mse, *sgd_finite;
+  guint n_sgd, n_finite, n_finished;
+  const LvPlotTheme *theme;
+
+  LvPlotBarsModel bars;
+  LvPlotBarSeries bar_series;
+  char **categories;
+  LvPlotHistogramModel hist;
+  LvPlotHistSeries hist_series;
+  LvPlotRefLine hist_lines[2];
+  char hist_label[96];
+  char line_label[96];
+  char teacher_label[64];
+  char *bars_caption;
+  char *hist_caption;
+
+  GtkSpinButton *d_spin, *k_spin, *runs_spin, *epochs_spin, *seed_spin;
+  GtkDropDown *samples_drop, *method_drop;
+  GtkButton *run_button;
+  GtkLabel *status;
+  GtkLabel *summary;
+  LvFigure *bars_figure, *hist_figure;
+};
+
+G_DEFINE_FINAL_TYPE (LvLiftPanel, lv_lift_panel, GTK_TYPE_BOX)
+
+/* ---- models ---- */
+
+static void
+set_status (LvLiftPanel *self, const char *text)
+{
+  gtk_label_set_text (self->status, text);
+}
+
+static void
+update_models (LvLiftPanel *self)
+{
+  const LiftJob *job = self->done_job;
+  const LvLiftEvaluation *ev = job != NULL ? job->evaluation : NULL;
+  g_autofree char *summary = NULL;
+  double lo = INFINITY, hi = -INFINITY;
+
+  if (ev == NULL)
+    {
+      self->bars.n_series = 0;
+      self->hist.n_series = 0;
+      self->hist.n_ref_lines = 0;
+      gtk_label_set_text (self->summary, _("Press Run: NN-LIFT fits the teacher once, then an"
+                                           " ensemble of SGD networks trains on the same samples."));
+      lv_figure_changed (self->bars_figure);
+      lv_figure_changed (self->hist_figure);
+      return;
+    }
+  g_strfreev (self->categories);
+  self->categories = g_new0 (char *, ev->k + 1);
+  for (guint j = 0; j < ev->k; j++)
+    /* Translators: a bar category: teacher unit number. */
+    self->categories[j] = g_strdup_printf (_("unit %u"), j + 1);
+  self->bar_series = (LvPlotBarSeries) { _("|cos(aⱼ, âⱼ)|"), ev->cosines, ev->k, 0 };
+  self->bars.categories = (const char *const *) self->categories;
+  self->bars.n_categories = ev->k;
+  self->bars.series = &self->bar_series;
+  self->bars.n_series = 1;
+  g_free (self->bars_caption);
+  self->bars_caption = g_strdup_printf (_("d = %u, k = %u, %u samples; %s; biases by %s,"
+                                          " rms error %.3f"),
+                                        job->settings.d, job->settings.k, job->settings.samples,
+                                        lv_lift_method_to_string (job->result->method),
+                                        lv_lift_bias_method_to_string (job->result->bias_method),
+                                        ev->bias_error);
+  self->bars.common.caption = self->bars_caption;
+
+  for (guint r = 0; r < self->n_finite; r++)
+    {
+      lo = MIN (lo, self->sgd_finite[r]);
+      hi = MAX (hi, self->sgd_finite[r]);
+    }
+  lo = MIN (lo, ev->test_mse);
+  hi = MAX (hi, ev->test_mse);
+  g_snprintf (self->hist_label, sizeof self->hist_label,
+              g_dngettext (GETTEXT_PACKAGE, "SGD, %u of %u run", "SGD, %u of %u runs",
+                           self->n_sgd), self->n_finite, self->n_sgd);
+  self->hist_series = (LvPlotHistSeries) { self->hist_label, self->sgd_finite, self->n_finite,
+                                           self->n_sgd > 0 && self->stage == LV_LIFT_STAGE_DONE
+                                           ? self->n_sgd - self->n_finite : 0, 0 };
+  self->hist.series = &self->hist_series;
+  self->hist.n_series = self->n_finite > 0 ? 1 : 0;
+  g_snprintf (self->line_label, sizeof self->line_label, _("NN-LIFT: %.3g"), ev->test_mse);
+  self->hist_lines[0] = (LvPlotRefLine) { ev->test_mse, self->line_label, LV_PLOT_LINE_SOLID, 5 };
+  self->hist.ref_lines = self->hist_lines;
+  self->hist.n_ref_lines = 1;
+  self->hist.x_fixed = TRUE;
+  self->hist.x_min = MAX (0.0, lo - 0.08 * (hi - lo + 1e-12));
+  self->hist.x_max = hi + 0.08 * (hi - lo + 1e-12);
+  g_free (self->hist_caption);
+  self->hist_caption = g_strdup_printf (_("Held-out MSE on %u samples. SGD: %u epochs each,"
+                                          " same width k = %u, same training samples."),
+                                        TEST_SAMPLES, job->settings.epochs, job->settings.k);
+  self->hist.common.caption = self->hist_caption;
+
+  if (self->n_finite > 0)
+    {
+      guint below = 0;
+
+      for (guint r = 0; r < self->n_finite; r++)
+        below += self->sgd_finite[r] < ev->test_mse;
+      summary = g_strdup_printf (_("NN-LIFT: one answer, test MSE %.3g in %.1f s.   SGD: %u runs,"
+                                   " test MSE from %.3g to %.3g; %u of them below NN-LIFT."),
+                                 ev->test_mse, job->seconds, self->n_finite, lo, hi, below);
+    }
+  else
+    summary = g_strdup_printf (_("NN-LIFT: one answer, test MSE %.3g in %.1f s.   SGD: training…"),
+                               ev->test_mse, job->seconds);
+  gtk_label_set_text (self->summary, summary);
+  lv_figure_changed (self->bars_figure);
+  lv_figure_changed (self->hist_figure);
+}
+
+/* ---- SGD ensemble ---- */
+
+static void
+free_retired (LvLiftPanel *self)
+{
+  for (guint i = self->retired->len; i-- > 0;)
+    if (lv_ensemble_is_done (g_ptr_array_index (self->retired, i)))
+      g_ptr_array_remove_index_fast (self->retired, i);
+}
+
+static void
+retire_ensemble (LvLiftPanel *self)
+{
+  if (self->ensemble == NULL)
+    return;
+  lv_ensemble_cancel (self->ensemble);
+  g_ptr_array_add (self->retired, g_steal_pointer (&self->ensemble));
+  free_retired (self);
+}
+
+static void
+read_ensemble (LvLiftPanel *self)
+{
+  g_autoptr(LvEnsembleSnapshot) snap = lv_ensemble_snapshot (self->ensemble);
+
+  self->n_sgd = snap->n_runs;
+  self->sgd_mse = g_renew (double, self->sgd_mse, MAX (snap->n_runs, 1));
+  self->sgd_finite = g_renew (double, self->sgd_finite, MAX (snap->n_runs, 1));
+  self->n_finished = lv_lift_sgd_test_mse (snap, self->sgd_mse, NULL);
+  self->n_finite = 0;
+  for (guint r = 0; r < snap->n_runs; r++)
+    if (isfinite (self->sgd_mse[r]))
+      self->sgd_finite[self->n_finite++] = self->sgd_mse[r];
+}
+
+static gboolean
+poll_ensemble (gpointer data)
+{
+  LvLiftPanel *self = data;
+  gboolean done;
+
+  free_retired (self);
+  if (self->ensemble == NULL)
+    {
+      if (self->retired->len > 0)
+        return G_SOURCE_CONTINUE;
+      self->poll_id = 0;
+      return G_SOURCE_REMOVE;
+    }
+  /* Read "done" first: a snapshot taken after it includes every run's last epoch. */
+  done = lv_ensemble_is_done (self->ensemble);
+  if (done || lv_ensemble_get_generation (self->ensemble) != self->generation)
+    {
+      g_autofree char *text = NULL;
+
+      self->generation = lv_ensemble_get_generation (self->ensemble);
+      read_ensemble (self);
+      if (done)
+        {
+          self->stage = LV_LIFT_STAGE_DONE;
+          text = g_strdup_printf (_("Done: NN-LIFT and %u SGD runs"), self->n_sgd);
+        }
+      else
+        text = g_strdup_printf (_("SGD ensemble: %u of %u runs finished…"), self->n_finished,
+                                self->n_sgd);
+      set_status (self, text);
+      update_models (self);
+    }
+  if (done)
+    {
+      g_clear_pointer (&self->ensemble, lv_ensemble_free); /* done: no task left to wait for */
+      if (self->retired->len == 0)
+        {
+          self->poll_id = 0;
+          gtk_widget_set_sensitive (GTK_WIDGET (self->run_button), TRUE);
+          return G_SOURCE_REMOVE;
+        }
+    }
+  return G_SOURCE_CONTINUE;
+}
+
+static void
+start_sgd (LvLiftPanel *self)
+{
+  g_autoptr(GError) error = NULL;
+  const LiftJob *job = self->done_job;
+
+  self->ensemble = lv_lift_problem_sgd_ensemble (job->problem, job->settings.sgd_runs,
+                                                 job->settings.epochs, &error);
+  if (self->ensemble == NULL)
+    {
+      g_autofree char *text = g_strdup_printf (_("The SGD ensemble could not start: %s"),
+                                               error->message);
+      self->stage = LV_LIFT_STAGE_FAILED;
+      set_status (self, text);
+      return;
+    }
+  if (self->pool == NULL)
+    self->pool = lv_worker_pool_new (0);
+  self->stage = LV_LIFT_STAGE_SGD;
+  self->generation = G_MAXUINT64;
+  lv_ensemble_start (self->ensemble, self->pool);
+  if (self->poll_id == 0)
+    self->poll_id = g_timeout_add (POLL_MS, poll_ensemble, self);
+  set_status (self, _("SGD ensemble training…"));
+}
+
+/* ---- NN-LIFT worker ---- */
+
+static void
+lift_thread (GTask *task, gpointer source, gpointer task_data, GCancellable *cancellable)
+{
+  LiftJob *job = task_data;
+  GError *error = NULL;
+  LvLiftConfig config;
+  gint64 t0 = g_get_monotonic_time ();
+
+  job->problem = lv_lift_problem_new (job->settings.d, job->settings.k, job->settings.samples,
+                                      TEST_SAMPLES, job->settings.seed, 0.0);
+  if (job->problem == NULL)
+    {
+      g_task_return_new_error (task, LV_ERROR, LV_ERROR_INVALID_INPUT,
+                               _("k must be between 1 and d"));
+      return;
+    }
+  if (g_cancellable_is_cancelled (cancellable))
+    {
+      g_task_return_error_if_cancelled (task);
+      return;
+    }
+  lv_lift_config_init (&config);
+  config.method = job->settings.method;
+  config.seed = job->settings.seed;
+  job->result = lv_lift_fit (job->problem->x, job->problem->y, job->problem->n, job->problem->d,
+                             job->problem->k, &config, NULL, &error);
+  if (job->result == NULL)
+    {
+      g_task_return_error (task, error);
+      return;
+    }
+  job->evaluation = lv_lift_evaluate (job->problem, job->result);
+  job->seconds = (g_get_monotonic_time () - t0) / 1e6;
+  g_task_return_boolean (task, TRUE);
+}
+
+static void
+lift_done (GObject *source, GAsyncResult *result, gpointer user_data)
+{
+  LvLiftPanel *self = user_data;
+  GTask *task = G_TASK (result);
+  g_autoptr(GError) error = NULL;
+
+  if (!g_task_propagate_boolean (task, &error))
+    {
+      g_autofree char *text = NULL;
+
+      if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+        return; /* a newer run replaced it */
+      text = g_strdup_printf (_("NN-LIFT failed: %s"), error->message);
+      self->stage = LV_LIFT_STAGE_FAILED;
+      set_status (self, text);
+      gtk_widget_set_sensitive (GTK_WIDGET (self->run_button), TRUE);
+      return;
+    }
+  g_clear_pointer (&self->done_job, lift_job_free);
+  /* The task keeps its data until it is finalised: take the results out of it. */
+  self->done_job = g_new0 (LiftJob, 1);
+  *self->done_job = *(LiftJob *) g_task_get_task_data (task);
+  memset (g_task_get_task_data (task), 0, sizeof (LiftJob));
+  self->n_sgd = self->n_finite = 0;
+  start_sgd (self);
+  update_models (self);
+}
+
+/**
+ * lv_lift_panel_run:
+ * @self: the panel
+ *
+ * Cancels the current run (NN-LIFT worker and SGD ensemble) and starts a new one with the
+ * panel's settings.
+ */
+void
+lv_lift_panel_run (LvLiftPanel *self)
+{
+  g_autoptr(GTask) task = NULL;
+  LiftJob *job = g_new0 (LiftJob, 1);
+
+  g_cancellable_cancel (self->cancellable);
+  g_clear_object (&self->cancellable);
+  retire_ensemble (self);
+  self->cancellable = g_cancellable_new ();
+  lv_lift_panel_get_settings (self, &job->settings);
+  g_clear_pointer (&self->done_job, lift_job_free);
+  self->n_sgd = self->n_finite = 0;
+  update_models (self);
+  self->stage = LV_LIFT_STAGE_LIFT;
+  set_status (self, _("NN-LIFT: moments, tensor decomposition, biases, ridge…"));
+  gtk_widget_set_sensitive (GTK_WIDGET (self->run_button), FALSE);
+  /* The callback runs on this (main) thread; the panel outlives it because dispose cancels
+   * and a cancelled task's callback returns at once. */
+  task = g_task_new (NULL, self->cancellable, lift_done, self);
+  g_task_set_task_data (task, job, lift_job_free);
+  g_task_run_in_thread (task, lift_thread);
+}
+
+/* ---- settings ---- */
+
+/**
+ * lv_lift_panel_get_settings:
+ * @self: the panel
+ * @settings: (out caller-allocates): the controls' values
+ *
+ * Reads the controls.
+ */
+void
+lv_lift_panel_get_settings (LvLiftPanel *self, LvLiftPanelSettings *settings)
+{
+  guint sel = gtk_drop_down_get_selected (self->samples_drop);
+
+  settings->d = gtk_spin_button_get_value_as_int (self->d_spin);
+  settings->k = gtk_spin_button_get_value_as_int (self->k_spin);
+  settings->samples = sample_choices[MIN (sel, G_N_ELEMENTS (sample_choices) - 1)];
+  settings->sgd_runs = gtk_spin_button_get_value_as_int (self->runs_spin);
+  settings->epochs = gtk_spin_button_get_value_as_int (self->epochs_spin);
+  settings->seed = (guint64) gtk_spin_button_get_value (self->seed_spin);
+  settings->method = gtk_drop_down_get_selected (self->method_drop) == 1
+                     ? LV_LIFT_METHOD_JENNRICH : LV_LIFT_METHOD_POWER;
+}
+
+/**
+ * lv_lift_panel_set_settings:
+ * @self: the panel
+ * @settings: values for the controls (samples is rounded to the nearest choice)
+ *
+ * Sets the controls; does not run.
+ */
+void
+lv_lift_panel_set_settings (LvLiftPanel *self, const LvLiftPanelSettings *settings)
+{
+  guint best = 0;
+
+  for (guint i = 0; i < G_N_ELEMENTS (sample_choices); i++)
+    if (fabs ((double) sample_choices[i] - settings->samples) <
+        fabs ((double) sample_choices[best] - settings->samples))
+      best = i;
+  gtk_spin_button_set_value (self->d_spin, settings->d);
+  gtk_spin_button_set_value (self->k_spin, settings->k);
+  gtk_drop_down_set_selected (self->samples_drop, best);
+  gtk_spin_button_set_value (self->runs_spin, settings->sgd_runs);
+  gtk_spin_button_set_value (self->epochs_spin, settings->epochs);
+  gtk_spin_button_set_value (self->seed_spin, (double) settings->seed);
+  gtk_drop_down_set_selected (self->method_drop,
+                              settings->method == LV_LIFT_METHOD_JENNRICH ? 1 : 0);
+}
+
+/**
+ * lv_lift_panel_get_stage:
+ * @self: the panel
+ *
+ * Returns: where the current run is.
+ */
+LvLiftStage
+lv_lift_panel_get_stage (LvLiftPanel *self)
+{
+  return self->stage;
+}
+
+/**
+ * lv_lift_panel_get_evaluation:
+ * @self: the panel
+ *
+ * Returns: (transfer none) (nullable): the NN-LIFT evaluation shown, %NULL before a run ended.
+ */
+const LvLiftEvaluation *
+lv_lift_panel_get_evaluation (LvLiftPanel *self)
+{
+  return self->done_job != NULL ? self->done_job->evaluation : NULL;
+}
+
+/**
+ * lv_lift_panel_get_histogram:
+ * @self: the panel
+ *
+ * Returns: (transfer none): the SGD test-MSE histogram with the NN-LIFT marker line.
+ */
+const LvPlotHistogramModel *
+lv_lift_panel_get_histogram (LvLiftPanel *self)
+{
+  return &self->hist;
+}
+
+/**
+ * lv_lift_panel_get_bars:
+ * @self: the panel
+ *
+ * Returns: (transfer none): the |cos| bars of true vs recovered directions.
+ */
+const LvPlotBarsModel *
+lv_lift_panel_get_bars (LvLiftPanel *self)
+{
+  return &self->bars;
+}
+
+/**
+ * lv_lift_panel_set_theme:
+ * @self: the panel
+ * @theme: a static plot theme
+ *
+ * Sets the figures' look.
+ */
+void
+lv_lift_panel_set_theme (LvLiftPanel *self, const LvPlotTheme *theme)
+{
+  self->theme = theme;
+  self->bars.common.theme = theme;
+  self->hist.common.theme = theme;
+  lv_figure_changed (self->bars_figure);
+  lv_figure_changed (self->hist_figure);
+}
+
+/**
+ * lv_lift_panel_export:
+ * @self: the panel
+ * @path: a PNG, SVG or PDF file
+ * @error: return location for an error
+ *
+ * Writes both figures side by side and, next to them (.csv), the rows `cosine,j,value`,
+ * `lift_test_mse,,value` and `sgd_test_mse,run,value`.
+ *
+ * Returns: %TRUE on success.
+ */
+gboolean
+lv_lift_panel_export (LvLiftPanel *self, const char *path, GError **error)
+{
+  const LvPlotPanel panels[] = {
+    { (LvPlotDrawFunc) lv_plot_bars_draw, &self->bars },
+    { (LvPlotDrawFunc) lv_plot_histogram_draw, &self->hist },
+  };
+  LvPlotGridModel grid = { self->theme, _("NN-LIFT vs SGD on a teacher network"),
+                           gtk_label_get_text (self->summary), panels, G_N_ELEMENTS (panels), 2 };
+  const LvLiftEvaluation *ev = lv_lift_panel_get_evaluation (self);
+  g_autoptr(GString) csv = g_string_new ("quantity,index,value\n");
+  g_autofree char *csv_path = NULL;
+  const char *dot = strrchr (path, '.');
+  char num[G_ASCII_DTOSTR_BUF_SIZE];
+
+  if (!lv_plot_export ((LvPlotDrawFunc) lv_plot_grid_draw, &grid, path, 1600, 800, 96, error))
+    return FALSE;
+  for (guint j = 0; ev != NULL && j < ev->k; j++)
+    g_string_append_printf (csv, "cosine,%u,%s\n", j + 1,
+                            g_ascii_formatd (num, sizeof num, "%.17g", ev->cosines[j]));
+  if (ev != NULL)
+    g_string_append_printf (csv, "lift_test_mse,,%s\n",
+                            g_ascii_formatd (num, sizeof num, "%.17g", ev->test_mse));
+  for (guint r = 0; r < self->n_sgd; r++)
+    g_string_append_printf (csv, "sgd_test_mse,%u,%s\n", r,
+                            g_ascii_formatd (num, sizeof num, "%.17g", self->sgd_mse[r]));
+  csv_path = dot != NULL && strchr (dot, '/') == NULL
+             ? g_strdup_printf ("%.*s.csv", (int) (dot - path), path)
+             : g_strconcat (path, ".csv", NULL);
+  return lv_plot_write_text_file (csv_path, csv->str, csv->len, error);
+}
+
+/* ---- construction ---- */
+
+static GtkSpinButton *
+add_spin (GtkBox *bar, const char *label, const char *tooltip, double lo, double hi,
+          double value)
+{
+  GtkWidget *spin = gtk_spin_button_new_with_range (lo, hi, 1);
+
+  gtk_box_append (bar, gtk_label_new (label));
+  gtk_spin_button_set_value (GTK_SPIN_BUTTON (spin), value);
+  gtk_widget_set_tooltip_text (spin, tooltip);
+  gtk_box_append (bar, spin);
+  return GTK_SPIN_BUTTON (spin);
+}
+
+static void
+on_d_changed (LvLiftPanel *self)
+{
+  double d = gtk_spin_button_get_value (self->d_spin);
+
+  gtk_spin_button_set_range (self->k_spin, 1, d);
+}
+
+static void
+build_ui (LvLiftPanel *self)
+{
+  GtkWidget *bar = gtk_box_new (GTK_ORIENTATION_HORIZONTAL, 8);
+  GtkWidget *row = gtk_box_new (GTK_ORIENTATION_HORIZONTAL, 12);
+  g_autoptr(GtkStringList) samples = gtk_string_list_new (NULL);
+  const char *methods[] = { N_("tensor power"), N_("Jennrich"), NULL };
+  const char *methods_tr[3] = { _(methods[0]), _(methods[1]), NULL };
+  GtkWidget *w;
+
+  self->d_spin = add_spin (GTK_BOX (bar), _("d"), _("Input dimension of the teacher"), 2, 16, 8);
+  self->k_spin = add_spin (GTK_BOX (bar), _("k"), _("Hidden units of the teacher and the fits"),
+                           1, 8, 3);
+  gtk_box_append (GTK_BOX (bar), gtk_label_new (_("Samples")));
+  for (guint i = 0; i < G_N_ELEMENTS (sample_choices); i++)
+    {
+      g_autofree char *text = g_strdup_printf ("%'u", sample_choices[i]);
+      gtk_string_list_append (samples, text);
+    }
+  w = gtk_drop_down_new (G_LIST_MODEL (g_object_ref (samples)), NULL);
+  gtk_drop_down_set_selected (GTK_DROP_DOWN (w), 2);
+  gtk_widget_set_tooltip_text (w, _("Training samples both methods see"));
+  self->samples_drop = GTK_DROP_DOWN (w);
+  gtk_box_append (GTK_BOX (bar), w);
+  gtk_box_append (GTK_BOX (bar), gtk_label_new (_("Decomposition")));
+  w = gtk_drop_down_new_from_strings (methods_tr);
+  self->method_drop = GTK_DROP_DOWN (w);
+  gtk_box_append (GTK_BOX (bar), w);
+  gtk_box_append (GTK_BOX (self), bar);
+  bar = gtk_box_new (GTK_ORIENTATION_HORIZONTAL, 8);
+  self->runs_spin = add_spin (GTK_BOX (bar), _("SGD runs"), _("Networks in the SGD ensemble"),
+                              2, 200, 32);
+  self->epochs_spin = add_spin (GTK_BOX (bar), _("Epochs"), _("SGD epochs per network"), 1, 100,
+                                10);
+  self->seed_spin = add_spin (GTK_BOX (bar), _("Seed"), _("Seed of the teacher, samples and fits"),
+                              0, 1e9, 1);
+  w = gtk_button_new_with_mnemonic (_("_Run"));
+  gtk_widget_add_css_class (w, "suggested-action");
+  self->run_button = GTK_BUTTON (w);
+  g_signal_connect_swapped (w, "clicked", G_CALLBACK (lv_lift_panel_run), self);
+  gtk_box_append (GTK_BOX (bar), w);
+  w = gtk_label_new (NULL);
+  gtk_label_set_ellipsize (GTK_LABEL (w), PANGO_ELLIPSIZE_END);
+  gtk_widget_set_hexpand (w, TRUE);
+  gtk_label_set_xalign (GTK_LABEL (w), 1);
+  gtk_widget_add_css_class (w, "dim-label");
+  self->status = GTK_LABEL (w);
+  gtk_box_append (GTK_BOX (bar), w);
+  gtk_widget_add_css_class (bar, "view-toolbar");
+  gtk_box_append (GTK_BOX (self), bar);
+  g_signal_connect_swapped (self->d_spin, "value-changed", G_CALLBACK (on_d_changed), self);
+
+  w = gtk_label_new (NULL);
+  gtk_label_set_wrap (GTK_LABEL (w), TRUE);
+  gtk_label_set_xalign (GTK_LABEL (w), 0);
+  gtk_widget_add_css_class (w, "theory-status");
+  self->summary = GTK_LABEL (w);
+  gtk_box_append (GTK_BOX (self), w);
+
+  gtk_widget_set_vexpand (row, TRUE);
+  w = lv_figure_new ();
+  gtk_widget_set_size_request (w, 420, -1);
+  self->bars_figure = LV_FIGURE (w);
+  gtk_box_append (GTK_BOX (row), w);
+  w = lv_figure_new ();
+  gtk_widget_set_hexpand (w, TRUE);
+  self->hist_figure = LV_FIGURE (w);
+  gtk_box_append (GTK_BOX (row), w);
+  gtk_box_append (GTK_BOX (self), row);
+}
+
+static void
+lv_lift_panel_dispose (GObject *object)
+{
+  LvLiftPanel *self = LV_LIFT_PANEL (object);
+
+  g_cancellable_cancel (self->cancellable);
+  g_clear_handle_id (&self->poll_id, g_source_remove);
+  /* Closing: cancel and join (running SGD tasks stop at their next minibatch). */
+  if (self->ensemble != NULL)
+    lv_ensemble_cancel (self->ensemble);
+  g_clear_pointer (&self->ensemble, lv_ensemble_free);
+  if (self->retired != NULL)
+    g_ptr_array_set_size (self->retired, 0);
+  g_clear_pointer (&self->pool, lv_worker_pool_free);
+  G_OBJECT_CLASS (lv_lift_panel_parent_class)->dispose (object);
+}
+
+static void
+lv_lift_panel_finalize (GObject *object)
+{
+  LvLiftPanel *self = LV_LIFT_PANEL (object);
+
+  g_clear_object (&self->cancellable);
+  g_clear_pointer (&self->done_job, lift_job_free);
+  g_ptr_array_unref (self->retired);
+  g_free (self->sgd_mse);
+  g_free (self->sgd_finite);
+  g_strfreev (self->categories);
+  g_free (self->bars_caption);
+  g_free (self->hist_caption);
+  G_OBJECT_CLASS (lv_lift_panel_parent_class)->finalize (object);
+}
+
+static void
+lv_lift_panel_class_init (LvLiftPanelClass *klass)
+{
+  G_OBJECT_CLASS (klass)->dispose = lv_lift_panel_dispose;
+  G_OBJECT_CLASS (klass)->finalize = lv_lift_panel_finalize;
+}
+
+static void
+lv_lift_panel_init (LvLiftPanel *self)
+{
+  gtk_orientable_set_orientation (GTK_ORIENTABLE (self), GTK_ORIENTATION_VERTICAL);
+  gtk_box_set_spacing (GTK_BOX (self), 8);
+  self->retired = g_ptr_array_new_with_free_func ((GDestroyNotify) lv_ensemble_free);
+  self->theme = lv_plot_theme_light ();
+  self->bars.common.theme = self->theme;
+  self->bars.common.title = _("True vs recovered first-layer directions");
+  self->bars.common.y_label = _("|cosine| (1 = exact)");
+  self->bars.common.empty_text = _("Run NN-LIFT to see its directions");
+  self->bars.y_fixed = TRUE;
+  self->bars.y_min = 0.0;
+  self->bars.y_max = 1.05;
+  self->hist.common.theme = self->theme;
+  self->hist.common.title = _("SGD's spread vs NN-LIFT's single answer");
+  self->hist.common.x_label = _("test MSE");
+  self->hist.common.empty_text = _("The SGD ensemble trains after NN-LIFT");
+  self->hist.density = FALSE;
+  build_ui (self);
+  lv_figure_set_draw_func (self->bars_figure, (LvPlotDrawFunc) lv_plot_bars_draw, &self->bars);
+  lv_figure_set_draw_func (self->hist_figure, (LvPlotDrawFunc) lv_plot_histogram_draw,
+                           &self->hist);
+  update_models (self);
+}
+
+/**
+ * lv_lift_panel_new:
+ *
+ * Returns: (transfer floating): the NN-LIFT panel.
+ */
+GtkWidget *
+lv_lift_panel_new (void)
+{
+  return g_object_new (LV_TYPE_LIFT_PANEL, NULL);
+}
