@@ -881,7 +881,6 @@ init_models (LvHvPanel *self)
   o->common.title = _("Objective vs the closed-form optimum F*");
   o->common.x_label = _("gradient step + 1");
   o->common.y_label = _("F(U, V)");
-  o->x_log = TRUE;
   g_snprintf (self->line_labels[2], sizeof self->line_labels[2], _("F* = %.4f (SVT closed form)"),
               self->optimum);
   self->obj_line = (LvPlotRefLine) { self->optimum, self->line_labels[2], LV_PLOT_LINE_DASHED, 2 };
@@ -890,7 +889,6 @@ init_models (LvHvPanel *self)
   r->common.title = _("Certificate: ‖Y − UVᵀ‖₂ against the level λ");
   r->common.x_label = _("gradient step + 1");
   r->common.y_label = _("spectral norm of the residual");
-  r->x_log = TRUE;
   r->y_fixed = TRUE;
   r->y_min = 0.0;
   r->y_max = mf_singular_values[0] * 1.1;
