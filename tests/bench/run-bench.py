@@ -121,6 +121,7 @@ def main():
     ap.add_argument("--keep-coretype", action="store_true")
     ap.add_argument("--workloads", default="reference,digits")
     a = ap.parse_args()
+    sys.stdout.reconfigure(line_buffering=True)  # progress shows up as it happens
 
     env = dict(os.environ)
     if not a.keep_coretype:
@@ -130,7 +131,10 @@ def main():
               "machine": "%s, %s, %d cores" % (platform.node(), platform.processor() or
                                                platform.machine(), os.cpu_count()),
               "threads": a.threads, "unset_openblas_coretype": not a.keep_coretype,
-              "workloads": {}}
+              "load_average": os.getloadavg(), "workloads": {}}
+    if os.getloadavg()[0] > (os.cpu_count() or 1) * 0.5:
+        print("WARNING: load average %.1f on %d cores: other processes share the CPUs, wall "
+              "times are pessimistic and ratios noisy" % (os.getloadavg()[0], os.cpu_count()))
     try:
         with open("/proc/cpuinfo") as f:
             for line in f:
@@ -192,6 +196,7 @@ def main():
                       % (fused["gflops"] / best,
                          "%.0f%%" % (100 * fused["gflops"] / peak) if peak else "-"))
 
+    report["load_average_end"] = os.getloadavg()
     with open(a.out, "w") as f:
         json.dump(report, f, indent=2)
     print("\nreport: %s" % os.path.abspath(a.out))
