@@ -56,6 +56,12 @@ struct _LvHvJob
   double w_pub[CHAIN_MAX_DEPTH];
 };
 
+/* Worker threads still running, so that closing the window can join them (a thread must not
+ * outlive the process's teardown). Each is at most one batch away from noticing cancellation. */
+static GMutex running_lock;
+static GCond running_cond;
+static guint running_count;
+
 static LvHvJob *
 job_ref (LvHvJob *job)
 {
@@ -263,6 +269,10 @@ job_thread (GTask *task, gpointer source, gpointer task_data, GCancellable *canc
   else
     run_chain (job);
   g_task_return_boolean (task, TRUE);
+  g_mutex_lock (&running_lock);
+  running_count--;
+  g_cond_broadcast (&running_cond);
+  g_mutex_unlock (&running_lock);
 }
 
 /**
@@ -280,6 +290,9 @@ lv_hv_job_start (LvHvJob *job, LvHvJobNotify notify, gpointer data)
 
   job->notify = notify;
   job->notify_data = data;
+  g_mutex_lock (&running_lock);
+  running_count++;
+  g_mutex_unlock (&running_lock);
   g_task_set_task_data (task, job_ref (job), job_unref);
   g_task_run_in_thread (task, job_thread);
 }
@@ -321,4 +334,19 @@ lv_hv_job_read (LvHvJob *job, LvHvJobView *view)
   view->u = job->u_pub;
   view->v = job->v_pub;
   view->w = job->w_pub;
+}
+
+/**
+ * lv_hv_job_join_all:
+ *
+ * Waits until every job's worker has returned. Call after abandoning the jobs (when the panel
+ * is disposed): a cancelled worker ends within one batch, a few milliseconds.
+ */
+void
+lv_hv_job_join_all (void)
+{
+  g_mutex_lock (&running_lock);
+  while (running_count > 0)
+    g_cond_wait (&running_cond, &running_lock);
+  g_mutex_unlock (&running_lock);
 }

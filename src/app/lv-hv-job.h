@@ -55,6 +55,7 @@ LvHvJob *lv_hv_job_new_chain (guint depth, double y, double lambda, double q, co
                               guint pace_us);
 void     lv_hv_job_start     (LvHvJob *job, LvHvJobNotify notify, gpointer data);
 void     lv_hv_job_abandon   (LvHvJob *job);
+void     lv_hv_job_join_all  (void);
 void     lv_hv_job_read      (LvHvJob *job, LvHvJobView *view);
 
 G_END_DECLS

@@ -915,6 +915,7 @@ lv_hv_panel_dispose (GObject *object)
 
   g_clear_pointer (&self->chain_job, lv_hv_job_abandon);
   g_clear_pointer (&self->mf_job, lv_hv_job_abandon);
+  lv_hv_job_join_all ();
   G_OBJECT_CLASS (lv_hv_panel_parent_class)->dispose (object);
 }
 

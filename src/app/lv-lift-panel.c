@@ -27,6 +27,12 @@
 
 static const guint sample_choices[] = { 20000, 50000, 100000, 200000, 500000 };
 
+/* NN-LIFT workers still running: closing the window joins them (lv_lift_fit cannot be
+ * interrupted; it takes seconds at most for the largest sample choice). */
+static GMutex running_lock;
+static GCond running_cond;
+static guint running_count;
+
 typedef struct
 {
   LvLiftPanelSettings settings;
@@ -286,8 +292,21 @@ start_sgd (LvLiftPanel *self)
 
 /* ---- NN-LIFT worker ---- */
 
+static void lift_work (GTask *task, gpointer source, gpointer task_data,
+                       GCancellable *cancellable);
+
 static void
 lift_thread (GTask *task, gpointer source, gpointer task_data, GCancellable *cancellable)
+{
+  lift_work (task, source, task_data, cancellable);
+  g_mutex_lock (&running_lock);
+  running_count--;
+  g_cond_broadcast (&running_cond);
+  g_mutex_unlock (&running_lock);
+}
+
+static void
+lift_work (GTask *task, gpointer source, gpointer task_data, GCancellable *cancellable)
 {
   LiftJob *job = task_data;
   GError *error = NULL;
@@ -379,6 +398,9 @@ lv_lift_panel_run (LvLiftPanel *self)
    * and a cancelled task's callback returns at once. */
   task = g_task_new (NULL, self->cancellable, lift_done, self);
   g_task_set_task_data (task, job, lift_job_free);
+  g_mutex_lock (&running_lock);
+  running_count++;
+  g_mutex_unlock (&running_lock);
   g_task_run_in_thread (task, lift_thread);
 }
 
@@ -648,6 +670,10 @@ lv_lift_panel_dispose (GObject *object)
   if (self->retired != NULL)
     g_ptr_array_set_size (self->retired, 0);
   g_clear_pointer (&self->pool, lv_worker_pool_free);
+  g_mutex_lock (&running_lock);
+  while (running_count > 0)
+    g_cond_wait (&running_cond, &running_lock);
+  g_mutex_unlock (&running_lock);
   G_OBJECT_CLASS (lv_lift_panel_parent_class)->dispose (object);
 }
 
