@@ -1,0 +1,202 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#define G_LOG_DOMAIN "LossViz-cli"
+
+#include "config.h"
+
+#include "lv-cli-soak.h"
+
+#include <stdio.h>
+#include <unistd.h>
+
+#include "lv-cli-common.h"
+
+/*
+ * `lossviz-cli ensemble --soak SECONDS`: a long run that shows memory stays flat. It keeps
+ * training the configured ensemble on one worker pool, over and over, and every third time
+ * restarts it part way (cancel + free while the workers train, as the app does when a slider
+ * moves). The resident set size is sampled from /proc/self/statm every SAMPLE_MS; the report
+ * gives it at the start, after the first complete ensemble (allocator and library caches warm),
+ * at its peak and at the end, and the growth from warm to end.
+ */
+
+#define SAMPLE_MS 250
+#define POLL_MS 20
+
+typedef struct
+{
+  guint64 start, warm, peak, end;
+  guint n_samples;
+  gint64 last_sample;
+} RssStats;
+
+/* Resident set size in KiB (second field of /proc/self/statm, in pages); 0 if unavailable. */
+static guint64
+read_rss_kib (void)
+{
+  g_autofree char *text = NULL;
+  unsigned long long size = 0, resident = 0;
+
+  if (!g_file_get_contents ("/proc/self/statm", &text, NULL, NULL) ||
+      sscanf (text, "%llu %llu", &size, &resident) != 2)
+    return 0;
+  return resident * (guint64) sysconf (_SC_PAGESIZE) / 1024;
+}
+
+static void
+sample (RssStats *rss, gboolean force)
+{
+  gint64 now = g_get_monotonic_time ();
+  guint64 kib;
+
+  if (!force && now - rss->last_sample < SAMPLE_MS * 1000)
+    return;
+  kib = read_rss_kib ();
+  rss->last_sample = now;
+  rss->n_samples++;
+  rss->end = kib;
+  rss->peak = MAX (rss->peak, kib);
+}
+
+/* Polls until the ensemble is done or @deadline (monotonic µs) passes; samples meanwhile. */
+static gboolean
+wait_sampling (LvEnsemble *ensemble, gint64 deadline, RssStats *rss)
+{
+  while (!lv_ensemble_is_done (ensemble))
+    {
+      if (g_get_monotonic_time () >= deadline)
+        return FALSE;
+      sample (rss, FALSE);
+      g_usleep (POLL_MS * 1000);
+    }
+  return TRUE;
+}
+
+static double
+kib_to_mib (guint64 kib)
+{
+  return kib / 1024.0;
+}
+
+/**
+ * lv_cli_ensemble_soak:
+ * @dataset: the data.
+ * @config: the ensemble to train again and again (already validated).
+ * @threads: worker threads (0: one per core).
+ * @seconds: how long to keep going.
+ * @json: print one JSON object instead of the summary lines.
+ *
+ * Returns: the exit code.
+ */
+int
+lv_cli_ensemble_soak (LvDataset *dataset, const LvEnsembleConfig *config, guint threads,
+                      guint seconds, gboolean json)
+{
+  g_autoptr(LvWorkerPool) pool = lv_worker_pool_new (threads);
+  g_autoptr(GRand) rand = g_rand_new_with_seed ((guint32) config->seed);
+  gboolean show = !json && isatty (STDERR_FILENO);
+  gint64 t0 = g_get_monotonic_time ();
+  gint64 end = t0 + (gint64) seconds * G_USEC_PER_SEC;
+  guint ensembles = 0, completed = 0, restarted = 0;
+  guint64 runs_finished = 0, runs_diverged = 0;
+  gint64 full_us = 0;
+  RssStats rss = { 0 };
+  double elapsed;
+
+  sample (&rss, TRUE);
+  rss.start = rss.peak = rss.end;
+  while (g_get_monotonic_time () < end)
+    {
+      LvEnsembleConfig c = *config;
+      g_autoptr(GError) error = NULL;
+      g_autoptr(LvEnsemble) ensemble = NULL;
+      /* Every third ensemble is restarted part way through a full one's duration. */
+      gboolean restart = ensembles % 3 == 2 && full_us > 0;
+      gint64 started = g_get_monotonic_time ();
+      gint64 deadline = restart ? started + (gint64) (g_rand_double (rand) * full_us) : end;
+
+      c.seed = config->seed + ensembles;
+      ensemble = lv_ensemble_new (dataset, &c, &error);
+      if (ensemble == NULL)
+        return lv_cli_fail (error);
+      lv_ensemble_start (ensemble, pool);
+      ensembles++;
+      if (wait_sampling (ensemble, MIN (deadline, end), &rss))
+        {
+          g_autoptr(LvEnsembleSnapshot) snap = lv_ensemble_snapshot (ensemble);
+
+          runs_finished += snap->finished;
+          runs_diverged += snap->diverged;
+          completed++;
+          if (full_us == 0)
+            full_us = g_get_monotonic_time () - started;
+        }
+      else
+        restarted++;
+      /* Free cancels and joins whatever still runs. */
+      g_clear_pointer (&ensemble, lv_ensemble_free);
+      sample (&rss, TRUE);
+      if (completed == 1 && rss.warm == 0)
+        rss.warm = rss.end;
+      if (show)
+        fprintf (stderr, "\rsoak: %u ensembles, %.0f s left, RSS %.1f MiB ", ensembles,
+                 (end - g_get_monotonic_time ()) / 1e6, kib_to_mib (rss.end));
+    }
+  if (show)
+    fprintf (stderr, "\r\033[K");
+  elapsed = (g_get_monotonic_time () - t0) / 1e6;
+  if (rss.warm == 0)
+    rss.warm = rss.end;
+
+  if (json)
+    {
+      g_autoptr(JsonBuilder) b = json_builder_new ();
+      g_autoptr(JsonNode) root = NULL;
+
+      json_builder_begin_object (b);
+      json_builder_set_member_name (b, "soak");
+      json_builder_begin_object (b);
+      lv_cli_add_double (b, "seconds", elapsed);
+      json_builder_set_member_name (b, "ensembles");
+      json_builder_add_int_value (b, ensembles);
+      json_builder_set_member_name (b, "completed");
+      json_builder_add_int_value (b, completed);
+      json_builder_set_member_name (b, "restarted");
+      json_builder_add_int_value (b, restarted);
+      json_builder_set_member_name (b, "runs_finished");
+      json_builder_add_int_value (b, (gint64) runs_finished);
+      json_builder_set_member_name (b, "runs_diverged");
+      json_builder_add_int_value (b, (gint64) runs_diverged);
+      json_builder_set_member_name (b, "rss_samples");
+      json_builder_add_int_value (b, rss.n_samples);
+      json_builder_set_member_name (b, "rss_start_kib");
+      json_builder_add_int_value (b, (gint64) rss.start);
+      json_builder_set_member_name (b, "rss_warm_kib");
+      json_builder_add_int_value (b, (gint64) rss.warm);
+      json_builder_set_member_name (b, "rss_peak_kib");
+      json_builder_add_int_value (b, (gint64) rss.peak);
+      json_builder_set_member_name (b, "rss_end_kib");
+      json_builder_add_int_value (b, (gint64) rss.end);
+      json_builder_set_member_name (b, "rss_growth_kib");
+      json_builder_add_int_value (b, (gint64) rss.end - (gint64) rss.warm);
+      lv_cli_add_double (b, "rss_growth_percent",
+                         rss.warm > 0 ? 100.0 * ((double) rss.end - rss.warm) / rss.warm : 0);
+      json_builder_end_object (b);
+      json_builder_set_member_name (b, "threads");
+      json_builder_add_int_value (b, lv_worker_pool_get_n_threads (pool));
+      lv_cli_add_double (b, "elapsed_s", elapsed);
+      json_builder_end_object (b);
+      root = json_builder_get_root (b);
+      lv_cli_print_json (root);
+    }
+  else
+    {
+      printf ("soak: %u ensembles in %.1f s (%u completed, %u restarted part way), "
+              "%" G_GUINT64_FORMAT " runs finished, %" G_GUINT64_FORMAT " diverged\n",
+              ensembles, elapsed, completed, restarted, runs_finished, runs_diverged);
+      printf ("RSS: start %.1f MiB, after the first ensemble %.1f MiB, peak %.1f MiB, "
+              "end %.1f MiB; growth %+" G_GINT64_FORMAT " KiB (%u samples)\n",
+              kib_to_mib (rss.start), kib_to_mib (rss.warm), kib_to_mib (rss.peak),
+              kib_to_mib (rss.end), (gint64) rss.end - (gint64) rss.warm, rss.n_samples);
+    }
+  return LV_CLI_EXIT_OK;
+}
