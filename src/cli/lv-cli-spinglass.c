@@ -8,7 +8,7 @@
 #include <string.h>
 
 #include <lossviz/lossviz.h>
-#include <lossviz/lv-plot-histogram.h>
+#include <lossviz/lv-plot-spinglass.h>
 
 #include "lv-cli-commands.h"
 #include "lv-cli-common.h"
@@ -172,54 +172,39 @@ size_result_clear (SizeResult *r)
   g_free (r->energies);
 }
 
-/* One histogram per Λ with the asymptotic band [−E_0, −E_inf] and the lines −E_k. */
+/* The spin-glass figure of the app (lv-plot-spinglass): one histogram row per Λ with the
+ * asymptotic band [−E_0, −E_inf] and the lines −E_k, next to the complexity panel. */
 static gboolean
-write_plot (guint p, const SizeResult *sizes, guint n_sizes, guint runs, const double *edges,
-            guint k_max, const char *path, const char *size_text, GError **error)
+write_plot (guint p, const SizeResult *sizes, guint n_sizes, guint runs, const char *path,
+            const char *size_text, GError **error)
 {
-  guint width = 1200, height = 800;
-  LvPlotHistSeries series[MAX_SIZES];
-  g_autofree char *labels[MAX_SIZES] = { NULL };
-  g_autofree char *line_labels[LV_SPIN_GLASS_K_MAX + 2] = { NULL };
-  LvPlotRefLine lines[LV_SPIN_GLASS_K_MAX + 2];
-  LvPlotBand band = { -edges[0], -lv_spin_glass_e_inf (p), "[-E_0, -E_inf] (asymptotic)" };
-  LvPlotHistogramModel model = { 0 };
-  g_autofree char *title = g_strdup_printf ("Spherical %u-spin glass: E/Λ at descent endpoints "
-                                            "(%u starts per Λ)", p, runs);
+  guint width = 1600, height = 800;
+  g_autoptr(LvPlotSpinGlass) figure = lv_plot_spin_glass_new ();
+  g_autofree LvPlotSpinGlassSize *in = g_new0 (LvPlotSpinGlassSize, MAX (n_sizes, 1));
+  g_autofree int *index = g_new (int, (gsize) MAX (n_sizes, 1) * runs);
+  LvPlotSpinGlassOptions options;
 
   if (size_text != NULL && !lv_cli_parse_size (size_text, &width, &height, error))
     return FALSE;
+  if (!lv_plot_spin_glass_set_p (figure, p, error))
+    return FALSE;
+  lv_plot_spin_glass_get_options (figure, &options);
+  options.n_bins = 40;
+  lv_plot_spin_glass_set_options (figure, &options);
   for (guint i = 0; i < n_sizes; i++)
     {
-      labels[i] = g_strdup_printf ("Λ = %u", sizes[i].lambda);
-      series[i] = (LvPlotHistSeries) { labels[i], sizes[i].energies, runs, 0,
-                                       LV_PLOT_COLOR_AUTO };
+      for (guint r = 0; r < runs; r++)
+        index[(gsize) i * runs + r] = sizes[i].runs[r].index;
+      in[i] = (LvPlotSpinGlassSize) {
+        .lambda = sizes[i].lambda,
+        .n_runs = runs,
+        .n_done = runs,
+        .energy = sizes[i].energies,
+        .index = index + (gsize) i * runs,
+      };
     }
-  for (guint k = 0; k <= k_max; k++)
-    {
-      line_labels[k] = g_strdup_printf ("-E_%u", k);
-      lines[k] = (LvPlotRefLine) { -edges[k], line_labels[k], LV_PLOT_LINE_DASHED,
-                                   LV_PLOT_COLOR_AUTO };
-    }
-  line_labels[k_max + 1] = g_strdup ("-E_inf");
-  lines[k_max + 1] = (LvPlotRefLine) { -lv_spin_glass_e_inf (p), line_labels[k_max + 1],
-                                       LV_PLOT_LINE_SOLID, LV_PLOT_COLOR_AUTO };
-  model.common.theme = lv_plot_theme_light ();
-  model.common.title = title;
-  model.common.caption = "Reference lines are N → ∞ limits (ABC); at finite Λ descent stops "
-                         "above -E_inf, and the data are not rescaled.";
-  model.common.x_label = "E/Λ";
-  model.common.y_label = "runs";
-  model.series = series;
-  model.n_series = n_sizes;
-  model.n_bins = 40;
-  model.mode = LV_PLOT_HIST_SMALL_MULTIPLES;
-  model.bands = &band;
-  model.n_bands = 1;
-  model.ref_lines = lines;
-  model.n_ref_lines = k_max + 2;
-  return lv_plot_export ((LvPlotDrawFunc) lv_plot_histogram_draw, &model, path, width, height,
-                         96, error);
+  lv_plot_spin_glass_update (figure, in, n_sizes);
+  return lv_plot_spin_glass_export (figure, path, width, height, error);
 }
 
 static void
@@ -294,9 +279,10 @@ run_simulate (int argc, char **argv)
     { "parts", 0, 0, G_OPTION_ARG_INT, &parts, "SGD: coupling parts P (default 4)", "P" },
     { "double", 0, 0, G_OPTION_ARG_NONE, &double_only,
       "Descend in double only (default: float GEMMs for the bulk, double to finish)", NULL },
-    { "plot", 0, 0, G_OPTION_ARG_FILENAME, &plot, "Write the histograms (PNG, SVG or PDF)",
+    { "plot", 0, 0, G_OPTION_ARG_FILENAME, &plot,
+      "Write the histograms and the complexity panel (PNG, SVG or PDF) and a CSV next to it",
       "FILE" },
-    { "plot-size", 0, 0, G_OPTION_ARG_STRING, &plot_size, "Figure size WxH (default 1200x800)",
+    { "plot-size", 0, 0, G_OPTION_ARG_STRING, &plot_size, "Figure size WxH (default 1600x800)",
       "WxH" },
     { "json", 0, 0, G_OPTION_ARG_NONE, &json, "Print one JSON object", NULL },
     { NULL }
@@ -343,7 +329,7 @@ run_simulate (int argc, char **argv)
     {
       LvPlotFormat format;
       guint w, h;
-      if (!lv_cli_parse_size (plot_size != NULL ? plot_size : "1200x800", &w, &h, &error) ||
+      if (!lv_cli_parse_size (plot_size != NULL ? plot_size : "1600x800", &w, &h, &error) ||
           !lv_plot_format_from_path (plot, &format, &error))
         return lv_cli_fail (error);
     }
@@ -397,7 +383,7 @@ run_simulate (int argc, char **argv)
     }
 
   if (status == LV_CLI_EXIT_OK && plot != NULL &&
-      !write_plot (p, sizes, n_sizes, runs, edges, 1, plot, plot_size, &error))
+      !write_plot (p, sizes, n_sizes, runs, plot, plot_size, &error))
     status = lv_cli_fail (error);
 
   if (status == LV_CLI_EXIT_OK && json)
