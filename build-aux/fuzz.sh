@@ -13,7 +13,7 @@ top=$(cd "$(dirname "$0")/.." && pwd)
 seconds=${1:-60}
 shift || true
 targets=("$@")
-[ ${#targets[@]} -gt 0 ] || targets=(idx idx-gzip csv cli-ensemble)
+[ ${#targets[@]} -gt 0 ] || targets=(idx idx-gzip csv session cli-ensemble)
 build=${LOSSVIZ_FUZZ_BUILD:-$top/_build-fuzz}
 
 if ! command -v clang >/dev/null; then
@@ -39,12 +39,15 @@ for t in "${targets[@]}"; do
   [ -f "$top/tests/fuzz/$t.dict" ] && extra+=("-dict=$top/tests/fuzz/$t.dict")
   # The CLI target prints its one-line errors: keep them out of the log.
   [ "$t" = cli-ensemble ] && extra+=(-close_fd_mask=3)
+  # Experiment files are longer than the other inputs.
+  max_len=4096
+  [ "$t" = session ] && max_len=16384
   echo "== fuzz-$t for ${seconds}s" >&2
   ASAN_OPTIONS=detect_leaks=1:allocator_may_return_null=0 \
     UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
     LSAN_OPTIONS=suppressions="$top/tests/lsan.supp" \
     "$build/tests/fuzz/fuzz-$t" -max_total_time="$seconds" -print_final_stats=1 \
-    -max_len=4096 -timeout=20 -rss_limit_mb=2048 -artifact_prefix="$work/artifacts/" \
+    -max_len=$max_len -timeout=20 -rss_limit_mb=2048 -artifact_prefix="$work/artifacts/" \
     "${extra[@]}" "$work/corpus" "$top/tests/fuzz/corpus/$t" >"$work/log" 2>&1
   rc=$?
   execs=$(sed -n 's/^stat::number_of_executed_units: *//p' "$work/log" | tail -1)

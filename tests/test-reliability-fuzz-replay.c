@@ -27,6 +27,7 @@ static const Target targets[] = {
   { "idx", lv_fuzz_idx },
   { "idx-gzip", lv_fuzz_idx_gzip },
   { "csv", lv_fuzz_csv },
+  { "session", lv_fuzz_session },
   { "cli-ensemble", lv_fuzz_cli_ensemble },
 };
 

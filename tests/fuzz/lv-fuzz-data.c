@@ -9,6 +9,7 @@
 #include <math.h>
 
 #include <lossviz/lossviz.h>
+#include <lossviz/lv-session.h>
 
 /* Checks what a parser returned: either an error, or a dataset whose arrays are all readable
  * (ASan flags any short allocation) and whose labels are below n_classes. */
@@ -123,4 +124,31 @@ lv_fuzz_csv (const guint8 *data, gsize size)
 
   dataset = lv_dataset_parse_csv_buffer ("fuzz.csv", (const char *) data, size, &error);
   check_result (dataset, error);
+}
+
+void
+lv_fuzz_session (const guint8 *data, gsize size)
+{
+  GError *error = NULL;
+  LvSession *session = lv_session_from_json ((const char *) data, (gssize) size, &error);
+
+  if (session == NULL)
+    {
+      g_assert_nonnull (error);
+      g_error_free (error);
+      return;
+    }
+  g_assert_null (error);
+  /* A session that loads is whole: one record per configured run, histories within epochs. */
+  g_assert_nonnull (session->snapshot);
+  g_assert_cmpuint (session->snapshot->n_runs, ==,
+                    session->config.n_sizes * session->config.runs);
+  for (guint i = 0; i < session->snapshot->n_runs; i++)
+    g_assert_cmpuint (session->snapshot->runs[i].epochs_done, <=, session->config.train.epochs);
+  {
+    /* And it writes back out. */
+    g_autofree char *json = lv_session_to_json (session);
+    g_assert_nonnull (json);
+  }
+  lv_session_free (session);
 }

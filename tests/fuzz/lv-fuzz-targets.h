@@ -18,6 +18,8 @@ void lv_fuzz_idx (const guint8 *data, gsize size);
 void lv_fuzz_idx_gzip (const guint8 *data, gsize size);
 /* CSV text (or gzip of it). */
 void lv_fuzz_csv (const guint8 *data, gsize size);
+/* An experiment file (LvSession JSON), as `lossviz-cli render --session` and the app open. */
+void lv_fuzz_session (const guint8 *data, gsize size);
 /* `lossviz-cli ensemble` arguments, one per line: option parsing and validation only. */
 void lv_fuzz_cli_ensemble (const guint8 *data, gsize size);
 
