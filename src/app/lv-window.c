@@ -13,6 +13,7 @@
 #include <glib/gi18n.h>
 
 #include "lv-loss-view.h"
+#include "lv-spinglass-view.h"
 #include "lv-theory-view.h"
 #include "lv-view.h"
 
@@ -698,6 +699,8 @@ lv_window_init (LvWindow *self)
   lv_window_add_view (self, lv_loss_view_new (self->experiment), "loss",
                       _("Loss Distribution"));
   lv_window_add_view (self, lv_theory_view_new (self->experiment), "theory", _("Theory"));
+  lv_window_add_view (self, lv_spin_glass_view_new (self->experiment), "spinglass",
+                      _("Spin glass"));
   lv_window_apply_controls (self);
   update_actions (self);
   update_progress (self);

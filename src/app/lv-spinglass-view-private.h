@@ -1,0 +1,78 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#pragma once
+
+/* Shared between lv-spinglass-view.c (state, jobs, API) and lv-spinglass-view-ui.c (widgets). */
+
+#include <lossviz/lv-plot-ensemble.h>
+
+#include "lv-figure.h"
+#include "lv-spinglass-job.h"
+#include "lv-spinglass-view.h"
+
+G_BEGIN_DECLS
+
+/* The sizes the toolbar has toggles for. */
+static const guint toggle_sizes[] = { 25, 50, 100, 200 };
+#define SEED 1
+#define MAX_CACHE 64
+
+typedef struct
+{
+  guint lambda;
+  GArray *energy;
+  GArray *run;
+  GArray *index;
+  int job_slot;      /* size index in the current job, −1 when complete from the cache */
+} SizeState;
+
+struct _LvSpinGlassView
+{
+  GtkBox parent_instance;
+
+  LvExperiment *experiment;
+  GtkSettings *settings;
+  LvPlotSpinGlass *figures;
+  LvPlotEnsemble *network;
+
+  /* parameters */
+  guint p;
+  guint lambdas[LV_SPIN_GLASS_VIEW_MAX_SIZES];
+  guint n_lambdas;
+  guint runs;
+  LvSpinGlassMethod method;
+  LvSpinGlassDisorder disorder;
+  gboolean side_by_side;
+
+  /* state */
+  GArray *sizes;             /* SizeState, one per Λ */
+  LvSpinGlassJob *job;       /* the current job, or NULL */
+  GPtrArray *jobs;           /* every job started and not yet joined */
+  guint seen_generation;
+  guint tick_id;
+  guint n_jobs_started;
+  gint64 started_at;
+  char *error_text;          /* why the last simulation failed, or NULL */
+  GHashTable *cache;         /* config key → SizeState of a complete size */
+  gboolean updating;
+
+  /* widgets */
+  GtkSpinButton *p_spin;
+  GtkToggleButton *size_buttons[G_N_ELEMENTS (toggle_sizes)];
+  GtkSpinButton *runs_spin;
+  GtkDropDown *method_drop;
+  GtkDropDown *disorder_drop;
+  GtkButton *start_button;
+  GtkToggleButton *side_button;
+  GtkLabel *status;
+  LvFigure *network_figure;
+  LvFigure *hist_figure;
+  LvFigure *theta_figure;
+};
+
+void lv_spin_glass_view_build_ui        (LvSpinGlassView *self);
+void lv_spin_glass_view_sync_controls   (LvSpinGlassView *self);
+void lv_spin_glass_view_apply_layout    (LvSpinGlassView *self);
+void lv_spin_glass_view_theme_changed   (LvSpinGlassView *self);
+void lv_spin_glass_view_update_network  (LvSpinGlassView *self);
+
+G_END_DECLS

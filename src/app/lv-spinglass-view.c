@@ -1,0 +1,765 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#define G_LOG_DOMAIN "LossViz-app"
+
+#include "config.h"
+
+
+#include <stdlib.h>
+#include <string.h>
+
+#include <glib/gi18n.h>
+
+#include "lv-spinglass-view-private.h"
+#include "lv-view.h"
+
+/*
+ * LvSpinGlassView — the "Spin glass" page (issue 4): descend the spherical p-spin glass from
+ * many random starts per Λ and watch the histograms of E/Λ fill, next to the asymptotic band
+ * [−E₀, −E∞] and the complexity curves Θ_k(u) (lv-plot-spinglass, the same figure as
+ * `lossviz-cli spinglass simulate --plot`). A toggle puts the network loss histograms of the
+ * window's experiment next to the spin-glass histograms, each on its own axis.
+ *
+ * Threads (DESIGN.md): the simulation runs in an LvSpinGlassJob (a GTask thread driving the
+ * core's own worker pool). While a job runs, a tick callback reads its new runs once per frame
+ * and rebuilds the models; the UI never waits on a worker. Any parameter change cancels the
+ * job and, if it was running, starts a new one; finished sizes are cached by configuration, so
+ * going back to an earlier setting is instant. Disposing the view cancels and joins every job
+ * it started.
+ */
+
+static void lv_spin_glass_view_view_init (LvViewInterface *iface);
+
+G_DEFINE_FINAL_TYPE_WITH_CODE (LvSpinGlassView, lv_spin_glass_view, GTK_TYPE_BOX,
+                               G_IMPLEMENT_INTERFACE (LV_TYPE_VIEW, lv_spin_glass_view_view_init))
+
+enum {
+  PROP_0,
+  PROP_EXPERIMENT,
+  N_PROPS
+};
+
+static GParamSpec *properties[N_PROPS];
+
+static void
+size_state_clear (gpointer data)
+{
+  SizeState *s = data;
+
+  g_clear_pointer (&s->energy, g_array_unref);
+  g_clear_pointer (&s->run, g_array_unref);
+  g_clear_pointer (&s->index, g_array_unref);
+}
+
+static void
+size_state_free (gpointer data)
+{
+  size_state_clear (data);
+  g_free (data);
+}
+
+static void
+size_state_init (SizeState *s, guint lambda)
+{
+  s->lambda = lambda;
+  s->energy = g_array_new (FALSE, FALSE, sizeof (double));
+  s->run = g_array_new (FALSE, FALSE, sizeof (guint));
+  s->index = g_array_new (FALSE, FALSE, sizeof (int));
+  s->job_slot = -1;
+}
+
+static char *
+cache_key (LvSpinGlassView *self, guint lambda)
+{
+  return g_strdup_printf ("p%u/L%u/r%u/m%d/d%d/s%u", self->p, lambda, self->runs, self->method,
+                          self->disorder, SEED);
+}
+
+/* ---- Models and status ------------------------------------------------------------------ */
+
+static guint
+count_done (LvSpinGlassView *self)
+{
+  guint n = 0;
+
+  for (guint i = 0; i < self->sizes->len; i++)
+    n += g_array_index (self->sizes, SizeState, i).energy->len;
+  return n;
+}
+
+static void
+update_status (LvSpinGlassView *self)
+{
+  guint done = count_done (self), total = self->runs * self->n_lambdas;
+  g_autofree char *text = NULL;
+
+  if (self->error_text != NULL)
+    /* Translators: status line when the simulation failed. */
+    text = g_strdup_printf (_("Simulation failed: %s"), self->error_text);
+  else if (self->job != NULL)
+    /* Translators: status line while the spin-glass simulation runs. */
+    text = g_strdup_printf (_("Running: %u of %u descents done · %.0f s"), done, total,
+                            (g_get_monotonic_time () - self->started_at) / 1e6);
+  else if (done == total && total > 0)
+    /* Translators: status line when every descent has finished. */
+    text = g_strdup_printf (_("Done: %u descents (p = %u, seed %u)"), done, self->p, SEED);
+  else if (done > 0)
+    /* Translators: status line after Stop. */
+    text = g_strdup_printf (_("Stopped: %u of %u descents done"), done, total);
+  else
+    text = g_strdup (_("Choose p and the sizes Λ, then press Start"));
+  gtk_label_set_text (self->status, text);
+  gtk_button_set_label (self->start_button, self->job != NULL ? _("Stop") : _("Start"));
+}
+
+static void
+rebuild_models (LvSpinGlassView *self)
+{
+  LvPlotSpinGlassSize in[LV_SPIN_GLASS_VIEW_MAX_SIZES];
+
+  for (guint i = 0; i < self->sizes->len; i++)
+    {
+      const SizeState *s = &g_array_index (self->sizes, SizeState, i);
+
+      in[i] = (LvPlotSpinGlassSize) {
+        .lambda = s->lambda,
+        .n_runs = self->runs,
+        .n_done = s->energy->len,
+        .energy = (const double *) s->energy->data,
+        .run = (const guint *) s->run->data,
+        .index = (const int *) s->index->data,
+      };
+    }
+  lv_plot_spin_glass_update (self->figures, in, self->sizes->len);
+  lv_figure_changed (self->hist_figure);
+  lv_figure_changed (self->theta_figure);
+  update_status (self);
+}
+
+/* Rebuilds the network histograms from the experiment (side-by-side layout only). */
+void
+lv_spin_glass_view_update_network (LvSpinGlassView *self)
+{
+  guint n = 0;
+  const LvEnsembleSnapshot *const *snapshots = NULL;
+
+  if (self->experiment == NULL || !self->side_by_side)
+    return;
+  snapshots = lv_experiment_get_snapshots (self->experiment, &n);
+  lv_plot_ensemble_update (self->network, snapshots, n);
+  lv_figure_changed (self->network_figure);
+}
+
+/* ---- Jobs ---------------------------------------------------------------------------------- */
+
+static gboolean on_tick (GtkWidget *widget, GdkFrameClock *clock, gpointer user_data);
+
+static void
+stop_tick (LvSpinGlassView *self)
+{
+  if (self->tick_id != 0)
+    gtk_widget_remove_tick_callback (GTK_WIDGET (self), self->tick_id);
+  self->tick_id = 0;
+}
+
+/* Joins the jobs whose threads have returned; with @all, cancels and joins every job. */
+static void
+reap_jobs (LvSpinGlassView *self, gboolean all)
+{
+  for (guint i = self->jobs->len; i-- > 0;)
+    {
+      LvSpinGlassJob *job = g_ptr_array_index (self->jobs, i);
+
+      if (all)
+        {
+          lv_spin_glass_job_cancel (job);
+          lv_spin_glass_job_join (job);
+        }
+      if (lv_spin_glass_job_is_done (job))
+        g_ptr_array_remove_index_fast (self->jobs, i);
+    }
+}
+
+/* Cancels the current job (its thread winds down on its own) and keeps the runs it made. */
+static void
+drop_job (LvSpinGlassView *self)
+{
+  stop_tick (self);
+  g_clear_pointer (&self->error_text, g_free);
+  if (self->job == NULL)
+    return;
+  lv_spin_glass_job_cancel (self->job);
+  g_clear_pointer (&self->job, lv_spin_glass_job_unref);
+  reap_jobs (self, FALSE);
+}
+
+/* Reads the new runs of the current job into the sizes; caches sizes that completed. */
+static gboolean
+collect (LvSpinGlassView *self)
+{
+  guint generation = lv_spin_glass_job_get_generation (self->job);
+  gboolean done;
+
+  if (generation == self->seen_generation)
+    return FALSE;
+  self->seen_generation = generation;
+  done = lv_spin_glass_job_is_done (self->job);
+  for (guint i = 0; i < self->sizes->len; i++)
+    {
+      SizeState *s = &g_array_index (self->sizes, SizeState, i);
+
+      if (s->job_slot < 0)
+        continue;
+      if (lv_spin_glass_job_collect (self->job, s->job_slot, s->energy, s->run, s->index) ==
+          self->runs)
+        {
+          SizeState *copy = g_new0 (SizeState, 1);
+
+          if (g_hash_table_size (self->cache) >= MAX_CACHE)
+            g_hash_table_remove_all (self->cache);
+          size_state_init (copy, s->lambda);
+          g_array_append_vals (copy->energy, s->energy->data, s->energy->len);
+          g_array_append_vals (copy->run, s->run->data, s->run->len);
+          g_array_append_vals (copy->index, s->index->data, s->index->len);
+          g_hash_table_replace (self->cache, cache_key (self, s->lambda), copy);
+          s->job_slot = -1;
+        }
+    }
+  if (done)
+    {
+      g_autoptr(GError) error = NULL;
+
+      if (!lv_spin_glass_job_get_error (self->job, &error))
+        self->error_text = g_strdup (error->message);
+      g_clear_pointer (&self->job, lv_spin_glass_job_unref);
+      stop_tick (self);
+      reap_jobs (self, FALSE);
+    }
+  return TRUE;
+}
+
+static gboolean
+on_tick (GtkWidget *widget, GdkFrameClock *clock, gpointer user_data)
+{
+  LvSpinGlassView *self = LV_SPIN_GLASS_VIEW (widget);
+  gboolean changed = collect (self);
+
+  if (changed)
+    rebuild_models (self);
+  else
+    update_status (self);
+  return self->tick_id != 0 ? G_SOURCE_CONTINUE : G_SOURCE_REMOVE;
+}
+
+/* Rebuilds the sizes for the current parameters: complete ones come from the cache. */
+static void
+reset_sizes (LvSpinGlassView *self)
+{
+  g_array_set_size (self->sizes, 0);
+  for (guint i = 0; i < self->n_lambdas; i++)
+    {
+      SizeState s;
+      g_autofree char *key = cache_key (self, self->lambdas[i]);
+      SizeState *cached = g_hash_table_lookup (self->cache, key);
+
+      size_state_init (&s, self->lambdas[i]);
+      if (cached != NULL)
+        {
+          g_array_append_vals (s.energy, cached->energy->data, cached->energy->len);
+          g_array_append_vals (s.run, cached->run->data, cached->run->len);
+          g_array_append_vals (s.index, cached->index->data, cached->index->len);
+        }
+      g_array_append_val (self->sizes, s);
+    }
+}
+
+static void
+start_job (LvSpinGlassView *self)
+{
+  guint todo[LV_SPIN_GLASS_VIEW_MAX_SIZES], n_todo = 0;
+  LvSpinGlassConfig base;
+
+  drop_job (self);
+  /* Sizes stopped half-way start over: a partial histogram next to full ones would mislead. */
+  reset_sizes (self);
+  for (guint i = 0; i < self->sizes->len; i++)
+    {
+      SizeState *s = &g_array_index (self->sizes, SizeState, i);
+
+      if (s->energy->len < self->runs)
+        {
+          s->job_slot = (int) n_todo;
+          todo[n_todo++] = s->lambda;
+        }
+    }
+  if (n_todo > 0)
+    {
+      lv_spin_glass_config_init (&base, self->p, todo[0]);
+      base.runs = self->runs;
+      base.method = self->method;
+      base.disorder = self->disorder;
+      base.seed = SEED;
+      self->job = lv_spin_glass_job_new (&base, todo, n_todo);
+      g_ptr_array_add (self->jobs, lv_spin_glass_job_ref (self->job));
+      self->seen_generation = 0;
+      self->started_at = g_get_monotonic_time ();
+      self->n_jobs_started++;
+      lv_spin_glass_job_start (self->job);
+      self->tick_id = gtk_widget_add_tick_callback (GTK_WIDGET (self), on_tick, NULL, NULL);
+    }
+  rebuild_models (self);
+}
+
+/* A parameter changed: cancel, show what the cache has, restart if it was running. */
+static void
+parameters_changed (LvSpinGlassView *self)
+{
+  gboolean was_running = self->job != NULL;
+
+  drop_job (self);
+  if (lv_plot_spin_glass_get_p (self->figures) != self->p)
+    lv_plot_spin_glass_set_p (self->figures, self->p, NULL);
+  reset_sizes (self);
+  if (was_running)
+    start_job (self);
+  else
+    rebuild_models (self);
+}
+
+/* ---- LvView -------------------------------------------------------------------------------- */
+
+static gboolean
+lv_spin_glass_view_export_figure (LvView *view, const char *path, GError **error)
+{
+  LvSpinGlassView *self = LV_SPIN_GLASS_VIEW (view);
+  g_autofree char *stem = NULL, *net_csv = NULL;
+  const char *dot = strrchr (path, '.'), *slash = strrchr (path, G_DIR_SEPARATOR);
+  LvPlotPanel panels[2];
+  LvPlotGridModel grid;
+
+  if (!self->side_by_side)
+    return lv_plot_spin_glass_export (self->figures, path, 1600, 900, error);
+
+  /* Side by side: the network histogram and the spin-glass histogram, one CSV each. */
+  panels[0] = (LvPlotPanel) { (LvPlotDrawFunc) lv_plot_histogram_draw,
+                              lv_plot_ensemble_get_histogram (self->network) };
+  panels[1] = (LvPlotPanel) { (LvPlotDrawFunc) lv_plot_histogram_draw,
+                              lv_plot_spin_glass_get_histogram (self->figures) };
+  grid = (LvPlotGridModel) {
+    .theme = lv_plot_ensemble_get_histogram (self->network)->common.theme,
+    .title = _("Network test loss per size and spin-glass energy per Λ"),
+    .panels = panels,
+    .n_panels = 2,
+    .columns = 2,
+  };
+  if (!lv_plot_export ((LvPlotDrawFunc) lv_plot_grid_draw, &grid, path, 1600, 900, 96.0, error))
+    return FALSE;
+  stem = dot != NULL && (slash == NULL || dot > slash) ? g_strndup (path, dot - path)
+                                                       : g_strdup (path);
+  net_csv = g_strconcat (stem, "-network.csv", NULL);
+  {
+    g_autofree char *sg_csv = g_strconcat (stem, ".csv", NULL);
+
+    return lv_plot_spin_glass_write_csv (self->figures, sg_csv, error) &&
+           lv_plot_ensemble_write_csv (self->network, net_csv, error);
+  }
+}
+
+static char *
+lv_spin_glass_view_get_export_name (LvView *view)
+{
+  /* Translators: default file name of the exported spin-glass figure, no extension. */
+  return g_strdup (_("spin-glass"));
+}
+
+static void
+lv_spin_glass_view_view_init (LvViewInterface *iface)
+{
+  iface->export_figure = lv_spin_glass_view_export_figure;
+  iface->get_export_name = lv_spin_glass_view_get_export_name;
+}
+
+/* ---- GObject ------------------------------------------------------------------------------- */
+
+static void
+lv_spin_glass_view_root (GtkWidget *widget)
+{
+  LvSpinGlassView *self = LV_SPIN_GLASS_VIEW (widget);
+
+  GTK_WIDGET_CLASS (lv_spin_glass_view_parent_class)->root (widget);
+  self->settings = gtk_widget_get_settings (widget);
+  g_signal_connect_object (self->settings, "notify::gtk-application-prefer-dark-theme",
+                           G_CALLBACK (lv_spin_glass_view_theme_changed), self, G_CONNECT_SWAPPED);
+  g_signal_connect_object (self->settings, "notify::gtk-theme-name",
+                           G_CALLBACK (lv_spin_glass_view_theme_changed), self, G_CONNECT_SWAPPED);
+  lv_spin_glass_view_theme_changed (self);
+}
+
+static void
+lv_spin_glass_view_unroot (GtkWidget *widget)
+{
+  LvSpinGlassView *self = LV_SPIN_GLASS_VIEW (widget);
+
+  if (self->settings != NULL)
+    g_signal_handlers_disconnect_by_data (self->settings, self);
+  self->settings = NULL;
+  GTK_WIDGET_CLASS (lv_spin_glass_view_parent_class)->unroot (widget);
+}
+
+static void
+lv_spin_glass_view_set_property (GObject *object, guint prop_id, const GValue *value,
+                                 GParamSpec *pspec)
+{
+  LvSpinGlassView *self = LV_SPIN_GLASS_VIEW (object);
+
+  switch (prop_id)
+    {
+    case PROP_EXPERIMENT:
+      self->experiment = g_value_dup_object (value);
+      if (self->experiment != NULL)
+        g_signal_connect_object (self->experiment, "changed", G_CALLBACK (lv_spin_glass_view_update_network),
+                                 self, G_CONNECT_SWAPPED);
+      break;
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    }
+}
+
+static void
+lv_spin_glass_view_get_property (GObject *object, guint prop_id, GValue *value,
+                                 GParamSpec *pspec)
+{
+  LvSpinGlassView *self = LV_SPIN_GLASS_VIEW (object);
+
+  switch (prop_id)
+    {
+    case PROP_EXPERIMENT:
+      g_value_set_object (value, self->experiment);
+      break;
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    }
+}
+
+static void
+lv_spin_glass_view_dispose (GObject *object)
+{
+  LvSpinGlassView *self = LV_SPIN_GLASS_VIEW (object);
+  GtkWidget *child;
+
+  drop_job (self);
+  if (self->jobs != NULL)
+    reap_jobs (self, TRUE);
+  while ((child = gtk_widget_get_first_child (GTK_WIDGET (self))) != NULL)
+    gtk_box_remove (GTK_BOX (self), child);
+  g_clear_object (&self->experiment);
+  G_OBJECT_CLASS (lv_spin_glass_view_parent_class)->dispose (object);
+}
+
+static void
+lv_spin_glass_view_finalize (GObject *object)
+{
+  LvSpinGlassView *self = LV_SPIN_GLASS_VIEW (object);
+
+  g_ptr_array_unref (self->jobs);
+  g_array_unref (self->sizes);
+  g_hash_table_unref (self->cache);
+  g_free (self->error_text);
+  lv_plot_spin_glass_free (self->figures);
+  lv_plot_ensemble_free (self->network);
+  G_OBJECT_CLASS (lv_spin_glass_view_parent_class)->finalize (object);
+}
+
+static void
+lv_spin_glass_view_class_init (LvSpinGlassViewClass *klass)
+{
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+  GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
+
+  object_class->dispose = lv_spin_glass_view_dispose;
+  object_class->finalize = lv_spin_glass_view_finalize;
+  object_class->set_property = lv_spin_glass_view_set_property;
+  object_class->get_property = lv_spin_glass_view_get_property;
+  widget_class->root = lv_spin_glass_view_root;
+  widget_class->unroot = lv_spin_glass_view_unroot;
+
+  properties[PROP_EXPERIMENT] =
+    g_param_spec_object ("experiment", NULL, NULL, LV_TYPE_EXPERIMENT,
+                         G_PARAM_READWRITE | G_PARAM_CONSTRUCT_ONLY | G_PARAM_STATIC_STRINGS);
+  g_object_class_install_properties (object_class, N_PROPS, properties);
+}
+
+static void
+lv_spin_glass_view_init (LvSpinGlassView *self)
+{
+  self->figures = lv_plot_spin_glass_new ();
+  self->network = lv_plot_ensemble_new ();
+  self->sizes = g_array_new (FALSE, TRUE, sizeof (SizeState));
+  g_array_set_clear_func (self->sizes, size_state_clear);
+  self->jobs = g_ptr_array_new_with_free_func ((GDestroyNotify) lv_spin_glass_job_unref);
+  self->cache = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, size_state_free);
+  self->p = 3;
+  self->lambdas[0] = 25;
+  self->lambdas[1] = 50;
+  self->lambdas[2] = 100;
+  self->n_lambdas = 3;
+  self->runs = 200;
+  self->method = LV_SPIN_GLASS_GD;
+  self->disorder = LV_SPIN_GLASS_DISORDER_FIXED;
+
+  lv_spin_glass_view_build_ui (self);
+  lv_figure_set_draw_func (self->hist_figure, (LvPlotDrawFunc) lv_plot_histogram_draw,
+                           lv_plot_spin_glass_get_histogram (self->figures));
+  lv_figure_set_draw_func (self->theta_figure, (LvPlotDrawFunc) lv_plot_lines_draw,
+                           lv_plot_spin_glass_get_complexity (self->figures));
+  lv_figure_set_draw_func (self->network_figure, (LvPlotDrawFunc) lv_plot_histogram_draw,
+                           lv_plot_ensemble_get_histogram (self->network));
+  lv_spin_glass_view_sync_controls (self);
+  lv_spin_glass_view_apply_layout (self);
+  reset_sizes (self);
+  rebuild_models (self);
+}
+
+/* ---- Public API ---------------------------------------------------------------------------- */
+
+/**
+ * lv_spin_glass_view_new:
+ * @experiment: (nullable): the window's experiment, for the side-by-side network histograms
+ *
+ * Returns: (transfer floating): the spin-glass view (page name "spinglass").
+ */
+GtkWidget *
+lv_spin_glass_view_new (LvExperiment *experiment)
+{
+  return g_object_new (LV_TYPE_SPIN_GLASS_VIEW, "experiment", experiment, NULL);
+}
+
+/**
+ * lv_spin_glass_view_set_p:
+ * @self: the view
+ * @p: order of the interaction, 2…5 (clamped)
+ *
+ * Sets p: the complexity panel and band update at once; a running simulation restarts.
+ */
+void
+lv_spin_glass_view_set_p (LvSpinGlassView *self,
+                          guint            p)
+{
+  g_return_if_fail (LV_IS_SPIN_GLASS_VIEW (self));
+
+  p = CLAMP (p, LV_SPIN_GLASS_P_MIN, LV_SPIN_GLASS_P_MAX);
+  if (p == self->p)
+    return;
+  self->p = p;
+  lv_spin_glass_view_sync_controls (self);
+  parameters_changed (self);
+}
+
+/**
+ * lv_spin_glass_view_get_p:
+ * @self: the view
+ *
+ * Returns: the order p.
+ */
+guint
+lv_spin_glass_view_get_p (LvSpinGlassView *self)
+{
+  return self->p;
+}
+
+static int
+compare_uint (gconstpointer a, gconstpointer b)
+{
+  guint x = *(const guint *) a, y = *(const guint *) b;
+
+  return x < y ? -1 : x > y;
+}
+
+/**
+ * lv_spin_glass_view_set_sizes:
+ * @self: the view
+ * @lambdas: (array length=n_lambdas): sizes Λ; values outside 2…300, duplicates and more than
+ *   %LV_SPIN_GLASS_VIEW_MAX_SIZES sizes are dropped
+ * @n_lambdas: number of sizes
+ *
+ * Sets the sizes (the toolbar toggles cover 25, 50, 100 and 200; any other Λ in range is kept
+ * as well). A running simulation restarts.
+ */
+void
+lv_spin_glass_view_set_sizes (LvSpinGlassView *self,
+                              const guint     *lambdas,
+                              guint            n_lambdas)
+{
+  guint sorted[LV_SPIN_GLASS_VIEW_MAX_SIZES], n = 0;
+
+  g_return_if_fail (LV_IS_SPIN_GLASS_VIEW (self));
+  g_return_if_fail (lambdas != NULL || n_lambdas == 0);
+
+  for (guint i = 0; i < n_lambdas && n < G_N_ELEMENTS (sorted); i++)
+    {
+      gboolean dup = FALSE;
+
+      for (guint j = 0; j < n; j++)
+        dup = dup || sorted[j] == lambdas[i];
+      if (!dup && lambdas[i] >= LV_SPIN_GLASS_N_MIN && lambdas[i] <= LV_SPIN_GLASS_INDEX_MAX_N)
+        sorted[n++] = lambdas[i];
+    }
+  qsort (sorted, n, sizeof *sorted, compare_uint);
+  memcpy (self->lambdas, sorted, n * sizeof *sorted);
+  self->n_lambdas = n;
+  lv_spin_glass_view_sync_controls (self);
+  parameters_changed (self);
+}
+
+/**
+ * lv_spin_glass_view_set_runs:
+ * @self: the view
+ * @runs: random starts per size (clamped to 1…2000)
+ *
+ * Sets the number of starts per size; a running simulation restarts.
+ */
+void
+lv_spin_glass_view_set_runs (LvSpinGlassView *self,
+                             guint            runs)
+{
+  g_return_if_fail (LV_IS_SPIN_GLASS_VIEW (self));
+
+  self->runs = CLAMP (runs, 1, 2000);
+  lv_spin_glass_view_sync_controls (self);
+  parameters_changed (self);
+}
+
+/**
+ * lv_spin_glass_view_set_method:
+ * @self: the view
+ * @method: projected gradient descent or the split-coupling SGD
+ *
+ * Sets the descent method; a running simulation restarts.
+ */
+void
+lv_spin_glass_view_set_method (LvSpinGlassView   *self,
+                               LvSpinGlassMethod  method)
+{
+  g_return_if_fail (LV_IS_SPIN_GLASS_VIEW (self));
+
+  self->method = method;
+  lv_spin_glass_view_sync_controls (self);
+  parameters_changed (self);
+}
+
+/**
+ * lv_spin_glass_view_set_disorder:
+ * @self: the view
+ * @disorder: one coupling draw per size, or one per run
+ *
+ * Sets the disorder mode; a running simulation restarts.
+ */
+void
+lv_spin_glass_view_set_disorder (LvSpinGlassView     *self,
+                                 LvSpinGlassDisorder  disorder)
+{
+  g_return_if_fail (LV_IS_SPIN_GLASS_VIEW (self));
+
+  self->disorder = disorder;
+  lv_spin_glass_view_sync_controls (self);
+  parameters_changed (self);
+}
+
+/**
+ * lv_spin_glass_view_set_side_by_side:
+ * @self: the view
+ * @side_by_side: show the network loss histograms next to the spin-glass histograms (instead
+ *   of the complexity panel)
+ *
+ * Switches the layout; nothing is recomputed.
+ */
+void
+lv_spin_glass_view_set_side_by_side (LvSpinGlassView *self,
+                                     gboolean         side_by_side)
+{
+  g_return_if_fail (LV_IS_SPIN_GLASS_VIEW (self));
+
+  self->side_by_side = side_by_side;
+  lv_spin_glass_view_sync_controls (self);
+  lv_spin_glass_view_apply_layout (self);
+}
+
+/**
+ * lv_spin_glass_view_start:
+ * @self: the view
+ *
+ * Starts the descents for every size not already complete (in the cache); does nothing
+ * while running.
+ */
+void
+lv_spin_glass_view_start (LvSpinGlassView *self)
+{
+  g_return_if_fail (LV_IS_SPIN_GLASS_VIEW (self));
+
+  if (self->job == NULL)
+    start_job (self);
+}
+
+/**
+ * lv_spin_glass_view_stop:
+ * @self: the view
+ *
+ * Cancels the running simulation; finished runs stay on screen.
+ */
+void
+lv_spin_glass_view_stop (LvSpinGlassView *self)
+{
+  g_return_if_fail (LV_IS_SPIN_GLASS_VIEW (self));
+
+  if (self->job != NULL)
+    collect (self);
+  drop_job (self);
+  rebuild_models (self);
+}
+
+/**
+ * lv_spin_glass_view_get_running:
+ * @self: the view
+ *
+ * Returns: whether a simulation is in progress (until the view has read its last runs).
+ */
+gboolean
+lv_spin_glass_view_get_running (LvSpinGlassView *self)
+{
+  return self->job != NULL;
+}
+
+/**
+ * lv_spin_glass_view_get_n_done:
+ * @self: the view
+ *
+ * Returns: the finished runs on screen, over all sizes.
+ */
+guint
+lv_spin_glass_view_get_n_done (LvSpinGlassView *self)
+{
+  return count_done (self);
+}
+
+/**
+ * lv_spin_glass_view_get_n_started_jobs:
+ * @self: the view
+ *
+ * Returns: how many simulations the view has started (tests check that a change restarts).
+ */
+guint
+lv_spin_glass_view_get_n_started_jobs (LvSpinGlassView *self)
+{
+  return self->n_jobs_started;
+}
+
+/**
+ * lv_spin_glass_view_get_figures:
+ * @self: the view
+ *
+ * Returns: (transfer none): the models the view draws.
+ */
+LvPlotSpinGlass *
+lv_spin_glass_view_get_figures (LvSpinGlassView *self)
+{
+  return self->figures;
+}
