@@ -62,6 +62,13 @@ lv_cli_parse (GOptionContext *context, int *argc, char ***argv)
 }
 
 void
+lv_cli_default_string (char **option, const char *value)
+{
+  if (*option == NULL)
+    *option = g_strdup (value);
+}
+
+void
 lv_cli_print_json (JsonNode *root)
 {
   g_autoptr(JsonGenerator) generator = json_generator_new ();

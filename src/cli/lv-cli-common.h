@@ -16,6 +16,9 @@ int      lv_cli_fail (const GError *error);
 int      lv_cli_fail_message (int exit_code, const char *format, ...) G_GNUC_PRINTF (2, 3);
 /* Parses argv with a GOption context; on error prints the one-line error and returns FALSE. */
 gboolean lv_cli_parse (GOptionContext *context, int *argc, char ***argv);
+/* Sets *@option to a copy of @value when the user did not give it (it is still NULL). String
+ * options start NULL because GOption overwrites a string without freeing the old value. */
+void     lv_cli_default_string (char **option, const char *value);
 /* Prints one JSON object on stdout (numbers round-trip: json-glib prints %.17g). */
 void     lv_cli_print_json (JsonNode *root);
 

@@ -110,8 +110,9 @@ lv_dataset_check_size (const char *name,
     {
       g_set_error (error, LV_ERROR, LV_ERROR_INVALID_INPUT,
                    "%s: %" G_GUINT64_FORMAT " samples of %" G_GUINT64_FORMAT " inputs is too "
-                   "large (at most %" G_GUINT64_FORMAT " values)",
-                   name, n_samples, n_inputs, LV_DATASET_MAX_VALUES);
+                   "large: %.1f GiB of features (at most %" G_GUINT64_FORMAT " values, 1 GiB)",
+                   name, n_samples, n_inputs, (double) n_samples * n_inputs * 4 / (1 << 30),
+                   LV_DATASET_MAX_VALUES);
       return FALSE;
     }
   return TRUE;

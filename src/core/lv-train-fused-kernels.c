@@ -23,7 +23,10 @@
 typedef float v8f __attribute__ ((vector_size (32)));
 typedef gint32 v8i __attribute__ ((vector_size (32)));
 
-#if defined(__x86_64__) && defined(__GNUC__) && !defined(__clang__) && defined(__ELF__)
+/* Not under ThreadSanitizer: GCC instruments the ifunc resolver, which then runs before the
+ * TSan runtime is initialised and crashes at load time. */
+#if defined(__x86_64__) && defined(__GNUC__) && !defined(__clang__) && defined(__ELF__) && \
+    !defined(__SANITIZE_THREAD__)
 #define LV_CLONES __attribute__ ((target_clones ("avx2", "default")))
 #else
 #define LV_CLONES
