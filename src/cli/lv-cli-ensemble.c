@@ -12,6 +12,7 @@
 #include "lv-cli-commands.h"
 #include "lv-cli-common.h"
 #include "lv-cli-ensemble.h"
+#include "lv-cli-soak.h"
 
 /* Options of `lossviz-cli ensemble`, with the defaults of the built-in demo. */
 typedef struct
@@ -39,6 +40,7 @@ typedef struct
   gboolean json;
   gboolean shared_order;
   int fuse_block;
+  int soak;
   char *out;
   char *plot;
   char *plot_size;
@@ -74,6 +76,7 @@ build_config (const EnsembleOptions *o, LvDatasetOptions *dopts, LvEnsembleConfi
       !lv_cli_check_int ("--downsample", o->downsample, 0, 4096, error) ||
       !lv_cli_check_int ("--threads", o->threads, 0, 256, error) ||
       !lv_cli_check_int ("--fuse-block", o->fuse_block, 0, LV_TRAIN_MAX_FUSED, error) ||
+      !lv_cli_check_int ("--soak", o->soak, 0, 7 * 24 * 3600, error) ||
       !lv_cli_check_int ("--seed", o->seed, 0, G_MAXINT64, error) ||
       !lv_cli_check_double ("--lr", o->lr, 1e-12, 1e6, error) ||
       !lv_cli_check_double ("--lr-decay", o->lr_decay, 0, 1e6, error) ||
@@ -290,10 +293,8 @@ int
 lv_cli_ensemble (int argc, char **argv)
 {
   g_auto(EnsembleOptions) o = {
-    .dataset = g_strdup ("digits"), .test_fraction = -1, .sizes = g_strdup ("5,25,100"),
-    .runs = 10, .epochs = 10, .depth = 1, .activation = g_strdup ("relu"),
-    .loss = g_strdup ("cross-entropy"), .init = g_strdup ("he"), .batch = 32, .lr = 0.05,
-    .momentum = 0.9, .reg_degree = 2, .reg_kind = g_strdup ("layer"), .seed = 1,
+    .test_fraction = -1, .runs = 10, .epochs = 10, .depth = 1, .batch = 32, .lr = 0.05,
+    .momentum = 0.9, .reg_degree = 2, .seed = 1,
   };
   const GOptionEntry entries[] = {
     { "dataset", 0, 0, G_OPTION_ARG_STRING, &o.dataset,
@@ -330,6 +331,8 @@ lv_cli_ensemble (int argc, char **argv)
     { "threads", 0, 0, G_OPTION_ARG_INT, &o.threads, "Worker threads (default: one per core)",
       "N" },
     { "json", 0, 0, G_OPTION_ARG_NONE, &o.json, "Print one JSON object on stdout", NULL },
+    { "soak", 0, 0, G_OPTION_ARG_INT, &o.soak,
+      "Keep training and restarting this ensemble for SECONDS; report RSS over time", "SECONDS" },
     { "shared-order", 0, 0, G_OPTION_ARG_NONE, &o.shared_order,
       "Runs of one width share one minibatch order (seed mix(seed, h, 2^64-1)); each run still "
       "initialises from mix(seed, h, r). Lets runs train fused, several times faster", NULL },
@@ -365,6 +368,13 @@ lv_cli_ensemble (int argc, char **argv)
                                 "depend on --threads.");
   if (!lv_cli_parse (context, &argc, &argv))
     return LV_CLI_EXIT_BAD_INPUT;
+  /* String defaults go in after parsing: GOption replaces a string without freeing it. */
+  lv_cli_default_string (&o.dataset, "digits");
+  lv_cli_default_string (&o.sizes, "5,25,100");
+  lv_cli_default_string (&o.activation, "relu");
+  lv_cli_default_string (&o.loss, "cross-entropy");
+  lv_cli_default_string (&o.init, "he");
+  lv_cli_default_string (&o.reg_kind, "layer");
   if (!build_config (&o, &dopts, &config, &error))
     return lv_cli_fail (error);
   dataset = lv_dataset_load (o.dataset, &dopts, &error);
@@ -373,6 +383,8 @@ lv_cli_ensemble (int argc, char **argv)
   ensemble = lv_ensemble_new (dataset, &config, &error);
   if (ensemble == NULL)
     return lv_cli_fail (error);
+  if (o.soak > 0)
+    return lv_cli_ensemble_soak (dataset, &config, (guint) o.threads, (guint) o.soak, o.json);
 
   t0 = g_get_monotonic_time ();
   pool = lv_worker_pool_new ((guint) o.threads);

@@ -163,11 +163,13 @@ lv_ensemble_config_validate (const LvEnsembleConfig *config, const LvDataset *da
       if (!make_shape (config, dataset, config->sizes[s], &shape, error))
         return FALSE;
       bytes += (double) lv_mlp_n_params (&shape) * sizeof (float) * config->runs;
+      /* Every run also keeps its history: three doubles per epoch (lv_ensemble_new). */
+      bytes += 3.0 * sizeof (double) * config->train.epochs * config->runs;
     }
   if (bytes > (double) LV_ENSEMBLE_MAX_PARAM_BYTES)
     {
       g_set_error (error, LV_ERROR, LV_ERROR_INVALID_INPUT,
-                   "the ensemble's parameters would take %.1f GiB (limit %.0f GiB): "
+                   "the ensemble's parameters and histories would take %.1f GiB (limit %.0f GiB): "
                    "use fewer runs or smaller sizes", bytes / (1 << 30),
                    (double) LV_ENSEMBLE_MAX_PARAM_BYTES / (1 << 30));
       return FALSE;
@@ -272,6 +274,17 @@ publish_epoch (guint epoch, const LvEpochStats *stats, gpointer user_data)
   publish_record (task->ensemble, task->index, epoch, stats);
 }
 
+/* Adds @delta to the count of unfinished runs; wakes the waiters when it reaches 0. */
+static void
+add_pending (LvEnsemble *self, int delta)
+{
+  g_mutex_lock (&self->lock);
+  self->pending += delta;
+  if (self->pending == 0)
+    g_cond_broadcast (&self->done_cond);
+  g_mutex_unlock (&self->lock);
+}
+
 static void
 finish_task (LvEnsemble *self, Slot *slot, LvRunState state, float *params)
 {
@@ -355,7 +368,12 @@ run_task (gpointer data)
 
   if (self->config.shared_order)
     {
+      /* A block's nets finish one by one while the block still reads the ensemble (config,
+       * dataset, task): one more pending count keeps lv_ensemble_free() waiting until the
+       * whole block has returned. */
+      add_pending (self, 1);
       run_block (task);
+      add_pending (self, -1);
       return;
     }
   if (g_cancellable_is_cancelled (self->cancellable))
