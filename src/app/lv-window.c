@@ -12,6 +12,7 @@
 
 #include <glib/gi18n.h>
 
+#include "lv-landscape-view.h"
 #include "lv-loss-view.h"
 #include "lv-spinglass-view.h"
 #include "lv-theory-view.h"
@@ -698,6 +699,8 @@ lv_window_init (LvWindow *self)
 
   lv_window_add_view (self, lv_loss_view_new (self->experiment), "loss",
                       _("Loss Distribution"));
+  lv_window_add_view (self, lv_landscape_view_new (self->experiment), "landscape",
+                      _("Landscape"));
   lv_window_add_view (self, lv_theory_view_new (self->experiment), "theory", _("Theory"));
   lv_window_add_view (self, lv_spin_glass_view_new (self->experiment), "spinglass",
                       _("Spin glass"));

@@ -1,0 +1,75 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#pragma once
+
+/* Shared by lv-landscape-view.c (selection, jobs, GObject) and lv-landscape-view-ui.c
+ * (widgets, tooltips, clicks, the index survey). */
+
+#include "lv-figure.h"
+#include "lv-index-job.h"
+#include "lv-landscape-view.h"
+
+G_BEGIN_DECLS
+
+struct _LvLandscapeView
+{
+  GtkBox parent_instance;
+
+  LvExperiment *experiment;
+  LvLandscapeFigures *figures;
+  GtkSettings *settings;
+
+  GtkDropDown *size_dropdown;
+  GtkStringList *size_model;
+  GtkSpinButton *run_spin;
+  GtkDropDown *kind_dropdown;
+  GtkSpinButton *partner_spin;
+  GtkToggleButton *log_button;
+  GtkToggleButton *index_button;
+  GtkToggleButton *eigen_button;
+  GtkLabel *status_label;
+  LvFigure *heatmap_figure;
+  LvFigure *lines_figure;
+  LvFigure *bars_figure;
+  LvFigure *index_figure;
+
+  GArray *sizes;                  /* guint: sizes with a finished run, ascending */
+  gboolean updating;              /* suppress control handlers while syncing them */
+
+  /* the selection and its job */
+  guint hidden, run, partner;
+  LvSliceDirections kind;
+  LvEnsembleConfig config;        /* the experiment's when the run was selected */
+  gboolean explicit_request;
+  LvLandscapeJob *job;
+  LvLandscapeState state;
+  char *failure;
+
+  /* the index survey */
+  LvIndexJob *index_job;
+  char *index_key;
+};
+
+void     lv_landscape_view_queue_figures    (LvLandscapeView *self);
+gboolean lv_landscape_view_run_finished     (LvLandscapeView *self,
+                                             guint            hidden,
+                                             guint            run);
+guint    lv_landscape_view_n_runs_of_size   (LvLandscapeView *self,
+                                             guint            hidden);
+void     lv_landscape_view_select           (LvLandscapeView *self,
+                                             guint            hidden,
+                                             guint            run,
+                                             guint            partner);
+void     lv_landscape_view_ensure_job       (LvLandscapeView *self);
+void     lv_landscape_view_on_size_selected (LvLandscapeView *self);
+void     lv_landscape_view_on_run_changed   (LvLandscapeView *self);
+void     lv_landscape_view_on_partner_changed (LvLandscapeView *self);
+void     lv_landscape_view_on_kind_selected (LvLandscapeView *self);
+void     lv_landscape_view_on_log_toggled   (LvLandscapeView *self);
+
+/* lv-landscape-view-ui.c */
+void     lv_landscape_view_build            (LvLandscapeView *self);
+void     lv_landscape_view_update_index     (LvLandscapeView *self);
+void     lv_landscape_view_drop_index       (LvLandscapeView *self);
+void     lv_landscape_view_update_theme     (LvLandscapeView *self);
+
+G_END_DECLS

@@ -1,0 +1,328 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#define G_LOG_DOMAIN "LossViz-app"
+
+#include "config.h"
+
+#include <math.h>
+#include <string.h>
+
+#include <glib/gi18n.h>
+
+#include "lv-landscape-view-private.h"
+
+/* The Landscape page's widgets, tooltips and clicks, and the index-vs-loss survey. */
+
+#define INDEX_MAX_RUNS_PER_SIZE 40
+
+/* ---- the index survey ---- */
+
+static LvIndexAxis
+index_axis (LvLandscapeView *self)
+{
+  return gtk_toggle_button_get_active (self->eigen_button) ? LV_INDEX_AXIS_MIN_EIGENVALUE
+                                                           : LV_INDEX_AXIS_INDEX;
+}
+
+static void
+show_index (LvLandscapeView *self, const LvIndexPoint *points, guint n_points, guint n_done,
+            guint n_skipped)
+{
+  g_autofree char *caption = NULL;
+
+  self->state.index_done = n_done;
+  self->state.index_total = n_points;
+  /* Translators: caption of the index-vs-loss panel. */
+  caption = g_strdup_printf (_("Lanczos at every finished run with ≤ %u parameters: %u of %u "
+                               "done%s"),
+                             LV_LANDSCAPE_INDEX_MAX_PARAMS, n_done, n_points,
+                             n_skipped > 0 ? _(" · larger networks left out") : "");
+  lv_landscape_figures_set_index (self->figures, points, n_points, index_axis (self), caption);
+  lv_figure_changed (self->index_figure);
+}
+
+static void
+on_index_notify (LvIndexJob *job, gpointer data)
+{
+  LvLandscapeView *self = data;
+  const LvIndexPoint *points;
+  guint n_points, n_done, n_skipped;
+
+  lv_index_job_read (job, &points, &n_points, &n_done, &n_skipped);
+  show_index (self, points, n_points, n_done, n_skipped);
+}
+
+void
+lv_landscape_view_drop_index (LvLandscapeView *self)
+{
+  g_clear_pointer (&self->index_job, lv_index_job_abandon);
+}
+
+/* What the survey would cover now: the dataset and every size's finished runs. */
+static char *
+index_key (LvLandscapeView *self)
+{
+  guint n = 0;
+  const LvEnsembleSnapshot *const *snapshots = lv_experiment_get_snapshots (self->experiment, &n);
+  GString *key = g_string_new (lv_experiment_get_dataset_name (self->experiment));
+
+  for (guint s = 0; s < n; s++)
+    g_string_append_printf (key, "|%u:%u:%" G_GUINT64_FORMAT,
+                            n > 0 && snapshots[s]->n_runs > 0 ? snapshots[s]->runs[0].hidden : 0,
+                            snapshots[s]->finished,
+                            snapshots[s]->n_runs > 0 ? snapshots[s]->runs[0].seed : 0);
+  return g_string_free (key, FALSE);
+}
+
+/**
+ * lv_landscape_view_update_index:
+ * @self: the view
+ *
+ * Starts the survey when the page is shown, training has stopped and the finished runs
+ * changed since the last survey (lazily: nothing is computed for a page never opened).
+ */
+void
+lv_landscape_view_update_index (LvLandscapeView *self)
+{
+  g_autofree char *key = NULL;
+
+  if (self->experiment == NULL || !gtk_widget_get_mapped (GTK_WIDGET (self)) ||
+      lv_experiment_get_running (self->experiment))
+    return;
+  key = index_key (self);
+  if (g_strcmp0 (key, self->index_key) == 0)
+    return;
+  g_free (self->index_key);
+  self->index_key = g_steal_pointer (&key);
+  lv_landscape_view_drop_index (self);
+  self->index_job = lv_index_job_new (self->experiment, LV_LANDSCAPE_INDEX_MAX_PARAMS,
+                                      INDEX_MAX_RUNS_PER_SIZE);
+  show_index (self, NULL, 0, 0, 0);
+  lv_index_job_start (self->index_job, on_index_notify, self);
+}
+
+static void
+on_index_axis_toggled (LvLandscapeView *self)
+{
+  const LvIndexPoint *points;
+  guint n_points, n_done, n_skipped;
+
+  if (self->index_job == NULL)
+    return;
+  /* Read under the job's lock: its tasks may be publishing right now. */
+  lv_index_job_lock (self->index_job);
+  lv_index_job_read (self->index_job, &points, &n_points, &n_done, &n_skipped);
+  show_index (self, points, n_points, n_done, n_skipped);
+  lv_index_job_unlock (self->index_job);
+}
+
+/* ---- theme ---- */
+
+static gboolean
+prefers_dark (GtkSettings *settings)
+{
+  gboolean dark = FALSE;
+  g_autofree char *theme = NULL;
+
+  g_object_get (settings, "gtk-application-prefer-dark-theme", &dark,
+                "gtk-theme-name", &theme, NULL);
+  return dark || (theme != NULL && g_str_has_suffix (theme, "-dark"));
+}
+
+void
+lv_landscape_view_update_theme (LvLandscapeView *self)
+{
+  lv_landscape_figures_set_theme (self->figures,
+                                  self->settings != NULL && prefers_dark (self->settings)
+                                  ? lv_plot_theme_dark () : lv_plot_theme_light ());
+  lv_landscape_view_queue_figures (self);
+}
+
+/* ---- tooltips and clicks ---- */
+
+static char *
+heatmap_tooltip (LvFigure *figure, double x, double y, double width, double height,
+                 gpointer user_data)
+{
+  LvLandscapeView *self = user_data;
+  const LvPlotHeatmapModel *model = lv_landscape_figures_get_heatmap (self->figures);
+  LvPlotLayout layout;
+  double alpha, beta, value;
+
+  if (!lv_plot_heatmap_get_layout (model, width, height, &layout))
+    return NULL;
+  alpha = lv_plot_layout_px_to_x (&layout, x);
+  beta = lv_plot_layout_px_to_y (&layout, y);
+  if (!lv_landscape_figures_get_slice_value (self->figures, alpha, beta, &value))
+    return NULL;
+  /* Translators: tooltip of a point of the loss slice. */
+  return g_markup_printf_escaped (_("α = %.3f, β = %.3f\ntraining loss %.4g"), alpha, beta,
+                                  value);
+}
+
+static gboolean
+index_hit (LvLandscapeView *self, double x, double y, double width, double height,
+           const LvIndexPoint **point)
+{
+  LvPlotScatterHit hit;
+
+  if (!lv_plot_scatter_hit_test (lv_landscape_figures_get_index (self->figures), width, height,
+                                 x, y, &hit))
+    return FALSE;
+  *point = lv_landscape_figures_index_point (self->figures, hit.series, hit.index);
+  return *point != NULL;
+}
+
+static char *
+index_tooltip (LvFigure *figure, double x, double y, double width, double height,
+               gpointer user_data)
+{
+  const LvIndexPoint *p;
+
+  if (!index_hit (user_data, x, y, width, height, &p))
+    return NULL;
+  /* Translators: tooltip of one run in the index-vs-loss panel. */
+  return g_markup_printf_escaped (_("<b>n = %u</b>, run %u (%" G_GSIZE_FORMAT " parameters)\n"
+                                    "final training loss %.4g\nindex ≥ %u\n"
+                                    "λmin %.3g, λmax %.3g\n<i>Click to open its landscape</i>"),
+                                  p->hidden, p->run + 1, p->n_params, p->loss, p->index,
+                                  p->min_eigenvalue, p->max_eigenvalue);
+}
+
+static void
+on_index_pressed (GtkGestureClick *gesture, int n_press, double x, double y, gpointer data)
+{
+  LvLandscapeView *self = data;
+  const LvIndexPoint *p;
+  GtkWidget *widget = GTK_WIDGET (self->index_figure);
+
+  if (index_hit (self, x, y, gtk_widget_get_width (widget), gtk_widget_get_height (widget), &p))
+    lv_landscape_view_select (self, p->hidden, p->run, G_MAXUINT);
+}
+
+/* ---- construction ---- */
+
+static GtkWidget *
+labelled (GtkWidget *box, const char *text, GtkWidget *control)
+{
+  GtkWidget *label = gtk_label_new_with_mnemonic (text);
+
+  gtk_widget_add_css_class (label, "dim-label");
+  gtk_label_set_mnemonic_widget (GTK_LABEL (label), control);
+  gtk_box_append (GTK_BOX (box), label);
+  gtk_box_append (GTK_BOX (box), control);
+  return control;
+}
+
+static LvFigure *
+new_figure (GtkWidget *parent, int min_height)
+{
+  GtkWidget *figure = lv_figure_new ();
+
+  gtk_widget_set_size_request (figure, -1, min_height);
+  gtk_box_append (GTK_BOX (parent), figure);
+  return LV_FIGURE (figure);
+}
+
+/**
+ * lv_landscape_view_build:
+ * @self: the view, being initialised
+ *
+ * Builds the toolbar (run, directions, comparison run, log colour, status), the heatmap on
+ * the left and the interpolation, spectrum and index panels on the right.
+ */
+void
+lv_landscape_view_build (LvLandscapeView *self)
+{
+  static const char *const kinds[] = {
+    N_("Random (filter-normalised)"), N_("PCA of the trajectory"), N_("Through three minima"),
+    NULL
+  };
+  const char *kind_labels[G_N_ELEMENTS (kinds)];
+  GtkWidget *toolbar = gtk_box_new (GTK_ORIENTATION_HORIZONTAL, 8);
+  GtkWidget *paned = gtk_paned_new (GTK_ORIENTATION_HORIZONTAL);
+  GtkWidget *side = gtk_box_new (GTK_ORIENTATION_VERTICAL, 6);
+  GtkWidget *index_row = gtk_box_new (GTK_ORIENTATION_HORIZONTAL, 0);
+  GtkWidget *heatmap = lv_figure_new ();
+  GtkGesture *click = gtk_gesture_click_new ();
+
+  gtk_orientable_set_orientation (GTK_ORIENTABLE (self), GTK_ORIENTATION_VERTICAL);
+  gtk_box_set_spacing (GTK_BOX (self), 6);
+
+  for (guint i = 0; i < G_N_ELEMENTS (kinds); i++)
+    kind_labels[i] = kinds[i] != NULL ? _(kinds[i]) : NULL;
+  gtk_widget_set_margin_start (toolbar, 12);
+  gtk_widget_set_margin_end (toolbar, 12);
+  gtk_widget_set_margin_top (toolbar, 8);
+  self->size_model = gtk_string_list_new (NULL);
+  self->size_dropdown = GTK_DROP_DOWN (labelled (toolbar, _("_Size"),
+                                                 gtk_drop_down_new (G_LIST_MODEL (
+                                                   self->size_model), NULL)));
+  self->run_spin = GTK_SPIN_BUTTON (labelled (toolbar, _("_Run"),
+                                              gtk_spin_button_new_with_range (1, 1, 1)));
+  self->kind_dropdown = GTK_DROP_DOWN (labelled (toolbar, _("_Directions"),
+                                                 gtk_drop_down_new_from_strings (kind_labels)));
+  self->partner_spin = GTK_SPIN_BUTTON (labelled (toolbar, _("_Compare with run"),
+                                                  gtk_spin_button_new_with_range (1, 1, 1)));
+  self->log_button = GTK_TOGGLE_BUTTON (gtk_toggle_button_new_with_mnemonic (_("_Log colour")));
+  gtk_widget_set_tooltip_text (GTK_WIDGET (self->log_button),
+                               _("Colour the slice by the logarithm of the loss"));
+  gtk_box_append (GTK_BOX (toolbar), GTK_WIDGET (self->log_button));
+  self->status_label = GTK_LABEL (gtk_label_new (NULL));
+  gtk_widget_set_hexpand (GTK_WIDGET (self->status_label), TRUE);
+  gtk_label_set_xalign (self->status_label, 1);
+  gtk_label_set_ellipsize (self->status_label, PANGO_ELLIPSIZE_END);
+  gtk_widget_add_css_class (GTK_WIDGET (self->status_label), "dim-label");
+  gtk_box_append (GTK_BOX (toolbar), GTK_WIDGET (self->status_label));
+  gtk_box_append (GTK_BOX (self), toolbar);
+
+  /* Heatmap left, as square as the window allows; the three smaller panels stacked right. */
+  self->heatmap_figure = LV_FIGURE (heatmap);
+  gtk_widget_set_size_request (heatmap, 420, 380);
+  gtk_paned_set_start_child (GTK_PANED (paned), heatmap);
+  gtk_paned_set_resize_start_child (GTK_PANED (paned), TRUE);
+  gtk_paned_set_shrink_start_child (GTK_PANED (paned), FALSE);
+  self->lines_figure = new_figure (side, 200);
+  self->bars_figure = new_figure (side, 200);
+  self->index_button = GTK_TOGGLE_BUTTON (gtk_toggle_button_new_with_label (_("Index")));
+  self->eigen_button = GTK_TOGGLE_BUTTON (gtk_toggle_button_new_with_label (_("Smallest eigenvalue")));
+  gtk_toggle_button_set_group (self->eigen_button, self->index_button);
+  gtk_toggle_button_set_active (self->index_button, TRUE);
+  gtk_widget_add_css_class (index_row, "linked");
+  gtk_widget_set_halign (index_row, GTK_ALIGN_END);
+  gtk_widget_set_margin_end (index_row, 12);
+  gtk_box_append (GTK_BOX (index_row), GTK_WIDGET (self->index_button));
+  gtk_box_append (GTK_BOX (index_row), GTK_WIDGET (self->eigen_button));
+  gtk_box_append (GTK_BOX (side), index_row);
+  self->index_figure = new_figure (side, 220);
+  gtk_widget_set_size_request (side, 380, -1);
+  gtk_paned_set_end_child (GTK_PANED (paned), side);
+  gtk_paned_set_shrink_end_child (GTK_PANED (paned), FALSE);
+  gtk_widget_set_vexpand (paned, TRUE);
+  gtk_box_append (GTK_BOX (self), paned);
+
+  lv_figure_set_draw_func (self->heatmap_figure, (LvPlotDrawFunc) lv_plot_heatmap_draw,
+                           lv_landscape_figures_get_heatmap (self->figures));
+  lv_figure_set_draw_func (self->lines_figure, (LvPlotDrawFunc) lv_plot_lines_draw,
+                           lv_landscape_figures_get_interpolation (self->figures));
+  lv_figure_set_draw_func (self->bars_figure, (LvPlotDrawFunc) lv_plot_bars_draw,
+                           lv_landscape_figures_get_spectrum (self->figures));
+  lv_figure_set_draw_func (self->index_figure, (LvPlotDrawFunc) lv_plot_scatter_draw,
+                           lv_landscape_figures_get_index (self->figures));
+  lv_figure_set_tooltip_func (self->heatmap_figure, heatmap_tooltip, self, NULL);
+  lv_figure_set_tooltip_func (self->index_figure, index_tooltip, self, NULL);
+  g_signal_connect (click, "pressed", G_CALLBACK (on_index_pressed), self);
+  gtk_widget_add_controller (GTK_WIDGET (self->index_figure), GTK_EVENT_CONTROLLER (click));
+
+  g_signal_connect_swapped (self->size_dropdown, "notify::selected",
+                            G_CALLBACK (lv_landscape_view_on_size_selected), self);
+  g_signal_connect_swapped (self->run_spin, "value-changed",
+                            G_CALLBACK (lv_landscape_view_on_run_changed), self);
+  g_signal_connect_swapped (self->partner_spin, "value-changed",
+                            G_CALLBACK (lv_landscape_view_on_partner_changed), self);
+  g_signal_connect_swapped (self->kind_dropdown, "notify::selected",
+                            G_CALLBACK (lv_landscape_view_on_kind_selected), self);
+  g_signal_connect_swapped (self->log_button, "toggled",
+                            G_CALLBACK (lv_landscape_view_on_log_toggled), self);
+  g_signal_connect_swapped (self->eigen_button, "toggled", G_CALLBACK (on_index_axis_toggled),
+                            self);
+}

@@ -1,0 +1,614 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#define G_LOG_DOMAIN "LossViz-app"
+
+#include "config.h"
+
+#include "lv-landscape-view.h"
+
+#include <math.h>
+#include <string.h>
+
+#include <glib/gi18n.h>
+
+#include "lv-figure.h"
+#include "lv-index-job.h"
+#include "lv-landscape-view-private.h"
+#include "lv-view.h"
+
+/*
+ * LvLandscapeView — the "Landscape" page: for one trained run, the loss on a plane through it
+ * (heatmap, contours, trajectory, markers), the straight line to another run of the same size,
+ * and the Hessian at it; beside them, the index-vs-loss survey of every small finished run.
+ *
+ * All computing happens in jobs (lv-landscape-job.c, lv-index-job.c) that publish through
+ * coalesced idles. Selecting another run or other directions abandons the current job, which
+ * stops at its next data chunk; the page never waits. Work starts only while the page is
+ * shown or when a run is asked for explicitly (lv_landscape_view_select_run(), e.g. a click
+ * in the loss view), so a user who never opens the page pays nothing.
+ */
+
+#define GRID 41
+#define N_INTERP 61
+#define DIRECTION_SEED 1
+
+
+static void lv_landscape_view_view_init (LvViewInterface *iface);
+
+G_DEFINE_FINAL_TYPE_WITH_CODE (LvLandscapeView, lv_landscape_view, GTK_TYPE_BOX,
+                               G_IMPLEMENT_INTERFACE (LV_TYPE_VIEW, lv_landscape_view_view_init))
+
+void
+lv_landscape_view_queue_figures (LvLandscapeView *self)
+{
+  lv_figure_changed (self->heatmap_figure);
+  lv_figure_changed (self->lines_figure);
+  lv_figure_changed (self->bars_figure);
+  lv_figure_changed (self->index_figure);
+}
+
+/* ---- the experiment's runs ---- */
+
+static const LvRunRecord *
+find_record (LvLandscapeView *self, guint hidden, guint run)
+{
+  guint n = 0;
+  const LvEnsembleSnapshot *const *snapshots = lv_experiment_get_snapshots (self->experiment, &n);
+
+  for (guint s = 0; s < n; s++)
+    for (guint r = 0; r < snapshots[s]->n_runs; r++)
+      if (snapshots[s]->runs[r].hidden == hidden && snapshots[s]->runs[r].run == run)
+        return &snapshots[s]->runs[r];
+  return NULL;
+}
+
+gboolean
+lv_landscape_view_run_finished (LvLandscapeView *self, guint hidden, guint run)
+{
+  const LvRunRecord *rec = find_record (self, hidden, run);
+  return rec != NULL && rec->state == LV_RUN_FINISHED;
+}
+
+guint
+lv_landscape_view_n_runs_of_size (LvLandscapeView *self, guint hidden)
+{
+  guint n = 0, count = 0;
+  const LvEnsembleSnapshot *const *snapshots = lv_experiment_get_snapshots (self->experiment, &n);
+
+  for (guint s = 0; s < n; s++)
+    for (guint r = 0; r < snapshots[s]->n_runs; r++)
+      count += snapshots[s]->runs[r].hidden == hidden;
+  return count;
+}
+
+/* The next finished run of the size after @after (cyclically), skipping @skip; G_MAXUINT. */
+static guint
+next_finished (LvLandscapeView *self, guint hidden, guint after, guint skip)
+{
+  guint n = lv_landscape_view_n_runs_of_size (self, hidden);
+
+  for (guint k = 1; k < n; k++)
+    {
+      guint r = (after + k) % n;
+      if (r != skip && r != after && lv_landscape_view_run_finished (self, hidden, r))
+        return r;
+    }
+  return G_MAXUINT;
+}
+
+/* ---- the run's job ---- */
+
+static void
+set_status (LvLandscapeView *self)
+{
+  const LvLandscapeState *st = &self->state;
+  g_autofree char *text = NULL;
+
+  if (self->failure != NULL)
+    text = g_strdup (self->failure);
+  else if (st->hidden == 0)
+    text = g_strdup (_("No run selected"));
+  else
+    switch (st->stage)
+      {
+      case LV_LANDSCAPE_STAGE_DIRECTIONS:
+        text = g_strdup (st->kind == LV_SLICE_DIRECTIONS_PCA
+                           ? _("Retraining the run to record its trajectory…")
+                           : _("Choosing directions…"));
+        break;
+      case LV_LANDSCAPE_STAGE_SLICE:
+        /* Translators: progress of the slice, refinement level k of n. */
+        text = g_strdup_printf (_("Slice: refinement %u of %u…"), st->level, st->n_levels);
+        break;
+      case LV_LANDSCAPE_STAGE_INTERPOLATION:
+        text = g_strdup (_("Interpolating to the other run…"));
+        break;
+      case LV_LANDSCAPE_STAGE_HESSIAN:
+        text = g_strdup (_("Computing the Hessian…"));
+        break;
+      case LV_LANDSCAPE_STAGE_DONE:
+        text = g_strdup_printf (_("Centre loss %.4g · index %u · λmin %.3g"),
+                                st->slice_center, st->negative_count, st->min_eigenvalue);
+        break;
+      case LV_LANDSCAPE_STAGE_FAILED:
+      default:
+        text = g_strdup (_("Failed"));
+        break;
+      }
+  gtk_label_set_text (self->status_label, text);
+}
+
+static void
+on_job_notify (LvLandscapeJob *job, gpointer data)
+{
+  LvLandscapeView *self = data;
+  LvLandscapeState *st = &self->state;
+  LvLandscapeJobView v;
+
+  lv_landscape_job_read (job, &v);
+  st->stage = v.stage;
+  if (v.grid != NULL && (v.level != st->level || v.stage >= LV_LANDSCAPE_STAGE_DONE))
+    {
+      guint mid = v.grid->grid / 2;
+
+      st->level = v.level;
+      st->n_levels = v.n_levels;
+      st->grid = v.grid->grid;
+      st->slice_center = v.grid->train_loss[(gsize) mid * v.grid->grid + mid];
+      lv_landscape_figures_set_slice (self->figures, st->hidden, st->run, st->kind, v.grid,
+                                      v.path_x, v.path_y, v.n_path, self->partner,
+                                      lv_landscape_job_get_request (job)->partner2);
+    }
+  st->center_train = v.center_train;
+  if (v.n_interp > 0 && !st->has_interpolation)
+    {
+      st->has_interpolation = TRUE;
+      lv_landscape_figures_set_interpolation (self->figures, st->run, self->partner,
+                                              v.interp_t, v.interp_train, v.interp_test,
+                                              v.n_interp);
+    }
+  if (v.spectrum != NULL && !st->has_spectrum)
+    {
+      st->has_spectrum = TRUE;
+      st->min_eigenvalue = v.spectrum->min_eigenvalue;
+      st->negative_count = v.spectrum->negative_count;
+      lv_landscape_figures_set_spectrum (self->figures, v.spectrum);
+    }
+  if (v.stage == LV_LANDSCAPE_STAGE_FAILED && self->failure == NULL)
+    self->failure = g_strdup_printf (_("Failed: %s"), v.error);
+  set_status (self);
+  lv_landscape_view_queue_figures (self);
+}
+
+static void
+drop_job (LvLandscapeView *self)
+{
+  g_clear_pointer (&self->job, lv_landscape_job_abandon);
+}
+
+/* Starts the selected run's job if it has none and the page is shown (or it was asked for). */
+void
+lv_landscape_view_ensure_job (LvLandscapeView *self)
+{
+  LvLandscapeRequest request = { 0 };
+  g_autoptr(GError) error = NULL;
+
+  if (self->job != NULL || self->hidden == 0 || self->failure != NULL)
+    return;
+  if (!gtk_widget_get_mapped (GTK_WIDGET (self)) && !self->explicit_request)
+    return;
+  if (!lv_landscape_view_run_finished (self, self->hidden, self->run))
+    {
+      self->failure = g_strdup_printf (_("Run %u of size %u has not finished training"),
+                                       self->run + 1, self->hidden);
+      set_status (self);
+      return;
+    }
+  request.hidden = self->hidden;
+  request.run = self->run;
+  request.partner = self->partner;
+  request.partner2 = self->partner != G_MAXUINT
+                     ? next_finished (self, self->hidden, self->partner, self->run) : G_MAXUINT;
+  request.kind = self->kind;
+  request.grid = GRID;
+  /* The CLI's defaults: filter 1 (perturbations as large as the weights), PCA 1.2 (the
+   * trajectory reaches 1), interpolate 1.5 (the other minima sit at 1). */
+  request.span = self->kind == LV_SLICE_DIRECTIONS_FILTER ? 1.0
+                 : self->kind == LV_SLICE_DIRECTIONS_PCA ? 1.2 : 1.5;
+  request.direction_seed = DIRECTION_SEED;
+  request.n_interp = N_INTERP;
+  self->job = lv_landscape_job_new (self->experiment, &request, &error);
+  if (self->job == NULL)
+    {
+      self->failure = g_strdup (error->message);
+      set_status (self);
+      return;
+    }
+  memcpy (&self->config, lv_experiment_get_config (self->experiment), sizeof self->config);
+  lv_landscape_job_start (self->job, on_job_notify, self);
+  set_status (self);
+}
+
+/* Forgets the run's results and (re)starts for the current selection. */
+static void
+restart (LvLandscapeView *self)
+{
+  guint index_done = self->state.index_done, index_total = self->state.index_total;
+
+  drop_job (self);
+  g_clear_pointer (&self->failure, g_free);
+  /* The run's part of the state; the survey's is not the run's. */
+  memset (&self->state, 0, sizeof self->state);
+  self->state.index_done = index_done;
+  self->state.index_total = index_total;
+  self->state.hidden = self->hidden;
+  self->state.run = self->run;
+  self->state.kind = self->kind;
+  self->state.slice_center = self->state.center_train = NAN;
+  lv_landscape_figures_clear_run (self->figures, self->hidden == 0
+                                  ? _("Train an ensemble, then pick a run")
+                                  : _("Computing…"));
+  lv_landscape_view_ensure_job (self);
+  set_status (self);
+  lv_landscape_view_queue_figures (self);
+}
+
+/* ---- controls ---- */
+
+static void
+sync_controls (LvLandscapeView *self)
+{
+  guint n = self->hidden != 0 ? lv_landscape_view_n_runs_of_size (self, self->hidden) : 1;
+
+  self->updating = TRUE;
+  for (guint i = 0; i < self->sizes->len; i++)
+    if (g_array_index (self->sizes, guint, i) == self->hidden)
+      gtk_drop_down_set_selected (self->size_dropdown, i);
+  gtk_spin_button_set_range (self->run_spin, 1, MAX (n, 1));
+  gtk_spin_button_set_value (self->run_spin, self->run + 1);
+  gtk_spin_button_set_range (self->partner_spin, 1, MAX (n, 1));
+  if (self->partner != G_MAXUINT)
+    gtk_spin_button_set_value (self->partner_spin, self->partner + 1);
+  gtk_drop_down_set_selected (self->kind_dropdown, self->kind);
+  self->updating = FALSE;
+}
+
+void
+lv_landscape_view_select (LvLandscapeView *self, guint hidden, guint run, guint partner)
+{
+  self->hidden = hidden;
+  self->run = run;
+  self->partner = partner != G_MAXUINT && partner != run && lv_landscape_view_run_finished (self, hidden, partner)
+                  ? partner : next_finished (self, hidden, run, G_MAXUINT);
+  sync_controls (self);
+  restart (self);
+}
+
+/**
+ * lv_landscape_view_select_run:
+ * @self: the view
+ * @hidden: the run's hidden width
+ * @run: its index within the size
+ *
+ * Shows run @run of size @hidden and starts computing its slice and Hessian at once (even if
+ * the page is not shown: the caller asked for it, e.g. by clicking the run elsewhere).
+ */
+void
+lv_landscape_view_select_run (LvLandscapeView *self, guint hidden, guint run)
+{
+  g_return_if_fail (LV_IS_LANDSCAPE_VIEW (self));
+
+  self->explicit_request = TRUE;
+  lv_landscape_view_select (self, hidden, run, G_MAXUINT);
+}
+
+/**
+ * lv_landscape_view_set_directions:
+ * @self: the view
+ * @kind: filter, PCA or interpolate
+ *
+ * Recomputes the selected run's slice on other directions.
+ */
+void
+lv_landscape_view_set_directions (LvLandscapeView *self, LvSliceDirections kind)
+{
+  g_return_if_fail (LV_IS_LANDSCAPE_VIEW (self));
+
+  self->kind = kind;
+  sync_controls (self);
+  restart (self);
+}
+
+void
+lv_landscape_view_on_size_selected (LvLandscapeView *self)
+{
+  guint i = gtk_drop_down_get_selected (self->size_dropdown);
+  guint hidden;
+
+  if (self->updating || i >= self->sizes->len)
+    return;
+  hidden = g_array_index (self->sizes, guint, i);
+  if (hidden == self->hidden)
+    return;
+  /* The first finished run of the new size. */
+  for (guint r = 0; r < lv_landscape_view_n_runs_of_size (self, hidden); r++)
+    if (lv_landscape_view_run_finished (self, hidden, r))
+      {
+        lv_landscape_view_select (self, hidden, r, G_MAXUINT);
+        return;
+      }
+}
+
+void
+lv_landscape_view_on_run_changed (LvLandscapeView *self)
+{
+  guint run = (guint) gtk_spin_button_get_value_as_int (self->run_spin) - 1;
+
+  if (self->updating || self->hidden == 0 || run == self->run)
+    return;
+  lv_landscape_view_select (self, self->hidden, run, self->partner);
+}
+
+void
+lv_landscape_view_on_partner_changed (LvLandscapeView *self)
+{
+  guint partner = (guint) gtk_spin_button_get_value_as_int (self->partner_spin) - 1;
+
+  if (self->updating || self->hidden == 0 || partner == self->partner)
+    return;
+  lv_landscape_view_select (self, self->hidden, self->run, partner);
+}
+
+void
+lv_landscape_view_on_kind_selected (LvLandscapeView *self)
+{
+  guint kind = gtk_drop_down_get_selected (self->kind_dropdown);
+
+  if (self->updating || kind > LV_SLICE_DIRECTIONS_INTERPOLATE || kind == self->kind)
+    return;
+  lv_landscape_view_set_directions (self, (LvSliceDirections) kind);
+}
+
+void
+lv_landscape_view_on_log_toggled (LvLandscapeView *self)
+{
+  lv_landscape_figures_set_log (self->figures, gtk_toggle_button_get_active (self->log_button));
+  lv_figure_changed (self->heatmap_figure);
+}
+
+
+/* ---- following the experiment ---- */
+
+/* Sizes with at least one finished run, ascending; TRUE when they changed. */
+static gboolean
+refresh_sizes (LvLandscapeView *self)
+{
+  g_autoptr(GArray) sizes = g_array_new (FALSE, FALSE, sizeof (guint));
+  guint n = 0;
+  const LvEnsembleSnapshot *const *snapshots = lv_experiment_get_snapshots (self->experiment, &n);
+  gboolean same;
+
+  for (guint s = 0; s < n; s++)
+    for (guint r = 0; r < snapshots[s]->n_runs; r++)
+      if (snapshots[s]->runs[r].state == LV_RUN_FINISHED)
+        {
+          guint h = snapshots[s]->runs[r].hidden, k = 0;
+
+          while (k < sizes->len && g_array_index (sizes, guint, k) < h)
+            k++;
+          if (k == sizes->len || g_array_index (sizes, guint, k) != h)
+            g_array_insert_val (sizes, k, h);
+        }
+  same = sizes->len == self->sizes->len &&
+         memcmp (sizes->data, self->sizes->data, sizes->len * sizeof (guint)) == 0;
+  if (same)
+    return FALSE;
+  g_array_set_size (self->sizes, 0);
+  g_array_append_vals (self->sizes, sizes->data, sizes->len);
+  self->updating = TRUE;
+  while (g_list_model_get_n_items (G_LIST_MODEL (self->size_model)) > 0)
+    gtk_string_list_remove (self->size_model, 0);
+  for (guint i = 0; i < sizes->len; i++)
+    {
+      g_autofree char *label = g_strdup_printf ("n = %u", g_array_index (sizes, guint, i));
+      gtk_string_list_append (self->size_model, label);
+    }
+  self->updating = FALSE;
+  sync_controls (self);
+  return TRUE;
+}
+
+/* The default selection: the first finished run of the largest size. */
+static void
+auto_select (LvLandscapeView *self)
+{
+  guint hidden;
+
+  if (self->hidden != 0 || self->sizes->len == 0 || !gtk_widget_get_mapped (GTK_WIDGET (self)))
+    return;
+  hidden = g_array_index (self->sizes, guint, self->sizes->len - 1);
+  for (guint r = 0; r < lv_landscape_view_n_runs_of_size (self, hidden); r++)
+    if (lv_landscape_view_run_finished (self, hidden, r))
+      {
+        lv_landscape_view_select (self, hidden, r, G_MAXUINT);
+        return;
+      }
+}
+
+static void
+on_experiment_changed (LvLandscapeView *self)
+{
+  gboolean config_changed =
+    self->hidden != 0 &&
+    memcmp (&self->config, lv_experiment_get_config (self->experiment), sizeof self->config) != 0;
+
+  refresh_sizes (self);
+  /* A new configuration trains other runs under the same names: what is shown is stale. */
+  if (self->hidden != 0 &&
+      (config_changed || !lv_landscape_view_run_finished (self, self->hidden, self->run)))
+    {
+      self->hidden = 0;
+      self->explicit_request = FALSE;
+      restart (self);
+    }
+  auto_select (self);
+  lv_landscape_view_ensure_job (self);
+  lv_landscape_view_update_index (self);
+}
+
+static void
+lv_landscape_view_map (GtkWidget *widget)
+{
+  LvLandscapeView *self = LV_LANDSCAPE_VIEW (widget);
+
+  GTK_WIDGET_CLASS (lv_landscape_view_parent_class)->map (widget);
+  refresh_sizes (self);
+  auto_select (self);
+  lv_landscape_view_ensure_job (self);
+  lv_landscape_view_update_index (self);
+}
+
+static void
+lv_landscape_view_root (GtkWidget *widget)
+{
+  LvLandscapeView *self = LV_LANDSCAPE_VIEW (widget);
+
+  GTK_WIDGET_CLASS (lv_landscape_view_parent_class)->root (widget);
+  self->settings = gtk_widget_get_settings (widget);
+  g_signal_connect_object (self->settings, "notify::gtk-application-prefer-dark-theme",
+                           G_CALLBACK (lv_landscape_view_update_theme), self, G_CONNECT_SWAPPED);
+  g_signal_connect_object (self->settings, "notify::gtk-theme-name",
+                           G_CALLBACK (lv_landscape_view_update_theme), self, G_CONNECT_SWAPPED);
+  lv_landscape_view_update_theme (self);
+}
+
+static void
+lv_landscape_view_unroot (GtkWidget *widget)
+{
+  LvLandscapeView *self = LV_LANDSCAPE_VIEW (widget);
+
+  if (self->settings != NULL)
+    g_signal_handlers_disconnect_by_data (self->settings, self);
+  self->settings = NULL;
+  GTK_WIDGET_CLASS (lv_landscape_view_parent_class)->unroot (widget);
+}
+
+/* ---- LvView ---- */
+
+static gboolean
+lv_landscape_view_export_figure (LvView *view, const char *path, GError **error)
+{
+  LvLandscapeView *self = LV_LANDSCAPE_VIEW (view);
+
+  return lv_landscape_figures_export (self->figures, path, 1600, 1200, error);
+}
+
+static char *
+lv_landscape_view_get_export_name (LvView *view)
+{
+  LvLandscapeView *self = LV_LANDSCAPE_VIEW (view);
+
+  if (self->hidden == 0)
+    /* Translators: default file name of an exported figure, no extension. */
+    return g_strdup (_("landscape"));
+  /* Translators: default file name of an exported slice: size and run, no extension. */
+  return g_strdup_printf (_("landscape-n%u-run%u"), self->hidden, self->run + 1);
+}
+
+static void
+lv_landscape_view_view_init (LvViewInterface *iface)
+{
+  iface->export_figure = lv_landscape_view_export_figure;
+  iface->get_export_name = lv_landscape_view_get_export_name;
+}
+
+/* ---- GObject ---- */
+
+static void
+lv_landscape_view_dispose (GObject *object)
+{
+  LvLandscapeView *self = LV_LANDSCAPE_VIEW (object);
+
+  drop_job (self);
+  lv_landscape_view_drop_index (self);
+  if (self->experiment != NULL)
+    g_signal_handlers_disconnect_by_data (self->experiment, self);
+  g_clear_object (&self->experiment);
+  G_OBJECT_CLASS (lv_landscape_view_parent_class)->dispose (object);
+}
+
+static void
+lv_landscape_view_finalize (GObject *object)
+{
+  LvLandscapeView *self = LV_LANDSCAPE_VIEW (object);
+
+  g_clear_pointer (&self->figures, lv_landscape_figures_free);
+  g_array_unref (self->sizes);
+  g_free (self->failure);
+  g_free (self->index_key);
+  G_OBJECT_CLASS (lv_landscape_view_parent_class)->finalize (object);
+}
+
+static void
+lv_landscape_view_class_init (LvLandscapeViewClass *klass)
+{
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+  GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
+
+  object_class->dispose = lv_landscape_view_dispose;
+  object_class->finalize = lv_landscape_view_finalize;
+  widget_class->map = lv_landscape_view_map;
+  widget_class->root = lv_landscape_view_root;
+  widget_class->unroot = lv_landscape_view_unroot;
+}
+
+static void
+lv_landscape_view_init (LvLandscapeView *self)
+{
+  self->figures = lv_landscape_figures_new ();
+  self->sizes = g_array_new (FALSE, FALSE, sizeof (guint));
+  self->partner = G_MAXUINT;
+  self->state.slice_center = self->state.center_train = NAN;
+  lv_landscape_view_build (self);
+}
+
+/**
+ * lv_landscape_view_new:
+ * @experiment: the experiment whose trained runs the page explores
+ *
+ * Returns: (transfer floating): the Landscape page.
+ */
+GtkWidget *
+lv_landscape_view_new (LvExperiment *experiment)
+{
+  LvLandscapeView *self = g_object_new (LV_TYPE_LANDSCAPE_VIEW, NULL);
+
+  self->experiment = g_object_ref (experiment);
+  g_signal_connect_object (experiment, "changed", G_CALLBACK (on_experiment_changed), self,
+                           G_CONNECT_SWAPPED);
+  refresh_sizes (self);
+  return GTK_WIDGET (self);
+}
+
+/**
+ * lv_landscape_view_get_state:
+ * @self: the view
+ * @state: (out caller-allocates): what the page shows
+ */
+void
+lv_landscape_view_get_state (LvLandscapeView *self, LvLandscapeState *state)
+{
+  g_return_if_fail (LV_IS_LANDSCAPE_VIEW (self));
+  *state = self->state;
+}
+
+/**
+ * lv_landscape_view_get_figures:
+ * @self: the view
+ *
+ * Returns: (transfer none): the models the page draws (tests read them).
+ */
+LvLandscapeFigures *
+lv_landscape_view_get_figures (LvLandscapeView *self)
+{
+  return self->figures;
+}

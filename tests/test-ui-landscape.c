@@ -1,0 +1,262 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#define G_LOG_DOMAIN "LossViz-test"
+
+#include "config.h"
+
+#include <math.h>
+#include <string.h>
+
+#include <glib/gstdio.h>
+#include <gtk/gtk.h>
+
+#include <lossviz/lossviz.h>
+
+#include "lv-landscape-job.h"
+#include "lv-landscape-view.h"
+#include "lv-test-util.h"
+#include "lv-view.h"
+
+/*
+ * The Landscape page under Xvfb, on an experiment of its own (sizes 5 and 10, 3 runs, 3
+ * epochs on digits): it opens the default run, its slice's centre is that run's own loss
+ * (evaluated here independently), the Hessian summary and interpolation appear, other
+ * directions work, a quick change of selection abandons the previous job, the index survey
+ * completes, export writes valid files, and nothing leaks. Waits run the main loop against a
+ * generous deadline; nothing asserts on speed.
+ */
+
+#define DEADLINE_S 60
+
+typedef gboolean (*Condition) (gpointer data);
+
+static gboolean
+keep_going (gpointer data)
+{
+  return G_SOURCE_CONTINUE;
+}
+
+static gboolean
+wait_until (LvExperiment *exp, Condition cond, gpointer data)
+{
+  gint64 deadline = g_get_monotonic_time () + (gint64) DEADLINE_S * G_USEC_PER_SEC;
+  guint id = g_timeout_add (10, keep_going, NULL);
+  gboolean ok;
+
+  /* No window frame clock polls this experiment: poll it here, as the window would. */
+  while (!(ok = cond (data)) && g_get_monotonic_time () < deadline)
+    {
+      if (exp != NULL)
+        lv_experiment_poll (exp);
+      g_main_context_iteration (NULL, TRUE);
+    }
+  g_source_remove (id);
+  return ok;
+}
+
+static gboolean
+experiment_done (gpointer data)
+{
+  return lv_experiment_is_finished (data) && !lv_experiment_get_running (data);
+}
+
+static gboolean
+view_done (gpointer data)
+{
+  LvLandscapeState st;
+
+  lv_landscape_view_get_state (data, &st);
+  return st.hidden != 0 && (st.stage == LV_LANDSCAPE_STAGE_DONE ||
+                            st.stage == LV_LANDSCAPE_STAGE_FAILED);
+}
+
+static gboolean
+only_current_job (gpointer data)
+{
+  return view_done (data) && lv_landscape_job_count_alive () == 1;
+}
+
+static gboolean
+index_done (gpointer data)
+{
+  LvLandscapeState st;
+
+  lv_landscape_view_get_state (data, &st);
+  return st.index_total > 0 && st.index_done == st.index_total;
+}
+
+static gboolean
+no_jobs (gpointer data)
+{
+  return lv_landscape_job_count_alive () == 0;
+}
+
+static LvExperiment *
+trained_experiment (void)
+{
+  LvExperiment *exp = lv_experiment_new (2);
+  LvEnsembleConfig config;
+  g_autoptr(GError) error = NULL;
+
+  lv_ensemble_config_init (&config);
+  config.sizes[0] = 5;
+  config.sizes[1] = 10;
+  config.n_sizes = 2;
+  config.runs = 3;
+  config.train.epochs = 3;
+  config.seed = 7;
+  g_assert_true (lv_experiment_set_config (exp, "digits", &config, &error));
+  g_assert_no_error (error);
+  lv_experiment_start (exp);
+  g_assert_true (wait_until (exp, experiment_done, exp));
+  return exp;
+}
+
+/* The run's own mean train loss, by lv_mlp_evaluate over the whole train split. */
+static double
+own_train_loss (LvExperiment *exp, guint hidden, guint run)
+{
+  LvDataset *ds = lv_experiment_get_dataset (exp);
+  g_autofree float *params = NULL;
+  g_autoptr(LvMlpWorkspace) ws = NULL;
+  LvMlpShape shape;
+
+  g_assert_true (lv_experiment_copy_run_params (exp, hidden, run, NULL, &shape, &params));
+  ws = lv_mlp_workspace_new (&shape, LV_SLICE_CHUNK);
+  return lv_mlp_evaluate (&shape, params, ds->x_train, ds->y_train, NULL, ds->n_train, NULL, ws);
+}
+
+static void
+assert_state_done (LvLandscapeView *view, LvExperiment *exp, guint hidden, guint run)
+{
+  LvLandscapeState st;
+  double own = own_train_loss (exp, hidden, run);
+
+  lv_landscape_view_get_state (view, &st);
+  g_assert_cmpint (st.stage, ==, LV_LANDSCAPE_STAGE_DONE);
+  g_assert_cmpuint (st.hidden, ==, hidden);
+  g_assert_cmpuint (st.run, ==, run);
+  g_assert_cmpuint (st.level, ==, st.n_levels);
+  g_assert_cmpuint (st.grid % 2, ==, 1);
+  /* The slice's centre is θ itself: the same chunked sums, so equal to rounding. */
+  g_assert_cmpfloat_with_epsilon (st.slice_center, own, 1e-9 * own);
+  g_assert_cmpfloat_with_epsilon (st.center_train, own, 1e-9 * own);
+  g_assert_true (st.has_interpolation);
+  g_assert_true (st.has_spectrum);
+  g_assert_true (isfinite (st.min_eigenvalue));
+}
+
+static void
+assert_file_starts (const char *path, const char *prefix, gsize min_lines)
+{
+  g_autofree char *contents = NULL;
+  gsize length = 0, lines = 0;
+  g_autoptr(GError) error = NULL;
+
+  g_assert_true (g_file_get_contents (path, &contents, &length, &error));
+  g_assert_no_error (error);
+  g_assert_cmpuint (length, >=, strlen (prefix));
+  g_assert_true (memcmp (contents, prefix, strlen (prefix)) == 0);
+  for (gsize i = 0; i < length; i++)
+    lines += contents[i] == '\n';
+  g_assert_cmpuint (lines, >=, min_lines);
+}
+
+static void
+test_landscape (void)
+{
+  LvExperiment *exp = trained_experiment ();
+  GtkWidget *window = gtk_window_new ();
+  LvLandscapeView *view = LV_LANDSCAPE_VIEW (g_object_ref_sink (lv_landscape_view_new (exp)));
+  g_autofree char *dir = lv_test_tmpdir ();
+  g_autofree char *png = g_build_filename (dir, "landscape.png", NULL);
+  g_autofree char *svg = g_build_filename (dir, "landscape.svg", NULL);
+  g_autofree char *csv = g_build_filename (dir, "landscape.csv", NULL);
+  g_autofree char *interp = g_build_filename (dir, "landscape-interpolation.csv", NULL);
+  g_autofree char *spectrum = g_build_filename (dir, "landscape-spectrum.csv", NULL);
+  g_autoptr(GError) error = NULL;
+  LvLandscapeState st;
+
+  /* Shown: the first finished run of the largest size opens by itself. */
+  gtk_window_set_default_size (GTK_WINDOW (window), 1200, 800);
+  gtk_window_set_child (GTK_WINDOW (window), GTK_WIDGET (view));
+  gtk_window_present (GTK_WINDOW (window));
+  g_assert_true (wait_until (exp, view_done, view));
+  assert_state_done (view, exp, 10, 0);
+
+  /* Export: the figure and the data behind it. */
+  g_assert_true (lv_view_export_figure (LV_VIEW (view), png, &error));
+  g_assert_no_error (error);
+  assert_file_starts (png, "\x89PNG\r\n\x1a\n", 0);
+  assert_file_starts (csv, "", 41 * 41);
+  assert_file_starts (interp, "", 61);
+  assert_file_starts (spectrum, "", 2);
+  g_assert_true (lv_view_export_figure (LV_VIEW (view), svg, &error));
+  g_assert_no_error (error);
+  assert_file_starts (svg, "<?xml", 2);
+
+  /* A quick change of selection: the job of run 2 is abandoned and ends; run 3 completes. */
+  lv_landscape_view_select_run (view, 10, 1);
+  lv_landscape_view_select_run (view, 10, 2);
+  g_assert_true (wait_until (exp, only_current_job, view));
+  assert_state_done (view, exp, 10, 2);
+
+  /* Other sizes and directions: PCA (retrains for the trajectory) and three minima. */
+  lv_landscape_view_select_run (view, 5, 1);
+  lv_landscape_view_set_directions (view, LV_SLICE_DIRECTIONS_PCA);
+  g_assert_true (wait_until (exp, view_done, view));
+  assert_state_done (view, exp, 5, 1);
+  g_assert_cmpuint (lv_landscape_figures_get_heatmap (lv_landscape_view_get_figures (view))->n_path,
+                    ==, 3);
+  lv_landscape_view_set_directions (view, LV_SLICE_DIRECTIONS_INTERPOLATE);
+  g_assert_true (wait_until (exp, view_done, view));
+  assert_state_done (view, exp, 5, 1);
+
+  /* The index survey covers every run (all have ≤ 2000 parameters). */
+  g_assert_true (wait_until (exp, index_done, view));
+  lv_landscape_view_get_state (view, &st);
+  g_assert_cmpuint (st.index_total, ==, 6);
+  g_assert_cmpuint (lv_landscape_figures_get_index (lv_landscape_view_get_figures (view))->n_series,
+                    ==, 2);
+
+  /* Closing mid-computation: nothing waits, nothing leaks. */
+  lv_landscape_view_select_run (view, 10, 1);
+  gtk_window_destroy (GTK_WINDOW (window));
+  g_assert_finalize_object (view);
+  g_assert_true (wait_until (NULL, no_jobs, NULL));
+  g_assert_finalize_object (exp);
+}
+
+/* Not shown and not asked for: nothing is computed. Asked for: computed while hidden. */
+static void
+test_lazy (void)
+{
+  LvExperiment *exp = trained_experiment ();
+  LvLandscapeView *view = LV_LANDSCAPE_VIEW (g_object_ref_sink (lv_landscape_view_new (exp)));
+  LvLandscapeState st;
+
+  for (guint i = 0; i < 20; i++)
+    {
+      lv_experiment_poll (exp);
+      g_main_context_iteration (NULL, FALSE);
+    }
+  lv_landscape_view_get_state (view, &st);
+  g_assert_cmpuint (st.hidden, ==, 0);
+  g_assert_cmpuint (lv_landscape_job_count_alive (), ==, 0);
+
+  lv_landscape_view_select_run (view, 5, 2);
+  g_assert_true (wait_until (exp, view_done, view));
+  assert_state_done (view, exp, 5, 2);
+  g_assert_finalize_object (view);
+  g_assert_true (wait_until (NULL, no_jobs, NULL));
+  g_assert_finalize_object (exp);
+}
+
+int
+main (int argc, char **argv)
+{
+  gtk_test_init (&argc, &argv, NULL);
+  lv_core_init ();
+  g_test_add_func ("/lossviz/ui-landscape/lazy", test_lazy);
+  g_test_add_func ("/lossviz/ui-landscape/view", test_landscape);
+  return g_test_run ();
+}
