@@ -104,6 +104,9 @@ small_window (guint runs, guint epochs, const guint *sizes, guint n_sizes)
       gtk_toggle_button_set_active (GTK_TOGGLE_BUTTON (lv_window_get_size_toggle (window, all[i])),
                                     on);
     }
+  /* A new window restores the last configuration (GSettings): clear what earlier tests set. */
+  gtk_editable_set_text (GTK_EDITABLE (lv_window_get_control (window, "custom-sizes")), "");
+  gtk_drop_down_set_selected (GTK_DROP_DOWN (lv_window_get_control (window, "dataset")), 0);
   gtk_spin_button_set_value (GTK_SPIN_BUTTON (lv_window_get_control (window, "runs")), runs);
   gtk_spin_button_set_value (GTK_SPIN_BUTTON (lv_window_get_control (window, "epochs")), epochs);
   gtk_spin_button_set_value (GTK_SPIN_BUTTON (lv_window_get_control (window, "lambda")), 0.001);
@@ -336,7 +339,8 @@ test_dataset_switch (void)
 int
 main (int argc, char *argv[])
 {
-  gtk_test_init (&argc, &argv, NULL);
+  /* Own XDG folders: no autosave of another run offering recovery in the banner. */
+  gtk_test_init (&argc, &argv, G_TEST_OPTION_ISOLATE_DIRS, NULL);
   lv_core_init ();
   g_test_add_func ("/lossviz/ui/window/opens", test_opens);
   g_test_add_func ("/lossviz/ui/window/start-and-cache", test_start_and_cache);

@@ -26,6 +26,10 @@ G_BEGIN_DECLS
  *   consecutive runs (0: the default, 16; shrunk for very large networks by
  *   lv_train_fused_block_limit()). Each block is one task; the grouping depends on the
  *   configuration only, never on the thread count.
+ * @first_run: index of the ensemble's first run (0 by default): runs are numbered
+ *   @first_run … @first_run + @runs − 1 and seeded by those indices, so an ensemble with
+ *   first_run = k trains exactly the runs k, k+1, … a bigger ensemble would, which lets an
+ *   experiment be extended with more runs without retraining the first k.
  */
 typedef struct {
   guint         sizes[64];
@@ -39,6 +43,7 @@ typedef struct {
   guint64       seed;
   gboolean      shared_order;
   guint         fuse_block;
+  guint         first_run;
 } LvEnsembleConfig;
 
 void     lv_ensemble_config_init (LvEnsembleConfig *config);

@@ -10,6 +10,7 @@
 #include <lossviz/lossviz.h>
 
 #include "lv-window.h"
+#include "lv-window-private.h"
 
 /*
  * LvApplication — one main window per process (its experiment owns the process's worker
@@ -23,6 +24,8 @@ struct _LvApplication
 
   char *export_on_finish;
   gboolean start;
+  GSettings *settings;        /* NULL without the schema */
+  gboolean system_dark;       /* GTK's dark preference before the app changed it */
 };
 
 G_DEFINE_FINAL_TYPE (LvApplication, lv_application, GTK_TYPE_APPLICATION)
@@ -50,11 +53,12 @@ quit_action (GSimpleAction *action, GVariant *param, gpointer data)
 {
   GList *windows = gtk_application_get_windows (GTK_APPLICATION (data));
 
-  /* Closing (not just quitting) lets each window's experiment cancel and join its workers. */
+  /* Closing (not just quitting) asks about unsaved results and lets each window's experiment
+   * cancel and join its workers; the app quits when the last window has gone. */
   while (windows != NULL)
     {
       GList *next = windows->next;
-      gtk_window_destroy (windows->data);
+      gtk_window_close (windows->data);
       windows = next;
     }
 }
@@ -63,25 +67,67 @@ static void
 about_action (GSimpleAction *action, GVariant *param, gpointer data)
 {
   static const char *authors[] = { "The LossViz authors", NULL };
+  /* Names and titles are not translated: they are how the works are cited. */
+  static const char *papers[] = {
+    "Choromanska, Henaff, Mathieu, Ben Arous &amp; LeCun — The Loss Surfaces of Multilayer "
+    "Networks (AISTATS 2015) https://arxiv.org/abs/1412.0233",
+    "Haeffele &amp; Vidal — Global Optimality in Tensor Factorization, Deep Learning, and "
+    "Beyond (2015) https://arxiv.org/abs/1506.07540",
+    "Janzamin, Sedghi &amp; Anandkumar — Beating the Perils of Non-Convexity: Guaranteed "
+    "Training of Neural Networks using Tensor Methods (2015) https://arxiv.org/abs/1506.08473",
+    NULL
+  };
+  static const char *datasets[] = {
+    "UCI Optical Recognition of Handwritten Digits (Alpaydin &amp; Kaynak), CC BY 4.0 "
+    "https://archive.ics.uci.edu/dataset/80",
+    "Fashion-MNIST (Xiao, Rasul &amp; Vollgraf, Zalando Research), MIT licence "
+    "https://github.com/zalandoresearch/fashion-mnist",
+    NULL
+  };
+  GtkWidget *dialog = g_object_new (GTK_TYPE_ABOUT_DIALOG,
+                                    "transient-for", main_window (data),
+                                    "modal", TRUE,
+                                    "program-name", _("LossViz"),
+                                    "logo-icon-name", APPLICATION_ID,
+                                    "version", PACKAGE_VERSION,
+                                    "comments", _("Watch the loss distribution of many trained "
+                                                  "networks concentrate as the networks grow"),
+                                    "license-type", GTK_LICENSE_GPL_3_0,
+                                    "authors", authors,
+                                    /* Translators: put your names here, one per line. */
+                                    "translator-credits", _("translator-credits"),
+                                    "website", "https://github.com/lossviz/lossviz",
+                                    NULL);
 
-  gtk_show_about_dialog (GTK_WINDOW (main_window (data)),
-                         "program-name", _("LossViz"),
-                         "logo-icon-name", APPLICATION_ID,
-                         "version", PACKAGE_VERSION,
-                         "comments", _("Watch the loss distribution of many trained networks "
-                                       "concentrate as the networks grow"),
-                         "license-type", GTK_LICENSE_GPL_3_0,
-                         "authors", authors,
-                         "website", "https://github.com/lossviz/lossviz",
-                         NULL);
+  gtk_about_dialog_add_credit_section (GTK_ABOUT_DIALOG (dialog), _("Papers"), papers);
+  gtk_about_dialog_add_credit_section (GTK_ABOUT_DIALOG (dialog), _("Datasets"), datasets);
+  gtk_window_present (GTK_WINDOW (dialog));
+}
+
+/* "system" keeps whatever GTK's settings said at start-up (GTK 4.8 without libadwaita has no
+ * live desktop colour-scheme); "light" and "dark" override it. */
+static void
+apply_theme (LvApplication *self, const char *theme)
+{
+  gboolean dark = g_str_equal (theme, "dark") ||
+                  (g_str_equal (theme, "system") && self->system_dark);
+
+  g_object_set (gtk_settings_get_default (), "gtk-application-prefer-dark-theme", dark, NULL);
 }
 
 static void
-dark_style_action (GSimpleAction *action, GVariant *state, gpointer data)
+theme_action (GSimpleAction *action, GVariant *state, gpointer data)
 {
-  g_object_set (gtk_settings_get_default (), "gtk-application-prefer-dark-theme",
-                g_variant_get_boolean (state), NULL);
+  LvApplication *self = data;
+  const char *theme = g_variant_get_string (state, NULL);
+
+  if (!g_str_equal (theme, "system") && !g_str_equal (theme, "light") &&
+      !g_str_equal (theme, "dark"))
+    return;
   g_simple_action_set_state (action, state);
+  apply_theme (self, theme);
+  if (self->settings != NULL)
+    g_settings_set_string (self->settings, "theme", theme);
 }
 
 static const GActionEntry app_actions[] = {
@@ -91,7 +137,7 @@ static const GActionEntry app_actions[] = {
   { "export-to", forward_action, "s" },
   { "quit", quit_action },
   { "about", about_action },
-  { "dark-style", NULL, NULL, "false", dark_style_action },
+  { "theme", NULL, "s", "'system'", theme_action },
 };
 
 static void
@@ -123,7 +169,13 @@ lv_application_startup (GApplication *app)
     { "win.reset", { "<Control>r", NULL } },
     { "win.export", { "<Control>e", NULL } },
     { "app.quit", { "<Control>q", NULL } },
+    { "win.save", { "<Control>s", NULL } },
+    { "win.save-as", { "<Shift><Control>s", NULL } },
+    { "win.open", { "<Control>o", NULL } },
+    { "win.presentation", { "F11", NULL } },
+    { "win.tour", { "<Control>t", NULL } },
   };
+  LvApplication *self = LV_APPLICATION (app);
   g_autoptr(GtkCssProvider) css = gtk_css_provider_new ();
   gboolean dark = FALSE;
 
@@ -140,8 +192,14 @@ lv_application_startup (GApplication *app)
     gtk_application_set_accels_for_action (GTK_APPLICATION (app), accels[i].action,
                                            accels[i].accels);
   g_object_get (gtk_settings_get_default (), "gtk-application-prefer-dark-theme", &dark, NULL);
-  g_action_group_change_action_state (G_ACTION_GROUP (app), "dark-style",
-                                      g_variant_new_boolean (dark));
+  self->system_dark = dark;
+  self->settings = lv_settings_new ();
+  if (self->settings != NULL)
+    {
+      g_autofree char *theme = g_settings_get_string (self->settings, "theme");
+      g_action_group_change_action_state (G_ACTION_GROUP (app), "theme",
+                                          g_variant_new_string (theme));
+    }
 }
 
 static int
@@ -163,6 +221,7 @@ static void
 lv_application_finalize (GObject *object)
 {
   g_free (LV_APPLICATION (object)->export_on_finish);
+  g_clear_object (&LV_APPLICATION (object)->settings);
   G_OBJECT_CLASS (lv_application_parent_class)->finalize (object);
 }
 

@@ -29,7 +29,15 @@ void          lv_experiment_get_progress   (LvExperiment           *self,
                                             guint                  *runs_total,
                                             double                 *eta_seconds);
 guint         lv_experiment_get_n_started  (LvExperiment           *self);
+guint         lv_experiment_get_n_runs_started (LvExperiment       *self);
 gboolean      lv_experiment_is_finished    (LvExperiment           *self);
+gboolean      lv_experiment_restore        (LvExperiment           *self,
+                                            const LvSession        *session,
+                                            GError                **error);
+LvSession    *lv_experiment_to_session     (LvExperiment           *self,
+                                            GError                **error);
+guint64       lv_experiment_get_results_serial (LvExperiment       *self);
+gboolean      lv_experiment_has_results    (LvExperiment           *self);
 LvWorkerPool *lv_experiment_get_pool       (LvExperiment           *self);
 LvDataset    *lv_experiment_get_dataset    (LvExperiment           *self);
 gboolean      lv_experiment_copy_run_params (LvExperiment          *self,

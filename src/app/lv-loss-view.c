@@ -26,6 +26,10 @@ struct _LvLossView
   LvExperiment *experiment;
   LvPlotEnsemble *figures;
   GtkSettings *settings;
+  LvPlotTheme theme;          /* the options' theme: light or dark, scaled */
+  double font_scale;
+  double line_scale;
+  char *description;          /* the histogram's accessible description */
 
   GtkToggleButton *overlay_button;
   GtkToggleButton *ridgeline_button;
@@ -90,10 +94,55 @@ on_option_toggled (LvLossView *self)
   options.x_history = gtk_check_button_get_active (self->history_check);
   /* Finer than the sample-size default: 20–50 runs per size still show a shape. */
   options.n_bins = 18;
-  options.theme = self->settings != NULL && prefers_dark (self->settings)
-                  ? lv_plot_theme_dark () : lv_plot_theme_light ();
+  lv_plot_theme_scaled (self->settings != NULL && prefers_dark (self->settings)
+                        ? lv_plot_theme_dark () : lv_plot_theme_light (),
+                        self->font_scale, self->line_scale, &self->theme);
+  options.theme = &self->theme;
   lv_plot_ensemble_set_options (self->figures, &options);
   queue_figures (self);
+}
+
+/* What a screen reader says about the figures: per size, how many runs, the mean and the
+ * spread of the loss shown. Rebuilt with the models, so it always matches the pictures. */
+static void
+describe_figures (LvLossView *self)
+{
+  guint n = lv_plot_ensemble_get_n_sizes (self->figures);
+  g_autoptr(GString) sizes = g_string_new (NULL);
+  g_autofree char *histogram = NULL;
+
+  for (guint i = 0; i < n; i++)
+    {
+      const LvPlotEnsembleSize *size = lv_plot_ensemble_get_size (self->figures, i);
+      g_autofree char *line = NULL;
+
+      if (size->n_values == 0)
+        /* Translators: accessible description of one network size without results yet. */
+        line = g_strdup_printf (_("%u hidden units: no results yet."), size->hidden);
+      else
+        /* Translators: accessible description of one network size: width, runs with a value,
+         * mean loss, standard deviation. */
+        line = g_strdup_printf (_("%u hidden units: %u runs, mean loss %.3g, standard deviation "
+                                  "%.3g."), size->hidden, size->n_values, size->mean, size->std);
+      g_string_append_printf (sizes, "%s%s", sizes->len > 0 ? " " : "", line);
+    }
+  if (n == 0)
+    g_string_append (sizes, _("No results yet: press Start to train."));
+  histogram = g_strdup_printf (_("Histogram of the loss of every trained network, one colour per "
+                                 "network size. %s"), sizes->str);
+  gtk_accessible_update_property (GTK_ACCESSIBLE (self->histogram_figure),
+                                  GTK_ACCESSIBLE_PROPERTY_DESCRIPTION, histogram, -1);
+  /* GTK 4.8 has no getter for accessible properties: keep a copy for tests. */
+  g_free (self->description);
+  self->description = g_steal_pointer (&histogram);
+  gtk_accessible_update_property (GTK_ACCESSIBLE (self->scatter_figure),
+                                  GTK_ACCESSIBLE_PROPERTY_DESCRIPTION,
+                                  _("Scatter plot of training loss against test loss, one point "
+                                    "per run, coloured by network size."), -1);
+  gtk_accessible_update_property (GTK_ACCESSIBLE (self->mean_std_figure),
+                                  GTK_ACCESSIBLE_PROPERTY_DESCRIPTION, sizes->str, -1);
+  gtk_accessible_update_property (GTK_ACCESSIBLE (self->spread_figure),
+                                  GTK_ACCESSIBLE_PROPERTY_DESCRIPTION, sizes->str, -1);
 }
 
 static void
@@ -103,7 +152,20 @@ on_experiment_changed (LvLossView *self)
   const LvEnsembleSnapshot *const *snapshots = lv_experiment_get_snapshots (self->experiment, &n);
 
   lv_plot_ensemble_update (self->figures, snapshots, n);
+  describe_figures (self);
   queue_figures (self);
+}
+
+/**
+ * lv_loss_view_get_figure_description:
+ * @self: the view
+ *
+ * Returns: (transfer none): the histogram's accessible description, for tests.
+ */
+const char *
+lv_loss_view_get_figure_description (LvLossView *self)
+{
+  return self->description;
 }
 
 static char *
@@ -135,6 +197,7 @@ scatter_tooltip (LvFigure *figure, double x, double y, double width, double heig
   LvLossView *self = user_data;
   const LvPlotEnsembleRun *run;
   LvPlotScatterHit hit;
+  g_autofree char *seed = NULL;
 
   if (!lv_plot_scatter_hit_test (lv_plot_ensemble_get_scatter (self->figures), width, height,
                                  x, y, &hit))
@@ -142,11 +205,13 @@ scatter_tooltip (LvFigure *figure, double x, double y, double width, double heig
   run = lv_plot_ensemble_scatter_run (self->figures, hit.series, hit.index);
   if (run == NULL)
     return NULL;
+  /* The seed goes in as text: xgettext cannot expand G_GUINT64_FORMAT inside a msgid. */
+  seed = g_strdup_printf ("%" G_GUINT64_FORMAT, run->seed);
   /* Translators: tooltip of one run in the scatter plot. */
-  return g_markup_printf_escaped (_("<b>n = %u</b>, run %u (seed %" G_GUINT64_FORMAT ")\n"
+  return g_markup_printf_escaped (_("<b>n = %u</b>, run %u (seed %s)\n"
                                     "training loss %.4g\ntest loss %.4g\n"
                                     "test accuracy %.1f %%\n%u epochs, %s"),
-                                  run->hidden, run->run, run->seed, run->train_loss,
+                                  run->hidden, run->run, seed, run->train_loss,
                                   run->test_loss, 100 * run->test_accuracy, run->epochs_done,
                                   lv_run_state_to_string (run->state));
 }
@@ -167,10 +232,21 @@ lv_loss_view_get_export_name (LvView *view)
 }
 
 static void
+lv_loss_view_set_figure_scale (LvView *view, double font_scale, double line_scale)
+{
+  LvLossView *self = LV_LOSS_VIEW (view);
+
+  self->font_scale = font_scale;
+  self->line_scale = line_scale;
+  on_option_toggled (self);
+}
+
+static void
 lv_loss_view_view_init (LvViewInterface *iface)
 {
   iface->export_figure = lv_loss_view_export_figure;
   iface->get_export_name = lv_loss_view_get_export_name;
+  iface->set_figure_scale = lv_loss_view_set_figure_scale;
 }
 
 static void
@@ -248,6 +324,7 @@ lv_loss_view_finalize (GObject *object)
   LvLossView *self = LV_LOSS_VIEW (object);
 
   g_clear_pointer (&self->figures, lv_plot_ensemble_free);
+  g_free (self->description);
   G_OBJECT_CLASS (lv_loss_view_parent_class)->finalize (object);
 }
 
@@ -292,6 +369,7 @@ lv_loss_view_init (LvLossView *self)
 {
   /* The models must exist before the template's toggled handlers can fire. */
   self->figures = lv_plot_ensemble_new ();
+  self->font_scale = self->line_scale = 1.0;
   gtk_widget_init_template (GTK_WIDGET (self));
 
   lv_figure_set_draw_func (self->histogram_figure, (LvPlotDrawFunc) lv_plot_histogram_draw,
@@ -305,6 +383,7 @@ lv_loss_view_init (LvLossView *self)
   lv_figure_set_tooltip_func (self->histogram_figure, histogram_tooltip, self, NULL);
   lv_figure_set_tooltip_func (self->scatter_figure, scatter_tooltip, self, NULL);
   on_option_toggled (self);
+  describe_figures (self);
 }
 
 /**

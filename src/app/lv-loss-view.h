@@ -15,5 +15,6 @@ G_DECLARE_FINAL_TYPE (LvLossView, lv_loss_view, LV, LOSS_VIEW, GtkBox)
 GtkWidget      *lv_loss_view_new            (LvExperiment *experiment);
 LvExperiment   *lv_loss_view_get_experiment (LvLossView   *self);
 LvPlotEnsemble *lv_loss_view_get_figures    (LvLossView   *self);
+const char     *lv_loss_view_get_figure_description (LvLossView *self);
 
 G_END_DECLS

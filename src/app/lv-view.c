@@ -50,3 +50,25 @@ lv_view_get_export_name (LvView *self)
     return g_strdup ("figure");
   return iface->get_export_name (self);
 }
+
+/**
+ * lv_view_set_figure_scale:
+ * @self: the view
+ * @font_scale: multiplies every font size of its figures (1 = normal)
+ * @line_scale: multiplies every line width and marker size
+ *
+ * Asks the view to draw its figures larger, e.g. for a projector. Views that do not
+ * implement it keep their normal look.
+ */
+void
+lv_view_set_figure_scale (LvView *self,
+                          double  font_scale,
+                          double  line_scale)
+{
+  LvViewInterface *iface;
+
+  g_return_if_fail (LV_IS_VIEW (self));
+  iface = LV_VIEW_GET_IFACE (self);
+  if (iface->set_figure_scale != NULL)
+    iface->set_figure_scale (self, font_scale, line_scale);
+}

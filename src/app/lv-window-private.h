@@ -1,12 +1,126 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 #pragma once
 
-/* For tests: reach the window's controls by name and apply them without the debounce. */
+/*
+ * The window's instance struct and the functions its files share (lv-window.c: shell and
+ * training actions; lv-window-controls.c: sidebar ↔ configuration; lv-window-files.c: save,
+ * open, autosave, close prompt; lv-window-settings.c: GSettings; lv-window-presentation.c:
+ * presentation mode and the guided tour). Tests use the accessors at the end.
+ */
 
 #include "lv-window.h"
 
 G_BEGIN_DECLS
 
+#define LV_WINDOW_N_SIZES 8
+
+struct _LvWindow
+{
+  GtkApplicationWindow parent_instance;
+
+  LvExperiment *experiment;
+  LvEnsembleConfig base_config; /* fields the sidebar does not show (loss, init, …) */
+  GtkToggleButton *size_toggles[LV_WINDOW_N_SIZES];
+  GPtrArray *dataset_specs;   /* char* (owned), parallel to the dataset dropdown */
+  GHashTable *controls;       /* name → widget (borrowed) */
+  guint tick_id;
+  guint apply_id;
+  guint banner_id;
+  char *export_on_finish;
+  char *message;
+  GtkWidget *banner_action;   /* an optional button in the banner (e.g. "Recover") */
+
+  /* lv-window-files.c */
+  char *file_path;            /* the experiment file, NULL when never saved */
+  guint64 saved_serial;       /* results serial at the last save or open */
+  gboolean close_confirmed;
+  guint autosave_id;
+  guint64 autosaved_serial;
+  gboolean autosave_busy;
+  gboolean owns_autosave;     /* wrote or recovered the autosave: remove it on a clean close */
+  gint64 last_autosave;
+  GCancellable *autosave_cancellable;
+
+  /* lv-window-settings.c */
+  GSettings *settings;        /* NULL when the schema is not installed */
+
+  /* lv-window-presentation.c */
+  gboolean presentation;
+  GtkEventController *presentation_keys;
+  int tour_step;              /* −1: no tour */
+  guint tour_steps_skipped;
+
+  GtkWidget *controls_pane;
+  GtkRevealer *caption_revealer;
+  GtkLabel *caption_title;
+  GtkLabel *caption_label;
+  GtkStack *title_stack;
+  GtkStack *stack;
+  GtkRevealer *banner_revealer;
+  GtkWidget *banner_box;
+  GtkLabel *banner_label;
+  GtkLabel *progress_label;
+  GtkProgressBar *progress_bar;
+  GtkDropDown *dataset_dropdown;
+  GtkFlowBox *size_box;
+  GtkEntry *custom_sizes_entry;
+  GtkSpinButton *runs_spin;
+  GtkSpinButton *depth_spin;
+  GtkDropDown *activation_dropdown;
+  GtkSpinButton *epochs_spin;
+  GtkSpinButton *lr_spin;
+  GtkSpinButton *batch_spin;
+  GtkSpinButton *seed_spin;
+  GtkDropDown *reg_kind_dropdown;
+  GtkScale *degree_scale;
+  GtkSpinButton *lambda_spin;
+};
+
+/* lv-window.c */
+void       lv_window_control_changed   (LvWindow   *self);
+void       lv_window_ensure_ticking    (LvWindow   *self);
+
+/* lv-window-controls.c */
+extern const guint lv_window_standard_sizes[LV_WINDOW_N_SIZES];
+void       lv_window_build_controls    (LvWindow   *self);
+gboolean   lv_window_read_controls     (LvWindow   *self,
+                                        const char **dataset,
+                                        LvEnsembleConfig *config,
+                                        GError    **error);
+void       lv_window_write_controls    (LvWindow   *self,
+                                        const char *dataset,
+                                        const LvEnsembleConfig *config);
+
+/* lv-window-files.c */
+void       lv_window_files_class_init  (GtkWidgetClass *widget_class);
+void       lv_window_files_init        (LvWindow   *self);
+void       lv_window_files_dispose     (LvWindow   *self);
+void       lv_window_files_changed     (LvWindow   *self);
+gboolean   lv_window_save_to           (LvWindow   *self,
+                                        const char *path,
+                                        GError    **error);
+gboolean   lv_window_open_file         (LvWindow   *self,
+                                        const char *path,
+                                        GError    **error);
+gboolean   lv_window_has_unsaved_work  (LvWindow   *self);
+char      *lv_window_get_autosave_path (void);
+
+/* lv-window-settings.c */
+void       lv_window_settings_init     (LvWindow   *self);
+void       lv_window_settings_save     (LvWindow   *self);
+GSettings *lv_settings_new             (void);
+
+/* lv-window-presentation.c */
+void       lv_window_presentation_class_init (GtkWidgetClass *widget_class);
+void       lv_window_presentation_dispose    (LvWindow   *self);
+void       lv_window_update_figure_scale     (LvWindow   *self);
+void       lv_window_set_presentation  (LvWindow   *self,
+                                        gboolean    presentation);
+gboolean   lv_window_get_presentation  (LvWindow   *self);
+int        lv_window_get_tour_step     (LvWindow   *self);
+const char *lv_window_get_caption      (LvWindow   *self);
+
+/* For tests: reach the window's controls by name and apply them without the debounce. */
 GtkWidget *lv_window_get_control       (LvWindow   *self,
                                         const char *name);
 GtkWidget *lv_window_get_size_toggle   (LvWindow   *self,

@@ -6,9 +6,7 @@
 #include "lv-window.h"
 #include "lv-window-private.h"
 
-#include <errno.h>
 #include <math.h>
-#include <stdlib.h>
 
 #include <glib/gi18n.h>
 
@@ -28,66 +26,20 @@
 
 #define APPLY_DELAY_MS 250
 
-static const guint standard_sizes[] = { 2, 5, 10, 25, 50, 100, 250, 500 };
-static const guint default_sizes[] = { 5, 10, 25, 100 };
-
-typedef struct
-{
-  const char *spec;
-  const char *title;
-  gboolean optional;
-} DatasetChoice;
-
-static const DatasetChoice dataset_choices[] = {
-  { "digits", N_("Handwritten digits (8 × 8)"), FALSE },
-  { "teacher", N_("Teacher network (synthetic)"), FALSE },
-  { "fashion-mnist", N_("Fashion-MNIST (10 × 10)"), TRUE },
-};
-
-struct _LvWindow
-{
-  GtkApplicationWindow parent_instance;
-
-  LvExperiment *experiment;
-  GtkToggleButton *size_toggles[G_N_ELEMENTS (standard_sizes)];
-  GPtrArray *dataset_specs;   /* const char*, parallel to the dataset dropdown */
-  GHashTable *controls;       /* name → widget (borrowed) */
-  guint tick_id;
-  guint apply_id;
-  guint banner_id;
-  char *export_on_finish;
-  char *message;
-
-  GtkStack *title_stack;
-  GtkStack *stack;
-  GtkRevealer *banner_revealer;
-  GtkWidget *banner_box;
-  GtkLabel *banner_label;
-  GtkLabel *progress_label;
-  GtkProgressBar *progress_bar;
-  GtkDropDown *dataset_dropdown;
-  GtkFlowBox *size_box;
-  GtkEntry *custom_sizes_entry;
-  GtkSpinButton *runs_spin;
-  GtkSpinButton *depth_spin;
-  GtkDropDown *activation_dropdown;
-  GtkSpinButton *epochs_spin;
-  GtkSpinButton *lr_spin;
-  GtkSpinButton *batch_spin;
-  GtkSpinButton *seed_spin;
-  GtkDropDown *reg_kind_dropdown;
-  GtkScale *degree_scale;
-  GtkSpinButton *lambda_spin;
-};
-
 G_DEFINE_FINAL_TYPE (LvWindow, lv_window, GTK_TYPE_APPLICATION_WINDOW)
+
+static void update_actions (LvWindow *self);
+
+enum {
+  PROP_0,
+  PROP_PRESENTATION,
+  N_PROPS
+};
+
+static GParamSpec *properties[N_PROPS];
 
 static void ensure_ticking (LvWindow *self);
 
-static const LvActivation activations[] = {
-  LV_ACTIVATION_RELU, LV_ACTIVATION_TANH, LV_ACTIVATION_LOGISTIC, LV_ACTIVATION_LINEAR,
-};
-static const LvRegKind reg_kinds[] = { LV_REG_LAYER, LV_REG_UNIT };
 
 /* ---- messages ---- */
 
@@ -122,6 +74,7 @@ lv_window_show_message (LvWindow   *self,
       gtk_revealer_set_reveal_child (self->banner_revealer, FALSE);
       return;
     }
+  gtk_widget_set_visible (self->banner_action, FALSE);
   gtk_label_set_text (self->banner_label, message);
   if (is_error)
     gtk_widget_add_css_class (self->banner_box, "error");
@@ -139,87 +92,6 @@ on_banner_dismiss (LvWindow *self)
 }
 
 /* ---- controls → configuration ---- */
-
-static gboolean
-parse_custom_sizes (const char *text, guint *sizes, guint *n, guint max, GError **error)
-{
-  g_auto(GStrv) parts = g_strsplit_set (text, ", ;", -1);
-
-  for (guint i = 0; parts[i] != NULL; i++)
-    {
-      char *end = NULL;
-      guint64 value;
-
-      if (parts[i][0] == '\0')
-        continue;
-      errno = 0;
-      value = g_ascii_strtoull (parts[i], &end, 10);
-      if (errno != 0 || end == parts[i] || *end != '\0' || value == 0 || value > 100000)
-        {
-          g_set_error (error, LV_ERROR, LV_ERROR_INVALID_INPUT,
-                       _("More sizes: “%s” is not a whole number between 1 and 100000"),
-                       parts[i]);
-          return FALSE;
-        }
-      if (*n >= max)
-        {
-          g_set_error (error, LV_ERROR, LV_ERROR_INVALID_INPUT,
-                       _("At most %u network sizes at a time"), max);
-          return FALSE;
-        }
-      sizes[(*n)++] = (guint) value;
-    }
-  return TRUE;
-}
-
-static int
-compare_uint (gconstpointer a, gconstpointer b)
-{
-  guint x = *(const guint *) a, y = *(const guint *) b;
-  return x < y ? -1 : x > y;
-}
-
-static gboolean
-read_controls (LvWindow *self, const char **dataset, LvEnsembleConfig *config, GError **error)
-{
-  guint n = 0, selected;
-
-  lv_ensemble_config_init (config);
-  for (guint i = 0; i < G_N_ELEMENTS (standard_sizes); i++)
-    if (gtk_toggle_button_get_active (self->size_toggles[i]))
-      config->sizes[n++] = standard_sizes[i];
-  gtk_widget_remove_css_class (GTK_WIDGET (self->custom_sizes_entry), "error");
-  if (!parse_custom_sizes (gtk_editable_get_text (GTK_EDITABLE (self->custom_sizes_entry)),
-                           config->sizes, &n, G_N_ELEMENTS (config->sizes), error))
-    {
-      gtk_widget_add_css_class (GTK_WIDGET (self->custom_sizes_entry), "error");
-      return FALSE;
-    }
-  /* Ascending and without repeats: one histogram per distinct size. */
-  qsort (config->sizes, n, sizeof (guint), compare_uint);
-  config->n_sizes = 0;
-  for (guint i = 0; i < n; i++)
-    if (i == 0 || config->sizes[i] != config->sizes[i - 1])
-      config->sizes[config->n_sizes++] = config->sizes[i];
-
-  selected = gtk_drop_down_get_selected (self->dataset_dropdown);
-  *dataset = g_ptr_array_index (self->dataset_specs,
-                                MIN (selected, self->dataset_specs->len - 1));
-  config->runs = gtk_spin_button_get_value_as_int (self->runs_spin);
-  config->depth = gtk_spin_button_get_value_as_int (self->depth_spin);
-  config->activation = activations[MIN (gtk_drop_down_get_selected (self->activation_dropdown),
-                                        G_N_ELEMENTS (activations) - 1)];
-  config->train.epochs = gtk_spin_button_get_value_as_int (self->epochs_spin);
-  config->train.lr = gtk_spin_button_get_value (self->lr_spin);
-  config->train.batch = gtk_spin_button_get_value_as_int (self->batch_spin);
-  config->seed = (guint64) gtk_spin_button_get_value (self->seed_spin);
-  config->train.reg.kind = reg_kinds[MIN (gtk_drop_down_get_selected (self->reg_kind_dropdown),
-                                          G_N_ELEMENTS (reg_kinds) - 1)];
-  config->train.reg.degree = gtk_range_get_value (GTK_RANGE (self->degree_scale));
-  config->train.reg.lambda = gtk_spin_button_get_value (self->lambda_spin);
-  return TRUE;
-}
-
 /**
  * lv_window_apply_controls:
  * @self: the window
@@ -237,14 +109,15 @@ lv_window_apply_controls (LvWindow *self)
   const char *dataset;
 
   g_clear_handle_id (&self->apply_id, g_source_remove);
-  if (!read_controls (self, &dataset, &config, &error) ||
+  if (!lv_window_read_controls (self, &dataset, &config, &error) ||
       !lv_experiment_set_config (self->experiment, dataset, &config, &error))
     {
       lv_window_show_message (self, error->message, TRUE);
       return FALSE;
     }
   ensure_ticking (self);
-  if (self->message != NULL)
+  /* A fixed input error goes away; an offer waiting for its button (recovery) stays. */
+  if (self->message != NULL && !gtk_widget_get_visible (self->banner_action))
     lv_window_show_message (self, NULL, FALSE);
   /* The regulariser's degree only matters with λ > 0; say so by dimming the slider. */
   gtk_widget_set_sensitive (GTK_WIDGET (self->degree_scale), config.train.reg.lambda > 0 &&
@@ -262,8 +135,14 @@ apply_timeout (gpointer data)
   return G_SOURCE_REMOVE;
 }
 
-static void
-on_control_changed (LvWindow *self)
+/**
+ * lv_window_control_changed:
+ * @self: the window
+ *
+ * A sidebar control changed: applies the controls after a short debounce.
+ */
+void
+lv_window_control_changed (LvWindow *self)
 {
   if (self->experiment == NULL)
     return; /* still building the template */
@@ -336,6 +215,8 @@ on_experiment_finished (LvWindow *self)
   update_progress (self);
   if (path == NULL)
     return;
+  /* A scripted run (--export-on-finish) ends without the unsaved-work prompt. */
+  self->close_confirmed = TRUE;
   if (!lv_window_export (self, path, &error))
     g_printerr ("lossviz: %s\n", error->message);
   gtk_window_close (GTK_WINDOW (self));
@@ -360,6 +241,18 @@ ensure_ticking (LvWindow *self)
 {
   if (self->tick_id == 0)
     self->tick_id = gtk_widget_add_tick_callback (GTK_WIDGET (self), tick, NULL, NULL);
+}
+
+/**
+ * lv_window_ensure_ticking:
+ * @self: the window
+ *
+ * Makes the frame clock poll the experiment until nothing changes any more.
+ */
+void
+lv_window_ensure_ticking (LvWindow *self)
+{
+  ensure_ticking (self);
 }
 
 static void
@@ -544,71 +437,6 @@ lv_window_add_view (LvWindow   *self,
 }
 
 /* ---- construction ---- */
-
-static void
-build_size_toggles (LvWindow *self)
-{
-  for (guint i = 0; i < G_N_ELEMENTS (standard_sizes); i++)
-    {
-      g_autofree char *label = g_strdup_printf ("%u", standard_sizes[i]);
-      GtkWidget *button = gtk_toggle_button_new_with_label (label);
-
-      gtk_widget_add_css_class (button, "size-toggle");
-      for (guint d = 0; d < G_N_ELEMENTS (default_sizes); d++)
-        if (default_sizes[d] == standard_sizes[i])
-          gtk_toggle_button_set_active (GTK_TOGGLE_BUTTON (button), TRUE);
-      g_signal_connect_swapped (button, "toggled", G_CALLBACK (on_control_changed), self);
-      gtk_flow_box_append (self->size_box, button);
-      self->size_toggles[i] = GTK_TOGGLE_BUTTON (button);
-    }
-}
-
-static gboolean
-fashion_mnist_present (void)
-{
-  const char *dir = g_getenv ("LOSSVIZ_FASHION_MNIST_DIR");
-  g_autofree char *path = NULL;
-
-  if (dir == NULL || dir[0] == '\0')
-    dir = "/usr/share/datasets/fashion-mnist";
-  path = g_build_filename (dir, "train-images-idx3-ubyte.gz", NULL);
-  return g_file_test (path, G_FILE_TEST_EXISTS);
-}
-
-static void
-build_dataset_model (LvWindow *self)
-{
-  g_autoptr(GtkStringList) model = gtk_string_list_new (NULL);
-
-  self->dataset_specs = g_ptr_array_new ();
-  for (guint i = 0; i < G_N_ELEMENTS (dataset_choices); i++)
-    {
-      if (dataset_choices[i].optional && !fashion_mnist_present ())
-        continue;
-      gtk_string_list_append (model, _(dataset_choices[i].title));
-      g_ptr_array_add (self->dataset_specs, (gpointer) dataset_choices[i].spec);
-    }
-  gtk_drop_down_set_model (self->dataset_dropdown, G_LIST_MODEL (model));
-}
-
-static void
-register_controls (LvWindow *self)
-{
-  self->controls = g_hash_table_new (g_str_hash, g_str_equal);
-  g_hash_table_insert (self->controls, "dataset", self->dataset_dropdown);
-  g_hash_table_insert (self->controls, "custom-sizes", self->custom_sizes_entry);
-  g_hash_table_insert (self->controls, "runs", self->runs_spin);
-  g_hash_table_insert (self->controls, "depth", self->depth_spin);
-  g_hash_table_insert (self->controls, "activation", self->activation_dropdown);
-  g_hash_table_insert (self->controls, "epochs", self->epochs_spin);
-  g_hash_table_insert (self->controls, "lr", self->lr_spin);
-  g_hash_table_insert (self->controls, "batch", self->batch_spin);
-  g_hash_table_insert (self->controls, "seed", self->seed_spin);
-  g_hash_table_insert (self->controls, "reg-kind", self->reg_kind_dropdown);
-  g_hash_table_insert (self->controls, "degree", self->degree_scale);
-  g_hash_table_insert (self->controls, "lambda", self->lambda_spin);
-}
-
 static void
 lv_window_dispose (GObject *object)
 {
@@ -620,7 +448,13 @@ lv_window_dispose (GObject *object)
   g_clear_handle_id (&self->apply_id, g_source_remove);
   g_clear_handle_id (&self->banner_id, g_source_remove);
   if (self->experiment != NULL)
-    g_signal_handlers_disconnect_by_data (self->experiment, self);
+    {
+      lv_window_settings_save (self);
+      g_signal_handlers_disconnect_by_data (self->experiment, self);
+    }
+  lv_window_files_dispose (self);
+  lv_window_presentation_dispose (self);
+  g_clear_object (&self->settings);
   gtk_widget_dispose_template (GTK_WIDGET (self), LV_TYPE_WINDOW);
   /* Views are gone: this is the last reference, so workers are cancelled and joined here. */
   g_clear_object (&self->experiment);
@@ -641,6 +475,32 @@ lv_window_finalize (GObject *object)
 }
 
 static void
+lv_window_get_property (GObject *object, guint prop_id, GValue *value, GParamSpec *pspec)
+{
+  switch (prop_id)
+    {
+    case PROP_PRESENTATION:
+      g_value_set_boolean (value, lv_window_get_presentation (LV_WINDOW (object)));
+      break;
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    }
+}
+
+static void
+lv_window_set_property (GObject *object, guint prop_id, const GValue *value, GParamSpec *pspec)
+{
+  switch (prop_id)
+    {
+    case PROP_PRESENTATION:
+      lv_window_set_presentation (LV_WINDOW (object), g_value_get_boolean (value));
+      break;
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    }
+}
+
+static void
 lv_window_class_init (LvWindowClass *klass)
 {
   GObjectClass *object_class = G_OBJECT_CLASS (klass);
@@ -648,8 +508,25 @@ lv_window_class_init (LvWindowClass *klass)
 
   object_class->dispose = lv_window_dispose;
   object_class->finalize = lv_window_finalize;
+  object_class->get_property = lv_window_get_property;
+  object_class->set_property = lv_window_set_property;
+
+  /**
+   * LvWindow:presentation:
+   *
+   * Presentation mode: full screen, controls hidden, large figures (win.presentation, F11).
+   */
+  properties[PROP_PRESENTATION] =
+    g_param_spec_boolean ("presentation", NULL, NULL, FALSE,
+                          G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
+  g_object_class_install_properties (object_class, N_PROPS, properties);
 
   gtk_widget_class_set_template_from_resource (widget_class, RESOURCE_PREFIX "/lv-window.ui");
+  gtk_widget_class_bind_template_child (widget_class, LvWindow, controls_pane);
+  gtk_widget_class_bind_template_child (widget_class, LvWindow, caption_revealer);
+  gtk_widget_class_bind_template_child (widget_class, LvWindow, caption_title);
+  gtk_widget_class_bind_template_child (widget_class, LvWindow, caption_label);
+  gtk_widget_class_bind_template_child (widget_class, LvWindow, banner_action);
   gtk_widget_class_bind_template_child (widget_class, LvWindow, title_stack);
   gtk_widget_class_bind_template_child (widget_class, LvWindow, stack);
   gtk_widget_class_bind_template_child (widget_class, LvWindow, banner_revealer);
@@ -670,7 +547,8 @@ lv_window_class_init (LvWindowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, LvWindow, reg_kind_dropdown);
   gtk_widget_class_bind_template_child (widget_class, LvWindow, degree_scale);
   gtk_widget_class_bind_template_child (widget_class, LvWindow, lambda_spin);
-  gtk_widget_class_bind_template_callback (widget_class, on_control_changed);
+  gtk_widget_class_bind_template_callback_full (widget_class, "on_control_changed",
+                                                G_CALLBACK (lv_window_control_changed));
   gtk_widget_class_bind_template_callback (widget_class, on_banner_dismiss);
   gtk_widget_class_bind_template_callback (widget_class, on_visible_view_changed);
 
@@ -679,18 +557,22 @@ lv_window_class_init (LvWindowClass *klass)
   gtk_widget_class_install_action (widget_class, "win.reset", NULL, reset_action);
   gtk_widget_class_install_action (widget_class, "win.export", NULL, export_action);
   gtk_widget_class_install_action (widget_class, "win.export-to", "s", export_to_action);
+  lv_window_files_class_init (widget_class);
+  lv_window_presentation_class_init (widget_class);
 }
 
 static void
 lv_window_init (LvWindow *self)
 {
   gtk_widget_init_template (GTK_WIDGET (self));
-  build_dataset_model (self);
-  build_size_toggles (self);
-  register_controls (self);
+  self->tour_step = -1;
+  lv_window_build_controls (self);
+  lv_window_settings_init (self);
 
   self->experiment = lv_experiment_new (0);
   g_signal_connect_swapped (self->experiment, "changed", G_CALLBACK (update_progress), self);
+  g_signal_connect_swapped (self->experiment, "changed", G_CALLBACK (lv_window_files_changed),
+                            self);
   g_signal_connect_swapped (self->experiment, "notify::running",
                             G_CALLBACK (on_running_changed), self);
   g_signal_connect_swapped (self->experiment, "error", G_CALLBACK (on_experiment_error), self);
@@ -707,6 +589,7 @@ lv_window_init (LvWindow *self)
   lv_window_apply_controls (self);
   update_actions (self);
   update_progress (self);
+  lv_window_files_init (self);
 }
 
 /**
@@ -776,8 +659,8 @@ GtkWidget *
 lv_window_get_size_toggle (LvWindow *self,
                            guint     hidden)
 {
-  for (guint i = 0; i < G_N_ELEMENTS (standard_sizes); i++)
-    if (standard_sizes[i] == hidden)
+  for (guint i = 0; i < LV_WINDOW_N_SIZES; i++)
+    if (lv_window_standard_sizes[i] == hidden)
       return GTK_WIDGET (self->size_toggles[i]);
   return NULL;
 }

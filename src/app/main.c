@@ -3,6 +3,8 @@
 
 #include "config.h"
 
+#include <locale.h>
+
 #include <glib/gi18n.h>
 
 #include "lv-application.h"
@@ -11,8 +13,12 @@ int
 main (int argc, char *argv[])
 {
   g_autoptr(LvApplication) app = NULL;
+  /* Lets the app run translated from a build tree (meson devenv, tests): <build>/po. */
+  const char *localedir = g_getenv ("LOSSVIZ_LOCALEDIR");
 
-  bindtextdomain (GETTEXT_PACKAGE, LOCALEDIR);
+  setlocale (LC_ALL, "");
+  bindtextdomain (GETTEXT_PACKAGE, localedir != NULL && localedir[0] != '\0' ? localedir
+                                                                              : LOCALEDIR);
   bind_textdomain_codeset (GETTEXT_PACKAGE, "UTF-8");
   textdomain (GETTEXT_PACKAGE);
 

@@ -228,8 +228,9 @@ lv_ensemble_new (LvDataset *dataset, const LvEnsembleConfig *config, GError **er
 
         make_shape (config, dataset, config->sizes[s], &slot->shape, NULL);
         slot->record.hidden = config->sizes[s];
-        slot->record.run = r;
-        slot->record.seed = lv_ensemble_run_seed (config->seed, config->sizes[s], r);
+        slot->record.run = config->first_run + r;
+        slot->record.seed = lv_ensemble_run_seed (config->seed, config->sizes[s],
+                                                  config->first_run + r);
         slot->record.state = LV_RUN_PENDING;
         slot->record.train_loss = g_new (double, epochs);
         slot->record.test_loss = g_new (double, epochs);

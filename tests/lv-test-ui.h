@@ -1,0 +1,95 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#pragma once
+
+/* Small helpers shared by the desktop-integration UI tests (test-ui-session.c,
+ * test-ui-desktop.c): waiting on the main loop against a generous deadline, and a window set
+ * to a small ensemble. Nothing here asserts on speed. */
+
+#include <gtk/gtk.h>
+
+#include "lv-loss-view.h"
+#include "lv-window-private.h"
+
+#define LV_TEST_UI_DEADLINE_S 120
+
+typedef gboolean (*LvTestCondition) (gpointer data);
+
+static gboolean
+lv_test_ui_tick (gpointer data)
+{
+  return G_SOURCE_CONTINUE;
+}
+
+static inline gboolean
+lv_test_ui_wait (LvTestCondition cond, gpointer data)
+{
+  gint64 deadline = g_get_monotonic_time () + (gint64) LV_TEST_UI_DEADLINE_S * G_USEC_PER_SEC;
+  guint id = g_timeout_add (10, lv_test_ui_tick, NULL);
+  gboolean ok;
+
+  while (!(ok = cond (data)) && g_get_monotonic_time () < deadline)
+    g_main_context_iteration (NULL, TRUE);
+  g_source_remove (id);
+  return ok;
+}
+
+static inline gboolean
+lv_test_ui_is_mapped (gpointer data)
+{
+  return gtk_widget_get_mapped (data) && gtk_widget_get_width (data) > 0;
+}
+
+static inline gboolean
+lv_test_ui_is_finished (gpointer data)
+{
+  LvExperiment *exp = lv_window_get_experiment (data);
+  return lv_experiment_is_finished (exp) && !lv_experiment_get_running (exp);
+}
+
+/* Sets the sidebar to @sizes, @runs runs, @epochs epochs, λ = 0.001 and applies it. */
+static inline void
+lv_test_ui_configure (LvWindow *window, guint runs, guint epochs, const guint *sizes,
+                      guint n_sizes)
+{
+  for (guint i = 0; i < LV_WINDOW_N_SIZES; i++)
+    {
+      guint h = lv_window_standard_sizes[i];
+      gboolean on = FALSE;
+      for (guint k = 0; k < n_sizes; k++)
+        on = on || sizes[k] == h;
+      gtk_toggle_button_set_active (GTK_TOGGLE_BUTTON (lv_window_get_size_toggle (window, h)), on);
+    }
+  gtk_editable_set_text (GTK_EDITABLE (lv_window_get_control (window, "custom-sizes")), "");
+  gtk_drop_down_set_selected (GTK_DROP_DOWN (lv_window_get_control (window, "dataset")), 0);
+  gtk_spin_button_set_value (GTK_SPIN_BUTTON (lv_window_get_control (window, "runs")), runs);
+  gtk_spin_button_set_value (GTK_SPIN_BUTTON (lv_window_get_control (window, "depth")), 1);
+  gtk_range_set_value (GTK_RANGE (lv_window_get_control (window, "degree")), 2.0);
+  gtk_spin_button_set_value (GTK_SPIN_BUTTON (lv_window_get_control (window, "epochs")), epochs);
+  gtk_spin_button_set_value (GTK_SPIN_BUTTON (lv_window_get_control (window, "lambda")), 0.001);
+  g_assert_true (lv_window_apply_controls (window));
+}
+
+static inline LvWindow *
+lv_test_ui_window (guint runs, guint epochs, const guint *sizes, guint n_sizes)
+{
+  LvWindow *window = lv_window_new (NULL);
+
+  lv_test_ui_configure (window, runs, epochs, sizes, n_sizes);
+  gtk_window_present (GTK_WINDOW (window));
+  g_assert_true (lv_test_ui_wait (lv_test_ui_is_mapped, window));
+  return window;
+}
+
+static inline void
+lv_test_ui_close (LvWindow *window)
+{
+  g_object_ref (window);
+  gtk_window_destroy (GTK_WINDOW (window));
+  g_assert_finalize_object (window);
+}
+
+static inline LvLossView *
+lv_test_ui_loss_view (LvWindow *window)
+{
+  return LV_LOSS_VIEW (gtk_stack_get_child_by_name (window->stack, "loss"));
+}
