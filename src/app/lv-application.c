@@ -24,6 +24,7 @@ struct _LvApplication
 
   char *export_on_finish;
   gboolean start;
+  gboolean presentation;
   GSettings *settings;        /* NULL without the schema */
   gboolean system_dark;       /* GTK's dark preference before the app changed it */
 };
@@ -153,6 +154,11 @@ lv_application_activate (GApplication *app)
         lv_window_set_export_on_finish (window, self->export_on_finish);
     }
   gtk_window_present (GTK_WINDOW (window));
+  if (self->presentation)
+    {
+      self->presentation = FALSE;
+      lv_window_set_presentation (window, TRUE);
+    }
   if (self->start)
     {
       self->start = FALSE;
@@ -214,6 +220,7 @@ lv_application_handle_local_options (GApplication *app, GVariantDict *options)
     }
   g_variant_dict_lookup (options, "export-on-finish", "^ay", &self->export_on_finish);
   self->start = g_variant_dict_contains (options, "start");
+  self->presentation = g_variant_dict_contains (options, "presentation");
   return -1;
 }
 
@@ -244,6 +251,8 @@ lv_application_init (LvApplication *self)
     { "export-on-finish", 0, 0, G_OPTION_ARG_FILENAME, NULL,
       N_("When training finishes, export the figure (PNG, SVG or PDF) and its CSV, then quit"),
       N_("FILE") },
+    { "presentation", 'p', 0, G_OPTION_ARG_NONE, NULL,
+      N_("Start in presentation mode (full screen, large figures)"), NULL },
     { "version", 0, 0, G_OPTION_ARG_NONE, NULL, N_("Print the version and exit"), NULL },
     { NULL }
   };
