@@ -139,10 +139,16 @@ wait_with_progress (LvEnsemble *ensemble, gboolean show)
 {
   guint64 seen = G_MAXUINT64;
 
+  if (!show)
+    {
+      /* No progress line: block on the ensemble's condition, so elapsed_s is exact. */
+      lv_ensemble_wait (ensemble);
+      return;
+    }
   while (!lv_ensemble_is_done (ensemble))
     {
       guint64 generation = lv_ensemble_get_generation (ensemble);
-      if (show && generation != seen)
+      if (generation != seen)
         {
           g_autoptr(LvEnsembleSnapshot) snap = lv_ensemble_snapshot (ensemble);
           fprintf (stderr, "\rtraining: %u/%u runs done", snap->finished + snap->diverged,
@@ -151,8 +157,7 @@ wait_with_progress (LvEnsemble *ensemble, gboolean show)
         }
       g_usleep (100 * 1000);
     }
-  if (show)
-    fprintf (stderr, "\r\033[K");
+  fprintf (stderr, "\r\033[K");
 }
 
 void

@@ -144,6 +144,8 @@ write_config (JsonBuilder *b, const LvEnsembleConfig *c)
   add_number (b, "reg_degree", c->train.reg.degree);
   add_number (b, "reg_lambda", c->train.reg.lambda);
   add_int (b, "seed", (gint64) c->seed);
+  add_bool (b, "shared_order", c->shared_order);
+  add_int (b, "fuse_block", c->fuse_block);
   json_builder_end_object (b);
 }
 
@@ -369,6 +371,11 @@ read_config (JsonObject *c, LvEnsembleConfig *config, GError **error)
       !get_uint (c, "seed", 0, G_MAXINT64, &seed, error))
     return FALSE;
   config->seed = seed;
+  /* Added after the first files were written: optional, with the defaults those files had. */
+  if (json_object_has_member (c, "shared_order") &&
+      (!get_bool (c, "shared_order", &config->shared_order, error) ||
+       !get_guint (c, "fuse_block", 0, 1024, &config->fuse_block, error)))
+    return FALSE;
   if (!get_string (c, "activation", &s, error))
     return FALSE;
   if (!lv_activation_from_string (s, &config->activation))
