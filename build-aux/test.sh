@@ -21,7 +21,9 @@ cp "$build/meson-logs/testlog.json" "$build/meson-logs/testlog-core.json"
 logs+=("$build/meson-logs/testlog-core.json")
 
 # UI suite: a real X server (Xvfb), deterministic Cairo rendering, in-memory settings.
-if meson test -C "$build" --list 2>/dev/null | grep -q ':ui / '; then
+# (List first, then grep: with pipefail, grep -q closing the pipe early would fail the test.)
+test_list=$(meson test -C "$build" --list 2>/dev/null)
+if grep -q ':ui / ' <<<"$test_list"; then
   GDK_BACKEND=x11 GTK_A11Y=none GSK_RENDERER=cairo GSETTINGS_BACKEND=memory \
     GSETTINGS_SCHEMA_DIR="$build/data" \
     xvfb-run -a -s "-screen 0 1600x1000x24" \
