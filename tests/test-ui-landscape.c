@@ -13,6 +13,7 @@
 
 #include "lv-landscape-job.h"
 #include "lv-landscape-view.h"
+#include "lv-loss-view.h"
 #include "lv-test-util.h"
 #include "lv-view.h"
 
@@ -251,6 +252,34 @@ test_lazy (void)
   g_assert_finalize_object (exp);
 }
 
+/* Linked views: a run activated in the loss view (a sibling page) opens in the Landscape. */
+static void
+test_linked (void)
+{
+  LvExperiment *exp = trained_experiment ();
+  GtkWidget *window = gtk_window_new ();
+  GtkWidget *stack = gtk_stack_new ();
+  GtkWidget *loss = lv_loss_view_new (exp);
+  LvLandscapeView *view = LV_LANDSCAPE_VIEW (lv_landscape_view_new (exp));
+
+  g_object_ref (view);
+  gtk_stack_add_named (GTK_STACK (stack), loss, "loss");
+  gtk_stack_add_named (GTK_STACK (stack), GTK_WIDGET (view), "landscape");
+  gtk_window_set_child (GTK_WINDOW (window), stack);
+  gtk_window_present (GTK_WINDOW (window));
+  g_assert_true (gtk_stack_get_visible_child (GTK_STACK (stack)) == loss);
+
+  g_signal_emit_by_name (loss, "run-activated", 5u, 1u);
+  g_assert_true (gtk_stack_get_visible_child (GTK_STACK (stack)) == GTK_WIDGET (view));
+  g_assert_true (wait_until (exp, view_done, view));
+  assert_state_done (view, exp, 5, 1);
+
+  gtk_window_destroy (GTK_WINDOW (window));
+  g_assert_finalize_object (view);
+  g_assert_true (wait_until (NULL, no_jobs, NULL));
+  g_assert_finalize_object (exp);
+}
+
 int
 main (int argc, char **argv)
 {
@@ -258,5 +287,6 @@ main (int argc, char **argv)
   lv_core_init ();
   g_test_add_func ("/lossviz/ui-landscape/lazy", test_lazy);
   g_test_add_func ("/lossviz/ui-landscape/view", test_landscape);
+  g_test_add_func ("/lossviz/ui-landscape/linked", test_linked);
   return g_test_run ();
 }

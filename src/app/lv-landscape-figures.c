@@ -86,7 +86,8 @@ lv_landscape_figures_new (void)
   self->index_points = g_array_new (FALSE, TRUE, sizeof (LvIndexPoint));
   apply_theme (self);
   lv_landscape_figures_clear_run (self, _("Train an ensemble, then pick a run"));
-  lv_landscape_figures_set_index (self, NULL, 0, LV_INDEX_AXIS_INDEX, NULL);
+  lv_landscape_figures_set_index (self, NULL, 0, LV_INDEX_AXIS_INDEX,
+                                  _("Computed for every small finished run once training stops"));
   return self;
 }
 
@@ -271,6 +272,8 @@ lv_landscape_figures_set_slice (LvLandscapeFigures *self, guint hidden, guint ru
     }
   self->points[np] = (LvPlotPoint) { 0, 0, _("trained"), LV_PLOT_COLOR_AUTO };
   np++;
+  if (n_path > 0)
+    self->points[np++] = (LvPlotPoint) { path_x[0], path_y[0], _("epoch 1"), 3 };
   if (best != G_MAXSIZE)
     {
       double a = -grid->span + 2 * grid->span * (best % n) / (n - 1);
@@ -359,8 +362,9 @@ lv_landscape_figures_set_spectrum (LvLandscapeFigures *self, const LvHessianSpec
       /* The smallest and the largest Ritz values, named by their rank from either end. */
       self->categories = g_new0 (char *, n + 1);
       for (guint i = 0; i < n; i++)
-        self->categories[i] = i < half ? g_strdup_printf ("λ%u", i + 1)
-                                       : g_strdup_printf ("λn−%u", n - 1 - i);
+        self->categories[i] = i < half       ? g_strdup_printf ("λ%u", i + 1)
+                              : i == n - 1 ? g_strdup ("λn")
+                                           : g_strdup_printf ("λn−%u", n - 1 - i);
       m->categories = (const char *const *) self->categories;
       m->n_categories = n;
       self->bars_title = g_strdup (_("Hessian: extreme eigenvalues (Lanczos)"));

@@ -44,6 +44,8 @@ struct _LvLandscapeView
   LvLandscapeState state;
   char *failure;
 
+  GtkWidget *loss_view;           /* weak: the sibling page whose clicks open runs here */
+
   /* the index survey */
   LvIndexJob *index_job;
   char *index_key;

@@ -234,7 +234,7 @@ void
 lv_landscape_view_build (LvLandscapeView *self)
 {
   static const char *const kinds[] = {
-    N_("Random (filter-normalised)"), N_("PCA of the trajectory"), N_("Through three minima"),
+    N_("Random (filter-norm.)"), N_("Trajectory PCA"), N_("Three minima"),
     NULL
   };
   const char *kind_labels[G_N_ELEMENTS (kinds)];
@@ -261,11 +261,17 @@ lv_landscape_view_build (LvLandscapeView *self)
                                               gtk_spin_button_new_with_range (1, 1, 1)));
   self->kind_dropdown = GTK_DROP_DOWN (labelled (toolbar, _("_Directions"),
                                                  gtk_drop_down_new_from_strings (kind_labels)));
-  self->partner_spin = GTK_SPIN_BUTTON (labelled (toolbar, _("_Compare with run"),
+  self->partner_spin = GTK_SPIN_BUTTON (labelled (toolbar, _("_Line to run"),
                                                   gtk_spin_button_new_with_range (1, 1, 1)));
   self->log_button = GTK_TOGGLE_BUTTON (gtk_toggle_button_new_with_mnemonic (_("_Log colour")));
   gtk_widget_set_tooltip_text (GTK_WIDGET (self->log_button),
                                _("Colour the slice by the logarithm of the loss"));
+  gtk_widget_set_tooltip_text (GTK_WIDGET (self->partner_spin),
+                               _("The run the straight-line interpolation goes to"));
+  gtk_widget_set_tooltip_text (GTK_WIDGET (self->kind_dropdown),
+                               _("Random filter-normalised directions (the same seed for every "
+                                 "size), the top two PCA directions of the training trajectory, "
+                                 "or the plane through this run and two others"));
   gtk_box_append (GTK_BOX (toolbar), GTK_WIDGET (self->log_button));
   self->status_label = GTK_LABEL (gtk_label_new (NULL));
   gtk_widget_set_hexpand (GTK_WIDGET (self->status_label), TRUE);

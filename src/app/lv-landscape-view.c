@@ -13,6 +13,7 @@
 #include "lv-figure.h"
 #include "lv-index-job.h"
 #include "lv-landscape-view-private.h"
+#include "lv-loss-view.h"
 #include "lv-view.h"
 
 /*
@@ -126,8 +127,8 @@ set_status (LvLandscapeView *self)
         text = g_strdup (_("Computing the Hessian…"));
         break;
       case LV_LANDSCAPE_STAGE_DONE:
-        text = g_strdup_printf (_("Centre loss %.4g · index %u · λmin %.3g"),
-                                st->slice_center, st->negative_count, st->min_eigenvalue);
+        text = g_strdup_printf (_("Done · centre loss %.4g · index %u"), st->slice_center,
+                                st->negative_count);
         break;
       case LV_LANDSCAPE_STAGE_FAILED:
       default:
@@ -467,12 +468,56 @@ lv_landscape_view_map (GtkWidget *widget)
   lv_landscape_view_update_index (self);
 }
 
+/* ---- linked views ---- */
+
+static void
+on_run_activated (LvLandscapeView *self, guint hidden, guint run)
+{
+  GtkWidget *parent = gtk_widget_get_parent (GTK_WIDGET (self));
+
+  lv_landscape_view_select_run (self, hidden, run);
+  if (GTK_IS_STACK (parent))
+    gtk_stack_set_visible_child (GTK_STACK (parent), GTK_WIDGET (self));
+}
+
+/* A run clicked in the loss-distribution page, a sibling in the window's view stack, opens
+ * here: the pages find each other through the stack, so the window needs no wiring. */
+static void
+link_loss_view (LvLandscapeView *self)
+{
+  GtkWidget *parent = gtk_widget_get_parent (GTK_WIDGET (self));
+
+  if (!GTK_IS_STACK (parent) || self->loss_view != NULL)
+    return;
+  for (GtkWidget *c = gtk_widget_get_first_child (parent); c != NULL;
+       c = gtk_widget_get_next_sibling (c))
+    if (LV_IS_LOSS_VIEW (c))
+      {
+        self->loss_view = c;
+        g_object_add_weak_pointer (G_OBJECT (c), (gpointer *) &self->loss_view);
+        g_signal_connect_object (c, "run-activated", G_CALLBACK (on_run_activated), self,
+                                 G_CONNECT_SWAPPED);
+        return;
+      }
+}
+
+static void
+unlink_loss_view (LvLandscapeView *self)
+{
+  if (self->loss_view == NULL)
+    return;
+  g_signal_handlers_disconnect_by_func (self->loss_view, on_run_activated, self);
+  g_object_remove_weak_pointer (G_OBJECT (self->loss_view), (gpointer *) &self->loss_view);
+  self->loss_view = NULL;
+}
+
 static void
 lv_landscape_view_root (GtkWidget *widget)
 {
   LvLandscapeView *self = LV_LANDSCAPE_VIEW (widget);
 
   GTK_WIDGET_CLASS (lv_landscape_view_parent_class)->root (widget);
+  link_loss_view (self);
   self->settings = gtk_widget_get_settings (widget);
   g_signal_connect_object (self->settings, "notify::gtk-application-prefer-dark-theme",
                            G_CALLBACK (lv_landscape_view_update_theme), self, G_CONNECT_SWAPPED);
@@ -489,6 +534,7 @@ lv_landscape_view_unroot (GtkWidget *widget)
   if (self->settings != NULL)
     g_signal_handlers_disconnect_by_data (self->settings, self);
   self->settings = NULL;
+  unlink_loss_view (self);
   GTK_WIDGET_CLASS (lv_landscape_view_parent_class)->unroot (widget);
 }
 
@@ -530,6 +576,7 @@ lv_landscape_view_dispose (GObject *object)
 
   drop_job (self);
   lv_landscape_view_drop_index (self);
+  unlink_loss_view (self);
   if (self->experiment != NULL)
     g_signal_handlers_disconnect_by_data (self->experiment, self);
   g_clear_object (&self->experiment);
@@ -569,6 +616,8 @@ lv_landscape_view_init (LvLandscapeView *self)
   self->partner = G_MAXUINT;
   self->state.slice_center = self->state.center_train = NAN;
   lv_landscape_view_build (self);
+  /* Losses on a plane span orders of magnitude: log colour shows the basin's shape. */
+  gtk_toggle_button_set_active (self->log_button, TRUE);
 }
 
 /**
@@ -585,6 +634,9 @@ lv_landscape_view_new (LvExperiment *experiment)
   self->experiment = g_object_ref (experiment);
   g_signal_connect_object (experiment, "changed", G_CALLBACK (on_experiment_changed), self,
                            G_CONNECT_SWAPPED);
+  /* The survey waits for training to stop, which is not a ::changed of its own. */
+  g_signal_connect_object (experiment, "notify::running",
+                           G_CALLBACK (lv_landscape_view_update_index), self, G_CONNECT_SWAPPED);
   refresh_sizes (self);
   return GTK_WIDGET (self);
 }

@@ -58,6 +58,13 @@ enum {
 
 static GParamSpec *properties[N_PROPS];
 
+enum {
+  RUN_ACTIVATED,
+  N_SIGNALS
+};
+
+static guint signals[N_SIGNALS];
+
 static void
 queue_figures (LvLossView *self)
 {
@@ -216,6 +223,68 @@ scatter_tooltip (LvFigure *figure, double x, double y, double width, double heig
                                   lv_run_state_to_string (run->state));
 }
 
+/* A click on a scatter point activates that run. */
+static void
+on_scatter_pressed (GtkGestureClick *gesture, int n_press, double x, double y,
+                    LvLossView *self)
+{
+  GtkWidget *widget = GTK_WIDGET (self->scatter_figure);
+  const LvPlotEnsembleRun *run;
+  LvPlotScatterHit hit;
+
+  if (!lv_plot_scatter_hit_test (lv_plot_ensemble_get_scatter (self->figures),
+                                 gtk_widget_get_width (widget), gtk_widget_get_height (widget),
+                                 x, y, &hit))
+    return;
+  run = lv_plot_ensemble_scatter_run (self->figures, hit.series, hit.index);
+  if (run != NULL)
+    g_signal_emit (self, signals[RUN_ACTIVATED], 0, run->hidden, run->run);
+}
+
+/* A click on a histogram bar activates the bar's run closest to the bin's centre. */
+static void
+on_histogram_pressed (GtkGestureClick *gesture, int n_press, double x, double y,
+                      LvLossView *self)
+{
+  GtkWidget *widget = GTK_WIDGET (self->histogram_figure);
+  const LvPlotEnsembleRun *best = NULL;
+  const LvPlotEnsembleSize *size;
+  LvPlotEnsembleOptions options;
+  LvPlotHistHit hit;
+  double centre;
+
+  if (!lv_plot_histogram_hit_test (lv_plot_ensemble_get_histogram (self->figures),
+                                   gtk_widget_get_width (widget), gtk_widget_get_height (widget),
+                                   x, y, &hit) ||
+      hit.count == 0 || hit.series >= lv_plot_ensemble_get_n_sizes (self->figures))
+    return;
+  size = lv_plot_ensemble_get_size (self->figures, hit.series);
+  lv_plot_ensemble_get_options (self->figures, &options);
+  centre = (hit.bin_lo + hit.bin_hi) / 2;
+  for (guint i = 0; i < lv_plot_ensemble_get_n_runs (self->figures); i++)
+    {
+      const LvPlotEnsembleRun *run = lv_plot_ensemble_get_run (self->figures, i);
+      double v = options.loss == LV_PLOT_ENSEMBLE_TRAIN_LOSS ? run->train_loss : run->test_loss;
+
+      if (run->hidden == size->hidden && v >= hit.bin_lo && v <= hit.bin_hi &&
+          (best == NULL ||
+           fabs (v - centre) < fabs ((options.loss == LV_PLOT_ENSEMBLE_TRAIN_LOSS
+                                        ? best->train_loss : best->test_loss) - centre)))
+        best = run;
+    }
+  if (best != NULL)
+    g_signal_emit (self, signals[RUN_ACTIVATED], 0, best->hidden, best->run);
+}
+
+static void
+add_click (LvFigure *figure, GCallback callback, LvLossView *self)
+{
+  GtkGesture *click = gtk_gesture_click_new ();
+
+  g_signal_connect (click, "pressed", callback, self);
+  gtk_widget_add_controller (GTK_WIDGET (figure), GTK_EVENT_CONTROLLER (click));
+}
+
 static gboolean
 lv_loss_view_export_figure (LvView *view, const char *path, GError **error)
 {
@@ -346,6 +415,18 @@ lv_loss_view_class_init (LvLossViewClass *klass)
                          G_PARAM_READWRITE | G_PARAM_CONSTRUCT_ONLY | G_PARAM_STATIC_STRINGS);
   g_object_class_install_properties (object_class, N_PROPS, properties);
 
+  /**
+   * LvLossView::run-activated:
+   * @hidden: the run's hidden width
+   * @run: its index within the size
+   *
+   * The user clicked a run: a scatter point, or a histogram bar (its run nearest the bin's
+   * centre). The window opens it in the Landscape page.
+   */
+  signals[RUN_ACTIVATED] = g_signal_new ("run-activated", G_TYPE_FROM_CLASS (klass),
+                                         G_SIGNAL_RUN_LAST, 0, NULL, NULL, NULL, G_TYPE_NONE, 2,
+                                         G_TYPE_UINT, G_TYPE_UINT);
+
   g_type_ensure (LV_TYPE_FIGURE);
   gtk_widget_class_set_template_from_resource (widget_class,
                                                RESOURCE_PREFIX "/lv-loss-view.ui");
@@ -382,6 +463,8 @@ lv_loss_view_init (LvLossView *self)
                            lv_plot_ensemble_get_spread (self->figures));
   lv_figure_set_tooltip_func (self->histogram_figure, histogram_tooltip, self, NULL);
   lv_figure_set_tooltip_func (self->scatter_figure, scatter_tooltip, self, NULL);
+  add_click (self->scatter_figure, G_CALLBACK (on_scatter_pressed), self);
+  add_click (self->histogram_figure, G_CALLBACK (on_histogram_pressed), self);
   on_option_toggled (self);
   describe_figures (self);
 }
