@@ -13,6 +13,7 @@
 
 #include "lv-landscape-job.h"
 #include "lv-landscape-view.h"
+#include "lv-landscape-wireframe.h"
 #include "lv-loss-view.h"
 #include "lv-test-util.h"
 #include "lv-view.h"
@@ -280,11 +281,59 @@ test_linked (void)
   g_assert_finalize_object (exp);
 }
 
+/* Counts pixels that differ from the top-left (background) pixel. */
+static guint
+painted_pixels (cairo_surface_t *surface)
+{
+  const guint32 *data = (const guint32 *) (gpointer) cairo_image_surface_get_data (surface);
+  int w = cairo_image_surface_get_width (surface), h = cairo_image_surface_get_height (surface);
+  int stride = cairo_image_surface_get_stride (surface) / 4;
+  guint n = 0;
+
+  cairo_surface_flush (surface);
+  for (int y = 0; y < h; y++)
+    for (int x = 0; x < w; x++)
+      n += data[y * stride + x] != data[0];
+  return n;
+}
+
+/* The 3-D surface of a bowl with a hole (NAN) draws; an empty model draws only its text. */
+static void
+test_wireframe (void)
+{
+  double values[11 * 11];
+  LvPlotHeatmapModel heatmap = { 0 };
+  LvLandscapeWireframe model = { &heatmap, -0.6, 0.6 };
+  cairo_surface_t *surface = cairo_image_surface_create (CAIRO_FORMAT_ARGB32, 300, 300);
+  cairo_t *cr = cairo_create (surface);
+  guint empty, full;
+
+  heatmap.common.empty_text = "empty";
+  lv_landscape_wireframe_draw (cr, &model, 300, 300);
+  empty = painted_pixels (surface);
+  for (guint j = 0; j < 11; j++)
+    for (guint i = 0; i < 11; i++)
+      values[j * 11 + i] = 0.1 + (i - 5.0) * (i - 5.0) + (j - 5.0) * (j - 5.0);
+  values[3] = NAN;
+  heatmap.values = values;
+  heatmap.nx = heatmap.ny = 11;
+  heatmap.x_min = heatmap.y_min = -1;
+  heatmap.x_max = heatmap.y_max = 1;
+  heatmap.log_color = TRUE;
+  lv_landscape_wireframe_draw (cr, &model, 300, 300);
+  full = painted_pixels (surface);
+  /* The surface covers a good part of the figure, far more than the texts. */
+  g_assert_cmpuint (full, >, empty + 300 * 300 / 10);
+  cairo_destroy (cr);
+  cairo_surface_destroy (surface);
+}
+
 int
 main (int argc, char **argv)
 {
   gtk_test_init (&argc, &argv, NULL);
   lv_core_init ();
+  g_test_add_func ("/lossviz/ui-landscape/wireframe", test_wireframe);
   g_test_add_func ("/lossviz/ui-landscape/lazy", test_lazy);
   g_test_add_func ("/lossviz/ui-landscape/view", test_landscape);
   g_test_add_func ("/lossviz/ui-landscape/linked", test_linked);

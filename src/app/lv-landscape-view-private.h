@@ -7,6 +7,7 @@
 #include "lv-figure.h"
 #include "lv-index-job.h"
 #include "lv-landscape-view.h"
+#include "lv-landscape-wireframe.h"
 
 G_BEGIN_DECLS
 
@@ -24,6 +25,9 @@ struct _LvLandscapeView
   GtkDropDown *kind_dropdown;
   GtkSpinButton *partner_spin;
   GtkToggleButton *log_button;
+  GtkToggleButton *surface_button;
+  LvLandscapeWireframe wireframe; /* the 3-D view of the heatmap's model */
+  double drag_azimuth, drag_elevation;
   GtkToggleButton *index_button;
   GtkToggleButton *eigen_button;
   GtkLabel *status_label;

@@ -148,7 +148,8 @@ heatmap_tooltip (LvFigure *figure, double x, double y, double width, double heig
   LvPlotLayout layout;
   double alpha, beta, value;
 
-  if (!lv_plot_heatmap_get_layout (model, width, height, &layout))
+  if (gtk_toggle_button_get_active (self->surface_button) ||
+      !lv_plot_heatmap_get_layout (model, width, height, &layout))
     return NULL;
   alpha = lv_plot_layout_px_to_x (&layout, x);
   beta = lv_plot_layout_px_to_y (&layout, y);
@@ -199,6 +200,37 @@ on_index_pressed (GtkGestureClick *gesture, int n_press, double x, double y, gpo
     lv_landscape_view_select (self, p->hidden, p->run, G_MAXUINT);
 }
 
+/* ---- the 3-D surface ---- */
+
+static void
+on_surface_toggled (LvLandscapeView *self)
+{
+  if (gtk_toggle_button_get_active (self->surface_button))
+    lv_figure_set_draw_func (self->heatmap_figure, (LvPlotDrawFunc) lv_landscape_wireframe_draw,
+                             &self->wireframe);
+  else
+    lv_figure_set_draw_func (self->heatmap_figure, (LvPlotDrawFunc) lv_plot_heatmap_draw,
+                             lv_landscape_figures_get_heatmap (self->figures));
+}
+
+static void
+on_drag_begin (GtkGestureDrag *gesture, double x, double y, LvLandscapeView *self)
+{
+  self->drag_azimuth = self->wireframe.azimuth;
+  self->drag_elevation = self->wireframe.elevation;
+}
+
+/* Horizontal drags turn the surface, vertical ones tilt it (between flat and top-down). */
+static void
+on_drag_update (GtkGestureDrag *gesture, double dx, double dy, LvLandscapeView *self)
+{
+  if (!gtk_toggle_button_get_active (self->surface_button))
+    return;
+  self->wireframe.azimuth = self->drag_azimuth + dx * 0.01;
+  self->wireframe.elevation = CLAMP (self->drag_elevation + dy * 0.01, 0.05, G_PI / 2 - 0.02);
+  lv_figure_changed (self->heatmap_figure);
+}
+
 /* ---- construction ---- */
 
 static GtkWidget *
@@ -244,6 +276,7 @@ lv_landscape_view_build (LvLandscapeView *self)
   GtkWidget *index_row = gtk_box_new (GTK_ORIENTATION_HORIZONTAL, 0);
   GtkWidget *heatmap = lv_figure_new ();
   GtkGesture *click = gtk_gesture_click_new ();
+  GtkGesture *drag = gtk_gesture_drag_new ();
 
   gtk_orientable_set_orientation (GTK_ORIENTABLE (self), GTK_ORIENTATION_VERTICAL);
   gtk_box_set_spacing (GTK_BOX (self), 6);
@@ -273,6 +306,10 @@ lv_landscape_view_build (LvLandscapeView *self)
                                  "size), the top two PCA directions of the training trajectory, "
                                  "or the plane through this run and two others"));
   gtk_box_append (GTK_BOX (toolbar), GTK_WIDGET (self->log_button));
+  self->surface_button = GTK_TOGGLE_BUTTON (gtk_toggle_button_new_with_mnemonic (_("3-_D")));
+  gtk_widget_set_tooltip_text (GTK_WIDGET (self->surface_button),
+                               _("Show the slice as a surface; drag to rotate"));
+  gtk_box_append (GTK_BOX (toolbar), GTK_WIDGET (self->surface_button));
   self->status_label = GTK_LABEL (gtk_label_new (NULL));
   gtk_widget_set_hexpand (GTK_WIDGET (self->status_label), TRUE);
   gtk_label_set_xalign (self->status_label, 1);
@@ -316,6 +353,14 @@ lv_landscape_view_build (LvLandscapeView *self)
                            lv_landscape_figures_get_index (self->figures));
   lv_figure_set_tooltip_func (self->heatmap_figure, heatmap_tooltip, self, NULL);
   lv_figure_set_tooltip_func (self->index_figure, index_tooltip, self, NULL);
+  self->wireframe.heatmap = lv_landscape_figures_get_heatmap (self->figures);
+  self->wireframe.azimuth = -0.6;
+  self->wireframe.elevation = 0.6;
+  g_signal_connect (drag, "drag-begin", G_CALLBACK (on_drag_begin), self);
+  g_signal_connect (drag, "drag-update", G_CALLBACK (on_drag_update), self);
+  gtk_widget_add_controller (heatmap, GTK_EVENT_CONTROLLER (drag));
+  g_signal_connect_swapped (self->surface_button, "toggled", G_CALLBACK (on_surface_toggled),
+                            self);
   g_signal_connect (click, "pressed", G_CALLBACK (on_index_pressed), self);
   gtk_widget_add_controller (GTK_WIDGET (self->index_figure), GTK_EVENT_CONTROLLER (click));
 
