@@ -116,8 +116,11 @@ copy_run (LvExperiment *experiment, guint hidden, guint run, LvMlpShape *shape,
 {
   if (lv_experiment_copy_run_params (experiment, hidden, run, config, shape, params))
     return TRUE;
+  /* Finished runs without parameters were restored (from an experiment file, or from a
+   * cached ensemble with fewer runs): their records are kept, their weights are not. */
   g_set_error (error, LV_ERROR, LV_ERROR_INVALID_INPUT,
-               _("Run %u of size %u has not been trained"), run + 1, hidden);
+               _("The weights of run %u (n = %u) are not in memory (its results were restored); "
+                 "reset and train again to explore it"), run + 1, hidden);
   return FALSE;
 }
 

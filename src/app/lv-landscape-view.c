@@ -34,6 +34,7 @@
 
 
 static void lv_landscape_view_view_init (LvViewInterface *iface);
+static gboolean run_available (LvLandscapeView *self, guint hidden, guint run);
 
 G_DEFINE_FINAL_TYPE_WITH_CODE (LvLandscapeView, lv_landscape_view, GTK_TYPE_BOX,
                                G_IMPLEMENT_INTERFACE (LV_TYPE_VIEW, lv_landscape_view_view_init))
@@ -81,7 +82,7 @@ lv_landscape_view_n_runs_of_size (LvLandscapeView *self, guint hidden)
   return count;
 }
 
-/* The next finished run of the size after @after (cyclically), skipping @skip; G_MAXUINT. */
+/* The next available run of the size after @after (cyclically), skipping @skip; G_MAXUINT. */
 static guint
 next_finished (LvLandscapeView *self, guint hidden, guint after, guint skip)
 {
@@ -90,9 +91,30 @@ next_finished (LvLandscapeView *self, guint hidden, guint after, guint skip)
   for (guint k = 1; k < n; k++)
     {
       guint r = (after + k) % n;
-      if (r != skip && r != after && lv_landscape_view_run_finished (self, hidden, r))
+      if (r != skip && r != after && run_available (self, hidden, r))
         return r;
     }
+  return G_MAXUINT;
+}
+
+/* Finished and with its weights in memory (restored runs have only their records). */
+static gboolean
+run_available (LvLandscapeView *self, guint hidden, guint run)
+{
+  g_autofree float *params = NULL;
+  LvMlpShape shape;
+
+  return lv_landscape_view_run_finished (self, hidden, run) &&
+         lv_experiment_copy_run_params (self->experiment, hidden, run, NULL, &shape, &params);
+}
+
+/* The first run of @hidden that can be explored, G_MAXUINT when none. */
+static guint
+first_available (LvLandscapeView *self, guint hidden)
+{
+  for (guint r = 0; r < lv_landscape_view_n_runs_of_size (self, hidden); r++)
+    if (run_available (self, hidden, r))
+      return r;
   return G_MAXUINT;
 }
 
@@ -278,7 +300,8 @@ lv_landscape_view_select (LvLandscapeView *self, guint hidden, guint run, guint 
 {
   self->hidden = hidden;
   self->run = run;
-  self->partner = partner != G_MAXUINT && partner != run && lv_landscape_view_run_finished (self, hidden, partner)
+  self->partner = partner != G_MAXUINT && partner != run &&
+                  run_available (self, hidden, partner)
                   ? partner : next_finished (self, hidden, run, G_MAXUINT);
   sync_controls (self);
   restart (self);
@@ -323,20 +346,16 @@ void
 lv_landscape_view_on_size_selected (LvLandscapeView *self)
 {
   guint i = gtk_drop_down_get_selected (self->size_dropdown);
-  guint hidden;
+  guint hidden, run;
 
   if (self->updating || i >= self->sizes->len)
     return;
   hidden = g_array_index (self->sizes, guint, i);
   if (hidden == self->hidden)
     return;
-  /* The first finished run of the new size. */
-  for (guint r = 0; r < lv_landscape_view_n_runs_of_size (self, hidden); r++)
-    if (lv_landscape_view_run_finished (self, hidden, r))
-      {
-        lv_landscape_view_select (self, hidden, r, G_MAXUINT);
-        return;
-      }
+  /* The first run of the new size that can be explored (else the first, which says why). */
+  run = first_available (self, hidden);
+  lv_landscape_view_select (self, hidden, run != G_MAXUINT ? run : 0, G_MAXUINT);
 }
 
 void
@@ -422,17 +441,19 @@ refresh_sizes (LvLandscapeView *self)
 static void
 auto_select (LvLandscapeView *self)
 {
-  guint hidden;
-
   if (self->hidden != 0 || self->sizes->len == 0 || !gtk_widget_get_mapped (GTK_WIDGET (self)))
     return;
-  hidden = g_array_index (self->sizes, guint, self->sizes->len - 1);
-  for (guint r = 0; r < lv_landscape_view_n_runs_of_size (self, hidden); r++)
-    if (lv_landscape_view_run_finished (self, hidden, r))
-      {
-        lv_landscape_view_select (self, hidden, r, G_MAXUINT);
-        return;
-      }
+  /* The largest size with a run that can be explored. */
+  for (guint i = self->sizes->len; i-- > 0;)
+    {
+      guint hidden = g_array_index (self->sizes, guint, i), run = first_available (self, hidden);
+
+      if (run != G_MAXUINT)
+        {
+          lv_landscape_view_select (self, hidden, run, G_MAXUINT);
+          return;
+        }
+    }
 }
 
 static void
