@@ -327,7 +327,8 @@ lv_landscape_view_build (LvLandscapeView *self)
   self->lines_figure = new_figure (side, 200);
   self->bars_figure = new_figure (side, 200);
   self->index_button = GTK_TOGGLE_BUTTON (gtk_toggle_button_new_with_label (_("Index")));
-  self->eigen_button = GTK_TOGGLE_BUTTON (gtk_toggle_button_new_with_label (_("Smallest eigenvalue")));
+  self->eigen_button =
+    GTK_TOGGLE_BUTTON (gtk_toggle_button_new_with_label (_("Smallest eigenvalue")));
   gtk_toggle_button_set_group (self->eigen_button, self->index_button);
   gtk_toggle_button_set_active (self->index_button, TRUE);
   gtk_widget_add_css_class (index_row, "linked");
