@@ -63,7 +63,9 @@ frame_setup (LvPlotFrame              *f,
 static double
 marker_radius (const LvPlotFrame *f)
 {
-  return 0.25 * f->fs * f->lw;
+  /* Grows with the font only: fs already carries the presentation scale, and multiplying by
+   * the line scale too made projector markers blobs that hid each other. */
+  return 0.25 * f->fs * MIN (f->lw, 1.5);
 }
 
 /**
