@@ -11,6 +11,12 @@
 #include <gio/gio.h>
 
 /*
+ * Throttling: the pool runs tasks in submission order, so queueing the whole survey at once
+ * would put a slice the user asks for behind every Lanczos run. The job keeps only as many
+ * tasks queued as the pool has threads; each finished task queues the next, and pausing
+ * (while the page computes its selected run) stops the refill, so new work waits for at
+ * most the tasks already running.
+ *
  * Lifetimes: the view holds one reference until it abandons the job, every queued pool task
  * one, every pending idle one. Pool tasks need neither the pool nor the experiment (the pool
  * outlives its tasks: freeing it waits for them), only the dataset, which the job references.
@@ -38,6 +44,10 @@ struct _LvIndexJob
 
   /* published, under @lock */
   GArray *points;                 /* LvIndexPoint */
+  guint next;                     /* next run to queue */
+  guint in_flight;                /* queued or running tasks */
+  guint max_in_flight;
+  gboolean paused;
   guint n_done;
   guint n_skipped;
   gboolean idle_pending;
@@ -101,6 +111,7 @@ lv_index_job_new (LvExperiment *experiment, gsize max_params, guint max_runs_per
   job->dataset = dataset != NULL ? lv_dataset_ref (dataset) : NULL;
   job->base_seed = lv_experiment_get_config (experiment)->seed;
   job->points = g_array_new (FALSE, TRUE, sizeof (LvIndexPoint));
+  job->max_in_flight = MAX (lv_worker_pool_get_n_threads (job->pool), 1);
 
   snapshots = lv_experiment_get_snapshots (experiment, &n_snapshots);
   for (guint s = 0; dataset != NULL && s < n_snapshots; s++)
@@ -135,6 +146,23 @@ lv_index_job_new (LvExperiment *experiment, gsize max_params, guint max_runs_per
   job->params = (float **) g_ptr_array_steal (params, NULL);
   job->shapes = (LvMlpShape *) (gpointer) g_array_steal (shapes, NULL);
   return job;
+}
+
+static void run_task (gpointer data);
+
+/* Queues runs up to the in-flight limit, unless paused. Call with the lock held. */
+static void
+push_more (LvIndexJob *job)
+{
+  while (!job->paused && job->in_flight < job->max_in_flight && job->next < job->points->len)
+    {
+      Task *task = g_new (Task, 1);
+
+      task->job = job_ref (job);
+      task->index = job->next++;
+      job->in_flight++;
+      lv_worker_pool_push (job->pool, run_task, task);
+    }
 }
 
 static gboolean
@@ -184,6 +212,9 @@ run_task (gpointer data)
       out->index = spectrum->negative_count;
       job->n_done++;
     }
+  job->in_flight--;
+  if (!g_cancellable_is_cancelled (job->cancellable))
+    push_more (job);
   if (!job->idle_pending && job->notify != NULL)
     {
       job->idle_pending = TRUE;
@@ -200,20 +231,33 @@ run_task (gpointer data)
  * @notify: called on the main thread (lock held) as results arrive
  * @data: for @notify; valid until lv_index_job_abandon()
  *
- * Queues one Lanczos task per run on the worker pool.
+ * Starts the survey: one Lanczos task per run on the worker pool, as many at a time as the
+ * pool has threads.
  */
 void
 lv_index_job_start (LvIndexJob *job, LvIndexJobNotify notify, gpointer data)
 {
   job->notify = notify;
   job->notify_data = data;
-  for (guint i = 0; i < job->points->len; i++)
-    {
-      Task *task = g_new (Task, 1);
-      task->job = job_ref (job);
-      task->index = i;
-      lv_worker_pool_push (job->pool, run_task, task);
-    }
+  g_mutex_lock (&job->lock);
+  push_more (job);
+  g_mutex_unlock (&job->lock);
+}
+
+/**
+ * lv_index_job_set_paused:
+ * @job: the job
+ * @paused: stop queueing more runs (the ones queued still finish)
+ *
+ * Lets more urgent work on the pool go first. Call from the main thread, outside the notify.
+ */
+void
+lv_index_job_set_paused (LvIndexJob *job, gboolean paused)
+{
+  g_mutex_lock (&job->lock);
+  job->paused = paused;
+  push_more (job);
+  g_mutex_unlock (&job->lock);
 }
 
 /**

@@ -51,6 +51,8 @@ LvIndexJob *lv_index_job_new     (LvExperiment        *experiment,
 void        lv_index_job_start   (LvIndexJob          *job,
                                   LvIndexJobNotify     notify,
                                   gpointer             data);
+void        lv_index_job_set_paused (LvIndexJob       *job,
+                                     gboolean          paused);
 void        lv_index_job_abandon (LvIndexJob          *job);
 void        lv_index_job_read    (LvIndexJob          *job,
                                   const LvIndexPoint **points,

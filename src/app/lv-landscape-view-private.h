@@ -76,6 +76,7 @@ void     lv_landscape_view_on_log_toggled   (LvLandscapeView *self);
 void     lv_landscape_view_build            (LvLandscapeView *self);
 void     lv_landscape_view_update_index     (LvLandscapeView *self);
 void     lv_landscape_view_drop_index       (LvLandscapeView *self);
+void     lv_landscape_view_sync_index_pause (LvLandscapeView *self);
 void     lv_landscape_view_update_theme     (LvLandscapeView *self);
 
 G_END_DECLS

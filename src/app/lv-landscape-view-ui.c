@@ -51,6 +51,25 @@ on_index_notify (LvIndexJob *job, gpointer data)
   show_index (self, points, n_points, n_done, n_skipped);
 }
 
+static gboolean
+run_job_busy (LvLandscapeView *self)
+{
+  return self->job != NULL && self->state.stage < LV_LANDSCAPE_STAGE_DONE;
+}
+
+/**
+ * lv_landscape_view_sync_index_pause:
+ * @self: the view
+ *
+ * The survey yields the worker pool while the selected run is being computed.
+ */
+void
+lv_landscape_view_sync_index_pause (LvLandscapeView *self)
+{
+  if (self->index_job != NULL)
+    lv_index_job_set_paused (self->index_job, run_job_busy (self));
+}
+
 void
 lv_landscape_view_drop_index (LvLandscapeView *self)
 {
@@ -97,6 +116,8 @@ lv_landscape_view_update_index (LvLandscapeView *self)
   self->index_job = lv_index_job_new (self->experiment, LV_LANDSCAPE_INDEX_MAX_PARAMS,
                                       INDEX_MAX_RUNS_PER_SIZE);
   show_index (self, NULL, 0, 0, 0);
+  if (run_job_busy (self))
+    lv_index_job_set_paused (self->index_job, TRUE);
   lv_index_job_start (self->index_job, on_index_notify, self);
 }
 

@@ -198,6 +198,8 @@ on_job_notify (LvLandscapeJob *job, gpointer data)
     }
   if (v.stage == LV_LANDSCAPE_STAGE_FAILED && self->failure == NULL)
     self->failure = g_strdup_printf (_("Failed: %s"), v.error);
+  if (v.stage >= LV_LANDSCAPE_STAGE_DONE)
+    lv_landscape_view_sync_index_pause (self);
   set_status (self);
   lv_landscape_view_queue_figures (self);
 }
@@ -248,6 +250,7 @@ lv_landscape_view_ensure_job (LvLandscapeView *self)
     }
   memcpy (&self->config, lv_experiment_get_config (self->experiment), sizeof self->config);
   lv_landscape_job_start (self->job, on_job_notify, self);
+  lv_landscape_view_sync_index_pause (self);
   set_status (self);
 }
 
@@ -271,6 +274,7 @@ restart (LvLandscapeView *self)
                                   ? _("Train an ensemble, then pick a run")
                                   : _("Computing…"));
   lv_landscape_view_ensure_job (self);
+  lv_landscape_view_sync_index_pause (self);
   set_status (self);
   lv_landscape_view_queue_figures (self);
 }
