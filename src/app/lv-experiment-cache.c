@@ -1,0 +1,234 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#define G_LOG_DOMAIN "LossViz-app"
+
+#include "config.h"
+
+#include "lv-experiment-private.h"
+
+#include <string.h>
+
+#include "lv-run-records.h"
+
+/*
+ * The experiment's cache: one LvExperimentEntry per (configuration, size), keyed by the whole
+ * configuration with the sizes list replaced by the one size (see the overview in
+ * lv-experiment.c). An entry holds the runs given without training ("restored"), the live
+ * ensemble that trains the rest, and the merged snapshot the views see.
+ */
+
+#define LV_EXPERIMENT_MAX_CACHED 64
+
+/* Cancels an ensemble and frees it now if no task of it is left, otherwise later. */
+static void
+retire_ensemble (LvExperiment *self, LvEnsemble *ensemble)
+{
+  if (ensemble == NULL)
+    return;
+  lv_ensemble_cancel (ensemble);
+  if (lv_ensemble_is_done (ensemble))
+    lv_ensemble_free (ensemble);
+  else
+    g_ptr_array_add (self->graveyard, ensemble);
+}
+
+/* The views borrow entry snapshots through self->snapshots: never leave one dangling. */
+void
+lv_experiment_entry_clear_snapshot (LvExperiment *self, LvExperimentEntry *entry)
+{
+  if (entry->snapshot != NULL)
+    g_ptr_array_remove (self->snapshots, entry->snapshot);
+  g_clear_pointer (&entry->snapshot, lv_ensemble_snapshot_free);
+  entry->generation = G_MAXUINT64;
+}
+
+void
+lv_experiment_entry_reset (LvExperiment *self, LvExperimentEntry *entry)
+{
+  retire_ensemble (self, g_steal_pointer (&entry->ensemble));
+  lv_experiment_entry_clear_snapshot (self, entry);
+  g_clear_pointer (&entry->restored, lv_ensemble_snapshot_free);
+  entry->n_kept = 0;
+  entry->cancelled = FALSE;
+}
+
+void
+lv_experiment_entry_drop (LvExperiment *self, LvExperimentEntry *entry)
+{
+  g_hash_table_steal (self->cache, entry->key);
+  lv_experiment_entry_reset (self, entry);
+  g_free (entry->key);
+  g_free (entry);
+}
+
+gboolean
+lv_experiment_entry_complete (LvExperimentEntry *entry)
+{
+  if (entry->ensemble == NULL)
+    return entry->restored != NULL && entry->n_kept == entry->config.runs;
+  return !entry->cancelled && lv_ensemble_is_done (entry->ensemble);
+}
+
+/* Everything that determines the runs of one size. With λ = 0 the regulariser's kind and
+ * degree change nothing, so they are left out and moving q then retrains nothing. With
+ * @runs = 0, the "base" key shared by every run count (see find_donor). */
+char *
+lv_experiment_config_key (LvExperiment *self, const char *dataset, const LvEnsembleConfig *c,
+                          guint hidden, guint runs)
+{
+  LvRegularizer reg = c->train.reg;
+  LvDatasetOptions o;
+
+  if (reg.lambda == 0.0)
+    {
+      reg.kind = LV_REG_LAYER;
+      reg.degree = 2.0;
+    }
+  lv_experiment_dataset_options (self, dataset, &o);
+  return g_strdup_printf ("%s{%.17g,%u,%d,%" G_GUINT64_FORMAT "}|h=%u|runs=%u|depth=%u|act=%d|"
+                          "loss=%d|bias=%d|epochs=%u|batch=%u|"
+                          "lr=%.17g|decay=%.17g|mom=%.17g|reg=%d:%.17g:%.17g|init=%d|"
+                          "seed=%" G_GUINT64_FORMAT,
+                          dataset, o.test_fraction, o.downsample, o.standardize, o.seed,
+                          hidden, runs, c->depth, c->activation, c->loss, c->bias,
+                          c->train.epochs, c->train.batch, c->train.lr, c->train.lr_decay,
+                          c->train.momentum, reg.kind, reg.degree, reg.lambda, c->train.init,
+                          c->seed);
+}
+
+/* Before (re)starting an entry: everything it shows becomes "restored", and its leading ended
+ * runs are kept, so a resumed or extended entry trains only what is missing. */
+void
+lv_experiment_entry_fold (LvExperiment *self, LvExperimentEntry *entry)
+{
+  if (entry->snapshot != NULL && entry->snapshot->n_runs == entry->config.runs)
+    {
+      LvEnsembleSnapshot *merged = lv_run_records_copy (entry->snapshot, 0,
+                                                        entry->snapshot->n_runs);
+      g_clear_pointer (&entry->restored, lv_ensemble_snapshot_free);
+      entry->restored = merged;
+    }
+  retire_ensemble (self, g_steal_pointer (&entry->ensemble));
+  entry->n_kept = entry->restored != NULL ? lv_run_records_leading_ended (entry->restored) : 0;
+  entry->cancelled = FALSE;
+  entry->generation = G_MAXUINT64;
+}
+
+/* Evicts the least recently used finished ensembles that no size of the configuration uses. */
+void
+lv_experiment_evict_cache (LvExperiment *self)
+{
+  while (g_hash_table_size (self->cache) > LV_EXPERIMENT_MAX_CACHED)
+    {
+      GHashTableIter iter;
+      gpointer value;
+      LvExperimentEntry *oldest = NULL;
+
+      g_hash_table_iter_init (&iter, self->cache);
+      while (g_hash_table_iter_next (&iter, NULL, &value))
+        {
+          LvExperimentEntry *entry = value;
+          if (!g_ptr_array_find (self->active, entry, NULL) &&
+              (oldest == NULL || entry->last_used < oldest->last_used))
+            oldest = entry;
+        }
+      if (oldest == NULL)
+        return;
+      lv_experiment_entry_drop (self, oldest);
+    }
+}
+
+/* A cached entry of the same configuration but another run count whose leading runs ended:
+ * the one that can give a new entry the most runs. */
+static LvExperimentEntry *
+find_donor (LvExperiment *self, const char *base_key, guint *n_ended)
+{
+  GHashTableIter iter;
+  gpointer value;
+  LvExperimentEntry *best = NULL;
+
+  *n_ended = 0;
+  g_hash_table_iter_init (&iter, self->cache);
+  while (g_hash_table_iter_next (&iter, NULL, &value))
+    {
+      LvExperimentEntry *entry = value;
+      g_autofree char *key = NULL;
+      guint n;
+
+      if (entry->snapshot == NULL && entry->restored == NULL)
+        continue;
+      n = lv_run_records_leading_ended (entry->snapshot != NULL ? entry->snapshot
+                                                                : entry->restored);
+      if (n <= *n_ended)
+        continue;
+      key = lv_experiment_config_key (self, self->dataset_name, &entry->config,
+                                      entry->config.sizes[0], 0);
+      if (g_str_equal (key, base_key))
+        {
+          best = entry;
+          *n_ended = n;
+        }
+    }
+  return best;
+}
+
+/* A new entry starts with the ended runs of a donor (see find_donor) as its restored runs:
+ * going from 40 to 60 runs trains 20, going back to 40 trains none. */
+void
+lv_experiment_entry_seed_from_donor (LvExperiment *self, LvExperimentEntry *entry)
+{
+  g_autofree char *base = lv_experiment_config_key (self, self->dataset_name, &entry->config,
+                                                    entry->config.sizes[0], 0);
+  guint n_ended = 0;
+  LvExperimentEntry *donor = entry->config.shared_order ? NULL
+                                                        : find_donor (self, base, &n_ended);
+  const LvEnsembleSnapshot *from;
+  guint runs = entry->config.runs;
+
+  if (donor == NULL)
+    return;
+  from = donor->snapshot != NULL ? donor->snapshot : donor->restored;
+  entry->restored = lv_run_records_new (runs);
+  for (guint r = 0; r < runs; r++)
+    if (r < n_ended)
+      lv_run_record_copy (&entry->restored->runs[r], &from->runs[r]);
+    else
+      lv_run_record_init_pending (&entry->restored->runs[r], entry->config.seed,
+                                  entry->config.sizes[0], r);
+  lv_run_records_recount (entry->restored);
+  entry->n_kept = MIN (n_ended, runs);
+}
+
+LvExperimentEntry *
+lv_experiment_entry_new (LvExperiment *self, char *key, guint hidden)
+{
+  LvExperimentEntry *entry = g_new0 (LvExperimentEntry, 1);
+
+  entry->key = key;
+  entry->config = self->config;
+  entry->config.sizes[0] = hidden;
+  entry->config.n_sizes = 1;
+  entry->config.first_run = 0;
+  entry->generation = G_MAXUINT64;
+  g_hash_table_insert (self->cache, entry->key, entry);
+  return entry;
+}
+
+/* The runs the views see: the kept restored runs, then the ensemble's. */
+LvEnsembleSnapshot *
+lv_experiment_entry_merge (LvExperimentEntry *entry, LvEnsembleSnapshot *live)
+{
+  LvEnsembleSnapshot *merged;
+
+  if (entry->n_kept == 0)
+    return live;
+  merged = lv_run_records_new (entry->n_kept + live->n_runs);
+  for (guint r = 0; r < entry->n_kept; r++)
+    lv_run_record_copy (&merged->runs[r], &entry->restored->runs[r]);
+  /* The live records move over: their arrays change owner, the shell is freed empty. */
+  memcpy (merged->runs + entry->n_kept, live->runs, sizeof (LvRunRecord) * live->n_runs);
+  live->n_runs = 0;
+  merged->generation = live->generation;
+  lv_run_records_recount (merged);
+  lv_ensemble_snapshot_free (live);
+  return merged;
+}
