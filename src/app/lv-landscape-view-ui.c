@@ -76,13 +76,20 @@ lv_landscape_view_drop_index (LvLandscapeView *self)
   g_clear_pointer (&self->index_job, lv_index_job_abandon);
 }
 
-/* What the survey would cover now: the dataset and every size's finished runs. */
+/* What the survey would cover now: the dataset, the configuration and every size's finished
+ * runs. */
 static char *
 index_key (LvLandscapeView *self)
 {
   guint n = 0;
   const LvEnsembleSnapshot *const *snapshots = lv_experiment_get_snapshots (self->experiment, &n);
   GString *key = g_string_new (lv_experiment_get_dataset_name (self->experiment));
+  /* Every training setting (λ, q, epochs, …): runs of the same sizes and seeds differ. */
+  g_autofree char *config = g_compute_checksum_for_data (
+    G_CHECKSUM_SHA1, (const guchar *) lv_experiment_get_config (self->experiment),
+    sizeof (LvEnsembleConfig));
+
+  g_string_append_printf (key, "|%s", config);
 
   for (guint s = 0; s < n; s++)
     g_string_append_printf (key, "|%u:%u:%" G_GUINT64_FORMAT,
