@@ -54,6 +54,9 @@ struct _LvSpinGlassView
   char *error_text;          /* why the last simulation failed, or NULL */
   GHashTable *cache;         /* config key → SizeState of a complete size */
   gboolean updating;
+  double font_scale;         /* presentation mode: lv_view_set_figure_scale() */
+  double line_scale;
+  LvPlotTheme theme;         /* the scaled theme every figure borrows */
 
   /* widgets */
   GtkSpinButton *p_spin;

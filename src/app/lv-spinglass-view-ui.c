@@ -73,6 +73,10 @@ lv_spin_glass_view_apply_layout (LvSpinGlassView *self)
 {
   gtk_widget_set_visible (GTK_WIDGET (self->network_figure), self->side_by_side);
   gtk_widget_set_visible (GTK_WIDGET (self->theta_figure), !self->side_by_side);
+  /* Alone, the histogram gets the larger share (its caption is long); side by side, the two
+   * histograms share the width equally. */
+  gtk_widget_set_size_request (GTK_WIDGET (self->hist_figure),
+                               self->side_by_side ? 0 : 560, 300);
   lv_spin_glass_view_update_network (self);
 }
 
@@ -108,10 +112,13 @@ prefers_dark (GtkSettings *settings)
 void
 lv_spin_glass_view_theme_changed (LvSpinGlassView *self)
 {
-  const LvPlotTheme *theme = self->settings != NULL && prefers_dark (self->settings)
-                             ? lv_plot_theme_dark () : lv_plot_theme_light ();
+  const LvPlotTheme *theme = &self->theme;
   LvPlotSpinGlassOptions options;
   LvPlotEnsembleOptions net;
+
+  lv_plot_theme_scaled (self->settings != NULL && prefers_dark (self->settings)
+                        ? lv_plot_theme_dark () : lv_plot_theme_light (),
+                        self->font_scale, self->line_scale, &self->theme);
 
   lv_plot_spin_glass_get_options (self->figures, &options);
   options.theme = theme;
@@ -172,11 +179,13 @@ add_figure (GtkBox *box)
 void
 lv_spin_glass_view_build_ui (LvSpinGlassView *self)
 {
-  GtkWidget *bar = gtk_box_new (GTK_ORIENTATION_HORIZONTAL, 18);
+  GtkWidget *bar = gtk_box_new (GTK_ORIENTATION_HORIZONTAL, 12);
   GtkWidget *sizes = gtk_box_new (GTK_ORIENTATION_HORIZONTAL, 0);
   GtkWidget *figures = gtk_box_new (GTK_ORIENTATION_HORIZONTAL, 6);
-  const char *methods[] = { _("gradient descent"), _("SGD (split couplings)"), NULL };
-  const char *disorders[] = { _("one draw per Λ"), _("new draw per run"), NULL };
+  /* Translators: short names of the descent methods (toolbar drop-down). */
+  const char *methods[] = { _("GD"), _("SGD"), NULL };
+  /* Translators: disorder modes: one coupling draw for all runs of a size, or one per run. */
+  const char *disorders[] = { _("fixed draw"), _("draw per run"), NULL };
 
   gtk_orientable_set_orientation (GTK_ORIENTABLE (self), GTK_ORIENTATION_VERTICAL);
   gtk_widget_set_margin_start (bar, 12);
@@ -209,18 +218,22 @@ lv_spin_glass_view_build_ui (LvSpinGlassView *self)
   gtk_box_append (GTK_BOX (bar), labelled (_("_Runs"), GTK_WIDGET (self->runs_spin)));
 
   self->method_drop = GTK_DROP_DOWN (gtk_drop_down_new_from_strings (methods));
-  gtk_box_append (GTK_BOX (bar), labelled (_("_Method"), GTK_WIDGET (self->method_drop)));
+  gtk_widget_set_tooltip_text (GTK_WIDGET (self->method_drop),
+                               _("GD: projected gradient descent. SGD: the couplings split into "
+                                 "parts, one part per step, then full-gradient polishing (the "
+                                 "paper's variant)"));
+  gtk_box_append (GTK_BOX (bar), GTK_WIDGET (self->method_drop));
   self->disorder_drop = GTK_DROP_DOWN (gtk_drop_down_new_from_strings (disorders));
   gtk_widget_set_tooltip_text (GTK_WIDGET (self->disorder_drop),
                                _("Couplings: one draw shared by every start (as in the paper), "
                                  "or a new draw for each start"));
-  gtk_box_append (GTK_BOX (bar), labelled (_("_Disorder"), GTK_WIDGET (self->disorder_drop)));
+  gtk_box_append (GTK_BOX (bar), GTK_WIDGET (self->disorder_drop));
 
   self->start_button = GTK_BUTTON (gtk_button_new_with_label (_("Start")));
   gtk_widget_add_css_class (GTK_WIDGET (self->start_button), "suggested-action");
   gtk_box_append (GTK_BOX (bar), GTK_WIDGET (self->start_button));
   self->side_button = GTK_TOGGLE_BUTTON (gtk_toggle_button_new_with_mnemonic (
-                                           _("Side by side with the _network")));
+                                           _("Compare with the _network")));
   gtk_widget_set_tooltip_text (GTK_WIDGET (self->side_button),
                                _("Network test-loss histograms per size next to the spin-glass "
                                  "histograms per Λ, each on its own axis"));
@@ -228,10 +241,11 @@ lv_spin_glass_view_build_ui (LvSpinGlassView *self)
   self->status = GTK_LABEL (gtk_label_new (NULL));
   gtk_label_set_xalign (self->status, 0.0);
   gtk_label_set_ellipsize (self->status, PANGO_ELLIPSIZE_END);
-  gtk_widget_set_hexpand (GTK_WIDGET (self->status), TRUE);
   gtk_widget_add_css_class (GTK_WIDGET (self->status), "dim-label");
-  gtk_box_append (GTK_BOX (bar), GTK_WIDGET (self->status));
+  gtk_widget_set_margin_start (GTK_WIDGET (self->status), 12);
+  gtk_widget_set_margin_end (GTK_WIDGET (self->status), 12);
   gtk_box_append (GTK_BOX (self), bar);
+  gtk_box_append (GTK_BOX (self), GTK_WIDGET (self->status));
 
   gtk_widget_set_margin_start (figures, 6);
   gtk_widget_set_margin_end (figures, 6);

@@ -372,10 +372,21 @@ lv_spin_glass_view_get_export_name (LvView *view)
 }
 
 static void
+lv_spin_glass_view_set_figure_scale (LvView *view, double font_scale, double line_scale)
+{
+  LvSpinGlassView *self = LV_SPIN_GLASS_VIEW (view);
+
+  self->font_scale = font_scale;
+  self->line_scale = line_scale;
+  lv_spin_glass_view_theme_changed (self);
+}
+
+static void
 lv_spin_glass_view_view_init (LvViewInterface *iface)
 {
   iface->export_figure = lv_spin_glass_view_export_figure;
   iface->get_export_name = lv_spin_glass_view_get_export_name;
+  iface->set_figure_scale = lv_spin_glass_view_set_figure_scale;
 }
 
 /* ---- GObject ------------------------------------------------------------------------------- */
@@ -497,6 +508,8 @@ lv_spin_glass_view_init (LvSpinGlassView *self)
   g_array_set_clear_func (self->sizes, size_state_clear);
   self->jobs = g_ptr_array_new_with_free_func ((GDestroyNotify) lv_spin_glass_job_unref);
   self->cache = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, size_state_free);
+  self->font_scale = self->line_scale = 1.0;
+  self->theme = *lv_plot_theme_light ();
   self->p = 3;
   self->lambdas[0] = 25;
   self->lambdas[1] = 50;
@@ -506,6 +519,14 @@ lv_spin_glass_view_init (LvSpinGlassView *self)
   self->method = LV_SPIN_GLASS_GD;
   self->disorder = LV_SPIN_GLASS_DISORDER_FIXED;
 
+  {
+    LvPlotSpinGlassOptions options;
+
+    /* Fine bins: the spread at Λ = 200 is a few hundredths. */
+    lv_plot_spin_glass_get_options (self->figures, &options);
+    options.n_bins = 40;
+    lv_plot_spin_glass_set_options (self->figures, &options);
+  }
   lv_spin_glass_view_build_ui (self);
   lv_figure_set_draw_func (self->hist_figure, (LvPlotDrawFunc) lv_plot_histogram_draw,
                            lv_plot_spin_glass_get_histogram (self->figures));
