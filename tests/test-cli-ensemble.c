@@ -185,6 +185,51 @@ test_divergence_reported (void)
                                               "mean"));
 }
 
+/* `--plot FILE.svg` writes an SVG that an independent renderer (librsvg) converts, at the size
+ * asked for, and that carries the legend's text. */
+static void
+test_plot_svg_opens_in_viewer (void)
+{
+  g_autofree char *dir = lv_test_tmpdir ();
+  g_autofree char *svg = g_build_filename (dir, "fig.svg", NULL);
+  g_autofree char *png = g_build_filename (dir, "fig.png", NULL);
+  g_autofree char *rsvg = g_find_program_in_path ("rsvg-convert");
+  g_autofree char *text = NULL;
+  g_auto(LvCliResult) r = { 0 };
+  g_autoptr(GError) error = NULL;
+  int status = 0;
+
+  lv_test_run_cli (&r, "ensemble", "--sizes", "3,12", "--runs", "4", "--epochs", "2", "--plot",
+                   svg, "--plot-size", "900x600", NULL);
+  g_assert_cmpint (r.exit_code, ==, 0);
+  g_assert_true (g_file_get_contents (svg, &text, NULL, NULL));
+  g_assert_nonnull (strstr (text, "n = 12"));
+  if (rsvg == NULL)
+    {
+      g_test_skip ("rsvg-convert (librsvg2-bin) is not installed");
+      return;
+    }
+  {
+    const char *argv[] = { rsvg, "-o", png, svg, NULL };
+    g_spawn_sync (NULL, (char **) argv, NULL, G_SPAWN_STDOUT_TO_DEV_NULL, NULL, NULL, NULL,
+                  NULL, &status, &error);
+  }
+  g_assert_no_error (error);
+  g_assert_true (g_spawn_check_wait_status (status, NULL));
+  {
+    /* PNG header: width and height are big-endian at bytes 16..23. SVG sizes are in points;
+     * librsvg renders at 96 px per inch, so 900×600 pt become 1200×800 px. */
+    g_autofree guchar *bytes = NULL;
+    gsize length = 0;
+    g_assert_true (g_file_get_contents (png, (char **) &bytes, &length, NULL));
+    g_assert_cmpuint (length, >, 24);
+    g_assert_cmpuint ((bytes[16] << 24) | (bytes[17] << 16) | (bytes[18] << 8) | bytes[19], ==,
+                      900 * 96 / 72);
+    g_assert_cmpuint ((bytes[20] << 24) | (bytes[21] << 16) | (bytes[22] << 8) | bytes[23], ==,
+                      600 * 96 / 72);
+  }
+}
+
 static void
 test_bad_input (void)
 {
@@ -241,6 +286,7 @@ main (int argc, char **argv)
   g_test_add_func ("/lossviz/cli-ensemble/threads-invariance", test_threads_invariance);
   g_test_add_func ("/lossviz/cli-ensemble/no-test-split", test_no_test_split);
   g_test_add_func ("/lossviz/cli-ensemble/divergence-reported", test_divergence_reported);
+  g_test_add_func ("/lossviz/cli-ensemble/plot-svg-opens-in-viewer", test_plot_svg_opens_in_viewer);
   g_test_add_func ("/lossviz/cli-ensemble/bad-input", test_bad_input);
   return g_test_run ();
 }
