@@ -4,14 +4,12 @@
 #include "config.h"
 
 #include "lv-hv-panel.h"
+#include "lv-hv-panel-private.h"
 
 #include <math.h>
 #include <string.h>
 
 #include <glib/gi18n.h>
-
-#include "lv-figure.h"
-#include "lv-hv-job.h"
 
 /*
  * LvHvPanel — Haeffele–Vidal, live (THEORY.md §4). Two rows:
@@ -28,342 +26,19 @@
  *
  * Each descent is an LvHvJob (a GTask thread); its results reach this widget through a
  * coalesced idle. Any change of q, L or r abandons (cancels) the affected job and starts anew.
+ *
+ * The instance struct is in lv-hv-panel-private.h; the matrix, the figure models and the
+ * status texts in lv-hv-panel-models.c.
  */
 
-#define MF_M 8
-#define MF_N 6
-#define MF_LAMBDA 1.0
-#define MF_MAX_WIDTH 6
-#define MF_SEED 20160607
-#define MF_INIT_SCALE 0.1
-#define CHAIN_Y 1.0
-#define CHAIN_LAMBDA 0.1
-#define CHAIN_START 0.05
-#define G_POINTS 281
-#define G_Z_MIN -0.4
-#define G_Z_MAX 1.4
-#define DEFAULT_PACE_US 8000
-
-static const double mf_singular_values[MF_N] = { 4.0, 3.0, 2.2, 0.7, 0.5, 0.3 };
-
-struct _LvHvPanel
-{
-  GtkBox parent_instance;
-
-  double q;
-  guint depth;
-  guint width;
-  guint pace_us;
-  const LvPlotTheme *theme;
-
-  /* matrix factorisation */
-  double y[MF_M * MF_N];
-  double optimum;
-  guint solution_rank;
-  LvHvJob *mf_job;
-  GArray *mf_x, *mf_obj, *mf_res;  /* history, including earlier jobs before an added unit */
-  guint mf_base;                   /* history points from earlier jobs */
-  LvMfCertificate mf_cert;
-  double *mf_u, *mf_v;             /* current factors, width r */
-  gboolean mf_done;
-
-  /* chain */
-  LvHvJob *chain_job;
-  GArray *ch_x, *ch_z, *ch_f;
-  double ch_w[16];
-  gboolean ch_done;
-  double g_z[G_POINTS];
-  double g_val[4][G_POINTS];
-  double ref_q[4];
-  guint n_curves;
-  double minima_z[2], minima_g[2];
-  guint n_minima;
-
-  /* figure models and their strings */
-  LvPlotLinesModel g_model, chain_model, obj_model, res_model;
-  LvPlotCurve g_curves[4], chain_curve, obj_curve, res_curve;
-  LvPlotPoint g_points[3];
-  LvPlotRefLine chain_lines[2], obj_line, res_line;
-  char curve_labels[4][32];
-  char point_labels[3][48];
-  char line_labels[4][64];
-  char *g_title;
-
-  GtkSpinButton *depth_spin;
-  GtkScale *width_scale;
-  GtkLabel *q_label;
-  GtkLabel *badge;
-  GtkLabel *chain_status;
-  GtkLabel *mf_status;
-  GtkButton *add_button;
-  LvFigure *figures[4];
-};
-
 G_DEFINE_FINAL_TYPE (LvHvPanel, lv_hv_panel, GTK_TYPE_BOX)
-
-/* ---- the data ---- */
-
-/* Y = A diag(s) Bᵀ with orthonormal A (8 × 6) and B (6 × 6) from Gram–Schmidt on Gaussian
- * columns: singular values chosen so that exactly three exceed λ = 1. */
-static void
-orthonormal_columns (LvRng *rng, guint rows, guint cols, double *q)
-{
-  for (guint j = 0; j < cols; j++)
-    {
-      double nrm = 0;
-
-      for (guint i = 0; i < rows; i++)
-        q[i * cols + j] = lv_rng_gaussian (rng);
-      for (guint k = 0; k < j; k++)
-        {
-          double dot = 0;
-
-          for (guint i = 0; i < rows; i++)
-            dot += q[i * cols + j] * q[i * cols + k];
-          for (guint i = 0; i < rows; i++)
-            q[i * cols + j] -= dot * q[i * cols + k];
-        }
-      for (guint i = 0; i < rows; i++)
-        nrm += q[i * cols + j] * q[i * cols + j];
-      nrm = sqrt (nrm);
-      for (guint i = 0; i < rows; i++)
-        q[i * cols + j] /= nrm;
-    }
-}
-
-static void
-build_matrix (LvHvPanel *self)
-{
-  double a[MF_M * MF_N], b[MF_N * MF_N];
-  LvRng rng;
-
-  lv_rng_init (&rng, MF_SEED);
-  orthonormal_columns (&rng, MF_M, MF_N, a);
-  orthonormal_columns (&rng, MF_N, MF_N, b);
-  for (guint i = 0; i < MF_M; i++)
-    for (guint j = 0; j < MF_N; j++)
-      {
-        double s = 0;
-
-        for (guint l = 0; l < MF_N; l++)
-          s += a[i * MF_N + l] * mf_singular_values[l] * b[j * MF_N + l];
-        self->y[i * MF_N + j] = s;
-      }
-  if (!lv_mf_closed_form (self->y, MF_M, MF_N, MF_LAMBDA, NULL, &self->optimum,
-                          &self->solution_rank, NULL))
-    {
-      self->optimum = NAN;
-      self->solution_rank = 0;
-    }
-}
-
-/* ---- models ---- */
-
-static void
-update_status (LvHvPanel *self)
-{
-  LvHvPanelState st;
-  g_autofree char *q_text = NULL, *chain = NULL, *mf = NULL;
-  const char *chain_class, *mf_class;
-
-  lv_hv_panel_get_state (self, &st);
-  /* Translators: the regulariser's degree q, read from the sidebar. */
-  q_text = g_strdup_printf (_("q = %.1f (sidebar slider)"), st.q);
-  gtk_label_set_text (self->q_label, q_text);
-  gtk_label_set_text (self->badge, st.balanced ? _("✓ balanced: q = L") :
-                      st.q < st.depth ? _("q < L: unbalanced") : _("q > L: unbalanced"));
-  gtk_widget_remove_css_class (GTK_WIDGET (self->badge), "success");
-  gtk_widget_remove_css_class (GTK_WIDGET (self->badge), "warning");
-  gtk_widget_add_css_class (GTK_WIDGET (self->badge), st.balanced ? "success" : "warning");
-
-  switch (st.chain_state)
-    {
-    case LV_CHAIN_CERT_HOLDS:
-      chain = g_strdup_printf (_("Certificate holds ✓  q = L, stationary, |y − z| / (λL) = %.3f ≤ 1:"
-                                 " z = %.3f is the global minimum"),
-                               fabs (CHAIN_Y - st.chain_z) / (CHAIN_LAMBDA * st.depth), st.chain_z);
-      chain_class = "success";
-      break;
-    case LV_CHAIN_CERT_FAILS:
-      chain = g_strdup_printf (_("Certificate fails ✗  stationary at the zero slice, |y| / (λL) = %.2f > 1:"
-                                 " grow every factor equally along sign(y)"),
-                               fabs (CHAIN_Y) / (CHAIN_LAMBDA * st.depth));
-      chain_class = "error";
-      break;
-    case LV_CHAIN_CERT_UNBALANCED_LOW:
-      chain = g_strdup_printf (st.chain_done && fabs (st.chain_z) < 1e-6
-                               ? _("No certificate ✗  q < L: descent from w = 0.05 is stuck at the"
-                                   " spurious local minimum z = 0 (g = 0.5; the global minimum is"
-                                   " at z = %.3f)")
-                               : _("No certificate ✗  q < L: zero is a spurious local minimum;"
-                                   " the degrees do not match (global minimum at z = %.3f)"),
-                               st.n_minima > 1 ? st.minima_z[1] : 0.0);
-      chain_class = "error";
-      break;
-    case LV_CHAIN_CERT_UNBALANCED_HIGH:
-      chain = g_strdup (_("No certificate  q > L: one minimum, but the induced regulariser"
-                          " degenerates (λ drops out of the first-order test)"));
-      chain_class = "warning";
-      break;
-    case LV_CHAIN_CERT_NOT_STATIONARY:
-    default:
-      chain = g_strdup (_("Descending…  (the certificate is checked at a stationary point)"));
-      chain_class = "dim-label";
-      break;
-    }
-  gtk_label_set_text (self->chain_status, chain);
-
-  switch (st.mf_state)
-    {
-    case LV_MF_CERT_HOLDS:
-      mf = g_strdup_printf (_("Certificate holds ✓  r = %u ≥ rank(Z*) = %u: ‖Y − UVᵀ‖₂ = %.4f ≤ λ,"
-                              " F = %.4f = F*: global minimum"),
-                            st.width, st.solution_rank, st.mf_residual_norm, st.mf_objective);
-      mf_class = "success";
-      break;
-    case LV_MF_CERT_FAILS:
-      mf = g_strdup_printf (_("Certificate fails ✗  r = %u < rank(Z*) = %u: ‖Y − UVᵀ‖₂ = %.3f > λ ="
-                              " %.0f. Descent direction: add the residual's top singular pair"
-                              " (F drops by up to (s₁ − λ)²/2 = %.3f)"),
-                            st.width, st.solution_rank, st.mf_residual_norm, st.mf_lambda,
-                            0.5 * (st.mf_top_singular - st.mf_lambda) *
-                            (st.mf_top_singular - st.mf_lambda));
-      mf_class = "error";
-      break;
-    case LV_MF_CERT_RUNNING:
-    default:
-      mf = g_strdup_printf (_("Descending…  step %u, ‖Y − UVᵀ‖₂ = %.3f (certificate needs a"
-                              " stationary point)"), st.mf_iterations, st.mf_residual_norm);
-      mf_class = "dim-label";
-      break;
-    }
-  gtk_label_set_text (self->mf_status, mf);
-  for (guint i = 0; i < 2; i++)
-    {
-      GtkWidget *label = GTK_WIDGET (i == 0 ? self->chain_status : self->mf_status);
-      const char *cls = i == 0 ? chain_class : mf_class;
-      static const char *const classes[] = { "success", "error", "warning", "dim-label" };
-
-      for (guint c = 0; c < G_N_ELEMENTS (classes); c++)
-        gtk_widget_remove_css_class (label, classes[c]);
-      gtk_widget_add_css_class (label, cls);
-    }
-  gtk_widget_set_sensitive (GTK_WIDGET (self->add_button),
-                            st.mf_state == LV_MF_CERT_FAILS && st.width < MF_MAX_WIDTH);
-}
 
 static void
 queue_figures (LvHvPanel *self)
 {
   for (guint i = 0; i < G_N_ELEMENTS (self->figures); i++)
     lv_figure_changed (self->figures[i]);
-  update_status (self);
-}
-
-static void
-set_common (LvHvPanel *self, LvPlotLinesModel *model)
-{
-  model->common.theme = self->theme;
-}
-
-/* The chain's curves and minima for the current q and L; reference q values dotted. */
-static void
-update_chain_curves (LvHvPanel *self)
-{
-  const double refs[] = { 1.0, 2.0, (double) self->depth, 2.0 * self->depth };
-  LvPlotLinesModel *m = &self->g_model;
-
-  self->ref_q[0] = self->q;
-  self->n_curves = 1;
-  for (guint i = 0; i < G_N_ELEMENTS (refs) && self->n_curves < 4; i++)
-    {
-      gboolean seen = FALSE;
-
-      for (guint j = 0; j < self->n_curves; j++)
-        seen |= fabs (self->ref_q[j] - refs[i]) < 1e-9;
-      if (!seen)
-        self->ref_q[self->n_curves++] = refs[i];
-    }
-  for (guint c = 0; c < self->n_curves; c++)
-    {
-      for (guint i = 0; i < G_POINTS; i++)
-        self->g_val[c][i] = lv_chain_g (self->g_z[i], CHAIN_Y, CHAIN_LAMBDA, self->depth,
-                                        self->ref_q[c]);
-      g_snprintf (self->curve_labels[c], sizeof self->curve_labels[c],
-                  c == 0 ? _("q = %.1f (sidebar)") : _("q = %.0f"), self->ref_q[c]);
-      self->g_curves[c] = (LvPlotCurve) { self->curve_labels[c], self->g_z, self->g_val[c],
-                                          G_POINTS, c == 0 ? 0 : 7, c == 0 ? LV_PLOT_LINE_SOLID
-                                          : LV_PLOT_LINE_DOTTED, FALSE };
-    }
-  self->n_minima = lv_chain_local_minima (CHAIN_Y, CHAIN_LAMBDA, self->depth, self->q,
-                                          self->minima_z, self->minima_g);
-  for (guint i = 0; i < self->n_minima; i++)
-    {
-      gboolean global = self->n_minima == 1 || self->minima_g[i] <= self->minima_g[1 - i];
-
-      g_snprintf (self->point_labels[i], sizeof self->point_labels[i], "%s",
-                  global ? _("global min") : _("spurious local min"));
-      self->g_points[i] = (LvPlotPoint) { self->minima_z[i], self->minima_g[i],
-                                          self->point_labels[i], global ? 2 : 5 };
-    }
-  g_free (self->g_title);
-  /* Translators: title of the chain plot; L is the depth. */
-  self->g_title = g_strdup_printf (_("Depth-%u chain: g(z) = ½(y − z)² + λL·|z|^(q/L)"),
-                                   self->depth);
-  m->common.title = self->g_title;
-  m->curves = self->g_curves;
-  m->n_curves = self->n_curves;
-  m->points = self->g_points;
-  m->n_points = self->n_minima;
-  for (guint i = 0; i < self->n_minima && i < 2; i++)
-    {
-      g_snprintf (self->line_labels[i], sizeof self->line_labels[i], "%s",
-                  self->point_labels[i]);
-      self->chain_lines[i] = (LvPlotRefLine) { self->minima_z[i], self->line_labels[i],
-                                               LV_PLOT_LINE_DASHED, self->g_points[i].color };
-    }
-  self->chain_model.hlines = self->chain_lines;
-  self->chain_model.n_hlines = self->n_minima;
-}
-
-/* The descent's current point on the g(z) plot: (z, F(w)) sits above g until w is balanced. */
-static void
-update_chain_marker (LvHvPanel *self)
-{
-  guint n = self->ch_x->len;
-
-  self->chain_curve = (LvPlotCurve) { _("z = w₁⋯w_L"), (const double *) self->ch_x->data,
-                                      (const double *) self->ch_z->data, n, 0,
-                                      LV_PLOT_LINE_SOLID, FALSE };
-  self->chain_model.curves = &self->chain_curve;
-  self->chain_model.n_curves = 1;
-  if (n > 0)
-    {
-      guint last = n - 1;
-
-      /* Unlabelled (it sits on a minimum at the end); the y-axis title explains the dot. */
-      self->g_points[self->n_minima] = (LvPlotPoint) {
-        g_array_index (self->ch_z, double, last), g_array_index (self->ch_f, double, last),
-        NULL, 0 };
-      self->g_model.n_points = self->n_minima + 1;
-    }
-}
-
-static void
-update_mf_curves (LvHvPanel *self)
-{
-  guint n = self->mf_x->len;
-
-  self->obj_curve = (LvPlotCurve) { _("F(U, V)"), (const double *) self->mf_x->data,
-                                    (const double *) self->mf_obj->data, n, 0,
-                                    LV_PLOT_LINE_SOLID, FALSE };
-  self->res_curve = (LvPlotCurve) { _("‖Y − UVᵀ‖₂"), (const double *) self->mf_x->data,
-                                    (const double *) self->mf_res->data, n, 4,
-                                    LV_PLOT_LINE_SOLID, FALSE };
-  self->obj_model.curves = &self->obj_curve;
-  self->obj_model.n_curves = 1;
-  self->res_model.curves = &self->res_curve;
-  self->res_model.n_curves = 1;
+  lv_hv_panel_update_status (self);
 }
 
 /* ---- jobs ---- */
@@ -383,7 +58,7 @@ on_chain_job (LvHvJob *job, gpointer data)
   g_array_append_vals (self->ch_f, v.b, v.n);
   memcpy (self->ch_w, v.w, sizeof (double) * self->depth);
   self->ch_done = v.done;
-  update_chain_marker (self);
+  lv_hv_panel_update_chain_marker (self);
   queue_figures (self);
 }
 
@@ -399,8 +74,8 @@ start_chain (LvHvPanel *self)
   g_array_set_size (self->ch_z, 0);
   g_array_set_size (self->ch_f, 0);
   self->ch_done = FALSE;
-  update_chain_curves (self);
-  update_chain_marker (self);
+  lv_hv_panel_update_chain_curves (self);
+  lv_hv_panel_update_chain_marker (self);
   self->chain_job = lv_hv_job_new_chain (self->depth, CHAIN_Y, CHAIN_LAMBDA, self->q, w,
                                          self->pace_us);
   lv_hv_job_start (self->chain_job, on_chain_job, self);
@@ -429,7 +104,7 @@ on_mf_job (LvHvJob *job, gpointer data)
   memcpy (self->mf_u, v.u, sizeof (double) * MF_M * self->width);
   memcpy (self->mf_v, v.v, sizeof (double) * MF_N * self->width);
   self->mf_done = v.done;
-  update_mf_curves (self);
+  lv_hv_panel_update_mf_curves (self);
   queue_figures (self);
 }
 
@@ -456,7 +131,7 @@ start_mf (LvHvPanel *self, gboolean keep_history)
   self->mf_job = lv_hv_job_new_mf (self->y, MF_M, MF_N, MF_LAMBDA, self->width, self->mf_u,
                                    self->mf_v, first, self->pace_us);
   lv_hv_job_start (self->mf_job, on_mf_job, self);
-  update_mf_curves (self);
+  lv_hv_panel_update_mf_curves (self);
   queue_figures (self);
 }
 
@@ -625,10 +300,7 @@ void
 lv_hv_panel_set_theme (LvHvPanel *self, const LvPlotTheme *theme)
 {
   self->theme = theme;
-  set_common (self, &self->g_model);
-  set_common (self, &self->chain_model);
-  set_common (self, &self->obj_model);
-  set_common (self, &self->res_model);
+  lv_hv_panel_apply_theme (self);
   queue_figures (self);
 }
 
@@ -856,59 +528,6 @@ build_ui (LvHvPanel *self)
 }
 
 static void
-init_models (LvHvPanel *self)
-{
-  LvPlotLinesModel *g = &self->g_model, *c = &self->chain_model;
-  LvPlotLinesModel *o = &self->obj_model, *r = &self->res_model;
-
-  for (guint i = 0; i < G_POINTS; i++)
-    self->g_z[i] = G_Z_MIN + (G_Z_MAX - G_Z_MIN) * i / (G_POINTS - 1.0);
-  g->common.x_label = _("z = w₁ ⋯ w_L");
-  g->common.y_label = _("g(z)   (dot: F(w) of the descent)");
-  g->x_fixed = TRUE;
-  g->x_min = G_Z_MIN;
-  g->x_max = G_Z_MAX;
-  g->y_fixed = TRUE;
-  g->y_min = 0.0;
-  g->y_max = 1.0;
-  c->common.title = _("Descent from w = 0.05: the product z");
-  c->common.x_label = _("gradient step + 1");
-  c->common.y_label = _("z");
-  c->x_log = TRUE;
-  c->y_fixed = TRUE;
-  c->y_min = -0.05;
-  c->y_max = 1.0;
-  o->common.title = _("Objective vs the closed-form optimum F*");
-  o->common.x_label = _("gradient step + 1");
-  o->common.y_label = _("F(U, V)");
-  g_snprintf (self->line_labels[2], sizeof self->line_labels[2], _("F* = %.4f (SVT closed form)"),
-              self->optimum);
-  self->obj_line = (LvPlotRefLine) { self->optimum, self->line_labels[2], LV_PLOT_LINE_DASHED, 2 };
-  o->hlines = &self->obj_line;
-  o->n_hlines = 1;
-  r->common.title = _("Certificate: ‖Y − UVᵀ‖₂ against the level λ");
-  r->common.x_label = _("gradient step + 1");
-  r->common.y_label = _("spectral norm of the residual");
-  r->y_fixed = TRUE;
-  r->y_min = 0.0;
-  r->y_max = mf_singular_values[0] * 1.1;
-  g_snprintf (self->line_labels[3], sizeof self->line_labels[3],
-              _("λ = %.0f: holds below, fails above"), MF_LAMBDA);
-  self->res_line = (LvPlotRefLine) { MF_LAMBDA, self->line_labels[3], LV_PLOT_LINE_DASHED, 2 };
-  r->hlines = &self->res_line;
-  r->n_hlines = 1;
-  self->theme = lv_plot_theme_light ();
-  set_common (self, g);
-  set_common (self, c);
-  set_common (self, o);
-  set_common (self, r);
-  lv_figure_set_draw_func (self->figures[0], (LvPlotDrawFunc) lv_plot_lines_draw, g);
-  lv_figure_set_draw_func (self->figures[1], (LvPlotDrawFunc) lv_plot_lines_draw, c);
-  lv_figure_set_draw_func (self->figures[2], (LvPlotDrawFunc) lv_plot_lines_draw, o);
-  lv_figure_set_draw_func (self->figures[3], (LvPlotDrawFunc) lv_plot_lines_draw, r);
-}
-
-static void
 lv_hv_panel_dispose (GObject *object)
 {
   LvHvPanel *self = LV_HV_PANEL (object);
@@ -960,9 +579,9 @@ lv_hv_panel_init (LvHvPanel *self)
   self->ch_z = g_array_new (FALSE, FALSE, sizeof (double));
   self->ch_f = g_array_new (FALSE, FALSE, sizeof (double));
   self->mf_cert.residual_norm = NAN;
-  build_matrix (self);
+  lv_hv_panel_build_matrix (self);
   build_ui (self);
-  init_models (self);
+  lv_hv_panel_init_models (self);
   start_chain (self);
   restart_mf (self);
 }
