@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include <lossviz/lv-plot.h>
+#include <lossviz/lv-stats.h>
 
 #include "lv-plot-private.h"
 
@@ -390,8 +391,8 @@ lv_plot_layout_px_to_y (const LvPlotLayout *layout,
  * @y: (array length=n): second variable
  * @n: number of pairs
  *
- * Pearson correlation over the pairs where both values are finite (two-pass, so a tiny spread
- * around a large mean does not cancel).
+ * Pearson correlation over the pairs where both values are finite: the core's lv_pearson()
+ * (two-pass, so a tiny spread around a large mean does not cancel), clamped to [−1, 1].
  *
  * Returns: r in [−1, 1], or NaN with fewer than two finite pairs or zero variance
  */
@@ -400,30 +401,11 @@ lv_plot_pearson (const double *x,
                  const double *y,
                  gsize         n)
 {
-  double mx = 0, my = 0, sxx = 0, syy = 0, sxy = 0;
-  gsize m = 0;
+  double r;
 
   if (x == NULL || y == NULL)
     return NAN;
-  for (gsize i = 0; i < n; i++)
-    if (isfinite (x[i]) && isfinite (y[i]))
-      {
-        mx += x[i];
-        my += y[i];
-        m++;
-      }
-  if (m < 2)
-    return NAN;
-  mx /= m;
-  my /= m;
-  for (gsize i = 0; i < n; i++)
-    if (isfinite (x[i]) && isfinite (y[i]))
-      {
-        sxx += (x[i] - mx) * (x[i] - mx);
-        syy += (y[i] - my) * (y[i] - my);
-        sxy += (x[i] - mx) * (y[i] - my);
-      }
-  if (!(sxx > 0) || !(syy > 0))
-    return NAN;
-  return CLAMP (sxy / sqrt (sxx * syy), -1.0, 1.0);
+  r = lv_pearson (x, y, n);
+  /* Rounding can take r a hair past ±1; a legend must never read "r = 1.0000001". */
+  return isnan (r) ? r : CLAMP (r, -1.0, 1.0);
 }

@@ -21,9 +21,10 @@ n_categories (const LvPlotBarsModel *m)
 }
 
 static gboolean
-frame_setup (LvPlotFrame           *f,
-             const LvPlotBarsModel *m)
+frame_setup (LvPlotFrame   *f,
+             gconstpointer  model)
 {
+  const LvPlotBarsModel *m = model;
   guint n = n_categories (m);
   double lo = 0, hi = 0;
   gboolean any = FALSE;
@@ -99,21 +100,9 @@ lv_plot_bars_draw (cairo_t               *cr,
   double group = 0.8, slot, y0;
 
   g_return_if_fail (cr != NULL && model != NULL);
-  if (!lv_plot_size_ok (width, height))
+  if (!lv_plot_frame_begin (&f, cr, &model->common, width, height, frame_setup, model))
     return;
-  lv_plot_frame_init (&f, cr, &model->common, width, height);
-  if (!frame_setup (&f, model))
-    {
-      lv_plot_frame_clear (&f);
-      lv_plot_draw_empty (cr, &model->common, width, height);
-      return;
-    }
   n = n_categories (model);
-  cairo_save (cr);
-  lv_plot_frame_draw_back (&f);
-  lv_plot_frame_draw_grid (&f);
-  cairo_save (cr);
-  lv_plot_frame_clip (&f);
   y0 = lv_plot_frame_y (&f, 0.0);
   slot = group / MAX (model->n_series, 1);
   for (gsize s = 0; s < model->n_series; s++)
@@ -159,10 +148,7 @@ lv_plot_bars_draw (cairo_t               *cr,
   cairo_restore (cr);
   lv_plot_frame_draw_refs (&f, NULL, 0, NULL, 0, model->hlines,
                            model->hlines != NULL ? model->n_hlines : 0);
-  lv_plot_frame_draw_axes (&f);
-  lv_plot_frame_draw_legend (&f);
-  lv_plot_frame_clear (&f);
-  cairo_restore (cr);
+  lv_plot_frame_end (&f);
 }
 
 /**
@@ -180,20 +166,8 @@ lv_plot_bars_get_layout (const LvPlotBarsModel *model,
                          double                 height,
                          LvPlotLayout          *layout)
 {
-  g_autoptr(cairo_t) cr = NULL;
-  LvPlotFrame f;
-  gboolean ok;
-
   g_return_val_if_fail (model != NULL && layout != NULL, FALSE);
-  if (!lv_plot_size_ok (width, height))
-    return FALSE;
-  cr = lv_plot_measure_context ();
-  lv_plot_frame_init (&f, cr, &model->common, width, height);
-  ok = frame_setup (&f, model);
-  if (ok)
-    lv_plot_frame_get_layout (&f, layout);
-  lv_plot_frame_clear (&f);
-  return ok;
+  return lv_plot_frame_measure (&model->common, width, height, frame_setup, model, layout);
 }
 
 /**

@@ -226,6 +226,70 @@ lv_plot_frame_get_layout (const LvPlotFrame *frame,
   layout->y_log = frame->y.log;
 }
 
+/*
+ * The life of a figure that sits in one frame (lines, bars, scatter): set the frame up from the
+ * model, draw background and grid, draw the data clipped to the plot area, then what goes over
+ * the data, then axes and legend. lv_plot_frame_begin() and lv_plot_frame_end() are the shared
+ * first and last steps; lv_plot_frame_measure() runs only the set-up, for hit tests and layouts.
+ */
+gboolean
+lv_plot_frame_begin (LvPlotFrame        *frame,
+                     cairo_t            *cr,
+                     const LvPlotCommon *common,
+                     double              width,
+                     double              height,
+                     LvPlotFrameSetup    setup,
+                     gconstpointer       model)
+{
+  if (!lv_plot_size_ok (width, height))
+    return FALSE;
+  lv_plot_frame_init (frame, cr, common, width, height);
+  if (!setup (frame, model))
+    {
+      lv_plot_frame_clear (frame);
+      lv_plot_draw_empty (cr, common, width, height);
+      return FALSE;
+    }
+  cairo_save (cr);
+  lv_plot_frame_draw_back (frame);
+  lv_plot_frame_draw_grid (frame);
+  cairo_save (cr);
+  lv_plot_frame_clip (frame);
+  return TRUE;
+}
+
+void
+lv_plot_frame_end (LvPlotFrame *frame)
+{
+  lv_plot_frame_draw_axes (frame);
+  lv_plot_frame_draw_legend (frame);
+  lv_plot_frame_clear (frame);
+  cairo_restore (frame->cr);
+}
+
+gboolean
+lv_plot_frame_measure (const LvPlotCommon *common,
+                       double              width,
+                       double              height,
+                       LvPlotFrameSetup    setup,
+                       gconstpointer       model,
+                       LvPlotLayout       *layout)
+{
+  g_autoptr(cairo_t) cr = NULL;
+  LvPlotFrame f;
+  gboolean ok;
+
+  if (!lv_plot_size_ok (width, height))
+    return FALSE;
+  cr = lv_plot_measure_context ();
+  lv_plot_frame_init (&f, cr, common, width, height);
+  ok = setup (&f, model);
+  if (ok)
+    lv_plot_frame_get_layout (&f, layout);
+  lv_plot_frame_clear (&f);
+  return ok;
+}
+
 void
 lv_plot_frame_draw_back (LvPlotFrame *frame)
 {

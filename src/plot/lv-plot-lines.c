@@ -29,9 +29,10 @@ extend (double *lo,
 /* FALSE when there is nothing to draw. Reference lines and markers count as data for the range,
  * so "the level 1" stays in view even when every curve is far below it. */
 static gboolean
-frame_setup (LvPlotFrame            *f,
-             const LvPlotLinesModel *m)
+frame_setup (LvPlotFrame   *f,
+             gconstpointer  model)
 {
+  const LvPlotLinesModel *m = model;
   double xlo = INFINITY, xhi = -INFINITY, ylo = INFINITY, yhi = -INFINITY;
   gboolean any = FALSE;
 
@@ -139,30 +140,15 @@ lv_plot_lines_draw (cairo_t                *cr,
   LvPlotFrame f;
 
   g_return_if_fail (cr != NULL && model != NULL);
-  if (!lv_plot_size_ok (width, height))
+  if (!lv_plot_frame_begin (&f, cr, &model->common, width, height, frame_setup, model))
     return;
-  lv_plot_frame_init (&f, cr, &model->common, width, height);
-  if (!frame_setup (&f, model))
-    {
-      lv_plot_frame_clear (&f);
-      lv_plot_draw_empty (cr, &model->common, width, height);
-      return;
-    }
-  cairo_save (cr);
-  lv_plot_frame_draw_back (&f);
-  lv_plot_frame_draw_grid (&f);
-  cairo_save (cr);
-  lv_plot_frame_clip (&f);
   for (gsize c = 0; model->curves != NULL && c < model->n_curves; c++)
     draw_curve (&f, model, &model->curves[c], (guint) c);
   cairo_restore (cr);
   lv_plot_frame_draw_refs (&f, NULL, 0, model->vlines, model->vlines != NULL ? model->n_vlines : 0,
                            model->hlines, model->hlines != NULL ? model->n_hlines : 0);
   lv_plot_frame_draw_points (&f, model->points, model->points != NULL ? model->n_points : 0);
-  lv_plot_frame_draw_axes (&f);
-  lv_plot_frame_draw_legend (&f);
-  lv_plot_frame_clear (&f);
-  cairo_restore (cr);
+  lv_plot_frame_end (&f);
 }
 
 /**
@@ -180,20 +166,8 @@ lv_plot_lines_get_layout (const LvPlotLinesModel *model,
                           double                  height,
                           LvPlotLayout           *layout)
 {
-  g_autoptr(cairo_t) cr = NULL;
-  LvPlotFrame f;
-  gboolean ok;
-
   g_return_val_if_fail (model != NULL && layout != NULL, FALSE);
-  if (!lv_plot_size_ok (width, height))
-    return FALSE;
-  cr = lv_plot_measure_context ();
-  lv_plot_frame_init (&f, cr, &model->common, width, height);
-  ok = frame_setup (&f, model);
-  if (ok)
-    lv_plot_frame_get_layout (&f, layout);
-  lv_plot_frame_clear (&f);
-  return ok;
+  return lv_plot_frame_measure (&model->common, width, height, frame_setup, model, layout);
 }
 
 /**

@@ -170,6 +170,32 @@ void   lv_plot_draw_empty        (cairo_t            *cr,
 gboolean lv_plot_size_ok         (double              width,
                                   double              height);
 
+/* Fills @frame's axes and legend from a figure's @model and lays it out; FALSE when the model
+ * has nothing to draw. */
+typedef gboolean (*LvPlotFrameSetup) (LvPlotFrame *frame,
+                                      gconstpointer model);
+
+/* FALSE when nothing is to be drawn (an unusable size, or @setup failed: then the empty figure
+ * is drawn). TRUE: background and grid are drawn and the plot area is clipped, the Cairo state
+ * saved twice; draw the data, cairo_restore() the clip, draw what goes over the data, then call
+ * lv_plot_frame_end(). */
+gboolean lv_plot_frame_begin     (LvPlotFrame        *frame,
+                                  cairo_t            *cr,
+                                  const LvPlotCommon *common,
+                                  double              width,
+                                  double              height,
+                                  LvPlotFrameSetup    setup,
+                                  gconstpointer       model);
+/* Draws axes and legend, frees the frame and restores the state lv_plot_frame_begin() saved. */
+void     lv_plot_frame_end       (LvPlotFrame        *frame);
+/* Where @setup puts the data at this size, without drawing; FALSE when it has nothing. */
+gboolean lv_plot_frame_measure   (const LvPlotCommon *common,
+                                  double              width,
+                                  double              height,
+                                  LvPlotFrameSetup    setup,
+                                  gconstpointer       model,
+                                  LvPlotLayout       *layout);
+
 /* ---- CSV (lv-plot-export.c) ---- */
 void     lv_plot_csv_field       (GString            *out,
                                   const char         *text);

@@ -19,10 +19,14 @@ point_ok (const LvPlotScatterModel *m,
 
 /* FALSE when no series has a drawable point. */
 static gboolean
-frame_setup (LvPlotFrame              *f,
-             const LvPlotScatterModel *m)
+frame_setup (LvPlotFrame   *f,
+             gconstpointer  model)
 {
+  const LvPlotScatterModel *m = model;
   double xlo = INFINITY, xhi = -INFINITY, ylo = INFINITY, yhi = -INFINITY;
+
+  if (m->series == NULL)
+    return FALSE;
 
   for (gsize s = 0; s < m->n_series; s++)
     for (gsize i = 0; m->series[s].x != NULL && m->series[s].y != NULL && i < m->series[s].n; i++)
@@ -88,20 +92,8 @@ lv_plot_scatter_draw (cairo_t                  *cr,
   double r;
 
   g_return_if_fail (cr != NULL && model != NULL);
-  if (!lv_plot_size_ok (width, height))
+  if (!lv_plot_frame_begin (&f, cr, &model->common, width, height, frame_setup, model))
     return;
-  lv_plot_frame_init (&f, cr, &model->common, width, height);
-  if (model->series == NULL || !frame_setup (&f, model))
-    {
-      lv_plot_frame_clear (&f);
-      lv_plot_draw_empty (cr, &model->common, width, height);
-      return;
-    }
-  cairo_save (cr);
-  lv_plot_frame_draw_back (&f);
-  lv_plot_frame_draw_grid (&f);
-  cairo_save (cr);
-  lv_plot_frame_clip (&f);
   if (model->diagonal)
     {
       double lo = MAX (f.x.lo, f.y.lo), hi = MIN (f.x.hi, f.y.hi);
@@ -133,10 +125,7 @@ lv_plot_scatter_draw (cairo_t                  *cr,
       cairo_fill (cr);
     }
   cairo_restore (cr);
-  lv_plot_frame_draw_axes (&f);
-  lv_plot_frame_draw_legend (&f);
-  lv_plot_frame_clear (&f);
-  cairo_restore (cr);
+  lv_plot_frame_end (&f);
 }
 
 /**
@@ -154,20 +143,8 @@ lv_plot_scatter_get_layout (const LvPlotScatterModel *model,
                             double                    height,
                             LvPlotLayout             *layout)
 {
-  g_autoptr(cairo_t) cr = NULL;
-  LvPlotFrame f;
-  gboolean ok;
-
   g_return_val_if_fail (model != NULL && layout != NULL, FALSE);
-  if (!lv_plot_size_ok (width, height) || model->series == NULL)
-    return FALSE;
-  cr = lv_plot_measure_context ();
-  lv_plot_frame_init (&f, cr, &model->common, width, height);
-  ok = frame_setup (&f, model);
-  if (ok)
-    lv_plot_frame_get_layout (&f, layout);
-  lv_plot_frame_clear (&f);
-  return ok;
+  return lv_plot_frame_measure (&model->common, width, height, frame_setup, model, layout);
 }
 
 /**
