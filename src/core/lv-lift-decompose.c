@@ -180,6 +180,44 @@ tensor_slice (const double *t, guint k, const double *v, double *out)
       }
 }
 
+/* Tensor power iteration t ← T(I, t, t) / ‖T(I, t, t)‖, @iters times or until the image
+ * vanishes (then @t stays the last unit vector). @slice (k × k) and @next (k) are scratch. */
+static void
+power_iterate (const double *t3, guint k, guint iters, double *t, double *slice, double *next)
+{
+  for (guint it = 0; it < iters; it++)
+    {
+      double norm = 0.0;
+
+      tensor_slice (t3, k, t, slice);
+      for (guint i = 0; i < k; i++)
+        {
+          next[i] = 0.0;
+          for (guint l = 0; l < k; l++)
+            next[i] += slice[i * k + l] * t[l];
+          norm += next[i] * next[i];
+        }
+      norm = sqrt (norm);
+      if (!(norm > 1e-300))
+        break;
+      for (guint i = 0; i < k; i++)
+        t[i] = next[i] / norm;
+    }
+}
+
+/* T(t, t, t), through the slice T(I, I, t) (@slice, k × k, is scratch). */
+static double
+cubic_form (const double *t3, guint k, const double *t, double *slice)
+{
+  double val = 0.0;
+
+  tensor_slice (t3, k, t, slice);
+  for (guint i = 0; i < k; i++)
+    for (guint l = 0; l < k; l++)
+      val += t[i] * slice[i * k + l] * t[l];
+  return val;
+}
+
 static void
 random_unit (LvRng *rng, double *v, guint k)
 {
@@ -477,29 +515,8 @@ lv_lift_decompose_power (const double *tensor, const double *m2, guint d, guint 
           double val;
 
           random_unit (&rng, t, k);
-          for (guint it = 0; it < config->power_iters; it++)
-            {
-              double norm = 0.0;
-
-              tensor_slice (tw, k, t, b); /* b is scratch here: T_w(I, I, t) */
-              for (guint i = 0; i < k; i++)
-                {
-                  next[i] = 0.0;
-                  for (guint l = 0; l < k; l++)
-                    next[i] += b[i * k + l] * t[l];
-                  norm += next[i] * next[i];
-                }
-              norm = sqrt (norm);
-              if (!(norm > 1e-300))
-                break;
-              for (guint i = 0; i < k; i++)
-                t[i] = next[i] / norm;
-            }
-          tensor_slice (tw, k, t, b);
-          val = 0.0;
-          for (guint i = 0; i < k; i++)
-            for (guint l = 0; l < k; l++)
-              val += t[i] * b[i * k + l] * t[l];
+          power_iterate (tw, k, config->power_iters, t, b, next);
+          val = cubic_form (tw, k, t, b);
           if (val > best_val)
             {
               best_val = val;
@@ -507,29 +524,8 @@ lv_lift_decompose_power (const double *tensor, const double *m2, guint d, guint 
             }
         }
       memcpy (t, best_t, sizeof (double) * k);
-      for (guint it = 0; it < config->power_iters; it++)
-        {
-          double norm = 0.0;
-
-          tensor_slice (tw, k, t, b);
-          for (guint i = 0; i < k; i++)
-            {
-              next[i] = 0.0;
-              for (guint l = 0; l < k; l++)
-                next[i] += b[i * k + l] * t[l];
-              norm += next[i] * next[i];
-            }
-          norm = sqrt (norm);
-          if (!(norm > 1e-300))
-            break;
-          for (guint i = 0; i < k; i++)
-            t[i] = next[i] / norm;
-        }
-      tensor_slice (tw, k, t, b);
-      mu = 0.0;
-      for (guint i = 0; i < k; i++)
-        for (guint l = 0; l < k; l++)
-          mu += t[i] * b[i * k + l] * t[l];
+      power_iterate (tw, k, config->power_iters, t, b, next);
+      mu = cubic_form (tw, k, t, b);
       /* Deflate, and un-whiten this component: b_j = Q |γ|^{1/2} v_j. */
       for (guint p = 0; p < k; p++)
         for (guint q = 0; q < k; q++)
