@@ -193,14 +193,31 @@ lv_cli_check_int (const char *option, gint64 value, gint64 min, gint64 max, GErr
   return TRUE;
 }
 
-void
-lv_cli_add_double (JsonBuilder *builder, const char *name, double value)
+/* JSON has no NaN or infinity: a value that is not finite is written as null. */
+static void
+add_finite_or_null (JsonBuilder *builder, double value)
 {
-  json_builder_set_member_name (builder, name);
   if (isfinite (value))
     json_builder_add_double_value (builder, value);
   else
     json_builder_add_null_value (builder);
+}
+
+void
+lv_cli_add_double (JsonBuilder *builder, const char *name, double value)
+{
+  json_builder_set_member_name (builder, name);
+  add_finite_or_null (builder, value);
+}
+
+void
+lv_cli_add_double_array (JsonBuilder *builder, const char *name, const double *values, gsize n)
+{
+  json_builder_set_member_name (builder, name);
+  json_builder_begin_array (builder);
+  for (gsize i = 0; i < n; i++)
+    add_finite_or_null (builder, values[i]);
+  json_builder_end_array (builder);
 }
 
 void

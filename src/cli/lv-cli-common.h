@@ -41,5 +41,8 @@ void     lv_cli_add_summary (JsonBuilder *builder, const char *name, const doubl
                              gsize n);
 /* Adds a double member, or null when it is not finite (JSON has no NaN). */
 void     lv_cli_add_double (JsonBuilder *builder, const char *name, double value);
+/* Adds an array member of doubles, nulls where a value is not finite. */
+void     lv_cli_add_double_array (JsonBuilder *builder, const char *name, const double *values,
+                                  gsize n);
 
 G_END_DECLS

@@ -98,21 +98,6 @@ run_sgd (const LiftOptions *o, const LvLiftProblem *problem, LvWorkerPool *pool,
   return TRUE;
 }
 
-static void
-add_double_array (JsonBuilder *b, const char *name, const double *values, guint n)
-{
-  json_builder_set_member_name (b, name);
-  json_builder_begin_array (b);
-  for (guint i = 0; i < n; i++)
-    {
-      if (isfinite (values[i]))
-        json_builder_add_double_value (b, values[i]);
-      else
-        json_builder_add_null_value (b);
-    }
-  json_builder_end_array (b);
-}
-
 /**
  * lv_cli_lift:
  * @argc: argument count (argv[0] is "lift").
@@ -210,9 +195,9 @@ lv_cli_lift (int argc, char **argv)
   json_builder_add_string_value (b, lv_lift_method_to_string (result->method));
   json_builder_set_member_name (b, "whitening");
   json_builder_add_string_value (b, lv_lift_whitening_to_string (result->whitening));
-  add_double_array (b, "cosines", ev->cosines, (guint) o.k);
+  lv_cli_add_double_array (b, "cosines", ev->cosines, (guint) o.k);
   lv_cli_add_double (b, "bias_error", ev->bias_error);
-  add_double_array (b, "bias_errors", ev->bias_errors, (guint) o.k);
+  lv_cli_add_double_array (b, "bias_errors", ev->bias_errors, (guint) o.k);
   json_builder_set_member_name (b, "bias_method");
   json_builder_add_string_value (b, lv_lift_bias_method_to_string (result->bias_method));
   lv_cli_add_double (b, "fourier_ess", result->fourier_ess);
