@@ -171,3 +171,66 @@ lv_figure_changed (LvFigure *self)
   g_return_if_fail (LV_IS_FIGURE (self));
   gtk_widget_queue_draw (GTK_WIDGET (self));
 }
+
+/**
+ * lv_figure_theme_for_settings:
+ * @settings: (nullable): a widget's settings, %NULL before it is rooted
+ *
+ * The plot theme that matches the desktop: dark when the settings prefer a dark theme or name
+ * a GTK theme ending in "-dark", light otherwise (and without settings).
+ *
+ * Returns: (transfer none): lv_plot_theme_dark() or lv_plot_theme_light().
+ */
+const LvPlotTheme *
+lv_figure_theme_for_settings (GtkSettings *settings)
+{
+  gboolean dark = FALSE;
+  g_autofree char *theme = NULL;
+
+  if (settings == NULL)
+    return lv_plot_theme_light ();
+  g_object_get (settings, "gtk-application-prefer-dark-theme", &dark,
+                "gtk-theme-name", &theme, NULL);
+  return dark || (theme != NULL && g_str_has_suffix (theme, "-dark")) ? lv_plot_theme_dark ()
+                                                                       : lv_plot_theme_light ();
+}
+
+/**
+ * lv_figure_watch_theme:
+ * @widget: a view whose figures follow the desktop's theme, being rooted
+ * @callback: called as `callback (widget)` whenever the dark preference or the GTK theme
+ *   changes (not now: the caller applies the current theme itself)
+ *
+ * For a view's root vfunc; undo it with lv_figure_unwatch_theme() in unroot. The connections
+ * end with @widget too.
+ *
+ * Returns: (transfer none): @widget's settings, to keep for lv_figure_theme_for_settings().
+ */
+GtkSettings *
+lv_figure_watch_theme (GtkWidget *widget,
+                       GCallback  callback)
+{
+  GtkSettings *settings = gtk_widget_get_settings (widget);
+
+  g_signal_connect_object (settings, "notify::gtk-application-prefer-dark-theme", callback,
+                           widget, G_CONNECT_SWAPPED);
+  g_signal_connect_object (settings, "notify::gtk-theme-name", callback, widget,
+                           G_CONNECT_SWAPPED);
+  return settings;
+}
+
+/**
+ * lv_figure_unwatch_theme:
+ * @widget: the view given to lv_figure_watch_theme()
+ * @settings: (inout) (nullable): the settings it returned; set to %NULL
+ *
+ * For a view's unroot vfunc: stops following the theme.
+ */
+void
+lv_figure_unwatch_theme (GtkWidget    *widget,
+                         GtkSettings **settings)
+{
+  if (*settings != NULL)
+    g_signal_handlers_disconnect_by_data (*settings, widget);
+  *settings = NULL;
+}

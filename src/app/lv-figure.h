@@ -40,4 +40,10 @@ void       lv_figure_set_tooltip_func (LvFigure            *self,
                                        GDestroyNotify       destroy);
 void       lv_figure_changed          (LvFigure            *self);
 
+const LvPlotTheme *lv_figure_theme_for_settings (GtkSettings *settings);
+GtkSettings       *lv_figure_watch_theme        (GtkWidget   *widget,
+                                                 GCallback    callback);
+void               lv_figure_unwatch_theme      (GtkWidget   *widget,
+                                                 GtkSettings **settings);
+
 G_END_DECLS

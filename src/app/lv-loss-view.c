@@ -74,17 +74,6 @@ queue_figures (LvLossView *self)
   lv_figure_changed (self->spread_figure);
 }
 
-static gboolean
-prefers_dark (GtkSettings *settings)
-{
-  gboolean dark = FALSE;
-  g_autofree char *theme = NULL;
-
-  g_object_get (settings, "gtk-application-prefer-dark-theme", &dark,
-                "gtk-theme-name", &theme, NULL);
-  return dark || (theme != NULL && g_str_has_suffix (theme, "-dark"));
-}
-
 /* Reads the toolbar and the dark preference into the figures' options. */
 static void
 on_option_toggled (LvLossView *self)
@@ -101,9 +90,8 @@ on_option_toggled (LvLossView *self)
   options.x_history = gtk_check_button_get_active (self->history_check);
   /* Finer than the sample-size default: 20–50 runs per size still show a shape. */
   options.n_bins = 18;
-  lv_plot_theme_scaled (self->settings != NULL && prefers_dark (self->settings)
-                        ? lv_plot_theme_dark () : lv_plot_theme_light (),
-                        self->font_scale, self->line_scale, &self->theme);
+  lv_plot_theme_scaled (lv_figure_theme_for_settings (self->settings), self->font_scale,
+                        self->line_scale, &self->theme);
   options.theme = &self->theme;
   lv_plot_ensemble_set_options (self->figures, &options);
   queue_figures (self);
@@ -324,11 +312,7 @@ lv_loss_view_root (GtkWidget *widget)
   LvLossView *self = LV_LOSS_VIEW (widget);
 
   GTK_WIDGET_CLASS (lv_loss_view_parent_class)->root (widget);
-  self->settings = gtk_widget_get_settings (widget);
-  g_signal_connect_object (self->settings, "notify::gtk-application-prefer-dark-theme",
-                           G_CALLBACK (on_option_toggled), self, G_CONNECT_SWAPPED);
-  g_signal_connect_object (self->settings, "notify::gtk-theme-name",
-                           G_CALLBACK (on_option_toggled), self, G_CONNECT_SWAPPED);
+  self->settings = lv_figure_watch_theme (widget, G_CALLBACK (on_option_toggled));
   on_option_toggled (self);
 }
 
@@ -337,9 +321,7 @@ lv_loss_view_unroot (GtkWidget *widget)
 {
   LvLossView *self = LV_LOSS_VIEW (widget);
 
-  if (self->settings != NULL)
-    g_signal_handlers_disconnect_by_data (self->settings, self);
-  self->settings = NULL;
+  lv_figure_unwatch_theme (widget, &self->settings);
   GTK_WIDGET_CLASS (lv_loss_view_parent_class)->unroot (widget);
 }
 

@@ -7,6 +7,7 @@
 
 #include <glib/gi18n.h>
 
+#include "lv-figure.h"
 #include "lv-view.h"
 
 /*
@@ -49,22 +50,10 @@ on_experiment_changed (LvTheoryView *self)
     lv_hv_panel_set_q (self->hv, config->train.reg.degree);
 }
 
-static gboolean
-prefers_dark (GtkSettings *settings)
-{
-  gboolean dark = FALSE;
-  g_autofree char *theme = NULL;
-
-  g_object_get (settings, "gtk-application-prefer-dark-theme", &dark,
-                "gtk-theme-name", &theme, NULL);
-  return dark || (theme != NULL && g_str_has_suffix (theme, "-dark"));
-}
-
 static void
 on_theme_changed (LvTheoryView *self)
 {
-  const LvPlotTheme *theme = self->settings != NULL && prefers_dark (self->settings)
-                             ? lv_plot_theme_dark () : lv_plot_theme_light ();
+  const LvPlotTheme *theme = lv_figure_theme_for_settings (self->settings);
 
   lv_hv_panel_set_theme (self->hv, theme);
   lv_lift_panel_set_theme (self->lift, theme);
@@ -121,11 +110,7 @@ lv_theory_view_root (GtkWidget *widget)
 
   GTK_WIDGET_CLASS (lv_theory_view_parent_class)->root (widget);
   load_css (widget);
-  self->settings = gtk_widget_get_settings (widget);
-  g_signal_connect_object (self->settings, "notify::gtk-application-prefer-dark-theme",
-                           G_CALLBACK (on_theme_changed), self, G_CONNECT_SWAPPED);
-  g_signal_connect_object (self->settings, "notify::gtk-theme-name",
-                           G_CALLBACK (on_theme_changed), self, G_CONNECT_SWAPPED);
+  self->settings = lv_figure_watch_theme (widget, G_CALLBACK (on_theme_changed));
   on_theme_changed (self);
 }
 
@@ -134,9 +119,7 @@ lv_theory_view_unroot (GtkWidget *widget)
 {
   LvTheoryView *self = LV_THEORY_VIEW (widget);
 
-  if (self->settings != NULL)
-    g_signal_handlers_disconnect_by_data (self->settings, self);
-  self->settings = NULL;
+  lv_figure_unwatch_theme (widget, &self->settings);
   GTK_WIDGET_CLASS (lv_theory_view_parent_class)->unroot (widget);
 }
 
