@@ -349,6 +349,7 @@ lv_landscape_figures_set_spectrum (LvLandscapeFigures *self, const LvHessianSpec
 {
   LvPlotBarsModel *m = &self->bars;
   guint n = spectrum->n_eigenvalues;
+  g_autofree char *n_params = NULL;
 
   clear_bars (self);
   self->eigenvalues = g_memdup2 (spectrum->eigenvalues, n * sizeof (double));
@@ -376,9 +377,12 @@ lv_landscape_figures_set_spectrum (LvLandscapeFigures *self, const LvHessianSpec
       m->common.x_label = _("eigenvalue rank");
     }
   m->common.title = self->bars_title;
-  self->bars_caption = g_strdup_printf (_("%" G_GSIZE_FORMAT " parameters · index %s%u · "
+  /* The count goes in as text: xgettext cannot expand G_GSIZE_FORMAT inside a msgid. */
+  n_params = g_strdup_printf ("%" G_GSIZE_FORMAT, spectrum->n_params);
+  /* Translators: Hessian caption; 1st %s: number of parameters, 2nd: "" or "≥ " (a bound). */
+  self->bars_caption = g_strdup_printf (_("%s parameters · index %s%u · "
                                           "λmin %.3g · λmax %.3g · ‖∇L‖ %.2g"),
-                                        spectrum->n_params,
+                                        n_params,
                                         spectrum->negative_count_exact ? "" : "≥ ",
                                         spectrum->negative_count, spectrum->min_eigenvalue,
                                         spectrum->max_eigenvalue, spectrum->gradient_norm);

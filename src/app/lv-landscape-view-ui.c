@@ -206,14 +206,17 @@ index_tooltip (LvFigure *figure, double x, double y, double width, double height
                gpointer user_data)
 {
   const LvIndexPoint *p;
+  g_autofree char *n_params = NULL;
 
   if (!index_hit (user_data, x, y, width, height, &p))
     return NULL;
-  /* Translators: tooltip of one run in the index-vs-loss panel. */
-  return g_markup_printf_escaped (_("<b>n = %u</b>, run %u (%" G_GSIZE_FORMAT " parameters)\n"
+  /* The count goes in as text: xgettext cannot expand G_GSIZE_FORMAT inside a msgid. */
+  n_params = g_strdup_printf ("%" G_GSIZE_FORMAT, p->n_params);
+  /* Translators: tooltip of one run in the index-vs-loss panel; %s: number of parameters. */
+  return g_markup_printf_escaped (_("<b>n = %u</b>, run %u (%s parameters)\n"
                                     "final training loss %.4g\nindex ≥ %u\n"
                                     "λmin %.3g, λmax %.3g\n<i>Click to open its landscape</i>"),
-                                  p->hidden, p->run + 1, p->n_params, p->loss, p->index,
+                                  p->hidden, p->run + 1, n_params, p->loss, p->index,
                                   p->min_eigenvalue, p->max_eigenvalue);
 }
 
