@@ -161,6 +161,19 @@ wait_with_progress (LvEnsemble *ensemble, gboolean show)
 }
 
 void
+lv_cli_ensemble_print_json (const LvSession *session)
+{
+  g_autoptr(JsonBuilder) b = json_builder_new ();
+  g_autoptr(JsonNode) root = NULL;
+
+  json_builder_begin_object (b);
+  lv_cli_ensemble_report (b, session);
+  json_builder_end_object (b);
+  root = json_builder_get_root (b);
+  lv_cli_print_json (root);
+}
+
+void
 lv_cli_ensemble_report (JsonBuilder *b, const LvSession *session)
 {
   const LvEnsembleConfig *config = &session->config;
@@ -404,15 +417,7 @@ lv_cli_ensemble (int argc, char **argv)
   if (o.plot != NULL && !lv_cli_ensemble_plot (session, NULL, o.plot, o.plot_size, &error))
     return lv_cli_fail (error);
   if (o.json)
-    {
-      g_autoptr(JsonBuilder) b = json_builder_new ();
-      g_autoptr(JsonNode) root = NULL;
-      json_builder_begin_object (b);
-      lv_cli_ensemble_report (b, session);
-      json_builder_end_object (b);
-      root = json_builder_get_root (b);
-      lv_cli_print_json (root);
-    }
+    lv_cli_ensemble_print_json (session);
   else
     lv_cli_ensemble_print_table (session);
   return LV_CLI_EXIT_OK;

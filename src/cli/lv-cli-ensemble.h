@@ -9,6 +9,8 @@ G_BEGIN_DECLS
 /* The members of `ensemble --json` (dataset, sizes, runs, threads, elapsed_s, …), shared with
  * `render --json` so both print the same summary of an ensemble. */
 void     lv_cli_ensemble_report (JsonBuilder *builder, const LvSession *session);
+/* Prints lv_cli_ensemble_report() as the one JSON object of `ensemble --json`/`render --json`. */
+void     lv_cli_ensemble_print_json (const LvSession *session);
 /* Prints the human-readable table of an ensemble's results. */
 void     lv_cli_ensemble_print_table (const LvSession *session);
 

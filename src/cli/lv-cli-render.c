@@ -46,15 +46,7 @@ lv_cli_render (int argc, char **argv)
   if (plot != NULL && !lv_cli_ensemble_plot (session, view, plot, plot_size, &error))
     return lv_cli_fail (error);
   if (json)
-    {
-      g_autoptr(JsonBuilder) b = json_builder_new ();
-      g_autoptr(JsonNode) root = NULL;
-      json_builder_begin_object (b);
-      lv_cli_ensemble_report (b, session);
-      json_builder_end_object (b);
-      root = json_builder_get_root (b);
-      lv_cli_print_json (root);
-    }
+    lv_cli_ensemble_print_json (session);
   else if (plot == NULL)
     lv_cli_ensemble_print_table (session);
   return LV_CLI_EXIT_OK;
