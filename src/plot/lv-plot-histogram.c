@@ -308,6 +308,25 @@ lv_plot_histogram_draw (cairo_t                    *cr,
   cairo_restore (cr);
 }
 
+/* The bins and the laid-out frame at this size, measured without drawing (for layouts and hit
+ * tests); the caller clears both. FALSE, with nothing to clear, when there is no data. */
+static gboolean
+measure (const LvPlotHistogramModel *model,
+         double                      width,
+         double                      height,
+         cairo_t                   **cr,
+         LvPlotFrame                *f,
+         Bins                       *b)
+{
+  if (!lv_plot_size_ok (width, height) || model->n_series == 0 || model->series == NULL
+      || !bins_compute (model, b))
+    return FALSE;
+  *cr = lv_plot_measure_context ();
+  lv_plot_frame_init (f, *cr, &model->common, width, height);
+  frame_setup (f, model, b);
+  return TRUE;
+}
+
 /**
  * lv_plot_histogram_get_layout:
  * @model: the histogram model
@@ -329,12 +348,8 @@ lv_plot_histogram_get_layout (const LvPlotHistogramModel *model,
   Bins b;
 
   g_return_val_if_fail (model != NULL && layout != NULL, FALSE);
-  if (!lv_plot_size_ok (width, height) || model->n_series == 0 || model->series == NULL
-      || !bins_compute (model, &b))
+  if (!measure (model, width, height, &cr, &f, &b))
     return FALSE;
-  cr = lv_plot_measure_context ();
-  lv_plot_frame_init (&f, cr, &model->common, width, height);
-  frame_setup (&f, model, &b);
   lv_plot_frame_get_layout (&f, layout);
   lv_plot_frame_clear (&f);
   bins_clear (&b);
@@ -372,12 +387,8 @@ lv_plot_histogram_hit_test (const LvPlotHistogramModel *model,
   gint64 k;
 
   g_return_val_if_fail (model != NULL && hit != NULL, FALSE);
-  if (!lv_plot_size_ok (width, height) || model->n_series == 0 || model->series == NULL
-      || !bins_compute (model, &b))
+  if (!measure (model, width, height, &cr, &f, &b))
     return FALSE;
-  cr = lv_plot_measure_context ();
-  lv_plot_frame_init (&f, cr, &model->common, width, height);
-  frame_setup (&f, model, &b);
   vx = f.x.lo + (x - f.area.x) / f.area.width * (f.x.hi - f.x.lo);
   vy = f.y.lo + (f.area.y + f.area.height - y) / f.area.height * (f.y.hi - f.y.lo);
   k = (gint64) floor ((vx - b.lo) / b.bin_width);
