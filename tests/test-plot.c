@@ -526,12 +526,41 @@ test_grid_panels (void)
   cairo_surface_destroy (s);
 }
 
+/* The sequential category palettes: category 0 is the map's first colour (viridis #440154,
+ * published), category 5 the map at 0.9, category 6 wraps to category 0; Okabe–Ito stays the
+ * default of a zero-initialised theme. */
+static void
+test_category_palettes (void)
+{
+  LvPlotTheme theme = *lv_plot_theme_light ();
+  LvPlotRgba c0, c5, c6, ref;
+
+  g_assert_cmpint (theme.palette, ==, LV_PLOT_PALETTE_OKABE_ITO);
+  c0 = lv_plot_palette_category (&theme, 0);
+  g_assert_cmpfloat_with_epsilon (c0.r, 0xE6 / 255.0, 1e-9); /* Okabe–Ito orange #E69F00 */
+  theme.palette = LV_PLOT_PALETTE_VIRIDIS;
+  c0 = lv_plot_palette_category (&theme, 0);
+  g_assert_cmpfloat_with_epsilon (c0.r, 0x44 / 255.0, 1e-9);
+  g_assert_cmpfloat_with_epsilon (c0.g, 0x01 / 255.0, 1e-9);
+  g_assert_cmpfloat_with_epsilon (c0.b, 0x54 / 255.0, 1e-9);
+  c5 = lv_plot_palette_category (&theme, 5);
+  ref = lv_plot_colormap_eval (LV_PLOT_COLORMAP_VIRIDIS, 0.9);
+  g_assert_cmpfloat_with_epsilon (c5.g, ref.g, 1e-9);
+  c6 = lv_plot_palette_category (&theme, 6);
+  g_assert_cmpfloat_with_epsilon (c6.r, c0.r, 1e-9);
+  theme.palette = LV_PLOT_PALETTE_CIVIDIS;
+  ref = lv_plot_colormap_eval (LV_PLOT_COLORMAP_CIVIDIS, 0.0);
+  c0 = lv_plot_palette_category (&theme, 0);
+  g_assert_cmpfloat_with_epsilon (c0.b, ref.b, 1e-9);
+}
+
 int
 main (int   argc,
       char *argv[])
 {
   g_test_init (&argc, &argv, NULL);
   g_test_add_func ("/lossviz/plot/palette", test_palette);
+  g_test_add_func ("/lossviz/plot/category-palettes", test_category_palettes);
   g_test_add_func ("/lossviz/plot/ticks", test_ticks);
   g_test_add_func ("/lossviz/plot/log-axis-pixels", test_log_axis_pixels);
   g_test_add_func ("/lossviz/plot/histogram-bars", test_histogram_bars);

@@ -12,6 +12,7 @@
 #include <lossviz/lossviz.h>
 
 #include "lv-application.h"
+#include "lv-figure.h"
 #include "lv-test-ui.h"
 
 /*
@@ -102,6 +103,20 @@ test_application (void)
   }
   g_action_group_change_action_state (G_ACTION_GROUP (app), "theme",
                                       g_variant_new_string ("system"));
+  /* The palette action stores its choice and every figure's theme carries it. */
+  g_action_group_change_action_state (G_ACTION_GROUP (app), "palette",
+                                      g_variant_new_string ("cividis"));
+  {
+    g_autoptr(GSettings) settings = g_settings_new (APPLICATION_ID);
+    g_autofree char *palette = g_settings_get_string (settings, "palette");
+
+    g_assert_cmpstr (palette, ==, "cividis");
+    g_assert_cmpint (lv_figure_theme_for_settings (gtk_settings_get_default ())->palette, ==,
+                     LV_PLOT_PALETTE_CIVIDIS);
+  }
+  g_action_group_change_action_state (G_ACTION_GROUP (app), "palette",
+                                      g_variant_new_string ("okabe-ito"));
+  g_assert_cmpint (lv_figure_theme_for_settings (NULL)->palette, ==, LV_PLOT_PALETTE_OKABE_ITO);
 }
 
 static GtkWidget *

@@ -49,11 +49,26 @@ typedef struct
  * @line_scale: multiplies every line width and marker size
  * @fill_alpha: opacity of translucent overlaid histogram bars
  * @dark: whether this is a dark theme (picks contrasting series colours)
+ * @palette: the category colours (zero, the default, is Okabe–Ito)
  *
  * Everything a figure needs to know about its look. Use lv_plot_theme_light() /
  * lv_plot_theme_dark() or copy one and change fields; lv_plot_theme_scaled() makes a
  * presentation variant.
  */
+/**
+ * LvPlotPalette:
+ * @LV_PLOT_PALETTE_OKABE_ITO: Okabe and Ito's eight colour-blind-safe colours
+ * @LV_PLOT_PALETTE_VIRIDIS: six colours spaced along viridis (ordered, print-safe)
+ * @LV_PLOT_PALETTE_CIVIDIS: six colours spaced along cividis (ordered, for colour-vision deficiency)
+ *
+ * Category palettes: which colour the i-th network size or Λ gets.
+ */
+typedef enum {
+  LV_PLOT_PALETTE_OKABE_ITO,
+  LV_PLOT_PALETTE_VIRIDIS,
+  LV_PLOT_PALETTE_CIVIDIS,
+} LvPlotPalette;
+
 typedef struct
 {
   LvPlotRgba background;
@@ -67,6 +82,7 @@ typedef struct
   double line_scale;
   double fill_alpha;
   gboolean dark;
+  LvPlotPalette palette;
 } LvPlotTheme;
 
 const LvPlotTheme *lv_plot_theme_light (void);

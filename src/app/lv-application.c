@@ -4,6 +4,7 @@
 #include "config.h"
 
 #include "lv-application.h"
+#include "lv-figure.h"
 
 #include <glib/gi18n.h>
 
@@ -131,6 +132,40 @@ theme_action (GSimpleAction *action, GVariant *state, gpointer data)
     g_settings_set_string (self->settings, "theme", theme);
 }
 
+/* Settings nick → plot palette; unknown nicks are refused. */
+static gboolean
+palette_from_nick (const char *nick, LvPlotPalette *out)
+{
+  static const char *const nicks[] = { "okabe-ito", "viridis", "cividis" };
+
+  for (guint i = 0; i < G_N_ELEMENTS (nicks); i++)
+    if (g_str_equal (nick, nicks[i]))
+      {
+        *out = (LvPlotPalette) i;
+        return TRUE;
+      }
+  return FALSE;
+}
+
+static void
+palette_action (GSimpleAction *action, GVariant *state, gpointer data)
+{
+  LvApplication *self = data;
+  const char *nick = g_variant_get_string (state, NULL);
+  LvPlotPalette palette;
+  GtkSettings *gtk_settings = gtk_settings_get_default ();
+
+  if (!palette_from_nick (nick, &palette))
+    return;
+  g_simple_action_set_state (action, state);
+  lv_figure_set_palette (palette);
+  /* Every view re-reads its theme when the GtkSettings it watches notify (lv_figure_watch_theme). */
+  if (gtk_settings != NULL)
+    g_object_notify (G_OBJECT (gtk_settings), "gtk-application-prefer-dark-theme");
+  if (self->settings != NULL)
+    g_settings_set_string (self->settings, "palette", nick);
+}
+
 static const GActionEntry app_actions[] = {
   { "start", forward_action },
   { "pause", forward_action },
@@ -139,6 +174,7 @@ static const GActionEntry app_actions[] = {
   { "quit", quit_action },
   { "about", about_action },
   { "theme", NULL, "s", "'system'", theme_action },
+  { "palette", NULL, "s", "'okabe-ito'", palette_action },
 };
 
 static void
@@ -203,8 +239,11 @@ lv_application_startup (GApplication *app)
   if (self->settings != NULL)
     {
       g_autofree char *theme = g_settings_get_string (self->settings, "theme");
+      g_autofree char *palette = g_settings_get_string (self->settings, "palette");
       g_action_group_change_action_state (G_ACTION_GROUP (app), "theme",
                                           g_variant_new_string (theme));
+      g_action_group_change_action_state (G_ACTION_GROUP (app), "palette",
+                                          g_variant_new_string (palette));
     }
 }
 

@@ -172,6 +172,29 @@ lv_figure_changed (LvFigure *self)
   gtk_widget_queue_draw (GTK_WIDGET (self));
 }
 
+/* The palette chosen in the settings, and the light/dark themes carrying each palette
+ * (main thread only: figures are drawn there). */
+static LvPlotPalette figure_palette = LV_PLOT_PALETTE_OKABE_ITO;
+
+static const LvPlotTheme *
+themed (gboolean dark, LvPlotPalette palette)
+{
+  static LvPlotTheme variants[2][LV_PLOT_PALETTE_CIVIDIS + 1];
+  static gboolean ready = FALSE;
+
+  if (!ready)
+    {
+      for (guint p = 0; p <= LV_PLOT_PALETTE_CIVIDIS; p++)
+        {
+          variants[0][p] = *lv_plot_theme_light ();
+          variants[1][p] = *lv_plot_theme_dark ();
+          variants[0][p].palette = variants[1][p].palette = (LvPlotPalette) p;
+        }
+      ready = TRUE;
+    }
+  return &variants[dark ? 1 : 0][MIN (palette, LV_PLOT_PALETTE_CIVIDIS)];
+}
+
 /**
  * lv_figure_theme_for_settings:
  * @settings: (nullable): a widget's settings, %NULL before it is rooted
@@ -179,7 +202,8 @@ lv_figure_changed (LvFigure *self)
  * The plot theme that matches the desktop: dark when the settings prefer a dark theme or name
  * a GTK theme ending in "-dark", light otherwise (and without settings).
  *
- * Returns: (transfer none): lv_plot_theme_dark() or lv_plot_theme_light().
+ * Returns: (transfer none): a static light or dark theme with the palette of
+ *   lv_figure_set_palette().
  */
 const LvPlotTheme *
 lv_figure_theme_for_settings (GtkSettings *settings)
@@ -187,12 +211,24 @@ lv_figure_theme_for_settings (GtkSettings *settings)
   gboolean dark = FALSE;
   g_autofree char *theme = NULL;
 
-  if (settings == NULL)
-    return lv_plot_theme_light ();
-  g_object_get (settings, "gtk-application-prefer-dark-theme", &dark,
-                "gtk-theme-name", &theme, NULL);
-  return dark || (theme != NULL && g_str_has_suffix (theme, "-dark")) ? lv_plot_theme_dark ()
-                                                                       : lv_plot_theme_light ();
+  if (settings != NULL)
+    g_object_get (settings, "gtk-application-prefer-dark-theme", &dark,
+                  "gtk-theme-name", &theme, NULL);
+  dark = dark || (theme != NULL && g_str_has_suffix (theme, "-dark"));
+  return themed (dark, figure_palette);
+}
+
+/**
+ * lv_figure_set_palette:
+ * @palette: the category palette every figure of the process uses from now on
+ *
+ * Views pick it up the next time they ask lv_figure_theme_for_settings(); the application
+ * makes them ask by notifying the GtkSettings they watch (see lv_figure_watch_theme()).
+ */
+void
+lv_figure_set_palette (LvPlotPalette palette)
+{
+  figure_palette = palette;
 }
 
 /**

@@ -40,6 +40,7 @@ void       lv_figure_set_tooltip_func (LvFigure            *self,
                                        GDestroyNotify       destroy);
 void       lv_figure_changed          (LvFigure            *self);
 
+void lv_figure_set_palette (LvPlotPalette palette);
 const LvPlotTheme *lv_figure_theme_for_settings (GtkSettings *settings);
 GtkSettings       *lv_figure_watch_theme        (GtkWidget   *widget,
                                                  GCallback    callback);

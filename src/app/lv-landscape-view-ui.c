@@ -8,6 +8,7 @@
 
 #include <glib/gi18n.h>
 
+#include "lv-figure.h"
 #include "lv-landscape-view-private.h"
 
 /* The Landscape page's widgets, tooltips and clicks, and the index-vs-loss survey. */
@@ -145,23 +146,10 @@ on_index_axis_toggled (LvLandscapeView *self)
 
 /* ---- theme ---- */
 
-static gboolean
-prefers_dark (GtkSettings *settings)
-{
-  gboolean dark = FALSE;
-  g_autofree char *theme = NULL;
-
-  g_object_get (settings, "gtk-application-prefer-dark-theme", &dark,
-                "gtk-theme-name", &theme, NULL);
-  return dark || (theme != NULL && g_str_has_suffix (theme, "-dark"));
-}
-
 void
 lv_landscape_view_update_theme (LvLandscapeView *self)
 {
-  lv_landscape_figures_set_theme (self->figures,
-                                  self->settings != NULL && prefers_dark (self->settings)
-                                  ? lv_plot_theme_dark () : lv_plot_theme_light ());
+  lv_landscape_figures_set_theme (self->figures, lv_figure_theme_for_settings (self->settings));
   lv_landscape_view_queue_figures (self);
 }
 

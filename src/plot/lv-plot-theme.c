@@ -99,6 +99,9 @@ static const guint32 okabe_ito[] = {
   0x000000, /* black (replaced by the foreground on dark themes) */
 };
 
+/* Distinct colours of the sequential (viridis/cividis) category palettes. */
+#define LV_PLOT_SEQUENTIAL_STOPS 6
+
 /**
  * lv_plot_palette_size:
  *
@@ -115,7 +118,7 @@ lv_plot_palette_size (void)
  * @theme: (nullable): the theme (its last colour follows the foreground); %NULL for light
  * @index: category index; wraps around after lv_plot_palette_size() colours
  *
- * The Okabe–Ito colour of a category.
+ * The colour of a category in the theme's palette (Okabe–Ito unless the theme says otherwise).
  *
  * Returns: the opaque colour
  */
@@ -128,6 +131,14 @@ lv_plot_palette_category (const LvPlotTheme *theme,
 
   if (theme == NULL)
     theme = &light_theme;
+  if (theme->palette == LV_PLOT_PALETTE_VIRIDIS || theme->palette == LV_PLOT_PALETTE_CIVIDIS)
+    {
+      /* Six stops from 0 to 0.9: the brightest end of the maps is too pale on white. */
+      return lv_plot_colormap_eval (theme->palette == LV_PLOT_PALETTE_VIRIDIS
+                                      ? LV_PLOT_COLORMAP_VIRIDIS : LV_PLOT_COLORMAP_CIVIDIS,
+                                    0.9 * (index % LV_PLOT_SEQUENTIAL_STOPS) /
+                                      (LV_PLOT_SEQUENTIAL_STOPS - 1));
+    }
   if (c == 0x000000)
     return lv_plot_rgba_with_alpha (theme->foreground, 1.0);
   return (LvPlotRgba) { ((c >> 16) & 0xff) / 255.0, ((c >> 8) & 0xff) / 255.0,
