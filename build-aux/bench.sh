@@ -1,0 +1,14 @@
+#!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-3.0-or-later
+# The benchmarks: installs the peers (python3-torch, python3-numpy), builds an optimised tree and
+# runs every meson benchmark() — ensemble training vs PyTorch/numpy and the sgemm rate (JSON
+# report in _build-bench/tests/bench/bench-report.json), the slice linearity trick and the
+# spin-glass contractions. Usage: build-aux/bench.sh [BENCHMARK-NAME…]
+set -euo pipefail
+top=$(cd "$(dirname "$0")/.." && pwd)
+build="$top/_build-bench"
+
+"$top/build-aux/install-deps.sh" bench
+[ -f "$build/build.ninja" ] || meson setup "$build" "$top" --buildtype=release -Dapp=disabled
+meson compile -C "$build"
+meson test -C "$build" --benchmark --verbose --num-processes 1 "$@"
