@@ -9,6 +9,7 @@
 
 #include <glib/gi18n.h>
 
+#include "lv-spinglass-view.h"
 #include "lv-view.h"
 
 /*
@@ -51,9 +52,9 @@ static const TourStep tour_steps[] = {
        "falls with size. Choromanska et al. (2015) predict this concentration."),
     1, 2.0, 0.0, TRUE },
   { "spinglass", NULL, N_("2 · The spin-glass band"),
-    N_("The same model as a spherical spin glass: the minima that descent finds gather in a "
-       "narrow band of energies just above the ground state, and the band tightens as the "
-       "system grows."),
+    N_("The same picture in a spherical spin glass: as the system grows, the energies where "
+       "descent stops crowd together and drift left towards the shaded band [−E₀, −E∞], which "
+       "theory says they reach only in the limit of infinite size."),
     1, 2.0, 0.0, FALSE },
   { "theory", "loss", N_("3 · Balanced degree: q = 3"),
     N_("Two hidden layers make the output a degree-3 function of the weights. A regularizer of "
@@ -250,6 +251,18 @@ apply_step (LvWindow *self, const TourStep *step)
   gtk_range_set_value (GTK_RANGE (self->degree_scale), step->degree);
   gtk_spin_button_set_value (self->lambda_spin, step->lambda);
   gtk_stack_set_visible_child_name (self->stack, page);
+  if (g_strcmp0 (page, LV_SPIN_GLASS_VIEW_PAGE) == 0)
+    {
+      /* The spin-glass step runs its own simulation: p = 3, three sizes, enough starts to
+       * show the histograms narrow (a few seconds on two cores). */
+      static const guint lambdas[] = { 25, 50, 100 };
+      LvSpinGlassView *sg = LV_SPIN_GLASS_VIEW (gtk_stack_get_child_by_name (self->stack, page));
+
+      lv_spin_glass_view_set_p (sg, 3);
+      lv_spin_glass_view_set_sizes (sg, lambdas, G_N_ELEMENTS (lambdas));
+      lv_spin_glass_view_set_runs (sg, 200);
+      lv_spin_glass_view_start (sg);
+    }
   if (lv_window_apply_controls (self) && step->start)
     gtk_widget_activate_action (GTK_WIDGET (self), "win.start", NULL);
 }
