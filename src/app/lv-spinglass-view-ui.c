@@ -3,6 +3,7 @@
 
 #include "config.h"
 
+#include "lv-figure.h"
 #include "lv-spinglass-view-private.h"
 
 #include <string.h>
@@ -98,17 +99,6 @@ on_start_clicked (LvSpinGlassView *self)
     lv_spin_glass_view_start (self);
 }
 
-static gboolean
-prefers_dark (GtkSettings *settings)
-{
-  gboolean dark = FALSE;
-  g_autofree char *theme = NULL;
-
-  g_object_get (settings, "gtk-application-prefer-dark-theme", &dark,
-                "gtk-theme-name", &theme, NULL);
-  return dark || (theme != NULL && g_str_has_suffix (theme, "-dark"));
-}
-
 void
 lv_spin_glass_view_theme_changed (LvSpinGlassView *self)
 {
@@ -116,9 +106,8 @@ lv_spin_glass_view_theme_changed (LvSpinGlassView *self)
   LvPlotSpinGlassOptions options;
   LvPlotEnsembleOptions net;
 
-  lv_plot_theme_scaled (self->settings != NULL && prefers_dark (self->settings)
-                        ? lv_plot_theme_dark () : lv_plot_theme_light (),
-                        self->font_scale, self->line_scale, &self->theme);
+  lv_plot_theme_scaled (lv_figure_theme_for_settings (self->settings), self->font_scale,
+                        self->line_scale, &self->theme);
 
   lv_plot_spin_glass_get_options (self->figures, &options);
   options.theme = theme;
