@@ -1,9 +1,9 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 #pragma once
 
-/* Small helpers shared by the desktop-integration UI tests (test-ui-session.c,
- * test-ui-desktop.c): waiting on the main loop against a generous deadline, and a window set
- * to a small ensemble. Nothing here asserts on speed. */
+/* Small helpers shared by the UI tests (test-ui-window.c, -session, -desktop, -theory,
+ * -spinglass, -landscape): waiting on the main loop against a generous deadline, finding a
+ * widget by type, and a window set to a small ensemble. Nothing here asserts on speed. */
 
 #include <gtk/gtk.h>
 
@@ -20,17 +20,54 @@ lv_test_ui_tick (gpointer data)
   return G_SOURCE_CONTINUE;
 }
 
+/* Runs the main loop until @cond holds or @deadline_s seconds have passed. When @poll is set
+ * it is polled each turn, as the window's frame clock would (for an experiment no window
+ * shows). */
 static inline gboolean
-lv_test_ui_wait (LvTestCondition cond, gpointer data)
+lv_test_ui_wait_full (LvExperiment *poll, guint deadline_s, LvTestCondition cond, gpointer data)
 {
-  gint64 deadline = g_get_monotonic_time () + (gint64) LV_TEST_UI_DEADLINE_S * G_USEC_PER_SEC;
+  gint64 deadline = g_get_monotonic_time () + (gint64) deadline_s * G_USEC_PER_SEC;
+  /* A ticking source so the loop wakes up even when nothing else happens. */
   guint id = g_timeout_add (10, lv_test_ui_tick, NULL);
   gboolean ok;
 
   while (!(ok = cond (data)) && g_get_monotonic_time () < deadline)
-    g_main_context_iteration (NULL, TRUE);
+    {
+      if (poll != NULL)
+        lv_experiment_poll (poll);
+      g_main_context_iteration (NULL, TRUE);
+    }
   g_source_remove (id);
   return ok;
+}
+
+static inline gboolean
+lv_test_ui_wait_within (guint deadline_s, LvTestCondition cond, gpointer data)
+{
+  return lv_test_ui_wait_full (NULL, deadline_s, cond, data);
+}
+
+static inline gboolean
+lv_test_ui_wait (LvTestCondition cond, gpointer data)
+{
+  return lv_test_ui_wait_within (LV_TEST_UI_DEADLINE_S, cond, data);
+}
+
+/* The first widget of @type in @w's subtree (depth first, @w included), or NULL. */
+static inline GtkWidget *
+lv_test_ui_find_widget (GtkWidget *w, GType type)
+{
+  if (G_TYPE_CHECK_INSTANCE_TYPE (w, type))
+    return w;
+  for (GtkWidget *c = gtk_widget_get_first_child (w); c != NULL;
+       c = gtk_widget_get_next_sibling (c))
+    {
+      GtkWidget *found = lv_test_ui_find_widget (c, type);
+
+      if (found != NULL)
+        return found;
+    }
+  return NULL;
 }
 
 static inline gboolean

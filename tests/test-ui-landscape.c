@@ -15,6 +15,7 @@
 #include "lv-landscape-view.h"
 #include "lv-landscape-wireframe.h"
 #include "lv-loss-view.h"
+#include "lv-test-ui.h"
 #include "lv-test-util.h"
 #include "lv-view.h"
 
@@ -28,32 +29,6 @@
  */
 
 #define DEADLINE_S 60
-
-typedef gboolean (*Condition) (gpointer data);
-
-static gboolean
-keep_going (gpointer data)
-{
-  return G_SOURCE_CONTINUE;
-}
-
-static gboolean
-wait_until (LvExperiment *exp, Condition cond, gpointer data)
-{
-  gint64 deadline = g_get_monotonic_time () + (gint64) DEADLINE_S * G_USEC_PER_SEC;
-  guint id = g_timeout_add (10, keep_going, NULL);
-  gboolean ok;
-
-  /* No window frame clock polls this experiment: poll it here, as the window would. */
-  while (!(ok = cond (data)) && g_get_monotonic_time () < deadline)
-    {
-      if (exp != NULL)
-        lv_experiment_poll (exp);
-      g_main_context_iteration (NULL, TRUE);
-    }
-  g_source_remove (id);
-  return ok;
-}
 
 static gboolean
 experiment_done (gpointer data)
@@ -109,7 +84,7 @@ trained_experiment (void)
   g_assert_true (lv_experiment_set_config (exp, "digits", &config, &error));
   g_assert_no_error (error);
   lv_experiment_start (exp);
-  g_assert_true (wait_until (exp, experiment_done, exp));
+  g_assert_true (lv_test_ui_wait_full (exp, DEADLINE_S, experiment_done, exp));
   return exp;
 }
 
@@ -182,7 +157,7 @@ test_landscape (void)
   gtk_window_set_default_size (GTK_WINDOW (window), 1200, 800);
   gtk_window_set_child (GTK_WINDOW (window), GTK_WIDGET (view));
   gtk_window_present (GTK_WINDOW (window));
-  g_assert_true (wait_until (exp, view_done, view));
+  g_assert_true (lv_test_ui_wait_full (exp, DEADLINE_S, view_done, view));
   assert_state_done (view, exp, 10, 0);
 
   /* Export: the figure and the data behind it. */
@@ -199,22 +174,22 @@ test_landscape (void)
   /* A quick change of selection: the job of run 2 is abandoned and ends; run 3 completes. */
   lv_landscape_view_select_run (view, 10, 1);
   lv_landscape_view_select_run (view, 10, 2);
-  g_assert_true (wait_until (exp, only_current_job, view));
+  g_assert_true (lv_test_ui_wait_full (exp, DEADLINE_S, only_current_job, view));
   assert_state_done (view, exp, 10, 2);
 
   /* Other sizes and directions: PCA (retrains for the trajectory) and three minima. */
   lv_landscape_view_select_run (view, 5, 1);
   lv_landscape_view_set_directions (view, LV_SLICE_DIRECTIONS_PCA);
-  g_assert_true (wait_until (exp, view_done, view));
+  g_assert_true (lv_test_ui_wait_full (exp, DEADLINE_S, view_done, view));
   assert_state_done (view, exp, 5, 1);
   g_assert_cmpuint (lv_landscape_figures_get_heatmap (lv_landscape_view_get_figures (view))->n_path,
                     ==, 3);
   lv_landscape_view_set_directions (view, LV_SLICE_DIRECTIONS_INTERPOLATE);
-  g_assert_true (wait_until (exp, view_done, view));
+  g_assert_true (lv_test_ui_wait_full (exp, DEADLINE_S, view_done, view));
   assert_state_done (view, exp, 5, 1);
 
   /* The index survey covers every run (all have ≤ 2000 parameters). */
-  g_assert_true (wait_until (exp, index_done, view));
+  g_assert_true (lv_test_ui_wait_full (exp, DEADLINE_S, index_done, view));
   lv_landscape_view_get_state (view, &st);
   g_assert_cmpuint (st.index_total, ==, 6);
   g_assert_cmpuint (lv_landscape_figures_get_index (lv_landscape_view_get_figures (view))->n_series,
@@ -224,7 +199,7 @@ test_landscape (void)
   lv_landscape_view_select_run (view, 10, 1);
   gtk_window_destroy (GTK_WINDOW (window));
   g_assert_finalize_object (view);
-  g_assert_true (wait_until (NULL, no_jobs, NULL));
+  g_assert_true (lv_test_ui_wait_full (NULL, DEADLINE_S, no_jobs, NULL));
   g_assert_finalize_object (exp);
 }
 
@@ -246,10 +221,10 @@ test_lazy (void)
   g_assert_cmpuint (lv_landscape_job_count_alive (), ==, 0);
 
   lv_landscape_view_select_run (view, 5, 2);
-  g_assert_true (wait_until (exp, view_done, view));
+  g_assert_true (lv_test_ui_wait_full (exp, DEADLINE_S, view_done, view));
   assert_state_done (view, exp, 5, 2);
   g_assert_finalize_object (view);
-  g_assert_true (wait_until (NULL, no_jobs, NULL));
+  g_assert_true (lv_test_ui_wait_full (NULL, DEADLINE_S, no_jobs, NULL));
   g_assert_finalize_object (exp);
 }
 
@@ -272,12 +247,12 @@ test_linked (void)
 
   g_signal_emit_by_name (loss, "run-activated", 5u, 1u);
   g_assert_true (gtk_stack_get_visible_child (GTK_STACK (stack)) == GTK_WIDGET (view));
-  g_assert_true (wait_until (exp, view_done, view));
+  g_assert_true (lv_test_ui_wait_full (exp, DEADLINE_S, view_done, view));
   assert_state_done (view, exp, 5, 1);
 
   gtk_window_destroy (GTK_WINDOW (window));
   g_assert_finalize_object (view);
-  g_assert_true (wait_until (NULL, no_jobs, NULL));
+  g_assert_true (lv_test_ui_wait_full (NULL, DEADLINE_S, no_jobs, NULL));
   g_assert_finalize_object (exp);
 }
 

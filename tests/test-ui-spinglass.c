@@ -12,6 +12,7 @@
 #include <lossviz/lossviz.h>
 
 #include "lv-spinglass-view.h"
+#include "lv-test-ui.h"
 #include "lv-test-util.h"
 #include "lv-view.h"
 #include "lv-window.h"
@@ -27,33 +28,6 @@
 
 #define DEADLINE_S 150
 
-typedef gboolean (*Condition) (gpointer data);
-
-static gboolean
-keep_going (gpointer data)
-{
-  return G_SOURCE_CONTINUE;
-}
-
-static gboolean
-wait_until (Condition cond, gpointer data)
-{
-  gint64 deadline = g_get_monotonic_time () + (gint64) DEADLINE_S * G_USEC_PER_SEC;
-  guint id = g_timeout_add (10, keep_going, NULL);
-  gboolean ok;
-
-  while (!(ok = cond (data)) && g_get_monotonic_time () < deadline)
-    g_main_context_iteration (NULL, TRUE);
-  g_source_remove (id);
-  return ok;
-}
-
-static gboolean
-is_mapped (gpointer data)
-{
-  return gtk_widget_get_mapped (data) && gtk_widget_get_width (data) > 0;
-}
-
 static gboolean
 finished (gpointer data)
 {
@@ -66,22 +40,6 @@ some_done (gpointer data)
   return lv_spin_glass_view_get_n_done (data) > 0;
 }
 
-static GtkWidget *
-find_widget (GtkWidget *w, GType type)
-{
-  if (G_TYPE_CHECK_INSTANCE_TYPE (w, type))
-    return w;
-  for (GtkWidget *c = gtk_widget_get_first_child (w); c != NULL;
-       c = gtk_widget_get_next_sibling (c))
-    {
-      GtkWidget *found = find_widget (c, type);
-
-      if (found != NULL)
-        return found;
-    }
-  return NULL;
-}
-
 static LvSpinGlassView *
 view_in_window (GtkWindow **window)
 {
@@ -91,7 +49,7 @@ view_in_window (GtkWindow **window)
   gtk_window_set_default_size (*window, 1200, 700);
   gtk_window_set_child (*window, view);
   gtk_window_present (*window);
-  g_assert_true (wait_until (is_mapped, view));
+  g_assert_true (lv_test_ui_wait_within (DEADLINE_S, lv_test_ui_is_mapped, view));
   return LV_SPIN_GLASS_VIEW (view);
 }
 
@@ -123,7 +81,7 @@ test_fill (void)
   lv_spin_glass_view_set_runs (view, 12);
   lv_spin_glass_view_start (view);
   g_assert_true (lv_spin_glass_view_get_running (view));
-  g_assert_true (wait_until (finished, view));
+  g_assert_true (lv_test_ui_wait_within (DEADLINE_S, finished, view));
   g_assert_cmpuint (lv_spin_glass_view_get_n_done (view), ==, 24);
   g_assert_cmpuint (lv_plot_spin_glass_get_n_sizes (fig), ==, 2);
   g_assert_cmpuint (lv_plot_spin_glass_get_lambda (fig, 0), ==, 10);
@@ -171,7 +129,7 @@ test_restart_on_p (void)
   lv_spin_glass_view_set_runs (view, 1000);
   lv_spin_glass_view_start (view);
   g_assert_cmpuint (lv_spin_glass_view_get_n_started_jobs (view), ==, 1);
-  g_assert_true (wait_until (some_done, view));
+  g_assert_true (lv_test_ui_wait_within (DEADLINE_S, some_done, view));
   g_assert_true (lv_spin_glass_view_get_running (view));
 
   lv_spin_glass_view_set_p (view, 4);
@@ -186,7 +144,7 @@ test_restart_on_p (void)
   lv_spin_glass_view_set_sizes (view, small, 2);
   lv_spin_glass_view_set_runs (view, 30);
   g_assert_cmpuint (lv_spin_glass_view_get_n_started_jobs (view), ==, 4);
-  g_assert_true (wait_until (finished, view));
+  g_assert_true (lv_test_ui_wait_within (DEADLINE_S, finished, view));
   g_assert_cmpuint (lv_spin_glass_view_get_n_done (view), ==, 60);
 
   /* p = 3 at this setting is new: it starts from nothing; back to p = 4 while it runs: both
@@ -215,7 +173,7 @@ test_close_joins (void)
   lv_spin_glass_view_set_sizes (view, sizes, 2);
   lv_spin_glass_view_set_runs (view, 400);
   lv_spin_glass_view_start (view);
-  g_assert_true (wait_until (some_done, view));
+  g_assert_true (lv_test_ui_wait_within (DEADLINE_S, some_done, view));
   g_assert_true (lv_spin_glass_view_get_running (view));
   close_window (window, view);
 }
@@ -232,7 +190,7 @@ test_toggles (void)
 
   lv_spin_glass_view_set_sizes (view, sizes, 1);
   g_assert_cmpuint (lv_plot_spin_glass_get_n_sizes (fig), ==, 1);
-  for (GtkWidget *w = find_widget (GTK_WIDGET (view), GTK_TYPE_TOGGLE_BUTTON); w != NULL;
+  for (GtkWidget *w = lv_test_ui_find_widget (GTK_WIDGET (view), GTK_TYPE_TOGGLE_BUTTON); w != NULL;
        w = gtk_widget_get_next_sibling (w))
     if (GTK_IS_TOGGLE_BUTTON (w) &&
         g_strcmp0 (gtk_button_get_label (GTK_BUTTON (w)), "50") == 0)
@@ -261,13 +219,13 @@ test_window_page (void)
   g_autoptr(GError) error = NULL;
 
   gtk_window_present (GTK_WINDOW (window));
-  g_assert_true (wait_until (is_mapped, window));
-  page = find_widget (GTK_WIDGET (window), LV_TYPE_SPIN_GLASS_VIEW);
+  g_assert_true (lv_test_ui_wait_within (DEADLINE_S, lv_test_ui_is_mapped, window));
+  page = lv_test_ui_find_widget (GTK_WIDGET (window), LV_TYPE_SPIN_GLASS_VIEW);
   g_assert_nonnull (page);
   stack = GTK_STACK (gtk_widget_get_parent (page));
   g_assert_true (gtk_stack_get_child_by_name (stack, LV_SPIN_GLASS_VIEW_PAGE) == page);
   gtk_stack_set_visible_child_name (stack, LV_SPIN_GLASS_VIEW_PAGE);
-  g_assert_true (wait_until (is_mapped, page));
+  g_assert_true (lv_test_ui_wait_within (DEADLINE_S, lv_test_ui_is_mapped, page));
   lv_spin_glass_view_set_side_by_side (LV_SPIN_GLASS_VIEW (page), TRUE);
   g_assert_true (lv_view_export_figure (LV_VIEW (page), pdf, &error));
   g_assert_no_error (error);

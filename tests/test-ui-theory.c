@@ -11,6 +11,7 @@
 
 #include <lossviz/lossviz.h>
 
+#include "lv-test-ui.h"
 #include "lv-test-util.h"
 #include "lv-theory-view.h"
 #include "lv-view.h"
@@ -26,48 +27,6 @@
  */
 
 #define DEADLINE_S 120
-
-typedef gboolean (*Condition) (gpointer data);
-
-static gboolean
-keep_going (gpointer data)
-{
-  return G_SOURCE_CONTINUE;
-}
-
-static gboolean
-wait_until (Condition cond, gpointer data)
-{
-  gint64 deadline = g_get_monotonic_time () + (gint64) DEADLINE_S * G_USEC_PER_SEC;
-  guint id = g_timeout_add (10, keep_going, NULL);
-  gboolean ok;
-
-  while (!(ok = cond (data)) && g_get_monotonic_time () < deadline)
-    g_main_context_iteration (NULL, TRUE);
-  g_source_remove (id);
-  return ok;
-}
-
-static GtkWidget *
-find_widget (GtkWidget *w, GType type)
-{
-  if (G_TYPE_CHECK_INSTANCE_TYPE (w, type))
-    return w;
-  for (GtkWidget *c = gtk_widget_get_first_child (w); c != NULL; c = gtk_widget_get_next_sibling (c))
-    {
-      GtkWidget *found = find_widget (c, type);
-
-      if (found != NULL)
-        return found;
-    }
-  return NULL;
-}
-
-static gboolean
-is_mapped (gpointer data)
-{
-  return gtk_widget_get_mapped (data) && gtk_widget_get_width (data) > 0;
-}
 
 static gboolean
 both_done (gpointer data)
@@ -109,12 +68,12 @@ theory_window (LvTheoryView **view)
   GtkWidget *page;
 
   gtk_window_present (GTK_WINDOW (window));
-  g_assert_true (wait_until (is_mapped, window));
-  page = find_widget (GTK_WIDGET (window), LV_TYPE_THEORY_VIEW);
+  g_assert_true (lv_test_ui_wait_within (DEADLINE_S, lv_test_ui_is_mapped, window));
+  page = lv_test_ui_find_widget (GTK_WIDGET (window), LV_TYPE_THEORY_VIEW);
   g_assert_nonnull (page);
   g_assert_true (LV_IS_VIEW (page));
   gtk_stack_set_visible_child (GTK_STACK (gtk_widget_get_parent (page)), page);
-  g_assert_true (wait_until (is_mapped, page));
+  g_assert_true (lv_test_ui_wait_within (DEADLINE_S, lv_test_ui_is_mapped, page));
   *view = LV_THEORY_VIEW (page);
   return window;
 }
@@ -150,7 +109,7 @@ test_q_follows_sidebar (void)
   lv_hv_panel_set_depth (hv, 3);
   set_sidebar_q (window, 2.0);
   lv_hv_panel_restart (hv);
-  g_assert_true (wait_until (q_applied_and_done, &w));
+  g_assert_true (lv_test_ui_wait_within (DEADLINE_S, q_applied_and_done, &w));
   lv_hv_panel_get_state (hv, &st);
   g_assert_cmpuint (st.depth, ==, 3);
   g_assert_false (st.balanced);
@@ -161,7 +120,7 @@ test_q_follows_sidebar (void)
 
   w.q = 3.0;
   set_sidebar_q (window, 3.0);
-  g_assert_true (wait_until (q_applied_and_done, &w));
+  g_assert_true (lv_test_ui_wait_within (DEADLINE_S, q_applied_and_done, &w));
   lv_hv_panel_get_state (hv, &st);
   g_assert_true (st.balanced);
   g_assert_cmpuint (st.n_minima, ==, 1);
@@ -172,7 +131,7 @@ test_q_follows_sidebar (void)
 
   /* L = 2 with q = 3 > L: one minimum, no certificate. */
   lv_hv_panel_set_depth (hv, 2);
-  g_assert_true (wait_until (q_applied_and_done, &w));
+  g_assert_true (lv_test_ui_wait_within (DEADLINE_S, q_applied_and_done, &w));
   lv_hv_panel_get_state (hv, &st);
   g_assert_false (st.balanced);
   g_assert_cmpuint (st.n_minima, ==, 1);
@@ -194,7 +153,7 @@ test_mf_certificate (void)
   lv_hv_panel_set_pace (hv, 0);
   lv_hv_panel_set_width (hv, 1);
   lv_hv_panel_restart (hv);
-  g_assert_true (wait_until (both_done, hv));
+  g_assert_true (lv_test_ui_wait_within (DEADLINE_S, both_done, hv));
   lv_hv_panel_get_state (hv, &st);
   g_assert_cmpuint (st.solution_rank, ==, 3);
   /* F* from the singular values 4, 3, 2.2, 0.7, 0.5, 0.3 and λ = 1 (THEORY.md §4.3). */
@@ -205,7 +164,7 @@ test_mf_certificate (void)
   before = st.mf_objective;
 
   g_assert_true (lv_hv_panel_add_unit (hv));
-  g_assert_true (wait_until (both_done, hv));
+  g_assert_true (lv_test_ui_wait_within (DEADLINE_S, both_done, hv));
   lv_hv_panel_get_state (hv, &st);
   g_assert_cmpuint (st.width, ==, 2);
   g_assert_cmpfloat (st.mf_objective, <, before);
@@ -215,7 +174,7 @@ test_mf_certificate (void)
   for (guint r = 3; r <= 4; r++)
     {
       lv_hv_panel_set_width (hv, r);
-      g_assert_true (wait_until (both_done, hv));
+      g_assert_true (lv_test_ui_wait_within (DEADLINE_S, both_done, hv));
       lv_hv_panel_get_state (hv, &st);
       g_assert_cmpuint (st.width, ==, r);
       g_assert_cmpint (st.mf_state, ==, LV_MF_CERT_HOLDS);
@@ -269,7 +228,7 @@ test_lift_and_export (void)
 
   lv_hv_panel_set_pace (hv, 0);
   lv_hv_panel_restart (hv);
-  g_assert_true (wait_until (both_done, hv));
+  g_assert_true (lv_test_ui_wait_within (DEADLINE_S, both_done, hv));
   name = lv_view_get_export_name (LV_VIEW (view));
   g_assert_cmpstr (name, ==, "haeffele-vidal");
   g_assert_true (lv_window_export (window, png, &error));
@@ -280,7 +239,7 @@ test_lift_and_export (void)
   lv_theory_view_show_panel (view, "lift");
   lv_lift_panel_set_settings (lift, &settings);
   lv_lift_panel_run (lift);
-  g_assert_true (wait_until (lift_finished, lift));
+  g_assert_true (lv_test_ui_wait_within (DEADLINE_S, lift_finished, lift));
   g_assert_cmpint (lv_lift_panel_get_stage (lift), ==, LV_LIFT_STAGE_DONE);
   ev = lv_lift_panel_get_evaluation (lift);
   g_assert_nonnull (ev);

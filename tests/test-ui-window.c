@@ -13,6 +13,7 @@
 #include <lossviz/lossviz.h>
 
 #include "lv-loss-view.h"
+#include "lv-test-ui.h"
 #include "lv-test-util.h"
 #include "lv-window-private.h"
 #include "lv-window.h"
@@ -24,41 +25,6 @@
  */
 
 #define DEADLINE_S 90
-
-typedef gboolean (*Condition) (gpointer data);
-
-static gboolean
-keep_going (gpointer data)
-{
-  return G_SOURCE_CONTINUE;
-}
-
-static gboolean
-wait_until (Condition cond, gpointer data)
-{
-  gint64 deadline = g_get_monotonic_time () + (gint64) DEADLINE_S * G_USEC_PER_SEC;
-  /* A ticking source so the loop wakes up even when nothing else happens. */
-  guint id = g_timeout_add (10, keep_going, NULL);
-  gboolean ok;
-
-  while (!(ok = cond (data)) && g_get_monotonic_time () < deadline)
-    g_main_context_iteration (NULL, TRUE);
-  g_source_remove (id);
-  return ok;
-}
-
-static gboolean
-is_mapped (gpointer data)
-{
-  return gtk_widget_get_mapped (data) && gtk_widget_get_width (data) > 0;
-}
-
-static gboolean
-is_finished (gpointer data)
-{
-  LvExperiment *exp = lv_window_get_experiment (data);
-  return lv_experiment_is_finished (exp) && !lv_experiment_get_running (exp);
-}
 
 static gboolean
 back_at_q2 (gpointer data)
@@ -112,7 +78,7 @@ small_window (guint runs, guint epochs, const guint *sizes, guint n_sizes)
   gtk_spin_button_set_value (GTK_SPIN_BUTTON (lv_window_get_control (window, "lambda")), 0.001);
   g_assert_true (lv_window_apply_controls (window));
   gtk_window_present (GTK_WINDOW (window));
-  g_assert_true (wait_until (is_mapped, window));
+  g_assert_true (lv_test_ui_wait_within (DEADLINE_S, lv_test_ui_is_mapped, window));
   return window;
 }
 
@@ -169,7 +135,7 @@ test_start_and_cache (void)
 
   /* Start through the window's action, as the button and Ctrl+Return do. */
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.start", NULL));
-  g_assert_true (wait_until (is_finished, window));
+  g_assert_true (lv_test_ui_wait_within (DEADLINE_S, lv_test_ui_is_finished, window));
   at_q2 = histogram_values (window);
   g_assert_cmpuint (at_q2->len, ==, 8);
   for (guint i = 0; i < at_q2->len; i++)
@@ -182,14 +148,14 @@ test_start_and_cache (void)
   gtk_range_set_value (degree, 3.0);
   g_assert_true (lv_window_apply_controls (window));
   g_assert_cmpuint (lv_experiment_get_n_started (exp), ==, started + 2);
-  g_assert_true (wait_until (is_finished, window));
+  g_assert_true (lv_test_ui_wait_within (DEADLINE_S, lv_test_ui_is_finished, window));
   at_q3 = histogram_values (window);
   g_assert_cmpuint (at_q3->len, ==, 8);
   g_assert_false (memcmp (at_q2->data, at_q3->data, 8 * sizeof (double)) == 0);
 
   /* Back to q = 2 (through the debounce, as a slider drag does): cached, nothing retrains. */
   gtk_range_set_value (degree, 2.0);
-  g_assert_true (wait_until (back_at_q2, exp));
+  g_assert_true (lv_test_ui_wait_within (DEADLINE_S, back_at_q2, exp));
   lv_experiment_poll (exp);
   g_assert_cmpuint (lv_experiment_get_n_started (exp), ==, started + 2);
   back = histogram_values (window);
@@ -220,7 +186,7 @@ test_export (void)
   g_autoptr(GError) error = NULL;
 
   gtk_widget_activate_action (GTK_WIDGET (window), "win.start", NULL);
-  g_assert_true (wait_until (is_finished, window));
+  g_assert_true (lv_test_ui_wait_within (DEADLINE_S, lv_test_ui_is_finished, window));
   for (guint i = 0; i < G_N_ELEMENTS (names); i++)
     {
       g_autofree char *path = g_build_filename (dir, names[i], NULL);
@@ -290,7 +256,7 @@ test_close_mid_training (void)
   gint64 t0;
 
   gtk_widget_activate_action (GTK_WIDGET (window), "win.start", NULL);
-  g_assert_true (wait_until (has_progress, exp));
+  g_assert_true (lv_test_ui_wait_within (DEADLINE_S, has_progress, exp));
   g_assert_true (lv_experiment_get_running (exp));
   t0 = g_get_monotonic_time ();
   close_window (window);
@@ -327,7 +293,7 @@ test_dataset_switch (void)
   gtk_drop_down_set_selected (GTK_DROP_DOWN (lv_window_get_control (window, "dataset")), 1);
   g_assert_true (lv_window_apply_controls (window));
   gtk_widget_activate_action (GTK_WIDGET (window), "win.start", NULL);
-  g_assert_true (wait_until (is_finished, window));
+  g_assert_true (lv_test_ui_wait_within (DEADLINE_S, lv_test_ui_is_finished, window));
   g_assert_cmpstr (lv_experiment_get_dataset_name (exp), ==, "teacher");
   {
     g_autoptr(GArray) values = histogram_values (window);
