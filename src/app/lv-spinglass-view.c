@@ -397,11 +397,7 @@ lv_spin_glass_view_root (GtkWidget *widget)
   LvSpinGlassView *self = LV_SPIN_GLASS_VIEW (widget);
 
   GTK_WIDGET_CLASS (lv_spin_glass_view_parent_class)->root (widget);
-  self->settings = gtk_widget_get_settings (widget);
-  g_signal_connect_object (self->settings, "notify::gtk-application-prefer-dark-theme",
-                           G_CALLBACK (lv_spin_glass_view_theme_changed), self, G_CONNECT_SWAPPED);
-  g_signal_connect_object (self->settings, "notify::gtk-theme-name",
-                           G_CALLBACK (lv_spin_glass_view_theme_changed), self, G_CONNECT_SWAPPED);
+  self->settings = lv_figure_watch_theme (widget, G_CALLBACK (lv_spin_glass_view_theme_changed));
   lv_spin_glass_view_theme_changed (self);
 }
 
@@ -410,9 +406,7 @@ lv_spin_glass_view_unroot (GtkWidget *widget)
 {
   LvSpinGlassView *self = LV_SPIN_GLASS_VIEW (widget);
 
-  if (self->settings != NULL)
-    g_signal_handlers_disconnect_by_data (self->settings, self);
-  self->settings = NULL;
+  lv_figure_unwatch_theme (widget, &self->settings);
   GTK_WIDGET_CLASS (lv_spin_glass_view_parent_class)->unroot (widget);
 }
 
