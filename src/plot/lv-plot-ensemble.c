@@ -599,18 +599,8 @@ lv_plot_ensemble_export (LvPlotEnsemble *self,
                          double          height,
                          GError        **error)
 {
-  g_autofree char *csv = NULL;
-  const char *dot = strrchr (path, '.');
-  const char *slash = strrchr (path, G_DIR_SEPARATOR);
-
-  if (!lv_plot_export ((LvPlotDrawFunc) lv_plot_grid_draw, &self->grid, path, width, height,
-                       96.0, error))
-    return FALSE;
-  if (dot != NULL && (slash == NULL || dot > slash))
-    csv = g_strdup_printf ("%.*s.csv", (int) (dot - path), path);
-  else
-    csv = g_strconcat (path, ".csv", NULL);
-  return lv_plot_ensemble_write_csv (self, csv, error);
+  return lv_plot_export_grid_with_csv (&self->grid, path, width, height,
+                                       (LvPlotCsvWriter) lv_plot_ensemble_write_csv, self, error);
 }
 
 /**

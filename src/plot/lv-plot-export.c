@@ -357,3 +357,29 @@ lv_plot_csv_finish (GString    *out,
   g_return_val_if_fail (path != NULL, FALSE);
   return lv_plot_write_text_file (path, out->str, out->len, error);
 }
+
+/* Shared by the figure builders' export: the grid to @path, then the data behind it through
+ * @write_csv to the same name with the extension replaced by `.csv` (appended when @path has
+ * none). */
+gboolean
+lv_plot_export_grid_with_csv (const LvPlotGridModel *grid,
+                              const char            *path,
+                              double                 width,
+                              double                 height,
+                              LvPlotCsvWriter        write_csv,
+                              gpointer               figures,
+                              GError               **error)
+{
+  g_autofree char *csv = NULL;
+  const char *dot = strrchr (path, '.');
+  const char *slash = strrchr (path, G_DIR_SEPARATOR);
+
+  if (!lv_plot_export ((LvPlotDrawFunc) lv_plot_grid_draw, grid, path, width, height, 96.0,
+                       error))
+    return FALSE;
+  if (dot != NULL && (slash == NULL || dot > slash))
+    csv = g_strdup_printf ("%.*s.csv", (int) (dot - path), path);
+  else
+    csv = g_strconcat (path, ".csv", NULL);
+  return write_csv (figures, csv, error);
+}

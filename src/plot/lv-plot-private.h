@@ -205,6 +205,19 @@ gboolean lv_plot_csv_finish      (GString            *out,
                                   const char         *path,
                                   GError            **error);
 
+/* Writes the CSV behind a figure builder's figures (lv_plot_…_write_csv). */
+typedef gboolean (*LvPlotCsvWriter) (gpointer     figures,
+                                     const char  *path,
+                                     GError     **error);
+
+gboolean lv_plot_export_grid_with_csv (const LvPlotGridModel *grid,
+                                       const char            *path,
+                                       double                 width,
+                                       double                 height,
+                                       LvPlotCsvWriter        write_csv,
+                                       gpointer               figures,
+                                       GError               **error);
+
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (cairo_t, cairo_destroy)
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (cairo_surface_t, cairo_surface_destroy)
 
