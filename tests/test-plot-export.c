@@ -211,6 +211,24 @@ test_csv (void)
   g_assert_error (error, LV_ERROR, LV_ERROR_IO);
 }
 
+/* The data file beside a figure: only the last component's extension is replaced. */
+static void
+test_sibling_path (void)
+{
+  const struct { const char *path, *suffix, *expected; } cases[] = {
+    { "out/fig.svg", ".csv", "out/fig.csv" },
+    { "fig.tar.pdf", "-index.csv", "fig.tar-index.csv" },
+    { "dir.v2/fig", ".csv", "dir.v2/fig.csv" },
+    { "fig", "-network.csv", "fig-network.csv" },
+  };
+
+  for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
+    {
+      g_autofree char *got = lv_plot_sibling_path (cases[i].path, cases[i].suffix);
+      g_assert_cmpstr (got, ==, cases[i].expected);
+    }
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -221,5 +239,6 @@ main (int   argc,
   g_test_add_func ("/lossviz/plot-export/pdf", test_pdf);
   g_test_add_func ("/lossviz/plot-export/errors-keep-file", test_errors_keep_file);
   g_test_add_func ("/lossviz/plot-export/csv", test_csv);
+  g_test_add_func ("/lossviz/plot-export/sibling-path", test_sibling_path);
   return g_test_run ();
 }

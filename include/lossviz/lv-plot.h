@@ -296,6 +296,8 @@ gboolean lv_plot_export           (LvPlotDrawFunc draw,
                                    double         height,
                                    double         dpi,
                                    GError       **error);
+char    *lv_plot_sibling_path     (const char    *path,
+                                   const char    *suffix);
 gboolean lv_plot_write_text_file  (const char    *path,
                                    const char    *contents,
                                    gsize          length,

@@ -403,7 +403,6 @@ lv_hv_panel_export (LvHvPanel *self, const char *path, GError **error)
                            G_N_ELEMENTS (panels), 2 };
   g_autoptr(GString) csv = g_string_new ("figure,series,x,y\n");
   g_autofree char *csv_path = NULL;
-  const char *dot = strrchr (path, '.');
 
   if (!lv_plot_export ((LvPlotDrawFunc) lv_plot_grid_draw, &grid, path, 1600, 1100, 96, error))
     return FALSE;
@@ -411,9 +410,7 @@ lv_hv_panel_export (LvHvPanel *self, const char *path, GError **error)
   csv_lines (csv, "chain-descent", &self->chain_model);
   csv_lines (csv, "mf-objective", &self->obj_model);
   csv_lines (csv, "mf-residual", &self->res_model);
-  csv_path = dot != NULL && strchr (dot, '/') == NULL
-             ? g_strdup_printf ("%.*s.csv", (int) (dot - path), path)
-             : g_strconcat (path, ".csv", NULL);
+  csv_path = lv_plot_sibling_path (path, ".csv");
   return lv_plot_write_text_file (csv_path, csv->str, csv->len, error);
 }
 

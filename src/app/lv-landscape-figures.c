@@ -523,17 +523,6 @@ lv_landscape_figures_get_slice_value (LvLandscapeFigures *self, double alpha, do
   return isfinite (*value);
 }
 
-static char *
-sibling_path (const char *path, const char *suffix)
-{
-  const char *dot = strrchr (path, '.');
-  const char *slash = strrchr (path, G_DIR_SEPARATOR);
-
-  if (dot != NULL && (slash == NULL || dot > slash))
-    return g_strdup_printf ("%.*s%s", (int) (dot - path), path, suffix);
-  return g_strconcat (path, suffix, NULL);
-}
-
 /**
  * lv_landscape_figures_export:
  * @self: the figures
@@ -560,10 +549,10 @@ lv_landscape_figures_export (LvLandscapeFigures *self, const char *path, double 
   };
   LvPlotGridModel grid = { self->theme, _("Loss landscape"), NULL, panels,
                            G_N_ELEMENTS (panels), 2 };
-  g_autofree char *csv = sibling_path (path, ".csv");
-  g_autofree char *interp = sibling_path (path, "-interpolation.csv");
-  g_autofree char *spectrum = sibling_path (path, "-spectrum.csv");
-  g_autofree char *index = sibling_path (path, "-index.csv");
+  g_autofree char *csv = lv_plot_sibling_path (path, ".csv");
+  g_autofree char *interp = lv_plot_sibling_path (path, "-interpolation.csv");
+  g_autofree char *spectrum = lv_plot_sibling_path (path, "-spectrum.csv");
+  g_autofree char *index = lv_plot_sibling_path (path, "-index.csv");
 
   if (self->heatmap.values == NULL)
     {

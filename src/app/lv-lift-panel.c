@@ -542,7 +542,6 @@ lv_lift_panel_export (LvLiftPanel *self, const char *path, GError **error)
   const LvLiftEvaluation *ev = lv_lift_panel_get_evaluation (self);
   g_autoptr(GString) csv = g_string_new ("quantity,index,value\n");
   g_autofree char *csv_path = NULL;
-  const char *dot = strrchr (path, '.');
   char num[G_ASCII_DTOSTR_BUF_SIZE];
 
   if (!lv_plot_export ((LvPlotDrawFunc) lv_plot_grid_draw, &grid, path, 1600, 800, 96, error))
@@ -556,9 +555,7 @@ lv_lift_panel_export (LvLiftPanel *self, const char *path, GError **error)
   for (guint r = 0; r < self->n_sgd; r++)
     g_string_append_printf (csv, "sgd_test_mse,%u,%s\n", r,
                             g_ascii_formatd (num, sizeof num, "%.17g", self->sgd_mse[r]));
-  csv_path = dot != NULL && strchr (dot, '/') == NULL
-             ? g_strdup_printf ("%.*s.csv", (int) (dot - path), path)
-             : g_strconcat (path, ".csv", NULL);
+  csv_path = lv_plot_sibling_path (path, ".csv");
   return lv_plot_write_text_file (csv_path, csv->str, csv->len, error);
 }
 

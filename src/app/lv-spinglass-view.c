@@ -331,8 +331,7 @@ static gboolean
 lv_spin_glass_view_export_figure (LvView *view, const char *path, GError **error)
 {
   LvSpinGlassView *self = LV_SPIN_GLASS_VIEW (view);
-  g_autofree char *stem = NULL, *net_csv = NULL;
-  const char *dot = strrchr (path, '.'), *slash = strrchr (path, G_DIR_SEPARATOR);
+  g_autofree char *net_csv = lv_plot_sibling_path (path, "-network.csv");
   LvPlotPanel panels[2];
   LvPlotGridModel grid;
 
@@ -353,11 +352,8 @@ lv_spin_glass_view_export_figure (LvView *view, const char *path, GError **error
   };
   if (!lv_plot_export ((LvPlotDrawFunc) lv_plot_grid_draw, &grid, path, 1600, 900, 96.0, error))
     return FALSE;
-  stem = dot != NULL && (slash == NULL || dot > slash) ? g_strndup (path, dot - path)
-                                                       : g_strdup (path);
-  net_csv = g_strconcat (stem, "-network.csv", NULL);
   {
-    g_autofree char *sg_csv = g_strconcat (stem, ".csv", NULL);
+    g_autofree char *sg_csv = lv_plot_sibling_path (path, ".csv");
 
     return lv_plot_spin_glass_write_csv (self->figures, sg_csv, error) &&
            lv_plot_ensemble_write_csv (self->network, net_csv, error);

@@ -358,6 +358,29 @@ lv_plot_csv_finish (GString    *out,
   return lv_plot_write_text_file (path, out->str, out->len, error);
 }
 
+/**
+ * lv_plot_sibling_path:
+ * @path: a figure file, e.g. "out/fig.svg"
+ * @suffix: what replaces its extension, e.g. ".csv" or "-network.csv"
+ *
+ * The name of a file that goes next to an exported figure: the extension of the last path
+ * component is replaced by @suffix ("out/fig.svg" → "out/fig.csv"), or @suffix is appended when
+ * there is none.
+ *
+ * Returns: (transfer full): the new path
+ */
+char *
+lv_plot_sibling_path (const char *path,
+                      const char *suffix)
+{
+  const char *dot = strrchr (path, '.');
+  const char *slash = strrchr (path, G_DIR_SEPARATOR);
+
+  if (dot != NULL && (slash == NULL || dot > slash))
+    return g_strdup_printf ("%.*s%s", (int) (dot - path), path, suffix);
+  return g_strconcat (path, suffix, NULL);
+}
+
 /* Shared by the figure builders' export: the grid to @path, then the data behind it through
  * @write_csv to the same name with the extension replaced by `.csv` (appended when @path has
  * none). */
@@ -370,16 +393,10 @@ lv_plot_export_grid_with_csv (const LvPlotGridModel *grid,
                               gpointer               figures,
                               GError               **error)
 {
-  g_autofree char *csv = NULL;
-  const char *dot = strrchr (path, '.');
-  const char *slash = strrchr (path, G_DIR_SEPARATOR);
+  g_autofree char *csv = lv_plot_sibling_path (path, ".csv");
 
   if (!lv_plot_export ((LvPlotDrawFunc) lv_plot_grid_draw, grid, path, width, height, 96.0,
                        error))
     return FALSE;
-  if (dot != NULL && (slash == NULL || dot > slash))
-    csv = g_strdup_printf ("%.*s.csv", (int) (dot - path), path);
-  else
-    csv = g_strconcat (path, ".csv", NULL);
   return write_csv (figures, csv, error);
 }
