@@ -6,9 +6,10 @@ set -euo pipefail
 
 build_pkgs=(build-essential meson ninja-build pkgconf libgtk-4-dev libgtk-4-bin libopenblas-dev
   libgsl-dev libjson-glib-dev gettext desktop-file-utils appstream libglib2.0-dev-bin
-  libglib2.0-bin fonts-dejavu-core)
+  libglib2.0-bin fonts-dejavu-core libadwaita-1-dev libhdf5-dev libdnnl-dev libopenmpi-dev openmpi-bin
+  ccache)
 test_pkgs=(xvfb xauth x11-utils libgl1-mesa-dri dbus imagemagick librsvg2-bin poppler-utils
-  valgrind clang libclang-rt-14-dev)
+  valgrind clang libclang-rt-14-dev python3-h5py python3-numpy python3-torch)
 bench_pkgs=(python3-torch python3-numpy)
 
 want=("${build_pkgs[@]}")
