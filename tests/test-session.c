@@ -130,7 +130,7 @@ test_corrupt_files (void)
     { "\"runs\" : 3", "\"runs\" : 4", "runs" },
     { "\"activation\" : \"relu\"", "\"activation\" : \"swish\"", "activation" },
     { "\"epochs_done\" : 4", "\"epochs_done\" : 3", "epochs_done" },
-    { "\"lr\" : 0.050000000000000003", "\"lr\" : \"fast\"", "lr" },
+    { "\"lr\" : 0.05,", "\"lr\" : \"fast\",", "lr" },
     { "\"state\" : \"finished\"", "\"state\" : \"dancing\"", "state" },
     { "\"sizes\" : [", "\"sizes\" : [0,", "sizes" },
   };

@@ -10,6 +10,7 @@
 #include <stdlib.h>
 
 #include <lossviz/lv-error.h>
+#include <lossviz/lv-json-write.h>
 #include <lossviz/lv-stats.h>
 
 #include "lv-cli-common.h"
@@ -71,12 +72,8 @@ lv_cli_default_string (char **option, const char *value)
 void
 lv_cli_print_json (JsonNode *root)
 {
-  g_autoptr(JsonGenerator) generator = json_generator_new ();
-  g_autofree char *text = NULL;
+  g_autofree char *text = lv_json_to_string (root, 0);
 
-  json_generator_set_root (generator, root);
-  json_generator_set_pretty (generator, FALSE);
-  text = json_generator_to_data (generator, NULL);
   printf ("%s\n", text);
   fflush (stdout);
 }
