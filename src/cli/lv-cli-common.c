@@ -25,8 +25,9 @@ lv_cli_fail_message (int exit_code, const char *format, ...)
   va_start (args, format);
   message = g_strdup_vprintf (format, args);
   va_end (args);
-  /* The contract is one line on stderr: fold any embedded newlines. */
-  one_line = g_strdelimit (g_strdup (message), "\n\r", ' ');
+  /* The contract is one line of UTF-8 on stderr: fold any embedded newlines, and replace bytes
+   * that are not UTF-8 (from a file name or option) by U+FFFD. */
+  one_line = g_strdelimit (g_utf8_make_valid (message, -1), "\n\r", ' ');
   fprintf (stderr, "lossviz-cli: error: %s\n", one_line);
   return exit_code;
 }
