@@ -13,6 +13,7 @@
 #include "lv-cli-common.h"
 #include "lv-cli-ensemble.h"
 #include "lv-cli-soak.h"
+#include "lv-cli-validate.h"
 
 /* Options of `lossviz-cli ensemble`, with the defaults of the built-in demo. */
 typedef struct
@@ -74,7 +75,7 @@ build_config (const EnsembleOptions *o, LvDatasetOptions *dopts, LvEnsembleConfi
       !lv_cli_check_int ("--depth", o->depth, 1, LV_MLP_MAX_DEPTH, error) ||
       !lv_cli_check_int ("--batch", o->batch, 1, 1 << 20, error) ||
       !lv_cli_check_int ("--downsample", o->downsample, 0, 4096, error) ||
-      !lv_cli_check_int ("--threads", o->threads, 0, 256, error) ||
+      !lv_cli_check_threads (o->threads, error) ||
       !lv_cli_check_int ("--fuse-block", o->fuse_block, 0, LV_TRAIN_MAX_FUSED, error) ||
       !lv_cli_check_int ("--soak", o->soak, 0, 7 * 24 * 3600, error) ||
       !lv_cli_check_int ("--seed", o->seed, 0, G_MAXINT64, error) ||
@@ -393,7 +394,8 @@ lv_cli_ensemble (int argc, char **argv)
   lv_cli_default_string (&o.loss, "cross-entropy");
   lv_cli_default_string (&o.init, "he");
   lv_cli_default_string (&o.reg_kind, "layer");
-  if (!build_config (&o, &dopts, &config, &error))
+  if (!build_config (&o, &dopts, &config, &error) ||
+      !lv_cli_ensemble_check_outputs (o.dataset, o.out, o.plot, o.plot_size, &error))
     return lv_cli_fail (error);
   dataset = lv_dataset_load (o.dataset, &dopts, &error);
   if (dataset == NULL)
@@ -405,20 +407,24 @@ lv_cli_ensemble (int argc, char **argv)
     return lv_cli_ensemble_soak (dataset, &config, (guint) o.threads, (guint) o.soak, o.json);
 
   t0 = g_get_monotonic_time ();
-  pool = lv_worker_pool_new ((guint) o.threads);
+  pool = lv_worker_pool_try_new ((guint) o.threads, &error);
+  if (pool == NULL)
+    return lv_cli_fail (error);
   lv_ensemble_start (ensemble, pool);
   wait_with_progress (ensemble, isatty (STDERR_FILENO));
   elapsed = (g_get_monotonic_time () - t0) / 1e6;
   session = lv_session_new (o.dataset, &dopts, dataset, &config, lv_ensemble_snapshot (ensemble),
                             lv_worker_pool_get_n_threads (pool), elapsed);
 
+  /* A failed save (full disk) still prints the results, then reports the failure. */
   if (o.out != NULL && !lv_session_save (session, o.out, &error))
-    return lv_cli_fail (error);
-  if (o.plot != NULL && !lv_cli_ensemble_plot (session, NULL, o.plot, o.plot_size, &error))
-    return lv_cli_fail (error);
+    g_prefix_error (&error, "--out: ");
+  if (error == NULL && o.plot != NULL &&
+      !lv_cli_ensemble_plot (session, NULL, o.plot, o.plot_size, &error))
+    g_prefix_error (&error, "--plot: ");
   if (o.json)
     lv_cli_ensemble_print_json (session);
   else
     lv_cli_ensemble_print_table (session);
-  return LV_CLI_EXIT_OK;
+  return error != NULL ? lv_cli_fail (error) : LV_CLI_EXIT_OK;
 }
