@@ -22,6 +22,9 @@ lv_h5_lock (void)
   g_mutex_lock (&h5_mutex);
   if (g_once_init_enter (&once))
     {
+      /* A file whose close failed (disk full) stays registered in the library, and HDF5's
+       * own atexit clean-up would then crash on it: the process exit frees everything. */
+      H5dont_atexit ();
       H5Eset_auto2 (H5E_DEFAULT, NULL, NULL);
       g_once_init_leave (&once, 1);
     }
