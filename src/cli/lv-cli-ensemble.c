@@ -12,6 +12,7 @@
 #include "lv-cli-commands.h"
 #include "lv-cli-common.h"
 #include "lv-cli-ensemble.h"
+#include "lv-cli-ensemble-bundle.h"
 #include "lv-cli-soak.h"
 #include "lv-cli-validate.h"
 
@@ -363,28 +364,34 @@ lv_cli_ensemble (int argc, char **argv)
     { "plot-size", 0, 0, G_OPTION_ARG_STRING, &o.plot_size, "Figure size WxH (default 1200x800)",
       "WxH" },
     { "out", 0, 0, G_OPTION_ARG_FILENAME, &o.out,
-      "Save the whole experiment (configuration and every run's per-epoch losses) to FILE",
+      "Save the whole experiment (configuration and every run's per-epoch losses) to FILE; "
+      "FILE.h5 also stores every finished run's weights, with checkpoints", 
       "FILE" },
     { NULL }
   };
   g_autoptr(GOptionContext) context = g_option_context_new ("- train an ensemble of networks");
+  int rc;
   g_autoptr(GError) error = NULL;
   g_autoptr(LvDataset) dataset = NULL;
   g_autoptr(LvEnsemble) ensemble = NULL;
   g_autoptr(LvWorkerPool) pool = NULL;
   g_autoptr(LvSession) session = NULL;
+  g_auto(LvCliBundleOptions) bundle = { 0 };
   LvDatasetOptions dopts;
   LvEnsembleConfig config;
   gint64 t0;
   double elapsed;
 
   g_option_context_add_main_entries (context, entries, NULL);
+  lv_cli_bundle_options_add (context, &bundle); /* --checkpoint, --resume, … (FILE.h5) */
   g_option_context_set_summary (context,
                                 "Trains --runs networks of every hidden width in --sizes from "
                                 "independent random starts and\nreports the distribution of "
                                 "their final losses per size (Choromanska et al. 2015).\n"
                                 "Run r of width h uses seed mix(seed, h, r): results do not "
                                 "depend on --threads.");
+  if (!lv_cli_bundle_check_args (argc, argv, &error))
+    return lv_cli_fail (error);
   if (!lv_cli_parse (context, &argc, &argv))
     return LV_CLI_EXIT_BAD_INPUT;
   /* String defaults go in after parsing: GOption replaces a string without freeing it. */
@@ -395,13 +402,14 @@ lv_cli_ensemble (int argc, char **argv)
   lv_cli_default_string (&o.init, "he");
   lv_cli_default_string (&o.reg_kind, "layer");
   if (!build_config (&o, &dopts, &config, &error) ||
+      !lv_cli_bundle_prepare (&bundle, &o.dataset, &dopts, &config, &o.out, &error) ||
       !lv_cli_ensemble_check_outputs (o.dataset, o.out, o.plot, o.plot_size, &error))
     return lv_cli_fail (error);
   dataset = lv_dataset_load (o.dataset, &dopts, &error);
   if (dataset == NULL)
     return lv_cli_fail (error);
   ensemble = lv_ensemble_new (dataset, &config, &error);
-  if (ensemble == NULL)
+  if (ensemble == NULL || !lv_cli_bundle_restore (&bundle, ensemble, dataset, &error))
     return lv_cli_fail (error);
   if (o.soak > 0)
     return lv_cli_ensemble_soak (dataset, &config, (guint) o.threads, (guint) o.soak, o.json);
@@ -410,14 +418,25 @@ lv_cli_ensemble (int argc, char **argv)
   pool = lv_worker_pool_try_new ((guint) o.threads, &error);
   if (pool == NULL)
     return lv_cli_fail (error);
-  lv_ensemble_start (ensemble, pool);
-  wait_with_progress (ensemble, isatty (STDERR_FILENO));
-  elapsed = (g_get_monotonic_time () - t0) / 1e6;
+  if (lv_bundle_path_is_bundle (o.out))
+    {
+      /* FILE.h5: checkpoints while training, the final write included. */
+      rc = lv_cli_bundle_train (&bundle, ensemble, pool, o.dataset, &dopts, o.out,
+                                isatty (STDERR_FILENO), &elapsed, &error);
+      if (rc != LV_CLI_EXIT_OK)
+        return rc;
+    }
+  else
+    {
+      lv_ensemble_start (ensemble, pool);
+      wait_with_progress (ensemble, isatty (STDERR_FILENO));
+      elapsed = (g_get_monotonic_time () - t0) / 1e6;
+    }
   session = lv_session_new (o.dataset, &dopts, dataset, &config, lv_ensemble_snapshot (ensemble),
                             lv_worker_pool_get_n_threads (pool), elapsed);
 
   /* A failed save (full disk) still prints the results, then reports the failure. */
-  if (o.out != NULL && !lv_session_save (session, o.out, &error))
+  if (o.out != NULL && !lv_bundle_path_is_bundle (o.out) && !lv_session_save (session, o.out, &error))
     g_prefix_error (&error, "--out: ");
   if (error == NULL && o.plot != NULL &&
       !lv_cli_ensemble_plot (session, NULL, o.plot, o.plot_size, &error))
