@@ -112,6 +112,10 @@ LvEnsembleSnapshot *lv_ensemble_snapshot (LvEnsemble *ensemble);
 /* Copies the final (or current) parameters of run @index; FALSE if not trained yet. */
 gboolean    lv_ensemble_copy_params (LvEnsemble *ensemble, guint index, LvMlpShape *shape,
                                      float **params);
+/* The ensemble's tasks (one run, or a fused block of consecutive runs of one size): their
+ * layout depends on the configuration only. Task @task covers slots *first … *first+*count−1. */
+guint       lv_ensemble_get_n_tasks (LvEnsemble *ensemble);
+void        lv_ensemble_get_task (LvEnsemble *ensemble, guint task, guint *first, guint *count);
 /* Cancels, waits and frees. */
 void        lv_ensemble_free (LvEnsemble *ensemble);
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (LvEnsemble, lv_ensemble_free)

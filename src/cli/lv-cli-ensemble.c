@@ -12,6 +12,7 @@
 #include "lv-cli-commands.h"
 #include "lv-cli-common.h"
 #include "lv-cli-ensemble.h"
+#include "lv-cli-mpi.h"
 #include "lv-cli-soak.h"
 
 /* Options of `lossviz-cli ensemble`, with the defaults of the built-in demo. */
@@ -264,6 +265,8 @@ lv_cli_ensemble_report (JsonBuilder *b, const LvSession *session)
 
   json_builder_set_member_name (b, "threads");
   json_builder_add_int_value (b, threads);
+  json_builder_set_member_name (b, "ranks");
+  json_builder_add_int_value (b, lv_cli_mpi_size ());
   lv_cli_add_double (b, "elapsed_s", elapsed);
   lv_cli_add_double (b, "samples_per_s", elapsed > 0 ? samples / elapsed : NAN);
   lv_cli_add_double (b, "gflops", elapsed > 0 ? flops / elapsed / 1e9 : NAN);
@@ -374,6 +377,8 @@ lv_cli_ensemble (int argc, char **argv)
   g_autoptr(LvSession) session = NULL;
   LvDatasetOptions dopts;
   LvEnsembleConfig config;
+  LvEnsembleSnapshot *snapshot;
+  guint n_threads;
   gint64 t0;
   double elapsed;
 
@@ -401,16 +406,29 @@ lv_cli_ensemble (int argc, char **argv)
   ensemble = lv_ensemble_new (dataset, &config, &error);
   if (ensemble == NULL)
     return lv_cli_fail (error);
+  if (o.soak > 0 && lv_cli_mpi_size () > 1)
+    return lv_cli_fail_message (LV_CLI_EXIT_BAD_INPUT, "--soak: not supported under mpirun");
   if (o.soak > 0)
     return lv_cli_ensemble_soak (dataset, &config, (guint) o.threads, (guint) o.soak, o.json);
 
   t0 = g_get_monotonic_time ();
-  pool = lv_worker_pool_new ((guint) o.threads);
-  lv_ensemble_start (ensemble, pool);
-  wait_with_progress (ensemble, isatty (STDERR_FILENO));
+  if (lv_cli_mpi_size () > 1)
+    {
+      /* Under mpirun: runs split over the ranks; rank 0 alone reports (lv-cli-mpi-ensemble.c). */
+      snapshot = lv_cli_mpi_ensemble_run (ensemble, (guint) o.threads, &n_threads, &error);
+      if (snapshot == NULL)
+        return error != NULL ? lv_cli_fail (error) : LV_CLI_EXIT_OK;
+    }
+  else
+    {
+      pool = lv_worker_pool_new ((guint) o.threads);
+      lv_ensemble_start (ensemble, pool);
+      wait_with_progress (ensemble, isatty (STDERR_FILENO));
+      snapshot = lv_ensemble_snapshot (ensemble);
+      n_threads = lv_worker_pool_get_n_threads (pool);
+    }
   elapsed = (g_get_monotonic_time () - t0) / 1e6;
-  session = lv_session_new (o.dataset, &dopts, dataset, &config, lv_ensemble_snapshot (ensemble),
-                            lv_worker_pool_get_n_threads (pool), elapsed);
+  session = lv_session_new (o.dataset, &dopts, dataset, &config, snapshot, n_threads, elapsed);
 
   if (o.out != NULL && !lv_session_save (session, o.out, &error))
     return lv_cli_fail (error);

@@ -12,6 +12,7 @@
 
 #include "lv-cli-commands.h"
 #include "lv-cli-common.h"
+#include "lv-cli-mpi.h"
 
 /*
  * `lossviz-cli spinglass bands|complexity|simulate`: the spherical p-spin glass of
@@ -372,16 +373,22 @@ run_simulate (int argc, char **argv)
       sizes[i].lambda = lambdas[i];
       sizes[i].runs = g_new0 (LvSpinGlassRun, runs);
       sizes[i].energies = g_new (double, runs);
-      if (!json)
+      if (!json && lv_cli_mpi_is_root ())
         fprintf (stderr, "Λ = %u: %d runs...\n", lambdas[i], runs);
-      if (!lv_spin_glass_simulate (&config, sizes[i].runs, &sizes[i].stats, NULL, NULL, NULL,
-                                   &error))
+      /* Under mpirun the tasks are dealt over the ranks (lv-cli-mpi-spinglass.c). */
+      if (!lv_cli_mpi_spin_glass_simulate (&config, sizes[i].runs, &sizes[i].stats, &error))
         status = lv_cli_fail (error);
       else
         for (gint r = 0; r < runs; r++)
           sizes[i].energies[r] = sizes[i].runs[r].energy;
     }
 
+  if (!lv_cli_mpi_is_root ()) /* rank 0 reports */
+    {
+      for (guint i = 0; i < n_sizes; i++)
+        size_result_clear (&sizes[i]);
+      return status;
+    }
   if (status == LV_CLI_EXIT_OK && plot != NULL &&
       !write_plot (p, sizes, n_sizes, runs, plot, plot_size, &error))
     status = lv_cli_fail (error);
