@@ -13,6 +13,7 @@
 #include "lv-cli-common.h"
 #include "lv-cli-ensemble.h"
 #include "lv-cli-mpi.h"
+#include "lv-cli-preset.h"
 #include "lv-cli-soak.h"
 
 /* Options of `lossviz-cli ensemble`, with the defaults of the built-in demo. */
@@ -45,6 +46,8 @@ typedef struct
   char *out;
   char *plot;
   char *plot_size;
+  char *preset;
+  gboolean no_shared_order;
 } EnsembleOptions;
 
 static void
@@ -59,8 +62,36 @@ ensemble_options_clear (EnsembleOptions *o)
   g_free (o->out);
   g_free (o->plot);
   g_free (o->plot_size);
+  g_free (o->preset);
 }
 G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC (EnsembleOptions, ensemble_options_clear)
+
+/* A --preset's numbers replace the defaults before parsing (explicit options then override
+ * them); its strings fill the options left unset after parsing. */
+static void
+apply_preset_numbers (EnsembleOptions *o, const LvCliEnsemblePreset *p)
+{
+  o->downsample = p->downsample;
+  o->runs = p->runs;
+  o->epochs = p->epochs;
+  o->depth = p->depth;
+  o->batch = p->batch;
+  o->lr = p->lr;
+  o->lr_decay = p->lr_decay;
+  o->momentum = p->momentum;
+  o->shared_order = p->shared_order;
+}
+
+static void
+apply_preset_strings (EnsembleOptions *o, const LvCliEnsemblePreset *p)
+{
+  lv_cli_default_string (&o->dataset, p->dataset);
+  lv_cli_default_string (&o->sizes, p->sizes);
+  lv_cli_default_string (&o->activation, p->activation);
+  lv_cli_default_string (&o->init, p->init);
+  if (o->no_shared_order)
+    o->shared_order = FALSE;
+}
 
 /* Turns the parsed options into a dataset options struct and an ensemble config. */
 static gboolean
@@ -367,6 +398,10 @@ lv_cli_ensemble (int argc, char **argv)
     { "out", 0, 0, G_OPTION_ARG_FILENAME, &o.out,
       "Save the whole experiment (configuration and every run's per-epoch losses) to FILE",
       "FILE" },
+    { "preset", 0, 0, G_OPTION_ARG_STRING, &o.preset,
+      LV_CLI_PRESET_HELP "; explicit options override its values", "NAME" },
+    { "no-shared-order", 0, 0, G_OPTION_ARG_NONE, &o.no_shared_order,
+      "Per-run minibatch order even where --preset turns --shared-order on", NULL },
     { NULL }
   };
   g_autoptr(GOptionContext) context = g_option_context_new ("- train an ensemble of networks");
@@ -378,6 +413,7 @@ lv_cli_ensemble (int argc, char **argv)
   LvDatasetOptions dopts;
   LvEnsembleConfig config;
   LvEnsembleSnapshot *snapshot;
+  const char *preset_name;
   guint n_threads;
   gint64 t0;
   double elapsed;
@@ -389,8 +425,14 @@ lv_cli_ensemble (int argc, char **argv)
                                 "their final losses per size (Choromanska et al. 2015).\n"
                                 "Run r of width h uses seed mix(seed, h, r): results do not "
                                 "depend on --threads.");
+  if (!lv_cli_preset_find (argc, argv, &preset_name, &error))
+    return lv_cli_fail (error);
+  if (preset_name != NULL)
+    apply_preset_numbers (&o, lv_cli_preset_ensemble (preset_name));
   if (!lv_cli_parse (context, &argc, &argv))
     return LV_CLI_EXIT_BAD_INPUT;
+  if (preset_name != NULL)
+    apply_preset_strings (&o, lv_cli_preset_ensemble (preset_name));
   /* String defaults go in after parsing: GOption replaces a string without freeing it. */
   lv_cli_default_string (&o.dataset, "digits");
   lv_cli_default_string (&o.sizes, "5,25,100");

@@ -8,7 +8,9 @@
 /*
  * `mpirun -n N lossviz-cli spinglass simulate …`: the simulation's own tasks (groups of
  * consecutive starts that descend together, lv_spin_glass_task_runs()) are dealt round-robin,
- * task t to rank t mod N. The tasks of one Λ cost about the same, so a static deal balances;
+ * continuing over the sizes Λ: with D tasks dealt for the earlier sizes, task t of this Λ goes
+ * to rank (D + t) mod N, so small sizes do not all land on rank 0. The tasks of one Λ cost
+ * about the same, so a static deal balances;
  * every rank draws the couplings itself from the counter-based generator (no broadcast of the
  * 750 MB unfolding at Λ = 500), and the task layout is the single-process one, so every run is
  * bit-identical. The ranks then send their runs to rank 0: six doubles per start.
@@ -41,15 +43,15 @@ unpack_run (const double *in, LvSpinGlassRun *r)
 
 /* Visits the runs of @rank's tasks in order, packing (or unpacking) them through @buffer. */
 static gsize
-walk_rank_runs (const LvSpinGlassConfig *config, int rank, int size, LvSpinGlassRun *runs,
-                double *buffer, gboolean unpack)
+walk_rank_runs (const LvSpinGlassConfig *config, guint deal, int rank, int size,
+                LvSpinGlassRun *runs, double *buffer, gboolean unpack)
 {
   guint chunk = lv_spin_glass_task_runs (config), t = 0;
   gsize k = 0;
 
   for (guint first = 0; first < config->runs; first += chunk, t++)
     {
-      if ((int) (t % size) != rank)
+      if ((int) ((deal + t) % size) != rank)
         continue;
       for (guint r = first; r < MIN (first + chunk, config->runs); r++, k++)
         if (buffer != NULL && unpack)
@@ -61,31 +63,34 @@ walk_rank_runs (const LvSpinGlassConfig *config, int rank, int size, LvSpinGlass
 }
 
 gboolean
-lv_cli_mpi_spin_glass_simulate (const LvSpinGlassConfig *config, LvSpinGlassRun *runs,
-                                LvSpinGlassStats *stats, GError **error)
+lv_cli_mpi_spin_glass_simulate (const LvSpinGlassConfig *config, guint *dealt,
+                                LvSpinGlassRun *runs, LvSpinGlassStats *stats, GError **error)
 {
   int rank = lv_cli_mpi_rank (), size = lv_cli_mpi_size ();
+  guint chunk = lv_spin_glass_task_runs (config), deal = *dealt % (guint) size;
   gint64 t0 = g_get_monotonic_time ();
   LvSpinGlassConfig local = *config;
 
+  *dealt += (config->runs + chunk - 1) / chunk;
   if (size == 1)
     return lv_spin_glass_simulate (config, runs, stats, NULL, NULL, NULL, error);
   local.n_threads = lv_cli_mpi_threads (config->n_threads);
-  if (!lv_spin_glass_simulate_part (&local, (guint) rank, (guint) size, runs, stats, NULL, NULL,
-                                    NULL, error))
+  /* Task t is ours when (deal + t) mod size = rank, i.e. t mod size = (rank − deal) mod size. */
+  if (!lv_spin_glass_simulate_part (&local, ((guint) rank + (guint) size - deal) % (guint) size,
+                                    (guint) size, runs, stats, NULL, NULL, NULL, error))
     return FALSE;
   if (rank != 0)
     {
-      gsize n = walk_rank_runs (config, rank, size, runs, NULL, FALSE);
+      gsize n = walk_rank_runs (config, deal, rank, size, runs, NULL, FALSE);
       g_autofree double *buffer = g_new (double, MAX (n, 1) * RUN_DOUBLES);
 
-      walk_rank_runs (config, rank, size, runs, buffer, FALSE);
+      walk_rank_runs (config, deal, rank, size, runs, buffer, FALSE);
       lv_cli_mpi_send (0, TAG_RUNS, buffer, n * RUN_DOUBLES);
       return TRUE;
     }
   for (int from = 1; from < size; from++)
     {
-      gsize n = walk_rank_runs (config, from, size, runs, NULL, FALSE);
+      gsize n = walk_rank_runs (config, deal, from, size, runs, NULL, FALSE);
       g_autofree double *buffer = g_new (double, MAX (n, 1) * RUN_DOUBLES);
       gsize got = lv_cli_mpi_probe_wait (from, TAG_RUNS, NULL, NULL);
 
@@ -97,7 +102,7 @@ lv_cli_mpi_spin_glass_simulate (const LvSpinGlassConfig *config, LvSpinGlassRun 
           return FALSE;
         }
       lv_cli_mpi_recv (from, TAG_RUNS, buffer, got);
-      walk_rank_runs (config, from, size, runs, buffer, TRUE);
+      walk_rank_runs (config, deal, from, size, runs, buffer, TRUE);
     }
   /* The wall time of the whole distributed simulation, as rank 0 saw it. */
   if (stats != NULL)

@@ -49,9 +49,11 @@ guint64  lv_cli_mpi_bytes_sent (void);
 LvEnsembleSnapshot *lv_cli_mpi_ensemble_run (LvEnsemble *ensemble, guint threads,
                                              guint *threads_used, GError **error);
 /* `spinglass simulate` over all ranks (lv-cli-mpi-spinglass.c): every rank descends its share
- * of the tasks; rank 0 ends with every run in @runs. */
-gboolean lv_cli_mpi_spin_glass_simulate (const LvSpinGlassConfig *config, LvSpinGlassRun *runs,
-                                         LvSpinGlassStats *stats, GError **error);
+ * of the tasks, dealt on from *@dealt (tasks dealt for earlier sizes, updated); rank 0 ends
+ * with every run in @runs. */
+gboolean lv_cli_mpi_spin_glass_simulate (const LvSpinGlassConfig *config, guint *dealt,
+                                         LvSpinGlassRun *runs, LvSpinGlassStats *stats,
+                                         GError **error);
 /* `slice` over all ranks (lv-cli-mpi-slice.c): grid rows β_j with j ≡ rank (mod ranks); rank 0
  * returns the whole grid, the other ranks a grid holding their rows only. */
 LvSliceGrid *lv_cli_mpi_slice_grid (const LvMlpShape *shape, const float *center,
