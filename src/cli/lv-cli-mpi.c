@@ -19,7 +19,6 @@
 static gboolean initialised;
 static int world_rank;
 static int world_size = 1;
-static guint64 bytes_sent;
 
 /* mpirun (Open MPI: OMPI_COMM_WORLD_SIZE, PMIx: PMIX_RANK) and srun/MPICH (PMI_RANK) tell a
  * process it is a rank; nothing else sets these. */
@@ -111,7 +110,6 @@ lv_cli_mpi_send (int dest, int tag, const double *data, gsize n)
   for (MPI_Test (&request, &done, MPI_STATUS_IGNORE); !done;
        MPI_Test (&request, &done, MPI_STATUS_IGNORE))
     g_usleep (POLL_USEC);
-  bytes_sent += n * sizeof (double);
 }
 
 gboolean
@@ -184,9 +182,3 @@ lv_cli_mpi_recv (int source, int tag, double *data, gsize n)
   g_assert_not_reached ();
 }
 #endif
-
-guint64
-lv_cli_mpi_bytes_sent (void)
-{
-  return bytes_sent;
-}

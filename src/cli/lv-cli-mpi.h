@@ -37,8 +37,6 @@ gsize    lv_cli_mpi_probe_wait (int source, int tag, int *from, int *tag_out);
 gboolean lv_cli_mpi_probe (int *from, int *tag, gsize *n);
 /* Receives the message announced by a probe (@n doubles). */
 void     lv_cli_mpi_recv (int source, int tag, double *data, gsize n);
-/* Bytes this rank has sent so far (for the README's traffic figures). */
-guint64  lv_cli_mpi_bytes_sent (void);
 
 /* ---- the distributed commands ------------------------------------------------------------ */
 
