@@ -9,7 +9,8 @@ build_pkgs=(build-essential meson ninja-build pkgconf libgtk-4-dev libgtk-4-bin 
   libglib2.0-bin fonts-dejavu-core libadwaita-1-dev libhdf5-dev libdnnl-dev libopenmpi-dev openmpi-bin
   ccache)
 test_pkgs=(xvfb xauth x11-utils libgl1-mesa-dri dbus imagemagick librsvg2-bin poppler-utils
-  valgrind clang libclang-rt-14-dev python3-h5py python3-numpy python3-torch)
+  valgrind clang libclang-rt-14-dev python3-h5py python3-numpy python3-torch
+  dataset-fashion-mnist)  # the choromanska2015 preset's tests (issue 17)
 bench_pkgs=(python3-torch python3-numpy)
 
 want=("${build_pkgs[@]}")

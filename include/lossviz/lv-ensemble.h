@@ -135,6 +135,10 @@ void        lv_ensemble_restore_run (LvEnsemble *ensemble, guint index,
                                      const LvRunRecord *record, float *params,
                                      guint n_trajectory, guint *trajectory_epochs,
                                      float *trajectory);
+/* The ensemble's tasks (one run, or a fused block of consecutive runs of one size): their
+ * layout depends on the configuration only. Task @task covers slots *first … *first+*count−1. */
+guint       lv_ensemble_get_n_tasks (LvEnsemble *ensemble);
+void        lv_ensemble_get_task (LvEnsemble *ensemble, guint task, guint *first, guint *count);
 /* Cancels, waits and frees. */
 void        lv_ensemble_free (LvEnsemble *ensemble);
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (LvEnsemble, lv_ensemble_free)

@@ -166,6 +166,17 @@ gboolean lv_spin_glass_config_check (const LvSpinGlassConfig *config, GError **e
 gboolean lv_spin_glass_simulate (const LvSpinGlassConfig *config, LvSpinGlassRun *runs,
                                  LvSpinGlassStats *stats, LvSpinGlassRunFunc on_run,
                                  gpointer user_data, GCancellable *cancellable, GError **error);
+/* Runs per task of lv_spin_glass_simulate() (the last task may be shorter); the layout depends
+ * on the configuration only, and task t covers runs t·size … */
+guint    lv_spin_glass_task_runs (const LvSpinGlassConfig *config);
+/* Like lv_spin_glass_simulate(), but only the tasks t with t % n_parts == part (the other
+ * entries of @runs are left untouched): each part's runs equal the whole simulation's bit for
+ * bit. Used to split the starts over MPI ranks. */
+gboolean lv_spin_glass_simulate_part (const LvSpinGlassConfig *config, guint part,
+                                      guint n_parts, LvSpinGlassRun *runs,
+                                      LvSpinGlassStats *stats, LvSpinGlassRunFunc on_run,
+                                      gpointer user_data, GCancellable *cancellable,
+                                      GError **error);
 
 /* ---- Theory (ABC complexity, THEORY.md §1.2) ---------------------------------------------- */
 

@@ -13,6 +13,8 @@
 #include "lv-cli-common.h"
 #include "lv-cli-ensemble.h"
 #include "lv-cli-ensemble-bundle.h"
+#include "lv-cli-mpi.h"
+#include "lv-cli-preset.h"
 #include "lv-cli-soak.h"
 #include "lv-cli-validate.h"
 
@@ -46,6 +48,8 @@ typedef struct
   char *out;
   char *plot;
   char *plot_size;
+  char *preset;
+  gboolean no_shared_order;
 } EnsembleOptions;
 
 static void
@@ -60,8 +64,36 @@ ensemble_options_clear (EnsembleOptions *o)
   g_free (o->out);
   g_free (o->plot);
   g_free (o->plot_size);
+  g_free (o->preset);
 }
 G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC (EnsembleOptions, ensemble_options_clear)
+
+/* A --preset's numbers replace the defaults before parsing (explicit options then override
+ * them); its strings fill the options left unset after parsing. */
+static void
+apply_preset_numbers (EnsembleOptions *o, const LvCliEnsemblePreset *p)
+{
+  o->downsample = p->downsample;
+  o->runs = p->runs;
+  o->epochs = p->epochs;
+  o->depth = p->depth;
+  o->batch = p->batch;
+  o->lr = p->lr;
+  o->lr_decay = p->lr_decay;
+  o->momentum = p->momentum;
+  o->shared_order = p->shared_order;
+}
+
+static void
+apply_preset_strings (EnsembleOptions *o, const LvCliEnsemblePreset *p)
+{
+  lv_cli_default_string (&o->dataset, p->dataset);
+  lv_cli_default_string (&o->sizes, p->sizes);
+  lv_cli_default_string (&o->activation, p->activation);
+  lv_cli_default_string (&o->init, p->init);
+  if (o->no_shared_order)
+    o->shared_order = FALSE;
+}
 
 /* Turns the parsed options into a dataset options struct and an ensemble config. */
 static gboolean
@@ -266,6 +298,8 @@ lv_cli_ensemble_report (JsonBuilder *b, const LvSession *session)
 
   json_builder_set_member_name (b, "threads");
   json_builder_add_int_value (b, threads);
+  json_builder_set_member_name (b, "ranks");
+  json_builder_add_int_value (b, lv_cli_mpi_size ());
   lv_cli_add_double (b, "elapsed_s", elapsed);
   lv_cli_add_double (b, "samples_per_s", elapsed > 0 ? samples / elapsed : NAN);
   lv_cli_add_double (b, "gflops", elapsed > 0 ? flops / elapsed / 1e9 : NAN);
@@ -367,6 +401,10 @@ lv_cli_ensemble (int argc, char **argv)
       "Save the whole experiment (configuration and every run's per-epoch losses) to FILE; "
       "FILE.h5 also stores every finished run's weights, with checkpoints", 
       "FILE" },
+    { "preset", 0, 0, G_OPTION_ARG_STRING, &o.preset,
+      LV_CLI_PRESET_HELP "; explicit options override its values", "NAME" },
+    { "no-shared-order", 0, 0, G_OPTION_ARG_NONE, &o.no_shared_order,
+      "Per-run minibatch order even where --preset turns --shared-order on", NULL },
     { NULL }
   };
   g_autoptr(GOptionContext) context = g_option_context_new ("- train an ensemble of networks");
@@ -379,6 +417,9 @@ lv_cli_ensemble (int argc, char **argv)
   g_auto(LvCliBundleOptions) bundle = { 0 };
   LvDatasetOptions dopts;
   LvEnsembleConfig config;
+  LvEnsembleSnapshot *snapshot;
+  const char *preset_name;
+  guint n_threads;
   gint64 t0;
   double elapsed;
 
@@ -392,8 +433,14 @@ lv_cli_ensemble (int argc, char **argv)
                                 "depend on --threads.");
   if (!lv_cli_bundle_check_args (argc, argv, &error))
     return lv_cli_fail (error);
+  if (!lv_cli_preset_find (argc, argv, &preset_name, &error))
+    return lv_cli_fail (error);
+  if (preset_name != NULL)
+    apply_preset_numbers (&o, lv_cli_preset_ensemble (preset_name));
   if (!lv_cli_parse (context, &argc, &argv))
     return LV_CLI_EXIT_BAD_INPUT;
+  if (preset_name != NULL)
+    apply_preset_strings (&o, lv_cli_preset_ensemble (preset_name));
   /* String defaults go in after parsing: GOption replaces a string without freeing it. */
   lv_cli_default_string (&o.dataset, "digits");
   lv_cli_default_string (&o.sizes, "5,25,100");
@@ -411,29 +458,46 @@ lv_cli_ensemble (int argc, char **argv)
   ensemble = lv_ensemble_new (dataset, &config, &error);
   if (ensemble == NULL || !lv_cli_bundle_restore (&bundle, ensemble, dataset, &error))
     return lv_cli_fail (error);
+  if (o.soak > 0 && lv_cli_mpi_size () > 1)
+    return lv_cli_fail_message (LV_CLI_EXIT_BAD_INPUT, "--soak: not supported under mpirun");
   if (o.soak > 0)
     return lv_cli_ensemble_soak (dataset, &config, (guint) o.threads, (guint) o.soak, o.json);
 
   t0 = g_get_monotonic_time ();
-  pool = lv_worker_pool_try_new ((guint) o.threads, &error);
-  if (pool == NULL)
-    return lv_cli_fail (error);
-  if (lv_bundle_path_is_bundle (o.out))
+  if (lv_cli_mpi_size () > 1)
     {
-      /* FILE.h5: checkpoints while training, the final write included. */
-      rc = lv_cli_bundle_train (&bundle, ensemble, pool, o.dataset, &dopts, o.out,
-                                isatty (STDERR_FILENO), &elapsed, &error);
-      if (rc != LV_CLI_EXIT_OK)
-        return rc;
+      /* Under mpirun: runs split over the ranks; rank 0 alone reports (lv-cli-mpi-ensemble.c). */
+      if (lv_bundle_path_is_bundle (o.out))
+        return lv_cli_fail_message (LV_CLI_EXIT_BAD_INPUT,
+                                    "--out FILE.h5: not supported under mpirun yet");
+      snapshot = lv_cli_mpi_ensemble_run (ensemble, (guint) o.threads, &n_threads, &error);
+      if (snapshot == NULL)
+        return error != NULL ? lv_cli_fail (error) : LV_CLI_EXIT_OK;
+      elapsed = (g_get_monotonic_time () - t0) / 1e6;
     }
   else
     {
-      lv_ensemble_start (ensemble, pool);
-      wait_with_progress (ensemble, isatty (STDERR_FILENO));
-      elapsed = (g_get_monotonic_time () - t0) / 1e6;
+      pool = lv_worker_pool_try_new ((guint) o.threads, &error);
+      if (pool == NULL)
+        return lv_cli_fail (error);
+      if (lv_bundle_path_is_bundle (o.out))
+        {
+          /* FILE.h5: checkpoints while training, the final write included. */
+          rc = lv_cli_bundle_train (&bundle, ensemble, pool, o.dataset, &dopts, o.out,
+                                    isatty (STDERR_FILENO), &elapsed, &error);
+          if (rc != LV_CLI_EXIT_OK)
+            return rc;
+        }
+      else
+        {
+          lv_ensemble_start (ensemble, pool);
+          wait_with_progress (ensemble, isatty (STDERR_FILENO));
+          elapsed = (g_get_monotonic_time () - t0) / 1e6;
+        }
+      snapshot = lv_ensemble_snapshot (ensemble);
+      n_threads = lv_worker_pool_get_n_threads (pool);
     }
-  session = lv_session_new (o.dataset, &dopts, dataset, &config, lv_ensemble_snapshot (ensemble),
-                            lv_worker_pool_get_n_threads (pool), elapsed);
+  session = lv_session_new (o.dataset, &dopts, dataset, &config, snapshot, n_threads, elapsed);
 
   /* A failed save (full disk) still prints the results, then reports the failure. */
   if (o.out != NULL && !lv_bundle_path_is_bundle (o.out) && !lv_session_save (session, o.out, &error))

@@ -13,6 +13,7 @@
 #include "lv-cli-commands.h"
 #include "lv-cli-common.h"
 #include "lv-cli-validate.h"
+#include "lv-cli-mpi.h"
 #include "lv-cli-train-one.h"
 
 /* `lossviz-cli slice`: train one network and evaluate its loss on a plane through it. */
@@ -423,15 +424,21 @@ lv_cli_slice (int argc, char **argv)
   config.grid = (guint) o.grid;
   config.span = o.span;
   config.naive = o.naive;
-  pool = lv_worker_pool_try_new ((guint) o.threads, &error);
+  pool = lv_worker_pool_try_new (lv_cli_mpi_threads ((guint) o.threads), &error);
   if (pool == NULL)
     return lv_cli_fail (error);
-  r.grid = lv_slice_grid_compute (&setup.shape, center, d1, d2, setup.dataset, &config, pool,
-                                  on_progress, GINT_TO_POINTER (tty), NULL, &error);
-  if (tty)
+  if (lv_cli_mpi_size () > 1) /* under mpirun: rows split over the ranks (lv-cli-mpi-slice.c) */
+    r.grid = lv_cli_mpi_slice_grid (&setup.shape, center, d1, d2, setup.dataset, &config, pool,
+                                    &error);
+  else
+    r.grid = lv_slice_grid_compute (&setup.shape, center, d1, d2, setup.dataset, &config, pool,
+                                    on_progress, GINT_TO_POINTER (tty), NULL, &error);
+  if (tty && lv_cli_mpi_size () == 1)
     fprintf (stderr, "\r\033[K");
   if (r.grid == NULL)
     return lv_cli_fail (error);
+  if (!lv_cli_mpi_is_root ())
+    return LV_CLI_EXIT_OK; /* rank 0 reports */
   r.center_train = lv_cli_train_loss (&setup, center, FALSE);
   r.center_test = lv_cli_train_loss (&setup, center, TRUE);
   r.elapsed = (g_get_monotonic_time () - t0) / 1e6;

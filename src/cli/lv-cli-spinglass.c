@@ -13,6 +13,8 @@
 #include "lv-cli-commands.h"
 #include "lv-cli-common.h"
 #include "lv-cli-validate.h"
+#include "lv-cli-mpi.h"
+#include "lv-cli-preset.h"
 
 /*
  * `lossviz-cli spinglass bands|complexity|simulate`: the spherical p-spin glass of
@@ -254,8 +256,9 @@ run_simulate (int argc, char **argv)
   double tol = 1e-5, eta = 0.0;
   gboolean json = FALSE, double_only = FALSE;
   g_autofree char *lambda_text = NULL, *method = NULL, *disorder = NULL, *plot = NULL;
-  g_autofree char *plot_size = NULL;
-  guint lambdas[MAX_SIZES], n_sizes = 0;
+  g_autofree char *plot_size = NULL, *preset = NULL;
+  const char *preset_name;
+  guint lambdas[MAX_SIZES], n_sizes = 0, dealt = 0;
   SizeResult sizes[MAX_SIZES] = { { 0 } };
   double edges[LV_SPIN_GLASS_K_MAX + 1];
   g_autoptr(GError) error = NULL;
@@ -286,6 +289,8 @@ run_simulate (int argc, char **argv)
     { "plot-size", 0, 0, G_OPTION_ARG_STRING, &plot_size, "Figure size WxH (default 1600x800)",
       "WxH" },
     { "json", 0, 0, G_OPTION_ARG_NONE, &json, "Print one JSON object", NULL },
+    { "preset", 0, 0, G_OPTION_ARG_STRING, &preset,
+      LV_CLI_PRESET_HELP "; explicit options override its values", "NAME" },
     { NULL }
   };
   g_autoptr(GOptionContext) context = g_option_context_new ("- descend the p-spin glass from "
@@ -304,8 +309,21 @@ run_simulate (int argc, char **argv)
     "JSON: {\"p\", \"sizes\": [{\"lambda\", \"runs\", \"energy\": {mean, std, min, median, max},\n"
     "\"fraction_in_band\", \"fraction_below_E0\", \"max_index\", \"converged\", \"wall_seconds\"}],\n"
     "\"runs\": [{\"lambda\", \"run\", \"energy\", \"index\", \"steps\", \"grad_norm\"}]}");
+  /* A preset sets the defaults; explicit options override them (lv-cli-preset.h). */
+  if (!lv_cli_preset_find (argc, argv, &preset_name, &error))
+    return lv_cli_fail (error);
+  if (preset_name != NULL)
+    {
+      p = lv_cli_preset_spinglass (preset_name)->p;
+      runs = lv_cli_preset_spinglass (preset_name)->runs;
+    }
   if (!lv_cli_parse (context, &argc, &argv))
     return LV_CLI_EXIT_BAD_INPUT;
+  if (preset_name != NULL)
+    {
+      lv_cli_default_string (&lambda_text, lv_cli_preset_spinglass (preset_name)->lambda);
+      lv_cli_default_string (&method, lv_cli_preset_spinglass (preset_name)->method);
+    }
   if (!lv_cli_check_int ("--p", p, LV_SPIN_GLASS_P_MIN, LV_SPIN_GLASS_P_MAX, &error) ||
       !lv_cli_check_int ("--runs", runs, 1, 1000000, &error) ||
       !lv_cli_check_threads (threads, &error) ||
@@ -368,16 +386,23 @@ run_simulate (int argc, char **argv)
       sizes[i].lambda = lambdas[i];
       sizes[i].runs = g_new0 (LvSpinGlassRun, runs);
       sizes[i].energies = g_new (double, runs);
-      if (!json)
+      if (!json && lv_cli_mpi_is_root ())
         fprintf (stderr, "Λ = %u: %d runs...\n", lambdas[i], runs);
-      if (!lv_spin_glass_simulate (&config, sizes[i].runs, &sizes[i].stats, NULL, NULL, NULL,
-                                   &error))
+      /* Under mpirun the tasks are dealt over the ranks (lv-cli-mpi-spinglass.c). */
+      if (!lv_cli_mpi_spin_glass_simulate (&config, &dealt, sizes[i].runs, &sizes[i].stats,
+                                           &error))
         status = lv_cli_fail (error);
       else
         for (gint r = 0; r < runs; r++)
           sizes[i].energies[r] = sizes[i].runs[r].energy;
     }
 
+  if (!lv_cli_mpi_is_root ()) /* rank 0 reports */
+    {
+      for (guint i = 0; i < n_sizes; i++)
+        size_result_clear (&sizes[i]);
+      return status;
+    }
   if (status == LV_CLI_EXIT_OK && plot != NULL &&
       !write_plot (p, sizes, n_sizes, runs, plot, plot_size, &error))
     status = lv_cli_fail (error);

@@ -12,6 +12,7 @@
 
 #include "lv-cli-commands.h"
 #include "lv-cli-common.h"
+#include "lv-cli-mpi.h"
 
 typedef struct
 {
@@ -39,16 +40,9 @@ print_usage (FILE *out)
   fprintf (out, "\nRun 'lossviz-cli <command> --help' for a command's options.\n");
 }
 
-int
-main (int argc, char **argv)
+static int
+run_command (int argc, char **argv)
 {
-  setlocale (LC_ALL, "");
-  /* Numbers in JSON and CSV must use '.', whatever the user's locale. */
-  setlocale (LC_NUMERIC, "C");
-  lv_core_init ();
-  /* Temporaries of an interrupted save are removed; a file-size limit becomes an error. */
-  lv_file_install_signal_cleanup ();
-
   if (argc < 2)
     {
       print_usage (stderr);
@@ -71,9 +65,26 @@ main (int argc, char **argv)
         /* GOption's "Usage:" line then reads "lossviz-cli <command>". */
         g_autofree char *prgname = g_strdup_printf ("lossviz-cli %s", commands[i].name);
         g_set_prgname (prgname);
+        /* Under mpirun, a command that does not split its work runs on rank 0 alone. */
+        if (!lv_cli_mpi_is_root () && !lv_cli_mpi_command_is_distributed (argc - 1, argv + 1))
+          return LV_CLI_EXIT_OK;
         return commands[i].run (argc - 1, argv + 1);
       }
 
   return lv_cli_fail_message (LV_CLI_EXIT_BAD_INPUT,
                               "unknown command '%s' (see 'lossviz-cli --help')", argv[1]);
+}
+
+int
+main (int argc, char **argv)
+{
+  setlocale (LC_ALL, "");
+  /* Numbers in JSON and CSV must use '.', whatever the user's locale. */
+  setlocale (LC_NUMERIC, "C");
+  lv_core_init ();
+  /* Temporaries of an interrupted save are removed; a file-size limit becomes an error. */
+  lv_file_install_signal_cleanup ();
+  /* MPI only when started by mpirun (lv-cli-mpi.c); a failing rank aborts the whole job. */
+  lv_cli_mpi_init (&argc, &argv);
+  return lv_cli_mpi_finish (run_command (argc, argv));
 }

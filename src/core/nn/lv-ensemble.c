@@ -620,6 +620,31 @@ lv_ensemble_copy_params (LvEnsemble *self, guint index, LvMlpShape *shape, float
   return ok;
 }
 
+guint
+lv_ensemble_get_n_tasks (LvEnsemble *self)
+{
+  return self->n_tasks;
+}
+
+/**
+ * lv_ensemble_get_task:
+ * @self: the ensemble.
+ * @task: 0 … lv_ensemble_get_n_tasks() − 1.
+ * @first: (out): its first slot (size index × runs + run).
+ * @count: (out): its number of runs: 1, or a fused block.
+ *
+ * An ensemble with the same configuration restricted to one size, @count runs and
+ * first_run = first_run + @first % runs trains exactly this task, bit for bit: this is how
+ * the runs are split over MPI ranks.
+ */
+void
+lv_ensemble_get_task (LvEnsemble *self, guint task, guint *first, guint *count)
+{
+  g_return_if_fail (task < self->n_tasks);
+  *first = self->tasks[task].index;
+  *count = self->tasks[task].count;
+}
+
 void
 lv_ensemble_free (LvEnsemble *self)
 {

@@ -469,6 +469,25 @@ chunk_task (gpointer data)
 }
 
 /**
+ * lv_spin_glass_task_runs:
+ * @config: a configuration.
+ *
+ * Runs per task: one per draw with per-run disorder, CHUNK for SGD (lock-step), and for GD
+ * about runs / GD_TASKS, so that refilled lanes keep the GEMMs wide.
+ *
+ * Returns: the number of consecutive runs each task of the simulation descends.
+ */
+guint
+lv_spin_glass_task_runs (const LvSpinGlassConfig *config)
+{
+  if (config->disorder == LV_SPIN_GLASS_DISORDER_PER_RUN)
+    return 1;
+  if (config->method == LV_SPIN_GLASS_SGD)
+    return CHUNK;
+  return MAX (CHUNK, (config->runs + GD_TASKS - 1) / GD_TASKS);
+}
+
+/**
  * lv_spin_glass_simulate:
  * @config: a checked configuration.
  * @runs: (out caller-allocates) (array): @config->runs results, indexed by run.
@@ -489,20 +508,46 @@ lv_spin_glass_simulate (const LvSpinGlassConfig *config, LvSpinGlassRun *runs,
                         LvSpinGlassStats *stats, LvSpinGlassRunFunc on_run, gpointer user_data,
                         GCancellable *cancellable, GError **error)
 {
+  return lv_spin_glass_simulate_part (config, 0, 1, runs, stats, on_run, user_data, cancellable,
+                                      error);
+}
+
+/**
+ * lv_spin_glass_simulate_part:
+ * @config: a checked configuration.
+ * @part: which part, 0 … @n_parts − 1.
+ * @n_parts: the number of parts (MPI ranks).
+ * @runs: (out caller-allocates) (array): @config->runs entries; only this part's are written.
+ * @stats: (out) (optional): this part's flops and timings.
+ * @on_run: (nullable): called from a worker thread as each run finishes.
+ * @user_data: data for @on_run.
+ * @cancellable: (nullable): cancels between steps.
+ * @error: return location for a #GError.
+ *
+ * lv_spin_glass_simulate() restricted to the tasks t ≡ @part (mod @n_parts). Every part draws
+ * the (fixed) couplings itself from the counter-based generator, so nothing but results need
+ * to travel between processes, and each run equals the whole simulation's bit for bit.
+ *
+ * Returns: %TRUE on success.
+ */
+gboolean
+lv_spin_glass_simulate_part (const LvSpinGlassConfig *config, guint part, guint n_parts,
+                             LvSpinGlassRun *runs, LvSpinGlassStats *stats,
+                             LvSpinGlassRunFunc on_run, gpointer user_data,
+                             GCancellable *cancellable, GError **error)
+{
   g_autoptr(LvSpinGlass) fixed = NULL;
   Shared shared = { 0 };
   gint64 start = g_get_monotonic_time ();
   gboolean per_run = config->disorder == LV_SPIN_GLASS_DISORDER_PER_RUN;
-  /* Runs per task: one per draw with per-run disorder, CHUNK for SGD (lock-step), and for GD
-   * about runs / GD_TASKS, so that refilled lanes keep the GEMMs wide. */
-  guint chunk = per_run ? 1
-              : config->method == LV_SPIN_GLASS_SGD ? CHUNK
-              : MAX (CHUNK, (config->runs + GD_TASKS - 1) / GD_TASKS);
+  guint chunk = lv_spin_glass_task_runs (config);
 
+  g_return_val_if_fail (n_parts >= 1 && part < n_parts, FALSE);
   if (!lv_spin_glass_config_check (config, error))
     return FALSE;
   lv_core_init ();
-  if (!per_run)
+  /* A part with no task (more parts than tasks) draws nothing. */
+  if (!per_run && (gsize) part * chunk < config->runs)
     {
       fixed = lv_spin_glass_new (config->p, config->lambda, coupling_seed (config, 0),
                                  config->method == LV_SPIN_GLASS_SGD ? config->n_parts : 0,
@@ -519,14 +564,18 @@ lv_spin_glass_simulate (const LvSpinGlassConfig *config, LvSpinGlassRun *runs,
   shared.cancellable = cancellable;
   {
     g_autoptr(LvWorkerPool) pool = lv_worker_pool_try_new (config->n_threads, error);
+    guint t = 0;
 
     if (pool == NULL)
       return FALSE;
     g_mutex_init (&shared.lock);
-    for (guint first = 0; first < config->runs; first += chunk)
+    for (guint first = 0; first < config->runs; first += chunk, t++)
       {
-        ChunkTask *task = g_new (ChunkTask, 1);
+        ChunkTask *task;
 
+        if (t % n_parts != part)
+          continue;
+        task = g_new (ChunkTask, 1);
         task->shared = &shared;
         task->first = first;
         task->count = MIN (chunk, config->runs - first);
