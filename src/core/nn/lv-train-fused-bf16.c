@@ -5,8 +5,6 @@
 
 #include "lv-train-fused-bf16.h"
 
-#include "lv-gemm-bf16.h"
-
 /*
  * Which products: layer 0 is one GEMM for all K nets, W_0 being the stacked (K·h) × d matrix
  * and x shared; the deeper layers are batched GEMMs, batch K, one small product per net.
@@ -107,6 +105,24 @@ gemm_for (LvFusedBf16 *f, guint l, guint op, guint n)
   if (slot->gemm == NULL)
     g_error ("%s", error->message);
   return slot->gemm;
+}
+
+LvBf16 *
+lv_fused_bf16_weights (LvFusedBf16 *f)
+{
+  return f->w;
+}
+
+LvBf16 *
+lv_fused_bf16_input (LvFusedBf16 *f, guint l)
+{
+  return f->in[l];
+}
+
+LvBf16 *
+lv_fused_bf16_delta (LvFusedBf16 *f)
+{
+  return f->delta;
 }
 
 void

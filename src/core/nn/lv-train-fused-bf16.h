@@ -11,6 +11,8 @@
 
 #include <lossviz/lv-mlp.h>
 
+#include "lv-gemm-bf16.h"
+
 G_BEGIN_DECLS
 
 typedef struct _LvFusedBf16 LvFusedBf16;
@@ -18,7 +20,12 @@ typedef struct _LvFusedBf16 LvFusedBf16;
 G_GNUC_INTERNAL LvFusedBf16 *lv_fused_bf16_new (const LvMlpShape *shape, guint K, guint batch,
                                                 gsize block_size, GError **error);
 G_GNUC_INTERNAL void         lv_fused_bf16_free (LvFusedBf16 *f);
-/* Rounds the whole parameter block (block_size floats); once per minibatch. */
+/* The rounded copies, for kernels that write them as they compute the fp32 values: the
+ * parameter block, layer l's input (l ≥ 1), the delta of the layer being differentiated. */
+G_GNUC_INTERNAL LvBf16 *lv_fused_bf16_weights (LvFusedBf16 *f);
+G_GNUC_INTERNAL LvBf16 *lv_fused_bf16_input (LvFusedBf16 *f, guint l);
+G_GNUC_INTERNAL LvBf16 *lv_fused_bf16_delta (LvFusedBf16 *f);
+/* Rounds the whole parameter block (block_size floats). */
 G_GNUC_INTERNAL void lv_fused_bf16_load_weights (LvFusedBf16 *f, const float *params);
 /* Rounds layer l's input (n samples): the minibatch x for l = 0, acts[l] otherwise. */
 G_GNUC_INTERNAL void lv_fused_bf16_load_input (LvFusedBf16 *f, guint l, const float *in, guint n);

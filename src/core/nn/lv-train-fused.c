@@ -9,6 +9,7 @@
 #include <math.h>
 #include <string.h>
 
+#include "lv-train-fused-bf16-kernels.h"
 #include "lv-train-fused-bf16.h"
 #include "lv-train-fused-kernels.h"
 #include "lv-train-private.h"
@@ -57,6 +58,7 @@ typedef struct
   double *loss;                       /* per net: summed loss of the current minibatch */
   guint *correct;                     /* per net: correct argmax of the current minibatch */
   LvFusedBf16 *bf16;                  /* the bf16 products (--precision bf16), else NULL */
+  gboolean w16_stale;                 /* the bf16 weights need rounding again (see block_step) */
 } Block;
 
 static gsize
@@ -166,6 +168,7 @@ block_init (Block *b, const LvMlpShape *shape, const LvTrainConfig *config,
   /* The ensemble validated the precision: the backend is there. */
   if (config->precision == LV_PRECISION_BF16)
     b->bf16 = lv_fused_bf16_new (shape, K, b->batch, b->size, NULL);
+  b->w16_stale = TRUE;
 }
 
 /* Copies net k between the standard layout (lv-mlp.h) and the block layout. */
@@ -222,23 +225,28 @@ block_forward (Block *b, const float *x, guint n, gboolean bf16)
   const LvMlpShape *s = &b->shape;
 
   bf16 = bf16 && b->bf16 != NULL;
+  /* The SGD step keeps the rounded weights current; only a fresh or reset block rounds. */
+  if (bf16 && b->w16_stale)
+    {
+      lv_fused_bf16_load_weights (b->bf16, b->params);
+      b->w16_stale = FALSE;
+    }
   if (bf16)
-    lv_fused_bf16_load_weights (b->bf16, b->params);
+    lv_fused_bf16_load_input (b->bf16, 0, x, n);
   for (guint l = 0; l < b->L; l++)
     {
       guint out = s->widths[l + 1];
-      const float *input = l == 0 ? x : b->acts[l];
+      gboolean hidden = l + 1 < b->L;
       float *z = b->acts[l + 1];
 
       if (bf16)
-        {
-          lv_fused_bf16_load_input (b->bf16, l, input, n);
-          lv_fused_bf16_forward (b->bf16, l, b->w_off, n, z);
-        }
+        lv_fused_bf16_forward (b->bf16, l, b->w_off, n, z);
       else
-        forward_product_f32 (b, l, input, n, z);
-      lv_fused_bias_activate (z, s->bias ? b->params + b->b_off[l] : NULL, b->K * out, n,
-                              l + 1 < b->L ? s->activation : LV_ACTIVATION_LINEAR);
+        forward_product_f32 (b, l, l == 0 ? x : b->acts[l], n, z);
+      /* A hidden layer's output is the next product's operand: rounded as it is made. */
+      lv_fused_bf16_bias_activate (z, s->bias ? b->params + b->b_off[l] : NULL, b->K * out, n,
+                                   hidden ? s->activation : LV_ACTIVATION_LINEAR,
+                                   bf16 && hidden ? lv_fused_bf16_input (b->bf16, l + 1) : NULL);
     }
 }
 
@@ -282,11 +290,13 @@ backward_products_f32 (Block *b, guint l, const float *x, guint n)
     }
 }
 
-/* The same in bf16: the layer inputs and weights were rounded by block_forward. */
+/* The same in bf16: the layer inputs and weights were rounded by block_forward, the deltas
+ * below the top by lv_fused_activation_backward. */
 static void
 backward_products_bf16 (Block *b, guint l, guint n)
 {
-  lv_fused_bf16_load_delta (b->bf16, l, b->delta, n);
+  if (l + 1 == b->L)
+    lv_fused_bf16_load_delta (b->bf16, l, b->delta, n);
   lv_fused_bf16_weight_grad (b->bf16, l, n, b->grad + b->w_off[l]);
   if (l > 0)
     lv_fused_bf16_input_grad (b->bf16, l, b->w_off, n, b->delta_prev);
@@ -313,8 +323,9 @@ block_backward (Block *b, const float *x, guint n)
         {
           float *tmp;
 
-          lv_fused_activation_backward (b->delta_prev, b->acts[l], (gsize) b->K * in * n,
-                                        s->activation);
+          lv_fused_bf16_activation_backward (b->delta_prev, b->acts[l], (gsize) b->K * in * n,
+                                             s->activation,
+                                             b->bf16 ? lv_fused_bf16_delta (b->bf16) : NULL);
           tmp = b->delta;
           b->delta = b->delta_prev;
           b->delta_prev = tmp;
@@ -355,8 +366,10 @@ block_step (Block *b, guint k, float lr, float mu)
 
       for (guint i = 0; i < 2; i++)
         if (segs[i][1] > 0)
-          sq += lv_fused_sgd (b->params + segs[i][0], b->grad + segs[i][0],
-                              b->velocity ? b->velocity + segs[i][0] : NULL, segs[i][1], lr, mu);
+          sq += lv_fused_bf16_sgd (b->params + segs[i][0], b->grad + segs[i][0],
+                                   b->velocity ? b->velocity + segs[i][0] : NULL, segs[i][1],
+                                   lr, mu,
+                                   b->bf16 ? lv_fused_bf16_weights (b->bf16) + segs[i][0] : NULL);
     }
   return sq;
 }
@@ -382,6 +395,7 @@ end_net (Block *b, Outcome *o, guint k, LvRunState state)
     {
       memset (b->std_params, 0, b->np * sizeof (float));
       block_put (b, b->params, k, b->std_params);
+      b->w16_stale = TRUE;
       if (b->velocity != NULL)
         block_put (b, b->velocity, k, b->std_params);
     }
