@@ -9,6 +9,24 @@
 G_BEGIN_DECLS
 
 /**
+ * LvPrecision:
+ * @LV_PRECISION_FP32: every product in single precision (the default).
+ * @LV_PRECISION_BF16: the GEMM operands rounded to bfloat16, products accumulated in fp32;
+ *   master weights, gradients, optimiser state and elementwise work stay fp32 (oneDNN; see
+ *   lv_precision_available()). Test metrics are computed in fp32 from the master weights.
+ */
+typedef enum {
+  LV_PRECISION_FP32,
+  LV_PRECISION_BF16,
+} LvPrecision;
+
+const char *lv_precision_to_string (LvPrecision precision);
+/* "fp32" or "bf16"; FALSE for anything else. */
+gboolean    lv_precision_from_string (const char *name, LvPrecision *precision);
+/* Whether this build and CPU can train in @precision; else an %LV_ERROR_INVALID_INPUT error. */
+gboolean    lv_precision_available (LvPrecision precision, GError **error);
+
+/**
  * LvTrainConfig:
  * @epochs: passes over the training set.
  * @batch: minibatch size.
@@ -17,6 +35,7 @@ G_BEGIN_DECLS
  * @momentum: heavy-ball momentum in [0, 1).
  * @reg: the regulariser.
  * @init: initialisation of the weights.
+ * @precision: arithmetic of the products (fp32 unless set).
  */
 typedef struct {
   guint         epochs;
@@ -26,6 +45,7 @@ typedef struct {
   double        momentum;
   LvRegularizer reg;
   LvInit        init;
+  LvPrecision   precision;
 } LvTrainConfig;
 
 void     lv_train_config_init (LvTrainConfig *config);

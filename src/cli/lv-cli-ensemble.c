@@ -44,6 +44,7 @@ typedef struct
   gboolean json;
   gboolean shared_order;
   int fuse_block;
+  char *precision;
   int soak;
   char *out;
   char *plot;
@@ -65,6 +66,7 @@ ensemble_options_clear (EnsembleOptions *o)
   g_free (o->plot);
   g_free (o->plot_size);
   g_free (o->preset);
+  g_free (o->precision);
 }
 G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC (EnsembleOptions, ensemble_options_clear)
 
@@ -146,6 +148,12 @@ build_config (const EnsembleOptions *o, LvDatasetOptions *dopts, LvEnsembleConfi
     {
       g_set_error (error, LV_ERROR, LV_ERROR_INVALID_INPUT,
                    "--reg-kind: '%s' is not layer or unit", o->reg_kind);
+      return FALSE;
+    }
+  if (!lv_precision_from_string (o->precision, &config->train.precision))
+    {
+      g_set_error (error, LV_ERROR, LV_ERROR_INVALID_INPUT,
+                   "--precision: '%s' is not fp32 or bf16", o->precision);
       return FALSE;
     }
   dopts->test_fraction = o->test_fraction;
@@ -300,6 +308,8 @@ lv_cli_ensemble_report (JsonBuilder *b, const LvSession *session)
   json_builder_add_int_value (b, threads);
   json_builder_set_member_name (b, "ranks");
   json_builder_add_int_value (b, lv_cli_mpi_size ());
+  json_builder_set_member_name (b, "precision");
+  json_builder_add_string_value (b, lv_precision_to_string (config->train.precision));
   lv_cli_add_double (b, "elapsed_s", elapsed);
   lv_cli_add_double (b, "samples_per_s", elapsed > 0 ? samples / elapsed : NAN);
   lv_cli_add_double (b, "gflops", elapsed > 0 ? flops / elapsed / 1e9 : NAN);
@@ -393,6 +403,9 @@ lv_cli_ensemble (int argc, char **argv)
     { "fuse-block", 0, 0, G_OPTION_ARG_INT, &o.fuse_block,
       "With --shared-order: fuse blocks of N consecutive runs of a width (default 16; "
       "the grouping, hence the results, never depend on --threads)", "N" },
+    { "precision", 0, 0, G_OPTION_ARG_STRING, &o.precision,
+      "fp32 (default) | bf16: GEMM operands in bfloat16, fp32 accumulation and master "
+      "weights (needs oneDNN and AVX-512)", "P" },
     { "plot", 0, 0, G_OPTION_ARG_FILENAME, &o.plot,
       "Draw the loss-distribution figure to FILE.png|svg|pdf", "FILE" },
     { "plot-size", 0, 0, G_OPTION_ARG_STRING, &o.plot_size, "Figure size WxH (default 1200x800)",
@@ -448,6 +461,7 @@ lv_cli_ensemble (int argc, char **argv)
   lv_cli_default_string (&o.loss, "cross-entropy");
   lv_cli_default_string (&o.init, "he");
   lv_cli_default_string (&o.reg_kind, "layer");
+  lv_cli_default_string (&o.precision, "fp32");
   if (!build_config (&o, &dopts, &config, &error) ||
       !lv_cli_bundle_prepare (&bundle, &o.dataset, &dopts, &config, &o.out, &error) ||
       !lv_cli_ensemble_check_outputs (o.dataset, o.out, o.plot, o.plot_size, &error))

@@ -147,6 +147,7 @@ write_config (JsonBuilder *b, const LvEnsembleConfig *c)
   add_int (b, "seed", (gint64) c->seed);
   add_bool (b, "shared_order", c->shared_order);
   add_int (b, "fuse_block", c->fuse_block);
+  add_string (b, "precision", lv_precision_to_string (c->train.precision));
   json_builder_end_object (b);
 }
 
@@ -373,6 +374,14 @@ read_config (JsonObject *c, LvEnsembleConfig *config, GError **error)
       (!get_bool (c, "shared_order", &config->shared_order, error) ||
        !get_guint (c, "fuse_block", 0, 1024, &config->fuse_block, error)))
     return FALSE;
+  /* Added with bf16 training; files without it trained in fp32. */
+  if (json_object_has_member (c, "precision"))
+    {
+      if (!get_string (c, "precision", &s, error))
+        return FALSE;
+      if (!lv_precision_from_string (s, &config->train.precision))
+        return bad (error, "precision", "is not fp32 or bf16");
+    }
   if (!get_string (c, "activation", &s, error))
     return FALSE;
   if (!lv_activation_from_string (s, &config->activation))

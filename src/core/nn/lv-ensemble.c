@@ -155,7 +155,8 @@ lv_ensemble_config_validate (const LvEnsembleConfig *config, const LvDataset *da
                    lv_loss_to_string (config->loss));
       return FALSE;
     }
-  if (!lv_train_config_validate (&config->train, error))
+  if (!lv_train_config_validate (&config->train, error) ||
+      !lv_precision_available (config->train.precision, error))
     return FALSE;
   if (config->save_trajectory > 0 && config->shared_order)
     {

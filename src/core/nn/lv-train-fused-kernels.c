@@ -66,6 +66,42 @@ hsum8 (v8f v)
   return ((v[0] + v[4]) + (v[1] + v[5])) + ((v[2] + v[6]) + (v[3] + v[7]));
 }
 
+typedef guint32 v8u __attribute__ ((vector_size (32)));
+typedef guint16 v8h __attribute__ ((vector_size (16)));
+
+/* Stores v rounded to bf16 (nearest even; NaN kept quiet), as lv_bf16_from_f32() does. */
+static inline __attribute__ ((always_inline)) void
+store8_bf16 (guint16 *p, v8f v)
+{
+  v8u bits = (v8u) v, rounded, nan;
+  v8h out;
+
+  rounded = (bits + 0x7fffu + ((bits >> 16) & 1u)) >> 16;
+  nan = (v8u) ((bits & 0x7fffffffu) > 0x7f800000u);
+  rounded = (rounded & ~nan) | (((bits >> 16) | 0x40u) & nan);
+  out = __builtin_convertvector (rounded, v8h);
+  memcpy (p, &out, sizeof out);
+}
+
+static inline guint16
+bf16_one (float x)
+{
+  guint32 bits;
+
+  memcpy (&bits, &x, sizeof bits);
+  if ((bits & 0x7fffffffu) > 0x7f800000u)
+    return (guint16) ((bits >> 16) | 0x40u);
+  return (guint16) ((bits + 0x7fffu + ((bits >> 16) & 1u)) >> 16);
+}
+
+/* Rounds y[0..n) into y16 (the scalar tails and the activations without a vector loop). */
+static void
+tail_bf16 (guint16 *y16, const float *y, gsize n)
+{
+  for (gsize i = 0; i < n; i++)
+    y16[i] = bf16_one (y[i]);
+}
+
 /*
  * e^x for 8 floats (Cephes' expf polynomial, relative error ~2 ulp). Inputs are clamped to
  * [-87, 88] with comparisons that leave NaN alone, so a NaN logit still makes a NaN loss and
@@ -98,13 +134,15 @@ exp8 (v8f x)
 }
 
 LV_CLONES void
-lv_fused_bias_activate (float *z, const float *bias, gsize rows, gsize n, LvActivation activation)
+lv_fused_bias_activate (float *z, const float *bias, gsize rows, gsize n, LvActivation activation,
+                        guint16 *z16)
 {
   const v8f zero = splat (0.0f);
 
   for (gsize r = 0; r < rows; r++)
     {
       float *row = z + r * n;
+      guint16 *row16 = z16 != NULL ? z16 + r * n : NULL;
       float b = bias != NULL ? bias[r] : 0.0f;
       gsize i = 0;
 
@@ -114,31 +152,43 @@ lv_fused_bias_activate (float *z, const float *bias, gsize rows, gsize n, LvActi
           for (; i + 8 <= n; i += 8)
             {
               v8f v = load8 (row + i) + bv;
-              store8 (row + i, (v8f) ((v8i) v & (v > zero)));
+              v = (v8f) ((v8i) v & (v > zero));
+              store8 (row + i, v);
+              if (row16 != NULL)
+                store8_bf16 (row16 + i, v);
             }
           for (; i < n; i++)
             row[i] = lv_activation_apply_f (LV_ACTIVATION_RELU, row[i] + b);
         }
       else if (activation == LV_ACTIVATION_LINEAR)
         {
-          if (bias == NULL)
-            continue;
-          for (; i + 8 <= n; i += 8)
-            store8 (row + i, load8 (row + i) + splat (b));
-          for (; i < n; i++)
-            row[i] += b;
+          if (bias != NULL)
+            {
+              for (; i + 8 <= n; i += 8)
+                store8 (row + i, load8 (row + i) + splat (b));
+              for (; i < n; i++)
+                row[i] += b;
+            }
+          i = 0;
         }
       else if (activation == LV_ACTIVATION_TANH)
-        for (; i < n; i++)
+        for (i = 0; i < n; i++)
           row[i] = lv_activation_apply_f (LV_ACTIVATION_TANH, row[i] + b);
       else
-        for (; i < n; i++)
+        for (i = 0; i < n; i++)
           row[i] = lv_activation_apply_f (LV_ACTIVATION_LOGISTIC, row[i] + b);
+      /* What the vector loop did not round (its tail, or the whole row). */
+      if (row16 != NULL)
+        {
+          gsize done = activation == LV_ACTIVATION_RELU ? n - n % 8 : 0;
+          tail_bf16 (row16 + done, row + done, n - done);
+        }
     }
 }
 
 LV_CLONES void
-lv_fused_activation_backward (float *delta, const float *a, gsize count, LvActivation activation)
+lv_fused_activation_backward (float *delta, const float *a, gsize count, LvActivation activation,
+                              guint16 *delta16)
 {
   gsize i = 0;
 
@@ -149,9 +199,15 @@ lv_fused_activation_backward (float *delta, const float *a, gsize count, LvActiv
         /* Multiply by 1 or 0 rather than mask, as lv_mlp does: Inf·0 stays NaN. */
         const v8f zero = splat (0.0f), one = splat (1.0f);
         for (; i + 8 <= count; i += 8)
-          store8 (delta + i, load8 (delta + i) * (v8f) ((v8i) one & (load8 (a + i) > zero)));
+          {
+            v8f v = load8 (delta + i) * (v8f) ((v8i) one & (load8 (a + i) > zero));
+            store8 (delta + i, v);
+            if (delta16 != NULL)
+              store8_bf16 (delta16 + i, v);
+          }
         for (; i < count; i++)
           delta[i] *= lv_activation_prime_f (LV_ACTIVATION_RELU, a[i]);
+        i = delta16 != NULL ? count - count % 8 : 0;
         break;
       }
     case LV_ACTIVATION_TANH:
@@ -162,6 +218,7 @@ lv_fused_activation_backward (float *delta, const float *a, gsize count, LvActiv
         }
       for (; i < count; i++)
         delta[i] *= lv_activation_prime_f (LV_ACTIVATION_TANH, a[i]);
+      i = 0;
       break;
     case LV_ACTIVATION_LOGISTIC:
       for (; i + 8 <= count; i += 8)
@@ -171,11 +228,15 @@ lv_fused_activation_backward (float *delta, const float *a, gsize count, LvActiv
         }
       for (; i < count; i++)
         delta[i] *= lv_activation_prime_f (LV_ACTIVATION_LOGISTIC, a[i]);
+      i = 0;
       break;
     case LV_ACTIVATION_LINEAR:
     default:
       break;
     }
+  /* From i on nothing was rounded yet. */
+  if (delta16 != NULL)
+    tail_bf16 (delta16 + i, delta + i, count - i);
 }
 
 LV_CLONES void
@@ -209,7 +270,7 @@ lv_fused_axpy (float *y, const float *x, gsize n)
 }
 
 LV_CLONES double
-lv_fused_sgd (float *p, const float *g, float *v, gsize n, float lr, float mu)
+lv_fused_sgd (float *p, const float *g, float *v, gsize n, float lr, float mu, guint16 *p16)
 {
   /* Squares add up in float lanes over chunks of 512, then in double: accurate and fast. */
   double sq = 0;
@@ -221,36 +282,34 @@ lv_fused_sgd (float *p, const float *g, float *v, gsize n, float lr, float mu)
       v8f acc = splat (0.0f);
       float tail = 0;
 
-      if (v == NULL)
+      for (; i + 8 <= end; i += 8)
         {
-          for (; i + 8 <= end; i += 8)
+          v8f gv = load8 (g + i), pv;
+          if (v == NULL)
+            pv = load8 (p + i) - lrv * gv;
+          else
             {
-              v8f gv = load8 (g + i);
-              acc += gv * gv;
-              store8 (p + i, load8 (p + i) - lrv * gv);
-            }
-          for (; i < end; i++)
-            {
-              tail += g[i] * g[i];
-              p[i] -= lr * g[i];
-            }
-        }
-      else
-        {
-          for (; i + 8 <= end; i += 8)
-            {
-              v8f gv = load8 (g + i);
               v8f vv = muv * load8 (v + i) - lrv * gv;
-              acc += gv * gv;
               store8 (v + i, vv);
-              store8 (p + i, load8 (p + i) + vv);
+              pv = load8 (p + i) + vv;
             }
-          for (; i < end; i++)
+          acc += gv * gv;
+          store8 (p + i, pv);
+          if (p16 != NULL)
+            store8_bf16 (p16 + i, pv);
+        }
+      for (; i < end; i++)
+        {
+          tail += g[i] * g[i];
+          if (v == NULL)
+            p[i] -= lr * g[i];
+          else
             {
-              tail += g[i] * g[i];
               v[i] = mu * v[i] - lr * g[i];
               p[i] += v[i];
             }
+          if (p16 != NULL)
+            p16[i] = bf16_one (p[i]);
         }
       sq += (double) hsum8 (acc) + tail;
     }

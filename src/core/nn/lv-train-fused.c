@@ -9,6 +9,8 @@
 #include <math.h>
 #include <string.h>
 
+#include "lv-train-fused-bf16-kernels.h"
+#include "lv-train-fused-bf16.h"
 #include "lv-train-fused-kernels.h"
 #include "lv-train-private.h"
 
@@ -55,6 +57,8 @@ typedef struct
   float *std_params, *std_grad;       /* one net in the standard layout (regulariser, copies) */
   double *loss;                       /* per net: summed loss of the current minibatch */
   guint *correct;                     /* per net: correct argmax of the current minibatch */
+  LvFusedBf16 *bf16;                  /* the bf16 products (--precision bf16), else NULL */
+  gboolean w16_stale;                 /* the bf16 weights need rounding again (see block_step) */
 } Block;
 
 static gsize
@@ -117,6 +121,7 @@ block_free (Block *b)
   g_free (b->std_grad);
   g_free (b->loss);
   g_free (b->correct);
+  lv_fused_bf16_free (b->bf16);
 }
 
 static void
@@ -160,6 +165,10 @@ block_init (Block *b, const LvMlpShape *shape, const LvTrainConfig *config,
   b->std_grad = g_new (float, b->np);
   b->loss = g_new0 (double, K);
   b->correct = g_new0 (guint, K);
+  /* The ensemble validated the precision: the backend is there. */
+  if (config->precision == LV_PRECISION_BF16)
+    b->bf16 = lv_fused_bf16_new (shape, K, b->batch, b->size, NULL);
+  b->w16_stale = TRUE;
 }
 
 /* Copies net k between the standard layout (lv-mlp.h) and the block layout. */
@@ -191,29 +200,53 @@ block_get (Block *b, const float *block, guint k, float *std)
     }
 }
 
-/* acts[l+1] = act(W_l · acts[l] + b_l) for all K nets; input x is n × d, sample-major. */
+/* z = W_l · input for all K nets in fp32; input is x (n × d, sample-major) for l = 0. */
 static void
-block_forward (Block *b, const float *x, guint n)
+forward_product_f32 (Block *b, guint l, const float *input, guint n, float *z)
+{
+  guint in = b->shape.widths[l], out = b->shape.widths[l + 1];
+  const float *w = b->params + b->w_off[l];
+
+  if (l == 0)
+    cblas_sgemm (CblasRowMajor, CblasNoTrans, CblasTrans, (int) (b->K * out), (int) n, (int) in,
+                 1, w, (int) in, input, (int) in, 0, z, (int) n);
+  else
+    for (guint k = 0; k < b->K; k++)
+      cblas_sgemm (CblasRowMajor, CblasNoTrans, CblasNoTrans, (int) out, (int) n, (int) in, 1,
+                   w + (gsize) k * out * in, (int) in, input + (gsize) k * in * n, (int) n, 0,
+                   z + (gsize) k * out * n, (int) n);
+}
+
+/* acts[l+1] = act(W_l · acts[l] + b_l) for all K nets; input x is n × d, sample-major.
+ * With `bf16` (and a bf16 block) the products take bf16 operands. */
+static void
+block_forward (Block *b, const float *x, guint n, gboolean bf16)
 {
   const LvMlpShape *s = &b->shape;
 
+  bf16 = bf16 && b->bf16 != NULL;
+  /* The SGD step keeps the rounded weights current; only a fresh or reset block rounds. */
+  if (bf16 && b->w16_stale)
+    {
+      lv_fused_bf16_load_weights (b->bf16, b->params);
+      b->w16_stale = FALSE;
+    }
+  if (bf16)
+    lv_fused_bf16_load_input (b->bf16, 0, x, n);
   for (guint l = 0; l < b->L; l++)
     {
-      guint in = s->widths[l], out = s->widths[l + 1];
+      guint out = s->widths[l + 1];
+      gboolean hidden = l + 1 < b->L;
       float *z = b->acts[l + 1];
-      const float *w = b->params + b->w_off[l];
 
-      if (l == 0)
-        cblas_sgemm (CblasRowMajor, CblasNoTrans, CblasTrans, (int) (b->K * out), (int) n,
-                     (int) in, 1, w, (int) in, x, (int) in, 0, z, (int) n);
+      if (bf16)
+        lv_fused_bf16_forward (b->bf16, l, b->w_off, n, z);
       else
-        for (guint k = 0; k < b->K; k++)
-          cblas_sgemm (CblasRowMajor, CblasNoTrans, CblasNoTrans, (int) out, (int) n, (int) in,
-                       1, w + (gsize) k * out * in, (int) in,
-                       b->acts[l] + (gsize) k * in * n, (int) n, 0, z + (gsize) k * out * n,
-                       (int) n);
-      lv_fused_bias_activate (z, s->bias ? b->params + b->b_off[l] : NULL, b->K * out, n,
-                              l + 1 < b->L ? s->activation : LV_ACTIVATION_LINEAR);
+        forward_product_f32 (b, l, l == 0 ? x : b->acts[l], n, z);
+      /* A hidden layer's output is the next product's operand: rounded as it is made. */
+      lv_fused_bf16_bias_activate (z, s->bias ? b->params + b->b_off[l] : NULL, b->K * out, n,
+                                   hidden ? s->activation : LV_ACTIVATION_LINEAR,
+                                   bf16 && hidden ? lv_fused_bf16_input (b->bf16, l + 1) : NULL);
     }
 }
 
@@ -231,7 +264,46 @@ block_loss (Block *b, const guint32 *labels, const float *targets, guint n, gboo
     }
 }
 
-/* Gradients of the mean minibatch loss of all K nets into b->grad (block layout). */
+/* Layer l's weight gradient (into b->grad) and, for l > 0, the delta of its input (into
+ * b->delta_prev), in fp32. */
+static void
+backward_products_f32 (Block *b, guint l, const float *x, guint n)
+{
+  guint in = b->shape.widths[l], out = b->shape.widths[l + 1];
+  const float *w = b->params + b->w_off[l];
+  float *gw = b->grad + b->w_off[l];
+
+  if (l == 0)
+    {
+      cblas_sgemm (CblasRowMajor, CblasNoTrans, CblasNoTrans, (int) (b->K * out), (int) in,
+                   (int) n, 1, b->delta, (int) n, x, (int) in, 0, gw, (int) in);
+      return;
+    }
+  for (guint k = 0; k < b->K; k++)
+    {
+      cblas_sgemm (CblasRowMajor, CblasNoTrans, CblasTrans, (int) out, (int) in, (int) n, 1,
+                   b->delta + (gsize) k * out * n, (int) n, b->acts[l] + (gsize) k * in * n,
+                   (int) n, 0, gw + (gsize) k * out * in, (int) in);
+      cblas_sgemm (CblasRowMajor, CblasTrans, CblasNoTrans, (int) in, (int) n, (int) out, 1,
+                   w + (gsize) k * out * in, (int) in, b->delta + (gsize) k * out * n, (int) n,
+                   0, b->delta_prev + (gsize) k * in * n, (int) n);
+    }
+}
+
+/* The same in bf16: the layer inputs and weights were rounded by block_forward, the deltas
+ * below the top by lv_fused_activation_backward. */
+static void
+backward_products_bf16 (Block *b, guint l, guint n)
+{
+  if (l + 1 == b->L)
+    lv_fused_bf16_load_delta (b->bf16, l, b->delta, n);
+  lv_fused_bf16_weight_grad (b->bf16, l, n, b->grad + b->w_off[l]);
+  if (l > 0)
+    lv_fused_bf16_input_grad (b->bf16, l, b->w_off, n, b->delta_prev);
+}
+
+/* Gradients of the mean minibatch loss of all K nets into b->grad (block layout), after
+ * block_forward (b, x, n, TRUE). */
 static void
 block_backward (Block *b, const float *x, guint n)
 {
@@ -240,31 +312,20 @@ block_backward (Block *b, const float *x, guint n)
   for (guint l = b->L; l-- > 0;)
     {
       guint in = s->widths[l], out = s->widths[l + 1];
-      const float *w = b->params + b->w_off[l];
-      float *gw = b->grad + b->w_off[l];
 
-      if (l == 0)
-        cblas_sgemm (CblasRowMajor, CblasNoTrans, CblasNoTrans, (int) (b->K * out), (int) in,
-                     (int) n, 1, b->delta, (int) n, x, (int) in, 0, gw, (int) in);
+      if (b->bf16 != NULL)
+        backward_products_bf16 (b, l, n);
       else
-        for (guint k = 0; k < b->K; k++)
-          cblas_sgemm (CblasRowMajor, CblasNoTrans, CblasTrans, (int) out, (int) in, (int) n, 1,
-                       b->delta + (gsize) k * out * n, (int) n,
-                       b->acts[l] + (gsize) k * in * n, (int) n, 0, gw + (gsize) k * out * in,
-                       (int) in);
+        backward_products_f32 (b, l, x, n);
       if (s->bias)
         lv_fused_row_sums (b->delta, b->K * out, n, b->grad + b->b_off[l]);
       if (l > 0)
         {
           float *tmp;
 
-          for (guint k = 0; k < b->K; k++)
-            cblas_sgemm (CblasRowMajor, CblasTrans, CblasNoTrans, (int) in, (int) n, (int) out,
-                         1, w + (gsize) k * out * in, (int) in,
-                         b->delta + (gsize) k * out * n, (int) n, 0,
-                         b->delta_prev + (gsize) k * in * n, (int) n);
-          lv_fused_activation_backward (b->delta_prev, b->acts[l], (gsize) b->K * in * n,
-                                        s->activation);
+          lv_fused_bf16_activation_backward (b->delta_prev, b->acts[l], (gsize) b->K * in * n,
+                                             s->activation,
+                                             b->bf16 ? lv_fused_bf16_delta (b->bf16) : NULL);
           tmp = b->delta;
           b->delta = b->delta_prev;
           b->delta_prev = tmp;
@@ -305,8 +366,10 @@ block_step (Block *b, guint k, float lr, float mu)
 
       for (guint i = 0; i < 2; i++)
         if (segs[i][1] > 0)
-          sq += lv_fused_sgd (b->params + segs[i][0], b->grad + segs[i][0],
-                              b->velocity ? b->velocity + segs[i][0] : NULL, segs[i][1], lr, mu);
+          sq += lv_fused_bf16_sgd (b->params + segs[i][0], b->grad + segs[i][0],
+                                   b->velocity ? b->velocity + segs[i][0] : NULL, segs[i][1],
+                                   lr, mu,
+                                   b->bf16 ? lv_fused_bf16_weights (b->bf16) + segs[i][0] : NULL);
     }
   return sq;
 }
@@ -332,6 +395,7 @@ end_net (Block *b, Outcome *o, guint k, LvRunState state)
     {
       memset (b->std_params, 0, b->np * sizeof (float));
       block_put (b, b->params, k, b->std_params);
+      b->w16_stale = TRUE;
       if (b->velocity != NULL)
         block_put (b, b->velocity, k, b->std_params);
     }
@@ -349,7 +413,7 @@ block_evaluate (Block *b, const LvDataset *ds, double *loss, double *accuracy)
     {
       guint n = MIN (b->batch, ds->n_test - start);
 
-      block_forward (b, ds->x_test + (gsize) start * b->d, n);
+      block_forward (b, ds->x_test + (gsize) start * b->d, n, FALSE);
       block_loss (b, ds->y_test + start,
                   b->use_targets ? ds->t_test + (gsize) start * b->c : NULL, n, FALSE);
       for (guint k = 0; k < b->K; k++)
@@ -442,7 +506,7 @@ lv_train_run_fused (const LvMlpShape *shape, const LvTrainConfig *config,
             }
           lv_train_gather_batch (dataset, order, start, n, b.c, b.xb, b.yb,
                                  b.use_targets ? b.tb : NULL);
-          block_forward (&b, b.xb, n);
+          block_forward (&b, b.xb, n, TRUE);
           block_loss (&b, b.yb, b.use_targets ? b.tb : NULL, n, TRUE);
           block_backward (&b, b.xb, n);
           for (guint k = 0; k < n_nets; k++)

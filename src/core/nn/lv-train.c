@@ -9,6 +9,7 @@
 #include <lossviz/lv-error.h>
 #include <lossviz/lv-train.h>
 
+#include "lv-mlp-bf16.h"
 #include "lv-train-private.h"
 
 void
@@ -44,6 +45,9 @@ check_range (const char *what, double value, double min, double max, gboolean ma
  * @config: the configuration.
  * @error: return location for an %LV_ERROR_INVALID_INPUT error naming the bad field.
  *
+ * Whether the build can train in the precision asked for is lv_precision_available()'s
+ * question (a bf16 experiment file can be read anywhere).
+ *
  * Returns: %TRUE when every field is in range.
  */
 gboolean
@@ -55,7 +59,9 @@ lv_train_config_validate (const LvTrainConfig *config, GError **error)
          check_range ("learning-rate decay", config->lr_decay, 0, 1e6, FALSE, error) &&
          check_range ("momentum", config->momentum, 0, 1, TRUE, error) &&
          check_range ("regularizer degree", config->reg.degree, 0.1, 16, FALSE, error) &&
-         check_range ("regularizer lambda", config->reg.lambda, 0, 1e6, FALSE, error);
+         check_range ("regularizer lambda", config->reg.lambda, 0, 1e6, FALSE, error) &&
+         check_range ("precision", config->precision, LV_PRECISION_FP32, LV_PRECISION_BF16,
+                      FALSE, error);
 }
 
 const char *
@@ -110,6 +116,9 @@ train_loop (const LvMlpShape *shape, const LvTrainConfig *config, const LvDatase
   /* Real targets only for MSE on datasets that have them (one output); else one-hot labels. */
   gboolean use_targets = shape->loss == LV_LOSS_MSE && dataset->t_train != NULL;
   g_autoptr(LvMlpWorkspace) ws = lv_mlp_workspace_new (shape, MAX (batch, 256));
+  /* bf16 training passes; evaluation stays fp32 (ws), from the fp32 master weights. */
+  g_autoptr(LvMlpWorkspaceBf16) ws16 =
+    config->precision == LV_PRECISION_BF16 ? lv_mlp_workspace_new_bf16 (shape, batch) : NULL;
   g_autofree float *grad = g_new (float, np);
   g_autofree float *velocity = g_new0 (float, np);
   g_autofree float *xb = g_new (float, (gsize) batch * dataset->n_inputs);
@@ -139,7 +148,8 @@ train_loop (const LvMlpShape *shape, const LvTrainConfig *config, const LvDatase
           if (g_cancellable_is_cancelled (cancellable))
             return LV_RUN_CANCELLED;
           lv_train_gather_batch (dataset, order, start, m, outputs, xb, yb, tb);
-          loss = lv_mlp_loss_grad (shape, params, xb, yb, tb, m, grad, NULL, ws);
+          loss = ws16 != NULL ? lv_mlp_loss_grad_bf16 (shape, params, xb, yb, tb, m, grad, NULL, ws16)
+                              : lv_mlp_loss_grad (shape, params, xb, yb, tb, m, grad, NULL, ws);
           lv_regularizer_apply (&config->reg, shape, params, grad);
           if (!isfinite (loss))
             return LV_RUN_DIVERGED;

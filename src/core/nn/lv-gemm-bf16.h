@@ -1,0 +1,50 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#pragma once
+
+/*
+ * bf16 GEMMs through oneDNN (lv-gemm-bf16.c): operands in bfloat16, products accumulated and
+ * stored in fp32. Without oneDNN at build time every constructor fails with a clear error.
+ */
+
+#include <glib.h>
+
+G_BEGIN_DECLS
+
+/* A bfloat16 number: the upper 16 bits of an IEEE float. */
+typedef guint16 LvBf16;
+
+/* TRUE when this build has the bf16 backend; else FALSE with an %LV_ERROR_INVALID_INPUT error
+ * saying so. */
+gboolean lv_bf16_available (GError **error);
+
+/* dst[i] = src[i] rounded to the nearest bf16 (ties to even; NaN stays NaN). */
+void     lv_bf16_from_f32 (LvBf16 *dst, const float *src, gsize n);
+/* The float a bf16 stands for (exact). */
+float    lv_bf16_to_f32 (LvBf16 x);
+
+/*
+ * One cached matmul: for b < batch, C_b = op(A_b) · op(B_b), row-major, C_b m × n fp32
+ * contiguous (ldc = n); A_b stored m × k (k × m when trans_a), B_b stored k × n (n × k when
+ * trans_b), bf16, each contiguous; the batch strides are the matrix sizes.
+ * The primitive is built once (per shape) and reused; one object per thread.
+ */
+typedef struct _LvGemmBf16 LvGemmBf16;
+
+LvGemmBf16 *lv_gemm_bf16_new (guint batch, gboolean trans_a, gboolean trans_b, guint m, guint n,
+                              guint k, GError **error);
+void        lv_gemm_bf16_run (LvGemmBf16 *gemm, const LvBf16 *a, const LvBf16 *b, float *c);
+/* The implementation oneDNN picked (e.g. "brg:avx512_core_bf16"), for reports and checks. */
+const char *lv_gemm_bf16_impl (LvGemmBf16 *gemm);
+void        lv_gemm_bf16_free (LvGemmBf16 *gemm);
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (LvGemmBf16, lv_gemm_bf16_free)
+
+/*
+ * cblas_sgemm's contract (row-major, alpha = 1, beta = 0 only) computed with bf16 operands:
+ * A and B are rounded into per-thread scratch, the matmul primitive is cached per thread and
+ * shape. The drop-in GEMM of the bf16 instantiation of lv-mlp-template.h.
+ */
+void lv_gemm_bf16_sgemm (int order, int trans_a, int trans_b, int m, int n, int k, float alpha,
+                         const float *a, int lda, const float *b, int ldb, float beta, float *c,
+                         int ldc);
+
+G_END_DECLS

@@ -1,0 +1,157 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#define G_LOG_DOMAIN "LossViz-core"
+
+#include "config.h"
+
+#include "lv-train-fused-bf16-kernels.h"
+
+/* GCC ≥ 10 on x86-64 compiles the AVX-512 versions (chosen at run time); other compilers and
+ * sanitizer builds use the portable kernels only. */
+#if defined(__x86_64__) && defined(__GNUC__) && !defined(__clang__) && __GNUC__ >= 10 && \
+    !defined(__SANITIZE_THREAD__)
+#define HAVE_AVX512_KERNELS 1
+#include <immintrin.h>
+#define AVX512_BF16 __attribute__ ((target ("avx512f,avx512bw,avx512vl,avx512bf16")))
+#endif
+
+#ifdef HAVE_AVX512_KERNELS
+
+static gboolean
+cpu_has_bf16 (void)
+{
+  static int has = -1;
+
+  if (G_UNLIKELY (has < 0))
+    has = __builtin_cpu_supports ("avx512bf16") ? 1 : 0;
+  return has;
+}
+
+/* Lanes [i, n) of a 16-lane step: all when 16 remain, else a mask of the tail. */
+AVX512_BF16 static inline __mmask16
+lanes (gsize i, gsize n)
+{
+  return n - i >= 16 ? (__mmask16) 0xffff : (__mmask16) ((1u << (n - i)) - 1);
+}
+
+AVX512_BF16 static void
+bias_relu (float *z, const float *bias, gsize rows, gsize n, guint16 *z16)
+{
+  const __m512 zero = _mm512_setzero_ps ();
+
+  for (gsize r = 0; r < rows; r++)
+    {
+      float *row = z + r * n;
+      guint16 *row16 = z16 + r * n;
+      __m512 b = _mm512_set1_ps (bias != NULL ? bias[r] : 0.0f);
+
+      for (gsize i = 0; i < n; i += 16)
+        {
+          __mmask16 m = lanes (i, n);
+          /* max(v, 0) would turn NaN into 0; the fp32 kernel's (v > 0 ? v : 0) is kept. */
+          __m512 v = _mm512_add_ps (_mm512_maskz_loadu_ps (m, row + i), b);
+          v = _mm512_maskz_mov_ps (_mm512_cmp_ps_mask (v, zero, _CMP_GT_OQ), v);
+          _mm512_mask_storeu_ps (row + i, m, v);
+          _mm256_mask_storeu_epi16 (row16 + i, m, (__m256i) _mm512_cvtneps_pbh (v));
+        }
+    }
+}
+
+AVX512_BF16 static void
+relu_backward (float *delta, const float *a, gsize count, guint16 *delta16)
+{
+  const __m512 zero = _mm512_setzero_ps (), one = _mm512_set1_ps (1.0f);
+
+  for (gsize i = 0; i < count; i += 16)
+    {
+      __mmask16 m = lanes (i, count);
+      /* Times 1 or 0, not a mask: Inf·0 stays NaN, as in the fp32 kernel. */
+      __mmask16 pos = _mm512_cmp_ps_mask (_mm512_maskz_loadu_ps (m, a + i), zero, _CMP_GT_OQ);
+      __m512 v = _mm512_mul_ps (_mm512_maskz_loadu_ps (m, delta + i),
+                                _mm512_maskz_mov_ps (pos, one));
+      _mm512_mask_storeu_ps (delta + i, m, v);
+      _mm256_mask_storeu_epi16 (delta16 + i, m, (__m256i) _mm512_cvtneps_pbh (v));
+    }
+}
+
+AVX512_BF16 static double
+sgd (float *p, const float *g, float *v, gsize n, float lr, float mu, guint16 *p16)
+{
+  const __m512 lrv = _mm512_set1_ps (lr), muv = _mm512_set1_ps (mu);
+  double sq = 0;
+
+  /* As the fp32 kernel: squares in float lanes over chunks of 512, then in double. */
+  for (gsize start = 0; start < n; start += 512)
+    {
+      gsize end = MIN (start + 512, n);
+      __m512 acc = _mm512_setzero_ps ();
+
+      for (gsize i = start; i < end; i += 16)
+        {
+          __mmask16 m = lanes (i, end);
+          __m512 gv = _mm512_maskz_loadu_ps (m, g + i), pv = _mm512_maskz_loadu_ps (m, p + i);
+
+          if (v == NULL)
+            pv = _mm512_sub_ps (pv, _mm512_mul_ps (lrv, gv));
+          else
+            {
+              __m512 vv = _mm512_sub_ps (_mm512_mul_ps (muv, _mm512_maskz_loadu_ps (m, v + i)),
+                                         _mm512_mul_ps (lrv, gv));
+              _mm512_mask_storeu_ps (v + i, m, vv);
+              pv = _mm512_add_ps (pv, vv);
+            }
+          acc = _mm512_add_ps (acc, _mm512_mul_ps (gv, gv));
+          _mm512_mask_storeu_ps (p + i, m, pv);
+          _mm256_mask_storeu_epi16 (p16 + i, m, (__m256i) _mm512_cvtneps_pbh (pv));
+        }
+      {
+        /* (GCC 12's _mm512_reduce_add_ps trips -Wmaybe-uninitialized in its own header.) */
+        float part[16], sum = 0;
+        _mm512_storeu_ps (part, acc);
+        for (guint j = 0; j < 16; j++)
+          sum += part[j];
+        sq += sum;
+      }
+    }
+  return sq;
+}
+
+#endif /* HAVE_AVX512_KERNELS */
+
+void
+lv_fused_bf16_bias_activate (float *z, const float *bias, gsize rows, gsize n,
+                             LvActivation activation, guint16 *z16)
+{
+#ifdef HAVE_AVX512_KERNELS
+  if (z16 != NULL && activation == LV_ACTIVATION_RELU && cpu_has_bf16 ())
+    {
+      bias_relu (z, bias, rows, n, z16);
+      return;
+    }
+#endif
+  lv_fused_bias_activate (z, bias, rows, n, activation, z16);
+}
+
+void
+lv_fused_bf16_activation_backward (float *delta, const float *a, gsize count,
+                                   LvActivation activation, guint16 *delta16)
+{
+#ifdef HAVE_AVX512_KERNELS
+  if (delta16 != NULL && activation == LV_ACTIVATION_RELU && cpu_has_bf16 ())
+    {
+      relu_backward (delta, a, count, delta16);
+      return;
+    }
+#endif
+  lv_fused_activation_backward (delta, a, count, activation, delta16);
+}
+
+double
+lv_fused_bf16_sgd (float *p, const float *g, float *v, gsize n, float lr, float mu,
+                   guint16 *p16)
+{
+#ifdef HAVE_AVX512_KERNELS
+  if (p16 != NULL && cpu_has_bf16 ())
+    return sgd (p, g, v, n, lr, mu, p16);
+#endif
+  return lv_fused_sgd (p, g, v, n, lr, mu, p16);
+}

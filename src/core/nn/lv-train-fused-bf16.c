@@ -1,0 +1,165 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#define G_LOG_DOMAIN "LossViz-core"
+
+#include "config.h"
+
+#include "lv-train-fused-bf16.h"
+
+/*
+ * Which products: layer 0 is one GEMM for all K nets, W_0 being the stacked (K·h) × d matrix
+ * and x shared; the deeper layers are batched GEMMs, batch K, one small product per net.
+ * A primitive depends on n, so each (layer, product) keeps the two it meets: the full
+ * minibatch and the last, shorter one.
+ */
+
+enum { OP_FORWARD, OP_WEIGHT_GRAD, OP_INPUT_GRAD, N_OPS };
+
+typedef struct
+{
+  guint n;
+  LvGemmBf16 *gemm;
+} Slot;
+
+struct _LvFusedBf16
+{
+  LvMlpShape shape;
+  guint K, batch;
+  gsize block_size;
+  LvBf16 *w;                          /* the parameter block, rounded */
+  LvBf16 *in[LV_MLP_MAX_LAYERS];      /* layer inputs, rounded */
+  LvBf16 *delta;                      /* the current delta, rounded */
+  Slot slots[LV_MLP_MAX_LAYERS][N_OPS][2];
+};
+
+static LvBf16 *
+balloc (gsize n)
+{
+  return g_aligned_alloc0 (MAX (n, 1), sizeof (LvBf16), 64);
+}
+
+LvFusedBf16 *
+lv_fused_bf16_new (const LvMlpShape *shape, guint K, guint batch, gsize block_size,
+                   GError **error)
+{
+  LvFusedBf16 *f;
+  guint maxw = 0;
+
+  if (!lv_bf16_available (error))
+    return NULL;
+  f = g_new0 (LvFusedBf16, 1);
+  f->shape = *shape;
+  f->K = K;
+  f->batch = batch;
+  f->block_size = block_size;
+  f->w = balloc (block_size);
+  for (guint l = 0; l < shape->n_layers; l++)
+    f->in[l] = balloc ((gsize) (l == 0 ? 1 : K) * shape->widths[l] * batch);
+  for (guint l = 0; l <= shape->n_layers; l++)
+    maxw = MAX (maxw, shape->widths[l]);
+  f->delta = balloc ((gsize) K * maxw * batch);
+  return f;
+}
+
+void
+lv_fused_bf16_free (LvFusedBf16 *f)
+{
+  if (f == NULL)
+    return;
+  for (guint l = 0; l < LV_MLP_MAX_LAYERS; l++)
+    for (guint op = 0; op < N_OPS; op++)
+      for (guint i = 0; i < 2; i++)
+        lv_gemm_bf16_free (f->slots[l][op][i].gemm);
+  g_aligned_free (f->w);
+  for (guint l = 0; l < f->shape.n_layers; l++)
+    g_aligned_free (f->in[l]);
+  g_aligned_free (f->delta);
+  g_free (f);
+}
+
+/* The primitive of product `op` of layer l for n samples, built on first use. */
+static LvGemmBf16 *
+gemm_for (LvFusedBf16 *f, guint l, guint op, guint n)
+{
+  Slot *slot = &f->slots[l][op][n == f->batch ? 0 : 1];
+  guint in = f->shape.widths[l], out = f->shape.widths[l + 1];
+  guint batch = l == 0 ? 1 : f->K, rows = l == 0 ? f->K * out : out;
+  g_autoptr(GError) error = NULL;
+
+  if (slot->gemm != NULL && slot->n == n)
+    return slot->gemm;
+  lv_gemm_bf16_free (slot->gemm);
+  slot->n = n;
+  switch (op)
+    {
+    case OP_FORWARD: /* (rows × in) · (in × n); x is stored n × d */
+      slot->gemm = lv_gemm_bf16_new (batch, FALSE, l == 0, rows, n, in, &error);
+      break;
+    case OP_WEIGHT_GRAD: /* (rows × n) · (n × in); acts are stored in × n */
+      slot->gemm = lv_gemm_bf16_new (batch, FALSE, l > 0, rows, in, n, &error);
+      break;
+    default: /* (in × out) · (out × n), W stored out × in */
+      slot->gemm = lv_gemm_bf16_new (batch, TRUE, FALSE, in, n, out, &error);
+      break;
+    }
+  /* lv_fused_bf16_new() checked the backend: a shape it then refuses is a bug. */
+  if (slot->gemm == NULL)
+    g_error ("%s", error->message);
+  return slot->gemm;
+}
+
+LvBf16 *
+lv_fused_bf16_weights (LvFusedBf16 *f)
+{
+  return f->w;
+}
+
+LvBf16 *
+lv_fused_bf16_input (LvFusedBf16 *f, guint l)
+{
+  return f->in[l];
+}
+
+LvBf16 *
+lv_fused_bf16_delta (LvFusedBf16 *f)
+{
+  return f->delta;
+}
+
+void
+lv_fused_bf16_load_weights (LvFusedBf16 *f, const float *params)
+{
+  lv_bf16_from_f32 (f->w, params, f->block_size);
+}
+
+void
+lv_fused_bf16_load_input (LvFusedBf16 *f, guint l, const float *in, guint n)
+{
+  gsize rows = (gsize) (l == 0 ? 1 : f->K) * f->shape.widths[l];
+
+  lv_bf16_from_f32 (f->in[l], in, rows * n);
+}
+
+void
+lv_fused_bf16_load_delta (LvFusedBf16 *f, guint l, const float *delta, guint n)
+{
+  lv_bf16_from_f32 (f->delta, delta, (gsize) f->K * f->shape.widths[l + 1] * n);
+}
+
+void
+lv_fused_bf16_forward (LvFusedBf16 *f, guint l, const gsize *w_off, guint n, float *z)
+{
+  lv_gemm_bf16_run (gemm_for (f, l, OP_FORWARD, n), f->w + w_off[l], f->in[l], z);
+}
+
+void
+lv_fused_bf16_weight_grad (LvFusedBf16 *f, guint l, guint n, float *gw)
+{
+  lv_gemm_bf16_run (gemm_for (f, l, OP_WEIGHT_GRAD, n), f->delta, f->in[l], gw);
+}
+
+void
+lv_fused_bf16_input_grad (LvFusedBf16 *f, guint l, const gsize *w_off, guint n,
+                          float *delta_prev)
+{
+  lv_gemm_bf16_run (gemm_for (f, l, OP_INPUT_GRAD, n), f->w + w_off[l], f->delta, delta_prev);
+}
