@@ -103,6 +103,9 @@ LvDataset  *lv_ensemble_get_dataset (LvEnsemble *ensemble);
 void        lv_ensemble_start (LvEnsemble *ensemble, LvWorkerPool *pool);
 /* Cancels pending and running runs (running ones stop at their next minibatch). */
 void        lv_ensemble_cancel (LvEnsemble *ensemble);
+/* Holds every run between two minibatches (or releases them): a real pause, see lv-ensemble.c. */
+void        lv_ensemble_set_paused (LvEnsemble *ensemble, gboolean paused);
+guint       lv_ensemble_get_n_waiting (LvEnsemble *ensemble);
 /* Blocks until every queued run has ended. */
 void        lv_ensemble_wait (LvEnsemble *ensemble);
 gboolean    lv_ensemble_is_done (LvEnsemble *ensemble);
