@@ -228,10 +228,14 @@ lv_experiment_new (guint n_threads)
   return self;
 }
 
-/* Resumes every paused active size and starts every one that has no live ensemble. */
+/* Resumes every paused active size and starts every one that has no live ensemble; the new
+ * ones are queued interleaved (run 0 of every size, then run 1, …) so the sizes advance
+ * together and the timeline can show them at the same epoch. */
 static void
 ensure_started (LvExperiment *self)
 {
+  g_autoptr(GPtrArray) fresh = g_ptr_array_new ();
+
   for (guint i = 0; i < self->active->len; i++)
     {
       LvExperimentEntry *entry = g_ptr_array_index (self->active, i);
@@ -258,12 +262,13 @@ ensure_started (LvExperiment *self)
       if (entry->ensemble == NULL)
         {
           lv_experiment_report_error (self, error->message);
-          return;
+          break;
         }
-      lv_ensemble_start (entry->ensemble, self->pool);
+      g_ptr_array_add (fresh, entry->ensemble);
       self->n_started++;
       self->n_runs_started += config.runs;
     }
+  lv_ensemble_start_interleaved ((LvEnsemble *const *) fresh->pdata, fresh->len, self->pool);
 }
 
 void

@@ -438,8 +438,8 @@ run_task (gpointer data)
   finish_task (self, slot, state, params);
 }
 
-void
-lv_ensemble_start (LvEnsemble *self, LvWorkerPool *pool)
+static void
+prepare_start (LvEnsemble *self, LvWorkerPool *pool)
 {
   g_return_if_fail (!self->started);
 
@@ -449,8 +449,38 @@ lv_ensemble_start (LvEnsemble *self, LvWorkerPool *pool)
   g_mutex_lock (&self->lock);
   self->pending = self->n_slots;
   g_mutex_unlock (&self->lock);
-  for (guint i = 0; i < self->n_tasks; i++)
-    lv_worker_pool_push (pool, run_task, &self->tasks[i]);
+}
+
+void
+lv_ensemble_start (LvEnsemble *self, LvWorkerPool *pool)
+{
+  lv_ensemble_start_interleaved (&self, 1, pool);
+}
+
+/**
+ * lv_ensemble_start_interleaved:
+ * @ensembles: (array length=n): ensembles not started yet
+ * @n: their number
+ * @pool: the pool
+ *
+ * Starts several ensembles (e.g. one per network size) with their tasks queued in turn — the
+ * first run of each, then the second of each, … — so they advance together instead of one
+ * after the other: at any moment every size has about as many runs done.
+ */
+void
+lv_ensemble_start_interleaved (LvEnsemble *const *ensembles, guint n, LvWorkerPool *pool)
+{
+  guint most = 0;
+
+  for (guint k = 0; k < n; k++)
+    {
+      prepare_start (ensembles[k], pool);
+      most = MAX (most, ensembles[k]->n_tasks);
+    }
+  for (guint t = 0; t < most; t++)
+    for (guint k = 0; k < n; k++)
+      if (t < ensembles[k]->n_tasks)
+        lv_worker_pool_push (pool, run_task, &ensembles[k]->tasks[t]);
 }
 
 void
