@@ -450,6 +450,8 @@ lv_landscape_figures_set_index (LvLandscapeFigures *self, const LvIndexPoint *po
   m->n_series = n_series;
   m->common.y_label = axis == LV_INDEX_AXIS_INDEX ? _("index (negative eigenvalues, Lanczos)")
                                                   : _("smallest Hessian eigenvalue");
+  /* An index counts eigenvalues: integer ticks only. */
+  m->y_integer = axis == LV_INDEX_AXIS_INDEX;
   g_free (self->scatter_caption);
   self->scatter_caption = g_strdup (caption);
   m->common.caption = self->scatter_caption;

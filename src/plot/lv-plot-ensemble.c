@@ -54,6 +54,7 @@ struct _LvPlotEnsemble
   LvPlotScatterModel scatter;
   LvPlotPanel panels[4];
   LvPlotGridModel grid;
+  LvPlotTheme theme;     /* the options' theme, told how many sizes it colours */
 };
 
 /**
@@ -249,10 +250,12 @@ build_models (LvPlotEnsemble *self)
 {
   guint n_sizes = self->sizes->len;
   gboolean train = self->options.loss == LV_PLOT_ENSEMBLE_TRAIN_LOSS;
-  const LvPlotTheme *theme = self->options.theme;
+  const LvPlotTheme *theme = &self->theme;
   const char *loss_label = train ? _("training loss") : _("test loss");
   const char *caption;
 
+  self->theme = *self->options.theme;
+  self->theme.n_categories = n_sizes;
   self->hist_series = g_new0 (LvPlotHistSeries, MAX (n_sizes, 1));
   self->rows = g_new0 (LvPlotSummaryRow, MAX (n_sizes, 1));
   self->scatter_series = g_new0 (LvPlotScatterSeries, MAX (n_sizes, 1));

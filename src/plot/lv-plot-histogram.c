@@ -165,10 +165,14 @@ frame_setup (LvPlotFrame                *f,
     }
   else
     {
-      lv_plot_axis_init (&f->y, 0, b->max_height > 0 ? b->max_height : 1.0, FALSE, 0,
-                         (guint) CLAMP (f->height / (4 * f->fs), 2, 7));
+      guint target = (guint) CLAMP (f->height / (4 * f->fs), 2, 7);
+
+      lv_plot_axis_init (&f->y, 0, b->max_height > 0 ? b->max_height : 1.0, FALSE, 0, target);
       f->y.lo = 0;
       f->y.hi = (b->max_height > 0 ? b->max_height : 1.0) * 1.05;
+      /* Counts are whole runs: no "0.5 runs" tick. */
+      if (!m->density)
+        lv_plot_axis_make_integer (&f->y, target);
       if (f->y_label == NULL)
         f->y_label = m->density ? "density" : "count";
     }

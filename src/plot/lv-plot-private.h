@@ -85,6 +85,8 @@ void  lv_plot_axis_init             (LvPlotAxis *axis,
                                      gboolean    log_scale,
                                      double      pad_fraction,
                                      guint       target_ticks);
+void  lv_plot_axis_make_integer     (LvPlotAxis *axis,
+                                    guint       target_ticks);
 void  lv_plot_axis_init_categorical (LvPlotAxis        *axis,
                                      const char *const *labels,
                                      guint              n);
