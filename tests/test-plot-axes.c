@@ -144,6 +144,44 @@ test_histogram_counts_integer (void)
   cairo_surface_destroy (surface);
 }
 
+/* A long y title on a short panel ("index (negative eigenvalues, Lanczos)" in the Landscape
+ * page) stays inside the panel instead of running off its top and bottom. */
+static void
+test_long_axis_titles_fit (void)
+{
+  double x[] = { 0.1, 0.2 }, y[] = { 1, 4 };
+  LvPlotScatterSeries series[] = { { "a", x, y, 2, 0 } };
+  LvPlotScatterModel m = {
+    .common = { .title = "Index vs loss",
+                .x_label = "test loss of the trained network at the end of training (log scale)",
+                .y_label = "index (negative eigenvalues, Lanczos)" },
+    .series = series, .n_series = 1, .y_integer = TRUE };
+  cairo_surface_t *surface = cairo_image_surface_create (CAIRO_FORMAT_ARGB32, 300, 170);
+  cairo_t *cr = cairo_create (surface);
+  g_autoptr(GPtrArray) texts = NULL;
+  guint found = 0;
+
+  lv_plot_text_record_begin (cr);
+  lv_plot_scatter_draw (cr, &m, 300, 170);
+  texts = lv_plot_text_record_end (cr);
+  for (guint i = 0; i < texts->len; i++)
+    {
+      const LvPlotTextItem *t = g_ptr_array_index (texts, i);
+
+      if (g_str_equal (t->text, m.common.y_label) || g_str_equal (t->text, m.common.x_label))
+        {
+          found++;
+          g_assert_cmpfloat (t->extents.y, >=, 0);
+          g_assert_cmpfloat (t->extents.y + t->extents.height, <=, 170);
+          g_assert_cmpfloat (t->extents.x, >=, 0);
+          g_assert_cmpfloat (t->extents.x + t->extents.width, <=, 300);
+        }
+    }
+  g_assert_cmpuint (found, ==, 2);
+  cairo_destroy (cr);
+  cairo_surface_destroy (surface);
+}
+
 static double
 rgb_distance (LvPlotRgba a, LvPlotRgba b)
 {
@@ -215,6 +253,7 @@ main (int argc, char *argv[])
   g_test_add_func ("/lossviz/plot-axes/narrow-linear", test_narrow_linear);
   g_test_add_func ("/lossviz/plot-axes/histogram-counts-integer", test_histogram_counts_integer);
   g_test_add_func ("/lossviz/plot-axes/viridis-spread", test_viridis_spread);
+  g_test_add_func ("/lossviz/plot-axes/long-titles-fit", test_long_axis_titles_fit);
   g_test_add_func ("/lossviz/plot-axes/ensemble-colours-spread", test_ensemble_colours_spread);
   return g_test_run ();
 }
