@@ -245,6 +245,71 @@ test_ensemble_colours_spread (void)
                                    lv_plot_palette_category (hist->common.theme, 1)), >, 0.5);
 }
 
+/* Bins of @series that hold runs, found by hit-testing every pixel column just above the
+ * baseline (every bar is at least one run high), as a pointer would. */
+static guint
+occupied_bins (const LvPlotHistogramModel *m, guint series, double w, double h)
+{
+  LvPlotLayout l;
+  gboolean seen[4096] = { FALSE };
+  guint n = 0;
+
+  g_assert_true (lv_plot_histogram_get_layout (m, w, h, &l));
+  for (double x = l.area.x; x < l.area.x + l.area.width; x += 1)
+    {
+      LvPlotHistHit hit;
+
+      if (lv_plot_histogram_hit_test (m, w, h, x, l.area.y + l.area.height - 2, &hit) &&
+          hit.series == series && hit.count > 0 && hit.bin < G_N_ELEMENTS (seen) &&
+          !seen[hit.bin])
+        {
+          seen[hit.bin] = TRUE;
+          n++;
+        }
+    }
+  return n;
+}
+
+/* Training losses: size 5 near 0.2, size 500 between 0.002 and 0.004. The loss figures pick a
+ * log axis, and the large networks spread over several bins instead of one bin at 0. */
+static void
+test_training_loss_bins (void)
+{
+  g_autoptr(LvPlotEnsemble) fig = lv_plot_ensemble_new ();
+  LvEnsembleSnapshot snap = { 0 };
+  LvRunRecord runs[40] = { 0 };
+  double loss[40];
+  const LvEnsembleSnapshot *snaps[] = { &snap };
+  LvPlotEnsembleOptions options;
+  const LvPlotHistogramModel *hist;
+  LvPlotHistogramModel linear;
+
+  for (guint i = 0; i < 40; i++)
+    {
+      runs[i].hidden = i < 20 ? 5 : 500;
+      runs[i].run = i % 20;
+      runs[i].state = LV_RUN_FINISHED;
+      runs[i].epochs_done = 1;
+      loss[i] = i < 20 ? 0.15 + 0.005 * i : 0.002 + 0.0001 * (i - 20);
+      runs[i].train_loss = runs[i].test_loss = runs[i].test_accuracy = &loss[i];
+    }
+  snap.runs = runs;
+  snap.n_runs = 40;
+  lv_plot_ensemble_get_options (fig, &options);
+  options.loss = LV_PLOT_ENSEMBLE_TRAIN_LOSS;
+  options.n_bins = 18;
+  lv_plot_ensemble_set_options (fig, &options);
+  lv_plot_ensemble_update (fig, snaps, 1);
+  hist = lv_plot_ensemble_get_histogram (fig);
+  g_assert_true (hist->x_log);
+  g_assert_cmpuint (occupied_bins (hist, 1, 700, 400), >=, 3);
+  g_assert_cmpuint (occupied_bins (hist, 0, 700, 400), >=, 2);
+  /* The same data on a linear axis: the large networks share one bin (the defect). */
+  linear = *hist;
+  linear.x_log = FALSE;
+  g_assert_cmpuint (occupied_bins (&linear, 1, 700, 400), ==, 1);
+}
+
 int
 main (int argc, char *argv[])
 {
@@ -254,6 +319,7 @@ main (int argc, char *argv[])
   g_test_add_func ("/lossviz/plot-axes/histogram-counts-integer", test_histogram_counts_integer);
   g_test_add_func ("/lossviz/plot-axes/viridis-spread", test_viridis_spread);
   g_test_add_func ("/lossviz/plot-axes/long-titles-fit", test_long_axis_titles_fit);
+  g_test_add_func ("/lossviz/plot-axes/training-loss-bins", test_training_loss_bins);
   g_test_add_func ("/lossviz/plot-axes/ensemble-colours-spread", test_ensemble_colours_spread);
   return g_test_run ();
 }

@@ -245,6 +245,25 @@ summarize_sizes (LvPlotEnsemble *self)
     }
 }
 
+/* Losses spanning more than 1.5 decades (training losses: small networks near 0.2, large ones
+ * near 0.002) get a log axis, or every large network lands in one bin at 0 and its
+ * concentration is invisible. The range is the one the axis shows: every epoch's values with
+ * a still axis, else the current ones. */
+static gboolean
+wants_log_axis (LvPlotEnsemble *self, gboolean train)
+{
+  double lo, hi;
+
+  if (self->options.x_history)
+    {
+      lo = self->history_lo[train];
+      hi = self->history_hi[train];
+    }
+  else
+    lv_plot_finite_range (self->loss, self->runs->len, FALSE, &lo, &hi);
+  return isfinite (lo) && isfinite (hi) && lo > 0 && hi / lo > pow (10.0, 1.5);
+}
+
 static void
 build_models (LvPlotEnsemble *self)
 {
@@ -253,6 +272,7 @@ build_models (LvPlotEnsemble *self)
   const LvPlotTheme *theme = &self->theme;
   const char *loss_label = train ? _("training loss") : _("test loss");
   const char *caption;
+  gboolean x_log;
 
   self->theme = *self->options.theme;
   self->theme.n_categories = n_sizes;
@@ -300,12 +320,14 @@ build_models (LvPlotEnsemble *self)
     caption = keep (self, g_strdup_printf (_("after epoch %u · %u of %u runs got there"),
                                            self->epoch, self->reached, self->runs->len));
 
+  x_log = wants_log_axis (self, train);
   self->hist = (LvPlotHistogramModel) {
     .common = {
       .theme = theme,
       .title = train ? _("Training loss of every run") : _("Test loss of every run"),
       .caption = caption,
-      .x_label = loss_label,
+      .x_label = x_log ? (train ? _("training loss (log scale)") : _("test loss (log scale)"))
+                       : loss_label,
       .y_label = self->options.density ? _("density") : _("runs"),
       .empty_text = _("Press Start to train the ensemble"),
     },
@@ -317,6 +339,7 @@ build_models (LvPlotEnsemble *self)
     .x_fixed = self->options.x_history && self->history_hi[train] > self->history_lo[train],
     .x_min = self->history_lo[train],
     .x_max = self->history_hi[train],
+    .x_log = x_log,
   };
   self->mean_std = (LvPlotSummaryModel) {
     .common = {
