@@ -193,6 +193,63 @@ test_validation (void)
   g_assert_nonnull (strstr (error->message, "single-class"));
 }
 
+/* Holds the pool's only worker until released, so the queue fills in a known order. */
+typedef struct
+{
+  GMutex lock;
+  GCond cond;
+  gboolean released;
+} Blocker;
+
+static void
+block_worker (gpointer data)
+{
+  Blocker *b = data;
+
+  g_mutex_lock (&b->lock);
+  while (!b->released)
+    g_cond_wait (&b->cond, &b->lock);
+  g_mutex_unlock (&b->lock);
+}
+
+/* Sizes started interleaved advance together: on one worker the queue is A0 B0 A1 B1 …, so
+ * when size A has all 4 runs done, size B has at least 3 (started one after the other, B
+ * would have none). */
+static void
+test_interleaved_start (void)
+{
+  g_autoptr(LvDataset) ds = lv_test_blobs (300, 100, 6, 1.0, 2);
+  g_autoptr(LvWorkerPool) pool = lv_worker_pool_new (1);
+  LvEnsemble *pair[2];
+  LvEnsembleConfig config;
+  Blocker blocker = { .released = FALSE };
+  g_autoptr(LvEnsembleSnapshot) b = NULL;
+
+  g_mutex_init (&blocker.lock);
+  g_cond_init (&blocker.cond);
+  lv_ensemble_config_init (&config);
+  config.n_sizes = 1;
+  config.runs = 4;
+  config.train.epochs = 2;
+  config.sizes[0] = 3;
+  pair[0] = lv_ensemble_new (ds, &config, NULL);
+  config.sizes[0] = 9;
+  pair[1] = lv_ensemble_new (ds, &config, NULL);
+  lv_worker_pool_push (pool, block_worker, &blocker);
+  lv_ensemble_start_interleaved (pair, 2, pool);
+  g_mutex_lock (&blocker.lock);
+  blocker.released = TRUE;
+  g_cond_signal (&blocker.cond);
+  g_mutex_unlock (&blocker.lock);
+  lv_ensemble_wait (pair[0]);
+  b = lv_ensemble_snapshot (pair[1]);
+  g_assert_cmpuint (b->finished, >=, 3);
+  lv_ensemble_free (pair[0]);
+  lv_ensemble_free (pair[1]);
+  g_mutex_clear (&blocker.lock);
+  g_cond_clear (&blocker.cond);
+}
+
 int
 main (int argc, char **argv)
 {
@@ -203,5 +260,6 @@ main (int argc, char **argv)
   g_test_add_func ("/lossviz/ensemble/snapshot-and-cancel", test_snapshot_and_cancel);
   g_test_add_func ("/lossviz/ensemble/divergence-does-not-poison", test_divergence_does_not_poison);
   g_test_add_func ("/lossviz/ensemble/validation", test_validation);
+  g_test_add_func ("/lossviz/ensemble/interleaved-start", test_interleaved_start);
   return g_test_run ();
 }

@@ -258,7 +258,8 @@ test_csv_and_figure (void)
   g_assert_true (g_file_get_contents (csv, &contents, NULL, &error));
   lines = g_strsplit (contents, "\n", -1);
   g_assert_cmpstr (lines[0], ==,
-                   "hidden,run,seed,state,epochs_done,train_loss,test_loss,test_accuracy");
+                   "hidden,run,seed,state,epochs_done,train_loss,test_loss,test_accuracy,"
+                   "epoch_shown");
   g_assert_cmpuint (g_strv_length (lines), ==, 2 * RUNS + 2); /* header, rows, final "" */
   g_assert_true (g_str_has_prefix (lines[1], "5,0,5000,finished,2,"));
   g_assert_true (g_str_has_prefix (lines[6], "5,5,5005,diverged,1,"));
@@ -281,6 +282,59 @@ test_csv_and_figure (void)
   cairo_surface_destroy (surface);
 
   g_remove (svg);
+  g_remove (csv);
+  g_rmdir (dir);
+}
+
+/* The timeline's epoch: after epoch 1 every run shows its first value (test + 0.3), counted
+ * from the lists above; epoch 2 equals the latest; an epoch no run reached shows nothing. */
+static void
+test_epoch (void)
+{
+  g_autoptr(LvEnsembleSnapshot) snap = make_snapshot ();
+  g_autoptr(LvPlotEnsemble) fig = lv_plot_ensemble_new ();
+  const LvEnsembleSnapshot *snaps[] = { snap };
+  const LvPlotEnsembleSize *s5, *s50;
+  double mean5 = 0, mean50 = 0, latest50;
+  g_autofree char *dir = lv_test_tmpdir ();
+  g_autofree char *csv = g_build_filename (dir, "epoch.csv", NULL);
+  g_autofree char *contents = NULL;
+  g_auto(GStrv) lines = NULL;
+  g_autoptr(GError) error = NULL;
+
+  for (guint r = 0; r < 5; r++)
+    mean5 += (test5[r] + 0.3) / 5;
+  for (guint r = 0; r < RUNS; r++)
+    mean50 += (test50[r] + 0.3) / RUNS;
+
+  lv_plot_ensemble_update (fig, snaps, 1);
+  g_assert_cmpuint (lv_plot_ensemble_get_max_epochs (fig), ==, 2);
+  latest50 = lv_plot_ensemble_get_size (fig, 1)->mean;
+
+  lv_plot_ensemble_set_epoch (fig, 1);
+  lv_plot_ensemble_update (fig, snaps, 1);
+  s5 = lv_plot_ensemble_get_size (fig, 0);
+  s50 = lv_plot_ensemble_get_size (fig, 1);
+  g_assert_cmpuint (s5->n_values, ==, 5);
+  g_assert_cmpfloat_with_epsilon (s5->mean, mean5, 1e-12);
+  g_assert_cmpfloat_with_epsilon (s50->mean, mean50, 1e-12);
+  g_assert_cmpfloat (lv_plot_ensemble_get_run (fig, 0)->test_accuracy, ==, 0.5);
+  g_assert_nonnull (strstr (lv_plot_ensemble_get_histogram (fig)->common.caption, "12"));
+  g_assert_true (lv_plot_ensemble_write_csv (fig, csv, &error));
+  g_assert_no_error (error);
+  g_assert_true (g_file_get_contents (csv, &contents, NULL, &error));
+  lines = g_strsplit (contents, "\n", -1);
+  g_assert_true (g_str_has_suffix (lines[1], ",1"));
+
+  lv_plot_ensemble_set_epoch (fig, 2);
+  lv_plot_ensemble_update (fig, snaps, 1);
+  g_assert_cmpfloat (lv_plot_ensemble_get_size (fig, 1)->mean, ==, latest50);
+  g_assert_cmpuint (lv_plot_ensemble_get_size (fig, 0)->n_values, ==, 5);
+
+  lv_plot_ensemble_set_epoch (fig, 3);
+  lv_plot_ensemble_update (fig, snaps, 1);
+  g_assert_cmpuint (lv_plot_ensemble_get_size (fig, 0)->n_values, ==, 0);
+  g_assert_cmpuint (lv_plot_ensemble_get_size (fig, 1)->n_values, ==, 0);
   g_remove (csv);
   g_rmdir (dir);
 }
@@ -310,5 +364,6 @@ main (int argc, char *argv[])
   g_test_add_func ("/lossviz/plot-ensemble/still-axis", test_still_axis);
   g_test_add_func ("/lossviz/plot-ensemble/csv-and-figure", test_csv_and_figure);
   g_test_add_func ("/lossviz/plot-ensemble/empty", test_empty);
+  g_test_add_func ("/lossviz/plot-ensemble/epoch", test_epoch);
   return g_test_run ();
 }

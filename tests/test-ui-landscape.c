@@ -249,6 +249,10 @@ test_linked (void)
   g_assert_true (gtk_stack_get_visible_child (GTK_STACK (stack)) == GTK_WIDGET (view));
   g_assert_true (lv_test_ui_wait_full (exp, DEADLINE_S, view_done, view));
   assert_state_done (view, exp, 5, 1);
+  /* One run numbering everywhere (issue 15): run 1 of the loss view — its tooltip, CSV and
+   * the CLI's JSON count from 0 — is "run 1" here too, not "run 2". */
+  g_assert_cmpstr (lv_landscape_figures_get_heatmap (lv_landscape_view_get_figures (view))
+                     ->common.title, ==, "Training loss around run 1 (n = 5)");
 
   gtk_window_destroy (GTK_WINDOW (window));
   g_assert_finalize_object (view);

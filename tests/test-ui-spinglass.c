@@ -237,6 +237,66 @@ test_window_page (void)
   g_assert_finalize_object (window);
 }
 
+/* Collects the labels of every button and label in @w's subtree. */
+static void
+collect_texts (GtkWidget *w, GPtrArray *out)
+{
+  if (GTK_IS_BUTTON (w) && gtk_button_get_label (GTK_BUTTON (w)) != NULL)
+    g_ptr_array_add (out, (gpointer) gtk_button_get_label (GTK_BUTTON (w)));
+  if (GTK_IS_LABEL (w))
+    g_ptr_array_add (out, (gpointer) gtk_label_get_text (GTK_LABEL (w)));
+  for (GtkWidget *c = gtk_widget_get_first_child (w); c != NULL; c = gtk_widget_get_next_sibling (c))
+    collect_texts (c, out);
+}
+
+static gboolean
+any_text_contains (GtkWidget *w, const char *needle)
+{
+  g_autoptr(GPtrArray) texts = g_ptr_array_new ();
+
+  collect_texts (w, texts);
+  for (guint i = 0; i < texts->len; i++)
+    if (strstr (g_ptr_array_index (texts, i), needle) != NULL)
+      return TRUE;
+  return FALSE;
+}
+
+static gboolean
+done_or_finished (gpointer data)
+{
+  return lv_spin_glass_view_get_n_done (data) >= 3 || !lv_spin_glass_view_get_running (data);
+}
+
+/* No second "Start" on the page (the header bar has the ensemble's), and while it runs the
+ * status says how long is left; the estimate is gone once it is done. */
+static void
+test_simulate_and_eta (void)
+{
+  GtkWindow *window;
+  LvSpinGlassView *view = view_in_window (&window);
+  const guint sizes[] = { 60, 30 };
+  g_autoptr(GPtrArray) texts = g_ptr_array_new ();
+
+  collect_texts (GTK_WIDGET (view), texts);
+  for (guint i = 0; i < texts->len; i++)
+    g_assert_cmpstr (g_ptr_array_index (texts, i), !=, "Start");
+  g_assert_true (any_text_contains (GTK_WIDGET (view), "Simulate"));
+  g_assert_true (isnan (lv_spin_glass_view_get_eta (view)));
+
+  lv_spin_glass_view_set_sizes (view, sizes, 2);
+  lv_spin_glass_view_set_runs (view, 200);
+  lv_spin_glass_view_start (view);
+  g_assert_true (lv_test_ui_wait_within (DEADLINE_S, done_or_finished, view));
+  if (lv_spin_glass_view_get_running (view))
+    {
+      g_assert_true (isfinite (lv_spin_glass_view_get_eta (view)));
+      g_assert_cmpfloat (lv_spin_glass_view_get_eta (view), >=, 0);
+    }
+  lv_spin_glass_view_stop (view);
+  g_assert_true (isnan (lv_spin_glass_view_get_eta (view)));
+  close_window (window, view);
+}
+
 int
 main (int argc, char **argv)
 {
@@ -247,5 +307,6 @@ main (int argc, char **argv)
   g_test_add_func ("/lossviz/ui-spinglass/close-joins", test_close_joins);
   g_test_add_func ("/lossviz/ui-spinglass/toggles", test_toggles);
   g_test_add_func ("/lossviz/ui-spinglass/window-page", test_window_page);
+  g_test_add_func ("/lossviz/ui-spinglass/simulate-and-eta", test_simulate_and_eta);
   return g_test_run ();
 }

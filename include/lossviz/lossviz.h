@@ -12,6 +12,7 @@
 #include <lossviz/lv-regularizer.h>
 #include <lossviz/lv-train.h>
 #include <lossviz/lv-worker-pool.h>
+#include <lossviz/lv-pausable.h>
 #include <lossviz/lv-ensemble.h>
 #include <lossviz/lv-spinglass.h>
 #include <lossviz/lv-lift.h>

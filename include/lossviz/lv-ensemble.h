@@ -105,8 +105,14 @@ const LvEnsembleConfig *lv_ensemble_get_config (LvEnsemble *ensemble);
 LvDataset  *lv_ensemble_get_dataset (LvEnsemble *ensemble);
 /* Queues every run on @pool. The ensemble must outlive its tasks: free waits for them. */
 void        lv_ensemble_start (LvEnsemble *ensemble, LvWorkerPool *pool);
+/* Starts several ensembles with their runs queued in turn, so they advance together. */
+void        lv_ensemble_start_interleaved (LvEnsemble *const *ensembles, guint n,
+                                           LvWorkerPool *pool);
 /* Cancels pending and running runs (running ones stop at their next minibatch). */
 void        lv_ensemble_cancel (LvEnsemble *ensemble);
+/* Holds every run between two minibatches (or releases them): a real pause, see lv-ensemble.c. */
+void        lv_ensemble_set_paused (LvEnsemble *ensemble, gboolean paused);
+guint       lv_ensemble_get_n_waiting (LvEnsemble *ensemble);
 /* Blocks until every queued run has ended. */
 void        lv_ensemble_wait (LvEnsemble *ensemble);
 gboolean    lv_ensemble_is_done (LvEnsemble *ensemble);

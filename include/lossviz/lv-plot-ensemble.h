@@ -101,6 +101,13 @@ void            lv_plot_ensemble_set_options    (LvPlotEnsemble              *se
                                                  const LvPlotEnsembleOptions *options);
 void            lv_plot_ensemble_get_options    (LvPlotEnsemble              *self,
                                                  LvPlotEnsembleOptions       *options);
+/* The epoch lv_plot_ensemble_set_epoch() shows when none is chosen: each run's last values. */
+#define LV_PLOT_ENSEMBLE_LATEST G_MAXUINT
+
+void            lv_plot_ensemble_set_epoch      (LvPlotEnsemble              *self,
+                                                 guint                        epoch);
+guint           lv_plot_ensemble_get_epoch      (LvPlotEnsemble              *self);
+guint           lv_plot_ensemble_get_max_epochs (LvPlotEnsemble              *self);
 void            lv_plot_ensemble_update         (LvPlotEnsemble              *self,
                                                  const LvEnsembleSnapshot *const *snapshots,
                                                  guint                        n_snapshots);

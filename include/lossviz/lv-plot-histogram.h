@@ -53,6 +53,9 @@ typedef enum {
  * @n_bands: number of bands
  * @ref_lines: (array length=n_ref_lines): vertical labelled lines (−E_k, an NN-LIFT marker, …)
  * @n_ref_lines: number of lines
+ * @x_log: bins of equal width in log10 x on a log axis (non-positive values are not drawn),
+ *   for losses spanning decades: small networks' 0.2 and large ones' 0.002 each keep their
+ *   shape instead of the large ones piling into one bin at 0
  *
  * A histogram figure. Bins are shared by all series and cover the finite values (or the fixed
  * range); values outside a fixed range are not drawn.
@@ -71,6 +74,7 @@ typedef struct
   gsize n_bands;
   const LvPlotRefLine *ref_lines;
   gsize n_ref_lines;
+  gboolean x_log;
 } LvPlotHistogramModel;
 
 /**

@@ -33,6 +33,7 @@ typedef struct
  * @diagonal: draw the line y = x
  * @x_log: log10 x axis (non-positive x are skipped)
  * @y_log: log10 y axis (non-positive y are skipped)
+ * @y_integer: y only takes whole values (e.g. a Hessian index): integer ticks only
  *
  * A scatter plot, e.g. train loss against test loss per size.
  */
@@ -44,6 +45,7 @@ typedef struct
   gboolean show_pearson;
   gboolean diagonal;
   gboolean x_log, y_log;
+  gboolean y_integer;
 } LvPlotScatterModel;
 
 /**

@@ -50,6 +50,9 @@ typedef struct
  * @fill_alpha: opacity of translucent overlaid histogram bars
  * @dark: whether this is a dark theme (picks contrasting series colours)
  * @palette: the category colours (zero, the default, is Okabe–Ito)
+ * @n_categories: how many categories the figure colours (0: unknown). The ordered palettes
+ *   (viridis, cividis) then spread exactly that many colours over their whole usable range,
+ *   so two or five sizes never get neighbouring, near-identical shades.
  *
  * Everything a figure needs to know about its look. Use lv_plot_theme_light() /
  * lv_plot_theme_dark() or copy one and change fields; lv_plot_theme_scaled() makes a
@@ -83,6 +86,7 @@ typedef struct
   double fill_alpha;
   gboolean dark;
   LvPlotPalette palette;
+  guint n_categories;
 } LvPlotTheme;
 
 const LvPlotTheme *lv_plot_theme_light (void);

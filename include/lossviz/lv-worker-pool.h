@@ -28,6 +28,8 @@ LvWorkerPool *lv_worker_pool_new (guint n_threads);
 LvWorkerPool *lv_worker_pool_try_new (guint n_threads, GError **error);
 guint         lv_worker_pool_get_n_threads (LvWorkerPool *pool);
 void          lv_worker_pool_push (LvWorkerPool *pool, LvTaskFunc func, gpointer task_data);
+/* A worker about to wait at a pause (TRUE) or going on (FALSE): see lv-worker-pool.c. */
+void          lv_worker_pool_lend (LvWorkerPool *pool, gboolean parked);
 /* Waits for every queued and running task, then frees the pool. */
 void          lv_worker_pool_free (LvWorkerPool *pool);
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (LvWorkerPool, lv_worker_pool_free)

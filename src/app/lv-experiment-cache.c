@@ -48,7 +48,7 @@ lv_experiment_entry_reset (LvExperiment *self, LvExperimentEntry *entry)
   lv_experiment_entry_clear_snapshot (self, entry);
   g_clear_pointer (&entry->restored, lv_ensemble_snapshot_free);
   entry->n_kept = 0;
-  entry->cancelled = FALSE;
+  entry->paused = FALSE;
 }
 
 void
@@ -65,7 +65,7 @@ lv_experiment_entry_complete (LvExperimentEntry *entry)
 {
   if (entry->ensemble == NULL)
     return entry->restored != NULL && entry->n_kept == entry->config.runs;
-  return !entry->cancelled && lv_ensemble_is_done (entry->ensemble);
+  return !entry->paused && lv_ensemble_is_done (entry->ensemble);
 }
 
 /* Everything that determines the runs of one size. With λ = 0 the regulariser's kind and
@@ -109,7 +109,7 @@ lv_experiment_entry_fold (LvExperiment *self, LvExperimentEntry *entry)
     }
   retire_ensemble (self, g_steal_pointer (&entry->ensemble));
   entry->n_kept = entry->restored != NULL ? lv_run_records_leading_ended (entry->restored) : 0;
-  entry->cancelled = FALSE;
+  entry->paused = FALSE;
   entry->generation = G_MAXUINT64;
 }
 

@@ -22,7 +22,7 @@ typedef struct
   LvEnsemble *ensemble;           /* runs n_kept … runs − 1; NULL until started */
   LvEnsembleSnapshot *snapshot;   /* merged copy the views see, NULL before */
   guint64 generation;             /* generation of @snapshot */
-  gboolean cancelled;             /* paused before it finished: restart on Start */
+  gboolean paused;                /* @ensemble held by lv_ensemble_set_paused(): resume on Start */
   guint64 last_used;              /* for evicting the least recently used */
 } LvExperimentEntry;
 

@@ -32,7 +32,7 @@
  * because freeing waits for the tasks and the main thread must never wait.
  *
  * Results that need no training — runs read from an experiment file, the first runs of the
- * same configuration with another run count, runs that ended before a pause — sit in an
+ * same configuration with another run count — sit in an
  * entry's "restored" snapshot. Its first n_kept runs (the leading ones that ended) are never
  * trained again: the entry's ensemble, when one is needed, trains only runs n_kept … runs − 1
  * (LvEnsembleConfig.first_run), and the snapshot the views see merges both. Run seeds depend
@@ -228,17 +228,26 @@ lv_experiment_new (guint n_threads)
   return self;
 }
 
-/* Starts every active size that has no live ensemble (new, or paused before it finished). */
+/* Resumes every paused active size and starts every one that has no live ensemble; the new
+ * ones are queued interleaved (run 0 of every size, then run 1, …) so the sizes advance
+ * together and the timeline can show them at the same epoch. */
 static void
 ensure_started (LvExperiment *self)
 {
+  g_autoptr(GPtrArray) fresh = g_ptr_array_new ();
+
   for (guint i = 0; i < self->active->len; i++)
     {
       LvExperimentEntry *entry = g_ptr_array_index (self->active, i);
       g_autoptr(GError) error = NULL;
       LvEnsembleConfig config;
 
-      if (lv_experiment_entry_complete (entry) || (entry->ensemble != NULL && !entry->cancelled))
+      if (entry->ensemble != NULL && entry->paused)
+        {
+          lv_ensemble_set_paused (entry->ensemble, FALSE);
+          entry->paused = FALSE;
+        }
+      if (lv_experiment_entry_complete (entry) || entry->ensemble != NULL)
         continue;
       lv_experiment_entry_fold (self, entry);
       if (entry->n_kept == entry->config.runs)
@@ -253,12 +262,13 @@ ensure_started (LvExperiment *self)
       if (entry->ensemble == NULL)
         {
           lv_experiment_report_error (self, error->message);
-          return;
+          break;
         }
-      lv_ensemble_start (entry->ensemble, self->pool);
+      g_ptr_array_add (fresh, entry->ensemble);
       self->n_started++;
       self->n_runs_started += config.runs;
     }
+  lv_ensemble_start_interleaved ((LvEnsemble *const *) fresh->pdata, fresh->len, self->pool);
 }
 
 void
@@ -398,10 +408,11 @@ lv_experiment_start (LvExperiment *self)
  * lv_experiment_pause:
  * @self: the experiment
  *
- * Stops training: unfinished runs are cancelled (at their next minibatch) and their current
- * values stay on screen; finished sizes stay cached. The next start keeps every size's leading
- * ended runs and trains the others again from their first epoch (runs are short; no
- * parameter checkpoint is kept).
+ * Stops training: every unfinished run waits between two minibatches (lv_ensemble_set_paused()),
+ * keeping its parameters, momentum and minibatch order, and its current values stay on
+ * screen. The next start continues every run exactly where it stopped, so the results equal
+ * those of training without the pause. Changing the configuration while paused cancels the
+ * paused sizes that leave it, as when running.
  */
 void
 lv_experiment_pause (LvExperiment *self)
@@ -413,8 +424,8 @@ lv_experiment_pause (LvExperiment *self)
       LvExperimentEntry *entry = g_ptr_array_index (self->active, i);
       if (entry->ensemble != NULL && !lv_ensemble_is_done (entry->ensemble))
         {
-          lv_ensemble_cancel (entry->ensemble);
-          entry->cancelled = TRUE;
+          lv_ensemble_set_paused (entry->ensemble, TRUE);
+          entry->paused = TRUE;
         }
     }
   set_running (self, FALSE);
@@ -542,11 +553,9 @@ lv_experiment_poll (LvExperiment *self)
           self->results_serial++;
           changed = TRUE;
         }
-      /* Paused just as its last run ended: it is complete after all (kept runs are never
-       * cancelled, so the merged count is the ensemble's). */
-      if (entry->cancelled && entry->snapshot->cancelled == 0 &&
-          lv_ensemble_is_done (entry->ensemble))
-        entry->cancelled = FALSE;
+      /* Paused just as its last run ended: it is complete after all. */
+      if (entry->paused && lv_ensemble_is_done (entry->ensemble))
+        entry->paused = FALSE;
       complete = complete && lv_experiment_entry_complete (entry);
     }
 

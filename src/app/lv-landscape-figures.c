@@ -253,7 +253,7 @@ lv_landscape_figures_set_slice (LvLandscapeFigures *self, guint hidden, guint ru
   m->x_min = m->y_min = -grid->span;
   m->x_max = m->y_max = grid->span;
   m->common.empty_text = NULL;
-  self->heatmap_title = g_strdup_printf (_("Training loss around run %u (n = %u)"), run + 1,
+  self->heatmap_title = g_strdup_printf (_("Training loss around run %u (n = %u)"), run,
                                          hidden);
   m->common.title = self->heatmap_title;
   if (s > 1)
@@ -286,8 +286,8 @@ lv_landscape_figures_set_slice (LvLandscapeFigures *self, guint hidden, guint ru
     }
   if (kind == LV_SLICE_DIRECTIONS_INTERPOLATE)
     {
-      self->point_labels[0] = g_strdup_printf (_("run %u"), partner + 1);
-      self->point_labels[1] = g_strdup_printf (_("run %u"), partner2 + 1);
+      self->point_labels[0] = g_strdup_printf (_("run %u"), partner);
+      self->point_labels[1] = g_strdup_printf (_("run %u"), partner2);
       self->points[np++] = (LvPlotPoint) { 1, 0, self->point_labels[0], 2 };
       self->points[np++] = (LvPlotPoint) { 0, 1, self->point_labels[1], 2 };
     }
@@ -323,16 +323,16 @@ lv_landscape_figures_set_interpolation (LvLandscapeFigures *self, guint run, gui
                                     LV_PLOT_LINE_DASHED, FALSE };
   m->curves = self->curves;
   m->n_curves = has_test ? 2 : 1;
-  self->vline_labels[0] = g_strdup_printf (_("run %u"), run + 1);
-  self->vline_labels[1] = g_strdup_printf (_("run %u"), partner + 1);
+  self->vline_labels[0] = g_strdup_printf (_("run %u"), run);
+  self->vline_labels[1] = g_strdup_printf (_("run %u"), partner);
   self->vlines[0] = (LvPlotRefLine) { 0, self->vline_labels[0], LV_PLOT_LINE_DOTTED,
                                       LV_PLOT_COLOR_AUTO };
   self->vlines[1] = (LvPlotRefLine) { 1, self->vline_labels[1], LV_PLOT_LINE_DOTTED,
                                       LV_PLOT_COLOR_AUTO };
   m->vlines = self->vlines;
   m->n_vlines = 2;
-  self->lines_title = g_strdup_printf (_("Straight line from run %u to run %u"), run + 1,
-                                       partner + 1);
+  self->lines_title = g_strdup_printf (_("Straight line from run %u to run %u"), run,
+                                       partner);
   m->common.title = self->lines_title;
   m->common.empty_text = NULL;
 }
@@ -450,6 +450,8 @@ lv_landscape_figures_set_index (LvLandscapeFigures *self, const LvIndexPoint *po
   m->n_series = n_series;
   m->common.y_label = axis == LV_INDEX_AXIS_INDEX ? _("index (negative eigenvalues, Lanczos)")
                                                   : _("smallest Hessian eigenvalue");
+  /* An index counts eigenvalues: integer ticks only. */
+  m->y_integer = axis == LV_INDEX_AXIS_INDEX;
   g_free (self->scatter_caption);
   self->scatter_caption = g_strdup (caption);
   m->common.caption = self->scatter_caption;

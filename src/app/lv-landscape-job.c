@@ -120,7 +120,7 @@ copy_run (LvExperiment *experiment, guint hidden, guint run, LvMlpShape *shape,
    * cached ensemble with fewer runs): their records are kept, their weights are not. */
   g_set_error (error, LV_ERROR, LV_ERROR_INVALID_INPUT,
                _("The weights of run %u (n = %u) are not in memory (its results were restored); "
-                 "reset and train again to explore it"), run + 1, hidden);
+                 "reset and train again to explore it"), run, hidden);
   return FALSE;
 }
 

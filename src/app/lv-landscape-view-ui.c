@@ -204,7 +204,7 @@ index_tooltip (LvFigure *figure, double x, double y, double width, double height
   return g_markup_printf_escaped (_("<b>n = %u</b>, run %u (%s parameters)\n"
                                     "final training loss %.4g\nindex ≥ %u\n"
                                     "λmin %.3g, λmax %.3g\n<i>Click to open its landscape</i>"),
-                                  p->hidden, p->run + 1, n_params, p->loss, p->index,
+                                  p->hidden, p->run, n_params, p->loss, p->index,
                                   p->min_eigenvalue, p->max_eigenvalue);
 }
 
@@ -310,11 +310,11 @@ lv_landscape_view_build (LvLandscapeView *self)
                                                  gtk_drop_down_new (G_LIST_MODEL (
                                                    self->size_model), NULL)));
   self->run_spin = GTK_SPIN_BUTTON (labelled (toolbar, _("_Run"),
-                                              gtk_spin_button_new_with_range (1, 1, 1)));
+                                              gtk_spin_button_new_with_range (0, 0, 1)));
   self->kind_dropdown = GTK_DROP_DOWN (labelled (toolbar, _("_Directions"),
                                                  gtk_drop_down_new_from_strings (kind_labels)));
   self->partner_spin = GTK_SPIN_BUTTON (labelled (toolbar, _("_Line to run"),
-                                                  gtk_spin_button_new_with_range (1, 1, 1)));
+                                                  gtk_spin_button_new_with_range (0, 0, 1)));
   self->log_button = GTK_TOGGLE_BUTTON (gtk_toggle_button_new_with_mnemonic (_("_Log colour")));
   gtk_widget_set_tooltip_text (GTK_WIDGET (self->log_button),
                                _("Colour the slice by the logarithm of the loss"));

@@ -224,7 +224,7 @@ lv_landscape_view_ensure_job (LvLandscapeView *self)
   if (!lv_landscape_view_run_finished (self, self->hidden, self->run))
     {
       self->failure = g_strdup_printf (_("Run %u of size %u has not finished training"),
-                                       self->run + 1, self->hidden);
+                                       self->run, self->hidden);
       set_status (self);
       return;
     }
@@ -290,11 +290,11 @@ sync_controls (LvLandscapeView *self)
   for (guint i = 0; i < self->sizes->len; i++)
     if (g_array_index (self->sizes, guint, i) == self->hidden)
       gtk_drop_down_set_selected (self->size_dropdown, i);
-  gtk_spin_button_set_range (self->run_spin, 1, MAX (n, 1));
-  gtk_spin_button_set_value (self->run_spin, self->run + 1);
-  gtk_spin_button_set_range (self->partner_spin, 1, MAX (n, 1));
+  gtk_spin_button_set_range (self->run_spin, 0, MAX (n, 1) - 1);
+  gtk_spin_button_set_value (self->run_spin, self->run);
+  gtk_spin_button_set_range (self->partner_spin, 0, MAX (n, 1) - 1);
   if (self->partner != G_MAXUINT)
-    gtk_spin_button_set_value (self->partner_spin, self->partner + 1);
+    gtk_spin_button_set_value (self->partner_spin, self->partner);
   gtk_drop_down_set_selected (self->kind_dropdown, self->kind);
   self->updating = FALSE;
 }
@@ -365,7 +365,7 @@ lv_landscape_view_on_size_selected (LvLandscapeView *self)
 void
 lv_landscape_view_on_run_changed (LvLandscapeView *self)
 {
-  guint run = (guint) gtk_spin_button_get_value_as_int (self->run_spin) - 1;
+  guint run = (guint) gtk_spin_button_get_value_as_int (self->run_spin);
 
   if (self->updating || self->hidden == 0 || run == self->run)
     return;
@@ -375,7 +375,7 @@ lv_landscape_view_on_run_changed (LvLandscapeView *self)
 void
 lv_landscape_view_on_partner_changed (LvLandscapeView *self)
 {
-  guint partner = (guint) gtk_spin_button_get_value_as_int (self->partner_spin) - 1;
+  guint partner = (guint) gtk_spin_button_get_value_as_int (self->partner_spin);
 
   if (self->updating || self->hidden == 0 || partner == self->partner)
     return;
@@ -576,7 +576,7 @@ lv_landscape_view_get_export_name (LvView *view)
     /* Translators: default file name of an exported figure, no extension. */
     return g_strdup (_("landscape"));
   /* Translators: default file name of an exported slice: size and run, no extension. */
-  return g_strdup_printf (_("landscape-n%u-run%u"), self->hidden, self->run + 1);
+  return g_strdup_printf (_("landscape-n%u-run%u"), self->hidden, self->run);
 }
 
 static void

@@ -10,6 +10,7 @@
 #include <glib/gi18n.h>
 
 #include "lv-figure.h"
+#include "lv-timeline.h"
 #include "lv-view.h"
 
 /*
@@ -18,6 +19,13 @@
  * LvPlotEnsemble (the models, shared with the CLI and export) and rebuilds it when the
  * experiment says its snapshots changed (at most once a frame); the four LvFigure widgets only
  * draw those models. The plot theme follows GTK's dark preference.
+ *
+ * Under the figures, an LvTimeline chooses the epoch every figure shows (each run's latest
+ * values by default); while an epoch is chosen the loss axis stays fixed to every value seen,
+ * so the distributions visibly slide and narrow. Its controls are also actions of the view
+ * (view.timeline-play, -step, -back, -slower, -faster, -latest) with the keys
+ * Shift+Space . , [ ] (a managed shortcut controller: they work wherever the focus is, except
+ * inside a text field, which takes its own keys first).
  */
 struct _LvLossView
 {
@@ -43,6 +51,7 @@ struct _LvLossView
   LvFigure *scatter_figure;
   LvFigure *mean_std_figure;
   LvFigure *spread_figure;
+  LvTimeline *timeline;
 };
 
 static void lv_loss_view_view_init (LvViewInterface *iface);
@@ -87,7 +96,9 @@ on_option_toggled (LvLossView *self)
   options.loss = gtk_toggle_button_get_active (self->train_button) ? LV_PLOT_ENSEMBLE_TRAIN_LOSS
                                                                    : LV_PLOT_ENSEMBLE_TEST_LOSS;
   options.density = gtk_toggle_button_get_active (self->density_button);
-  options.x_history = gtk_check_button_get_active (self->history_check);
+  /* A chosen epoch needs a still axis, or scrubbing would only rescale it. */
+  options.x_history = gtk_check_button_get_active (self->history_check) ||
+                      (self->timeline != NULL && lv_timeline_get_epoch (self->timeline) != 0);
   /* Finer than the sample-size default: 20–50 runs per size still show a shape. */
   options.n_bins = 18;
   lv_plot_theme_scaled (lv_figure_theme_for_settings (self->settings), self->font_scale,
@@ -140,15 +151,95 @@ describe_figures (LvLossView *self)
                                   GTK_ACCESSIBLE_PROPERTY_DESCRIPTION, sizes->str, -1);
 }
 
+/* Rebuilds the models from the experiment's snapshots at the timeline's epoch. */
 static void
-on_experiment_changed (LvLossView *self)
+rebuild_figures (LvLossView *self)
 {
   guint n = 0;
-  const LvEnsembleSnapshot *const *snapshots = lv_experiment_get_snapshots (self->experiment, &n);
+  const LvEnsembleSnapshot *const *snapshots = NULL;
 
+  if (self->experiment != NULL)
+    snapshots = lv_experiment_get_snapshots (self->experiment, &n);
+  lv_plot_ensemble_set_epoch (self->figures, lv_timeline_get_epoch (self->timeline));
   lv_plot_ensemble_update (self->figures, snapshots, n);
   describe_figures (self);
   queue_figures (self);
+}
+
+/* The timeline's length, frontier and whether training runs ahead (playback waits then). */
+static void
+update_timeline_extent (LvLossView *self)
+{
+  lv_timeline_set_extent (self->timeline, lv_experiment_get_config (self->experiment)->train.epochs,
+                          lv_plot_ensemble_get_max_epochs (self->figures),
+                          lv_experiment_get_running (self->experiment));
+}
+
+static void
+on_experiment_changed (LvLossView *self)
+{
+  rebuild_figures (self);
+  update_timeline_extent (self);
+}
+
+static void
+on_timeline_epoch (LvLossView *self)
+{
+  on_option_toggled (self);
+  rebuild_figures (self);
+}
+
+/* The timeline's actions (the presentation keys reach them too). */
+static void
+timeline_action (GtkWidget *widget, const char *name, GVariant *param)
+{
+  LvTimeline *timeline = LV_LOSS_VIEW (widget)->timeline;
+
+  if (g_str_equal (name, "view.timeline-play"))
+    lv_timeline_set_playing (timeline, !lv_timeline_get_playing (timeline));
+  else if (g_str_equal (name, "view.timeline-step"))
+    lv_timeline_step (timeline, +1);
+  else if (g_str_equal (name, "view.timeline-back"))
+    lv_timeline_step (timeline, -1);
+  else if (g_str_equal (name, "view.timeline-slower"))
+    lv_timeline_change_speed (timeline, -1);
+  else if (g_str_equal (name, "view.timeline-faster"))
+    lv_timeline_change_speed (timeline, +1);
+  else if (g_str_equal (name, "view.timeline-latest"))
+    lv_timeline_set_epoch (timeline, 0);
+}
+
+static void
+add_timeline_shortcuts (LvLossView *self)
+{
+  static const struct { const char *accel, *action; } keys[] = {
+    { "<Shift>space", "view.timeline-play" },
+    { "period", "view.timeline-step" },
+    { "comma", "view.timeline-back" },
+    { "bracketleft", "view.timeline-slower" },
+    { "bracketright", "view.timeline-faster" },
+  };
+  GtkEventController *controller = gtk_shortcut_controller_new ();
+
+  gtk_shortcut_controller_set_scope (GTK_SHORTCUT_CONTROLLER (controller),
+                                     GTK_SHORTCUT_SCOPE_MANAGED);
+  for (guint i = 0; i < G_N_ELEMENTS (keys); i++)
+    gtk_shortcut_controller_add_shortcut (GTK_SHORTCUT_CONTROLLER (controller),
+                                          gtk_shortcut_new (gtk_shortcut_trigger_parse_string (keys[i].accel),
+                                                            gtk_named_action_new (keys[i].action)));
+  gtk_widget_add_controller (GTK_WIDGET (self), controller);
+}
+
+/**
+ * lv_loss_view_get_timeline:
+ * @self: the view
+ *
+ * Returns: (transfer none): the epoch timeline under the figures.
+ */
+LvTimeline *
+lv_loss_view_get_timeline (LvLossView *self)
+{
+  return self->timeline;
 }
 
 /**
@@ -336,8 +427,12 @@ lv_loss_view_set_property (GObject *object, guint prop_id, const GValue *value,
     case PROP_EXPERIMENT:
       self->experiment = g_value_dup_object (value);
       if (self->experiment != NULL)
-        g_signal_connect_object (self->experiment, "changed",
-                                 G_CALLBACK (on_experiment_changed), self, G_CONNECT_SWAPPED);
+        {
+          g_signal_connect_object (self->experiment, "changed",
+                                   G_CALLBACK (on_experiment_changed), self, G_CONNECT_SWAPPED);
+          g_signal_connect_object (self->experiment, "notify::running",
+                                   G_CALLBACK (update_timeline_extent), self, G_CONNECT_SWAPPED);
+        }
       break;
     default:
       G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
@@ -410,6 +505,13 @@ lv_loss_view_class_init (LvLossViewClass *klass)
                                          G_TYPE_UINT, G_TYPE_UINT);
 
   g_type_ensure (LV_TYPE_FIGURE);
+  g_type_ensure (LV_TYPE_TIMELINE);
+  gtk_widget_class_install_action (widget_class, "view.timeline-play", NULL, timeline_action);
+  gtk_widget_class_install_action (widget_class, "view.timeline-step", NULL, timeline_action);
+  gtk_widget_class_install_action (widget_class, "view.timeline-back", NULL, timeline_action);
+  gtk_widget_class_install_action (widget_class, "view.timeline-slower", NULL, timeline_action);
+  gtk_widget_class_install_action (widget_class, "view.timeline-faster", NULL, timeline_action);
+  gtk_widget_class_install_action (widget_class, "view.timeline-latest", NULL, timeline_action);
   gtk_widget_class_set_template_from_resource (widget_class,
                                                RESOURCE_PREFIX "/lv-loss-view.ui");
   gtk_widget_class_bind_template_child (widget_class, LvLossView, overlay_button);
@@ -424,6 +526,7 @@ lv_loss_view_class_init (LvLossViewClass *klass)
   gtk_widget_class_bind_template_child (widget_class, LvLossView, scatter_figure);
   gtk_widget_class_bind_template_child (widget_class, LvLossView, mean_std_figure);
   gtk_widget_class_bind_template_child (widget_class, LvLossView, spread_figure);
+  gtk_widget_class_bind_template_child (widget_class, LvLossView, timeline);
   gtk_widget_class_bind_template_callback (widget_class, on_option_toggled);
 }
 
@@ -447,6 +550,8 @@ lv_loss_view_init (LvLossView *self)
   lv_figure_set_tooltip_func (self->scatter_figure, scatter_tooltip, self, NULL);
   add_click (self->scatter_figure, G_CALLBACK (on_scatter_pressed), self);
   add_click (self->histogram_figure, G_CALLBACK (on_histogram_pressed), self);
+  g_signal_connect_swapped (self->timeline, "notify::epoch", G_CALLBACK (on_timeline_epoch), self);
+  add_timeline_shortcuts (self);
   on_option_toggled (self);
   describe_figures (self);
 }

@@ -6,6 +6,7 @@
 #include <lossviz/lv-plot-ensemble.h>
 
 #include "lv-experiment.h"
+#include "lv-timeline.h"
 
 G_BEGIN_DECLS
 
@@ -16,5 +17,6 @@ GtkWidget      *lv_loss_view_new            (LvExperiment *experiment);
 LvExperiment   *lv_loss_view_get_experiment (LvLossView   *self);
 LvPlotEnsemble *lv_loss_view_get_figures    (LvLossView   *self);
 const char     *lv_loss_view_get_figure_description (LvLossView *self);
+LvTimeline     *lv_loss_view_get_timeline   (LvLossView   *self);
 
 G_END_DECLS

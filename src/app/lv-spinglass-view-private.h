@@ -23,6 +23,7 @@ typedef struct
   GArray *run;
   GArray *index;
   int job_slot;      /* size index in the current job, −1 when complete from the cache */
+  gboolean in_job;   /* trained by the current job (for its time-left estimate) */
 } SizeState;
 
 struct _LvSpinGlassView

@@ -218,7 +218,7 @@ lv_spin_glass_view_build_ui (LvSpinGlassView *self)
                                  "or a new draw for each start"));
   gtk_box_append (GTK_BOX (bar), GTK_WIDGET (self->disorder_drop));
 
-  self->start_button = GTK_BUTTON (gtk_button_new_with_label (_("Start")));
+  self->start_button = GTK_BUTTON (gtk_button_new_with_label (_("Simulate")));
   gtk_widget_add_css_class (GTK_WIDGET (self->start_button), "suggested-action");
   gtk_box_append (GTK_BOX (bar), GTK_WIDGET (self->start_button));
   self->side_button = GTK_TOGGLE_BUTTON (gtk_toggle_button_new_with_mnemonic (

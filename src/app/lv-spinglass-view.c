@@ -3,6 +3,8 @@
 
 #include "config.h"
 
+#include <math.h>
+
 
 #include <stdlib.h>
 #include <string.h>
@@ -65,6 +67,7 @@ size_state_init (SizeState *s, guint lambda)
   s->run = g_array_new (FALSE, FALSE, sizeof (guint));
   s->index = g_array_new (FALSE, FALSE, sizeof (int));
   s->job_slot = -1;
+  s->in_job = FALSE;
 }
 
 static char *
@@ -86,6 +89,48 @@ count_done (LvSpinGlassView *self)
   return n;
 }
 
+/*
+ * Time left of the running simulation: the elapsed time scaled by the work still to do over
+ * the work done since the start. A descent on the sphere of size Λ costs about Λ^p per step
+ * (the coupling tensor), so the sizes are weighted by Λ^p, not counted alike. NAN until the
+ * first descent of the job has ended.
+ */
+static double
+estimate_eta (LvSpinGlassView *self)
+{
+  double done = 0, total = 0, elapsed = (g_get_monotonic_time () - self->started_at) / 1e6;
+
+  if (self->job == NULL)
+    return NAN;
+  for (guint i = 0; i < self->sizes->len; i++)
+    {
+      const SizeState *s = &g_array_index (self->sizes, SizeState, i);
+      double w = pow (s->lambda, self->p);
+
+      if (!s->in_job)
+        continue;   /* complete from the cache: not part of this job */
+      done += w * s->energy->len;
+      total += w * self->runs;
+    }
+  return done > 0 ? elapsed * (total - done) / done : NAN;
+}
+
+/* "42 s", "3 min 10 s", "1 h 5 min". */
+static char *
+format_duration (double seconds)
+{
+  guint s = (guint) MAX (0.0, round (seconds));
+
+  if (s < 60)
+    /* Translators: a duration in seconds. */
+    return g_strdup_printf (_("%u s"), s);
+  if (s < 3600)
+    /* Translators: a duration in minutes and seconds. */
+    return g_strdup_printf (_("%u min %u s"), s / 60, s % 60);
+  /* Translators: a duration in hours and minutes. */
+  return g_strdup_printf (_("%u h %u min"), s / 3600, (s % 3600) / 60);
+}
+
 static void
 update_status (LvSpinGlassView *self)
 {
@@ -96,9 +141,23 @@ update_status (LvSpinGlassView *self)
     /* Translators: status line when the simulation failed. */
     text = g_strdup_printf (_("Simulation failed: %s"), self->error_text);
   else if (self->job != NULL)
-    /* Translators: status line while the spin-glass simulation runs. */
-    text = g_strdup_printf (_("Running: %u of %u descents done · %.0f s"), done, total,
-                            (g_get_monotonic_time () - self->started_at) / 1e6);
+    {
+      double eta = estimate_eta (self);
+      g_autofree char *elapsed = format_duration ((g_get_monotonic_time () - self->started_at)
+                                                  / 1e6);
+      g_autofree char *left = isfinite (eta) ? format_duration (eta) : NULL;
+
+      if (left != NULL)
+        /* Translators: status line while the spin-glass simulation runs: descents done, of
+         * how many, time elapsed, estimated time left. */
+        text = g_strdup_printf (_("Running: %u of %u descents done · %s · about %s left"), done,
+                                total, elapsed, left);
+      else
+        /* Translators: status line while the spin-glass simulation runs, before the first
+         * descent has ended (no estimate of the time left yet). */
+        text = g_strdup_printf (_("Running: %u of %u descents done · %s · estimating time left"),
+                                done, total, elapsed);
+    }
   else if (done == total && total > 0)
     /* Translators: status line when every descent has finished. */
     text = g_strdup_printf (_("Done: %u descents (p = %u, seed %u)"), done, self->p, SEED);
@@ -106,9 +165,10 @@ update_status (LvSpinGlassView *self)
     /* Translators: status line after Stop. */
     text = g_strdup_printf (_("Stopped: %u of %u descents done"), done, total);
   else
-    text = g_strdup (_("Choose p and the sizes Λ, then press Start"));
+    text = g_strdup (_("Choose p and the sizes Λ, then press Simulate"));
   gtk_label_set_text (self->status, text);
-  gtk_button_set_label (self->start_button, self->job != NULL ? _("Stop") : _("Start"));
+  /* "Simulate", not "Start": the window's header bar already has a Start (the ensemble). */
+  gtk_button_set_label (self->start_button, self->job != NULL ? _("Stop") : _("Simulate"));
 }
 
 static void
@@ -285,6 +345,7 @@ start_job (LvSpinGlassView *self)
     {
       SizeState *s = &g_array_index (self->sizes, SizeState, i);
 
+      s->in_job = s->energy->len < self->runs;
       if (s->energy->len < self->runs)
         {
           s->job_slot = (int) n_todo;
@@ -733,6 +794,19 @@ lv_spin_glass_view_stop (LvSpinGlassView *self)
  *
  * Returns: whether a simulation is in progress (until the view has read its last runs).
  */
+/**
+ * lv_spin_glass_view_get_eta:
+ * @self: the view
+ *
+ * Returns: the estimated seconds left of the running simulation, NAN when none is running or
+ *   no descent has ended yet.
+ */
+double
+lv_spin_glass_view_get_eta (LvSpinGlassView *self)
+{
+  return estimate_eta (self);
+}
+
 gboolean
 lv_spin_glass_view_get_running (LvSpinGlassView *self)
 {

@@ -36,6 +36,7 @@ void             lv_spin_glass_view_set_side_by_side (LvSpinGlassView     *self,
 void             lv_spin_glass_view_start            (LvSpinGlassView     *self);
 void             lv_spin_glass_view_stop             (LvSpinGlassView     *self);
 gboolean         lv_spin_glass_view_get_running      (LvSpinGlassView     *self);
+double           lv_spin_glass_view_get_eta          (LvSpinGlassView     *self);
 guint            lv_spin_glass_view_get_n_done       (LvSpinGlassView     *self);
 guint            lv_spin_glass_view_get_n_started_jobs (LvSpinGlassView   *self);
 LvPlotSpinGlass *lv_spin_glass_view_get_figures      (LvSpinGlassView     *self);

@@ -72,6 +72,27 @@ gboolean
 lv_cli_ensemble_plot (const LvSession *session, const char *view, const char *path,
                       const char *size, GError **error)
 {
+  return lv_cli_ensemble_plot_epoch (session, view, path, size, LV_PLOT_ENSEMBLE_LATEST, NULL,
+                                     error);
+}
+
+/**
+ * lv_cli_ensemble_plot_epoch:
+ * @session: the experiment.
+ * @view: one of figure, histogram, mean-std, spread, scatter (NULL: figure).
+ * @path: (nullable): FILE.png, FILE.svg or FILE.pdf.
+ * @size: (nullable): "WxH" (px for PNG, pt for SVG/PDF); default 1200x800.
+ * @epoch: show every run after this many epochs (1-based), or %LV_PLOT_ENSEMBLE_LATEST — what
+ *   the app's timeline shows and exports.
+ * @csv: (nullable): also write the numbers behind the figure (one row per run) to this CSV.
+ * @error: return location for an error.
+ *
+ * Returns: %TRUE when the files were written.
+ */
+gboolean
+lv_cli_ensemble_plot_epoch (const LvSession *session, const char *view, const char *path,
+                            const char *size, guint epoch, const char *csv, GError **error)
+{
   g_autoptr(LvPlotEnsemble) fig = lv_plot_ensemble_new ();
   const LvEnsembleSnapshot *snapshots[1] = { session->snapshot };
   LvPlotDrawFunc draw;
@@ -88,9 +109,12 @@ lv_cli_ensemble_plot (const LvSession *session, const char *view, const char *pa
     }
   if (size != NULL && !lv_cli_parse_size (size, &width, &height, error))
     return FALSE;
+  lv_plot_ensemble_set_epoch (fig, epoch);
   lv_plot_ensemble_update (fig, snapshots, 1);
+  if (csv != NULL && !lv_plot_ensemble_write_csv (fig, csv, error))
+    return FALSE;
   model = view_model (fig, view, &draw);
-  return lv_plot_export (draw, model, path, width, height, 96, error);
+  return path == NULL || lv_plot_export (draw, model, path, width, height, 96, error);
 }
 
 /* Everything `ensemble` writes, checked before the data is loaded or a run trained. */

@@ -17,6 +17,11 @@ void     lv_cli_ensemble_print_table (const LvSession *session);
 /* Draws a view (figure, histogram, mean-std, spread, scatter) of an experiment to a file. */
 gboolean lv_cli_ensemble_plot (const LvSession *session, const char *view, const char *path,
                                const char *size, GError **error);
+/* The same at one epoch of the runs (1-based; LV_PLOT_ENSEMBLE_LATEST: the last), with the
+ * numbers behind it in @csv when not NULL; @path may be NULL for the CSV alone. */
+gboolean lv_cli_ensemble_plot_epoch (const LvSession *session, const char *view,
+                                     const char *path, const char *size, guint epoch,
+                                     const char *csv, GError **error);
 gboolean lv_cli_ensemble_view_is_valid (const char *view);
 /* --dataset text, --out, --plot and --plot-size, checked before any work (issue 16). */
 gboolean lv_cli_ensemble_check_outputs (const char *dataset, const char *out, const char *plot,

@@ -41,14 +41,19 @@ log_ticks (double  lo,
            double  hi,
            guint   target,
            double *ticks,
-           guint   max_ticks)
+           guint   max_ticks,
+           double *step_out)
 {
   double l0 = log10 (lo), l1 = log10 (hi);
   int e0 = (int) floor (l0 + 1e-9), e1 = (int) floor (l1 + 1e-9);
   guint n = 0;
 
+  /* Under a decade the ticks are linear, and their labels need the linear step's decimals
+   * (formatting each by its own size printed 0.202, 0.204, … all as "0.2"). */
+  if (step_out != NULL)
+    *step_out = NAN;
   if (l1 - l0 < 0.7)
-    return linear_ticks (lo, hi, MIN (target, 4), ticks, max_ticks, NULL);
+    return linear_ticks (lo, hi, MIN (target, 4), ticks, max_ticks, step_out);
   if (l1 - l0 <= 2.2)
     {
       static const double mults[] = { 1.0, 2.0, 5.0 };
@@ -103,7 +108,7 @@ lv_plot_ticks (double   lo,
   if (!isfinite (lo) || !isfinite (hi) || !(hi > lo) || max_ticks == 0)
     return 0;
   if (log_scale)
-    return lo > 0 ? log_ticks (lo, hi, target, ticks, max_ticks) : 0;
+    return lo > 0 ? log_ticks (lo, hi, target, ticks, max_ticks, NULL) : 0;
   return linear_ticks (lo, hi, target, ticks, max_ticks, NULL);
 }
 
@@ -151,7 +156,8 @@ lv_plot_format_tick (double   value,
     }
   if (value < 0)
     g_string_append (out, "−");
-  if (log_scale && a > 0)
+  /* A log axis under a decade has linear ticks with a step: format those as linear. */
+  if (log_scale && a > 0 && !(isfinite (step) && step > 0))
     {
       double e = log10 (a);
 
@@ -160,6 +166,7 @@ lv_plot_format_tick (double   value,
           append_power_of_ten (out, (int) round (e));
           return g_string_free (out, FALSE);
         }
+      /* 1-2-5 ticks carry no step (NAN): each shows its own first digit. */
       step = a;
     }
   if (a != 0 && (a >= 1e6 || a < 1e-4))
@@ -235,8 +242,7 @@ lv_plot_axis_init (LvPlotAxis *axis,
       axis->lo = pow (10.0, lo - pad_fraction * (hi - lo));
       axis->hi = pow (10.0, hi + pad_fraction * (hi - lo));
       axis->n_ticks = log_ticks (axis->lo, axis->hi, target_ticks, axis->ticks,
-                                 LV_PLOT_MAX_TICKS);
-      axis->step = NAN;
+                                 LV_PLOT_MAX_TICKS, &axis->step);
       return;
     }
   if (!isfinite (lo) || !isfinite (hi))
@@ -262,6 +268,37 @@ lv_plot_axis_init (LvPlotAxis *axis,
   axis->hi = hi + pad_fraction * (hi - lo);
   axis->n_ticks = linear_ticks (axis->lo, axis->hi, target_ticks, axis->ticks,
                                 LV_PLOT_MAX_TICKS, &axis->step);
+}
+
+/**
+ * lv_plot_axis_make_integer:
+ * @axis: a linear axis set up by lv_plot_axis_init()
+ * @target_ticks: about how many ticks are wanted
+ *
+ * For quantities that only take whole values (counts of runs, a Hessian index): ticks at
+ * integers only, with a step of at least 1 (a count axis from 0 to 2.5 gets 0, 1, 2 instead
+ * of 0, 0.5, 1, …; an index axis never gets a 12.5).
+ */
+void
+lv_plot_axis_make_integer (LvPlotAxis *axis,
+                           guint       target_ticks)
+{
+  double step;
+
+  if (axis->log || axis->categorical)
+    return;
+  axis->n_ticks = linear_ticks (axis->lo, axis->hi, target_ticks, axis->ticks,
+                                LV_PLOT_MAX_TICKS, &step);
+  if (step >= 1)
+    {
+      axis->step = step;
+      return;
+    }
+  axis->step = 1;
+  axis->n_ticks = 0;
+  for (double v = ceil (axis->lo - 1e-9); v <= axis->hi + 1e-9 && axis->n_ticks < LV_PLOT_MAX_TICKS;
+       v += 1)
+    axis->ticks[axis->n_ticks++] = v;
 }
 
 void

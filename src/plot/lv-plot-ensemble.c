@@ -31,6 +31,9 @@ struct _LvPlotEnsemble
   GArray *runs;          /* LvPlotEnsembleRun, sorted by (hidden, run) */
   GArray *sizes;         /* LvPlotEnsembleSize, ascending hidden */
   GArray *first;         /* guint: index in runs of each size's first run */
+  guint epoch;           /* epochs shown (1-based), or LV_PLOT_ENSEMBLE_LATEST */
+  guint max_epochs;      /* most epochs any run has done, in the last update */
+  guint reached;         /* runs that have done `epoch` epochs */
   guint finished;
   guint diverged;
   double history_lo[2];  /* range of every epoch's value: [0] test, [1] train */
@@ -51,6 +54,7 @@ struct _LvPlotEnsemble
   LvPlotScatterModel scatter;
   LvPlotPanel panels[4];
   LvPlotGridModel grid;
+  LvPlotTheme theme;     /* the options' theme, told how many sizes it colours */
 };
 
 /**
@@ -68,6 +72,7 @@ lv_plot_ensemble_new (void)
   self->options.theme = lv_plot_theme_light ();
   self->options.loss = LV_PLOT_ENSEMBLE_TEST_LOSS;
   self->options.mode = LV_PLOT_HIST_OVERLAY;
+  self->epoch = LV_PLOT_ENSEMBLE_LATEST;
   self->runs = g_array_new (FALSE, TRUE, sizeof (LvPlotEnsembleRun));
   self->sizes = g_array_new (FALSE, TRUE, sizeof (LvPlotEnsembleSize));
   self->first = g_array_new (FALSE, TRUE, sizeof (guint));
@@ -139,11 +144,22 @@ widen_range (const double *values, guint n, double *lo, double *hi)
       }
 }
 
+/* A run's value after @epoch epochs (1-based; LATEST: its last), NAN when it has not got there
+ * or (for LATEST) diverged. Before it diverged a run had finite values worth showing. */
+static double
+value_at (const LvRunRecord *r, const double *values, guint epoch)
+{
+  if (epoch == LV_PLOT_ENSEMBLE_LATEST)
+    return r->epochs_done == 0 || r->state == LV_RUN_DIVERGED ? NAN : values[r->epochs_done - 1];
+  return epoch >= 1 && epoch <= r->epochs_done ? values[epoch - 1] : NAN;
+}
+
 static void
 collect_runs (LvPlotEnsemble *self, const LvEnsembleSnapshot *const *snapshots, guint n)
 {
   g_array_set_size (self->runs, 0);
   self->finished = self->diverged = 0;
+  self->max_epochs = self->reached = 0;
   for (guint k = 0; k < 2; k++)
     {
       self->history_lo[k] = INFINITY;
@@ -162,11 +178,13 @@ collect_runs (LvPlotEnsemble *self, const LvEnsembleSnapshot *const *snapshots, 
             .seed = r->seed,
             .state = r->state,
             .epochs_done = r->epochs_done,
-            .train_loss = lv_run_record_final_train_loss (r),
-            .test_loss = lv_run_record_final_test_loss (r),
-            .test_accuracy = lv_run_record_final_test_accuracy (r),
+            .train_loss = value_at (r, r->train_loss, self->epoch),
+            .test_loss = value_at (r, r->test_loss, self->epoch),
+            .test_accuracy = value_at (r, r->test_accuracy, self->epoch),
           };
           g_array_append_val (self->runs, run);
+          self->max_epochs = MAX (self->max_epochs, r->epochs_done);
+          self->reached += self->epoch != LV_PLOT_ENSEMBLE_LATEST && r->epochs_done >= self->epoch;
           if (r->state != LV_RUN_DIVERGED)
             {
               widen_range (r->test_loss, r->epochs_done, &self->history_lo[0],
@@ -227,15 +245,37 @@ summarize_sizes (LvPlotEnsemble *self)
     }
 }
 
+/* Losses spanning more than 1.5 decades (training losses: small networks near 0.2, large ones
+ * near 0.002) get a log axis, or every large network lands in one bin at 0 and its
+ * concentration is invisible. The range is the one the axis shows: every epoch's values with
+ * a still axis, else the current ones. */
+static gboolean
+wants_log_axis (LvPlotEnsemble *self, gboolean train)
+{
+  double lo, hi;
+
+  if (self->options.x_history)
+    {
+      lo = self->history_lo[train];
+      hi = self->history_hi[train];
+    }
+  else
+    lv_plot_finite_range (self->loss, self->runs->len, FALSE, &lo, &hi);
+  return isfinite (lo) && isfinite (hi) && lo > 0 && hi / lo > pow (10.0, 1.5);
+}
+
 static void
 build_models (LvPlotEnsemble *self)
 {
   guint n_sizes = self->sizes->len;
   gboolean train = self->options.loss == LV_PLOT_ENSEMBLE_TRAIN_LOSS;
-  const LvPlotTheme *theme = self->options.theme;
+  const LvPlotTheme *theme = &self->theme;
   const char *loss_label = train ? _("training loss") : _("test loss");
   const char *caption;
+  gboolean x_log;
 
+  self->theme = *self->options.theme;
+  self->theme.n_categories = n_sizes;
   self->hist_series = g_new0 (LvPlotHistSeries, MAX (n_sizes, 1));
   self->rows = g_new0 (LvPlotSummaryRow, MAX (n_sizes, 1));
   self->scatter_series = g_new0 (LvPlotScatterSeries, MAX (n_sizes, 1));
@@ -270,16 +310,24 @@ build_models (LvPlotEnsemble *self)
       };
     }
 
-  /* Translators: caption of the loss figures: total runs, finished runs, diverged runs. */
-  caption = keep (self, g_strdup_printf (_("%u runs · %u finished · %u diverged"),
-                                         self->runs->len, self->finished, self->diverged));
+  if (self->epoch == LV_PLOT_ENSEMBLE_LATEST)
+    /* Translators: caption of the loss figures: total runs, finished runs, diverged runs. */
+    caption = keep (self, g_strdup_printf (_("%u runs · %u finished · %u diverged"),
+                                           self->runs->len, self->finished, self->diverged));
+  else
+    /* Translators: caption of the loss figures at one epoch of the timeline: the epoch, then
+     * how many of all the runs had trained that long. */
+    caption = keep (self, g_strdup_printf (_("after epoch %u · %u of %u runs got there"),
+                                           self->epoch, self->reached, self->runs->len));
 
+  x_log = wants_log_axis (self, train);
   self->hist = (LvPlotHistogramModel) {
     .common = {
       .theme = theme,
       .title = train ? _("Training loss of every run") : _("Test loss of every run"),
       .caption = caption,
-      .x_label = loss_label,
+      .x_label = x_log ? (train ? _("training loss (log scale)") : _("test loss (log scale)"))
+                       : loss_label,
       .y_label = self->options.density ? _("density") : _("runs"),
       .empty_text = _("Press Start to train the ensemble"),
     },
@@ -291,6 +339,7 @@ build_models (LvPlotEnsemble *self)
     .x_fixed = self->options.x_history && self->history_hi[train] > self->history_lo[train],
     .x_min = self->history_lo[train],
     .x_max = self->history_hi[train],
+    .x_log = x_log,
   };
   self->mean_std = (LvPlotSummaryModel) {
     .common = {
@@ -365,6 +414,48 @@ lv_plot_ensemble_update (LvPlotEnsemble                  *self,
   collect_runs (self, snapshots, n_snapshots);
   summarize_sizes (self);
   build_models (self);
+}
+
+/**
+ * lv_plot_ensemble_set_epoch:
+ * @self: the figures
+ * @epoch: show every run's values after this many epochs (1-based: 1 is the end of the first
+ *   epoch), or %LV_PLOT_ENSEMBLE_LATEST for each run's last published values
+ *
+ * Chooses the epoch the models show from the next lv_plot_ensemble_update() on (the records
+ * hold every epoch's values, so any epoch can be shown). Runs that have not trained that long
+ * have no value at it: they are counted but not drawn.
+ */
+void
+lv_plot_ensemble_set_epoch (LvPlotEnsemble *self,
+                            guint           epoch)
+{
+  g_return_if_fail (self != NULL);
+  self->epoch = epoch == 0 ? LV_PLOT_ENSEMBLE_LATEST : epoch;
+}
+
+/**
+ * lv_plot_ensemble_get_epoch:
+ * @self: the figures
+ *
+ * Returns: the epoch set by lv_plot_ensemble_set_epoch(), or %LV_PLOT_ENSEMBLE_LATEST.
+ */
+guint
+lv_plot_ensemble_get_epoch (LvPlotEnsemble *self)
+{
+  return self->epoch;
+}
+
+/**
+ * lv_plot_ensemble_get_max_epochs:
+ * @self: the figures
+ *
+ * Returns: the most epochs any run of the last update had done (the last epoch one can show).
+ */
+guint
+lv_plot_ensemble_get_max_epochs (LvPlotEnsemble *self)
+{
+  return self->max_epochs;
 }
 
 /**
@@ -550,7 +641,9 @@ lv_plot_ensemble_get_figure (LvPlotEnsemble *self)
  * @error: return location for an %LV_ERROR_IO error
  *
  * Writes the raw data behind the figures: one row per run with its size, index, seed, state,
- * epochs done and current train loss, test loss and test accuracy (empty when none).
+ * epochs done and the train loss, test loss and test accuracy shown (at the chosen epoch, see
+ * lv_plot_ensemble_set_epoch(); empty when none), and the epoch shown (empty: each run's
+ * last).
  *
  * Returns: %TRUE on success.
  */
@@ -561,8 +654,11 @@ lv_plot_ensemble_write_csv (LvPlotEnsemble *self,
 {
   g_autoptr(GString) out = g_string_new (NULL);
 
+  g_autofree char *epoch = self->epoch == LV_PLOT_ENSEMBLE_LATEST
+                           ? g_strdup ("") : g_strdup_printf ("%u", self->epoch);
+
   g_string_append (out, "hidden,run,seed,state,epochs_done,train_loss,test_loss,"
-                        "test_accuracy\n");
+                        "test_accuracy,epoch_shown\n");
   for (guint i = 0; i < self->runs->len; i++)
     {
       const LvPlotEnsembleRun *run = &g_array_index (self->runs, LvPlotEnsembleRun, i);
@@ -574,7 +670,7 @@ lv_plot_ensemble_write_csv (LvPlotEnsemble *self,
       lv_plot_csv_double (out, run->test_loss);
       g_string_append_c (out, ',');
       lv_plot_csv_double (out, run->test_accuracy);
-      g_string_append_c (out, '\n');
+      g_string_append_printf (out, ",%s\n", epoch);
     }
   return lv_plot_write_text_file (path, out->str, out->len, error);
 }

@@ -425,14 +425,21 @@ lv_plot_frame_draw_axes (LvPlotFrame *frame)
     }
 
   lv_plot_text_extent (cr, t, TICK_FS (frame), FALSE, "0", NULL, &lab_h);
+  /* Axis titles fit the panel: centred on the plot area, shrunk or ellipsized when longer
+   * than the panel (a long y title on a short panel used to run off both edges). */
   if (frame->common->x_label != NULL)
-    lv_plot_text_draw (cr, t, LV_PLOT_FS_LABEL * frame->fs, FALSE, frame->common->x_label,
-                       a->x + 0.5 * a->width, y0 + tl + 0.25 * frame->fs + lab_h + 0.3 * frame->fs,
-                       0.5, 0.0, 0.0, t->foreground);
+    lv_plot_text_draw_fitted (cr, t, LV_PLOT_FS_LABEL * frame->fs, frame->common->x_label,
+                              2 * MIN (a->x + 0.5 * a->width, frame->width - a->x - 0.5 * a->width)
+                                - frame->fs,
+                              a->x + 0.5 * a->width,
+                              y0 + tl + 0.25 * frame->fs + lab_h + 0.3 * frame->fs,
+                              0.5, 0.0, 0.0, t->foreground);
   if (frame->y_label != NULL)
-    lv_plot_text_draw (cr, t, LV_PLOT_FS_LABEL * frame->fs, FALSE, frame->y_label,
-                       x0 - tl - 0.3 * frame->fs - max_w - 0.4 * frame->fs, a->y + 0.5 * a->height,
-                       0.5, 1.0, -G_PI / 2, t->foreground);
+    lv_plot_text_draw_fitted (cr, t, LV_PLOT_FS_LABEL * frame->fs, frame->y_label,
+                              2 * MIN (a->y + 0.5 * a->height, frame->height - a->y - 0.5 * a->height)
+                                - frame->fs,
+                              x0 - tl - 0.3 * frame->fs - max_w - 0.4 * frame->fs,
+                              a->y + 0.5 * a->height, 0.5, 1.0, -G_PI / 2, t->foreground);
   cairo_restore (cr);
 }
 

@@ -13,7 +13,8 @@
 /* Shared bins and per-series heights, recomputed per call: O(total values), cheap per frame. */
 typedef struct
 {
-  double lo, hi, bin_width;
+  double lo, hi, bin_width;  /* in log10 units on a log x axis */
+  gboolean log;
   guint n_bins;
   guint *counts;        /* n_series × n_bins */
   double *heights;      /* counts or densities */
@@ -34,7 +35,26 @@ bins_clear (Bins *b)
 static gboolean
 fixed_range_ok (const LvPlotHistogramModel *m)
 {
-  return m->x_fixed && isfinite (m->x_min) && isfinite (m->x_max) && m->x_max > m->x_min;
+  return m->x_fixed && isfinite (m->x_min) && isfinite (m->x_max) && m->x_max > m->x_min &&
+         (!m->x_log || m->x_min > 0);
+}
+
+/* A value in bin units: itself, or its log10 on a log axis (NAN when it has none). */
+static double
+to_bin_space (const Bins *b, double v)
+{
+  if (!b->log)
+    return v;
+  return v > 0 ? log10 (v) : NAN;
+}
+
+/* The data value of bin edge @k (0 … n_bins). */
+static double
+bin_edge (const Bins *b, double k)
+{
+  double t = b->lo + k * b->bin_width;
+
+  return b->log ? pow (10.0, t) : t;
 }
 
 /* Returns FALSE when there is nothing to draw (no finite value and no fixed range). */
@@ -46,24 +66,25 @@ bins_compute (const LvPlotHistogramModel *m,
   gsize max_n = 0;
 
   memset (b, 0, sizeof *b);
+  b->log = m->x_log;
   for (gsize s = 0; s < m->n_series; s++)
     {
       double a, z;
       gsize n = 0;
 
-      lv_plot_finite_range (m->series[s].values, m->series[s].n_values, FALSE, &a, &z);
+      lv_plot_finite_range (m->series[s].values, m->series[s].n_values, b->log, &a, &z);
       if (isnan (a))
         continue;
-      lo = MIN (lo, a);
-      hi = MAX (hi, z);
+      lo = MIN (lo, to_bin_space (b, a));
+      hi = MAX (hi, to_bin_space (b, z));
       for (gsize i = 0; i < m->series[s].n_values; i++)
-        n += isfinite (m->series[s].values[i]);
+        n += isfinite (to_bin_space (b, m->series[s].values[i]));
       max_n = MAX (max_n, n);
     }
   if (fixed_range_ok (m))
     {
-      lo = m->x_min;
-      hi = m->x_max;
+      lo = to_bin_space (b, m->x_min);
+      hi = to_bin_space (b, m->x_max);
     }
   else if (!isfinite (lo))
     return FALSE;
@@ -90,7 +111,7 @@ bins_compute (const LvPlotHistogramModel *m,
 
       for (gsize i = 0; se->values != NULL && i < se->n_values; i++)
         {
-          double v = se->values[i];
+          double v = to_bin_space (b, se->values[i]);
           gint64 k;
 
           if (!isfinite (v) || v < lo || v > hi)
@@ -126,26 +147,27 @@ frame_setup (LvPlotFrame                *f,
              const LvPlotHistogramModel *m,
              Bins                       *b)
 {
-  double xlo = b->lo, xhi = b->hi;
+  double xlo = bin_edge (b, 0), xhi = bin_edge (b, b->n_bins);
 
   /* The axis also shows the reference lines and bands, so a gap between the data and a band
    * stays visible instead of being cut away. */
   if (!fixed_range_ok (m))
     {
       for (gsize i = 0; i < m->n_ref_lines; i++)
-        if (isfinite (m->ref_lines[i].value))
+        if (isfinite (to_bin_space (b, m->ref_lines[i].value)))
           {
             xlo = MIN (xlo, m->ref_lines[i].value);
             xhi = MAX (xhi, m->ref_lines[i].value);
           }
       for (gsize i = 0; i < m->n_bands; i++)
-        if (isfinite (m->bands[i].lo) && isfinite (m->bands[i].hi))
+        if (isfinite (to_bin_space (b, m->bands[i].lo)) &&
+            isfinite (to_bin_space (b, m->bands[i].hi)))
           {
             xlo = MIN (xlo, MIN (m->bands[i].lo, m->bands[i].hi));
             xhi = MAX (xhi, MAX (m->bands[i].lo, m->bands[i].hi));
           }
     }
-  lv_plot_axis_init (&f->x, xlo, xhi, FALSE, fixed_range_ok (m) ? 0.0 : 0.03,
+  lv_plot_axis_init (&f->x, xlo, xhi, b->log, fixed_range_ok (m) ? 0.0 : 0.03,
                      (guint) CLAMP (f->width / (6 * f->fs), 3, 9));
   if (stacked (m))
     {
@@ -165,10 +187,14 @@ frame_setup (LvPlotFrame                *f,
     }
   else
     {
-      lv_plot_axis_init (&f->y, 0, b->max_height > 0 ? b->max_height : 1.0, FALSE, 0,
-                         (guint) CLAMP (f->height / (4 * f->fs), 2, 7));
+      guint target = (guint) CLAMP (f->height / (4 * f->fs), 2, 7);
+
+      lv_plot_axis_init (&f->y, 0, b->max_height > 0 ? b->max_height : 1.0, FALSE, 0, target);
       f->y.lo = 0;
       f->y.hi = (b->max_height > 0 ? b->max_height : 1.0) * 1.05;
+      /* Counts are whole runs: no "0.5 runs" tick. */
+      if (!m->density)
+        lv_plot_axis_make_integer (&f->y, target);
       if (f->y_label == NULL)
         f->y_label = m->density ? "density" : "count";
     }
@@ -227,15 +253,15 @@ draw_series (LvPlotFrame                *f,
   bar_top (m, b, s, 0, &base);
   yb = lv_plot_frame_y (f, base);
   cairo_new_path (cr);
-  cairo_move_to (cr, lv_plot_frame_x (f, b->lo), yb);
+  cairo_move_to (cr, lv_plot_frame_x (f, bin_edge (b, 0)), yb);
   for (guint k = 0; k < b->n_bins; k++)
     {
       double top = lv_plot_frame_y (f, bar_top (m, b, s, k, &base));
 
-      cairo_line_to (cr, lv_plot_frame_x (f, b->lo + k * b->bin_width), top);
-      cairo_line_to (cr, lv_plot_frame_x (f, b->lo + (k + 1) * b->bin_width), top);
+      cairo_line_to (cr, lv_plot_frame_x (f, bin_edge (b, k)), top);
+      cairo_line_to (cr, lv_plot_frame_x (f, bin_edge (b, k + 1)), top);
     }
-  cairo_line_to (cr, lv_plot_frame_x (f, b->hi), yb);
+  cairo_line_to (cr, lv_plot_frame_x (f, bin_edge (b, b->n_bins)), yb);
   cairo_close_path (cr);
   if (m->mode != LV_PLOT_HIST_OVERLAY)
     {
@@ -389,7 +415,9 @@ lv_plot_histogram_hit_test (const LvPlotHistogramModel *model,
   g_return_val_if_fail (model != NULL && hit != NULL, FALSE);
   if (!measure (model, width, height, &cr, &f, &b))
     return FALSE;
-  vx = f.x.lo + (x - f.area.x) / f.area.width * (f.x.hi - f.x.lo);
+  vx = (x - f.area.x) / f.area.width;
+  vx = f.x.log ? log10 (f.x.lo) + vx * (log10 (f.x.hi) - log10 (f.x.lo))
+               : f.x.lo + vx * (f.x.hi - f.x.lo);
   vy = f.y.lo + (f.area.y + f.area.height - y) / f.area.height * (f.y.hi - f.y.lo);
   k = (gint64) floor ((vx - b.lo) / b.bin_width);
   if (x >= f.area.x && x <= f.area.x + f.area.width && y >= f.area.y
@@ -405,8 +433,8 @@ lv_plot_histogram_hit_test (const LvPlotHistogramModel *model,
             best = top - base;
             hit->series = (guint) s;
             hit->bin = (guint) k;
-            hit->bin_lo = b.lo + k * b.bin_width;
-            hit->bin_hi = b.lo + (k + 1) * b.bin_width;
+            hit->bin_lo = bin_edge (&b, k);
+            hit->bin_hi = bin_edge (&b, k + 1);
             hit->count = b.counts[s * b.n_bins + k];
             found = TRUE;
             if (stacked (model))

@@ -31,6 +31,17 @@ void         lv_plot_text_extent     (cairo_t           *cr,
                                       const char        *text,
                                       double            *width,
                                       double            *height);
+void         lv_plot_text_draw_fitted (cairo_t          *cr,
+                                      const LvPlotTheme *theme,
+                                      double             size,
+                                      const char        *text,
+                                      double             max_width,
+                                      double             x,
+                                      double             y,
+                                      double             ax,
+                                      double             ay,
+                                      double             angle,
+                                      LvPlotRgba         color);
 void         lv_plot_text_draw       (cairo_t           *cr,
                                       const LvPlotTheme *theme,
                                       double             size,
@@ -85,6 +96,8 @@ void  lv_plot_axis_init             (LvPlotAxis *axis,
                                      gboolean    log_scale,
                                      double      pad_fraction,
                                      guint       target_ticks);
+void  lv_plot_axis_make_integer     (LvPlotAxis *axis,
+                                    guint       target_ticks);
 void  lv_plot_axis_init_categorical (LvPlotAxis        *axis,
                                      const char *const *labels,
                                      guint              n);

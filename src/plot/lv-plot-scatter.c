@@ -44,6 +44,8 @@ frame_setup (LvPlotFrame   *f,
     return FALSE;
   lv_plot_axis_init (&f->x, xlo, xhi, m->x_log, 0.05, (guint) CLAMP (f->width / (6 * f->fs), 3, 8));
   lv_plot_axis_init (&f->y, ylo, yhi, m->y_log, 0.05, (guint) CLAMP (f->height / (4 * f->fs), 3, 7));
+  if (m->y_integer)
+    lv_plot_axis_make_integer (&f->y, (guint) CLAMP (f->height / (4 * f->fs), 3, 7));
   for (gsize s = 0; s < m->n_series; s++)
     {
       const LvPlotScatterSeries *se = &m->series[s];

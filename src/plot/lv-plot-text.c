@@ -216,6 +216,45 @@ lv_plot_text_draw (cairo_t           *cr,
   g_object_unref (layout);
 }
 
+/**
+ * lv_plot_text_draw_fitted:
+ * @max_width: the room along the text's direction
+ *
+ * Like lv_plot_text_draw(), for axis titles: a title longer than @max_width is drawn smaller
+ * (down to 0.75 of @size) and, if that is not enough, ellipsized in the middle, so it is never
+ * clipped by the panel's edge.
+ */
+void
+lv_plot_text_draw_fitted (cairo_t           *cr,
+                          const LvPlotTheme *theme,
+                          double             size,
+                          const char        *text,
+                          double             max_width,
+                          double             x,
+                          double             y,
+                          double             ax,
+                          double             ay,
+                          double             angle,
+                          LvPlotRgba         color)
+{
+  PangoLayout *layout;
+  double w = 0;
+
+  if (text == NULL || *text == '\0')
+    return;
+  lv_plot_text_extent (cr, theme, size, FALSE, text, &w, NULL);
+  if (w > max_width && max_width > 0)
+    size *= MAX (0.75, max_width / w);
+  layout = lv_plot_text_layout (cr, theme, size, FALSE, text);
+  if (max_width > 0)
+    {
+      pango_layout_set_width (layout, (int) (max_width * PANGO_SCALE));
+      pango_layout_set_ellipsize (layout, PANGO_ELLIPSIZE_MIDDLE);
+    }
+  lv_plot_layout_draw (cr, layout, size, x, y, ax, ay, angle, color);
+  g_object_unref (layout);
+}
+
 void
 lv_plot_set_source (cairo_t    *cr,
                     LvPlotRgba  color)

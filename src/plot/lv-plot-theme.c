@@ -133,11 +133,14 @@ lv_plot_palette_category (const LvPlotTheme *theme,
     theme = &light_theme;
   if (theme->palette == LV_PLOT_PALETTE_VIRIDIS || theme->palette == LV_PLOT_PALETTE_CIVIDIS)
     {
-      /* Six stops from 0 to 0.9: the brightest end of the maps is too pale on white. */
+      /* Stops from 0 to 0.9 (the brightest end of the maps is too pale on white): as many as
+       * the figure has categories, so they spread over the whole map (six when unknown). */
+      guint stops = theme->n_categories >= 2 ? MIN (theme->n_categories, 64)
+                                             : LV_PLOT_SEQUENTIAL_STOPS;
+
       return lv_plot_colormap_eval (theme->palette == LV_PLOT_PALETTE_VIRIDIS
                                       ? LV_PLOT_COLORMAP_VIRIDIS : LV_PLOT_COLORMAP_CIVIDIS,
-                                    0.9 * (index % LV_PLOT_SEQUENTIAL_STOPS) /
-                                      (LV_PLOT_SEQUENTIAL_STOPS - 1));
+                                    0.9 * (index % stops) / (stops - 1));
     }
   if (c == 0x000000)
     return lv_plot_rgba_with_alpha (theme->foreground, 1.0);

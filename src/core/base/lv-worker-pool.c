@@ -13,6 +13,8 @@ struct _LvWorkerPool
 {
   GThreadPool *threads;
   guint n_threads;
+  GMutex lock;     /* guards n_lent */
+  guint n_lent;    /* workers parked at a pause: each gets a stand-in thread */
 };
 
 typedef struct
@@ -75,6 +77,7 @@ lv_worker_pool_try_new (guint n_threads, GError **error)
                    n_threads, local->message);
       return NULL;
     }
+  g_mutex_init (&pool->lock);
   return g_steal_pointer (&pool);
 }
 
@@ -112,6 +115,28 @@ lv_worker_pool_push (LvWorkerPool *pool, LvTaskFunc func, gpointer task_data)
   g_thread_pool_push (pool->threads, task, NULL);
 }
 
+/**
+ * lv_worker_pool_lend:
+ * @pool: the pool
+ * @parked: %TRUE when the calling worker is about to wait for a long time (a paused training
+ *   run), %FALSE when it goes on working
+ *
+ * A worker parked at a pause would otherwise keep its thread from every other job (slices,
+ * curvature): while it is parked the pool may run one thread more, so the queue keeps moving.
+ * When it goes on, the limit drops back and the extra thread leaves after its current task.
+ */
+void
+lv_worker_pool_lend (LvWorkerPool *pool, gboolean parked)
+{
+  g_mutex_lock (&pool->lock);
+  if (parked)
+    pool->n_lent++;
+  else if (pool->n_lent > 0)
+    pool->n_lent--;
+  g_thread_pool_set_max_threads (pool->threads, (gint) (pool->n_threads + pool->n_lent), NULL);
+  g_mutex_unlock (&pool->lock);
+}
+
 void
 lv_worker_pool_free (LvWorkerPool *pool)
 {
@@ -119,5 +144,6 @@ lv_worker_pool_free (LvWorkerPool *pool)
     return;
   /* immediate = FALSE, wait = TRUE: queued tasks still run (they see their cancellation). */
   g_thread_pool_free (pool->threads, FALSE, TRUE);
+  g_mutex_clear (&pool->lock);
   g_free (pool);
 }

@@ -9,6 +9,7 @@
 
 #include <lossviz/lv-ensemble.h>
 #include <lossviz/lv-error.h>
+#include <lossviz/lv-pausable.h>
 
 /* All final parameters of an ensemble are kept (for slices and Hessians): cap their memory. */
 #define LV_ENSEMBLE_MAX_PARAM_BYTES (G_GUINT64_CONSTANT (4) << 30)
@@ -54,6 +55,8 @@ struct _LvEnsemble
   RunTask *tasks;
   guint n_tasks;
   gboolean started;
+  LvWorkerPool *pool;    /* the pool of lv_ensemble_start(), for parked tasks */
+  GPtrArray *parked;     /* RunTask*: queued tasks that found the ensemble paused */
 };
 
 void
@@ -212,12 +215,14 @@ lv_ensemble_new (LvDataset *dataset, const LvEnsembleConfig *config, GError **er
   self = g_new0 (LvEnsemble, 1);
   self->dataset = lv_dataset_ref (dataset);
   self->config = *config;
-  self->cancellable = g_cancellable_new ();
+  /* An LvPausable: lv_ensemble_set_paused() holds the workers between minibatches. */
+  self->cancellable = G_CANCELLABLE (lv_pausable_new ());
   g_mutex_init (&self->lock);
   g_cond_init (&self->done_cond);
   self->n_slots = config->n_sizes * config->runs;
   self->slots = g_new0 (Slot, self->n_slots);
   self->tasks = g_new0 (RunTask, self->n_slots);
+  self->parked = g_ptr_array_new ();
   for (guint s = 0; s < config->n_sizes; s++)
     {
       LvMlpShape shape;
@@ -398,6 +403,42 @@ run_block (RunTask *task)
                       states, block_epoch, block_end, &run, self->cancellable);
 }
 
+/* A queued task that finds the ensemble paused parks here instead of holding a worker until
+ * the resume (which pushes it back); with the pause flag read under `lock`, which
+ * lv_ensemble_set_paused() also holds, no task can park after the resume took the list. */
+static gboolean
+park_if_paused (RunTask *task)
+{
+  LvEnsemble *self = task->ensemble;
+  gboolean parked = FALSE;
+
+  g_mutex_lock (&self->lock);
+  if (lv_pausable_get_paused (LV_PAUSABLE (self->cancellable)) &&
+      !g_cancellable_is_cancelled (self->cancellable))
+    {
+      g_ptr_array_add (self->parked, task);
+      parked = TRUE;
+    }
+  g_mutex_unlock (&self->lock);
+  return parked;
+}
+
+static void run_task (gpointer data);
+
+/* Pushes the parked tasks back on the pool (after a resume or a cancel). */
+static void
+unpark_all (LvEnsemble *self)
+{
+  g_autoptr(GPtrArray) tasks = NULL;
+
+  g_mutex_lock (&self->lock);
+  tasks = g_steal_pointer (&self->parked);
+  self->parked = g_ptr_array_new ();
+  g_mutex_unlock (&self->lock);
+  for (guint i = 0; i < tasks->len; i++)
+    lv_worker_pool_push (self->pool, run_task, g_ptr_array_index (tasks, i));
+}
+
 static void
 run_task (gpointer data)
 {
@@ -407,6 +448,8 @@ run_task (gpointer data)
   float *params;
   LvRunState state;
 
+  if (park_if_paused (task))
+    return;
   if (self->config.shared_order)
     {
       /* A block's nets finish one by one while the block still reads the ensemble (config,
@@ -447,12 +490,14 @@ task_is_restored (LvEnsemble *self, const RunTask *task)
   return TRUE;
 }
 
-void
-lv_ensemble_start (LvEnsemble *self, LvWorkerPool *pool)
+static void
+prepare_start (LvEnsemble *self, LvWorkerPool *pool)
 {
   g_return_if_fail (!self->started);
 
   self->started = TRUE;
+  self->pool = pool;
+  lv_pausable_set_pool (LV_PAUSABLE (self->cancellable), pool);
   g_mutex_lock (&self->lock);
   self->pending = 0;
   for (guint i = 0; i < self->n_tasks; i++)
@@ -461,9 +506,39 @@ lv_ensemble_start (LvEnsemble *self, LvWorkerPool *pool)
   if (self->pending == 0)
     g_cond_broadcast (&self->done_cond);
   g_mutex_unlock (&self->lock);
-  for (guint i = 0; i < self->n_tasks; i++)
-    if (!task_is_restored (self, &self->tasks[i]))
-      lv_worker_pool_push (pool, run_task, &self->tasks[i]);
+}
+
+void
+lv_ensemble_start (LvEnsemble *self, LvWorkerPool *pool)
+{
+  lv_ensemble_start_interleaved (&self, 1, pool);
+}
+
+/**
+ * lv_ensemble_start_interleaved:
+ * @ensembles: (array length=n): ensembles not started yet
+ * @n: their number
+ * @pool: the pool
+ *
+ * Starts several ensembles (e.g. one per network size) with their tasks queued in turn — the
+ * first run of each, then the second of each, … — so they advance together instead of one
+ * after the other: at any moment every size has about as many runs done.
+ */
+void
+lv_ensemble_start_interleaved (LvEnsemble *const *ensembles, guint n, LvWorkerPool *pool)
+{
+  guint most = 0;
+
+  for (guint k = 0; k < n; k++)
+    {
+      prepare_start (ensembles[k], pool);
+      most = MAX (most, ensembles[k]->n_tasks);
+    }
+  for (guint t = 0; t < most; t++)
+    for (guint k = 0; k < n; k++)
+      if (t < ensembles[k]->n_tasks)
+        if (!task_is_restored (ensembles[k], &ensembles[k]->tasks[t]))
+          lv_worker_pool_push (pool, run_task, &ensembles[k]->tasks[t]);
 }
 
 void
@@ -517,6 +592,47 @@ void
 lv_ensemble_cancel (LvEnsemble *self)
 {
   g_cancellable_cancel (self->cancellable);
+  /* Parked tasks must run to end as cancelled, or wait() would never return. */
+  if (self->started)
+    unpark_all (self);
+}
+
+/**
+ * lv_ensemble_set_paused:
+ * @self: the ensemble
+ * @paused: %TRUE: running runs stop before their next minibatch and wait there (keeping their
+ *   parameters, momentum and minibatch order), queued runs park without holding a worker; %FALSE:
+ *   every run continues where it stopped, with exactly the result it would have had unpaused.
+ *
+ * A paused run keeps its worker thread. Cancelling (or freeing) a paused ensemble wakes its
+ * runs, which then end as cancelled.
+ */
+void
+lv_ensemble_set_paused (LvEnsemble *self, gboolean paused)
+{
+  g_mutex_lock (&self->lock);
+  lv_pausable_set_paused (LV_PAUSABLE (self->cancellable), paused);
+  g_mutex_unlock (&self->lock);
+  if (!paused && self->started)
+    unpark_all (self);
+}
+
+/**
+ * lv_ensemble_get_n_waiting:
+ * @self: the ensemble
+ *
+ * Returns: the tasks (runs, or fused blocks) held by the pause right now: those waiting
+ *   between two minibatches and the queued ones parked before their start.
+ */
+guint
+lv_ensemble_get_n_waiting (LvEnsemble *self)
+{
+  guint parked;
+
+  g_mutex_lock (&self->lock);
+  parked = self->parked->len;
+  g_mutex_unlock (&self->lock);
+  return parked + lv_pausable_get_n_waiting (LV_PAUSABLE (self->cancellable));
 }
 
 void
@@ -664,6 +780,7 @@ lv_ensemble_free (LvEnsemble *self)
     }
   g_free (self->slots);
   g_free (self->tasks);
+  g_ptr_array_unref (self->parked);
   g_object_unref (self->cancellable);
   g_mutex_clear (&self->lock);
   g_cond_clear (&self->done_cond);

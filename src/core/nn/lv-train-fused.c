@@ -3,6 +3,7 @@
 
 #include "config.h"
 
+#include <lossviz/lv-pausable.h>
 #include <lossviz/lv-train.h>
 
 #include <cblas.h>
@@ -443,7 +444,7 @@ block_evaluate (Block *b, const LvDataset *ds, double *loss, double *accuracy)
  * @epoch_func: (nullable): per net and epoch.
  * @end_func: (nullable): once per net, when its state is final (a diverged net ends early).
  * @user_data: for the callbacks.
- * @cancellable: (nullable): checked before every minibatch.
+ * @cancellable: (nullable): checked before every minibatch; an #LvPausable also pauses there.
  *
  * Trains @n_nets networks on one minibatch sequence at once (see the comment at the top of
  * lv-train-fused.c). Net k's result equals lv_train_run_ordered (shape, config, dataset,
@@ -497,7 +498,7 @@ lv_train_run_fused (const LvMlpShape *shape, const LvTrainConfig *config,
         {
           guint n = MIN (b.batch, dataset->n_train - start);
 
-          if (g_cancellable_is_cancelled (cancellable))
+          if (lv_pausable_checkpoint (cancellable))
             {
               for (guint k = 0; k < n_nets; k++)
                 if (active[k])

@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include <lossviz/lv-error.h>
+#include <lossviz/lv-pausable.h>
 #include <lossviz/lv-train.h>
 
 #include "lv-mlp-bf16.h"
@@ -145,7 +146,8 @@ train_loop (const LvMlpShape *shape, const LvTrainConfig *config, const LvDatase
           guint m = MIN (batch, dataset->n_train - start);
           double loss, sq = 0;
 
-          if (g_cancellable_is_cancelled (cancellable))
+          /* Waits here while paused (lv-pausable.c), so a resumed run goes on exactly. */
+          if (lv_pausable_checkpoint (cancellable))
             return LV_RUN_CANCELLED;
           lv_train_gather_batch (dataset, order, start, m, outputs, xb, yb, tb);
           loss = ws16 != NULL ? lv_mlp_loss_grad_bf16 (shape, params, xb, yb, tb, m, grad, NULL, ws16)
@@ -207,7 +209,7 @@ lv_train_run (const LvMlpShape *shape, const LvTrainConfig *config, const LvData
  * @params: (out): receives the final parameters (lv_mlp_n_params floats).
  * @epoch_func: (nullable): per-epoch progress.
  * @user_data: for @epoch_func.
- * @cancellable: (nullable): checked before every minibatch.
+ * @cancellable: (nullable): checked before every minibatch; an #LvPausable also pauses there.
  *
  * Like lv_train_run(), but the minibatch order comes from @order_seed, so several networks can
  * share it. This is the one-network reference of lv_train_run_fused(): the same seeds give the

@@ -1,0 +1,299 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/* The loss view's epoch timeline and the real pause (issue 15 items 2 and 6), under Xvfb. */
+#include "config.h"
+
+#include <math.h>
+#include <string.h>
+
+#include <glib/gstdio.h>
+#include <gtk/gtk.h>
+
+#include <lossviz/lossviz.h>
+
+#include "lv-loss-view.h"
+#include "lv-test-ui.h"
+#include "lv-test-util.h"
+#include "lv-timeline.h"
+
+#define EPOCHS 5
+
+/* Mean and sample std of the test loss after @epoch epochs of the runs of width @hidden,
+ * straight from the experiment's run records (not through the figure builders). */
+static void
+records_at_epoch (LvExperiment *exp, guint hidden, guint epoch, double *mean, double *std,
+                  guint *count)
+{
+  guint n_snaps = 0, n = 0;
+  const LvEnsembleSnapshot *const *snaps = lv_experiment_get_snapshots (exp, &n_snaps);
+  double sum = 0, sq = 0;
+
+  for (guint s = 0; s < n_snaps; s++)
+    for (guint i = 0; i < snaps[s]->n_runs; i++)
+      {
+        const LvRunRecord *r = &snaps[s]->runs[i];
+        if (r->hidden == hidden && r->epochs_done >= epoch)
+          {
+            sum += r->test_loss[epoch - 1];
+            n++;
+          }
+      }
+  *mean = sum / n;
+  for (guint s = 0; s < n_snaps; s++)
+    for (guint i = 0; i < snaps[s]->n_runs; i++)
+      {
+        const LvRunRecord *r = &snaps[s]->runs[i];
+        if (r->hidden == hidden && r->epochs_done >= epoch)
+          sq += (r->test_loss[epoch - 1] - *mean) * (r->test_loss[epoch - 1] - *mean);
+      }
+  *std = sqrt (sq / (n - 1));
+  *count = n;
+}
+
+/* Every figure of the view shows @epoch: histogram values, mean ± std rows and the scatter's
+ * points all equal the records' values after that many epochs. */
+static void
+assert_figures_at (LvLossView *view, LvExperiment *exp, guint epoch)
+{
+  LvPlotEnsemble *fig = lv_loss_view_get_figures (view);
+  const LvPlotHistogramModel *hist = lv_plot_ensemble_get_histogram (fig);
+  const LvPlotSummaryModel *mean_std = lv_plot_ensemble_get_mean_std (fig);
+  const LvPlotSummaryModel *spread = lv_plot_ensemble_get_spread (fig);
+  const LvPlotScatterModel *scatter = lv_plot_ensemble_get_scatter (fig);
+
+  g_assert_cmpuint (lv_plot_ensemble_get_n_sizes (fig), ==, 2);
+  for (guint s = 0; s < 2; s++)
+    {
+      guint hidden = lv_plot_ensemble_get_size (fig, s)->hidden, count;
+      double mean, std, hist_sum = 0;
+
+      records_at_epoch (exp, hidden, epoch, &mean, &std, &count);
+      g_assert_cmpuint (hist->series[s].n_values, ==, count);
+      for (gsize i = 0; i < hist->series[s].n_values; i++)
+        hist_sum += hist->series[s].values[i];
+      g_assert_cmpfloat_with_epsilon (hist_sum / count, mean, 1e-12);
+      g_assert_cmpfloat_with_epsilon (mean_std->rows[s].mean, mean, 1e-12);
+      g_assert_cmpfloat_with_epsilon (mean_std->rows[s].std, std, 1e-12);
+      g_assert_cmpfloat_with_epsilon (spread->rows[s].std, std, 1e-12);
+      for (gsize i = 0; i < scatter->series[s].n; i++)
+        g_assert_cmpfloat (scatter->series[s].y[i], ==, hist->series[s].values[i]);
+    }
+}
+
+static LvWindow *
+trained_window (void)
+{
+  static const guint sizes[] = { 5, 25 };
+  LvWindow *window = lv_test_ui_window (4, EPOCHS, sizes, 2);
+
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.start", NULL));
+  g_assert_true (lv_test_ui_wait (lv_test_ui_is_finished, window));
+  lv_experiment_poll (lv_window_get_experiment (window));
+  return window;
+}
+
+/* Step, back and Latest through the view's actions (what . , and the buttons do). */
+static void
+test_step (void)
+{
+  LvWindow *window = trained_window ();
+  LvLossView *view = lv_test_ui_loss_view (window);
+  LvExperiment *exp = lv_window_get_experiment (window);
+  LvTimeline *timeline = lv_loss_view_get_timeline (view);
+  double final_mean;
+
+  g_assert_cmpuint (lv_timeline_get_frontier (timeline), ==, EPOCHS);
+  g_assert_cmpuint (lv_timeline_get_epoch (timeline), ==, 0);
+  final_mean = lv_plot_ensemble_get_size (lv_loss_view_get_figures (view), 0)->mean;
+
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (view), "view.timeline-step", NULL));
+  g_assert_cmpuint (lv_timeline_get_epoch (timeline), ==, 1);
+  assert_figures_at (view, exp, 1);
+  g_assert_nonnull (strstr (lv_plot_ensemble_get_histogram (lv_loss_view_get_figures (view))
+                              ->common.caption, "1"));
+  gtk_widget_activate_action (GTK_WIDGET (view), "view.timeline-step", NULL);
+  gtk_widget_activate_action (GTK_WIDGET (view), "view.timeline-step", NULL);
+  g_assert_cmpuint (lv_timeline_get_epoch (timeline), ==, 3);
+  assert_figures_at (view, exp, 3);
+  gtk_widget_activate_action (GTK_WIDGET (view), "view.timeline-back", NULL);
+  g_assert_cmpuint (lv_timeline_get_epoch (timeline), ==, 2);
+  assert_figures_at (view, exp, 2);
+  /* The first epoch's losses are not the final ones (training did something). */
+  g_assert_cmpfloat (lv_plot_ensemble_get_size (lv_loss_view_get_figures (view), 0)->mean, !=,
+                     final_mean);
+  /* Never past the last epoch. */
+  for (guint i = 0; i < EPOCHS + 2; i++)
+    gtk_widget_activate_action (GTK_WIDGET (view), "view.timeline-step", NULL);
+  g_assert_cmpuint (lv_timeline_get_epoch (timeline), ==, EPOCHS);
+  assert_figures_at (view, exp, EPOCHS);
+  gtk_widget_activate_action (GTK_WIDGET (view), "view.timeline-latest", NULL);
+  g_assert_cmpuint (lv_timeline_get_epoch (timeline), ==, 0);
+  g_assert_cmpfloat (lv_plot_ensemble_get_size (lv_loss_view_get_figures (view), 0)->mean, ==,
+                     final_mean);
+  lv_test_ui_close (window);
+}
+
+/* Play from Latest starts at epoch 1 and moves at the chosen speed; it stops at the end. */
+static void
+test_play_and_speed (void)
+{
+  LvWindow *window = trained_window ();
+  LvLossView *view = lv_test_ui_loss_view (window);
+  LvTimeline *timeline = lv_loss_view_get_timeline (view);
+
+  g_assert_cmpfloat (lv_timeline_get_speed (timeline), ==, 1.0);
+  gtk_widget_activate_action (GTK_WIDGET (view), "view.timeline-slower", NULL);
+  g_assert_cmpfloat (lv_timeline_get_speed (timeline), ==, 0.5);
+  gtk_widget_activate_action (GTK_WIDGET (view), "view.timeline-slower", NULL);
+  g_assert_cmpfloat (lv_timeline_get_speed (timeline), ==, 0.5);
+  for (guint i = 0; i < 6; i++)
+    gtk_widget_activate_action (GTK_WIDGET (view), "view.timeline-faster", NULL);
+  g_assert_cmpfloat (lv_timeline_get_speed (timeline), ==, 8.0);
+  gtk_widget_activate_action (GTK_WIDGET (view), "view.timeline-slower", NULL);
+  g_assert_cmpfloat (lv_timeline_get_speed (timeline), ==, 4.0);
+
+  gtk_widget_activate_action (GTK_WIDGET (view), "view.timeline-play", NULL);
+  g_assert_true (lv_timeline_get_playing (timeline));
+  g_assert_cmpuint (lv_timeline_get_epoch (timeline), ==, 1);
+  /* 0.5 s at 4 epochs per second: two epochs on. */
+  lv_timeline_advance (timeline, 0.5);
+  g_assert_cmpuint (lv_timeline_get_epoch (timeline), ==, 3);
+  assert_figures_at (view, lv_window_get_experiment (window), 3);
+  lv_timeline_advance (timeline, 10);
+  g_assert_cmpuint (lv_timeline_get_epoch (timeline), ==, EPOCHS);
+  g_assert_false (lv_timeline_get_playing (timeline));
+  lv_test_ui_close (window);
+}
+
+/* Export writes the epoch shown: the CSV beside the figure holds the epoch's values. */
+static void
+test_export_at_epoch (void)
+{
+  LvWindow *window = trained_window ();
+  LvLossView *view = lv_test_ui_loss_view (window);
+  LvExperiment *exp = lv_window_get_experiment (window);
+  g_autofree char *dir = lv_test_tmpdir ();
+  g_autofree char *png = g_build_filename (dir, "fig.png", NULL);
+  g_autofree char *csv = g_build_filename (dir, "fig.csv", NULL);
+  g_autofree char *text = NULL;
+  g_auto(GStrv) lines = NULL;
+  guint n_snaps = 0, rows = 0;
+  const LvEnsembleSnapshot *const *snaps = lv_experiment_get_snapshots (exp, &n_snaps);
+
+  lv_timeline_set_epoch (lv_loss_view_get_timeline (view), 2);
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.export-to", "s", png));
+  g_assert_true (g_file_get_contents (csv, &text, NULL, NULL));
+  lines = g_strsplit (text, "\n", -1);
+  for (guint i = 1; lines[i] != NULL && lines[i][0] != '\0'; i++, rows++)
+    {
+      g_auto(GStrv) cells = g_strsplit (lines[i], ",", -1);
+      guint hidden = (guint) g_ascii_strtoull (cells[0], NULL, 10);
+      guint run = (guint) g_ascii_strtoull (cells[1], NULL, 10);
+      gboolean found = FALSE;
+
+      g_assert_cmpstr (cells[8], ==, "2");
+      for (guint s = 0; s < n_snaps; s++)
+        for (guint k = 0; k < snaps[s]->n_runs; k++)
+          if (snaps[s]->runs[k].hidden == hidden && snaps[s]->runs[k].run == run)
+            {
+              g_assert_cmpfloat (g_ascii_strtod (cells[6], NULL), ==,
+                                 snaps[s]->runs[k].test_loss[1]);
+              found = TRUE;
+            }
+      g_assert_true (found);
+    }
+  g_assert_cmpuint (rows, ==, 8);
+  g_remove (png);
+  g_remove (csv);
+  g_rmdir (dir);
+  lv_test_ui_close (window);
+}
+
+static guint64
+epochs_done_sum (LvExperiment *exp)
+{
+  guint n = 0;
+  const LvEnsembleSnapshot *const *snaps = lv_experiment_get_snapshots (exp, &n);
+  guint64 sum = 0;
+
+  for (guint s = 0; s < n; s++)
+    for (guint i = 0; i < snaps[s]->n_runs; i++)
+      sum += snaps[s]->runs[i].epochs_done;
+  return sum;
+}
+
+static gboolean
+some_progress (gpointer data)
+{
+  return epochs_done_sum (data) >= 6;
+}
+
+static gboolean
+experiment_finished (gpointer data)
+{
+  return lv_experiment_is_finished (data) && !lv_experiment_get_running (data);
+}
+
+/* Pause keeps partial progress: nothing advances while paused, Start continues without
+ * retraining anything, and the results equal an uninterrupted experiment's to the bit. */
+static void
+test_pause_keeps_progress (void)
+{
+  g_autoptr(LvExperiment) paused = lv_experiment_new (2);
+  g_autoptr(LvExperiment) plain = lv_experiment_new (2);
+  LvEnsembleConfig config;
+  guint64 at_pause, n_runs_started;
+  guint n_a = 0, n_b = 0;
+  const LvEnsembleSnapshot *const *a, *const *b;
+
+  lv_ensemble_config_init (&config);
+  config.sizes[0] = 50;
+  config.sizes[1] = 100;
+  config.n_sizes = 2;
+  config.runs = 4;
+  config.train.epochs = 40;
+  g_assert_true (lv_experiment_set_config (paused, "digits", &config, NULL));
+  g_assert_true (lv_experiment_set_config (plain, "digits", &config, NULL));
+  lv_experiment_start (paused);
+  g_assert_true (lv_test_ui_wait_full (paused, LV_TEST_UI_DEADLINE_S, some_progress, paused));
+  lv_experiment_pause (paused);
+  g_assert_false (lv_experiment_get_running (paused));
+  n_runs_started = lv_experiment_get_n_runs_started (paused);
+  /* Let the workers reach the gate, then nothing moves. */
+  g_usleep (100000);
+  lv_experiment_poll (paused);
+  at_pause = epochs_done_sum (paused);
+  g_assert_cmpuint (at_pause, <, 8 * 40);
+  g_usleep (300000);
+  lv_experiment_poll (paused);
+  g_assert_cmpuint (epochs_done_sum (paused), ==, at_pause);
+
+  lv_experiment_start (paused);
+  g_assert_true (lv_test_ui_wait_full (paused, LV_TEST_UI_DEADLINE_S, experiment_finished,
+                                       paused));
+  g_assert_cmpuint (lv_experiment_get_n_runs_started (paused), ==, n_runs_started);
+  lv_experiment_start (plain);
+  g_assert_true (lv_test_ui_wait_full (plain, LV_TEST_UI_DEADLINE_S, experiment_finished, plain));
+  a = lv_experiment_get_snapshots (paused, &n_a);
+  b = lv_experiment_get_snapshots (plain, &n_b);
+  g_assert_cmpuint (n_a, ==, n_b);
+  for (guint s = 0; s < n_a; s++)
+    for (guint i = 0; i < a[s]->n_runs; i++)
+      {
+        g_assert_cmpint (a[s]->runs[i].state, ==, LV_RUN_FINISHED);
+        g_assert_cmpmem (a[s]->runs[i].test_loss, 40 * sizeof (double), b[s]->runs[i].test_loss,
+                         40 * sizeof (double));
+      }
+}
+
+int
+main (int argc, char **argv)
+{
+  /* Own XDG folders: no autosave of another run offering recovery in the banner. */
+  gtk_test_init (&argc, &argv, G_TEST_OPTION_ISOLATE_DIRS, NULL);
+  lv_core_init ();
+  g_test_add_func ("/lossviz/ui/timeline/step", test_step);
+  g_test_add_func ("/lossviz/ui/timeline/play-and-speed", test_play_and_speed);
+  g_test_add_func ("/lossviz/ui/timeline/export-at-epoch", test_export_at_epoch);
+  g_test_add_func ("/lossviz/ui/timeline/pause-keeps-progress", test_pause_keeps_progress);
+  return g_test_run ();
+}
