@@ -193,20 +193,6 @@ compute (const CertifyOptions *o, CertifyResult *r, GError **error)
                         error);
 }
 
-static void
-add_int (JsonBuilder *b, const char *name, gint64 value)
-{
-  json_builder_set_member_name (b, name);
-  json_builder_add_int_value (b, value);
-}
-
-static void
-add_bool (JsonBuilder *b, const char *name, gboolean value)
-{
-  json_builder_set_member_name (b, name);
-  json_builder_add_boolean_value (b, value);
-}
-
 static JsonNode *
 result_to_json (const CertifyOptions *o, const CertifyResult *r)
 {
@@ -217,16 +203,16 @@ result_to_json (const CertifyOptions *o, const CertifyResult *r)
   lv_cli_add_double (b, "objective", cert->objective);
   lv_cli_add_double (b, "closed_form_objective", r->cf_objective);
   lv_cli_add_double (b, "residual_spectral_norm", cert->residual_norm);
-  add_bool (b, "certified", cert->certified);
-  add_int (b, "rank_of_solution", cert->rank);
-  add_int (b, "closed_form_rank", r->cf_rank);
-  add_int (b, "rows", r->m);
-  add_int (b, "columns", r->n);
-  add_int (b, "rank", o->rank);
+  lv_cli_add_bool (b, "certified", cert->certified);
+  lv_cli_add_int (b, "rank_of_solution", cert->rank);
+  lv_cli_add_int (b, "closed_form_rank", r->cf_rank);
+  lv_cli_add_int (b, "rows", r->m);
+  lv_cli_add_int (b, "columns", r->n);
+  lv_cli_add_int (b, "rank", o->rank);
   lv_cli_add_double (b, "lambda", o->lambda);
   lv_cli_add_double (b, "gradient_norm", cert->gradient_norm);
-  add_bool (b, "stationary", cert->stationary);
-  add_int (b, "iterations", r->iters);
+  lv_cli_add_bool (b, "stationary", cert->stationary);
+  lv_cli_add_int (b, "iterations", r->iters);
   if (!cert->certified && cert->residual_norm > o->lambda)
     {
       /* Adding u = sqrt(eps) a, v = sqrt(eps) b changes F by −eps (s_1 − lambda) + O(eps²). */

@@ -119,7 +119,8 @@ parse_options (int argc, char **argv, LiftOptions *o, char **method_arg, char **
     { "json", 0, 0, G_OPTION_ARG_NONE, &o->json, "Print one JSON object", NULL },
     { NULL }
   };
-  g_autoptr(GOptionContext) context = g_option_context_new ("- NN-LIFT vs SGD on a teacher network");
+  g_autoptr(GOptionContext) context =
+    g_option_context_new ("- NN-LIFT vs SGD on a teacher network");
   g_autoptr(GError) error = NULL;
 
   g_option_context_add_main_entries (context, entries, NULL);
@@ -200,20 +201,6 @@ compute (const LiftOptions *o, LvLiftMethod method, LiftRun *run, GError **error
   return TRUE;
 }
 
-static void
-add_int (JsonBuilder *b, const char *name, gint64 value)
-{
-  json_builder_set_member_name (b, name);
-  json_builder_add_int_value (b, value);
-}
-
-static void
-add_string (JsonBuilder *b, const char *name, const char *value)
-{
-  json_builder_set_member_name (b, name);
-  json_builder_add_string_value (b, value);
-}
-
 static JsonNode *
 run_to_json (const LiftOptions *o, const LiftRun *run)
 {
@@ -221,17 +208,17 @@ run_to_json (const LiftOptions *o, const LiftRun *run)
   const LvLiftEvaluation *ev = run->ev;
 
   json_builder_begin_object (b);
-  add_int (b, "d", o->d);
-  add_int (b, "k", o->k);
-  add_int (b, "samples", o->samples);
-  add_int (b, "test_samples", o->test_samples);
-  add_int (b, "seed", o->seed);
-  add_string (b, "method", lv_lift_method_to_string (run->result->method));
-  add_string (b, "whitening", lv_lift_whitening_to_string (run->result->whitening));
+  lv_cli_add_int (b, "d", o->d);
+  lv_cli_add_int (b, "k", o->k);
+  lv_cli_add_int (b, "samples", o->samples);
+  lv_cli_add_int (b, "test_samples", o->test_samples);
+  lv_cli_add_int (b, "seed", o->seed);
+  lv_cli_add_string (b, "method", lv_lift_method_to_string (run->result->method));
+  lv_cli_add_string (b, "whitening", lv_lift_whitening_to_string (run->result->whitening));
   lv_cli_add_double_array (b, "cosines", ev->cosines, (guint) o->k);
   lv_cli_add_double (b, "bias_error", ev->bias_error);
   lv_cli_add_double_array (b, "bias_errors", ev->bias_errors, (guint) o->k);
-  add_string (b, "bias_method", lv_lift_bias_method_to_string (run->result->bias_method));
+  lv_cli_add_string (b, "bias_method", lv_lift_bias_method_to_string (run->result->bias_method));
   lv_cli_add_double (b, "fourier_ess", run->result->fourier_ess);
   lv_cli_add_double (b, "fourier_bias_error", ev->fourier_bias_error);
   lv_cli_add_double (b, "test_mse", ev->test_mse);
@@ -240,9 +227,9 @@ run_to_json (const LiftOptions *o, const LiftRun *run)
   json_builder_set_member_name (b, "sgd");
   json_builder_begin_object (b);
   lv_cli_add_summary (b, "test_mse", run->sgd_ok, run->n_ok);
-  add_int (b, "runs", o->sgd_runs);
-  add_int (b, "diverged", o->sgd_runs - (gint) run->n_ok);
-  add_int (b, "epochs", o->epochs);
+  lv_cli_add_int (b, "runs", o->sgd_runs);
+  lv_cli_add_int (b, "diverged", o->sgd_runs - (gint) run->n_ok);
+  lv_cli_add_int (b, "epochs", o->epochs);
   lv_cli_add_double (b, "elapsed_s", run->sgd_s);
   json_builder_end_object (b);
   lv_cli_add_double (b, "lift_elapsed_s", run->lift_s);
