@@ -14,7 +14,7 @@
 
 /*
  * `lossviz-cli lift`: NN-LIFT on samples of a random two-layer logistic teacher, next to an
- * ensemble of same-width networks trained by SGD on the same samples (issue 6).
+ * ensemble of same-width networks trained by SGD on the same samples.
  */
 
 #define MAX_D 64
