@@ -401,39 +401,27 @@ whitening_score (const double *m, guint k, double *values, double *vectors)
  *
  * Returns: %FALSE if no definite whitening matrix exists or a linear-algebra step fails.
  */
-gboolean
-lv_lift_decompose_power (const double *tensor, const double *m2, guint d, guint k,
-                         const LvLiftConfig *config, double *a1, double *weights,
-                         LvLiftWhitening *whitening, GError **error)
+/*
+ * The whitening matrix: U^T M_2 U when M_2 is given and definite on the scale of the tensor,
+ * else (or if better conditioned) the best of WHITEN_DRAWS random slices T_k(I, I, theta).
+ * Returns its eigenpairs in @values / @vectors (k, k × k) and which candidate won, or
+ * LV_LIFT_WHITEN_NONE when none is definite.
+ */
+static LvLiftWhitening
+choose_whitening (const double *tk, const double *u, const double *m2, guint d, guint k,
+                  LvRng *rng, double *values, double *vectors)
 {
-  g_autofree double *u = g_new (double, (gsize) d * k);
-  g_autofree double *tk = g_new (double, (gsize) k * k * k);
   g_autofree double *cand = g_new (double, (gsize) k * k);
-  g_autofree double *values = g_new (double, k), *vectors = g_new (double, (gsize) k * k);
-  g_autofree double *best_values = g_new (double, k);
-  g_autofree double *best_vectors = g_new (double, (gsize) k * k);
-  g_autofree double *w = g_new (double, (gsize) k * k);
-  g_autofree double *tw = g_new (double, (gsize) k * k * k);
-  g_autofree double *b = g_new0 (double, (gsize) k * k);
-  g_autofree double *t = g_new (double, k), *best_t = g_new (double, k), *next = g_new (double, k);
+  g_autofree double *cand_values = g_new (double, k);
+  g_autofree double *cand_vectors = g_new (double, (gsize) k * k);
   g_autofree double *theta = g_new (double, k);
   double best_score = 0.0;
   LvLiftWhitening used = LV_LIFT_WHITEN_NONE;
-  LvRng rng;
-
-  if (k == 0 || k > d)
-    {
-      g_set_error (error, LV_ERROR, LV_ERROR_INVALID_INPUT, "need 1 <= k <= d (k=%u, d=%u)", k,
-                   d);
-      return FALSE;
-    }
-  if (!tensor_span (tensor, d, k, u, error))
-    return FALSE;
-  lv_tensor_multilinear (tensor, d, u, k, tk);
-  lv_rng_init (&rng, lv_seed_mix (config->seed, 0x70, k));
 
   if (m2 != NULL)
     {
+      double tnorm = 0.0;
+
       /* U^T M_2 U */
       for (guint i = 0; i < k; i++)
         for (guint j = 0; j < k; j++)
@@ -445,14 +433,12 @@ lv_lift_decompose_power (const double *tensor, const double *m2, guint d, guint 
                 s += u[(gsize) i * d + p] * m2[p * d + q] * u[(gsize) j * d + q];
             cand[i * k + j] = s;
           }
-      double tnorm = 0.0;
-
       for (gsize i = 0; i < (gsize) k * k * k; i++)
         tnorm += tk[i] * tk[i];
-      best_score = whitening_score (cand, k, best_values, best_vectors);
+      best_score = whitening_score (cand, k, values, vectors);
       /* An (almost) zero M_2, e.g. all-zero biases, would look "definite" from rounding
        * noise: demand eigenvalues on the scale of the tensor. */
-      if (fabs (best_values[k - 1]) < 1e-6 * sqrt (tnorm))
+      if (fabs (values[k - 1]) < 1e-6 * sqrt (tnorm))
         best_score = 0.0;
       if (best_score > 0)
         used = LV_LIFT_WHITEN_M2;
@@ -461,29 +447,37 @@ lv_lift_decompose_power (const double *tensor, const double *m2, guint d, guint 
     {
       double score;
 
-      random_unit (&rng, theta, k);
+      random_unit (rng, theta, k);
       tensor_slice (tk, k, theta, cand);
-      score = whitening_score (cand, k, values, vectors);
+      score = whitening_score (cand, k, cand_values, cand_vectors);
       if (score > best_score)
         {
           best_score = score;
           used = LV_LIFT_WHITEN_SLICE;
-          memcpy (best_values, values, sizeof (double) * k);
-          memcpy (best_vectors, vectors, sizeof (double) * k * k);
+          memcpy (values, cand_values, sizeof (double) * k);
+          memcpy (vectors, cand_vectors, sizeof (double) * k * k);
         }
     }
-  if (!(best_score > 0))
-    {
-      g_set_error (error, LV_ERROR, LV_ERROR_FAILED,
-                   "no definite whitening matrix found (M_2 and %d tensor slices are indefinite);"
-                   " use the Jennrich method", WHITEN_DRAWS);
-      return FALSE;
-    }
+  return best_score > 0 ? used : LV_LIFT_WHITEN_NONE;
+}
 
-  /* W = Q |γ|^{-1/2} in the k-dim span; the whitened tensor is T_k(W, W, W). */
+/*
+ * The tensor power method with deflation on the whitened tensor T_k(W, W, W), W = Q |γ|^{-1/2}
+ * (Q, γ: @vectors, @values of the whitening matrix). Component j, un-whitened
+ * (b_j = Q |γ|^{1/2} v_j), goes to column j of @b (k × k, column-major).
+ */
+static void
+power_deflate (const double *tk, guint k, const double *values, const double *vectors,
+               const LvLiftConfig *config, LvRng *rng, double *b)
+{
+  g_autofree double *w = g_new (double, (gsize) k * k);
+  g_autofree double *tw = g_new (double, (gsize) k * k * k);
+  g_autofree double *slice = g_new0 (double, (gsize) k * k);
+  g_autofree double *t = g_new (double, k), *best_t = g_new (double, k), *next = g_new (double, k);
+
   for (guint i = 0; i < k; i++)
     for (guint r = 0; r < k; r++)
-      w[(gsize) i * k + r] = best_vectors[(gsize) i * k + r] / sqrt (fabs (best_values[i]));
+      w[(gsize) i * k + r] = vectors[(gsize) i * k + r] / sqrt (fabs (values[i]));
   lv_tensor_multilinear (tk, k, w, k, tw);
 
   for (guint j = 0; j < k; j++)
@@ -494,9 +488,9 @@ lv_lift_decompose_power (const double *tensor, const double *m2, guint d, guint 
         {
           double val;
 
-          random_unit (&rng, t, k);
-          power_iterate (tw, k, config->power_iters, t, b, next);
-          val = cubic_form (tw, k, t, b);
+          random_unit (rng, t, k);
+          power_iterate (tw, k, config->power_iters, t, slice, next);
+          val = cubic_form (tw, k, t, slice);
           if (val > best_val)
             {
               best_val = val;
@@ -504,27 +498,60 @@ lv_lift_decompose_power (const double *tensor, const double *m2, guint d, guint 
             }
         }
       memcpy (t, best_t, sizeof (double) * k);
-      power_iterate (tw, k, config->power_iters, t, b, next);
-      mu = cubic_form (tw, k, t, b);
-      /* Deflate, and un-whiten this component: b_j = Q |γ|^{1/2} v_j. */
+      power_iterate (tw, k, config->power_iters, t, slice, next);
+      mu = cubic_form (tw, k, t, slice);
       for (guint p = 0; p < k; p++)
         for (guint q = 0; q < k; q++)
           for (guint r = 0; r < k; r++)
             tw[((gsize) p * k + q) * k + r] -= mu * t[p] * t[q] * t[r];
-      memcpy (best_t, t, sizeof (double) * k);
       for (guint r = 0; r < k; r++)
         {
           double s = 0.0;
 
           for (guint i = 0; i < k; i++)
-            s += best_vectors[(gsize) i * k + r] * sqrt (fabs (best_values[i])) * best_t[i];
-          theta[r] = s;
+            s += vectors[(gsize) i * k + r] * sqrt (fabs (values[i])) * t[i];
+          b[(gsize) j * k + r] = s;
         }
-      memcpy (vectors + (gsize) j * k, theta, sizeof (double) * k);
     }
+}
+
+gboolean
+lv_lift_decompose_power (const double *tensor, const double *m2, guint d, guint k,
+                         const LvLiftConfig *config, double *a1, double *weights,
+                         LvLiftWhitening *whitening, GError **error)
+{
+  g_autofree double *u = NULL, *tk = NULL, *values = NULL, *vectors = NULL, *b = NULL;
+  LvLiftWhitening used;
+  LvRng rng;
+
+  if (k == 0 || k > d)
+    {
+      g_set_error (error, LV_ERROR, LV_ERROR_INVALID_INPUT, "need 1 <= k <= d (k=%u, d=%u)", k,
+                   d);
+      return FALSE;
+    }
+  u = g_new (double, (gsize) d * k);
+  if (!tensor_span (tensor, d, k, u, error))
+    return FALSE;
+  tk = g_new (double, (gsize) k * k * k);
+  lv_tensor_multilinear (tensor, d, u, k, tk);
+  lv_rng_init (&rng, lv_seed_mix (config->seed, 0x70, k));
+
+  values = g_new0 (double, k);
+  vectors = g_new0 (double, (gsize) k * k);
+  used = choose_whitening (tk, u, m2, d, k, &rng, values, vectors);
+  if (used == LV_LIFT_WHITEN_NONE)
+    {
+      g_set_error (error, LV_ERROR, LV_ERROR_FAILED,
+                   "no definite whitening matrix found (M_2 and %d tensor slices are indefinite);"
+                   " use the Jennrich method", WHITEN_DRAWS);
+      return FALSE;
+    }
+  b = g_new (double, (gsize) k * k);
+  power_deflate (tk, k, values, vectors, config, &rng, b);
   if (whitening != NULL)
     *whitening = used;
-  return finish_directions (tensor, d, k, u, vectors, a1, weights, error);
+  return finish_directions (tensor, d, k, u, b, a1, weights, error);
 }
 
 /**
