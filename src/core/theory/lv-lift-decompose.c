@@ -571,110 +571,150 @@ lv_lift_decompose_power (const double *tensor, const double *m2, guint d, guint 
  *
  * Returns: %FALSE if every pair gave a singular M_b or a failed eigen-solve.
  */
+/* GSL objects of one Jennrich run (k × k). */
+typedef struct
+{
+  gsl_matrix *lu, *x;
+  gsl_vector *col, *sol;
+  gsl_permutation *perm;
+  gsl_vector_complex *eval;
+  gsl_matrix_complex *evec;
+  gsl_eigen_nonsymmv_workspace *eigen;
+} JennrichWork;
+
+static void
+jennrich_work_init (JennrichWork *w, guint k)
+{
+  w->lu = gsl_matrix_alloc (k, k);
+  w->x = gsl_matrix_alloc (k, k);
+  w->col = gsl_vector_alloc (k);
+  w->sol = gsl_vector_alloc (k);
+  w->perm = gsl_permutation_alloc (k);
+  w->eval = gsl_vector_complex_alloc (k);
+  w->evec = gsl_matrix_complex_alloc (k, k);
+  w->eigen = gsl_eigen_nonsymmv_alloc (k);
+}
+
+static void
+jennrich_work_clear (JennrichWork *w)
+{
+  gsl_eigen_nonsymmv_free (w->eigen);
+  gsl_matrix_complex_free (w->evec);
+  gsl_vector_complex_free (w->eval);
+  gsl_permutation_free (w->perm);
+  gsl_vector_free (w->sol);
+  gsl_vector_free (w->col);
+  gsl_matrix_free (w->x);
+  gsl_matrix_free (w->lu);
+}
+
+/* w->eval, w->evec = the eigen-decomposition of X = M_a M_b^{-1}; FALSE when M_b is singular
+ * or a solve fails. X is found from M_b^T X^T = M_a^T column by column (M_b is symmetric). */
+static gboolean
+ratio_eigen (JennrichWork *w, const double *ma, const double *mb, guint k)
+{
+  int sign, status;
+
+  for (guint i = 0; i < k; i++)
+    for (guint j = 0; j < k; j++)
+      gsl_matrix_set (w->lu, i, j, mb[i * k + j]);
+  status = gsl_linalg_LU_decomp (w->lu, w->perm, &sign);
+  if (status != GSL_SUCCESS || fabs (gsl_linalg_LU_det (w->lu, sign)) < 1e-300)
+    return FALSE;
+  for (guint r = 0; r < k && status == GSL_SUCCESS; r++)
+    {
+      for (guint j = 0; j < k; j++)
+        gsl_vector_set (w->col, j, ma[r * k + j]);
+      status = gsl_linalg_LU_solve (w->lu, w->perm, w->col, w->sol);
+      for (guint j = 0; j < k; j++)
+        gsl_matrix_set (w->x, r, j, gsl_vector_get (w->sol, j));
+    }
+  if (status != GSL_SUCCESS)
+    return FALSE;
+  gsl_eigen_nonsymmv_params (1, w->eigen);
+  return gsl_eigen_nonsymmv (w->x, w->eval, w->evec, w->eigen) == GSL_SUCCESS;
+}
+
+/* How well the eigenvalues are separated: (min gap of real parts − max |imaginary part|) / max
+ * |eigenvalue|; 1 for k = 1; −G_MAXDOUBLE when the eigenvalues are not usable. */
+static double
+separation_score (const gsl_vector_complex *eval, guint k)
+{
+  double score = G_MAXDOUBLE, scale = 0.0, imag = 0.0;
+
+  for (guint i = 0; i < k; i++)
+    {
+      gsl_complex zi = gsl_vector_complex_get (eval, i);
+
+      scale = MAX (scale, hypot (GSL_REAL (zi), GSL_IMAG (zi)));
+      imag = MAX (imag, fabs (GSL_IMAG (zi)));
+    }
+  if (!(scale > 0) || !isfinite (scale))
+    return -G_MAXDOUBLE;
+  for (guint i = 0; i < k; i++)
+    for (guint j = i + 1; j < k; j++)
+      {
+        gsl_complex zi = gsl_vector_complex_get (eval, i), zj = gsl_vector_complex_get (eval, j);
+
+        score = MIN (score, fabs (GSL_REAL (zi) - GSL_REAL (zj)));
+      }
+  return k == 1 ? 1.0 : (score - imag) / scale;
+}
+
 gboolean
 lv_lift_decompose_jennrich (const double *tensor, guint d, guint k, const LvLiftConfig *config,
                             double *a1, double *weights, GError **error)
 {
-  g_autofree double *u = g_new (double, (gsize) d * k);
-  g_autofree double *tk = g_new (double, (gsize) k * k * k);
-  g_autofree double *ma = g_new (double, (gsize) k * k), *mb = g_new (double, (gsize) k * k);
-  g_autofree double *ta = g_new (double, k), *tb = g_new (double, k);
-  g_autofree double *best = g_new (double, (gsize) k * k);
+  g_autofree double *u = NULL, *tk = NULL, *ma = NULL, *mb = NULL, *ta = NULL, *tb = NULL;
+  g_autofree double *best = NULL;
   double best_score = -1.0;
-  gsl_matrix *lu = gsl_matrix_alloc (k, k), *x = gsl_matrix_alloc (k, k);
-  gsl_vector *col = gsl_vector_alloc (k), *sol = gsl_vector_alloc (k);
-  gsl_permutation *perm = gsl_permutation_alloc (k);
-  gsl_vector_complex *eval = gsl_vector_complex_alloc (k);
-  gsl_matrix_complex *evec = gsl_matrix_complex_alloc (k, k);
-  gsl_eigen_nonsymmv_workspace *ws = gsl_eigen_nonsymmv_alloc (k);
+  JennrichWork w;
   LvRng rng;
 
   if (k == 0 || k > d)
     {
       g_set_error (error, LV_ERROR, LV_ERROR_INVALID_INPUT, "need 1 <= k <= d (k=%u, d=%u)", k,
                    d);
-      goto out;
+      return FALSE;
     }
+  u = g_new (double, (gsize) d * k);
   if (!tensor_span (tensor, d, k, u, error))
-    goto out;
+    return FALSE;
+  tk = g_new (double, (gsize) k * k * k);
   lv_tensor_multilinear (tensor, d, u, k, tk);
   lv_rng_init (&rng, lv_seed_mix (config->seed, 0x71, k));
+  ma = g_new (double, (gsize) k * k);
+  mb = g_new (double, (gsize) k * k);
+  ta = g_new (double, k);
+  tb = g_new (double, k);
+  best = g_new (double, (gsize) k * k);
 
+  jennrich_work_init (&w, k);
   for (guint draw = 0; draw < JENNRICH_DRAWS; draw++)
     {
-      int sign, status;
-      double score = G_MAXDOUBLE, scale = 0.0, imag = 0.0;
+      double score;
 
       random_unit (&rng, ta, k);
       random_unit (&rng, tb, k);
       tensor_slice (tk, k, ta, ma);
       tensor_slice (tk, k, tb, mb);
-      /* X = M_a M_b^{-1}: solve M_b^T X^T = M_a^T column by column (M_b is symmetric). */
-      for (guint i = 0; i < k; i++)
-        for (guint j = 0; j < k; j++)
-          gsl_matrix_set (lu, i, j, mb[i * k + j]);
-      status = gsl_linalg_LU_decomp (lu, perm, &sign);
-      if (status != GSL_SUCCESS || fabs (gsl_linalg_LU_det (lu, sign)) < 1e-300)
+      if (!ratio_eigen (&w, ma, mb, k))
         continue;
-      for (guint r = 0; r < k && status == GSL_SUCCESS; r++)
-        {
-          for (guint j = 0; j < k; j++)
-            gsl_vector_set (col, j, ma[r * k + j]);
-          status = gsl_linalg_LU_solve (lu, perm, col, sol);
-          for (guint j = 0; j < k; j++)
-            gsl_matrix_set (x, r, j, gsl_vector_get (sol, j));
-        }
-      if (status != GSL_SUCCESS)
-        continue;
-      gsl_eigen_nonsymmv_params (1, ws);
-      if (gsl_eigen_nonsymmv (x, eval, evec, ws) != GSL_SUCCESS)
-        continue;
-      for (guint i = 0; i < k; i++)
-        {
-          gsl_complex zi = gsl_vector_complex_get (eval, i);
-
-          scale = MAX (scale, hypot (GSL_REAL (zi), GSL_IMAG (zi)));
-          imag = MAX (imag, fabs (GSL_IMAG (zi)));
-        }
-      if (!(scale > 0) || !isfinite (scale))
-        continue;
-      for (guint i = 0; i < k; i++)
-        for (guint j = i + 1; j < k; j++)
-          {
-            gsl_complex zi = gsl_vector_complex_get (eval, i), zj = gsl_vector_complex_get (eval, j);
-
-            score = MIN (score, fabs (GSL_REAL (zi) - GSL_REAL (zj)));
-          }
-      if (k == 1)
-        score = 1.0;
-      else
-        score = (score - imag) / scale;
+      score = separation_score (w.eval, k);
       if (score > best_score)
         {
           best_score = score;
           for (guint i = 0; i < k; i++)
             for (guint r = 0; r < k; r++)
-              best[(gsize) i * k + r] = GSL_REAL (gsl_matrix_complex_get (evec, r, i));
+              best[(gsize) i * k + r] = GSL_REAL (gsl_matrix_complex_get (w.evec, r, i));
         }
     }
+  jennrich_work_clear (&w);
   if (best_score < 0)
     {
       g_set_error (error, LV_ERROR, LV_ERROR_FAILED,
                    "simultaneous diagonalisation failed for every random contraction");
-      goto out;
+      return FALSE;
     }
-  if (!finish_directions (tensor, d, k, u, best, a1, weights, error))
-    goto out;
-  best_score = G_MAXDOUBLE; /* success marker */
-
-out:
-  gsl_eigen_nonsymmv_free (ws);
-  gsl_matrix_complex_free (evec);
-  gsl_vector_complex_free (eval);
-  gsl_permutation_free (perm);
-  gsl_vector_free (sol);
-  gsl_vector_free (col);
-  gsl_matrix_free (x);
-  gsl_matrix_free (lu);
-  return best_score == G_MAXDOUBLE;
+  return finish_directions (tensor, d, k, u, best, a1, weights, error);
 }
