@@ -280,6 +280,25 @@ tensor_span (const double *tensor, guint d, guint k, double *u, GError **error)
   return TRUE;
 }
 
+/* The common start of both decompositions: checks 1 <= k <= d, finds U = span(A_1) (d × k)
+ * and the reduced tensor T_k = T(U, U, U) (k³). */
+static gboolean
+reduce_to_span (const double *tensor, guint d, guint k, double **u, double **tk, GError **error)
+{
+  if (k == 0 || k > d)
+    {
+      g_set_error (error, LV_ERROR, LV_ERROR_INVALID_INPUT, "need 1 <= k <= d (k=%u, d=%u)", k,
+                   d);
+      return FALSE;
+    }
+  *u = g_new (double, (gsize) d * k);
+  if (!tensor_span (tensor, d, k, *u, error))
+    return FALSE;
+  *tk = g_new (double, (gsize) k * k * k);
+  lv_tensor_multilinear (tensor, d, *u, k, *tk);
+  return TRUE;
+}
+
 /* Least-squares tensor weights for fixed unit directions: (G)_{jl} = (a_j.a_l)³. */
 static gboolean
 fit_weights (const double *tensor, guint d, guint k, const double *a1, double *weights)
@@ -524,17 +543,8 @@ lv_lift_decompose_power (const double *tensor, const double *m2, guint d, guint 
   LvLiftWhitening used;
   LvRng rng;
 
-  if (k == 0 || k > d)
-    {
-      g_set_error (error, LV_ERROR, LV_ERROR_INVALID_INPUT, "need 1 <= k <= d (k=%u, d=%u)", k,
-                   d);
-      return FALSE;
-    }
-  u = g_new (double, (gsize) d * k);
-  if (!tensor_span (tensor, d, k, u, error))
+  if (!reduce_to_span (tensor, d, k, &u, &tk, error))
     return FALSE;
-  tk = g_new (double, (gsize) k * k * k);
-  lv_tensor_multilinear (tensor, d, u, k, tk);
   lv_rng_init (&rng, lv_seed_mix (config->seed, 0x70, k));
 
   values = g_new0 (double, k);
@@ -671,17 +681,8 @@ lv_lift_decompose_jennrich (const double *tensor, guint d, guint k, const LvLift
   JennrichWork w;
   LvRng rng;
 
-  if (k == 0 || k > d)
-    {
-      g_set_error (error, LV_ERROR, LV_ERROR_INVALID_INPUT, "need 1 <= k <= d (k=%u, d=%u)", k,
-                   d);
-      return FALSE;
-    }
-  u = g_new (double, (gsize) d * k);
-  if (!tensor_span (tensor, d, k, u, error))
+  if (!reduce_to_span (tensor, d, k, &u, &tk, error))
     return FALSE;
-  tk = g_new (double, (gsize) k * k * k);
-  lv_tensor_multilinear (tensor, d, u, k, tk);
   lv_rng_init (&rng, lv_seed_mix (config->seed, 0x71, k));
   ma = g_new (double, (gsize) k * k);
   mb = g_new (double, (gsize) k * k);
