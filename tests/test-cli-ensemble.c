@@ -8,7 +8,7 @@
 
 static const char *const summary_keys[] = { "mean", "std", "min", "median", "max" };
 
-/* The pinned JSON contract of `ensemble --json` (issue 2), key by key. */
+/* The pinned JSON contract of `ensemble --json` (the README's keys), key by key. */
 static void
 test_json_contract (void)
 {

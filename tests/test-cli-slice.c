@@ -15,7 +15,7 @@ matrix_at (JsonObject *root, const char *name, guint j, guint i)
 }
 
 /*
- * `slice --json` (issue 5's keys), with --csv and --plot: the grid's centre is the trained
+ * `slice --json` (the README's keys), with --csv and --plot: the grid's centre is the trained
  * network's own train loss (the same number), min and max agree with the matrix, and the CSV
  * holds the same values, one row per grid point.
  */

@@ -79,14 +79,6 @@ theory_window (LvTheoryView **view)
 }
 
 static void
-close_window (LvWindow *window)
-{
-  g_object_ref (window);
-  gtk_window_destroy (GTK_WINDOW (window));
-  g_assert_finalize_object (window);
-}
-
-static void
 set_sidebar_q (LvWindow *window, double q)
 {
   gtk_range_set_value (GTK_RANGE (lv_window_get_control (window, "degree")), q);
@@ -136,7 +128,7 @@ test_q_follows_sidebar (void)
   g_assert_false (st.balanced);
   g_assert_cmpuint (st.n_minima, ==, 1);
   g_assert_cmpint (st.chain_state, ==, LV_CHAIN_CERT_UNBALANCED_HIGH);
-  close_window (window);
+  lv_test_ui_close (window);
 }
 
 /* rank(Z*) = 3 (three singular values of Y exceed λ = 1). Width 1: stationary with
@@ -181,7 +173,7 @@ test_mf_certificate (void)
       g_assert_cmpfloat (st.mf_residual_norm, <=, 1.0 + 1e-3);
       g_assert_cmpfloat_with_epsilon (st.mf_objective, st.mf_optimum, 1e-5);
     }
-  close_window (window);
+  lv_test_ui_close (window);
 }
 
 static void
@@ -266,7 +258,7 @@ test_lift_and_export (void)
   g_assert_true (g_file_get_contents (pdf, &data, NULL, NULL));
   g_assert_true (g_str_has_prefix (data, "%PDF"));
   assert_csv (lift_csv, "quantity,index,value\n", "sgd_test_mse,5,");
-  close_window (window);
+  lv_test_ui_close (window);
 }
 
 /* Closing while both descents and an SGD ensemble run cancels them without waiting long. */
@@ -283,7 +275,7 @@ test_close_while_running (void)
   lv_lift_panel_run (lift);
   for (int i = 0; i < 20; i++)
     g_main_context_iteration (NULL, FALSE);
-  close_window (window);
+  lv_test_ui_close (window);
 }
 
 int

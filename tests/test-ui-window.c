@@ -83,14 +83,6 @@ small_window (guint runs, guint epochs, const guint *sizes, guint n_sizes)
 }
 
 static void
-close_window (LvWindow *window)
-{
-  g_object_ref (window);
-  gtk_window_destroy (GTK_WINDOW (window));
-  g_assert_finalize_object (window);
-}
-
-static void
 test_opens (void)
 {
   static const guint sizes[] = { 5, 25 };
@@ -105,7 +97,7 @@ test_opens (void)
   g_assert_cmpuint (lv_plot_ensemble_get_histogram (lv_loss_view_get_figures (view))->n_series,
                     ==, 0);
   g_assert_null (lv_window_get_message (window));
-  close_window (window);
+  lv_test_ui_close (window);
 }
 
 /* Copies the histogram's values (sorted by size) for later comparison. */
@@ -162,7 +154,7 @@ test_start_and_cache (void)
   g_assert_cmpuint (back->len, ==, 8);
   g_assert_true (memcmp (at_q2->data, back->data, 8 * sizeof (double)) == 0);
 
-  close_window (window);
+  lv_test_ui_close (window);
 }
 
 static gboolean
@@ -220,7 +212,7 @@ test_export (void)
   g_assert_nonnull (g_strrstr (lv_window_get_message (window), "Could not"));
   g_assert_false (lv_window_export (window, "/tmp/figure.bmp", &error));
   g_assert_nonnull (error);
-  close_window (window);
+  lv_test_ui_close (window);
   for (guint i = 0; i < G_N_ELEMENTS (names); i++)
     {
       g_autofree char *path = g_build_filename (dir, names[i], NULL);
@@ -259,7 +251,7 @@ test_close_mid_training (void)
   g_assert_true (lv_test_ui_wait_within (DEADLINE_S, has_progress, exp));
   g_assert_true (lv_experiment_get_running (exp));
   t0 = g_get_monotonic_time ();
-  close_window (window);
+  lv_test_ui_close (window);
   /* The last reference: cancels, joins the workers and frees everything. */
   g_assert_finalize_object (exp);
   g_test_message ("closing mid-training took %.3f s", (g_get_monotonic_time () - t0) / 1e6);
@@ -279,7 +271,7 @@ test_bad_input (void)
   g_assert_true (lv_window_apply_controls (window));
   g_assert_null (lv_window_get_message (window));
   g_assert_cmpuint (lv_experiment_get_config (lv_window_get_experiment (window))->n_sizes, ==, 2);
-  close_window (window);
+  lv_test_ui_close (window);
 }
 
 /* Switching the dataset loads it in a thread; the idle window still hears about it. */
@@ -299,7 +291,7 @@ test_dataset_switch (void)
     g_autoptr(GArray) values = histogram_values (window);
     g_assert_cmpuint (values->len, ==, 2);
   }
-  close_window (window);
+  lv_test_ui_close (window);
 }
 
 int

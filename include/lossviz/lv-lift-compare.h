@@ -9,7 +9,7 @@
 G_BEGIN_DECLS
 
 /*
- * NN-LIFT next to SGD on one teacher problem (issue 6): the samples both methods see, the
+ * NN-LIFT next to SGD on one teacher problem: the samples both methods see, the
  * evaluation of a NN-LIFT fit against the teacher, and the SGD ensemble trained on the same
  * samples. Shared by `lossviz-cli lift` and the app's Theory view so both report the same numbers.
  */

@@ -7,6 +7,8 @@
 
 #include <string.h>
 
+#include <lossviz/lv-ensemble-config.h>
+
 #include "lv-run-records.h"
 
 /*
@@ -68,31 +70,32 @@ lv_experiment_entry_complete (LvExperimentEntry *entry)
   return !entry->paused && lv_ensemble_is_done (entry->ensemble);
 }
 
-/* Everything that determines the runs of one size. With λ = 0 the regulariser's kind and
- * degree change nothing, so they are left out and moving q then retrains nothing. With
- * @runs = 0, the "base" key shared by every run count (see find_donor). */
+/* Everything that determines the runs of one size: the dataset and its options, then the
+ * configuration's canonical key (lv_ensemble_config_key) with the sizes reduced to @hidden.
+ * With λ = 0 the regulariser's kind and degree change nothing, so they are normalised and
+ * moving q then retrains nothing. With @runs = 0, the "base" key shared by every run count
+ * (see find_donor). */
 char *
 lv_experiment_config_key (LvExperiment *self, const char *dataset, const LvEnsembleConfig *c,
                           guint hidden, guint runs)
 {
-  LvRegularizer reg = c->train.reg;
+  LvEnsembleConfig k = *c;
+  g_autofree char *config_key = NULL;
   LvDatasetOptions o;
 
-  if (reg.lambda == 0.0)
+  k.sizes[0] = hidden;
+  k.n_sizes = 1;
+  k.runs = runs;
+  k.first_run = 0;
+  if (k.train.reg.lambda == 0.0)
     {
-      reg.kind = LV_REG_LAYER;
-      reg.degree = 2.0;
+      k.train.reg.kind = LV_REG_LAYER;
+      k.train.reg.degree = 2.0;
     }
+  config_key = lv_ensemble_config_key (&k);
   lv_experiment_dataset_options (self, dataset, &o);
-  return g_strdup_printf ("%s{%.17g,%u,%d,%" G_GUINT64_FORMAT "}|h=%u|runs=%u|depth=%u|act=%d|"
-                          "loss=%d|bias=%d|epochs=%u|batch=%u|"
-                          "lr=%.17g|decay=%.17g|mom=%.17g|reg=%d:%.17g:%.17g|init=%d|"
-                          "seed=%" G_GUINT64_FORMAT,
-                          dataset, o.test_fraction, o.downsample, o.standardize, o.seed,
-                          hidden, runs, c->depth, c->activation, c->loss, c->bias,
-                          c->train.epochs, c->train.batch, c->train.lr, c->train.lr_decay,
-                          c->train.momentum, reg.kind, reg.degree, reg.lambda, c->train.init,
-                          c->seed);
+  return g_strdup_printf ("%s{%.17g,%u,%d,%" G_GUINT64_FORMAT "}|%s", dataset, o.test_fraction,
+                          o.downsample, o.standardize, o.seed, config_key);
 }
 
 /* Before (re)starting an entry: everything it shows becomes "restored", and its leading ended

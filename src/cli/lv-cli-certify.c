@@ -92,118 +92,190 @@ read_csv_matrix (const char *path, guint *rows, guint *cols, GError **error)
   return (double *) g_array_free (g_steal_pointer (&values), FALSE);
 }
 
+/* What the command line asked for. */
+typedef struct
+{
+  char *matrix_path;
+  double lambda, grad_tol;
+  gint rank, max_iters;
+  gint64 seed;
+  gboolean json;
+} CertifyOptions;
+
+/* What was computed: the matrix, the descent's end point and both certificates' numbers. */
+typedef struct
+{
+  double *y, *u, *v;
+  guint m, n, cf_rank, iters;
+  double cf_objective;
+  LvMfCertificate cert;
+} CertifyResult;
+
+static void
+certify_result_clear (CertifyResult *r)
+{
+  g_clear_pointer (&r->y, g_free);
+  g_clear_pointer (&r->u, g_free);
+  g_clear_pointer (&r->v, g_free);
+  lv_mf_certificate_clear (&r->cert);
+}
+
+/* Parses and checks the options; on bad input prints the one-line error and returns FALSE
+ * with *exit_code set. */
+static gboolean
+parse_options (int argc, char **argv, CertifyOptions *o, int *exit_code)
+{
+  GOptionEntry entries[] = {
+    { "matrix", 0, 0, G_OPTION_ARG_FILENAME, &o->matrix_path, "CSV file of the matrix Y (required)", "FILE" },
+    { "lambda", 0, 0, G_OPTION_ARG_DOUBLE, &o->lambda, "Regularisation weight lambda > 0 (required)", "L" },
+    { "rank", 0, 0, G_OPTION_ARG_INT, &o->rank, "Width r of the factors U, V (required, >= 1)", "R" },
+    { "seed", 0, 0, G_OPTION_ARG_INT64, &o->seed, "Seed of the random initialisation (default 1)", "S" },
+    { "max-iters", 0, 0, G_OPTION_ARG_INT, &o->max_iters, "Gradient-descent iterations at most (default 200000)", "N" },
+    { "grad-tol", 0, 0, G_OPTION_ARG_DOUBLE, &o->grad_tol, "Stationarity tolerance, relative to max(1, |Y|_F) (default 1e-9)", "TOL" },
+    { "json", 0, 0, G_OPTION_ARG_NONE, &o->json, "Print one JSON object", NULL },
+    { NULL }
+  };
+  g_autoptr(GOptionContext) context =
+    g_option_context_new ("- certify a matrix factorisation globally optimal (Haeffele–Vidal)");
+  g_autoptr(GError) error = NULL;
+
+  *exit_code = LV_CLI_EXIT_BAD_INPUT;
+  g_option_context_add_main_entries (context, entries, NULL);
+  if (!lv_cli_parse (context, &argc, &argv))
+    return FALSE;
+  if (o->matrix_path == NULL)
+    {
+      *exit_code = lv_cli_fail_message (LV_CLI_EXIT_BAD_INPUT, "--matrix FILE.csv is required");
+      return FALSE;
+    }
+  if (!isfinite (o->lambda) || o->lambda <= 0)
+    {
+      *exit_code = lv_cli_fail_message (LV_CLI_EXIT_BAD_INPUT,
+                                        "--lambda must be a finite number > 0 (got %g)",
+                                        o->lambda);
+      return FALSE;
+    }
+  if (!lv_cli_check_int ("--rank", o->rank, 1, MAX_SIDE, &error) ||
+      !lv_cli_check_int ("--seed", o->seed, 0, G_MAXINT64, &error) ||
+      !lv_cli_check_int ("--max-iters", o->max_iters, 1, G_MAXINT, &error) ||
+      !lv_cli_check_double ("--grad-tol", o->grad_tol, 1e-15, 1.0, &error))
+    {
+      *exit_code = lv_cli_fail (error);
+      return FALSE;
+    }
+  return TRUE;
+}
+
+/* Reads Y, computes the SVT closed form, descends from a random start and certifies. */
+static gboolean
+compute (const CertifyOptions *o, CertifyResult *r, GError **error)
+{
+  double ynorm = 0.0, tol, step = 0.0;
+  LvRng rng;
+
+  r->y = read_csv_matrix (o->matrix_path, &r->m, &r->n, error);
+  if (r->y == NULL ||
+      !lv_mf_closed_form (r->y, r->m, r->n, o->lambda, NULL, &r->cf_objective, &r->cf_rank,
+                          error))
+    return FALSE;
+  for (gsize i = 0; i < (gsize) r->m * r->n; i++)
+    ynorm += r->y[i] * r->y[i];
+  ynorm = sqrt (ynorm);
+  tol = o->grad_tol * MAX (1.0, ynorm);
+
+  r->u = g_new (double, (gsize) r->m * o->rank);
+  r->v = g_new (double, (gsize) r->n * o->rank);
+  lv_rng_init (&rng, lv_seed_mix ((guint64) o->seed, 0xce, 0));
+  lv_mf_init_random (&rng, r->m, r->n, (guint) o->rank, 0.1, r->u, r->v);
+  r->iters = lv_mf_descend (r->y, r->m, r->n, r->u, r->v, (guint) o->rank, o->lambda,
+                            (guint) o->max_iters, 0.1 * tol, &step);
+  return lv_mf_certify (r->y, r->m, r->n, r->u, r->v, (guint) o->rank, o->lambda, tol, &r->cert,
+                        error);
+}
+
+static JsonNode *
+result_to_json (const CertifyOptions *o, const CertifyResult *r)
+{
+  g_autoptr(JsonBuilder) b = json_builder_new ();
+  const LvMfCertificate *cert = &r->cert;
+
+  json_builder_begin_object (b);
+  lv_cli_add_double (b, "objective", cert->objective);
+  lv_cli_add_double (b, "closed_form_objective", r->cf_objective);
+  lv_cli_add_double (b, "residual_spectral_norm", cert->residual_norm);
+  lv_cli_add_bool (b, "certified", cert->certified);
+  lv_cli_add_int (b, "rank_of_solution", cert->rank);
+  lv_cli_add_int (b, "closed_form_rank", r->cf_rank);
+  lv_cli_add_int (b, "rows", r->m);
+  lv_cli_add_int (b, "columns", r->n);
+  lv_cli_add_int (b, "rank", o->rank);
+  lv_cli_add_double (b, "lambda", o->lambda);
+  lv_cli_add_double (b, "gradient_norm", cert->gradient_norm);
+  lv_cli_add_bool (b, "stationary", cert->stationary);
+  lv_cli_add_int (b, "iterations", r->iters);
+  if (!cert->certified && cert->residual_norm > o->lambda)
+    {
+      /* Adding u = sqrt(eps) a, v = sqrt(eps) b changes F by −eps (s_1 − lambda) + O(eps²). */
+      json_builder_set_member_name (b, "descent");
+      json_builder_begin_object (b);
+      lv_cli_add_double (b, "top_singular_value", cert->residual_norm);
+      lv_cli_add_double (b, "first_order_decrease", cert->residual_norm - o->lambda);
+      json_builder_end_object (b);
+    }
+  json_builder_end_object (b);
+  return json_builder_get_root (b);
+}
+
+static void
+print_table (const CertifyOptions *o, const CertifyResult *r)
+{
+  const LvMfCertificate *cert = &r->cert;
+
+  printf ("F(U,V) = %.10g after %u iterations (closed form F* = %.10g, rank %u)\n"
+          "|Y - UV^T|_2 = %.10g vs lambda = %g: %s\n",
+          cert->objective, r->iters, r->cf_objective, r->cf_rank, cert->residual_norm,
+          o->lambda,
+          cert->certified ? "certified globally optimal"
+          : !cert->stationary ? "not stationary yet"
+          : "NOT certified: add the top singular pair of the residual");
+}
+
 /**
  * lv_cli_certify:
  * @argc: argument count (argv[0] is "certify").
  * @argv: arguments.
+ *
+ * Options → compute → JSON or a two-line summary.
  *
  * Returns: the process exit code.
  */
 int
 lv_cli_certify (int argc, char **argv)
 {
-  g_autofree char *matrix_path = NULL;
-  double lambda = NAN, grad_tol = 1e-9;
-  gint rank = 0, max_iters = 200000;
-  gint64 seed = 1;
-  gboolean json = FALSE;
-  GOptionEntry entries[] = {
-    { "matrix", 0, 0, G_OPTION_ARG_FILENAME, &matrix_path, "CSV file of the matrix Y (required)", "FILE" },
-    { "lambda", 0, 0, G_OPTION_ARG_DOUBLE, &lambda, "Regularisation weight lambda > 0 (required)", "L" },
-    { "rank", 0, 0, G_OPTION_ARG_INT, &rank, "Width r of the factors U, V (required, >= 1)", "R" },
-    { "seed", 0, 0, G_OPTION_ARG_INT64, &seed, "Seed of the random initialisation (default 1)", "S" },
-    { "max-iters", 0, 0, G_OPTION_ARG_INT, &max_iters, "Gradient-descent iterations at most (default 200000)", "N" },
-    { "grad-tol", 0, 0, G_OPTION_ARG_DOUBLE, &grad_tol, "Stationarity tolerance, relative to max(1, |Y|_F) (default 1e-9)", "TOL" },
-    { "json", 0, 0, G_OPTION_ARG_NONE, &json, "Print one JSON object", NULL },
-    { NULL }
-  };
-  g_autoptr(GOptionContext) context =
-    g_option_context_new ("- certify a matrix factorisation globally optimal (Haeffele–Vidal)");
+  CertifyOptions o = { NULL, NAN, 1e-9, 0, 200000, 1, FALSE };
+  CertifyResult r = { 0 };
   g_autoptr(GError) error = NULL;
-  g_autofree double *y = NULL, *u = NULL, *v = NULL;
-  g_autoptr(JsonBuilder) b = NULL;
-  g_autoptr(JsonNode) root = NULL;
-  LvMfCertificate cert;
-  guint m = 0, n = 0, cf_rank = 0, iters;
-  double cf_objective = 0.0, ynorm = 0.0, tol, step = 0.0;
-  LvRng rng;
+  int exit_code;
 
-  g_option_context_add_main_entries (context, entries, NULL);
-  if (!lv_cli_parse (context, &argc, &argv))
-    return LV_CLI_EXIT_BAD_INPUT;
-  if (matrix_path == NULL)
-    return lv_cli_fail_message (LV_CLI_EXIT_BAD_INPUT, "--matrix FILE.csv is required");
-  if (!isfinite (lambda) || lambda <= 0)
-    return lv_cli_fail_message (LV_CLI_EXIT_BAD_INPUT,
-                                "--lambda must be a finite number > 0 (got %g)", lambda);
-  if (!lv_cli_check_int ("--rank", rank, 1, MAX_SIDE, &error) ||
-      !lv_cli_check_int ("--seed", seed, 0, G_MAXINT64, &error) ||
-      !lv_cli_check_int ("--max-iters", max_iters, 1, G_MAXINT, &error) ||
-      !lv_cli_check_double ("--grad-tol", grad_tol, 1e-15, 1.0, &error))
-    return lv_cli_fail (error);
-  y = read_csv_matrix (matrix_path, &m, &n, &error);
-  if (y == NULL)
-    return lv_cli_fail (error);
-
-  if (!lv_mf_closed_form (y, m, n, lambda, NULL, &cf_objective, &cf_rank, &error))
-    return lv_cli_fail (error);
-  for (gsize i = 0; i < (gsize) m * n; i++)
-    ynorm += y[i] * y[i];
-  ynorm = sqrt (ynorm);
-  tol = grad_tol * MAX (1.0, ynorm);
-
-  u = g_new (double, (gsize) m * rank);
-  v = g_new (double, (gsize) n * rank);
-  lv_rng_init (&rng, lv_seed_mix ((guint64) seed, 0xce, 0));
-  lv_mf_init_random (&rng, m, n, (guint) rank, 0.1, u, v);
-  iters = lv_mf_descend (y, m, n, u, v, (guint) rank, lambda, (guint) max_iters, 0.1 * tol,
-                         &step);
-  if (!lv_mf_certify (y, m, n, u, v, (guint) rank, lambda, tol, &cert, &error))
-    return lv_cli_fail (error);
-
-  b = json_builder_new ();
-  json_builder_begin_object (b);
-  lv_cli_add_double (b, "objective", cert.objective);
-  lv_cli_add_double (b, "closed_form_objective", cf_objective);
-  lv_cli_add_double (b, "residual_spectral_norm", cert.residual_norm);
-  json_builder_set_member_name (b, "certified");
-  json_builder_add_boolean_value (b, cert.certified);
-  json_builder_set_member_name (b, "rank_of_solution");
-  json_builder_add_int_value (b, cert.rank);
-  json_builder_set_member_name (b, "closed_form_rank");
-  json_builder_add_int_value (b, cf_rank);
-  json_builder_set_member_name (b, "rows");
-  json_builder_add_int_value (b, m);
-  json_builder_set_member_name (b, "columns");
-  json_builder_add_int_value (b, n);
-  json_builder_set_member_name (b, "rank");
-  json_builder_add_int_value (b, rank);
-  lv_cli_add_double (b, "lambda", lambda);
-  lv_cli_add_double (b, "gradient_norm", cert.gradient_norm);
-  json_builder_set_member_name (b, "stationary");
-  json_builder_add_boolean_value (b, cert.stationary);
-  json_builder_set_member_name (b, "iterations");
-  json_builder_add_int_value (b, iters);
-  if (!cert.certified && cert.residual_norm > lambda)
+  if (!parse_options (argc, argv, &o, &exit_code))
     {
-      /* Adding u = sqrt(eps) a, v = sqrt(eps) b changes F by −eps (s_1 − lambda) + O(eps²). */
-      json_builder_set_member_name (b, "descent");
-      json_builder_begin_object (b);
-      lv_cli_add_double (b, "top_singular_value", cert.residual_norm);
-      lv_cli_add_double (b, "first_order_decrease", cert.residual_norm - lambda);
-      json_builder_end_object (b);
+      g_free (o.matrix_path);
+      return exit_code;
     }
-  json_builder_end_object (b);
-  root = json_builder_get_root (b);
-  if (json)
-    lv_cli_print_json (root);
+  if (!compute (&o, &r, &error))
+    exit_code = lv_cli_fail (error);
   else
-    printf ("F(U,V) = %.10g after %u iterations (closed form F* = %.10g, rank %u)\n"
-            "|Y - UV^T|_2 = %.10g vs lambda = %g: %s\n",
-            cert.objective, iters, cf_objective, cf_rank, cert.residual_norm, lambda,
-            cert.certified ? "certified globally optimal"
-            : !cert.stationary ? "not stationary yet"
-            : "NOT certified: add the top singular pair of the residual");
-  lv_mf_certificate_clear (&cert);
-  return LV_CLI_EXIT_OK;
+    {
+      if (o.json)
+        {
+          g_autoptr(JsonNode) root = result_to_json (&o, &r);
+          lv_cli_print_json (root);
+        }
+      else
+        print_table (&o, &r);
+      exit_code = LV_CLI_EXIT_OK;
+    }
+  certify_result_clear (&r);
+  g_free (o.matrix_path);
+  return exit_code;
 }

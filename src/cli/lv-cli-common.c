@@ -233,3 +233,24 @@ lv_cli_add_summary (JsonBuilder *builder, const char *name, const double *values
   lv_cli_add_double (builder, "max", s.max);
   json_builder_end_object (builder);
 }
+
+void
+lv_cli_add_int (JsonBuilder *builder, const char *name, gint64 value)
+{
+  json_builder_set_member_name (builder, name);
+  json_builder_add_int_value (builder, value);
+}
+
+void
+lv_cli_add_bool (JsonBuilder *builder, const char *name, gboolean value)
+{
+  json_builder_set_member_name (builder, name);
+  json_builder_add_boolean_value (builder, value);
+}
+
+void
+lv_cli_add_string (JsonBuilder *builder, const char *name, const char *value)
+{
+  json_builder_set_member_name (builder, name);
+  json_builder_add_string_value (builder, value);
+}

@@ -44,5 +44,9 @@ void     lv_cli_add_double (JsonBuilder *builder, const char *name, double value
 /* Adds an array member of doubles, nulls where a value is not finite. */
 void     lv_cli_add_double_array (JsonBuilder *builder, const char *name, const double *values,
                                   gsize n);
+/* Adds an integer, boolean or string member. */
+void     lv_cli_add_int (JsonBuilder *builder, const char *name, gint64 value);
+void     lv_cli_add_bool (JsonBuilder *builder, const char *name, gboolean value);
+void     lv_cli_add_string (JsonBuilder *builder, const char *name, const char *value);
 
 G_END_DECLS

@@ -15,7 +15,7 @@
 
 /*
  * `lossviz-cli lift`: NN-LIFT on samples of a random two-layer logistic teacher, next to an
- * ensemble of same-width networks trained by SGD on the same samples (issue 6).
+ * ensemble of same-width networks trained by SGD on the same samples.
  */
 
 #define MAX_D 64
@@ -99,10 +99,184 @@ run_sgd (const LiftOptions *o, const LvLiftProblem *problem, LvWorkerPool *pool,
   return TRUE;
 }
 
+/* Parses and validates the options; on bad input prints the error, sets *exit_code and returns
+ * FALSE. @method_arg and @bias_arg receive the option strings (owned by the caller). */
+static gboolean
+parse_options (int argc, char **argv, LiftOptions *o, char **method_arg, char **bias_arg,
+               LvLiftMethod *method, int *exit_code)
+{
+  GOptionEntry entries[] = {
+    { "d", 0, 0, G_OPTION_ARG_INT, &o->d, "Input dimension (1..64, default 8)", "D" },
+    { "k", 0, 0, G_OPTION_ARG_INT, &o->k, "Hidden units of the teacher and the fits (1..d, default 3)", "K" },
+    { "samples", 0, 0, G_OPTION_ARG_INT64, &o->samples, "Training samples (default 200000)", "N" },
+    { "test-samples", 0, 0, G_OPTION_ARG_INT64, &o->test_samples, "Held-out samples (default 10000)", "N" },
+    { "seed", 0, 0, G_OPTION_ARG_INT64, &o->seed, "Seed of the teacher, samples and fits (default 1)", "S" },
+    { "method", 0, 0, G_OPTION_ARG_STRING, method_arg, "Decomposition: power or jennrich (default power)", "M" },
+    { "bias-method", 0, 0, G_OPTION_ARG_STRING, bias_arg, "First-layer biases: auto, fourier or least-squares (default auto)", "B" },
+    { "noise", 0, 0, G_OPTION_ARG_DOUBLE, &o->noise, "Label noise standard deviation (default 0)", "SIGMA" },
+    { "sgd-runs", 0, 0, G_OPTION_ARG_INT, &o->sgd_runs, "SGD networks to train for comparison (default 8; 0 skips)", "R" },
+    { "epochs", 0, 0, G_OPTION_ARG_INT, &o->epochs, "SGD epochs (default 10)", "E" },
+    { "threads", 0, 0, G_OPTION_ARG_INT, &o->threads, "Worker threads (0 = one per core)", "T" },
+    { "json", 0, 0, G_OPTION_ARG_NONE, &o->json, "Print one JSON object", NULL },
+    { NULL }
+  };
+  g_autoptr(GOptionContext) context =
+    g_option_context_new ("- NN-LIFT vs SGD on a teacher network");
+  g_autoptr(GError) error = NULL;
+
+  g_option_context_add_main_entries (context, entries, NULL);
+  if (!lv_cli_parse (context, &argc, &argv))
+    {
+      *exit_code = LV_CLI_EXIT_BAD_INPUT;
+      return FALSE;
+    }
+  o->method = *method_arg != NULL ? *method_arg : "power";
+  o->bias_arg = *bias_arg;
+  if (!validate (o, method, &error))
+    {
+      *exit_code = lv_cli_fail (error);
+      return FALSE;
+    }
+  return TRUE;
+}
+
+/* What one invocation computed: the fit, its evaluation and the SGD comparison. */
+typedef struct
+{
+  LvLiftProblem *problem;
+  LvLiftResult *result;
+  LvLiftEvaluation *ev;
+  double *sgd_ok;     /* test MSE of the SGD runs that did not diverge */
+  guint n_ok;
+  gint64 t0;          /* start, for the total elapsed time */
+  double lift_s, sgd_s;
+} LiftRun;
+
+static void
+lift_run_clear (LiftRun *run)
+{
+  g_clear_pointer (&run->ev, lv_lift_evaluation_free);
+  g_clear_pointer (&run->result, lv_lift_result_free);
+  g_clear_pointer (&run->problem, lv_lift_problem_free);
+  g_clear_pointer (&run->sgd_ok, g_free);
+}
+
+/* Draws the problem, fits NN-LIFT, evaluates it and trains the SGD ensemble. */
+static gboolean
+compute (const LiftOptions *o, LvLiftMethod method, LiftRun *run, GError **error)
+{
+  g_autoptr(LvWorkerPool) pool = NULL;
+  g_autofree double *sgd_mse = NULL;
+  LvLiftConfig config;
+  gint64 t_lift;
+
+  run->t0 = g_get_monotonic_time ();
+  run->problem = lv_lift_problem_new ((guint) o->d, (guint) o->k, (gsize) o->samples,
+                                      (gsize) o->test_samples, (guint64) o->seed, o->noise);
+  pool = lv_worker_pool_try_new ((guint) o->threads, error);
+  if (pool == NULL)
+    return FALSE;
+
+  lv_lift_config_init (&config);
+  config.method = method;
+  config.seed = (guint64) o->seed;
+  config.bias_method = o->bias_method;
+  run->result = lv_lift_fit (run->problem->x, run->problem->y, run->problem->n, run->problem->d,
+                             run->problem->k, &config, pool, error);
+  if (run->result == NULL)
+    return FALSE;
+  t_lift = g_get_monotonic_time ();
+  run->lift_s = (t_lift - run->t0) / 1e6;
+
+  run->ev = lv_lift_evaluate (run->problem, run->result);
+
+  sgd_mse = g_new (double, MAX (o->sgd_runs, 1));
+  run->sgd_ok = g_new (double, MAX (o->sgd_runs, 1));
+  if (o->sgd_runs > 0)
+    {
+      if (!run_sgd (o, run->problem, pool, sgd_mse, error))
+        return FALSE;
+      run->sgd_s = (g_get_monotonic_time () - t_lift) / 1e6;
+      for (gint r = 0; r < o->sgd_runs; r++)
+        if (isfinite (sgd_mse[r]))
+          run->sgd_ok[run->n_ok++] = sgd_mse[r];
+    }
+  return TRUE;
+}
+
+static JsonNode *
+run_to_json (const LiftOptions *o, const LiftRun *run)
+{
+  g_autoptr(JsonBuilder) b = json_builder_new ();
+  const LvLiftEvaluation *ev = run->ev;
+
+  json_builder_begin_object (b);
+  lv_cli_add_int (b, "d", o->d);
+  lv_cli_add_int (b, "k", o->k);
+  lv_cli_add_int (b, "samples", o->samples);
+  lv_cli_add_int (b, "test_samples", o->test_samples);
+  lv_cli_add_int (b, "seed", o->seed);
+  lv_cli_add_string (b, "method", lv_lift_method_to_string (run->result->method));
+  lv_cli_add_string (b, "whitening", lv_lift_whitening_to_string (run->result->whitening));
+  lv_cli_add_double_array (b, "cosines", ev->cosines, (guint) o->k);
+  lv_cli_add_double (b, "bias_error", ev->bias_error);
+  lv_cli_add_double_array (b, "bias_errors", ev->bias_errors, (guint) o->k);
+  lv_cli_add_string (b, "bias_method", lv_lift_bias_method_to_string (run->result->bias_method));
+  lv_cli_add_double (b, "fourier_ess", run->result->fourier_ess);
+  lv_cli_add_double (b, "fourier_bias_error", ev->fourier_bias_error);
+  lv_cli_add_double (b, "test_mse", ev->test_mse);
+  lv_cli_add_double (b, "teacher_test_mse", ev->teacher_test_mse);
+  lv_cli_add_double (b, "noise", o->noise);
+  json_builder_set_member_name (b, "sgd");
+  json_builder_begin_object (b);
+  lv_cli_add_summary (b, "test_mse", run->sgd_ok, run->n_ok);
+  lv_cli_add_int (b, "runs", o->sgd_runs);
+  lv_cli_add_int (b, "diverged", o->sgd_runs - (gint) run->n_ok);
+  lv_cli_add_int (b, "epochs", o->epochs);
+  lv_cli_add_double (b, "elapsed_s", run->sgd_s);
+  json_builder_end_object (b);
+  lv_cli_add_double (b, "lift_elapsed_s", run->lift_s);
+  lv_cli_add_double (b, "elapsed_s", (g_get_monotonic_time () - run->t0) / 1e6);
+  json_builder_end_object (b);
+  return json_builder_get_root (b);
+}
+
+static void
+print_table (const LiftOptions *o, const LiftRun *run)
+{
+  const LvLiftEvaluation *ev = run->ev;
+
+  printf ("NN-LIFT (%s, whitening %s, biases by %s), d=%d k=%d samples=%" G_GINT64_FORMAT "\n",
+          lv_lift_method_to_string (run->result->method),
+          lv_lift_whitening_to_string (run->result->whitening),
+          lv_lift_bias_method_to_string (run->result->bias_method), o->d, o->k, o->samples);
+  printf ("  |cos(a_j, â_j)|:");
+  for (gint j = 0; j < o->k; j++)
+    printf (" %.4f", ev->cosines[j]);
+  printf ("\n  bias error (rms) %.4g\n  test MSE %.6g (teacher itself %.6g)\n  %.2f s\n",
+          ev->bias_error, ev->test_mse, ev->teacher_test_mse, run->lift_s);
+  if (run->n_ok > 0)
+    {
+      const double *ok = run->sgd_ok;
+      double mn = ok[0], mx = ok[0], mean = 0.0;
+
+      for (guint r = 0; r < run->n_ok; r++)
+        {
+          mn = MIN (mn, ok[r]);
+          mx = MAX (mx, ok[r]);
+          mean += ok[r] / run->n_ok;
+        }
+      printf ("SGD, %u of %d runs: test MSE mean %.6g, min %.6g, max %.6g (%.2f s)\n", run->n_ok,
+              o->sgd_runs, mean, mn, mx, run->sgd_s);
+    }
+}
+
 /**
  * lv_cli_lift:
  * @argc: argument count (argv[0] is "lift").
  * @argv: arguments.
+ *
+ * Options → compute → JSON or a short table.
  *
  * Returns: the process exit code.
  */
@@ -112,144 +286,26 @@ lv_cli_lift (int argc, char **argv)
   LiftOptions o = { .d = 8, .k = 3, .samples = 200000, .test_samples = 10000, .seed = 1,
                     .noise = 0.0, .sgd_runs = 8, .epochs = 10, .threads = 0 };
   g_autofree char *method_arg = NULL, *bias_arg = NULL;
-  GOptionEntry entries[] = {
-    { "d", 0, 0, G_OPTION_ARG_INT, &o.d, "Input dimension (1..64, default 8)", "D" },
-    { "k", 0, 0, G_OPTION_ARG_INT, &o.k, "Hidden units of the teacher and the fits (1..d, default 3)", "K" },
-    { "samples", 0, 0, G_OPTION_ARG_INT64, &o.samples, "Training samples (default 200000)", "N" },
-    { "test-samples", 0, 0, G_OPTION_ARG_INT64, &o.test_samples, "Held-out samples (default 10000)", "N" },
-    { "seed", 0, 0, G_OPTION_ARG_INT64, &o.seed, "Seed of the teacher, samples and fits (default 1)", "S" },
-    { "method", 0, 0, G_OPTION_ARG_STRING, &method_arg, "Decomposition: power or jennrich (default power)", "M" },
-    { "bias-method", 0, 0, G_OPTION_ARG_STRING, &bias_arg, "First-layer biases: auto, fourier or least-squares (default auto)", "B" },
-    { "noise", 0, 0, G_OPTION_ARG_DOUBLE, &o.noise, "Label noise standard deviation (default 0)", "SIGMA" },
-    { "sgd-runs", 0, 0, G_OPTION_ARG_INT, &o.sgd_runs, "SGD networks to train for comparison (default 8; 0 skips)", "R" },
-    { "epochs", 0, 0, G_OPTION_ARG_INT, &o.epochs, "SGD epochs (default 10)", "E" },
-    { "threads", 0, 0, G_OPTION_ARG_INT, &o.threads, "Worker threads (0 = one per core)", "T" },
-    { "json", 0, 0, G_OPTION_ARG_NONE, &o.json, "Print one JSON object", NULL },
-    { NULL }
-  };
-  g_autoptr(GOptionContext) context = g_option_context_new ("- NN-LIFT vs SGD on a teacher network");
   g_autoptr(GError) error = NULL;
-  g_autoptr(LvLiftProblem) problem = NULL;
-  g_autoptr(LvLiftEvaluation) ev = NULL;
-  g_autoptr(LvWorkerPool) pool = NULL;
-  g_autoptr(LvLiftResult) result = NULL;
-  g_autoptr(JsonBuilder) b = NULL;
-  g_autoptr(JsonNode) root = NULL;
-  g_autofree double *sgd_mse = NULL;
+  LiftRun run = { 0 };
   LvLiftMethod method;
-  LvLiftConfig config;
-  gint64 t0 = g_get_monotonic_time (), t_lift;
-  double lift_s, sgd_s = 0.0;
-  guint n_ok = 0;
-  g_autofree double *sgd_ok = NULL;
+  int exit_code;
 
-  g_option_context_add_main_entries (context, entries, NULL);
-  if (!lv_cli_parse (context, &argc, &argv))
-    return LV_CLI_EXIT_BAD_INPUT;
-  o.method = method_arg != NULL ? method_arg : "power";
-  o.bias_arg = bias_arg;
-  if (!validate (&o, &method, &error))
-    return lv_cli_fail (error);
-
-  problem = lv_lift_problem_new ((guint) o.d, (guint) o.k, (gsize) o.samples,
-                                 (gsize) o.test_samples, (guint64) o.seed, o.noise);
-  pool = lv_worker_pool_try_new ((guint) o.threads, &error);
-  if (pool == NULL)
-    return lv_cli_fail (error);
-
-  lv_lift_config_init (&config);
-  config.method = method;
-  config.seed = (guint64) o.seed;
-  config.bias_method = o.bias_method;
-  result = lv_lift_fit (problem->x, problem->y, problem->n, problem->d, problem->k, &config,
-                        pool, &error);
-  if (result == NULL)
-    return lv_cli_fail (error);
-  t_lift = g_get_monotonic_time ();
-  lift_s = (t_lift - t0) / 1e6;
-
-  ev = lv_lift_evaluate (problem, result);
-
-  sgd_mse = g_new (double, MAX (o.sgd_runs, 1));
-  sgd_ok = g_new (double, MAX (o.sgd_runs, 1));
-  if (o.sgd_runs > 0)
-    {
-      if (!run_sgd (&o, problem, pool, sgd_mse, &error))
-        return lv_cli_fail (error);
-      sgd_s = (g_get_monotonic_time () - t_lift) / 1e6;
-      for (gint r = 0; r < o.sgd_runs; r++)
-        if (isfinite (sgd_mse[r]))
-          sgd_ok[n_ok++] = sgd_mse[r];
-    }
-
-  b = json_builder_new ();
-  json_builder_begin_object (b);
-  json_builder_set_member_name (b, "d");
-  json_builder_add_int_value (b, o.d);
-  json_builder_set_member_name (b, "k");
-  json_builder_add_int_value (b, o.k);
-  json_builder_set_member_name (b, "samples");
-  json_builder_add_int_value (b, o.samples);
-  json_builder_set_member_name (b, "test_samples");
-  json_builder_add_int_value (b, o.test_samples);
-  json_builder_set_member_name (b, "seed");
-  json_builder_add_int_value (b, o.seed);
-  json_builder_set_member_name (b, "method");
-  json_builder_add_string_value (b, lv_lift_method_to_string (result->method));
-  json_builder_set_member_name (b, "whitening");
-  json_builder_add_string_value (b, lv_lift_whitening_to_string (result->whitening));
-  lv_cli_add_double_array (b, "cosines", ev->cosines, (guint) o.k);
-  lv_cli_add_double (b, "bias_error", ev->bias_error);
-  lv_cli_add_double_array (b, "bias_errors", ev->bias_errors, (guint) o.k);
-  json_builder_set_member_name (b, "bias_method");
-  json_builder_add_string_value (b, lv_lift_bias_method_to_string (result->bias_method));
-  lv_cli_add_double (b, "fourier_ess", result->fourier_ess);
-  lv_cli_add_double (b, "fourier_bias_error", ev->fourier_bias_error);
-  lv_cli_add_double (b, "test_mse", ev->test_mse);
-  lv_cli_add_double (b, "teacher_test_mse", ev->teacher_test_mse);
-  lv_cli_add_double (b, "noise", o.noise);
-  json_builder_set_member_name (b, "sgd");
-  json_builder_begin_object (b);
-  lv_cli_add_summary (b, "test_mse", sgd_ok, n_ok);
-  json_builder_set_member_name (b, "runs");
-  json_builder_add_int_value (b, o.sgd_runs);
-  json_builder_set_member_name (b, "diverged");
-  json_builder_add_int_value (b, o.sgd_runs - (gint) n_ok);
-  json_builder_set_member_name (b, "epochs");
-  json_builder_add_int_value (b, o.epochs);
-  lv_cli_add_double (b, "elapsed_s", sgd_s);
-  json_builder_end_object (b);
-  lv_cli_add_double (b, "lift_elapsed_s", lift_s);
-  lv_cli_add_double (b, "elapsed_s", (g_get_monotonic_time () - t0) / 1e6);
-  json_builder_end_object (b);
-  root = json_builder_get_root (b);
-
-  if (o.json)
-    lv_cli_print_json (root);
+  if (!parse_options (argc, argv, &o, &method_arg, &bias_arg, &method, &exit_code))
+    return exit_code;
+  if (!compute (&o, method, &run, &error))
+    exit_code = lv_cli_fail (error);
   else
     {
-      printf ("NN-LIFT (%s, whitening %s, biases by %s), d=%d k=%d samples=%" G_GINT64_FORMAT "\n",
-              lv_lift_method_to_string (result->method),
-              lv_lift_whitening_to_string (result->whitening),
-              lv_lift_bias_method_to_string (result->bias_method), o.d, o.k, o.samples);
-      printf ("  |cos(a_j, â_j)|:");
-      for (gint j = 0; j < o.k; j++)
-        printf (" %.4f", ev->cosines[j]);
-      printf ("\n  bias error (rms) %.4g\n  test MSE %.6g (teacher itself %.6g)\n  %.2f s\n",
-              ev->bias_error, ev->test_mse, ev->teacher_test_mse, lift_s);
-      if (n_ok > 0)
+      if (o.json)
         {
-          double mn = sgd_ok[0], mx = sgd_ok[0], mean = 0.0;
-
-          for (guint r = 0; r < n_ok; r++)
-            {
-              mn = MIN (mn, sgd_ok[r]);
-              mx = MAX (mx, sgd_ok[r]);
-              mean += sgd_ok[r] / n_ok;
-            }
-          printf ("SGD, %u of %d runs: test MSE mean %.6g, min %.6g, max %.6g (%.2f s)\n", n_ok,
-                  o.sgd_runs, mean, mn, mx, sgd_s);
+          g_autoptr(JsonNode) root = run_to_json (&o, &run);
+          lv_cli_print_json (root);
         }
+      else
+        print_table (&o, &run);
+      exit_code = LV_CLI_EXIT_OK;
     }
-  return LV_CLI_EXIT_OK;
+  lift_run_clear (&run);
+  return exit_code;
 }

@@ -2,26 +2,5 @@
 /* libFuzzer entry point of the idx target (see lv-fuzz-targets.h, build-aux/fuzz.sh). */
 #include "config.h"
 
-#include <stddef.h>
-#include <stdint.h>
-
-#include <lossviz/lossviz.h>
-
-#include "lv-fuzz-targets.h"
-
-int LLVMFuzzerInitialize (int *argc, char ***argv);
-int LLVMFuzzerTestOneInput (const uint8_t *data, size_t size);
-
-int
-LLVMFuzzerInitialize (int *argc, char ***argv)
-{
-  lv_core_init ();
-  return 0;
-}
-
-int
-LLVMFuzzerTestOneInput (const uint8_t *data, size_t size)
-{
-  lv_fuzz_idx (data, size);
-  return 0;
-}
+#define LV_FUZZ_TARGET lv_fuzz_idx
+#include "lv-fuzz-main.h"

@@ -7,6 +7,7 @@
 #include <math.h>
 #include <string.h>
 
+#include <lossviz/lv-ensemble-config.h>
 #include <lossviz/lv-error.h>
 #include <lossviz/lv-json-write.h>
 #include <lossviz/lv-session.h>
@@ -125,29 +126,7 @@ write_config (JsonBuilder *b, const LvEnsembleConfig *c)
 {
   json_builder_set_member_name (b, "config");
   json_builder_begin_object (b);
-  json_builder_set_member_name (b, "sizes");
-  json_builder_begin_array (b);
-  for (guint i = 0; i < c->n_sizes; i++)
-    json_builder_add_int_value (b, c->sizes[i]);
-  json_builder_end_array (b);
-  add_int (b, "runs", c->runs);
-  add_int (b, "depth", c->depth);
-  add_string (b, "activation", lv_activation_to_string (c->activation));
-  add_string (b, "loss", lv_loss_to_string (c->loss));
-  add_bool (b, "bias", c->bias);
-  add_string (b, "init", lv_init_to_string (c->train.init));
-  add_int (b, "epochs", c->train.epochs);
-  add_int (b, "batch", c->train.batch);
-  add_number (b, "lr", c->train.lr);
-  add_number (b, "lr_decay", c->train.lr_decay);
-  add_number (b, "momentum", c->train.momentum);
-  add_string (b, "reg_kind", lv_reg_kind_to_string (c->train.reg.kind));
-  add_number (b, "reg_degree", c->train.reg.degree);
-  add_number (b, "reg_lambda", c->train.reg.lambda);
-  add_int (b, "seed", (gint64) c->seed);
-  add_bool (b, "shared_order", c->shared_order);
-  add_int (b, "fuse_block", c->fuse_block);
-  add_string (b, "precision", lv_precision_to_string (c->train.precision));
+  lv_ensemble_config_to_json (c, b);
   json_builder_end_object (b);
 }
 
@@ -337,68 +316,10 @@ get_bool (JsonObject *o, const char *name, gboolean *out, GError **error)
 static gboolean
 read_config (JsonObject *c, LvEnsembleConfig *config, GError **error)
 {
-  JsonArray *sizes;
-  const char *s;
-  guint64 seed;
-
-  lv_ensemble_config_init (config);
-  if (!get_array (c, "sizes", &sizes, error))
-    return FALSE;
-  if (json_array_get_length (sizes) == 0 ||
-      json_array_get_length (sizes) > G_N_ELEMENTS (config->sizes))
-    return bad (error, "sizes", "must hold 1 to 64 sizes");
-  config->n_sizes = json_array_get_length (sizes);
-  for (guint i = 0; i < config->n_sizes; i++)
-    {
-      double v;
-      if (!node_number (json_array_get_element (sizes, i), &v) || v != floor (v) || v < 1 ||
-          v > 1000000)
-        return bad (error, "sizes", "must hold whole numbers from 1 to 1000000");
-      config->sizes[i] = (guint) v;
-    }
-  if (!get_guint (c, "runs", 1, MAX_RUNS_IN_FILE, &config->runs, error) ||
-      !get_guint (c, "depth", 1, LV_MLP_MAX_DEPTH, &config->depth, error) ||
-      !get_guint (c, "epochs", 1, MAX_EPOCHS_IN_FILE, &config->train.epochs, error) ||
-      !get_guint (c, "batch", 1, 1 << 20, &config->train.batch, error) ||
-      !get_number (c, "lr", FALSE, &config->train.lr, error) ||
-      !get_number (c, "lr_decay", FALSE, &config->train.lr_decay, error) ||
-      !get_number (c, "momentum", FALSE, &config->train.momentum, error) ||
-      !get_number (c, "reg_degree", FALSE, &config->train.reg.degree, error) ||
-      !get_number (c, "reg_lambda", FALSE, &config->train.reg.lambda, error) ||
-      !get_bool (c, "bias", &config->bias, error) ||
-      !get_uint (c, "seed", 0, G_MAXINT64, &seed, error))
-    return FALSE;
-  config->seed = seed;
-  /* Added after the first files were written: optional, with the defaults those files had. */
-  if (json_object_has_member (c, "shared_order") &&
-      (!get_bool (c, "shared_order", &config->shared_order, error) ||
-       !get_guint (c, "fuse_block", 0, 1024, &config->fuse_block, error)))
-    return FALSE;
-  /* Added with bf16 training; files without it trained in fp32. */
-  if (json_object_has_member (c, "precision"))
-    {
-      if (!get_string (c, "precision", &s, error))
-        return FALSE;
-      if (!lv_precision_from_string (s, &config->train.precision))
-        return bad (error, "precision", "is not fp32 or bf16");
-    }
-  if (!get_string (c, "activation", &s, error))
-    return FALSE;
-  if (!lv_activation_from_string (s, &config->activation))
-    return bad (error, "activation", "is not relu, tanh, logistic or linear");
-  if (!get_string (c, "loss", &s, error))
-    return FALSE;
-  if (!lv_loss_from_string (s, &config->loss))
-    return bad (error, "loss", "is not cross-entropy, mse or hinge");
-  if (!get_string (c, "init", &s, error))
-    return FALSE;
-  if (!lv_init_from_string (s, &config->train.init))
-    return bad (error, "init", "is not he, glorot or cube");
-  if (!get_string (c, "reg_kind", &s, error))
-    return FALSE;
-  if (!lv_reg_kind_from_string (s, &config->train.reg.kind))
-    return bad (error, "reg_kind", "is not layer or unit");
-  return lv_train_config_validate (&config->train, error);
+  if (lv_ensemble_config_from_json (c, config, error))
+    return TRUE;
+  g_prefix_error (error, "experiment file: ");
+  return FALSE;
 }
 
 static gboolean

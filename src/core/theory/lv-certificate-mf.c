@@ -116,6 +116,23 @@ lv_mf_objective (const double *y, guint m, guint n, const double *u, const doubl
   return lv_mf_gradient (y, m, n, u, v, r, lambda, NULL, NULL);
 }
 
+/* The gradient of one factor: grad = −R' other + lambda self, where R' (rows × inner) is the
+ * residual R read with strides (R itself for dF/dU, Rᵀ for dF/dV). */
+static void
+factor_gradient (const double *res, guint rows, guint inner, gsize row_stride, gsize inner_stride,
+                 const double *other, const double *self, guint r, double lambda, double *grad)
+{
+  for (guint i = 0; i < rows; i++)
+    for (guint l = 0; l < r; l++)
+      {
+        double s = 0.0;
+
+        for (guint j = 0; j < inner; j++)
+          s += res[i * row_stride + j * inner_stride] * other[(gsize) j * r + l];
+        grad[(gsize) i * r + l] = -s + lambda * self[(gsize) i * r + l];
+      }
+}
+
 /**
  * lv_mf_gradient:
  * @y: m × n data.
@@ -145,25 +162,9 @@ lv_mf_gradient (const double *y, guint m, guint n, const double *u, const double
   for (gsize i = 0; i < (gsize) n * r; i++)
     reg += v[i] * v[i];
   if (grad_u != NULL)
-    for (guint i = 0; i < m; i++)
-      for (guint l = 0; l < r; l++)
-        {
-          double s = 0.0;
-
-          for (guint j = 0; j < n; j++)
-            s += res[(gsize) i * n + j] * v[(gsize) j * r + l];
-          grad_u[(gsize) i * r + l] = -s + lambda * u[(gsize) i * r + l];
-        }
+    factor_gradient (res, m, n, n, 1, v, u, r, lambda, grad_u);
   if (grad_v != NULL)
-    for (guint j = 0; j < n; j++)
-      for (guint l = 0; l < r; l++)
-        {
-          double s = 0.0;
-
-          for (guint i = 0; i < m; i++)
-            s += res[(gsize) i * n + j] * u[(gsize) i * r + l];
-          grad_v[(gsize) j * r + l] = -s + lambda * v[(gsize) j * r + l];
-        }
+    factor_gradient (res, n, m, 1, n, u, v, r, lambda, grad_v);
   return 0.5 * f + 0.5 * lambda * reg;
 }
 

@@ -214,6 +214,107 @@ ls_try (LineSearch *ls, guint l, double b)
   return ls_residual (ls);
 }
 
+/* Sets up the line-search state on the first rows of the data: projections P = X A_1, the
+ * constant column of H~, and G, r for all-zero biases. Frees nothing: see ls_clear. */
+static void
+ls_init (LineSearch *ls, const double *x, const double *y, gsize n, guint d, guint k,
+         const double *a1, double *proj, double *h)
+{
+  guint m = k + 1;
+  double ysum = 0.0;
+
+  ls->rows = MIN (n, (gsize) LS_MAX_SAMPLES);
+  ls->k = k;
+  ls->y = y;
+  for (gsize i = 0; i < ls->rows; i++)
+    {
+      for (guint l = 0; l < k; l++)
+        {
+          double s = 0.0;
+
+          for (guint a = 0; a < d; a++)
+            s += a1[(gsize) l * d + a] * x[i * d + a];
+          proj[i * k + l] = s;
+        }
+      h[i * m + k] = 1.0;
+      ls->yy += y[i] * y[i];
+    }
+  ls->proj = proj;
+  ls->h = h;
+  ls->g = gsl_matrix_alloc (m, m);
+  ls->work = gsl_matrix_alloc (m, m);
+  ls->r = gsl_vector_alloc (m);
+  ls->sol = gsl_vector_alloc (m);
+  gsl_matrix_set (ls->g, k, k, (double) ls->rows);
+  for (gsize i = 0; i < ls->rows; i++)
+    ysum += y[i];
+  gsl_vector_set (ls->r, k, ysum);
+  for (guint l = 0; l < k; l++)
+    ls_set_column (ls, l, 0.0);
+}
+
+static void
+ls_clear (LineSearch *ls)
+{
+  gsl_vector_free (ls->sol);
+  gsl_vector_free (ls->r);
+  gsl_matrix_free (ls->work);
+  gsl_matrix_free (ls->g);
+}
+
+/* The best b_l with the other biases fixed: the grid on [LS_GRID_LO, LS_GRID_HI], then
+ * golden-section search within one grid step of the best grid point. Leaves column l of the
+ * state at the returned value. */
+static double
+ls_search_bias (LineSearch *ls, guint l, double current)
+{
+  const double phi = (sqrt (5.0) - 1.0) / 2.0;
+  double best = G_MAXDOUBLE, best_b = current, lo, hi, c1, c2, f1, f2, b_l;
+
+  for (double b = LS_GRID_LO; b <= LS_GRID_HI + 1e-9; b += LS_GRID_STEP)
+    {
+      double f = ls_try (ls, l, b);
+
+      if (f < best)
+        {
+          best = f;
+          best_b = b;
+        }
+    }
+  lo = best_b - LS_GRID_STEP;
+  hi = best_b + LS_GRID_STEP;
+  c1 = hi - phi * (hi - lo);
+  c2 = lo + phi * (hi - lo);
+  f1 = ls_try (ls, l, c1);
+  f2 = ls_try (ls, l, c2);
+  while (hi - lo > 1e-5)
+    {
+      if (f1 < f2)
+        {
+          hi = c2;
+          c2 = c1;
+          f2 = f1;
+          c1 = hi - phi * (hi - lo);
+          f1 = ls_try (ls, l, c1);
+        }
+      else
+        {
+          lo = c1;
+          c1 = c2;
+          f1 = f2;
+          c2 = lo + phi * (hi - lo);
+          f2 = ls_try (ls, l, c2);
+        }
+    }
+  b_l = 0.5 * (lo + hi);
+  if (ls_try (ls, l, b_l) > best)
+    {
+      b_l = best_b;
+      ls_set_column (ls, l, best_b);
+    }
+  return b_l;
+}
+
 /**
  * lv_lift_biases_least_squares:
  * @x: n × d samples, row-major.
@@ -238,110 +339,27 @@ lv_lift_biases_least_squares (const double *x, const double *y, gsize n, guint d
 {
   LineSearch ls = { 0 };
   g_autofree double *proj = NULL, *h = NULL;
-  const double phi = (sqrt (5.0) - 1.0) / 2.0;
-  guint m = k + 1;
-  gboolean ok = FALSE;
+  gsize rows = MIN (n, (gsize) LS_MAX_SAMPLES);
+  gboolean ok = TRUE;
 
   if (n < 2 || d == 0 || k == 0 || k > d)
     {
       g_set_error (error, LV_ERROR, LV_ERROR_INVALID_INPUT, "least-squares biases: bad sizes");
       return FALSE;
     }
-  ls.rows = MIN (n, (gsize) LS_MAX_SAMPLES);
-  ls.k = k;
-  ls.y = y;
-  proj = g_new (double, ls.rows * k);
-  h = g_new (double, ls.rows * m);
-  for (gsize i = 0; i < ls.rows; i++)
-    {
-      for (guint l = 0; l < k; l++)
-        {
-          double s = 0.0;
-
-          for (guint a = 0; a < d; a++)
-            s += a1[(gsize) l * d + a] * x[i * d + a];
-          proj[i * k + l] = s;
-        }
-      h[i * m + k] = 1.0;
-      ls.yy += y[i] * y[i];
-    }
-  ls.proj = proj;
-  ls.h = h;
-  ls.g = gsl_matrix_alloc (m, m);
-  ls.work = gsl_matrix_alloc (m, m);
-  ls.r = gsl_vector_alloc (m);
-  ls.sol = gsl_vector_alloc (m);
-  gsl_matrix_set (ls.g, k, k, (double) ls.rows);
-  {
-    double s = 0.0;
-
-    for (gsize i = 0; i < ls.rows; i++)
-      s += y[i];
-    gsl_vector_set (ls.r, k, s);
-  }
+  proj = g_new (double, rows * k);
+  h = g_new (double, rows * (k + 1));
+  ls_init (&ls, x, y, n, d, k, a1, proj, h);
   for (guint l = 0; l < k; l++)
-    {
-      b1[l] = 0.0;
-      ls_set_column (&ls, l, 0.0);
-    }
-
+    b1[l] = 0.0;
   for (guint sweep = 0; sweep < LS_SWEEPS; sweep++)
     for (guint l = 0; l < k; l++)
-      {
-        double best = G_MAXDOUBLE, best_b = b1[l], lo, hi, c1, c2, f1, f2;
-
-        for (double b = LS_GRID_LO; b <= LS_GRID_HI + 1e-9; b += LS_GRID_STEP)
-          {
-            double f = ls_try (&ls, l, b);
-
-            if (f < best)
-              {
-                best = f;
-                best_b = b;
-              }
-          }
-        lo = best_b - LS_GRID_STEP;
-        hi = best_b + LS_GRID_STEP;
-        c1 = hi - phi * (hi - lo);
-        c2 = lo + phi * (hi - lo);
-        f1 = ls_try (&ls, l, c1);
-        f2 = ls_try (&ls, l, c2);
-        while (hi - lo > 1e-5)
-          {
-            if (f1 < f2)
-              {
-                hi = c2;
-                c2 = c1;
-                f2 = f1;
-                c1 = hi - phi * (hi - lo);
-                f1 = ls_try (&ls, l, c1);
-              }
-            else
-              {
-                lo = c1;
-                c1 = c2;
-                f1 = f2;
-                c2 = lo + phi * (hi - lo);
-                f2 = ls_try (&ls, l, c2);
-              }
-          }
-        b1[l] = 0.5 * (lo + hi);
-        if (ls_try (&ls, l, b1[l]) > best)
-          {
-            b1[l] = best_b;
-            ls_set_column (&ls, l, best_b);
-          }
-      }
-  ok = TRUE;
+      b1[l] = ls_search_bias (&ls, l, b1[l]);
   for (guint l = 0; l < k; l++)
     ok = ok && isfinite (b1[l]);
   if (!ok)
     g_set_error (error, LV_ERROR, LV_ERROR_FAILED, "least-squares bias search failed");
-
-  gsl_vector_free (ls.sol);
-  gsl_vector_free (ls.r);
-  gsl_matrix_free (ls.work);
-  gsl_matrix_free (ls.g);
+  ls_clear (&ls);
   return ok;
 }
 

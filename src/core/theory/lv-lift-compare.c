@@ -12,7 +12,7 @@
 #include <lossviz/lv-rng.h>
 
 /*
- * NN-LIFT vs SGD on the same teacher samples (issue 6). The seeds are fixed functions of the
+ * NN-LIFT vs SGD on the same teacher samples. The seeds are fixed functions of the
  * problem's seed, so the CLI and the app draw identical samples and train identical ensembles.
  */
 

@@ -280,6 +280,25 @@ tensor_span (const double *tensor, guint d, guint k, double *u, GError **error)
   return TRUE;
 }
 
+/* The common start of both decompositions: checks 1 <= k <= d, finds U = span(A_1) (d × k)
+ * and the reduced tensor T_k = T(U, U, U) (k³). */
+static gboolean
+reduce_to_span (const double *tensor, guint d, guint k, double **u, double **tk, GError **error)
+{
+  if (k == 0 || k > d)
+    {
+      g_set_error (error, LV_ERROR, LV_ERROR_INVALID_INPUT, "need 1 <= k <= d (k=%u, d=%u)", k,
+                   d);
+      return FALSE;
+    }
+  *u = g_new (double, (gsize) d * k);
+  if (!tensor_span (tensor, d, k, *u, error))
+    return FALSE;
+  *tk = g_new (double, (gsize) k * k * k);
+  lv_tensor_multilinear (tensor, d, *u, k, *tk);
+  return TRUE;
+}
+
 /* Least-squares tensor weights for fixed unit directions: (G)_{jl} = (a_j.a_l)³. */
 static gboolean
 fit_weights (const double *tensor, guint d, guint k, const double *a1, double *weights)
@@ -401,39 +420,27 @@ whitening_score (const double *m, guint k, double *values, double *vectors)
  *
  * Returns: %FALSE if no definite whitening matrix exists or a linear-algebra step fails.
  */
-gboolean
-lv_lift_decompose_power (const double *tensor, const double *m2, guint d, guint k,
-                         const LvLiftConfig *config, double *a1, double *weights,
-                         LvLiftWhitening *whitening, GError **error)
+/*
+ * The whitening matrix: U^T M_2 U when M_2 is given and definite on the scale of the tensor,
+ * else (or if better conditioned) the best of WHITEN_DRAWS random slices T_k(I, I, theta).
+ * Returns its eigenpairs in @values / @vectors (k, k × k) and which candidate won, or
+ * LV_LIFT_WHITEN_NONE when none is definite.
+ */
+static LvLiftWhitening
+choose_whitening (const double *tk, const double *u, const double *m2, guint d, guint k,
+                  LvRng *rng, double *values, double *vectors)
 {
-  g_autofree double *u = g_new (double, (gsize) d * k);
-  g_autofree double *tk = g_new (double, (gsize) k * k * k);
   g_autofree double *cand = g_new (double, (gsize) k * k);
-  g_autofree double *values = g_new (double, k), *vectors = g_new (double, (gsize) k * k);
-  g_autofree double *best_values = g_new (double, k);
-  g_autofree double *best_vectors = g_new (double, (gsize) k * k);
-  g_autofree double *w = g_new (double, (gsize) k * k);
-  g_autofree double *tw = g_new (double, (gsize) k * k * k);
-  g_autofree double *b = g_new0 (double, (gsize) k * k);
-  g_autofree double *t = g_new (double, k), *best_t = g_new (double, k), *next = g_new (double, k);
+  g_autofree double *cand_values = g_new (double, k);
+  g_autofree double *cand_vectors = g_new (double, (gsize) k * k);
   g_autofree double *theta = g_new (double, k);
   double best_score = 0.0;
   LvLiftWhitening used = LV_LIFT_WHITEN_NONE;
-  LvRng rng;
-
-  if (k == 0 || k > d)
-    {
-      g_set_error (error, LV_ERROR, LV_ERROR_INVALID_INPUT, "need 1 <= k <= d (k=%u, d=%u)", k,
-                   d);
-      return FALSE;
-    }
-  if (!tensor_span (tensor, d, k, u, error))
-    return FALSE;
-  lv_tensor_multilinear (tensor, d, u, k, tk);
-  lv_rng_init (&rng, lv_seed_mix (config->seed, 0x70, k));
 
   if (m2 != NULL)
     {
+      double tnorm = 0.0;
+
       /* U^T M_2 U */
       for (guint i = 0; i < k; i++)
         for (guint j = 0; j < k; j++)
@@ -445,14 +452,12 @@ lv_lift_decompose_power (const double *tensor, const double *m2, guint d, guint 
                 s += u[(gsize) i * d + p] * m2[p * d + q] * u[(gsize) j * d + q];
             cand[i * k + j] = s;
           }
-      double tnorm = 0.0;
-
       for (gsize i = 0; i < (gsize) k * k * k; i++)
         tnorm += tk[i] * tk[i];
-      best_score = whitening_score (cand, k, best_values, best_vectors);
+      best_score = whitening_score (cand, k, values, vectors);
       /* An (almost) zero M_2, e.g. all-zero biases, would look "definite" from rounding
        * noise: demand eigenvalues on the scale of the tensor. */
-      if (fabs (best_values[k - 1]) < 1e-6 * sqrt (tnorm))
+      if (fabs (values[k - 1]) < 1e-6 * sqrt (tnorm))
         best_score = 0.0;
       if (best_score > 0)
         used = LV_LIFT_WHITEN_M2;
@@ -461,29 +466,37 @@ lv_lift_decompose_power (const double *tensor, const double *m2, guint d, guint 
     {
       double score;
 
-      random_unit (&rng, theta, k);
+      random_unit (rng, theta, k);
       tensor_slice (tk, k, theta, cand);
-      score = whitening_score (cand, k, values, vectors);
+      score = whitening_score (cand, k, cand_values, cand_vectors);
       if (score > best_score)
         {
           best_score = score;
           used = LV_LIFT_WHITEN_SLICE;
-          memcpy (best_values, values, sizeof (double) * k);
-          memcpy (best_vectors, vectors, sizeof (double) * k * k);
+          memcpy (values, cand_values, sizeof (double) * k);
+          memcpy (vectors, cand_vectors, sizeof (double) * k * k);
         }
     }
-  if (!(best_score > 0))
-    {
-      g_set_error (error, LV_ERROR, LV_ERROR_FAILED,
-                   "no definite whitening matrix found (M_2 and %d tensor slices are indefinite);"
-                   " use the Jennrich method", WHITEN_DRAWS);
-      return FALSE;
-    }
+  return best_score > 0 ? used : LV_LIFT_WHITEN_NONE;
+}
 
-  /* W = Q |γ|^{-1/2} in the k-dim span; the whitened tensor is T_k(W, W, W). */
+/*
+ * The tensor power method with deflation on the whitened tensor T_k(W, W, W), W = Q |γ|^{-1/2}
+ * (Q, γ: @vectors, @values of the whitening matrix). Component j, un-whitened
+ * (b_j = Q |γ|^{1/2} v_j), goes to column j of @b (k × k, column-major).
+ */
+static void
+power_deflate (const double *tk, guint k, const double *values, const double *vectors,
+               const LvLiftConfig *config, LvRng *rng, double *b)
+{
+  g_autofree double *w = g_new (double, (gsize) k * k);
+  g_autofree double *tw = g_new (double, (gsize) k * k * k);
+  g_autofree double *slice = g_new0 (double, (gsize) k * k);
+  g_autofree double *t = g_new (double, k), *best_t = g_new (double, k), *next = g_new (double, k);
+
   for (guint i = 0; i < k; i++)
     for (guint r = 0; r < k; r++)
-      w[(gsize) i * k + r] = best_vectors[(gsize) i * k + r] / sqrt (fabs (best_values[i]));
+      w[(gsize) i * k + r] = vectors[(gsize) i * k + r] / sqrt (fabs (values[i]));
   lv_tensor_multilinear (tk, k, w, k, tw);
 
   for (guint j = 0; j < k; j++)
@@ -494,9 +507,9 @@ lv_lift_decompose_power (const double *tensor, const double *m2, guint d, guint 
         {
           double val;
 
-          random_unit (&rng, t, k);
-          power_iterate (tw, k, config->power_iters, t, b, next);
-          val = cubic_form (tw, k, t, b);
+          random_unit (rng, t, k);
+          power_iterate (tw, k, config->power_iters, t, slice, next);
+          val = cubic_form (tw, k, t, slice);
           if (val > best_val)
             {
               best_val = val;
@@ -504,27 +517,51 @@ lv_lift_decompose_power (const double *tensor, const double *m2, guint d, guint 
             }
         }
       memcpy (t, best_t, sizeof (double) * k);
-      power_iterate (tw, k, config->power_iters, t, b, next);
-      mu = cubic_form (tw, k, t, b);
-      /* Deflate, and un-whiten this component: b_j = Q |γ|^{1/2} v_j. */
+      power_iterate (tw, k, config->power_iters, t, slice, next);
+      mu = cubic_form (tw, k, t, slice);
       for (guint p = 0; p < k; p++)
         for (guint q = 0; q < k; q++)
           for (guint r = 0; r < k; r++)
             tw[((gsize) p * k + q) * k + r] -= mu * t[p] * t[q] * t[r];
-      memcpy (best_t, t, sizeof (double) * k);
       for (guint r = 0; r < k; r++)
         {
           double s = 0.0;
 
           for (guint i = 0; i < k; i++)
-            s += best_vectors[(gsize) i * k + r] * sqrt (fabs (best_values[i])) * best_t[i];
-          theta[r] = s;
+            s += vectors[(gsize) i * k + r] * sqrt (fabs (values[i])) * t[i];
+          b[(gsize) j * k + r] = s;
         }
-      memcpy (vectors + (gsize) j * k, theta, sizeof (double) * k);
     }
+}
+
+gboolean
+lv_lift_decompose_power (const double *tensor, const double *m2, guint d, guint k,
+                         const LvLiftConfig *config, double *a1, double *weights,
+                         LvLiftWhitening *whitening, GError **error)
+{
+  g_autofree double *u = NULL, *tk = NULL, *values = NULL, *vectors = NULL, *b = NULL;
+  LvLiftWhitening used;
+  LvRng rng;
+
+  if (!reduce_to_span (tensor, d, k, &u, &tk, error))
+    return FALSE;
+  lv_rng_init (&rng, lv_seed_mix (config->seed, 0x70, k));
+
+  values = g_new0 (double, k);
+  vectors = g_new0 (double, (gsize) k * k);
+  used = choose_whitening (tk, u, m2, d, k, &rng, values, vectors);
+  if (used == LV_LIFT_WHITEN_NONE)
+    {
+      g_set_error (error, LV_ERROR, LV_ERROR_FAILED,
+                   "no definite whitening matrix found (M_2 and %d tensor slices are indefinite);"
+                   " use the Jennrich method", WHITEN_DRAWS);
+      return FALSE;
+    }
+  b = g_new (double, (gsize) k * k);
+  power_deflate (tk, k, values, vectors, config, &rng, b);
   if (whitening != NULL)
     *whitening = used;
-  return finish_directions (tensor, d, k, u, vectors, a1, weights, error);
+  return finish_directions (tensor, d, k, u, b, a1, weights, error);
 }
 
 /**
@@ -544,110 +581,141 @@ lv_lift_decompose_power (const double *tensor, const double *m2, guint d, guint 
  *
  * Returns: %FALSE if every pair gave a singular M_b or a failed eigen-solve.
  */
+/* GSL objects of one Jennrich run (k × k). */
+typedef struct
+{
+  gsl_matrix *lu, *x;
+  gsl_vector *col, *sol;
+  gsl_permutation *perm;
+  gsl_vector_complex *eval;
+  gsl_matrix_complex *evec;
+  gsl_eigen_nonsymmv_workspace *eigen;
+} JennrichWork;
+
+static void
+jennrich_work_init (JennrichWork *w, guint k)
+{
+  w->lu = gsl_matrix_alloc (k, k);
+  w->x = gsl_matrix_alloc (k, k);
+  w->col = gsl_vector_alloc (k);
+  w->sol = gsl_vector_alloc (k);
+  w->perm = gsl_permutation_alloc (k);
+  w->eval = gsl_vector_complex_alloc (k);
+  w->evec = gsl_matrix_complex_alloc (k, k);
+  w->eigen = gsl_eigen_nonsymmv_alloc (k);
+}
+
+static void
+jennrich_work_clear (JennrichWork *w)
+{
+  gsl_eigen_nonsymmv_free (w->eigen);
+  gsl_matrix_complex_free (w->evec);
+  gsl_vector_complex_free (w->eval);
+  gsl_permutation_free (w->perm);
+  gsl_vector_free (w->sol);
+  gsl_vector_free (w->col);
+  gsl_matrix_free (w->x);
+  gsl_matrix_free (w->lu);
+}
+
+/* w->eval, w->evec = the eigen-decomposition of X = M_a M_b^{-1}; FALSE when M_b is singular
+ * or a solve fails. X is found from M_b^T X^T = M_a^T column by column (M_b is symmetric). */
+static gboolean
+ratio_eigen (JennrichWork *w, const double *ma, const double *mb, guint k)
+{
+  int sign, status;
+
+  for (guint i = 0; i < k; i++)
+    for (guint j = 0; j < k; j++)
+      gsl_matrix_set (w->lu, i, j, mb[i * k + j]);
+  status = gsl_linalg_LU_decomp (w->lu, w->perm, &sign);
+  if (status != GSL_SUCCESS || fabs (gsl_linalg_LU_det (w->lu, sign)) < 1e-300)
+    return FALSE;
+  for (guint r = 0; r < k && status == GSL_SUCCESS; r++)
+    {
+      for (guint j = 0; j < k; j++)
+        gsl_vector_set (w->col, j, ma[r * k + j]);
+      status = gsl_linalg_LU_solve (w->lu, w->perm, w->col, w->sol);
+      for (guint j = 0; j < k; j++)
+        gsl_matrix_set (w->x, r, j, gsl_vector_get (w->sol, j));
+    }
+  if (status != GSL_SUCCESS)
+    return FALSE;
+  gsl_eigen_nonsymmv_params (1, w->eigen);
+  return gsl_eigen_nonsymmv (w->x, w->eval, w->evec, w->eigen) == GSL_SUCCESS;
+}
+
+/* How well the eigenvalues are separated: (min gap of real parts − max |imaginary part|) / max
+ * |eigenvalue|; 1 for k = 1; −G_MAXDOUBLE when the eigenvalues are not usable. */
+static double
+separation_score (const gsl_vector_complex *eval, guint k)
+{
+  double score = G_MAXDOUBLE, scale = 0.0, imag = 0.0;
+
+  for (guint i = 0; i < k; i++)
+    {
+      gsl_complex zi = gsl_vector_complex_get (eval, i);
+
+      scale = MAX (scale, hypot (GSL_REAL (zi), GSL_IMAG (zi)));
+      imag = MAX (imag, fabs (GSL_IMAG (zi)));
+    }
+  if (!(scale > 0) || !isfinite (scale))
+    return -G_MAXDOUBLE;
+  for (guint i = 0; i < k; i++)
+    for (guint j = i + 1; j < k; j++)
+      {
+        gsl_complex zi = gsl_vector_complex_get (eval, i), zj = gsl_vector_complex_get (eval, j);
+
+        score = MIN (score, fabs (GSL_REAL (zi) - GSL_REAL (zj)));
+      }
+  return k == 1 ? 1.0 : (score - imag) / scale;
+}
+
 gboolean
 lv_lift_decompose_jennrich (const double *tensor, guint d, guint k, const LvLiftConfig *config,
                             double *a1, double *weights, GError **error)
 {
-  g_autofree double *u = g_new (double, (gsize) d * k);
-  g_autofree double *tk = g_new (double, (gsize) k * k * k);
-  g_autofree double *ma = g_new (double, (gsize) k * k), *mb = g_new (double, (gsize) k * k);
-  g_autofree double *ta = g_new (double, k), *tb = g_new (double, k);
-  g_autofree double *best = g_new (double, (gsize) k * k);
+  g_autofree double *u = NULL, *tk = NULL, *ma = NULL, *mb = NULL, *ta = NULL, *tb = NULL;
+  g_autofree double *best = NULL;
   double best_score = -1.0;
-  gsl_matrix *lu = gsl_matrix_alloc (k, k), *x = gsl_matrix_alloc (k, k);
-  gsl_vector *col = gsl_vector_alloc (k), *sol = gsl_vector_alloc (k);
-  gsl_permutation *perm = gsl_permutation_alloc (k);
-  gsl_vector_complex *eval = gsl_vector_complex_alloc (k);
-  gsl_matrix_complex *evec = gsl_matrix_complex_alloc (k, k);
-  gsl_eigen_nonsymmv_workspace *ws = gsl_eigen_nonsymmv_alloc (k);
+  JennrichWork w;
   LvRng rng;
 
-  if (k == 0 || k > d)
-    {
-      g_set_error (error, LV_ERROR, LV_ERROR_INVALID_INPUT, "need 1 <= k <= d (k=%u, d=%u)", k,
-                   d);
-      goto out;
-    }
-  if (!tensor_span (tensor, d, k, u, error))
-    goto out;
-  lv_tensor_multilinear (tensor, d, u, k, tk);
+  if (!reduce_to_span (tensor, d, k, &u, &tk, error))
+    return FALSE;
   lv_rng_init (&rng, lv_seed_mix (config->seed, 0x71, k));
+  ma = g_new (double, (gsize) k * k);
+  mb = g_new (double, (gsize) k * k);
+  ta = g_new (double, k);
+  tb = g_new (double, k);
+  best = g_new (double, (gsize) k * k);
 
+  jennrich_work_init (&w, k);
   for (guint draw = 0; draw < JENNRICH_DRAWS; draw++)
     {
-      int sign, status;
-      double score = G_MAXDOUBLE, scale = 0.0, imag = 0.0;
+      double score;
 
       random_unit (&rng, ta, k);
       random_unit (&rng, tb, k);
       tensor_slice (tk, k, ta, ma);
       tensor_slice (tk, k, tb, mb);
-      /* X = M_a M_b^{-1}: solve M_b^T X^T = M_a^T column by column (M_b is symmetric). */
-      for (guint i = 0; i < k; i++)
-        for (guint j = 0; j < k; j++)
-          gsl_matrix_set (lu, i, j, mb[i * k + j]);
-      status = gsl_linalg_LU_decomp (lu, perm, &sign);
-      if (status != GSL_SUCCESS || fabs (gsl_linalg_LU_det (lu, sign)) < 1e-300)
+      if (!ratio_eigen (&w, ma, mb, k))
         continue;
-      for (guint r = 0; r < k && status == GSL_SUCCESS; r++)
-        {
-          for (guint j = 0; j < k; j++)
-            gsl_vector_set (col, j, ma[r * k + j]);
-          status = gsl_linalg_LU_solve (lu, perm, col, sol);
-          for (guint j = 0; j < k; j++)
-            gsl_matrix_set (x, r, j, gsl_vector_get (sol, j));
-        }
-      if (status != GSL_SUCCESS)
-        continue;
-      gsl_eigen_nonsymmv_params (1, ws);
-      if (gsl_eigen_nonsymmv (x, eval, evec, ws) != GSL_SUCCESS)
-        continue;
-      for (guint i = 0; i < k; i++)
-        {
-          gsl_complex zi = gsl_vector_complex_get (eval, i);
-
-          scale = MAX (scale, hypot (GSL_REAL (zi), GSL_IMAG (zi)));
-          imag = MAX (imag, fabs (GSL_IMAG (zi)));
-        }
-      if (!(scale > 0) || !isfinite (scale))
-        continue;
-      for (guint i = 0; i < k; i++)
-        for (guint j = i + 1; j < k; j++)
-          {
-            gsl_complex zi = gsl_vector_complex_get (eval, i), zj = gsl_vector_complex_get (eval, j);
-
-            score = MIN (score, fabs (GSL_REAL (zi) - GSL_REAL (zj)));
-          }
-      if (k == 1)
-        score = 1.0;
-      else
-        score = (score - imag) / scale;
+      score = separation_score (w.eval, k);
       if (score > best_score)
         {
           best_score = score;
           for (guint i = 0; i < k; i++)
             for (guint r = 0; r < k; r++)
-              best[(gsize) i * k + r] = GSL_REAL (gsl_matrix_complex_get (evec, r, i));
+              best[(gsize) i * k + r] = GSL_REAL (gsl_matrix_complex_get (w.evec, r, i));
         }
     }
+  jennrich_work_clear (&w);
   if (best_score < 0)
     {
       g_set_error (error, LV_ERROR, LV_ERROR_FAILED,
                    "simultaneous diagonalisation failed for every random contraction");
-      goto out;
+      return FALSE;
     }
-  if (!finish_directions (tensor, d, k, u, best, a1, weights, error))
-    goto out;
-  best_score = G_MAXDOUBLE; /* success marker */
-
-out:
-  gsl_eigen_nonsymmv_free (ws);
-  gsl_matrix_complex_free (evec);
-  gsl_vector_complex_free (eval);
-  gsl_permutation_free (perm);
-  gsl_vector_free (sol);
-  gsl_vector_free (col);
-  gsl_matrix_free (x);
-  gsl_matrix_free (lu);
-  return best_score == G_MAXDOUBLE;
+  return finish_directions (tensor, d, k, u, best, a1, weights, error);
 }

@@ -12,6 +12,8 @@
 
 #include <lossviz/lv-error.h>
 
+#include "lv-task-group-private.h"
+
 /*
  * Score functions and the empirical cross-moments of NN-LIFT (THEORY.md §3.2–3.3), for x ~ N(0, I).
  *
@@ -87,10 +89,6 @@ typedef struct
   double *cubic;  /* pairs × d */
   double *square; /* pairs */
   double *first_moment; /* d */
-  /* completion */
-  GMutex *mutex;
-  GCond *cond;
-  guint *pending;
 } Block;
 
 static void
@@ -127,11 +125,6 @@ block_run (gpointer data)
                    1.0, z, (int) pairs, block->x + start * d, (int) d, 1.0, block->cubic,
                    (int) d);
     }
-
-  g_mutex_lock (block->mutex);
-  (*block->pending)--;
-  g_cond_signal (block->cond);
-  g_mutex_unlock (block->mutex);
 }
 
 static inline guint
@@ -139,6 +132,138 @@ pair_index (guint a, guint b, guint d)
 {
   /* a <= b: rows 0..a-1 hold d, d-1, ..., d-a+1 pairs. */
   return a * d - a * (a - 1) / 2 + (b - a);
+}
+
+/* Checks sizes and finiteness; returns the centred responses y − ȳ, or NULL with @error set. */
+static double *
+centred_responses (const double *x, const double *y, gsize n, guint d, GError **error)
+{
+  double ybar = 0.0, *yc;
+
+  if (n < 2 || d == 0 || d > 128)
+    {
+      g_set_error (error, LV_ERROR, LV_ERROR_INVALID_INPUT,
+                   "moment estimation needs n >= 2 samples and 1 <= d <= 128 (got n=%"
+                   G_GSIZE_FORMAT ", d=%u)", n, d);
+      return NULL;
+    }
+  for (gsize i = 0; i < n; i++)
+    ybar += y[i];
+  ybar /= (double) n;
+  if (!isfinite (ybar))
+    {
+      g_set_error (error, LV_ERROR, LV_ERROR_INVALID_INPUT, "responses are not finite");
+      return NULL;
+    }
+  for (gsize i = 0; i < n * d; i++)
+    if (!isfinite (x[i]))
+      {
+        g_set_error (error, LV_ERROR, LV_ERROR_INVALID_INPUT, "inputs are not finite");
+        return NULL;
+      }
+  yc = g_new (double, n);
+  for (gsize i = 0; i < n; i++)
+    yc[i] = y[i] - ybar;
+  return yc;
+}
+
+/*
+ * Runs the accumulation plan (see above) and leaves the sums, divided by n where the tensor
+ * needs it, in block 0's slots: cubic (pairs × d) = (1/n) Σ ỹ x_a x_b x_c,
+ * square (pairs) = Σ ỹ x_a x_b, m (d) = (1/n) Σ ỹ x_a.
+ */
+static void
+accumulate (const double *x, const double *yc, gsize n, guint d, LvWorkerPool *pool,
+            double **cubic_out, double **square_out, double **m_out)
+{
+  guint pairs = d * (d + 1) / 2;
+  gsize n_chunks = (n + CHUNK - 1) / CHUNK;
+  guint n_blocks = (guint) MIN ((gsize) N_BLOCKS, n_chunks);
+  g_autofree Block *blocks = g_new0 (Block, n_blocks);
+  double *cubic = g_new0 (double, (gsize) n_blocks * pairs * d);
+  double *square = g_new0 (double, (gsize) n_blocks * pairs);
+  double *m = g_new0 (double, (gsize) n_blocks * d);
+  LvTaskGroup group;
+
+  lv_task_group_init (&group, pool);
+  for (guint bl = 0; bl < n_blocks; bl++)
+    {
+      Block *block = &blocks[bl];
+
+      block->x = x;
+      block->yc = yc;
+      block->d = d;
+      block->pairs = pairs;
+      block->first = MIN (n, (n_chunks * bl / n_blocks) * CHUNK);
+      block->last = MIN (n, (n_chunks * (bl + 1) / n_blocks) * CHUNK);
+      block->cubic = cubic + (gsize) bl * pairs * d;
+      block->square = square + (gsize) bl * pairs;
+      block->first_moment = m + (gsize) bl * d;
+      lv_task_group_push (&group, block_run, block);
+    }
+  lv_task_group_join (&group);
+
+  /* Fixed-order reduction into block 0. */
+  for (guint bl = 1; bl < n_blocks; bl++)
+    {
+      for (gsize i = 0; i < (gsize) pairs * d; i++)
+        cubic[i] += cubic[(gsize) bl * pairs * d + i];
+      for (guint p = 0; p < pairs; p++)
+        square[p] += square[(gsize) bl * pairs + p];
+      for (guint a = 0; a < d; a++)
+        m[a] += m[(gsize) bl * d + a];
+    }
+  for (gsize i = 0; i < (gsize) pairs * d; i++)
+    cubic[i] /= (double) n;
+  for (guint a = 0; a < d; a++)
+    m[a] /= (double) n;
+  *cubic_out = cubic;
+  *square_out = square;
+  *m_out = m;
+}
+
+/* T^_abc = cubic[sorted (a, b, c)] − sym(m ⊗ I)_abc: every entry is read from its sorted index
+ * triple, so the tensor is exactly symmetric. */
+static void
+assemble_tensor (const double *cubic, const double *m, guint d, double *tensor)
+{
+  for (guint a = 0; a < d; a++)
+    for (guint b = 0; b < d; b++)
+      for (guint c = 0; c < d; c++)
+        {
+          guint s[3] = { a, b, c }, tmp;
+          double v;
+
+          if (s[0] > s[1]) { tmp = s[0]; s[0] = s[1]; s[1] = tmp; }
+          if (s[1] > s[2]) { tmp = s[1]; s[1] = s[2]; s[2] = tmp; }
+          if (s[0] > s[1]) { tmp = s[0]; s[0] = s[1]; s[1] = tmp; }
+          v = cubic[(gsize) pair_index (s[0], s[1], d) * d + s[2]];
+          if (b == c)
+            v -= m[a];
+          if (a == c)
+            v -= m[b];
+          if (a == b)
+            v -= m[c];
+          tensor[((gsize) a * d + b) * d + c] = v;
+        }
+}
+
+/* M^_2 = Σ ỹ (x xᵀ − I) / n; the identity term vanishes up to rounding since ỹ is centred. */
+static void
+assemble_m2 (const double *square, const double *yc, gsize n, guint d, double *m2)
+{
+  double mean_yc = 0.0;
+
+  for (gsize i = 0; i < n; i++)
+    mean_yc += yc[i];
+  mean_yc /= (double) n;
+  for (guint a = 0; a < d; a++)
+    for (guint b = 0; b < d; b++)
+      {
+        guint lo = MIN (a, b), hi = MAX (a, b);
+
+        m2[a * d + b] = square[pair_index (lo, hi, d)] / (double) n - (a == b ? mean_yc : 0.0);
+      }
 }
 
 /**
@@ -163,131 +288,14 @@ gboolean
 lv_lift_estimate_moments (const double *x, const double *y, gsize n, guint d,
                           LvWorkerPool *pool, double *tensor, double *m2, GError **error)
 {
-  guint pairs, n_blocks;
-  gsize n_chunks;
-  double ybar = 0.0;
-  g_autofree double *yc = NULL;
-  g_autofree Block *blocks = NULL;
+  g_autofree double *yc = centred_responses (x, y, n, d, error);
   g_autofree double *cubic = NULL, *square = NULL, *m = NULL;
-  GMutex mutex;
-  GCond cond;
-  guint pending;
 
-  if (n < 2 || d == 0 || d > 128)
-    {
-      g_set_error (error, LV_ERROR, LV_ERROR_INVALID_INPUT,
-                   "moment estimation needs n >= 2 samples and 1 <= d <= 128 (got n=%"
-                   G_GSIZE_FORMAT ", d=%u)", n, d);
-      return FALSE;
-    }
-  for (gsize i = 0; i < n; i++)
-    ybar += y[i];
-  ybar /= (double) n;
-  if (!isfinite (ybar))
-    {
-      g_set_error (error, LV_ERROR, LV_ERROR_INVALID_INPUT, "responses are not finite");
-      return FALSE;
-    }
-  for (gsize i = 0; i < n * d; i++)
-    if (!isfinite (x[i]))
-      {
-        g_set_error (error, LV_ERROR, LV_ERROR_INVALID_INPUT, "inputs are not finite");
-        return FALSE;
-      }
-  yc = g_new (double, n);
-  for (gsize i = 0; i < n; i++)
-    yc[i] = y[i] - ybar;
-
-  pairs = d * (d + 1) / 2;
-  n_chunks = (n + CHUNK - 1) / CHUNK;
-  n_blocks = (guint) MIN ((gsize) N_BLOCKS, n_chunks);
-  blocks = g_new0 (Block, n_blocks);
-  cubic = g_new0 (double, (gsize) n_blocks * pairs * d);
-  square = g_new0 (double, (gsize) n_blocks * pairs);
-  m = g_new0 (double, (gsize) n_blocks * d);
-  g_mutex_init (&mutex);
-  g_cond_init (&cond);
-  pending = n_blocks;
-
-  for (guint bl = 0; bl < n_blocks; bl++)
-    {
-      Block *block = &blocks[bl];
-
-      block->x = x;
-      block->yc = yc;
-      block->d = d;
-      block->pairs = pairs;
-      block->first = MIN (n, (n_chunks * bl / n_blocks) * CHUNK);
-      block->last = MIN (n, (n_chunks * (bl + 1) / n_blocks) * CHUNK);
-      block->cubic = cubic + (gsize) bl * pairs * d;
-      block->square = square + (gsize) bl * pairs;
-      block->first_moment = m + (gsize) bl * d;
-      block->mutex = &mutex;
-      block->cond = &cond;
-      block->pending = &pending;
-      if (pool != NULL)
-        lv_worker_pool_push (pool, block_run, block);
-      else
-        block_run (block);
-    }
-  g_mutex_lock (&mutex);
-  while (pending > 0)
-    g_cond_wait (&cond, &mutex);
-  g_mutex_unlock (&mutex);
-  g_mutex_clear (&mutex);
-  g_cond_clear (&cond);
-
-  /* Fixed-order reduction into block 0. */
-  for (guint bl = 1; bl < n_blocks; bl++)
-    {
-      for (gsize i = 0; i < (gsize) pairs * d; i++)
-        cubic[i] += cubic[(gsize) bl * pairs * d + i];
-      for (guint p = 0; p < pairs; p++)
-        square[p] += square[(gsize) bl * pairs + p];
-      for (guint a = 0; a < d; a++)
-        m[a] += m[(gsize) bl * d + a];
-    }
-  for (gsize i = 0; i < (gsize) pairs * d; i++)
-    cubic[i] /= (double) n;
-  for (guint a = 0; a < d; a++)
-    m[a] /= (double) n;
-
-  /* Read every entry from its sorted index triple so the tensor is exactly symmetric. */
-  for (guint a = 0; a < d; a++)
-    for (guint b = 0; b < d; b++)
-      for (guint c = 0; c < d; c++)
-        {
-          guint s[3] = { a, b, c }, tmp;
-          double v;
-
-          if (s[0] > s[1]) { tmp = s[0]; s[0] = s[1]; s[1] = tmp; }
-          if (s[1] > s[2]) { tmp = s[1]; s[1] = s[2]; s[2] = tmp; }
-          if (s[0] > s[1]) { tmp = s[0]; s[0] = s[1]; s[1] = tmp; }
-          v = cubic[(gsize) pair_index (s[0], s[1], d) * d + s[2]];
-          if (b == c)
-            v -= m[a];
-          if (a == c)
-            v -= m[b];
-          if (a == b)
-            v -= m[c];
-          tensor[((gsize) a * d + b) * d + c] = v;
-        }
-
+  if (yc == NULL)
+    return FALSE;
+  accumulate (x, yc, n, d, pool, &cubic, &square, &m);
+  assemble_tensor (cubic, m, d, tensor);
   if (m2 != NULL)
-    {
-      /* sum ỹ (x x^T − I) / n; the identity term vanishes up to rounding since ỹ is centred. */
-      double mean_yc = 0.0;
-
-      for (gsize i = 0; i < n; i++)
-        mean_yc += yc[i];
-      mean_yc /= (double) n;
-      for (guint a = 0; a < d; a++)
-        for (guint b = 0; b < d; b++)
-          {
-            guint lo = MIN (a, b), hi = MAX (a, b);
-
-            m2[a * d + b] = square[pair_index (lo, hi, d)] / (double) n - (a == b ? mean_yc : 0.0);
-          }
-    }
+    assemble_m2 (square, yc, n, d, m2);
   return TRUE;
 }
