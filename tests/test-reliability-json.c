@@ -212,7 +212,7 @@ test_commands_stdout (void)
 {
   g_autofree char *dir = lv_test_tmpdir ();
   g_autofree char *matrix = g_build_filename (dir, "y.csv", NULL);
-  const char *const small = "1e-300", *const large = "1e300";
+  const char *const small = "1e-300", *const large = "1e20";
   char expect[256];
 
   if (!have_python ())
@@ -229,6 +229,16 @@ test_commands_stdout (void)
       g_snprintf (expect, sizeof expect, "{\"lambda\": \"%a\"}", g_ascii_strtod (lambda, NULL));
       assert_strict_json_text (r.out, expect);
     }
+  {
+    /* So large that descent overflows: an error (exit 1), never "stationary" with nulls. */
+    g_auto(LvCliResult) r = { 0 };
+
+    lv_test_run_cli (&r, "certify", "--matrix", matrix, "--lambda", "1e300", "--rank", "2",
+                     "--max-iters", "50", "--json", NULL);
+    g_assert_cmpint (r.exit_code, ==, 1);
+    g_assert_cmpstr (r.out, ==, "");
+    g_assert_nonnull (strstr (r.err, "lossviz-cli: error: gradient descent diverged"));
+  }
   {
     g_auto(LvCliResult) r = { 0 };
 

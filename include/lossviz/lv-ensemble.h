@@ -116,4 +116,9 @@ gboolean    lv_ensemble_copy_params (LvEnsemble *ensemble, guint index, LvMlpSha
 void        lv_ensemble_free (LvEnsemble *ensemble);
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (LvEnsemble, lv_ensemble_free)
 
+/* Bytes the ensemble needs on @n_threads workers: parameters and histories of every run plus
+ * each worker's activation, gradient and minibatch buffers (for lv_memory_check()). */
+double lv_ensemble_memory_estimate (const LvEnsembleConfig *config, const LvDataset *dataset,
+                                    guint n_threads);
+
 G_END_DECLS

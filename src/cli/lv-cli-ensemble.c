@@ -401,7 +401,7 @@ lv_cli_ensemble (int argc, char **argv)
   if (dataset == NULL)
     return lv_cli_fail (error);
   ensemble = lv_ensemble_new (dataset, &config, &error);
-  if (ensemble == NULL)
+  if (ensemble == NULL || !lv_cli_ensemble_check_memory (&config, dataset, o.threads, &error))
     return lv_cli_fail (error);
   if (o.soak > 0)
     return lv_cli_ensemble_soak (dataset, &config, (guint) o.threads, (guint) o.soak, o.json);

@@ -8,12 +8,16 @@
 #include <string.h>
 
 #include <lossviz/lv-error.h>
+#include <lossviz/lv-file-util.h>
+#include <lossviz/lv-memory-budget.h>
 #include <lossviz/lv-json-write.h>
 #include <lossviz/lv-session.h>
 
 /* Limits on what a file may ask for, so a corrupt or hostile file cannot exhaust memory. */
 #define MAX_RUNS_IN_FILE 1000000
 #define MAX_EPOCHS_IN_FILE 1000000
+/* Memory json-glib's node tree takes per byte of JSON text (a JsonNode per ~10-byte number). */
+#define SESSION_PARSE_FACTOR 20.0
 
 void
 lv_dataset_info_from_dataset (LvDatasetInfo *info, const LvDataset *dataset)
@@ -563,11 +567,12 @@ lv_session_load (const char *path, GError **error)
   g_autoptr(GError) local = NULL;
   LvSession *s;
 
-  if (!g_file_get_contents (path, &text, &length, &local))
-    {
-      g_set_error (error, LV_ERROR, LV_ERROR_IO, "%s", local->message);
-      return NULL;
-    }
+  /* A FIFO or device is refused (reading it could block or never end); json-glib's tree takes
+   * about SESSION_PARSE_FACTOR bytes per byte of text, checked before parsing. */
+  if (!lv_file_read_regular (path, G_MAXSIZE, &text, &length, error))
+    return NULL;
+  if (!lv_memory_check (path, (double) length * SESSION_PARSE_FACTOR, error))
+    return NULL;
   s = lv_session_from_json (text, (gssize) length, &local);
   if (s == NULL)
     g_set_error (error, LV_ERROR, LV_ERROR_INVALID_INPUT, "%s: %s", path, local->message);

@@ -109,7 +109,9 @@ train_loop (const LvMlpShape *shape, const LvTrainConfig *config, const LvDatase
   guint batch = MIN (config->batch, dataset->n_train);
   /* Real targets only for MSE on datasets that have them (one output); else one-hot labels. */
   gboolean use_targets = shape->loss == LV_LOSS_MSE && dataset->t_train != NULL;
-  g_autoptr(LvMlpWorkspace) ws = lv_mlp_workspace_new (shape, MAX (batch, 256));
+  /* Evaluation goes 256 rows at a time, but never needs more rows than the data has. */
+  guint eval_rows = MIN (256u, MAX (dataset->n_train, dataset->n_test));
+  g_autoptr(LvMlpWorkspace) ws = lv_mlp_workspace_new (shape, MAX (batch, eval_rows));
   g_autofree float *grad = g_new (float, np);
   g_autofree float *velocity = g_new0 (float, np);
   g_autofree float *xb = g_new (float, (gsize) batch * dataset->n_inputs);
