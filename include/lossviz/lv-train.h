@@ -94,6 +94,9 @@ typedef void (*LvNetEndFunc) (guint net, LvRunState state, gpointer user_data);
 
 /* Networks that one fused block holds at most. */
 #define LV_TRAIN_MAX_FUSED 1024
+/* A run whose epoch loss (train or test) grows past this factor × max(1, its first minibatch
+ * loss) is reported diverged, like one whose loss is not finite. */
+#define LV_TRAIN_DIVERGENCE_FACTOR 1e6
 
 guint lv_train_fused_block_limit (const LvMlpShape *shape, guint batch, guint wanted);
 

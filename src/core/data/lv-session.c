@@ -396,8 +396,11 @@ read_config (JsonObject *c, LvEnsembleConfig *config, GError **error)
   return lv_train_config_validate (&config->train, error);
 }
 
+/* Every value of a series is null or a number in [min, max]: an accuracy of 5 or a negative
+ * loss is a corrupt file, not a result. */
 static gboolean
-read_series (JsonObject *o, const char *name, guint n, double **out, GError **error)
+read_series (JsonObject *o, const char *name, guint n, double min, double max, double **out,
+             GError **error)
 {
   JsonArray *a;
 
@@ -413,6 +416,12 @@ read_series (JsonObject *o, const char *name, guint n, double **out, GError **er
         (*out)[i] = NAN;
       else if (!node_number (e, &(*out)[i]))
         return bad (error, name, "holds something that is not a number or null");
+      else if (!((*out)[i] >= min && (*out)[i] <= max))
+        {
+          g_autofree char *what = g_strdup_printf ("holds %g, outside [%g, %g]", (*out)[i], min,
+                                                   max);
+          return bad (error, name, what);
+        }
     }
   return TRUE;
 }
@@ -443,9 +452,11 @@ read_run (JsonObject *o, const LvEnsembleConfig *config, guint index, LvRunRecor
   /* A run that was training when the file was written is resumable, not running. */
   if (r->state == LV_RUN_RUNNING)
     r->state = LV_RUN_PENDING;
-  return read_series (o, "train_loss", r->epochs_done, &r->train_loss, error) &&
-         read_series (o, "test_loss", r->epochs_done, &r->test_loss, error) &&
-         read_series (o, "test_accuracy", r->epochs_done, &r->test_accuracy, error);
+  if (!isnan (r->grad_norm) && r->grad_norm < 0)
+    return bad (error, "grad_norm", "is negative");
+  return read_series (o, "train_loss", r->epochs_done, 0, G_MAXDOUBLE, &r->train_loss, error) &&
+         read_series (o, "test_loss", r->epochs_done, 0, G_MAXDOUBLE, &r->test_loss, error) &&
+         read_series (o, "test_accuracy", r->epochs_done, 0, 1, &r->test_accuracy, error);
 }
 
 static gboolean
@@ -460,12 +471,18 @@ read_dataset (JsonObject *d, LvSession *s, GError **error)
       !get_guint (d, "downsample", 0, 4096, &s->dataset_options.downsample, error) ||
       !get_bool (d, "standardize", &s->dataset_options.standardize, error) ||
       !get_uint (d, "seed", 0, G_MAXINT64, &seed, error) ||
-      !get_guint (d, "train", 0, G_MAXINT32, &s->dataset.n_train, error) ||
+      !get_guint (d, "train", 1, G_MAXINT32, &s->dataset.n_train, error) ||
       !get_guint (d, "test", 0, G_MAXINT32, &s->dataset.n_test, error) ||
       !get_guint (d, "inputs", 1, G_MAXINT32, &s->dataset.n_inputs, error) ||
       !get_guint (d, "classes", 1, G_MAXINT32, &s->dataset.n_classes, error) ||
       !get_bool (d, "targets", &s->dataset.has_targets, error))
     return FALSE;
+  /* -1 is "the dataset's own split"; anything else is a held-out fraction (the CLI's range). */
+  if (s->dataset_options.test_fraction != -1 &&
+      !(s->dataset_options.test_fraction >= 0 && s->dataset_options.test_fraction <= 0.99))
+    return bad (error, "test_fraction", "must be -1 or in [0, 0.99]");
+  if (!g_utf8_validate (spec, -1, NULL) || !g_utf8_validate (name, -1, NULL))
+    return bad (error, "spec", "or 'name' is not valid UTF-8");
   s->dataset_options.seed = seed;
   s->dataset_spec = g_strdup (spec);
   s->dataset.name = g_strdup (name);
@@ -529,6 +546,7 @@ lv_session_from_json (const char *text, gssize length, GError **error)
       !get_object (o, "config", &c, error) || !read_config (c, &s->config, error) ||
       !get_guint (o, "threads", 0, 4096, &s->threads, error) ||
       !get_number (o, "elapsed_s", TRUE, &s->elapsed_s, error) ||
+      !(isnan (s->elapsed_s) || s->elapsed_s >= 0 || bad (error, "elapsed_s", "is negative")) ||
       !get_array (o, "runs", &runs, error))
     return NULL;
   expected = (guint64) s->config.n_sizes * s->config.runs;

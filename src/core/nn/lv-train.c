@@ -118,6 +118,7 @@ train_loop (const LvMlpShape *shape, const LvTrainConfig *config, const LvDatase
   g_autofree guint32 *yb = g_new (guint32, batch);
   g_autofree float *tb = use_targets ? g_new (float, (gsize) batch * outputs) : NULL;
   g_autofree guint32 *order = g_new (guint32, dataset->n_train);
+  double reference = NAN; /* loss of the first minibatch, for lv_train_loss_diverged */
 
   g_return_val_if_fail (dataset->n_train > 0, LV_RUN_DIVERGED);
 
@@ -145,6 +146,8 @@ train_loop (const LvMlpShape *shape, const LvTrainConfig *config, const LvDatase
           lv_regularizer_apply (&config->reg, shape, params, grad);
           if (!isfinite (loss))
             return LV_RUN_DIVERGED;
+          if (isnan (reference))
+            reference = loss;
           /* Heavy-ball momentum: v <- mu v - lr g; w <- w + v. */
           for (gsize i = 0; i < np; i++)
             {
@@ -169,7 +172,8 @@ train_loop (const LvMlpShape *shape, const LvTrainConfig *config, const LvDatase
         stats.test_loss = lv_mlp_evaluate (shape, params, dataset->x_test, dataset->y_test,
                                            use_targets ? dataset->t_test : NULL, dataset->n_test,
                                            &stats.test_accuracy, ws);
-      if (dataset->n_test > 0 && !isfinite (stats.test_loss))
+      if (lv_train_loss_diverged (stats.train_loss, reference) ||
+          (dataset->n_test > 0 && lv_train_loss_diverged (stats.test_loss, reference)))
         return LV_RUN_DIVERGED;
       if (epoch_func != NULL)
         epoch_func (epoch, &stats, user_data);
