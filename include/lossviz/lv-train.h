@@ -69,8 +69,9 @@ typedef void (*LvEpochFunc) (guint epoch, const LvEpochStats *stats, gpointer us
  * @user_data: for @epoch_func.
  * @cancellable: (nullable): checked before every minibatch.
  *
- * Trains one network with minibatch SGD. Divergence (a non-finite loss or parameter) stops the
- * run with %LV_RUN_DIVERGED; cancellation with %LV_RUN_CANCELLED.
+ * Trains one network with minibatch SGD. Divergence (a non-finite loss or parameter, or an epoch
+ * loss above %LV_TRAIN_DIVERGENCE_FACTOR times the first minibatch's) stops the run with
+ * %LV_RUN_DIVERGED; cancellation with %LV_RUN_CANCELLED.
  *
  * Returns: the final state.
  */
