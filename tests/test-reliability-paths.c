@@ -192,7 +192,7 @@ test_zero_means_default (void)
   lv_test_run_cli (&ok, "slice", "--dataset", "random:40:3:2", "--hidden", "2", "--epochs", "1",
                    "--grid", "3", "--span", "0", "--json", NULL);
   g_assert_cmpint (ok.exit_code, ==, 0);
-  g_assert_nonnull (strstr (ok.out, "\"span\":1,"));
+  g_assert_nonnull (strstr (ok.out, "\"span\":1.0,"));
 }
 
 static void
