@@ -26,6 +26,23 @@
 /* `ulimit -v 2000000`: 2 000 000 KiB of address space. */
 #define ULIMIT_V (2000000ull * 1024)
 
+/* AddressSanitizer reserves terabytes of shadow memory: it cannot start under `ulimit -v`, so
+ * the tests that set RLIMIT_AS skip themselves in sanitizer builds. */
+static gboolean
+can_limit_address_space (void)
+{
+#if defined(__SANITIZE_ADDRESS__)
+  g_test_skip ("AddressSanitizer cannot run under an address-space limit");
+  return FALSE;
+#elif defined(__has_feature)
+#if __has_feature(address_sanitizer)
+  g_test_skip ("AddressSanitizer cannot run under an address-space limit");
+  return FALSE;
+#endif
+#endif
+  return TRUE;
+}
+
 /* The "X" of "needs about X GB" in @err; fails when absent. */
 static double
 needs_gb (const char *err)
@@ -95,6 +112,9 @@ test_threads_under_limit (void)
   const char *few[] = { "ensemble", "--dataset", "random:40:3:2", "--sizes", "2", "--runs", "4",
                         "--epochs", "1", "--threads", "2", "--json", NULL };
 
+  if (!can_limit_address_space ())
+    return;
+
   lv_test_run_cli_limited (&r, RLIMIT_AS, ULIMIT_V, args);
   assert_refused_for_memory (&r);
   g_assert_nonnull (strstr (r.err, "256 worker threads"));
@@ -114,6 +134,9 @@ test_activation_buffers (void)
                          "--batch", "20000", "--runs", "1", "--epochs", "1", "--threads", "1",
                          NULL };
 
+  if (!can_limit_address_space ())
+    return;
+
   lv_test_run_cli_limited (&r, RLIMIT_AS, ULIMIT_V, args);
   assert_refused_for_memory (&r);
   g_assert_cmpfloat (fabs (needs_gb (r.err) - 3.0 * 16000 * 20000 * 4 / 1e9), <, 0.1);
@@ -128,6 +151,9 @@ test_trajectory_checkpoints (void)
   const char *args[] = { "slice", "--dataset", "random:200:50:2", "--hidden", "20000",
                          "--epochs", "100", "--directions", "pca", NULL };
   double np = 50.0 * 20000 + 20000 + 20000 * 2 + 2;
+
+  if (!can_limit_address_space ())
+    return;
 
   lv_test_run_cli_limited (&r, RLIMIT_AS, ULIMIT_V, args);
   assert_refused_for_memory (&r);
@@ -198,6 +224,9 @@ test_decompression_bomb (void)
   g_auto(LvCliResult) r1 = { 0 }, r2 = { 0 };
   const char *args1[] = { "ensemble", "--dataset", spec1, NULL };
   const char *args2[] = { "ensemble", "--dataset", spec2, NULL };
+
+  if (!can_limit_address_space ())
+    return;
 
   write_gzip_bomb (honest, 3000, TRUE);
   write_gzip_bomb (liar, 3000, FALSE);
