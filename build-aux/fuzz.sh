@@ -13,7 +13,7 @@ top=$(cd "$(dirname "$0")/.." && pwd)
 seconds=${1:-60}
 shift || true
 targets=("$@")
-[ ${#targets[@]} -gt 0 ] || targets=(idx idx-gzip csv session cli-ensemble)
+[ ${#targets[@]} -gt 0 ] || targets=(idx idx-gzip csv session cli-ensemble matrix-csv json-write)
 build=${LOSSVIZ_FUZZ_BUILD:-$top/_build-fuzz}
 
 if ! command -v clang >/dev/null; then

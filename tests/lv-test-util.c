@@ -4,6 +4,7 @@
 #include <glib/gstdio.h>
 #include <gio/gio.h>
 #include <string.h>
+#include <sys/resource.h>
 
 #include "lv-test-util.h"
 
@@ -113,4 +114,43 @@ lv_test_tmpdir (void)
   g_assert_no_error (error);
   g_test_queue_destroy (remove_tree, g_strdup (dir));
   return dir;
+}
+
+/* Reliability II (issue 16): the CLI under a resource limit (RLIMIT_AS for `ulimit -v`,
+ * RLIMIT_FSIZE for a file-size limit), set in the child between fork and exec. */
+typedef struct
+{
+  int resource;
+  rlim_t limit;
+} Limit;
+
+static void
+set_limit (gpointer data)
+{
+  const Limit *l = data;
+  struct rlimit rl = { l->limit, l->limit };
+
+  setrlimit (l->resource, &rl);
+}
+
+void
+lv_test_run_cli_limited (LvCliResult *result, int resource, guint64 limit,
+                         const char *const *args)
+{
+  const char *cli = g_getenv ("LOSSVIZ_CLI");
+  g_autoptr(GPtrArray) argv = g_ptr_array_new ();
+  g_autoptr(GError) error = NULL;
+  Limit l = { resource, (rlim_t) limit };
+  int status = 0;
+
+  g_assert_nonnull (cli);
+  g_ptr_array_add (argv, (gpointer) cli);
+  for (guint i = 0; args[i] != NULL; i++)
+    g_ptr_array_add (argv, (gpointer) args[i]);
+  g_ptr_array_add (argv, NULL);
+  memset (result, 0, sizeof *result);
+  g_spawn_sync (NULL, (char **) argv->pdata, NULL, G_SPAWN_DEFAULT, set_limit, &l, &result->out,
+                &result->err, &status, &error);
+  g_assert_no_error (error);
+  result->exit_code = WIFEXITED (status) ? WEXITSTATUS (status) : -1;
 }

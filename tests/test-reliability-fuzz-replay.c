@@ -29,6 +29,8 @@ static const Target targets[] = {
   { "csv", lv_fuzz_csv },
   { "session", lv_fuzz_session },
   { "cli-ensemble", lv_fuzz_cli_ensemble },
+  { "matrix-csv", lv_fuzz_matrix_csv },
+  { "json-write", lv_fuzz_json_write },
 };
 
 static guint

@@ -36,7 +36,9 @@ static const char *const check_py =
   "    v = doc\n"
   "    for part in path.split('.'):\n"
   "        v = v[int(part)] if isinstance(v, list) else v[part]\n"
-  "    if float(v) != float.fromhex(hexv): raise ValueError('%s: %r != %s' % (path, v, hexv))\n";
+  "    e = float.fromhex(hexv)\n"
+  "    if float(v) != e or math.copysign(1, float(v)) != math.copysign(1, e):\n"
+  "        raise ValueError('%s: %r != %s' % (path, v, hexv))\n";
 
 static gboolean
 have_python (void)
@@ -73,7 +75,7 @@ assert_strict_json_text (const char *text, const char *expect_json)
 }
 
 /* Every output is a JSON number (RFC 8259 grammar), reads back exactly, and is no longer than
- * %.17g. The values: the extremes of the double range and 200 000 random bit patterns. */
+ * %.17g (plus ".0"). The values: the extremes of the double range and 200 000 random bit patterns. */
 static void
 test_format_double (void)
 {
@@ -103,7 +105,7 @@ test_format_double (void)
       g_assert_true (g_ascii_strtod (buf, NULL) == v);
       g_assert_cmpint (signbit (g_ascii_strtod (buf, NULL)), ==, signbit (v));
       g_ascii_formatd (longest, sizeof longest, "%.17g", v);
-      g_assert_cmpuint (strlen (buf), <=, strlen (longest));
+      g_assert_cmpuint (strlen (buf), <=, strlen (longest) + 2); /* + ".0" */
     }
 }
 
@@ -118,6 +120,10 @@ test_format_non_finite (void)
   /* The shortest form, not %.17g's 0.10000000000000001. */
   g_assert_cmpstr (lv_json_format_double (buf, sizeof buf, 0.1), ==, "0.1");
   g_assert_cmpstr (lv_json_format_double (buf, sizeof buf, 1e-8), ==, "1e-08");
+  /* Integral doubles stay doubles for every reader, and -0 keeps its sign. */
+  g_assert_cmpstr (lv_json_format_double (buf, sizeof buf, 3.0), ==, "3.0");
+  g_assert_cmpstr (lv_json_format_double (buf, sizeof buf, -0.0), ==, "-0.0");
+  g_assert_cmpstr (lv_json_format_double (buf, sizeof buf, 1e21), ==, "1e+21");
 }
 
 /* A tree with the extremes, control characters and invalid UTF-8, judged by Python. */
@@ -188,7 +194,7 @@ test_session_extremes (void)
 
   if (!have_python ())
     return;
-  lv_test_run_cli (&run, "ensemble", "--dataset", "random:40:3:2", "--sizes", "2", "--runs", "2",
+  lv_test_run_cli (&run, "ensemble", "--dataset", "random:1000:3:2", "--sizes", "2", "--runs", "2",
                    "--epochs", "2", "--lr", "1e-8", "--lr-decay", "1e6", "--momentum",
                    "0.999999", "--reg-lambda", "1e-300", "--reg-degree", "0.1",
                    "--test-fraction", "0.99", "--seed", "9223372036854775807", "--out", path,
@@ -212,7 +218,7 @@ test_commands_stdout (void)
 {
   g_autofree char *dir = lv_test_tmpdir ();
   g_autofree char *matrix = g_build_filename (dir, "y.csv", NULL);
-  const char *const small = "1e-300", *const large = "1e300";
+  const char *const small = "1e-300", *const large = "1e20";
   char expect[256];
 
   if (!have_python ())
@@ -229,6 +235,16 @@ test_commands_stdout (void)
       g_snprintf (expect, sizeof expect, "{\"lambda\": \"%a\"}", g_ascii_strtod (lambda, NULL));
       assert_strict_json_text (r.out, expect);
     }
+  {
+    /* So large that descent overflows: an error (exit 1), never "stationary" with nulls. */
+    g_auto(LvCliResult) r = { 0 };
+
+    lv_test_run_cli (&r, "certify", "--matrix", matrix, "--lambda", "1e300", "--rank", "2",
+                     "--max-iters", "50", "--json", NULL);
+    g_assert_cmpint (r.exit_code, ==, 1);
+    g_assert_cmpstr (r.out, ==, "");
+    g_assert_nonnull (strstr (r.err, "lossviz-cli: error: gradient descent diverged"));
+  }
   {
     g_auto(LvCliResult) r = { 0 };
 

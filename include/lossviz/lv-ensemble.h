@@ -149,4 +149,9 @@ void        lv_ensemble_get_task (LvEnsemble *ensemble, guint task, guint *first
 void        lv_ensemble_free (LvEnsemble *ensemble);
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (LvEnsemble, lv_ensemble_free)
 
+/* Bytes the ensemble needs on @n_threads workers: parameters and histories of every run plus
+ * each worker's activation, gradient and minibatch buffers (for lv_memory_check()). */
+double lv_ensemble_memory_estimate (const LvEnsembleConfig *config, const LvDataset *dataset,
+                                    guint n_threads);
+
 G_END_DECLS

@@ -9,8 +9,9 @@ G_BEGIN_DECLS
 /* Longest text lv_json_format_double() writes, with its NUL. */
 #define LV_JSON_DOUBLE_BUF_SIZE 32
 
-/* The shortest of %.15g, %.16g, %.17g that reads back as exactly @value (C locale); "null" when
- * @value is not finite (JSON has no NaN or infinity). Always valid JSON (no "1e-08.0"). */
+/* The shortest of %.15g, %.16g, %.17g that reads back as exactly @value (C locale), with ".0"
+ * added when it would otherwise read as an integer ("3.0", "-0.0"); "null" when @value is not
+ * finite (JSON has no NaN or infinity). Always valid JSON (never "1e-08.0"). */
 const char *lv_json_format_double (char *buf, gsize size, double value);
 
 /* One writer for every JSON text LossViz produces (files and stdout): numbers as above, strings

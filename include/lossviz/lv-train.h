@@ -89,8 +89,9 @@ typedef void (*LvEpochFunc) (guint epoch, const LvEpochStats *stats, gpointer us
  * @user_data: for @epoch_func.
  * @cancellable: (nullable): checked before every minibatch.
  *
- * Trains one network with minibatch SGD. Divergence (a non-finite loss or parameter) stops the
- * run with %LV_RUN_DIVERGED; cancellation with %LV_RUN_CANCELLED.
+ * Trains one network with minibatch SGD. Divergence (a non-finite loss or parameter, or an epoch
+ * loss above %LV_TRAIN_DIVERGENCE_FACTOR times the first minibatch's) stops the run with
+ * %LV_RUN_DIVERGED; cancellation with %LV_RUN_CANCELLED.
  *
  * Returns: the final state.
  */
@@ -114,6 +115,9 @@ typedef void (*LvNetEndFunc) (guint net, LvRunState state, gpointer user_data);
 
 /* Networks that one fused block holds at most. */
 #define LV_TRAIN_MAX_FUSED 1024
+/* A run whose epoch loss (train or test) grows past this factor × max(1, its first minibatch
+ * loss) is reported diverged, like one whose loss is not finite. */
+#define LV_TRAIN_DIVERGENCE_FACTOR 1e6
 
 guint lv_train_fused_block_limit (const LvMlpShape *shape, guint batch, guint wanted);
 

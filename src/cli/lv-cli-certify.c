@@ -12,84 +12,52 @@
 
 #include "lv-cli-commands.h"
 #include "lv-cli-common.h"
+#include "lv-cli-matrix.h"
 
 /*
  * `lossviz-cli certify`: gradient descent on the width-r matrix factorisation of a CSV matrix,
  * compared with the SVT closed form, and the Haeffele–Vidal certificate (THEORY.md §4.3).
  */
 
-#define MAX_SIDE 1000
+#define MAX_SIDE LV_CLI_MATRIX_MAX_SIDE
 
-/* Reads a numeric, rectangular CSV matrix (comma-separated, blank lines ignored). */
-static double *
-read_csv_matrix (const char *path, guint *rows, guint *cols, GError **error)
+/* Largest |Y|_F accepted: its square and the objective stay far from overflowing. */
+#define MAX_NORM 1e150
+/* Most floating-point operations a run may plan (about 3 hours at 10 GFLOP/s). */
+#define MAX_WORK 1e14
+
+/* Refuses matrices whose objective would overflow and runs that would take days, before any
+ * work; prints a work estimate on stderr for runs longer than a few seconds. */
+static gboolean
+check_scale_and_work (const double *y, guint m, guint n, guint rank, guint max_iters,
+                      GError **error)
 {
-  g_autofree char *text = NULL;
-  g_auto(GStrv) lines = NULL;
-  g_autoptr(GArray) values = g_array_new (FALSE, FALSE, sizeof (double));
-  guint m = 0, n = 0;
+  double ymax = 0, work;
 
-  if (!g_file_get_contents (path, &text, NULL, error))
-    return NULL;
-  lines = g_strsplit (text, "\n", -1);
-  for (guint li = 0; lines[li] != NULL; li++)
+  for (gsize i = 0; i < (gsize) m * n; i++)
+    ymax = MAX (ymax, fabs (y[i]));
+  if (ymax * sqrt ((double) m * n) > MAX_NORM)
     {
-      g_auto(GStrv) fields = NULL;
-      char *line = g_strstrip (lines[li]);
-      guint count;
-
-      if (*line == '\0')
-        continue;
-      fields = g_strsplit (line, ",", -1);
-      count = g_strv_length (fields);
-      if (m == 0)
-        n = count;
-      else if (count != n)
-        {
-          g_set_error (error, LV_ERROR, LV_ERROR_INVALID_INPUT,
-                       "%s: row %u has %u values, expected %u (the matrix must be rectangular)",
-                       path, m + 1, count, n);
-          return NULL;
-        }
-      for (guint c = 0; c < count; c++)
-        {
-          char *field = g_strstrip (fields[c]), *end = NULL;
-          double v;
-
-          errno = 0;
-          v = g_ascii_strtod (field, &end);
-          if (*field == '\0' || end == NULL || *end != '\0' || errno == ERANGE)
-            {
-              g_set_error (error, LV_ERROR, LV_ERROR_INVALID_INPUT,
-                           "%s: row %u, column %u: '%s' is not a number", path, m + 1, c + 1,
-                           field);
-              return NULL;
-            }
-          if (!isfinite (v))
-            {
-              g_set_error (error, LV_ERROR, LV_ERROR_INVALID_INPUT,
-                           "%s: row %u, column %u: '%s' is not a finite number", path, m + 1,
-                           c + 1, field);
-              return NULL;
-            }
-          g_array_append_val (values, v);
-        }
-      m++;
-      if (m > MAX_SIDE || n > MAX_SIDE)
-        {
-          g_set_error (error, LV_ERROR, LV_ERROR_INVALID_INPUT,
-                       "%s: the matrix is larger than %u × %u", path, MAX_SIDE, MAX_SIDE);
-          return NULL;
-        }
+      g_set_error (error, LV_ERROR, LV_ERROR_INVALID_INPUT,
+                   "--matrix: entries up to %g make |Y|_F exceed %g, where the objective "
+                   "overflows; rescale the matrix", ymax, MAX_NORM);
+      return FALSE;
     }
-  if (m == 0 || n == 0)
+  /* Each gradient step forms U V^T, R V and R^T U: about 6 m n r operations. */
+  work = 6.0 * max_iters * m * n * rank;
+  if (work > MAX_WORK)
     {
-      g_set_error (error, LV_ERROR, LV_ERROR_INVALID_INPUT, "%s: empty matrix", path);
-      return NULL;
+      g_set_error (error, LV_ERROR, LV_ERROR_INVALID_INPUT,
+                   "up to %u iterations on a %u × %u matrix at rank %u is about %.2g "
+                   "floating-point operations (%.0f hours at 10 GFLOP/s; the limit is %.0g): "
+                   "lower --max-iters or --rank", max_iters, m, n, rank, work, work / 1e10 / 3600,
+                   MAX_WORK);
+      return FALSE;
     }
-  *rows = m;
-  *cols = n;
-  return (double *) g_array_free (g_steal_pointer (&values), FALSE);
+  if (work > 1e11)
+    fprintf (stderr, "certify: up to %.2g floating-point operations (about %.0f minutes)\n", work,
+             work / 1e10 / 60);
+  return TRUE;
 }
 
 /* What the command line asked for. */
@@ -173,8 +141,9 @@ compute (const CertifyOptions *o, CertifyResult *r, GError **error)
   double ynorm = 0.0, tol, step = 0.0;
   LvRng rng;
 
-  r->y = read_csv_matrix (o->matrix_path, &r->m, &r->n, error);
+  r->y = lv_cli_matrix_read_csv (o->matrix_path, &r->m, &r->n, error);
   if (r->y == NULL ||
+      !check_scale_and_work (r->y, r->m, r->n, (guint) o->rank, (guint) o->max_iters, error) ||
       !lv_mf_closed_form (r->y, r->m, r->n, o->lambda, NULL, &r->cf_objective, &r->cf_rank,
                           error))
     return FALSE;
@@ -189,8 +158,19 @@ compute (const CertifyOptions *o, CertifyResult *r, GError **error)
   lv_mf_init_random (&rng, r->m, r->n, (guint) o->rank, 0.1, r->u, r->v);
   r->iters = lv_mf_descend (r->y, r->m, r->n, r->u, r->v, (guint) o->rank, o->lambda,
                             (guint) o->max_iters, 0.1 * tol, &step);
-  return lv_mf_certify (r->y, r->m, r->n, r->u, r->v, (guint) o->rank, o->lambda, tol, &r->cert,
-                        error);
+  if (!lv_mf_certify (r->y, r->m, r->n, r->u, r->v, (guint) o->rank, o->lambda, tol, &r->cert,
+                      error))
+    return FALSE;
+  /* Never "stationary" with a null objective: a non-finite result is a failure. */
+  if (!isfinite (r->cert.objective) || !isfinite (r->cert.gradient_norm) ||
+      !isfinite (r->cert.residual_norm))
+    {
+      g_set_error (error, LV_ERROR, LV_ERROR_FAILED,
+                   "gradient descent diverged: the objective is not finite "
+                   "(rescale the matrix or lower --lambda)");
+      return FALSE;
+    }
+  return TRUE;
 }
 
 static JsonNode *

@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include <lossviz/lv-error.h>
+#include <lossviz/lv-memory-budget.h>
 #include <lossviz/lv-plot-ensemble.h>
 #include <lossviz/lv-plot-histogram.h>
 #include <lossviz/lv-plot-scatter.h>
@@ -129,4 +130,15 @@ lv_cli_ensemble_check_outputs (const char *dataset, const char *out, const char 
       (plot_size != NULL && !lv_cli_parse_size (plot_size, &width, &height, error)))
     return FALSE;
   return plot == NULL || lv_cli_check_figure_output ("--plot", plot, NULL, FALSE, error);
+}
+
+/* The ensemble's memory on its worker threads (0: one per core), before anything is trained. */
+gboolean
+lv_cli_ensemble_check_memory (const LvEnsembleConfig *config, const LvDataset *dataset,
+                              int threads, GError **error)
+{
+  guint n = threads > 0 ? (guint) threads : MAX (1, g_get_num_processors ());
+
+  return lv_memory_check ("this ensemble", lv_ensemble_memory_estimate (config, dataset, n),
+                          error);
 }

@@ -470,7 +470,8 @@ lv_cli_ensemble (int argc, char **argv)
   if (dataset == NULL)
     return lv_cli_fail (error);
   ensemble = lv_ensemble_new (dataset, &config, &error);
-  if (ensemble == NULL || !lv_cli_bundle_restore (&bundle, ensemble, dataset, &error))
+  if (ensemble == NULL || !lv_cli_ensemble_check_memory (&config, dataset, o.threads, &error) ||
+      !lv_cli_bundle_restore (&bundle, ensemble, dataset, &error))
     return lv_cli_fail (error);
   if (o.soak > 0 && lv_cli_mpi_size () > 1)
     return lv_cli_fail_message (LV_CLI_EXIT_BAD_INPUT, "--soak: not supported under mpirun");

@@ -26,5 +26,8 @@ gboolean lv_cli_ensemble_view_is_valid (const char *view);
 /* --dataset text, --out, --plot and --plot-size, checked before any work (issue 16). */
 gboolean lv_cli_ensemble_check_outputs (const char *dataset, const char *out, const char *plot,
                                         const char *plot_size, GError **error);
+/* lv_ensemble_memory_estimate() on @threads workers against the memory budget. */
+gboolean lv_cli_ensemble_check_memory (const LvEnsembleConfig *config, const LvDataset *dataset,
+                                       int threads, GError **error);
 
 G_END_DECLS

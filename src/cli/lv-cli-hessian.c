@@ -10,6 +10,7 @@
 
 #include "lv-cli-commands.h"
 #include "lv-cli-common.h"
+#include "lv-cli-train-memory.h"
 #include "lv-cli-validate.h"
 #include "lv-cli-train-one.h"
 
@@ -156,6 +157,14 @@ lv_cli_hessian (int argc, char **argv)
     return lv_cli_fail_message (LV_CLI_EXIT_BAD_INPUT,
                                 "--steps: %d is more than the %" G_GSIZE_FORMAT " parameters",
                                 o.steps, setup.n_params);
+  /* Lanczos keeps steps + 1 basis vectors of n doubles (2 floats each); full keeps n² doubles. */
+  {
+    gsize steps = o.steps > 0 ? (gsize) o.steps : MIN (setup.n_params, 80);
+    gsize vectors = method == LV_HESSIAN_METHOD_FULL ? 4 * setup.n_params : 2 * (steps + 2);
+    if (!lv_cli_train_check_memory (&setup, "this Hessian", (guint) MIN (vectors, G_MAXUINT), 0,
+                                    (guint) o.threads, 256, &error))
+      return lv_cli_fail (error);
+  }
 
   t0 = g_get_monotonic_time ();
   params = lv_cli_train_one (&setup, setup.seed, NULL, &error);

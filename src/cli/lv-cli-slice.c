@@ -12,6 +12,7 @@
 
 #include "lv-cli-commands.h"
 #include "lv-cli-common.h"
+#include "lv-cli-train-memory.h"
 #include "lv-cli-validate.h"
 #include "lv-cli-mpi.h"
 #include "lv-cli-train-one.h"
@@ -408,7 +409,10 @@ lv_cli_slice (int argc, char **argv)
                                 "is the trained network's own loss.");
   if (!lv_cli_parse (context, &argc, &argv))
     return LV_CLI_EXIT_BAD_INPUT;
-  if (!check_options (&o, &r, &error) || !lv_cli_train_setup (&t, &setup, &error))
+  if (!check_options (&o, &r, &error) || !lv_cli_train_setup (&t, &setup, &error) ||
+      !lv_cli_train_check_memory (&setup, "this slice", 3,
+                                  r.kind == LV_SLICE_DIRECTIONS_PCA ? setup.config.epochs : 0,
+                                  (guint) o.threads, LV_SLICE_CHUNK, &error))
     return lv_cli_fail (error);
 
   t0 = g_get_monotonic_time ();

@@ -8,6 +8,8 @@
 #include <math.h>
 #include <string.h>
 
+#include <lossviz/lv-dataset-check.h>
+
 #include "lv-cli-common.h"
 
 /**
@@ -154,13 +156,8 @@ lv_cli_train_setup (const LvCliTrainOptions *o, LvCliTrainSetup *setup, GError *
   setup->dataset = lv_dataset_load (dataset, &dopts, error);
   if (setup->dataset == NULL)
     return FALSE;
-  if (loss != LV_LOSS_MSE && setup->dataset->n_classes < 2)
-    {
-      g_set_error (error, LV_ERROR, LV_ERROR_INVALID_INPUT,
-                   "single-class data: %s needs at least 2 classes (use --loss mse)",
-                   lv_loss_to_string (loss));
-      return FALSE;
-    }
+  if (!lv_dataset_check_classes (setup->dataset, loss, error))
+    return FALSE;
   /* One real output for MSE on targets, else one per class (as ensembles do). */
   outputs = loss == LV_LOSS_MSE && setup->dataset->t_train != NULL ? 1
                                                                    : setup->dataset->n_classes;

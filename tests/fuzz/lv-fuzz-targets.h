@@ -23,6 +23,11 @@ void lv_fuzz_session (const guint8 *data, gsize size);
 /* `lossviz-cli ensemble` arguments, one per line: option parsing and validation only. */
 void lv_fuzz_cli_ensemble (const guint8 *data, gsize size);
 
+/* `certify --matrix` CSV text (reliability II). */
+void lv_fuzz_matrix_csv (const guint8 *data, gsize size);
+/* JSON text: depth check, json-glib, then LossViz's JSON writer, read back and written again. */
+void lv_fuzz_json_write (const guint8 *data, gsize size);
+
 typedef void (*LvFuzzTarget) (const guint8 *data, gsize size);
 
 G_END_DECLS

@@ -53,8 +53,11 @@ pending_add (const char *tmp)
 static void
 pending_remove (int slot)
 {
-  if (slot >= 0)
-    pending_used[slot] = 0;
+  if (slot < 0)
+    return;
+  G_LOCK (pending);
+  pending_used[slot] = 0;
+  G_UNLOCK (pending);
 }
 
 static void

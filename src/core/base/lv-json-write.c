@@ -41,6 +41,9 @@ lv_json_format_double (char *buf, gsize size, double value)
           break;
         }
     }
+  /* "3" or "-0" would read back as an integer (and -0 as 0): keep it a double, "3.0", "-0.0". */
+  if (strpbrk (buf, ".e") == NULL)
+    g_strlcat (buf, ".0", size);
   return buf;
 }
 

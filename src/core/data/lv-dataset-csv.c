@@ -188,6 +188,9 @@ parse_csv_text (const char *name,
   gsize pos = 0;
   gboolean first = TRUE;
 
+  /* A UTF-8 byte-order mark would make the first row look like a header, and vanish. */
+  if (len >= 3 && memcmp (data, "\xef\xbb\xbf", 3) == 0)
+    pos = 3;
   while (pos < len)
     {
       const char *nl = memchr (data + pos, '\n', len - pos);

@@ -12,6 +12,8 @@
 #include <glib/gstdio.h>
 
 #include <lossviz/lv-error.h>
+#include <lossviz/lv-file-util.h>
+#include <lossviz/lv-memory-budget.h>
 
 #include "lv-dataset-private.h"
 
@@ -51,8 +53,14 @@ lv_dataset_alloc (const char *name,
                   gboolean    with_targets,
                   GError    **error)
 {
-  g_autoptr(LvDataset) dataset = g_new0 (LvDataset, 1);
+  g_autoptr(LvDataset) dataset = NULL;
   gsize n_values = (gsize) n_train * n_inputs + (gsize) n_test * n_inputs;
+  double bytes = (double) n_values * sizeof (float) +
+                 ((double) n_train + n_test) * (sizeof (guint32) + (with_targets ? 4 : 0));
+
+  if (!lv_memory_check (name, bytes, error))
+    return NULL;
+  dataset = g_new0 (LvDataset, 1);
 
   g_atomic_ref_count_init (&dataset->ref_count);
   dataset->name = g_strdup (name);
@@ -185,7 +193,18 @@ lv_dataset_gunzip (const char   *name,
   gsize in_pos = 0;
   gsize out_len = 0;
   gsize chunk = MIN (MAX (len * 4, (gsize) 65536), (gsize) 16 << 20);
+  /* The inflated text and what is parsed from it must both fit: half the budget each. */
+  double budget = lv_memory_available () / 2;
+  g_autofree char *what = g_strdup_printf ("decompressing %s", name);
 
+  /* A gzip member ends with its inflated size modulo 4 GiB: a bomb announces itself. */
+  if (len >= 18)
+    {
+      guint32 isize = (guint32) data[len - 4] | (guint32) data[len - 3] << 8 |
+                      (guint32) data[len - 2] << 16 | (guint32) data[len - 1] << 24;
+      if ((double) isize > budget)
+        return (lv_memory_refuse (what, 2.0 * isize, 2 * budget, error), NULL);
+    }
   for (;;)
     {
       g_autoptr(GError) local_error = NULL;
@@ -199,7 +218,11 @@ lv_dataset_gunzip (const char   *name,
           return NULL;
         }
       if (out->len - out_len < chunk)
-        g_byte_array_set_size (out, out_len + chunk);
+        {
+          if ((double) (out_len + chunk) > budget)
+            return (lv_memory_refuse (what, 2.0 * (out_len + chunk), 2 * budget, error), NULL);
+          g_byte_array_set_size (out, out_len + chunk);
+        }
       res = g_converter_convert (G_CONVERTER (zlib), data + in_pos, len - in_pos,
                                  out->data + out_len, out->len - out_len,
                                  G_CONVERTER_INPUT_AT_END, &n_read, &n_written, &local_error);
@@ -233,35 +256,18 @@ lv_dataset_gunzip (const char   *name,
   return g_byte_array_free_to_bytes (g_steal_pointer (&out));
 }
 
-/* Reads a whole regular file. Missing or unreadable files are bad input (the user named them). */
+/* Reads a whole regular file (lv_file_read_regular: FIFOs and devices refused, the size
+ * checked against the memory budget). Missing or unreadable files are bad input. */
 GBytes *
 lv_dataset_read_file (const char *path,
                       GError    **error)
 {
-  g_autoptr(GError) local_error = NULL;
-  g_autofree char *contents = NULL;
-  GStatBuf st;
+  char *contents = NULL;
   gsize len = 0;
 
-  if (g_stat (path, &st) != 0)
-    {
-      int saved_errno = errno;
-      g_set_error (error, LV_ERROR, LV_ERROR_INVALID_INPUT, "%s: cannot open: %s", path,
-                   g_strerror (saved_errno));
-      return NULL;
-    }
-  /* A FIFO or device such as /dev/zero would block or never end. */
-  if (!S_ISREG (st.st_mode))
-    {
-      g_set_error (error, LV_ERROR, LV_ERROR_INVALID_INPUT, "%s: not a regular file", path);
-      return NULL;
-    }
-  if (!g_file_get_contents (path, &contents, &len, &local_error))
-    {
-      g_set_error (error, LV_ERROR, LV_ERROR_INVALID_INPUT, "%s", local_error->message);
-      return NULL;
-    }
-  return g_bytes_new_take (g_steal_pointer (&contents), len);
+  if (!lv_file_read_regular (path, G_MAXSIZE, &contents, &len, error))
+    return NULL;
+  return g_bytes_new_take (contents, len);
 }
 
 static gboolean

@@ -9,12 +9,16 @@
 
 #include <lossviz/lv-ensemble-config.h>
 #include <lossviz/lv-error.h>
+#include <lossviz/lv-file-util.h>
+#include <lossviz/lv-memory-budget.h>
 #include <lossviz/lv-json-write.h>
 #include <lossviz/lv-session.h>
 
 /* Limits on what a file may ask for, so a corrupt or hostile file cannot exhaust memory. */
 #define MAX_RUNS_IN_FILE 1000000
 #define MAX_EPOCHS_IN_FILE 1000000
+/* Memory json-glib's node tree takes per byte of JSON text (a JsonNode per ~10-byte number). */
+#define SESSION_PARSE_FACTOR 20.0
 
 void
 lv_dataset_info_from_dataset (LvDatasetInfo *info, const LvDataset *dataset)
@@ -322,8 +326,11 @@ read_config (JsonObject *c, LvEnsembleConfig *config, GError **error)
   return FALSE;
 }
 
+/* Every value of a series is null or a number in [min, max]: an accuracy of 5 or a negative
+ * loss is a corrupt file, not a result. */
 static gboolean
-read_series (JsonObject *o, const char *name, guint n, double **out, GError **error)
+read_series (JsonObject *o, const char *name, guint n, double min, double max, double **out,
+             GError **error)
 {
   JsonArray *a;
 
@@ -339,6 +346,12 @@ read_series (JsonObject *o, const char *name, guint n, double **out, GError **er
         (*out)[i] = NAN;
       else if (!node_number (e, &(*out)[i]))
         return bad (error, name, "holds something that is not a number or null");
+      else if (!((*out)[i] >= min && (*out)[i] <= max))
+        {
+          g_autofree char *what = g_strdup_printf ("holds %g, outside [%g, %g]", (*out)[i], min,
+                                                   max);
+          return bad (error, name, what);
+        }
     }
   return TRUE;
 }
@@ -369,9 +382,11 @@ read_run (JsonObject *o, const LvEnsembleConfig *config, guint index, LvRunRecor
   /* A run that was training when the file was written is resumable, not running. */
   if (r->state == LV_RUN_RUNNING)
     r->state = LV_RUN_PENDING;
-  return read_series (o, "train_loss", r->epochs_done, &r->train_loss, error) &&
-         read_series (o, "test_loss", r->epochs_done, &r->test_loss, error) &&
-         read_series (o, "test_accuracy", r->epochs_done, &r->test_accuracy, error);
+  if (!isnan (r->grad_norm) && r->grad_norm < 0)
+    return bad (error, "grad_norm", "is negative");
+  return read_series (o, "train_loss", r->epochs_done, 0, G_MAXDOUBLE, &r->train_loss, error) &&
+         read_series (o, "test_loss", r->epochs_done, 0, G_MAXDOUBLE, &r->test_loss, error) &&
+         read_series (o, "test_accuracy", r->epochs_done, 0, 1, &r->test_accuracy, error);
 }
 
 static gboolean
@@ -386,12 +401,18 @@ read_dataset (JsonObject *d, LvSession *s, GError **error)
       !get_guint (d, "downsample", 0, 4096, &s->dataset_options.downsample, error) ||
       !get_bool (d, "standardize", &s->dataset_options.standardize, error) ||
       !get_uint (d, "seed", 0, G_MAXINT64, &seed, error) ||
-      !get_guint (d, "train", 0, G_MAXINT32, &s->dataset.n_train, error) ||
+      !get_guint (d, "train", 1, G_MAXINT32, &s->dataset.n_train, error) ||
       !get_guint (d, "test", 0, G_MAXINT32, &s->dataset.n_test, error) ||
       !get_guint (d, "inputs", 1, G_MAXINT32, &s->dataset.n_inputs, error) ||
       !get_guint (d, "classes", 1, G_MAXINT32, &s->dataset.n_classes, error) ||
       !get_bool (d, "targets", &s->dataset.has_targets, error))
     return FALSE;
+  /* -1 is "the dataset's own split"; anything else is a held-out fraction (the CLI's range). */
+  if (s->dataset_options.test_fraction != -1 &&
+      !(s->dataset_options.test_fraction >= 0 && s->dataset_options.test_fraction <= 0.99))
+    return bad (error, "test_fraction", "must be -1 or in [0, 0.99]");
+  if (!g_utf8_validate (spec, -1, NULL) || !g_utf8_validate (name, -1, NULL))
+    return bad (error, "spec", "or 'name' is not valid UTF-8");
   s->dataset_options.seed = seed;
   s->dataset_spec = g_strdup (spec);
   s->dataset.name = g_strdup (name);
@@ -455,6 +476,7 @@ lv_session_from_json (const char *text, gssize length, GError **error)
       !get_object (o, "config", &c, error) || !read_config (c, &s->config, error) ||
       !get_guint (o, "threads", 0, 4096, &s->threads, error) ||
       !get_number (o, "elapsed_s", TRUE, &s->elapsed_s, error) ||
+      !(isnan (s->elapsed_s) || s->elapsed_s >= 0 || bad (error, "elapsed_s", "is negative")) ||
       !get_array (o, "runs", &runs, error))
     return NULL;
   expected = (guint64) s->config.n_sizes * s->config.runs;
@@ -493,11 +515,12 @@ lv_session_load (const char *path, GError **error)
   g_autoptr(GError) local = NULL;
   LvSession *s;
 
-  if (!g_file_get_contents (path, &text, &length, &local))
-    {
-      g_set_error (error, LV_ERROR, LV_ERROR_IO, "%s", local->message);
-      return NULL;
-    }
+  /* A FIFO or device is refused (reading it could block or never end); json-glib's tree takes
+   * about SESSION_PARSE_FACTOR bytes per byte of text, checked before parsing. */
+  if (!lv_file_read_regular (path, G_MAXSIZE, &text, &length, error))
+    return NULL;
+  if (!lv_memory_check (path, (double) length * SESSION_PARSE_FACTOR, error))
+    return NULL;
   s = lv_session_from_json (text, (gssize) length, &local);
   if (s == NULL)
     g_set_error (error, LV_ERROR, LV_ERROR_INVALID_INPUT, "%s: %s", path, local->message);

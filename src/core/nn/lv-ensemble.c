@@ -7,6 +7,7 @@
 #include <math.h>
 #include <string.h>
 
+#include <lossviz/lv-dataset-check.h>
 #include <lossviz/lv-ensemble.h>
 #include <lossviz/lv-error.h>
 #include <lossviz/lv-pausable.h>
@@ -151,13 +152,8 @@ lv_ensemble_config_validate (const LvEnsembleConfig *config, const LvDataset *da
       g_set_error (error, LV_ERROR, LV_ERROR_INVALID_INPUT, "the dataset has no training samples");
       return FALSE;
     }
-  if (config->loss != LV_LOSS_MSE && dataset->n_classes < 2)
-    {
-      g_set_error (error, LV_ERROR, LV_ERROR_INVALID_INPUT,
-                   "single-class data: %s needs at least 2 classes (use --loss mse)",
-                   lv_loss_to_string (config->loss));
-      return FALSE;
-    }
+  if (!lv_dataset_check_classes (dataset, config->loss, error))
+    return FALSE;
   if (!lv_train_config_validate (&config->train, error) ||
       !lv_precision_available (config->train.precision, error))
     return FALSE;

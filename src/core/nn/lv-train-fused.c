@@ -465,6 +465,7 @@ lv_train_run_fused (const LvMlpShape *shape, const LvTrainConfig *config,
   g_autofree double *norm_sum = g_new (double, n_nets);
   g_autofree double *test_loss = g_new (double, n_nets);
   g_autofree double *test_acc = g_new (double, n_nets);
+  g_autofree double *reference = g_new (double, n_nets); /* first minibatch losses */
   Outcome o = { n_nets, states, params, active, end_func, user_data };
   guint n_active = n_nets;
 
@@ -479,6 +480,7 @@ lv_train_run_fused (const LvMlpShape *shape, const LvTrainConfig *config,
       block_put (&b, b.params, k, b.std_params);
       active[k] = TRUE;
       states[k] = LV_RUN_RUNNING;
+      reference[k] = NAN;
     }
   order = g_new (guint32, dataset->n_train);
   for (guint i = 0; i < dataset->n_train; i++)
@@ -524,6 +526,8 @@ lv_train_run_fused (const LvMlpShape *shape, const LvTrainConfig *config,
                   n_active--;
                   continue;
                 }
+              if (isnan (reference[k]))
+                reference[k] = loss;
               sq = block_step (&b, k, lr, mu);
               if (!isfinite (sq))
                 {
@@ -559,7 +563,8 @@ lv_train_run_fused (const LvMlpShape *shape, const LvTrainConfig *config,
           stats.grad_norm = norm_sum[k] / n_batches;
           stats.test_loss = dataset->n_test > 0 ? test_loss[k] : NAN;
           stats.test_accuracy = dataset->n_test > 0 ? test_acc[k] : NAN;
-          if (dataset->n_test > 0 && !isfinite (stats.test_loss))
+          if (lv_train_loss_diverged (stats.train_loss, reference[k]) ||
+              (dataset->n_test > 0 && lv_train_loss_diverged (stats.test_loss, reference[k])))
             {
               end_net (&b, &o, k, LV_RUN_DIVERGED);
               n_active--;

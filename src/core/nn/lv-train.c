@@ -116,7 +116,9 @@ train_loop (const LvMlpShape *shape, const LvTrainConfig *config, const LvDatase
   guint batch = MIN (config->batch, dataset->n_train);
   /* Real targets only for MSE on datasets that have them (one output); else one-hot labels. */
   gboolean use_targets = shape->loss == LV_LOSS_MSE && dataset->t_train != NULL;
-  g_autoptr(LvMlpWorkspace) ws = lv_mlp_workspace_new (shape, MAX (batch, 256));
+  /* Evaluation goes 256 rows at a time, but never needs more rows than the data has. */
+  guint eval_rows = MIN (256u, MAX (dataset->n_train, dataset->n_test));
+  g_autoptr(LvMlpWorkspace) ws = lv_mlp_workspace_new (shape, MAX (batch, eval_rows));
   /* bf16 training passes; evaluation stays fp32 (ws), from the fp32 master weights. */
   g_autoptr(LvMlpWorkspaceBf16) ws16 =
     config->precision == LV_PRECISION_BF16 ? lv_mlp_workspace_new_bf16 (shape, batch) : NULL;
@@ -126,6 +128,7 @@ train_loop (const LvMlpShape *shape, const LvTrainConfig *config, const LvDatase
   g_autofree guint32 *yb = g_new (guint32, batch);
   g_autofree float *tb = use_targets ? g_new (float, (gsize) batch * outputs) : NULL;
   g_autofree guint32 *order = g_new (guint32, dataset->n_train);
+  double reference = NAN; /* loss of the first minibatch, for lv_train_loss_diverged */
 
   g_return_val_if_fail (dataset->n_train > 0, LV_RUN_DIVERGED);
 
@@ -155,6 +158,8 @@ train_loop (const LvMlpShape *shape, const LvTrainConfig *config, const LvDatase
           lv_regularizer_apply (&config->reg, shape, params, grad);
           if (!isfinite (loss))
             return LV_RUN_DIVERGED;
+          if (isnan (reference))
+            reference = loss;
           /* Heavy-ball momentum: v <- mu v - lr g; w <- w + v. */
           for (gsize i = 0; i < np; i++)
             {
@@ -179,7 +184,8 @@ train_loop (const LvMlpShape *shape, const LvTrainConfig *config, const LvDatase
         stats.test_loss = lv_mlp_evaluate (shape, params, dataset->x_test, dataset->y_test,
                                            use_targets ? dataset->t_test : NULL, dataset->n_test,
                                            &stats.test_accuracy, ws);
-      if (dataset->n_test > 0 && !isfinite (stats.test_loss))
+      if (lv_train_loss_diverged (stats.train_loss, reference) ||
+          (dataset->n_test > 0 && lv_train_loss_diverged (stats.test_loss, reference)))
         return LV_RUN_DIVERGED;
       if (epoch_func != NULL)
         epoch_func (epoch, &stats, user_data);

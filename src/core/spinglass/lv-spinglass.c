@@ -11,6 +11,7 @@
 #include <cblas.h>
 
 #include <lossviz/lv-error.h>
+#include <lossviz/lv-memory-budget.h>
 #include <lossviz/lv-rng.h>
 
 /*
@@ -239,6 +240,12 @@ lv_spin_glass_new (guint p, guint n, guint64 seed, guint n_parts, LvSpinGlassPre
                    bytes / 1073741824.0, LV_SPIN_GLASS_MAX_BYTES / 1073741824.0);
       return NULL;
     }
+  /* Within the fixed limit, but maybe not within this process's memory (ulimit -v). */
+  {
+    g_autofree char *what = g_strdup_printf ("p = %u, lambda = %u", p, n);
+    if (!lv_memory_check (what, bytes, error))
+      return NULL;
+  }
 
   sg = g_new0 (LvSpinGlass, 1);
   sg->p = p;
