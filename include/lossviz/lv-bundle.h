@@ -77,6 +77,7 @@ typedef struct {
 } LvBundleRunParams;
 
 void lv_bundle_run_params_clear (LvBundleRunParams *run);
+G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC (LvBundleRunParams, lv_bundle_run_params_clear)
 
 /**
  * LvBundleFetchFunc:
@@ -160,6 +161,10 @@ gboolean lv_bundle_session_shape (const LvSession *session, guint hidden, LvMlpS
  * bundle holds). */
 gint     lv_bundle_find_run (const LvSession *session, guint hidden, guint run,
                              GError **error);
+/* Reads the parameters (and trajectory, when stored and @trajectory is non-NULL) of run
+ * @index of a bundle loaded without them, from the file at @path (one run only in memory). */
+gboolean lv_bundle_load_run (const char *path, const LvSession *session, guint index,
+                             LvBundleRunParams *run, gboolean trajectory, GError **error);
 /* Writes @bundle (for example after loading, to another path). */
 gboolean lv_bundle_save (const LvBundle *bundle, const char *path, guint deflate,
                          GError **error);

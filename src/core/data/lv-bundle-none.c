@@ -54,3 +54,11 @@ lv_bundle_load_model (const char *path, LvLoss loss, LvMlpShape *shape, float **
   unavailable (error);
   return FALSE;
 }
+
+gboolean
+lv_bundle_load_run (const char *path, const LvSession *session, guint index,
+                    LvBundleRunParams *run, gboolean trajectory, GError **error)
+{
+  unavailable (error);
+  return FALSE;
+}
