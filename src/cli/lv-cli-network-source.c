@@ -38,7 +38,8 @@ lv_cli_network_source_add (GOptionContext *context, LvCliNetworkSource *s)
 gboolean
 lv_cli_network_source_is_set (const LvCliNetworkSource *s)
 {
-  return s->from != NULL || s->model != NULL;
+  /* --run alone counts, so that lv_cli_network_source_load() refuses it. */
+  return s->from != NULL || s->model != NULL || s->run >= 0;
 }
 
 /* The same check as `ensemble --resume`: the reloaded data must be what the runs saw. */
