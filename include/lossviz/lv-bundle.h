@@ -6,6 +6,7 @@
 #include <lossviz/lv-ensemble.h>
 #include <lossviz/lv-mlp.h>
 #include <lossviz/lv-session.h>
+#include <lossviz/lv-spinglass.h>
 
 G_BEGIN_DECLS
 
@@ -184,5 +185,43 @@ gboolean lv_bundle_save (const LvBundle *bundle, const char *path, guint deflate
  */
 gboolean lv_bundle_load_model (const char *path, LvLoss loss, LvMlpShape *shape, float **params,
                                GError **error);
+
+/* ---- Spin-glass bundles: `spinglass simulate --out FILE.h5` ----------------------------- */
+
+#define LV_SPIN_GLASS_BUNDLE_FORMAT "lossviz-spinglass"
+#define LV_SPIN_GLASS_BUNDLE_VERSION 1
+#define LV_SPIN_GLASS_BUNDLE_MAX_SIZES 32
+
+/**
+ * LvSpinGlassBundle:
+ * @config: the simulation settings shared by every size (@config.lambda unused; @config.eta
+ *   0 means the default step of each p).
+ * @n_sizes, @lambdas: the sizes Λ, simulated in this order.
+ * @results: (array length=n_sizes × config.runs): each start's endpoint, size-major.
+ * @done: (array length=n_sizes × config.runs): whether that start has finished.
+ * @complete: (array length=n_sizes): whether the size has finished whole (a resumed
+ *   simulation recomputes an incomplete size whole, so its results equal an uninterrupted
+ *   run's; complete sizes are kept).
+ * @wall_seconds: (array length=n_sizes): each size's wall time.
+ */
+typedef struct {
+  LvSpinGlassConfig config;
+  guint             n_sizes;
+  guint             lambdas[LV_SPIN_GLASS_BUNDLE_MAX_SIZES];
+  LvSpinGlassRun   *results;
+  gboolean         *done;
+  gboolean         *complete;
+  double           *wall_seconds;
+} LvSpinGlassBundle;
+
+/* A bundle for @n_sizes sizes of @config->runs starts, nothing done yet. */
+LvSpinGlassBundle *lv_spin_glass_bundle_new (const LvSpinGlassConfig *config,
+                                             const guint *lambdas, guint n_sizes);
+void               lv_spin_glass_bundle_free (LvSpinGlassBundle *bundle);
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (LvSpinGlassBundle, lv_spin_glass_bundle_free)
+/* Atomic, like lv_bundle_write(). */
+gboolean           lv_spin_glass_bundle_write (const char *path, const LvSpinGlassBundle *bundle,
+                                               GError **error);
+LvSpinGlassBundle *lv_spin_glass_bundle_load (const char *path, GError **error);
 
 G_END_DECLS

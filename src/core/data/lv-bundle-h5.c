@@ -424,7 +424,7 @@ lv_h5_read_uint32s (hid_t loc, const char *where, const char *name, gsize n, gui
       g_clear_pointer (out, g_free);
       return missing (error, where, name, "has the wrong length");
     }
-  for (gsize i = 0; i < n; i++)
+  for (gsize i = 0; bound != G_MAXUINT32 && i < n; i++)
     if ((*out)[i] >= bound)
       {
         g_clear_pointer (out, g_free);

@@ -62,3 +62,17 @@ lv_bundle_load_run (const char *path, const LvSession *session, guint index,
   unavailable (error);
   return FALSE;
 }
+
+gboolean
+lv_spin_glass_bundle_write (const char *path, const LvSpinGlassBundle *bundle, GError **error)
+{
+  unavailable (error);
+  return FALSE;
+}
+
+LvSpinGlassBundle *
+lv_spin_glass_bundle_load (const char *path, GError **error)
+{
+  unavailable (error);
+  return NULL;
+}

@@ -46,6 +46,7 @@ hid_t    lv_h5_open_dataset (hid_t loc, const char *where, const char *name, int
                              hsize_t *dims, hsize_t max_elements, GError **error);
 gboolean lv_h5_read_doubles (hid_t loc, const char *where, const char *name, gsize n,
                              double **out, GError **error);
+/* Every value must be below @bound (G_MAXUINT32: any value). */
 gboolean lv_h5_read_uint32s (hid_t loc, const char *where, const char *name, gsize n,
                              guint32 bound, guint32 **out, GError **error);
 gboolean lv_h5_read_floats (hid_t loc, const char *where, const char *name, gsize rows,
