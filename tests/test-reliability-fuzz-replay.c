@@ -29,6 +29,7 @@ static const Target targets[] = {
   { "csv", lv_fuzz_csv },
   { "session", lv_fuzz_session },
   { "cli-ensemble", lv_fuzz_cli_ensemble },
+  { "bundle", lv_fuzz_bundle },
 };
 
 static guint

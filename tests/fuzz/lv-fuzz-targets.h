@@ -23,6 +23,9 @@ void lv_fuzz_session (const guint8 *data, gsize size);
 /* `lossviz-cli ensemble` arguments, one per line: option parsing and validation only. */
 void lv_fuzz_cli_ensemble (const guint8 *data, gsize size);
 
+/* An experiment bundle (HDF5 bytes), as `--resume`, `--from` and the app read it. */
+void lv_fuzz_bundle (const guint8 *data, gsize size);
+
 typedef void (*LvFuzzTarget) (const guint8 *data, gsize size);
 
 G_END_DECLS

@@ -16,6 +16,8 @@ G_BEGIN_DECLS
 void lv_h5_lock (void);
 void lv_h5_unlock (void);
 
+/* A new file for writing (H5I_INVALID_HID on failure). */
+hid_t    lv_h5_create (const char *path);
 /* Writing: each returns FALSE when HDF5 failed. */
 gboolean lv_h5_set_string (hid_t obj, const char *name, const char *value);
 gboolean lv_h5_set_int (hid_t obj, const char *name, gint64 value);

@@ -85,7 +85,7 @@ lv_spin_glass_bundle_write (const char *path, const LvSpinGlassBundle *b, GError
   if (tmp == NULL)
     return FALSE;
   lv_h5_lock ();
-  file = H5Fcreate (tmp, H5F_ACC_TRUNC, H5P_DEFAULT, H5P_DEFAULT);
+  file = lv_h5_create (tmp);
   ok = file >= 0 && lv_h5_set_string (file, "format", LV_SPIN_GLASS_BUNDLE_FORMAT) &&
        lv_h5_set_int (file, "version", LV_SPIN_GLASS_BUNDLE_VERSION) &&
        lv_h5_set_int (file, "checkpoint_unix", g_get_real_time () / G_USEC_PER_SEC) &&
