@@ -364,7 +364,7 @@ lv_cli_ensemble (int argc, char **argv)
       "WxH" },
     { "out", 0, 0, G_OPTION_ARG_FILENAME, &o.out,
       "Save the whole experiment (configuration and every run's per-epoch losses) to FILE; "
-      "FILE.h5 also stores every finished run's weights, with checkpoints", 
+      "FILE.h5 also stores every finished run's weights, with checkpoints",
       "FILE" },
     { NULL }
   };
@@ -431,7 +431,8 @@ lv_cli_ensemble (int argc, char **argv)
   session = lv_session_new (o.dataset, &dopts, dataset, &config, lv_ensemble_snapshot (ensemble),
                             lv_worker_pool_get_n_threads (pool), elapsed);
 
-  if (o.out != NULL && !lv_bundle_path_is_bundle (o.out) && !lv_session_save (session, o.out, &error))
+  if (o.out != NULL && !lv_bundle_path_is_bundle (o.out) &&
+      !lv_session_save (session, o.out, &error))
     return lv_cli_fail (error);
   if (o.plot != NULL && !lv_cli_ensemble_plot (session, NULL, o.plot, o.plot_size, &error))
     return lv_cli_fail (error);
