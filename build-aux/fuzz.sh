@@ -13,7 +13,7 @@ top=$(cd "$(dirname "$0")/.." && pwd)
 seconds=${1:-60}
 shift || true
 targets=("$@")
-[ ${#targets[@]} -gt 0 ] || targets=(idx idx-gzip csv session cli-ensemble matrix-csv json-write)
+[ ${#targets[@]} -gt 0 ] || targets=(idx idx-gzip csv session cli-ensemble matrix-csv json-write bundle)
 build=${LOSSVIZ_FUZZ_BUILD:-$top/_build-fuzz}
 
 if ! command -v clang >/dev/null; then
@@ -42,6 +42,7 @@ for t in "${targets[@]}"; do
   # Experiment files are longer than the other inputs.
   max_len=4096
   [ "$t" = session ] && max_len=16384
+  [ "$t" = bundle ] && max_len=65536  # HDF5 files: a small bundle is ~10 KiB
   echo "== fuzz-$t for ${seconds}s" >&2
   ASAN_OPTIONS=detect_leaks=1:allocator_may_return_null=0 \
     UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \

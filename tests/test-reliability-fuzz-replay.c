@@ -31,6 +31,7 @@ static const Target targets[] = {
   { "cli-ensemble", lv_fuzz_cli_ensemble },
   { "matrix-csv", lv_fuzz_matrix_csv },
   { "json-write", lv_fuzz_json_write },
+  { "bundle", lv_fuzz_bundle },
 };
 
 static guint

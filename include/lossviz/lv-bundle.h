@@ -6,6 +6,7 @@
 #include <lossviz/lv-ensemble.h>
 #include <lossviz/lv-mlp.h>
 #include <lossviz/lv-session.h>
+#include <lossviz/lv-spinglass.h>
 
 G_BEGIN_DECLS
 
@@ -77,6 +78,7 @@ typedef struct {
 } LvBundleRunParams;
 
 void lv_bundle_run_params_clear (LvBundleRunParams *run);
+G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC (LvBundleRunParams, lv_bundle_run_params_clear)
 
 /**
  * LvBundleFetchFunc:
@@ -160,6 +162,10 @@ gboolean lv_bundle_session_shape (const LvSession *session, guint hidden, LvMlpS
  * bundle holds). */
 gint     lv_bundle_find_run (const LvSession *session, guint hidden, guint run,
                              GError **error);
+/* Reads the parameters (and trajectory, when stored and @trajectory is non-NULL) of run
+ * @index of a bundle loaded without them, from the file at @path (one run only in memory). */
+gboolean lv_bundle_load_run (const char *path, const LvSession *session, guint index,
+                             LvBundleRunParams *run, gboolean trajectory, GError **error);
 /* Writes @bundle (for example after loading, to another path). */
 gboolean lv_bundle_save (const LvBundle *bundle, const char *path, guint deflate,
                          GError **error);
@@ -179,5 +185,43 @@ gboolean lv_bundle_save (const LvBundle *bundle, const char *path, guint deflate
  */
 gboolean lv_bundle_load_model (const char *path, LvLoss loss, LvMlpShape *shape, float **params,
                                GError **error);
+
+/* ---- Spin-glass bundles: `spinglass simulate --out FILE.h5` ----------------------------- */
+
+#define LV_SPIN_GLASS_BUNDLE_FORMAT "lossviz-spinglass"
+#define LV_SPIN_GLASS_BUNDLE_VERSION 1
+#define LV_SPIN_GLASS_BUNDLE_MAX_SIZES 32
+
+/**
+ * LvSpinGlassBundle:
+ * @config: the simulation settings shared by every size (@config.lambda unused; @config.eta
+ *   0 means the default step of each p).
+ * @n_sizes, @lambdas: the sizes Λ, simulated in this order.
+ * @results: (array length=n_sizes × config.runs): each start's endpoint, size-major.
+ * @done: (array length=n_sizes × config.runs): whether that start has finished.
+ * @complete: (array length=n_sizes): whether the size has finished whole (a resumed
+ *   simulation recomputes an incomplete size whole, so its results equal an uninterrupted
+ *   run's; complete sizes are kept).
+ * @wall_seconds: (array length=n_sizes): each size's wall time.
+ */
+typedef struct {
+  LvSpinGlassConfig config;
+  guint             n_sizes;
+  guint             lambdas[LV_SPIN_GLASS_BUNDLE_MAX_SIZES];
+  LvSpinGlassRun   *results;
+  gboolean         *done;
+  gboolean         *complete;
+  double           *wall_seconds;
+} LvSpinGlassBundle;
+
+/* A bundle for @n_sizes sizes of @config->runs starts, nothing done yet. */
+LvSpinGlassBundle *lv_spin_glass_bundle_new (const LvSpinGlassConfig *config,
+                                             const guint *lambdas, guint n_sizes);
+void               lv_spin_glass_bundle_free (LvSpinGlassBundle *bundle);
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (LvSpinGlassBundle, lv_spin_glass_bundle_free)
+/* Atomic, like lv_bundle_write(). */
+gboolean           lv_spin_glass_bundle_write (const char *path, const LvSpinGlassBundle *bundle,
+                                               GError **error);
+LvSpinGlassBundle *lv_spin_glass_bundle_load (const char *path, GError **error);
 
 G_END_DECLS

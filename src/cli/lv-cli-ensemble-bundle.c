@@ -10,6 +10,8 @@
 #include <string.h>
 #include <time.h>
 
+#include <glib/gstdio.h>
+
 #include "lv-cli-common.h"
 #include "lv-cli-ensemble-bundle.h"
 
@@ -273,7 +275,19 @@ typedef struct
   guint threads;
   gint64 t0;
   guint written;   /* runs done at the last checkpoint */
+  guint count;     /* checkpoints written */
+  gint64 spent;    /* µs of wall time spent writing them (fsync waits included) */
+  double cpu;      /* s of this thread's CPU time spent writing them */
 } Checkpointer;
+
+static double
+thread_cpu_s (void)
+{
+  struct timespec t;
+
+  clock_gettime (CLOCK_THREAD_CPUTIME_ID, &t);
+  return t.tv_sec + t.tv_nsec / 1e9;
+}
 
 static double
 elapsed_s (const Checkpointer *c)
@@ -285,11 +299,34 @@ elapsed_s (const Checkpointer *c)
 static gboolean
 checkpoint (Checkpointer *c, guint done, GError **error)
 {
-  if (!lv_cli_bundle_write_ensemble (c->ensemble, c->spec, c->dopts, c->threads, elapsed_s (c),
-                                     c->path, (guint) c->b->deflate, error))
-    return FALSE;
-  c->written = done;
-  return TRUE;
+  gint64 t0 = g_get_monotonic_time ();
+  double c0 = thread_cpu_s ();
+  gboolean ok = lv_cli_bundle_write_ensemble (c->ensemble, c->spec, c->dopts, c->threads,
+                                              elapsed_s (c), c->path, (guint) c->b->deflate,
+                                              error);
+
+  c->spent += g_get_monotonic_time () - t0;
+  c->cpu += thread_cpu_s () - c0;
+  c->count += ok;
+  if (ok)
+    c->written = done;
+  return ok;
+}
+
+/* One stderr line, so the cost of checkpointing is visible (README "Checkpoint and resume"):
+ * the writer's CPU time is what it takes from training; its wall time also counts the fsync
+ * waits, during which the workers keep training. */
+static void
+report_cost (const Checkpointer *c, guint threads)
+{
+  GStatBuf st;
+  double mb = g_stat (c->path, &st) == 0 ? st.st_size / 1e6 : 0;
+  double total = (g_get_monotonic_time () - c->t0) / 1e6;
+
+  fprintf (stderr, "lossviz-cli: %u bundle writes (checkpoints and final): %.2f s CPU "
+           "(%.2f %% of %u threads × %.1f s), %.2f s wall; %s is %.1f MB\n", c->count, c->cpu,
+           total > 0 ? 100.0 * c->cpu / (total * threads) : 0.0, threads, total,
+           c->spent / 1e6, c->path, mb);
 }
 
 int
@@ -298,7 +335,7 @@ lv_cli_bundle_train (LvCliBundleOptions *b, LvEnsemble *ensemble, LvWorkerPool *
                      gboolean progress, double *elapsed, GError **error)
 {
   Checkpointer c = { b, ensemble, dataset_spec, dopts, path, lv_worker_pool_get_n_threads (pool),
-                     g_get_monotonic_time (), G_MAXUINT };
+                     g_get_monotonic_time (), G_MAXUINT, 0, 0 };
   gint64 period = (gint64) (b->checkpoint < 0 ? DEFAULT_CHECKPOINT_S : b->checkpoint) *
                   G_USEC_PER_SEC;
   gint64 last = g_get_monotonic_time (), shown = 0;
@@ -354,5 +391,6 @@ lv_cli_bundle_train (LvCliBundleOptions *b, LvEnsemble *ensemble, LvWorkerPool *
       lv_cli_fail (*error);
       return LV_CLI_EXIT_RUNTIME; /* a write failing after training is a run-time failure */
     }
+  report_cost (&c, c.threads);
   return LV_CLI_EXIT_OK;
 }

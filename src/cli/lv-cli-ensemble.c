@@ -412,7 +412,7 @@ lv_cli_ensemble (int argc, char **argv)
       "WxH" },
     { "out", 0, 0, G_OPTION_ARG_FILENAME, &o.out,
       "Save the whole experiment (configuration and every run's per-epoch losses) to FILE; "
-      "FILE.h5 also stores every finished run's weights, with checkpoints", 
+      "FILE.h5 also stores every finished run's weights, with checkpoints",
       "FILE" },
     { "preset", 0, 0, G_OPTION_ARG_STRING, &o.preset,
       LV_CLI_PRESET_HELP "; explicit options override its values", "NAME" },

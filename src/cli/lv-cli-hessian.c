@@ -13,6 +13,7 @@
 #include "lv-cli-train-memory.h"
 #include "lv-cli-validate.h"
 #include "lv-cli-train-one.h"
+#include "lv-cli-network-source.h"
 
 /* `lossviz-cli hessian`: train one network and report the curvature at its endpoint. */
 
@@ -119,6 +120,7 @@ lv_cli_hessian (int argc, char **argv)
   g_autoptr(GOptionContext) context = g_option_context_new ("- curvature at a trained network");
   g_autoptr(GError) error = NULL;
   g_auto(LvCliTrainSetup) setup = { 0 };
+  g_auto(LvCliNetworkSource) source = { 0 };
   g_autoptr(LvWorkerPool) pool = NULL;
   g_autoptr(LvHessian) hessian = NULL;
   g_autoptr(LvHessianSpectrum) spectrum = NULL;
@@ -129,6 +131,7 @@ lv_cli_hessian (int argc, char **argv)
 
   lv_cli_train_options_init (&t);
   lv_cli_train_options_add (context, &t);
+  lv_cli_network_source_add (context, &source); /* --from, --run, --model */
   g_option_context_add_main_entries (context, entries, NULL);
   g_option_context_set_summary (context,
                                 "Trains one network, then computes the Hessian of its mean train "
@@ -144,8 +147,13 @@ lv_cli_hessian (int argc, char **argv)
   if (!lv_cli_check_int_or_default ("--steps", o.steps, 1, 10000, &error) ||
       !lv_cli_check_int ("--extremes", o.extremes, 1, 1000, &error) ||
       !lv_cli_check_double ("--tolerance", o.tolerance, 0, 0.5, &error) ||
-      !lv_cli_check_threads (o.threads, &error) ||
-      !lv_cli_train_setup (&t, &setup, &error))
+      !lv_cli_check_threads (o.threads, &error))
+    return lv_cli_fail (error);
+  /* A saved or external network (--from, --model) is loaded; otherwise one is trained below. */
+  if (lv_cli_network_source_is_set (&source))
+    params = lv_cli_network_source_load (&source, &t, &setup, NULL, &error);
+  if (lv_cli_network_source_is_set (&source) ? params == NULL
+                                             : !lv_cli_train_setup (&t, &setup, &error))
     return lv_cli_fail (error);
   /* Refuse before training, not after. */
   if (method == LV_HESSIAN_METHOD_FULL && setup.n_params > LV_HESSIAN_FULL_MAX_PARAMS)
@@ -167,7 +175,8 @@ lv_cli_hessian (int argc, char **argv)
   }
 
   t0 = g_get_monotonic_time ();
-  params = lv_cli_train_one (&setup, setup.seed, NULL, &error);
+  if (params == NULL)
+    params = lv_cli_train_one (&setup, setup.seed, NULL, &error);
   if (params == NULL)
     return lv_cli_fail (error);
   t1 = g_get_monotonic_time ();

@@ -16,6 +16,7 @@
 #include "lv-cli-validate.h"
 #include "lv-cli-mpi.h"
 #include "lv-cli-train-one.h"
+#include "lv-cli-network-source.h"
 
 /* `lossviz-cli slice`: train one network and evaluate its loss on a plane through it. */
 
@@ -392,6 +393,7 @@ lv_cli_slice (int argc, char **argv)
   g_autoptr(GOptionContext) context = g_option_context_new ("- loss on a plane through a trained network");
   g_autoptr(GError) error = NULL;
   g_auto(LvCliTrainSetup) setup = { 0 };
+  g_auto(LvCliNetworkSource) source = { 0 };
   g_auto(SliceResult) r = { 0 };
   g_autoptr(GArray) checkpoints = NULL;
   g_autoptr(LvWorkerPool) pool = NULL;
@@ -402,6 +404,7 @@ lv_cli_slice (int argc, char **argv)
 
   lv_cli_train_options_init (&t);
   lv_cli_train_options_add (context, &t);
+  lv_cli_network_source_add (context, &source); /* --from, --run, --model */
   g_option_context_add_main_entries (context, entries, NULL);
   g_option_context_set_summary (context,
                                 "Trains one network, then evaluates its train and test loss on "
@@ -409,16 +412,26 @@ lv_cli_slice (int argc, char **argv)
                                 "is the trained network's own loss.");
   if (!lv_cli_parse (context, &argc, &argv))
     return LV_CLI_EXIT_BAD_INPUT;
-  if (!check_options (&o, &r, &error) || !lv_cli_train_setup (&t, &setup, &error) ||
-      !lv_cli_train_check_memory (&setup, "this slice", 3,
-                                  r.kind == LV_SLICE_DIRECTIONS_PCA ? setup.config.epochs : 0,
-                                  (guint) o.threads, LV_SLICE_CHUNK, &error))
+  if (!check_options (&o, &r, &error) ||
+      (!lv_cli_network_source_is_set (&source) &&
+       (!lv_cli_train_setup (&t, &setup, &error) ||
+        !lv_cli_train_check_memory (&setup, "this slice", 3,
+                                    r.kind == LV_SLICE_DIRECTIONS_PCA ? setup.config.epochs : 0,
+                                    (guint) o.threads, LV_SLICE_CHUNK, &error))))
     return lv_cli_fail (error);
+  if (lv_cli_network_source_is_set (&source) && r.kind == LV_SLICE_DIRECTIONS_INTERPOLATE)
+    return lv_cli_fail_message (LV_CLI_EXIT_BAD_INPUT, "--directions interpolate trains two "
+                                "more networks: with --from or --model use filter or pca");
 
   t0 = g_get_monotonic_time ();
   if (r.kind == LV_SLICE_DIRECTIONS_PCA)
     checkpoints = g_array_new (FALSE, FALSE, sizeof (float));
-  center = lv_cli_train_one (&setup, setup.seed, checkpoints, &error);
+  /* A saved or external network (--from, --model) is loaded; otherwise one is trained. */
+  center = lv_cli_network_source_is_set (&source)
+             ? lv_cli_network_source_load (&source, &t, &setup, checkpoints, &error)
+             : lv_cli_train_one (&setup, setup.seed, checkpoints, &error);
+  if (center == NULL)
+    return lv_cli_fail (error);
   d1 = g_new (float, setup.n_params);
   d2 = g_new (float, setup.n_params);
   if (center == NULL || !make_directions (&setup, &o, center, checkpoints, &r, d1, d2, &error))

@@ -15,6 +15,7 @@
 #include "lv-cli-validate.h"
 #include "lv-cli-mpi.h"
 #include "lv-cli-preset.h"
+#include "lv-cli-spinglass-bundle.h"
 
 /*
  * `lossviz-cli spinglass bands|complexity|simulate`: the spherical p-spin glass of
@@ -263,6 +264,9 @@ run_simulate (int argc, char **argv)
   double edges[LV_SPIN_GLASS_K_MAX + 1];
   g_autoptr(GError) error = NULL;
   int status = LV_CLI_EXIT_OK;
+  g_auto(LvCliSpinGlassBundle) bundle = { 0 };
+  LvSpinGlassConfig base;
+  gboolean resume;
   GOptionEntry entries[] = {
     { "p", 0, 0, G_OPTION_ARG_INT, &p, "Order p, 2..5 (default 3)", "P" },
     { "lambda", 0, 0, G_OPTION_ARG_STRING, &lambda_text, "Sizes Λ (comma-separated, 2..4000)",
@@ -297,6 +301,7 @@ run_simulate (int argc, char **argv)
                                                             "random starts");
 
   g_option_context_add_main_entries (context, entries, NULL);
+  lv_cli_sg_bundle_options_add (context, &bundle); /* --out, --checkpoint, --resume (.h5) */
   g_option_context_set_description (context,
     "Energies are H/Lambda on the sphere |s|^2 = Lambda (ABC normalisation). The tolerance is\n"
     "on the Euclidean norm of the Riemannian gradient of the unnormalised H.\n"
@@ -317,6 +322,8 @@ run_simulate (int argc, char **argv)
       p = lv_cli_preset_spinglass (preset_name)->p;
       runs = lv_cli_preset_spinglass (preset_name)->runs;
     }
+  if (!lv_cli_sg_bundle_check_args (argc, argv, &resume, &error))
+    return lv_cli_fail (error);
   if (!lv_cli_parse (context, &argc, &argv))
     return LV_CLI_EXIT_BAD_INPUT;
   if (preset_name != NULL)
@@ -333,10 +340,11 @@ run_simulate (int argc, char **argv)
       !lv_cli_check_double ("--tol", tol, 1e-14, 1e6, &error) ||
       !lv_cli_check_double_or_default ("--eta", eta, 1e-9, 10.0, &error))
     return lv_cli_fail (error);
-  if (lambda_text == NULL)
+  if (lambda_text == NULL && !resume)
     return lv_cli_fail_message (LV_CLI_EXIT_BAD_INPUT, "--lambda: a list of sizes is required");
-  if (!lv_cli_parse_uint_list (lambda_text, "--lambda", MAX_SIZES, LV_SPIN_GLASS_N_MIN,
-                               LV_SPIN_GLASS_N_MAX, lambdas, &n_sizes, &error))
+  if (!resume && !lv_cli_parse_uint_list (lambda_text, "--lambda", MAX_SIZES,
+                                          LV_SPIN_GLASS_N_MIN, LV_SPIN_GLASS_N_MAX, lambdas,
+                                          &n_sizes, &error))
     return lv_cli_fail (error);
   if (method != NULL && strcmp (method, "gd") != 0 && strcmp (method, "sgd") != 0)
     return lv_cli_fail_message (LV_CLI_EXIT_BAD_INPUT, "--method: '%s' is not gd or sgd",
@@ -347,52 +355,65 @@ run_simulate (int argc, char **argv)
   /* The figure and the CSV written next to it. */
   if (plot != NULL && !lv_cli_check_figure_output ("--plot", plot, plot_size, TRUE, &error))
     return lv_cli_fail (error);
+  /* The settings shared by every size; a resumed simulation takes the bundle's. */
+  lv_spin_glass_config_init (&base, p, LV_SPIN_GLASS_N_MIN);
+  base.runs = runs;
+  base.method = method != NULL && strcmp (method, "sgd") == 0 ? LV_SPIN_GLASS_SGD
+                                                               : LV_SPIN_GLASS_GD;
+  base.disorder = disorder != NULL && strcmp (disorder, "per-run") == 0
+                    ? LV_SPIN_GLASS_DISORDER_PER_RUN : LV_SPIN_GLASS_DISORDER_FIXED;
+  base.seed = (guint64) seed;
+  base.n_threads = threads;
+  base.tol = tol;
+  base.max_steps = max_steps;
+  base.n_parts = parts;
+  if (eta != 0.0)
+    base.eta = eta;
+  if (double_only)
+    base.precision = LV_SPIN_GLASS_DOUBLE;
+  if ((bundle.out != NULL || bundle.resume != NULL) && lv_cli_mpi_size () > 1)
+    return lv_cli_fail_message (LV_CLI_EXIT_BAD_INPUT,
+                                "--out/--resume FILE.h5: not supported under mpirun yet");
+  if (!lv_cli_sg_bundle_prepare (&bundle, &base, lambdas, &n_sizes, &error))
+    return lv_cli_fail (error);
+  p = (gint) base.p;
+  runs = (gint) base.runs;
   if (!lv_spin_glass_band_edges (p, LV_SPIN_GLASS_K_MAX, edges, &error))
     return lv_cli_fail (error);
 
   /* Check every size before spending time on any. */
   for (guint i = 0; i < n_sizes; i++)
     {
-      LvSpinGlassConfig config;
+      LvSpinGlassConfig config = base;
 
-      lv_spin_glass_config_init (&config, p, lambdas[i]);
-      config.runs = runs;
-      config.method = method != NULL && strcmp (method, "sgd") == 0 ? LV_SPIN_GLASS_SGD
-                                                                     : LV_SPIN_GLASS_GD;
-      config.n_parts = parts;
+      config.lambda = lambdas[i];
+      config.compute_index = lambdas[i] <= LV_SPIN_GLASS_INDEX_MAX_N;
       if (!lv_spin_glass_config_check (&config, &error))
         return lv_cli_fail (error);
     }
 
   for (guint i = 0; i < n_sizes && status == LV_CLI_EXIT_OK; i++)
     {
-      LvSpinGlassConfig config;
+      LvSpinGlassConfig config = base;
 
-      lv_spin_glass_config_init (&config, p, lambdas[i]);
-      config.runs = runs;
-      config.method = method != NULL && strcmp (method, "sgd") == 0 ? LV_SPIN_GLASS_SGD
-                                                                     : LV_SPIN_GLASS_GD;
-      config.disorder = disorder != NULL && strcmp (disorder, "per-run") == 0
-                          ? LV_SPIN_GLASS_DISORDER_PER_RUN : LV_SPIN_GLASS_DISORDER_FIXED;
-      config.seed = (guint64) seed;
-      config.n_threads = threads;
-      config.tol = tol;
-      config.max_steps = max_steps;
-      config.n_parts = parts;
-      if (eta != 0.0)
-        config.eta = eta;
-      if (double_only)
-        config.precision = LV_SPIN_GLASS_DOUBLE;
+      config.lambda = lambdas[i];
+      config.compute_index = lambdas[i] <= LV_SPIN_GLASS_INDEX_MAX_N;
       sizes[i].lambda = lambdas[i];
       sizes[i].runs = g_new0 (LvSpinGlassRun, runs);
       sizes[i].energies = g_new (double, runs);
       if (!json && lv_cli_mpi_is_root ())
         fprintf (stderr, "Λ = %u: %d runs...\n", lambdas[i], runs);
-      /* Under mpirun the tasks are dealt over the ranks (lv-cli-mpi-spinglass.c). */
-      if (!lv_cli_mpi_spin_glass_simulate (&config, &dealt, sizes[i].runs, &sizes[i].stats,
-                                           &error))
-        status = lv_cli_fail (error);
+      if (lv_cli_mpi_size () > 1)
+        {
+          /* Under mpirun the tasks are dealt over the ranks (lv-cli-mpi-spinglass.c). */
+          if (!lv_cli_mpi_spin_glass_simulate (&config, &dealt, sizes[i].runs, &sizes[i].stats,
+                                               &error))
+            status = lv_cli_fail (error);
+        }
       else
+        /* With --out FILE.h5: checkpoints, signals, sizes kept from --resume. */
+        status = lv_cli_sg_bundle_simulate (&bundle, i, &config, sizes[i].runs, &sizes[i].stats);
+      if (status == LV_CLI_EXIT_OK)
         for (gint r = 0; r < runs; r++)
           sizes[i].energies[r] = sizes[i].runs[r].energy;
     }

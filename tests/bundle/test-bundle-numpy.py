@@ -6,7 +6,7 @@ reproduces each run's stored final test loss (issue 13)."""
 import os
 import tempfile
 
-from lv_bundle_test import Tap, need, run
+from lv_bundle_test import Tap, assert_bad_input, need, run, run_json
 
 h5py, np = need("h5py", "numpy")
 
@@ -70,6 +70,38 @@ def check_forward(tmp, activation, depth):
         assert checked == 6
 
 
+def check_from(tmp):
+    """--from examines a stored run: its slice centre is the run's stored test loss, and its
+    Hessian equals --model on the same weights copied out with h5py."""
+    csv = os.path.join(tmp, "blobs.csv")
+    out = os.path.join(tmp, "exp-relu.h5")
+    common = ["--test-fraction", "0.25"]
+    s = run_json("slice", "--from", out, "--hidden", "9", "--run", "1", "--grid", "3")
+    with h5py.File(out, "r") as f:
+        g = f["runs/h9/r1"]
+        stored = g["test_loss"][-1]
+        model = os.path.join(tmp, "copied.h5")
+        with h5py.File(model, "w") as m:
+            m.attrs["activation"] = "relu"
+            for l in range(2):
+                for k in ("weight", "bias"):
+                    m[f"layer{l}/{k}"] = g[f"layer{l}/{k}"][()]
+    assert abs(s["center"]["test_loss"] - stored) <= 1e-9 * abs(stored), (s["center"], stored)
+    a = run_json("hessian", "--from", out, "--hidden", "9", "--run", "1")
+    b = run_json("hessian", "--model", model, "--dataset", f"csv:{csv}", *common)
+    assert a["eigenvalues"] == b["eigenvalues"] and a["train_loss"] == b["train_loss"]
+    assert_bad_input(["hessian", "--from", out, "--hidden", "5", "--run", "0"],
+                     "no run 0 of hidden width 5")
+    assert_bad_input(["slice", "--from", out, "--hidden", "9", "--run", "3"], "runs 0 to 2")
+    assert_bad_input(["slice", "--run", "1"], "--run needs --from")
+    with open(out, "rb") as f:
+        head = f.read(2000)
+    trunc = os.path.join(tmp, "truncated.h5")
+    with open(trunc, "wb") as f:
+        f.write(head)
+    assert_bad_input(["slice", "--from", trunc, "--hidden", "9"], "truncated.h5")
+
+
 def main():
     tap = Tap()
     with tempfile.TemporaryDirectory() as tmp:
@@ -77,6 +109,8 @@ def main():
                   lambda: check_forward(tmp, "relu", 1))
         tap.check("tanh, 2 hidden layers: numpy test loss = stored",
                   lambda: check_forward(tmp, "tanh", 2))
+        tap.check("--from: slice centre = stored test loss; Hessian = --model on the same weights",
+                  lambda: check_from(tmp))
     tap.done()
 
 

@@ -27,6 +27,8 @@ void lv_fuzz_cli_ensemble (const guint8 *data, gsize size);
 void lv_fuzz_matrix_csv (const guint8 *data, gsize size);
 /* JSON text: depth check, json-glib, then LossViz's JSON writer, read back and written again. */
 void lv_fuzz_json_write (const guint8 *data, gsize size);
+/* An experiment bundle (HDF5 bytes), as `--resume`, `--from` and the app read it. */
+void lv_fuzz_bundle (const guint8 *data, gsize size);
 
 typedef void (*LvFuzzTarget) (const guint8 *data, gsize size);
 

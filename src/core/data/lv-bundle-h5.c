@@ -42,6 +42,21 @@ lv_bundle_is_available (void)
   return TRUE;
 }
 
+hid_t
+lv_h5_create (const char *path)
+{
+  hid_t fapl = H5Pcreate (H5P_FILE_ACCESS);
+  hid_t file;
+
+  /* The 1.10 file format: a dataset of one chunk needs no chunk B-tree and small groups
+   * store their links compactly, which makes a bundle of thousands of runs several times
+   * smaller (and faster to write) than the 1.8 defaults. h5py and HDF5 ≥ 1.10 read it. */
+  H5Pset_libver_bounds (fapl, H5F_LIBVER_V110, H5F_LIBVER_V110);
+  file = H5Fcreate (path, H5F_ACC_TRUNC, H5P_DEFAULT, fapl);
+  H5Pclose (fapl);
+  return file;
+}
+
 /* ---- writing ------------------------------------------------------------------------------ */
 
 static gboolean
@@ -424,7 +439,7 @@ lv_h5_read_uint32s (hid_t loc, const char *where, const char *name, gsize n, gui
       g_clear_pointer (out, g_free);
       return missing (error, where, name, "has the wrong length");
     }
-  for (gsize i = 0; i < n; i++)
+  for (gsize i = 0; bound != G_MAXUINT32 && i < n; i++)
     if ((*out)[i] >= bound)
       {
         g_clear_pointer (out, g_free);

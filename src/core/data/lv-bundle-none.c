@@ -54,3 +54,25 @@ lv_bundle_load_model (const char *path, LvLoss loss, LvMlpShape *shape, float **
   unavailable (error);
   return FALSE;
 }
+
+gboolean
+lv_bundle_load_run (const char *path, const LvSession *session, guint index,
+                    LvBundleRunParams *run, gboolean trajectory, GError **error)
+{
+  unavailable (error);
+  return FALSE;
+}
+
+gboolean
+lv_spin_glass_bundle_write (const char *path, const LvSpinGlassBundle *bundle, GError **error)
+{
+  unavailable (error);
+  return FALSE;
+}
+
+LvSpinGlassBundle *
+lv_spin_glass_bundle_load (const char *path, GError **error)
+{
+  unavailable (error);
+  return NULL;
+}

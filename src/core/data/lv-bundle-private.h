@@ -16,6 +16,8 @@ G_BEGIN_DECLS
 void lv_h5_lock (void);
 void lv_h5_unlock (void);
 
+/* A new file for writing (H5I_INVALID_HID on failure). */
+hid_t    lv_h5_create (const char *path);
 /* Writing: each returns FALSE when HDF5 failed. */
 gboolean lv_h5_set_string (hid_t obj, const char *name, const char *value);
 gboolean lv_h5_set_int (hid_t obj, const char *name, gint64 value);
@@ -46,6 +48,7 @@ hid_t    lv_h5_open_dataset (hid_t loc, const char *where, const char *name, int
                              hsize_t *dims, hsize_t max_elements, GError **error);
 gboolean lv_h5_read_doubles (hid_t loc, const char *where, const char *name, gsize n,
                              double **out, GError **error);
+/* Every value must be below @bound (G_MAXUINT32: any value). */
 gboolean lv_h5_read_uint32s (hid_t loc, const char *where, const char *name, gsize n,
                              guint32 bound, guint32 **out, GError **error);
 gboolean lv_h5_read_floats (hid_t loc, const char *where, const char *name, gsize rows,

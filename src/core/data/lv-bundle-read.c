@@ -466,3 +466,44 @@ lv_bundle_load_from_memory (const void *data, gsize size, LvBundleLoadFlags flag
   lv_h5_unlock ();
   return b;
 }
+
+gboolean
+lv_bundle_load_run (const char *path, const LvSession *session, guint index,
+                    LvBundleRunParams *run, gboolean trajectory, GError **error)
+{
+  const LvRunRecord *r = &session->snapshot->runs[index];
+  g_autofree char *where = g_strdup_printf ("runs/h%u/r%u", r->hidden, r->run);
+  g_autoptr(GError) local = NULL;
+  Reader rd = { LV_BUNDLE_LOAD_PARAMS | (trajectory ? LV_BUNDLE_LOAD_TRAJECTORY : 0), 0 };
+  gboolean ok = FALSE;
+  hid_t file, g = -1;
+
+  g_return_val_if_fail (index < session->snapshot->n_runs, FALSE);
+  memset (run, 0, sizeof *run);
+  if (r->state != LV_RUN_FINISHED)
+    {
+      g_set_error (error, LV_ERROR, LV_ERROR_INVALID_INPUT,
+                   "%s: run %u of hidden width %u is %s: only finished runs have weights", path,
+                   r->run, r->hidden, lv_run_state_to_string (r->state));
+      return FALSE;
+    }
+  lv_h5_lock ();
+  file = H5Fopen (path, H5F_ACC_RDONLY, H5P_DEFAULT);
+  if (file < 0)
+    lv_h5_invalid (&local, "", "not a readable HDF5 file (truncated or corrupt?)");
+  else
+    {
+      g = open_group (file, "", where, &local);
+      ok = g >= 0 && read_run_params (&rd, g, where, session, r->hidden, run, &local);
+      if (g >= 0)
+        H5Gclose (g);
+      H5Fclose (file);
+    }
+  lv_h5_unlock ();
+  if (!ok)
+    {
+      lv_bundle_run_params_clear (run);
+      g_set_error (error, LV_ERROR, LV_ERROR_INVALID_INPUT, "%s: %s", path, local->message);
+    }
+  return ok;
+}

@@ -196,7 +196,7 @@ lv_bundle_write (const char *path, const LvSession *session, const LvBundlePrep 
   if (options == NULL)
     options = &defaults;
   lv_h5_lock ();
-  file = H5Fcreate (tmp, H5F_ACC_TRUNC, H5P_DEFAULT, H5P_DEFAULT);
+  file = lv_h5_create (tmp);
   ok = file >= 0 && write_root (file, session, options) &&
        write_dataset_group (file, session) && write_prep_group (file, prep) &&
        write_config_group (file, &session->config) &&

@@ -120,3 +120,34 @@ lv_bundle_save (const LvBundle *bundle, const char *path, guint deflate, GError 
   return lv_bundle_write (path, bundle->session, &bundle->prep, &options, fetch_loaded,
                           (gpointer) bundle, error);
 }
+
+LvSpinGlassBundle *
+lv_spin_glass_bundle_new (const LvSpinGlassConfig *config, const guint *lambdas, guint n_sizes)
+{
+  LvSpinGlassBundle *b = g_new0 (LvSpinGlassBundle, 1);
+  gsize n = (gsize) n_sizes * config->runs;
+
+  g_return_val_if_fail (n_sizes <= LV_SPIN_GLASS_BUNDLE_MAX_SIZES, NULL);
+  b->config = *config;
+  b->n_sizes = n_sizes;
+  memcpy (b->lambdas, lambdas, n_sizes * sizeof (guint));
+  b->results = g_new0 (LvSpinGlassRun, MAX (n, 1));
+  b->done = g_new0 (gboolean, MAX (n, 1));
+  b->complete = g_new0 (gboolean, MAX (n_sizes, 1));
+  b->wall_seconds = g_new0 (double, MAX (n_sizes, 1));
+  for (gsize k = 0; k < n; k++)
+    b->results[k].index = -1;
+  return b;
+}
+
+void
+lv_spin_glass_bundle_free (LvSpinGlassBundle *b)
+{
+  if (b == NULL)
+    return;
+  g_free (b->results);
+  g_free (b->done);
+  g_free (b->complete);
+  g_free (b->wall_seconds);
+  g_free (b);
+}
