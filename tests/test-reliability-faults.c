@@ -136,7 +136,9 @@ export_big (gpointer path)
 
   if (lv_plot_export (draw_noise, GUINT_TO_POINTER (7), path, 600, 600, 96, &error))
     return 1;
-  if (!g_error_matches (error, LV_ERROR, LV_ERROR_IO) || strstr (error->message, path) == NULL)
+  /* A full disk is a run-time failure (issue 16): LV_ERROR_FAILED, naming the real file. */
+  if (!g_error_matches (error, LV_ERROR, LV_ERROR_FAILED) ||
+      strstr (error->message, path) == NULL)
     return 2;
   return 0;
 }
@@ -206,7 +208,7 @@ save_session (gpointer data)
 
   if (lv_session_save (args[0], args[1], &error))
     return 1;
-  return g_error_matches (error, LV_ERROR, LV_ERROR_IO) ? 0 : 2;
+  return g_error_matches (error, LV_ERROR, LV_ERROR_FAILED) ? 0 : 2;
 }
 
 static void

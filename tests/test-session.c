@@ -112,7 +112,7 @@ test_failed_save_subprocess (void)
   signal (SIGXFSZ, SIG_IGN); /* write() then fails with EFBIG instead of killing us */
   g_assert_cmpint (setrlimit (RLIMIT_FSIZE, &limit), ==, 0);
   g_assert_false (lv_session_save (a, g_getenv ("LV_TEST_SESSION_PATH"), &error));
-  g_assert_error (error, LV_ERROR, LV_ERROR_IO);
+  g_assert_error (error, LV_ERROR, LV_ERROR_FAILED); /* a run-time failure: exit 1 */
 }
 
 /* Corrupt files: each gives an error that names what is wrong, never a crash. */
@@ -130,7 +130,7 @@ test_corrupt_files (void)
     { "\"runs\" : 3", "\"runs\" : 4", "runs" },
     { "\"activation\" : \"relu\"", "\"activation\" : \"swish\"", "activation" },
     { "\"epochs_done\" : 4", "\"epochs_done\" : 3", "epochs_done" },
-    { "\"lr\" : 0.050000000000000003", "\"lr\" : \"fast\"", "lr" },
+    { "\"lr\" : 0.05,", "\"lr\" : \"fast\",", "lr" },
     { "\"state\" : \"finished\"", "\"state\" : \"dancing\"", "state" },
     { "\"sizes\" : [", "\"sizes\" : [0,", "sizes" },
   };

@@ -19,5 +19,6 @@
 #include <lossviz/lv-chain-descent.h>
 #include <lossviz/lv-lift-compare.h>
 #include <lossviz/lv-session.h>
+#include <lossviz/lv-bundle.h>
 #include <lossviz/lv-slice.h>
 #include <lossviz/lv-hessian.h>

@@ -35,6 +35,12 @@ typedef struct {
   float   *t_test;
   guint    image_width;
   guint    image_height;
+  /* Preprocessing, recorded for experiment bundles (lv-bundle.h); NULL when not applied:
+   * each sample's index among the loaded samples (train then test part, n_train + n_test),
+   * and the standardisation x' = (x − feature_mean) · feature_scale (n_inputs each). */
+  guint32 *source_index;
+  double  *feature_mean;
+  double  *feature_scale;
   /*< private >*/
   gatomicrefcount ref_count;
 } LvDataset;

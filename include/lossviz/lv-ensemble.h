@@ -30,6 +30,9 @@ G_BEGIN_DECLS
  *   @first_run … @first_run + @runs − 1 and seeded by those indices, so an ensemble with
  *   first_run = k trains exactly the runs k, k+1, … a bigger ensemble would, which lets an
  *   experiment be extended with more runs without retraining the first k.
+ * @save_trajectory: K > 0 keeps every run's parameters after every K-th epoch
+ *   (lv_ensemble_copy_trajectory(); experiment bundles store them for PCA directions).
+ *   Not with @shared_order (fused blocks keep their parameters interleaved).
  */
 typedef struct {
   guint         sizes[64];
@@ -44,6 +47,7 @@ typedef struct {
   gboolean      shared_order;
   guint         fuse_block;
   guint         first_run;
+  guint         save_trajectory;
 } LvEnsembleConfig;
 
 void     lv_ensemble_config_init (LvEnsembleConfig *config);
@@ -112,6 +116,25 @@ LvEnsembleSnapshot *lv_ensemble_snapshot (LvEnsemble *ensemble);
 /* Copies the final (or current) parameters of run @index; FALSE if not trained yet. */
 gboolean    lv_ensemble_copy_params (LvEnsemble *ensemble, guint index, LvMlpShape *shape,
                                      float **params);
+/* Copies run @index's trajectory (see @save_trajectory); FALSE when it has none. */
+gboolean    lv_ensemble_copy_trajectory (LvEnsemble *ensemble, guint index, guint *n,
+                                         guint **epochs, float **params);
+/**
+ * lv_ensemble_restore_run:
+ * @index: a run, in snapshot order.
+ * @record: its record as saved (curves are copied).
+ * @params: (transfer full) (nullable): its final parameters.
+ * @n_trajectory, @trajectory_epochs, @trajectory: (transfer full) (nullable): its trajectory.
+ *
+ * Before lv_ensemble_start(): puts a run finished (or diverged) earlier back in place, so a
+ * resumed experiment trains only what is missing. A task is skipped when every run it would
+ * train is restored; a fused block with some runs missing is trained again whole, which
+ * reproduces the restored runs exactly (the grouping depends on the configuration only).
+ */
+void        lv_ensemble_restore_run (LvEnsemble *ensemble, guint index,
+                                     const LvRunRecord *record, float *params,
+                                     guint n_trajectory, guint *trajectory_epochs,
+                                     float *trajectory);
 /* The ensemble's tasks (one run, or a fused block of consecutive runs of one size): their
  * layout depends on the configuration only. Task @task covers slots *first … *first+*count−1. */
 guint       lv_ensemble_get_n_tasks (LvEnsemble *ensemble);

@@ -16,8 +16,16 @@ typedef struct _LvWorkerPool LvWorkerPool;
 
 typedef void (*LvTaskFunc) (gpointer task_data);
 
-/* n_threads 0 means one per online core. */
+/* Most worker threads a pool accepts (the CLI's --threads limit). */
+#define LV_WORKER_POOL_MAX_THREADS 256
+
+/* n_threads 0 means one per online core. Starts as many threads as it can, halving the count
+ * until they start (at least one). */
 LvWorkerPool *lv_worker_pool_new (guint n_threads);
+/* Exactly @n_threads (0: one per core) or an error: more than LV_WORKER_POOL_MAX_THREADS or
+ * their stacks beyond the memory budget (%LV_ERROR_INVALID_INPUT, "needs about X GB"), or a
+ * thread that cannot start (%LV_ERROR_FAILED). */
+LvWorkerPool *lv_worker_pool_try_new (guint n_threads, GError **error);
 guint         lv_worker_pool_get_n_threads (LvWorkerPool *pool);
 void          lv_worker_pool_push (LvWorkerPool *pool, LvTaskFunc func, gpointer task_data);
 /* Waits for every queued and running task, then frees the pool. */

@@ -21,16 +21,15 @@
  */
 struct _LvApplication
 {
-  GtkApplication parent_instance;
+  AdwApplication parent_instance;
 
   char *export_on_finish;
   gboolean start;
   gboolean presentation;
   GSettings *settings;        /* NULL without the schema */
-  gboolean system_dark;       /* GTK's dark preference before the app changed it */
 };
 
-G_DEFINE_FINAL_TYPE (LvApplication, lv_application, GTK_TYPE_APPLICATION)
+G_DEFINE_FINAL_TYPE (LvApplication, lv_application, ADW_TYPE_APPLICATION)
 
 static LvWindow *
 main_window (LvApplication *self)
@@ -68,53 +67,56 @@ quit_action (GSimpleAction *action, GVariant *param, gpointer data)
 static void
 about_action (GSimpleAction *action, GVariant *param, gpointer data)
 {
-  static const char *authors[] = { "The LossViz authors", NULL };
-  /* Names and titles are not translated: they are how the works are cited. */
+  static const char *developers[] = { "The LossViz authors", NULL };
+  /* Names and titles are not translated: they are how the works are cited. AdwAboutWindow
+   * turns a trailing URL into a link. */
   static const char *papers[] = {
-    "Choromanska, Henaff, Mathieu, Ben Arous &amp; LeCun — The Loss Surfaces of Multilayer "
+    "Choromanska, Henaff, Mathieu, Ben Arous & LeCun — The Loss Surfaces of Multilayer "
     "Networks (AISTATS 2015) https://arxiv.org/abs/1412.0233",
-    "Haeffele &amp; Vidal — Global Optimality in Tensor Factorization, Deep Learning, and "
+    "Haeffele & Vidal — Global Optimality in Tensor Factorization, Deep Learning, and "
     "Beyond (2015) https://arxiv.org/abs/1506.07540",
-    "Janzamin, Sedghi &amp; Anandkumar — Beating the Perils of Non-Convexity: Guaranteed "
+    "Janzamin, Sedghi & Anandkumar — Beating the Perils of Non-Convexity: Guaranteed "
     "Training of Neural Networks using Tensor Methods (2015) https://arxiv.org/abs/1506.08473",
     NULL
   };
   static const char *datasets[] = {
-    "UCI Optical Recognition of Handwritten Digits (Alpaydin &amp; Kaynak), CC BY 4.0 "
+    "UCI Optical Recognition of Handwritten Digits (Alpaydin & Kaynak), CC BY 4.0 "
     "https://archive.ics.uci.edu/dataset/80",
-    "Fashion-MNIST (Xiao, Rasul &amp; Vollgraf, Zalando Research), MIT licence "
+    "Fashion-MNIST (Xiao, Rasul & Vollgraf, Zalando Research), MIT licence "
     "https://github.com/zalandoresearch/fashion-mnist",
     NULL
   };
-  GtkWidget *dialog = g_object_new (GTK_TYPE_ABOUT_DIALOG,
-                                    "transient-for", main_window (data),
-                                    "modal", TRUE,
-                                    "program-name", _("LossViz"),
-                                    "logo-icon-name", APPLICATION_ID,
-                                    "version", PACKAGE_VERSION,
-                                    "comments", _("Watch the loss distribution of many trained "
-                                                  "networks concentrate as the networks grow"),
-                                    "license-type", GTK_LICENSE_GPL_3_0,
-                                    "authors", authors,
-                                    /* Translators: put your names here, one per line. */
-                                    "translator-credits", _("translator-credits"),
-                                    "website", "https://github.com/lossviz/lossviz",
-                                    NULL);
+  GtkWidget *about = g_object_new (ADW_TYPE_ABOUT_WINDOW,
+                                   "transient-for", main_window (data),
+                                   "modal", TRUE,
+                                   "application-name", _("LossViz"),
+                                   "application-icon", APPLICATION_ID,
+                                   "version", PACKAGE_VERSION,
+                                   "comments", _("Watch the loss distribution of many trained "
+                                                 "networks concentrate as the networks grow"),
+                                   "license-type", GTK_LICENSE_GPL_3_0,
+                                   "developers", developers,
+                                   /* Translators: put your names here, one per line. */
+                                   "translator-credits", _("translator-credits"),
+                                   "website", "https://github.com/lossviz/lossviz",
+                                   NULL);
 
-  gtk_about_dialog_add_credit_section (GTK_ABOUT_DIALOG (dialog), _("Papers"), papers);
-  gtk_about_dialog_add_credit_section (GTK_ABOUT_DIALOG (dialog), _("Datasets"), datasets);
-  gtk_window_present (GTK_WINDOW (dialog));
+  adw_about_window_add_acknowledgement_section (ADW_ABOUT_WINDOW (about), _("Papers"), papers);
+  adw_about_window_add_acknowledgement_section (ADW_ABOUT_WINDOW (about), _("Datasets"),
+                                                datasets);
+  gtk_window_present (GTK_WINDOW (about));
 }
 
-/* "system" keeps whatever GTK's settings said at start-up (GTK 4.8 without libadwaita has no
- * live desktop colour-scheme); "light" and "dark" override it. */
+/* libadwaita's style manager: "system" follows the desktop's colour scheme live (through the
+ * settings portal), "light" and "dark" override it. */
 static void
 apply_theme (LvApplication *self, const char *theme)
 {
-  gboolean dark = g_str_equal (theme, "dark") ||
-                  (g_str_equal (theme, "system") && self->system_dark);
+  AdwColorScheme scheme = g_str_equal (theme, "dark") ? ADW_COLOR_SCHEME_FORCE_DARK
+                          : g_str_equal (theme, "light") ? ADW_COLOR_SCHEME_FORCE_LIGHT
+                          : ADW_COLOR_SCHEME_DEFAULT;
 
-  g_object_set (gtk_settings_get_default (), "gtk-application-prefer-dark-theme", dark, NULL);
+  adw_style_manager_set_color_scheme (adw_style_manager_get_default (), scheme);
 }
 
 static void
@@ -153,15 +155,12 @@ palette_action (GSimpleAction *action, GVariant *state, gpointer data)
   LvApplication *self = data;
   const char *nick = g_variant_get_string (state, NULL);
   LvPlotPalette palette;
-  GtkSettings *gtk_settings = gtk_settings_get_default ();
 
   if (!palette_from_nick (nick, &palette))
     return;
   g_simple_action_set_state (action, state);
   lv_figure_set_palette (palette);
-  /* Every view re-reads its theme when the GtkSettings it watches notify (lv_figure_watch_theme). */
-  if (gtk_settings != NULL)
-    g_object_notify (G_OBJECT (gtk_settings), "gtk-application-prefer-dark-theme");
+  lv_figure_theme_changed ();
   if (self->settings != NULL)
     g_settings_set_string (self->settings, "palette", nick);
 }
@@ -218,23 +217,16 @@ lv_application_startup (GApplication *app)
     { "win.tour", { "<Control>t", NULL } },
   };
   LvApplication *self = LV_APPLICATION (app);
-  g_autoptr(GtkCssProvider) css = gtk_css_provider_new ();
-  gboolean dark = FALSE;
 
+  /* AdwApplication initialises libadwaita and loads style.css (and style-dark.css) from the
+   * resource base path. */
   G_APPLICATION_CLASS (lv_application_parent_class)->startup (app);
   lv_core_init ();
-  /* GtkApplication (unlike libadwaita's) does not load style.css by itself. */
-  gtk_css_provider_load_from_resource (css, RESOURCE_PREFIX "/style.css");
-  gtk_style_context_add_provider_for_display (gdk_display_get_default (),
-                                              GTK_STYLE_PROVIDER (css),
-                                              GTK_STYLE_PROVIDER_PRIORITY_APPLICATION);
   g_action_map_add_action_entries (G_ACTION_MAP (app), app_actions, G_N_ELEMENTS (app_actions),
                                    app);
   for (guint i = 0; i < G_N_ELEMENTS (accels); i++)
     gtk_application_set_accels_for_action (GTK_APPLICATION (app), accels[i].action,
                                            accels[i].accels);
-  g_object_get (gtk_settings_get_default (), "gtk-application-prefer-dark-theme", &dark, NULL);
-  self->system_dark = dark;
   self->settings = lv_settings_new ();
   if (self->settings != NULL)
     {

@@ -5,6 +5,8 @@
 
 #include "lv-figure.h"
 
+#include <adwaita.h>
+
 /*
  * LvFigure — a thin widget around one plot-library renderer. It keeps no numerics: it holds a
  * borrowed model pointer and the renderer that draws it, and its snapshot hands a Cairo node
@@ -195,12 +197,24 @@ themed (gboolean dark, LvPlotPalette palette)
   return &variants[dark ? 1 : 0][MIN (palette, LV_PLOT_PALETTE_CIVIDIS)];
 }
 
+/* The widgets following the theme (lv_figure_watch_theme()), each with its callback, so a
+ * palette change reaches them all (lv_figure_theme_changed()). */
+static GHashTable *theme_watchers;
+
+/* libadwaita's style manager knows whether the app is dark (forced, or the desktop's scheme). */
+static gboolean
+style_is_dark (void)
+{
+  adw_init (); /* idempotent; tests build windows without an AdwApplication */
+  return adw_style_manager_get_dark (adw_style_manager_get_default ());
+}
+
 /**
  * lv_figure_theme_for_settings:
  * @settings: (nullable): a widget's settings, %NULL before it is rooted
  *
- * The plot theme that matches the desktop: dark when the settings prefer a dark theme or name
- * a GTK theme ending in "-dark", light otherwise (and without settings).
+ * The plot theme that matches the app's style: dark when libadwaita's style manager is dark
+ * or the GTK theme's name ends in "-dark", light otherwise (and without settings).
  *
  * Returns: (transfer none): a static light or dark theme with the palette of
  *   lv_figure_set_palette().
@@ -212,9 +226,10 @@ lv_figure_theme_for_settings (GtkSettings *settings)
   g_autofree char *theme = NULL;
 
   if (settings != NULL)
-    g_object_get (settings, "gtk-application-prefer-dark-theme", &dark,
-                  "gtk-theme-name", &theme, NULL);
-  dark = dark || (theme != NULL && g_str_has_suffix (theme, "-dark"));
+    {
+      g_object_get (settings, "gtk-theme-name", &theme, NULL);
+      dark = style_is_dark () || (theme != NULL && g_str_has_suffix (theme, "-dark"));
+    }
   return themed (dark, figure_palette);
 }
 
@@ -222,8 +237,8 @@ lv_figure_theme_for_settings (GtkSettings *settings)
  * lv_figure_set_palette:
  * @palette: the category palette every figure of the process uses from now on
  *
- * Views pick it up the next time they ask lv_figure_theme_for_settings(); the application
- * makes them ask by notifying the GtkSettings they watch (see lv_figure_watch_theme()).
+ * Views pick it up the next time they ask lv_figure_theme_for_settings(); call
+ * lv_figure_theme_changed() to make them ask now.
  */
 void
 lv_figure_set_palette (LvPlotPalette palette)
@@ -232,13 +247,38 @@ lv_figure_set_palette (LvPlotPalette palette)
 }
 
 /**
- * lv_figure_watch_theme:
- * @widget: a view whose figures follow the desktop's theme, being rooted
- * @callback: called as `callback (widget)` whenever the dark preference or the GTK theme
- *   changes (not now: the caller applies the current theme itself)
+ * lv_figure_theme_changed:
  *
- * For a view's root vfunc; undo it with lv_figure_unwatch_theme() in unroot. The connections
- * end with @widget too.
+ * Calls every watcher's callback (see lv_figure_watch_theme()), e.g. after a palette change.
+ */
+void
+lv_figure_theme_changed (void)
+{
+  GHashTableIter iter;
+  gpointer widget, callback;
+  g_autoptr(GPtrArray) widgets = g_ptr_array_new ();
+  g_autoptr(GPtrArray) callbacks = g_ptr_array_new ();
+
+  if (theme_watchers == NULL)
+    return;
+  /* Copied first: a callback may (un)root widgets. */
+  g_hash_table_iter_init (&iter, theme_watchers);
+  while (g_hash_table_iter_next (&iter, &widget, &callback))
+    {
+      g_ptr_array_add (widgets, widget);
+      g_ptr_array_add (callbacks, callback);
+    }
+  for (guint i = 0; i < widgets->len; i++)
+    ((void (*) (gpointer)) callbacks->pdata[i]) (widgets->pdata[i]);
+}
+
+/**
+ * lv_figure_watch_theme:
+ * @widget: a view whose figures follow the app's style, being rooted
+ * @callback: called as `callback (widget)` whenever the style turns dark or light, the GTK
+ *   theme or the palette changes (not now: the caller applies the current theme itself)
+ *
+ * For a view's root vfunc; undo it with lv_figure_unwatch_theme() in unroot.
  *
  * Returns: (transfer none): @widget's settings, to keep for lv_figure_theme_for_settings().
  */
@@ -248,10 +288,14 @@ lv_figure_watch_theme (GtkWidget *widget,
 {
   GtkSettings *settings = gtk_widget_get_settings (widget);
 
-  g_signal_connect_object (settings, "notify::gtk-application-prefer-dark-theme", callback,
-                           widget, G_CONNECT_SWAPPED);
+  adw_init ();
+  g_signal_connect_object (adw_style_manager_get_default (), "notify::dark", callback, widget,
+                           G_CONNECT_SWAPPED);
   g_signal_connect_object (settings, "notify::gtk-theme-name", callback, widget,
                            G_CONNECT_SWAPPED);
+  if (theme_watchers == NULL)
+    theme_watchers = g_hash_table_new (NULL, NULL);
+  g_hash_table_insert (theme_watchers, widget, (gpointer) callback);
   return settings;
 }
 
@@ -267,6 +311,11 @@ lv_figure_unwatch_theme (GtkWidget    *widget,
                          GtkSettings **settings)
 {
   if (*settings != NULL)
-    g_signal_handlers_disconnect_by_data (*settings, widget);
+    {
+      g_signal_handlers_disconnect_by_data (*settings, widget);
+      g_signal_handlers_disconnect_by_data (adw_style_manager_get_default (), widget);
+    }
+  if (theme_watchers != NULL)
+    g_hash_table_remove (theme_watchers, widget);
   *settings = NULL;
 }

@@ -41,6 +41,7 @@ void       lv_figure_set_tooltip_func (LvFigure            *self,
 void       lv_figure_changed          (LvFigure            *self);
 
 void lv_figure_set_palette (LvPlotPalette palette);
+void lv_figure_theme_changed (void);
 const LvPlotTheme *lv_figure_theme_for_settings (GtkSettings *settings);
 GtkSettings       *lv_figure_watch_theme        (GtkWidget   *widget,
                                                  GCallback    callback);

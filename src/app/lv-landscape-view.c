@@ -543,11 +543,7 @@ lv_landscape_view_root (GtkWidget *widget)
 
   GTK_WIDGET_CLASS (lv_landscape_view_parent_class)->root (widget);
   link_loss_view (self);
-  self->settings = gtk_widget_get_settings (widget);
-  g_signal_connect_object (self->settings, "notify::gtk-application-prefer-dark-theme",
-                           G_CALLBACK (lv_landscape_view_update_theme), self, G_CONNECT_SWAPPED);
-  g_signal_connect_object (self->settings, "notify::gtk-theme-name",
-                           G_CALLBACK (lv_landscape_view_update_theme), self, G_CONNECT_SWAPPED);
+  self->settings = lv_figure_watch_theme (widget, G_CALLBACK (lv_landscape_view_update_theme));
   lv_landscape_view_update_theme (self);
 }
 
@@ -556,9 +552,7 @@ lv_landscape_view_unroot (GtkWidget *widget)
 {
   LvLandscapeView *self = LV_LANDSCAPE_VIEW (widget);
 
-  if (self->settings != NULL)
-    g_signal_handlers_disconnect_by_data (self->settings, self);
-  self->settings = NULL;
+  lv_figure_unwatch_theme (widget, &self->settings);
   unlink_loss_view (self);
   GTK_WIDGET_CLASS (lv_landscape_view_parent_class)->unroot (widget);
 }

@@ -8,6 +8,8 @@
  * presentation mode and the guided tour). Tests use the accessors at the end.
  */
 
+#include <adwaita.h>
+
 #include "lv-window.h"
 
 G_BEGIN_DECLS
@@ -50,6 +52,10 @@ struct _LvWindow
   int tour_step;              /* −1: no tour */
   guint tour_steps_skipped;
 
+  AdwFlap *flap;              /* the sidebar: folds over the figures on a narrow window */
+  AdwToastOverlay *toast_overlay;
+  AdwToast *toast;            /* the information toast shown, or NULL (borrowed) */
+  GtkBox *state_bar;          /* presentation: q, λ, depth, sizes, balanced badge */
   GtkWidget *controls_pane;
   GtkRevealer *caption_revealer;
   GtkLabel *caption_title;

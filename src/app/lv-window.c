@@ -43,32 +43,77 @@ static void ensure_ticking (LvWindow *self);
 
 /* ---- messages ---- */
 
-static gboolean
-hide_banner (gpointer data)
+static void
+on_toast_dismissed (AdwToast *toast, LvWindow *self)
 {
-  LvWindow *self = data;
+  if (self->toast != toast)
+    return;
+  self->toast = NULL;
+  g_clear_pointer (&self->message, g_free);
+}
 
-  self->banner_id = 0;
-  gtk_revealer_set_reveal_child (self->banner_revealer, FALSE);
-  return G_SOURCE_REMOVE;
+/**
+ * lv_window_show_toast:
+ * @self: the window
+ * @message: a translated message
+ * @button: (nullable): a button label, e.g. "_Undo"
+ * @action: (nullable): the detailed action the button activates, e.g. "win.undo-reset"
+ *
+ * Shows information in a toast over the figures (it does not move the layout) and hides it
+ * after a few seconds. The message is lv_window_get_message() until then.
+ */
+void
+lv_window_show_toast (LvWindow   *self,
+                      const char *message,
+                      const char *button,
+                      const char *action)
+{
+  AdwToast *toast = adw_toast_new (message);
+
+  lv_window_show_message (self, NULL, FALSE);
+  if (self->toast != NULL)
+    adw_toast_dismiss (self->toast);
+  if (button != NULL && action != NULL)
+    {
+      adw_toast_set_button_label (toast, button);
+      adw_toast_set_detailed_action_name (toast, action);
+      adw_toast_set_timeout (toast, 10);
+    }
+  self->toast = toast;
+  self->message = g_strdup (message);
+  g_signal_connect_object (toast, "dismissed", G_CALLBACK (on_toast_dismissed), self, 0);
+  adw_toast_overlay_add_toast (self->toast_overlay, toast);
 }
 
 /**
  * lv_window_show_message:
  * @self: the window
  * @message: (nullable): a translated message, %NULL hides the banner
- * @is_error: errors stay until dismissed; information hides after a few seconds
+ * @is_error: errors stay in the banner under the header bar until dismissed; information
+ *   shows as a toast (lv_window_show_toast())
  *
- * Shows a message in the banner under the header bar.
+ * Shows a message.
  */
 void
 lv_window_show_message (LvWindow   *self,
                         const char *message,
                         gboolean    is_error)
 {
+  if (message != NULL && !is_error)
+    {
+      lv_window_show_toast (self, message, NULL, NULL);
+      return;
+    }
   g_clear_handle_id (&self->banner_id, g_source_remove);
   g_free (self->message);
   self->message = g_strdup (message);
+  if (self->toast != NULL)
+    {
+      AdwToast *toast = self->toast;
+
+      self->toast = NULL;
+      adw_toast_dismiss (toast);
+    }
   if (message == NULL)
     {
       gtk_revealer_set_reveal_child (self->banner_revealer, FALSE);
@@ -76,13 +121,8 @@ lv_window_show_message (LvWindow   *self,
     }
   gtk_widget_set_visible (self->banner_action, FALSE);
   gtk_label_set_text (self->banner_label, message);
-  if (is_error)
-    gtk_widget_add_css_class (self->banner_box, "error");
-  else
-    gtk_widget_remove_css_class (self->banner_box, "error");
+  gtk_widget_add_css_class (self->banner_box, "error");
   gtk_revealer_set_reveal_child (self->banner_revealer, TRUE);
-  if (!is_error)
-    self->banner_id = g_timeout_add_seconds (6, hide_banner, self);
 }
 
 static void
@@ -521,7 +561,11 @@ lv_window_class_init (LvWindowClass *klass)
                           G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
   g_object_class_install_properties (object_class, N_PROPS, properties);
 
+  /* The template has libadwaita widgets; tests build windows without an AdwApplication. */
+  adw_init ();
   gtk_widget_class_set_template_from_resource (widget_class, RESOURCE_PREFIX "/lv-window.ui");
+  gtk_widget_class_bind_template_child (widget_class, LvWindow, flap);
+  gtk_widget_class_bind_template_child (widget_class, LvWindow, state_bar);
   gtk_widget_class_bind_template_child (widget_class, LvWindow, controls_pane);
   gtk_widget_class_bind_template_child (widget_class, LvWindow, caption_revealer);
   gtk_widget_class_bind_template_child (widget_class, LvWindow, caption_title);
@@ -565,6 +609,7 @@ static void
 lv_window_init (LvWindow *self)
 {
   gtk_widget_init_template (GTK_WIDGET (self));
+  self->toast_overlay = ADW_TOAST_OVERLAY (gtk_window_get_child (GTK_WINDOW (self)));
   self->tour_step = -1;
   lv_window_build_controls (self);
   lv_window_settings_init (self);

@@ -21,6 +21,10 @@ gboolean      lv_window_export             (LvWindow       *self,
                                             GError        **error);
 void          lv_window_set_export_on_finish (LvWindow     *self,
                                               const char   *path);
+void          lv_window_show_toast         (LvWindow       *self,
+                                            const char     *message,
+                                            const char     *button,
+                                            const char     *action);
 void          lv_window_show_message       (LvWindow       *self,
                                             const char     *message,
                                             gboolean        is_error);

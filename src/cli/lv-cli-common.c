@@ -10,6 +10,7 @@
 #include <stdlib.h>
 
 #include <lossviz/lv-error.h>
+#include <lossviz/lv-json-write.h>
 #include <lossviz/lv-stats.h>
 
 #include "lv-cli-common.h"
@@ -24,8 +25,9 @@ lv_cli_fail_message (int exit_code, const char *format, ...)
   va_start (args, format);
   message = g_strdup_vprintf (format, args);
   va_end (args);
-  /* The contract is one line on stderr: fold any embedded newlines. */
-  one_line = g_strdelimit (g_strdup (message), "\n\r", ' ');
+  /* The contract is one line of UTF-8 on stderr: fold any embedded newlines, and replace bytes
+   * that are not UTF-8 (from a file name or option) by U+FFFD. */
+  one_line = g_strdelimit (g_utf8_make_valid (message, -1), "\n\r", ' ');
   fprintf (stderr, "lossviz-cli: error: %s\n", one_line);
   return exit_code;
 }
@@ -71,12 +73,8 @@ lv_cli_default_string (char **option, const char *value)
 void
 lv_cli_print_json (JsonNode *root)
 {
-  g_autoptr(JsonGenerator) generator = json_generator_new ();
-  g_autofree char *text = NULL;
+  g_autofree char *text = lv_json_to_string (root, 0);
 
-  json_generator_set_root (generator, root);
-  json_generator_set_pretty (generator, FALSE);
-  text = json_generator_to_data (generator, NULL);
   printf ("%s\n", text);
   fflush (stdout);
 }

@@ -19,7 +19,7 @@ gboolean lv_cli_parse (GOptionContext *context, int *argc, char ***argv);
 /* Sets *@option to a copy of @value when the user did not give it (it is still NULL). String
  * options start NULL because GOption overwrites a string without freeing the old value. */
 void     lv_cli_default_string (char **option, const char *value);
-/* Prints one JSON object on stdout (numbers round-trip: json-glib prints %.17g). */
+/* Prints one JSON object on stdout (lv_json_to_string: strict JSON, numbers round-trip). */
 void     lv_cli_print_json (JsonNode *root);
 
 gboolean lv_cli_parse_uint_list (const char *text, const char *what, guint max_items,

@@ -13,6 +13,7 @@
 
 #include "lv-cli-common.h"
 #include "lv-cli-ensemble.h"
+#include "lv-cli-validate.h"
 
 /* The views `render --view` and `ensemble --plot` can draw, as (name, what). */
 static const char *const view_names[] = { "figure", "histogram", "mean-std", "spread",
@@ -90,4 +91,18 @@ lv_cli_ensemble_plot (const LvSession *session, const char *view, const char *pa
   lv_plot_ensemble_update (fig, snapshots, 1);
   model = view_model (fig, view, &draw);
   return lv_plot_export (draw, model, path, width, height, 96, error);
+}
+
+/* Everything `ensemble` writes, checked before the data is loaded or a run trained. */
+gboolean
+lv_cli_ensemble_check_outputs (const char *dataset, const char *out, const char *plot,
+                               const char *plot_size, GError **error)
+{
+  guint width, height;
+
+  if (!lv_cli_check_utf8 ("--dataset", dataset, error) ||
+      (out != NULL && !lv_cli_check_output ("--out", out, error)) ||
+      (plot_size != NULL && !lv_cli_parse_size (plot_size, &width, &height, error)))
+    return FALSE;
+  return plot == NULL || lv_cli_check_figure_output ("--plot", plot, NULL, FALSE, error);
 }

@@ -12,9 +12,11 @@
 #include "lv-cli-commands.h"
 #include "lv-cli-common.h"
 #include "lv-cli-ensemble.h"
+#include "lv-cli-ensemble-bundle.h"
 #include "lv-cli-mpi.h"
 #include "lv-cli-preset.h"
 #include "lv-cli-soak.h"
+#include "lv-cli-validate.h"
 
 /* Options of `lossviz-cli ensemble`, with the defaults of the built-in demo. */
 typedef struct
@@ -106,7 +108,7 @@ build_config (const EnsembleOptions *o, LvDatasetOptions *dopts, LvEnsembleConfi
       !lv_cli_check_int ("--depth", o->depth, 1, LV_MLP_MAX_DEPTH, error) ||
       !lv_cli_check_int ("--batch", o->batch, 1, 1 << 20, error) ||
       !lv_cli_check_int ("--downsample", o->downsample, 0, 4096, error) ||
-      !lv_cli_check_int ("--threads", o->threads, 0, 256, error) ||
+      !lv_cli_check_threads (o->threads, error) ||
       !lv_cli_check_int ("--fuse-block", o->fuse_block, 0, LV_TRAIN_MAX_FUSED, error) ||
       !lv_cli_check_int ("--soak", o->soak, 0, 7 * 24 * 3600, error) ||
       !lv_cli_check_int ("--seed", o->seed, 0, G_MAXINT64, error) ||
@@ -396,7 +398,8 @@ lv_cli_ensemble (int argc, char **argv)
     { "plot-size", 0, 0, G_OPTION_ARG_STRING, &o.plot_size, "Figure size WxH (default 1200x800)",
       "WxH" },
     { "out", 0, 0, G_OPTION_ARG_FILENAME, &o.out,
-      "Save the whole experiment (configuration and every run's per-epoch losses) to FILE",
+      "Save the whole experiment (configuration and every run's per-epoch losses) to FILE; "
+      "FILE.h5 also stores every finished run's weights, with checkpoints", 
       "FILE" },
     { "preset", 0, 0, G_OPTION_ARG_STRING, &o.preset,
       LV_CLI_PRESET_HELP "; explicit options override its values", "NAME" },
@@ -405,11 +408,13 @@ lv_cli_ensemble (int argc, char **argv)
     { NULL }
   };
   g_autoptr(GOptionContext) context = g_option_context_new ("- train an ensemble of networks");
+  int rc;
   g_autoptr(GError) error = NULL;
   g_autoptr(LvDataset) dataset = NULL;
   g_autoptr(LvEnsemble) ensemble = NULL;
   g_autoptr(LvWorkerPool) pool = NULL;
   g_autoptr(LvSession) session = NULL;
+  g_auto(LvCliBundleOptions) bundle = { 0 };
   LvDatasetOptions dopts;
   LvEnsembleConfig config;
   LvEnsembleSnapshot *snapshot;
@@ -419,12 +424,15 @@ lv_cli_ensemble (int argc, char **argv)
   double elapsed;
 
   g_option_context_add_main_entries (context, entries, NULL);
+  lv_cli_bundle_options_add (context, &bundle); /* --checkpoint, --resume, … (FILE.h5) */
   g_option_context_set_summary (context,
                                 "Trains --runs networks of every hidden width in --sizes from "
                                 "independent random starts and\nreports the distribution of "
                                 "their final losses per size (Choromanska et al. 2015).\n"
                                 "Run r of width h uses seed mix(seed, h, r): results do not "
                                 "depend on --threads.");
+  if (!lv_cli_bundle_check_args (argc, argv, &error))
+    return lv_cli_fail (error);
   if (!lv_cli_preset_find (argc, argv, &preset_name, &error))
     return lv_cli_fail (error);
   if (preset_name != NULL)
@@ -440,13 +448,15 @@ lv_cli_ensemble (int argc, char **argv)
   lv_cli_default_string (&o.loss, "cross-entropy");
   lv_cli_default_string (&o.init, "he");
   lv_cli_default_string (&o.reg_kind, "layer");
-  if (!build_config (&o, &dopts, &config, &error))
+  if (!build_config (&o, &dopts, &config, &error) ||
+      !lv_cli_bundle_prepare (&bundle, &o.dataset, &dopts, &config, &o.out, &error) ||
+      !lv_cli_ensemble_check_outputs (o.dataset, o.out, o.plot, o.plot_size, &error))
     return lv_cli_fail (error);
   dataset = lv_dataset_load (o.dataset, &dopts, &error);
   if (dataset == NULL)
     return lv_cli_fail (error);
   ensemble = lv_ensemble_new (dataset, &config, &error);
-  if (ensemble == NULL)
+  if (ensemble == NULL || !lv_cli_bundle_restore (&bundle, ensemble, dataset, &error))
     return lv_cli_fail (error);
   if (o.soak > 0 && lv_cli_mpi_size () > 1)
     return lv_cli_fail_message (LV_CLI_EXIT_BAD_INPUT, "--soak: not supported under mpirun");
@@ -457,28 +467,47 @@ lv_cli_ensemble (int argc, char **argv)
   if (lv_cli_mpi_size () > 1)
     {
       /* Under mpirun: runs split over the ranks; rank 0 alone reports (lv-cli-mpi-ensemble.c). */
+      if (lv_bundle_path_is_bundle (o.out))
+        return lv_cli_fail_message (LV_CLI_EXIT_BAD_INPUT,
+                                    "--out FILE.h5: not supported under mpirun yet");
       snapshot = lv_cli_mpi_ensemble_run (ensemble, (guint) o.threads, &n_threads, &error);
       if (snapshot == NULL)
         return error != NULL ? lv_cli_fail (error) : LV_CLI_EXIT_OK;
+      elapsed = (g_get_monotonic_time () - t0) / 1e6;
     }
   else
     {
-      pool = lv_worker_pool_new ((guint) o.threads);
-      lv_ensemble_start (ensemble, pool);
-      wait_with_progress (ensemble, isatty (STDERR_FILENO));
+      pool = lv_worker_pool_try_new ((guint) o.threads, &error);
+      if (pool == NULL)
+        return lv_cli_fail (error);
+      if (lv_bundle_path_is_bundle (o.out))
+        {
+          /* FILE.h5: checkpoints while training, the final write included. */
+          rc = lv_cli_bundle_train (&bundle, ensemble, pool, o.dataset, &dopts, o.out,
+                                    isatty (STDERR_FILENO), &elapsed, &error);
+          if (rc != LV_CLI_EXIT_OK)
+            return rc;
+        }
+      else
+        {
+          lv_ensemble_start (ensemble, pool);
+          wait_with_progress (ensemble, isatty (STDERR_FILENO));
+          elapsed = (g_get_monotonic_time () - t0) / 1e6;
+        }
       snapshot = lv_ensemble_snapshot (ensemble);
       n_threads = lv_worker_pool_get_n_threads (pool);
     }
-  elapsed = (g_get_monotonic_time () - t0) / 1e6;
   session = lv_session_new (o.dataset, &dopts, dataset, &config, snapshot, n_threads, elapsed);
 
-  if (o.out != NULL && !lv_session_save (session, o.out, &error))
-    return lv_cli_fail (error);
-  if (o.plot != NULL && !lv_cli_ensemble_plot (session, NULL, o.plot, o.plot_size, &error))
-    return lv_cli_fail (error);
+  /* A failed save (full disk) still prints the results, then reports the failure. */
+  if (o.out != NULL && !lv_bundle_path_is_bundle (o.out) && !lv_session_save (session, o.out, &error))
+    g_prefix_error (&error, "--out: ");
+  if (error == NULL && o.plot != NULL &&
+      !lv_cli_ensemble_plot (session, NULL, o.plot, o.plot_size, &error))
+    g_prefix_error (&error, "--plot: ");
   if (o.json)
     lv_cli_ensemble_print_json (session);
   else
     lv_cli_ensemble_print_table (session);
-  return LV_CLI_EXIT_OK;
+  return error != NULL ? lv_cli_fail (error) : LV_CLI_EXIT_OK;
 }

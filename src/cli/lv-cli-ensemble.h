@@ -18,5 +18,8 @@ void     lv_cli_ensemble_print_table (const LvSession *session);
 gboolean lv_cli_ensemble_plot (const LvSession *session, const char *view, const char *path,
                                const char *size, GError **error);
 gboolean lv_cli_ensemble_view_is_valid (const char *view);
+/* --dataset text, --out, --plot and --plot-size, checked before any work (issue 16). */
+gboolean lv_cli_ensemble_check_outputs (const char *dataset, const char *out, const char *plot,
+                                        const char *plot_size, GError **error);
 
 G_END_DECLS

@@ -10,6 +10,7 @@
 
 #include "lv-cli-commands.h"
 #include "lv-cli-common.h"
+#include "lv-cli-validate.h"
 #include "lv-cli-train-one.h"
 
 /* `lossviz-cli hessian`: train one network and report the curvature at its endpoint. */
@@ -139,10 +140,10 @@ lv_cli_hessian (int argc, char **argv)
   if (!lv_hessian_method_from_string (o.method, &method))
     return lv_cli_fail_message (LV_CLI_EXIT_BAD_INPUT,
                                 "--method: '%s' is not full or lanczos", o.method);
-  if (!lv_cli_check_int ("--steps", o.steps, 0, 10000, &error) ||
+  if (!lv_cli_check_int_or_default ("--steps", o.steps, 1, 10000, &error) ||
       !lv_cli_check_int ("--extremes", o.extremes, 1, 1000, &error) ||
       !lv_cli_check_double ("--tolerance", o.tolerance, 0, 0.5, &error) ||
-      !lv_cli_check_int ("--threads", o.threads, 0, 256, &error) ||
+      !lv_cli_check_threads (o.threads, &error) ||
       !lv_cli_train_setup (&t, &setup, &error))
     return lv_cli_fail (error);
   /* Refuse before training, not after. */
@@ -167,7 +168,9 @@ lv_cli_hessian (int argc, char **argv)
   hessian = lv_hessian_new (&setup.shape, pd, setup.dataset, &error);
   if (hessian == NULL)
     return lv_cli_fail (error);
-  pool = lv_worker_pool_new ((guint) o.threads);
+  pool = lv_worker_pool_try_new ((guint) o.threads, &error);
+  if (pool == NULL)
+    return lv_cli_fail (error);
   if (method == LV_HESSIAN_METHOD_FULL)
     spectrum = lv_hessian_spectrum_full (hessian, pool, o.tolerance, NULL, &error);
   else

@@ -11,6 +11,7 @@
 
 #include "lv-cli-commands.h"
 #include "lv-cli-common.h"
+#include "lv-cli-validate.h"
 
 /*
  * `lossviz-cli lift`: NN-LIFT on samples of a random two-layer logistic teacher, next to an
@@ -49,7 +50,7 @@ validate (LiftOptions *o, LvLiftMethod *method, GError **error)
       !lv_cli_check_double ("--noise", o->noise, 0.0, 100.0, error) ||
       !lv_cli_check_int ("--sgd-runs", o->sgd_runs, 0, 1000, error) ||
       !lv_cli_check_int ("--epochs", o->epochs, 1, 100000, error) ||
-      !lv_cli_check_int ("--threads", o->threads, 0, 256, error))
+      !lv_cli_check_threads (o->threads, error))
     return FALSE;
   if ((o->samples + o->test_samples) * o->d > MAX_SAMPLE_VALUES)
     {
@@ -152,7 +153,9 @@ lv_cli_lift (int argc, char **argv)
 
   problem = lv_lift_problem_new ((guint) o.d, (guint) o.k, (gsize) o.samples,
                                  (gsize) o.test_samples, (guint64) o.seed, o.noise);
-  pool = lv_worker_pool_new ((guint) o.threads);
+  pool = lv_worker_pool_try_new ((guint) o.threads, &error);
+  if (pool == NULL)
+    return lv_cli_fail (error);
 
   lv_lift_config_init (&config);
   config.method = method;

@@ -8,6 +8,7 @@
 #include "lv-cli-commands.h"
 #include "lv-cli-common.h"
 #include "lv-cli-ensemble.h"
+#include "lv-cli-validate.h"
 
 /* `lossviz-cli render`: redraws and summarises a saved experiment without retraining. */
 int
@@ -40,6 +41,8 @@ lv_cli_render (int argc, char **argv)
     return lv_cli_fail_message (LV_CLI_EXIT_BAD_INPUT,
                                 "--view: '%s' is not figure, histogram, mean-std, spread or "
                                 "scatter", view);
+  if (plot != NULL && !lv_cli_check_figure_output ("--plot", plot, plot_size, FALSE, &error))
+    return lv_cli_fail (error);
   session = lv_session_load (session_path, &error);
   if (session == NULL)
     return lv_cli_fail (error);

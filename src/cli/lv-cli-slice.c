@@ -12,6 +12,7 @@
 
 #include "lv-cli-commands.h"
 #include "lv-cli-common.h"
+#include "lv-cli-validate.h"
 #include "lv-cli-mpi.h"
 #include "lv-cli-train-one.h"
 
@@ -339,18 +340,21 @@ check_options (SliceOptions *o, SliceResult *r, GError **error)
                    "--directions: '%s' is not filter, pca or interpolate", o->directions);
       return FALSE;
     }
+  if (!lv_cli_check_double_or_default ("--span", o->span, 1e-9, 1e6, error))
+    return FALSE;
   /* Default spans: filter 1 (perturbations as large as the weights), PCA 1.2 (the trajectory
    * reaches 1), interpolate 1.5 (the other minima sit at 1). */
   if (o->span == 0)
     o->span = r->kind == LV_SLICE_DIRECTIONS_FILTER ? 1.0
               : r->kind == LV_SLICE_DIRECTIONS_PCA  ? 1.2
                                                     : 1.5;
-  if (o->plot != NULL && !lv_plot_format_from_path (o->plot, &(LvPlotFormat) { 0 }, error))
+  if ((o->plot != NULL &&
+       !lv_cli_check_figure_output ("--plot", o->plot, o->plot_size, FALSE, error)) ||
+      (o->csv != NULL && !lv_cli_check_output ("--csv", o->csv, error)))
     return FALSE;
   return lv_cli_check_int ("--grid", o->grid, 2, LV_SLICE_MAX_GRID, error) &&
-         lv_cli_check_double ("--span", o->span, 1e-9, 1e6, error) &&
          lv_cli_check_int ("--direction-seed", o->direction_seed, 0, G_MAXINT64, error) &&
-         lv_cli_check_int ("--threads", o->threads, 0, 256, error);
+         lv_cli_check_threads (o->threads, error);
 }
 
 int
@@ -420,7 +424,9 @@ lv_cli_slice (int argc, char **argv)
   config.grid = (guint) o.grid;
   config.span = o.span;
   config.naive = o.naive;
-  pool = lv_worker_pool_new (lv_cli_mpi_threads ((guint) o.threads));
+  pool = lv_worker_pool_try_new (lv_cli_mpi_threads ((guint) o.threads), &error);
+  if (pool == NULL)
+    return lv_cli_fail (error);
   if (lv_cli_mpi_size () > 1) /* under mpirun: rows split over the ranks (lv-cli-mpi-slice.c) */
     r.grid = lv_cli_mpi_slice_grid (&setup.shape, center, d1, d2, setup.dataset, &config, pool,
                                     &error);

@@ -92,7 +92,8 @@ int
 lv_cli_ensemble_soak (LvDataset *dataset, const LvEnsembleConfig *config, guint threads,
                       guint seconds, gboolean json)
 {
-  g_autoptr(LvWorkerPool) pool = lv_worker_pool_new (threads);
+  g_autoptr(GError) pool_error = NULL;
+  g_autoptr(LvWorkerPool) pool = lv_worker_pool_try_new (threads, &pool_error);
   g_autoptr(GRand) rand = g_rand_new_with_seed ((guint32) config->seed);
   gboolean show = !json && isatty (STDERR_FILENO);
   gint64 t0 = g_get_monotonic_time ();
@@ -102,6 +103,9 @@ lv_cli_ensemble_soak (LvDataset *dataset, const LvEnsembleConfig *config, guint 
   gint64 full_us = 0;
   RssStats rss = { 0 };
   double elapsed;
+
+  if (pool == NULL)
+    return lv_cli_fail (pool_error);
 
   sample (&rss, TRUE);
   rss.start = rss.peak = rss.end;

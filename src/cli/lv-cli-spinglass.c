@@ -12,6 +12,7 @@
 
 #include "lv-cli-commands.h"
 #include "lv-cli-common.h"
+#include "lv-cli-validate.h"
 #include "lv-cli-mpi.h"
 #include "lv-cli-preset.h"
 
@@ -325,12 +326,12 @@ run_simulate (int argc, char **argv)
     }
   if (!lv_cli_check_int ("--p", p, LV_SPIN_GLASS_P_MIN, LV_SPIN_GLASS_P_MAX, &error) ||
       !lv_cli_check_int ("--runs", runs, 1, 1000000, &error) ||
-      !lv_cli_check_int ("--threads", threads, 0, 256, &error) ||
+      !lv_cli_check_threads (threads, &error) ||
       !lv_cli_check_int ("--max-steps", max_steps, 1, 100000000, &error) ||
       !lv_cli_check_int ("--parts", parts, 1, 64, &error) ||
       !lv_cli_check_int ("--seed", seed, 0, G_MAXINT64, &error) ||
       !lv_cli_check_double ("--tol", tol, 1e-14, 1e6, &error) ||
-      (eta != 0.0 && !lv_cli_check_double ("--eta", eta, 1e-9, 10.0, &error)))
+      !lv_cli_check_double_or_default ("--eta", eta, 1e-9, 10.0, &error))
     return lv_cli_fail (error);
   if (lambda_text == NULL)
     return lv_cli_fail_message (LV_CLI_EXIT_BAD_INPUT, "--lambda: a list of sizes is required");
@@ -343,14 +344,9 @@ run_simulate (int argc, char **argv)
   if (disorder != NULL && strcmp (disorder, "fixed") != 0 && strcmp (disorder, "per-run") != 0)
     return lv_cli_fail_message (LV_CLI_EXIT_BAD_INPUT,
                                 "--disorder: '%s' is not fixed or per-run", disorder);
-  if (plot != NULL)
-    {
-      LvPlotFormat format;
-      guint w, h;
-      if (!lv_cli_parse_size (plot_size != NULL ? plot_size : "1600x800", &w, &h, &error) ||
-          !lv_plot_format_from_path (plot, &format, &error))
-        return lv_cli_fail (error);
-    }
+  /* The figure and the CSV written next to it. */
+  if (plot != NULL && !lv_cli_check_figure_output ("--plot", plot, plot_size, TRUE, &error))
+    return lv_cli_fail (error);
   if (!lv_spin_glass_band_edges (p, LV_SPIN_GLASS_K_MAX, edges, &error))
     return lv_cli_fail (error);
 

@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include <lossviz/lv-error.h>
+#include <lossviz/lv-file-util.h>
 
 #include "lv-cli-commands.h"
 #include "lv-cli-common.h"
@@ -45,7 +46,7 @@ run_command (int argc, char **argv)
   if (argc < 2)
     {
       print_usage (stderr);
-      return LV_CLI_EXIT_BAD_INPUT;
+      return lv_cli_fail_message (LV_CLI_EXIT_BAD_INPUT, "no command given");
     }
   if (strcmp (argv[1], "--help") == 0 || strcmp (argv[1], "-h") == 0 ||
       strcmp (argv[1], "help") == 0)
@@ -81,6 +82,8 @@ main (int argc, char **argv)
   /* Numbers in JSON and CSV must use '.', whatever the user's locale. */
   setlocale (LC_NUMERIC, "C");
   lv_core_init ();
+  /* Temporaries of an interrupted save are removed; a file-size limit becomes an error. */
+  lv_file_install_signal_cleanup ();
   /* MPI only when started by mpirun (lv-cli-mpi.c); a failing rank aborts the whole job. */
   lv_cli_mpi_init (&argc, &argv);
   return lv_cli_mpi_finish (run_command (argc, argv));

@@ -14,6 +14,7 @@
 #include <cairo-svg.h>
 
 #include <lossviz/lv-error.h>
+#include <lossviz/lv-file-util.h>
 #include <lossviz/lv-plot.h>
 
 #include "lv-plot-private.h"
@@ -55,40 +56,23 @@ lv_plot_format_from_path (const char   *path,
   return TRUE;
 }
 
-/* An empty temporary file next to @path, so the final rename() stays on one file system. */
-static char *
-make_temp_next_to (const char *path,
-                   GError    **error)
-{
-  g_autofree char *dir = g_path_get_dirname (path);
-  g_autofree char *base = g_path_get_basename (path);
-  g_autofree char *tmpl = g_strdup_printf ("%s/.%s.XXXXXX", dir, base);
-  int fd = g_mkstemp_full (tmpl, O_RDWR | O_CLOEXEC, 0666);
-
-  if (fd < 0)
-    {
-      int saved = errno;
-
-      g_set_error (error, LV_ERROR, LV_ERROR_IO, "cannot write '%s': %s", path,
-                   g_strerror (saved));
-      return NULL;
-    }
-  close (fd);
-  return g_steal_pointer (&tmpl);
-}
-
+/* A write error (full disk, file-size limit) is a run-time failure like any other write. */
 static gboolean
-commit_temp (const char *tmp,
-             const char *path,
-             GError    **error)
+check_status (cairo_status_t status,
+              const char    *path,
+              GError       **error)
 {
-  if (g_rename (tmp, path) != 0)
-    {
-      int saved = errno;
+  int saved = errno;
 
-      g_unlink (tmp);
+  if (status == CAIRO_STATUS_WRITE_ERROR)
+    {
+      lv_file_set_write_error (error, path, saved != 0 ? saved : EIO);
+      return FALSE;
+    }
+  if (status != CAIRO_STATUS_SUCCESS)
+    {
       g_set_error (error, LV_ERROR, LV_ERROR_IO, "cannot write '%s': %s", path,
-                   g_strerror (saved));
+                   cairo_status_to_string (status));
       return FALSE;
     }
   return TRUE;
@@ -99,15 +83,7 @@ check_surface (cairo_surface_t *surface,
                const char      *path,
                GError         **error)
 {
-  cairo_status_t status = cairo_surface_status (surface);
-
-  if (status != CAIRO_STATUS_SUCCESS)
-    {
-      g_set_error (error, LV_ERROR, LV_ERROR_IO, "cannot write '%s': %s", path,
-                   cairo_status_to_string (status));
-      return FALSE;
-    }
-  return TRUE;
+  return check_status (cairo_surface_status (surface), path, error);
 }
 
 /*
@@ -116,7 +92,7 @@ check_surface (cairo_surface_t *surface,
  * is inserted before </svg>, at the positions recorded while drawing.
  */
 static gboolean
-add_svg_text_layer (const char *tmp,
+add_svg_text_layer (LvAtomicFile *file,
                     const char *path,
                     GPtrArray  *items,
                     GError    **error)
@@ -127,7 +103,7 @@ add_svg_text_layer (const char *tmp,
   const char *end;
   gsize len;
 
-  if (!g_file_get_contents (tmp, &svg, &len, &local))
+  if (!g_file_get_contents (lv_atomic_file_get_temp_path (file), &svg, &len, &local))
     {
       g_set_error (error, LV_ERROR, LV_ERROR_IO, "cannot write '%s': %s", path, local->message);
       return FALSE;
@@ -155,14 +131,14 @@ add_svg_text_layer (const char *tmp,
     }
   g_string_append (out, "</g>\n");
   g_string_append (out, end);
-  return lv_plot_write_text_file (tmp, out->str, out->len, error);
+  return lv_atomic_file_set_contents (file, out->str, out->len, error);
 }
 
 static gboolean
 render_to (LvPlotFormat   format,
            LvPlotDrawFunc draw,
            gconstpointer  model,
-           const char    *tmp,
+           LvAtomicFile  *file,
            const char    *path,
            double         width,
            double         height,
@@ -173,6 +149,7 @@ render_to (LvPlotFormat   format,
   g_autoptr(cairo_t) cr = NULL;
   g_autoptr(GPtrArray) items = NULL;
   double scale = dpi / 96.0;
+  const char *tmp = lv_atomic_file_get_temp_path (file);
 
   if (format == LV_PLOT_FORMAT_PNG)
     surface = cairo_image_surface_create (CAIRO_FORMAT_ARGB32, (int) ceil (width),
@@ -204,21 +181,14 @@ render_to (LvPlotFormat   format,
 
   if (format == LV_PLOT_FORMAT_PNG)
     {
-      cairo_status_t status = cairo_surface_write_to_png (surface, tmp);
-
-      if (status != CAIRO_STATUS_SUCCESS)
-        {
-          g_set_error (error, LV_ERROR, LV_ERROR_IO, "cannot write '%s': %s", path,
-                       cairo_status_to_string (status));
-          return FALSE;
-        }
-      return TRUE;
+      errno = 0;
+      return check_status (cairo_surface_write_to_png (surface, tmp), path, error);
     }
   cairo_surface_finish (surface);
   if (!check_surface (surface, path, error))
     return FALSE;
   if (format == LV_PLOT_FORMAT_SVG)
-    return add_svg_text_layer (tmp, path, items, error);
+    return add_svg_text_layer (file, path, items, error);
   return TRUE;
 }
 
@@ -250,7 +220,7 @@ lv_plot_export (LvPlotDrawFunc draw,
                 GError       **error)
 {
   LvPlotFormat format;
-  g_autofree char *tmp = NULL;
+  LvAtomicFile *file;
 
   g_return_val_if_fail (draw != NULL, FALSE);
   g_return_val_if_fail (path != NULL, FALSE);
@@ -273,15 +243,16 @@ lv_plot_export (LvPlotDrawFunc draw,
                    dpi);
       return FALSE;
     }
-  tmp = make_temp_next_to (path, error);
-  if (tmp == NULL)
+  /* The core's atomic writer: Cairo writes the temporary by name, the commit renames it. */
+  file = lv_atomic_file_begin (path, error);
+  if (file == NULL)
     return FALSE;
-  if (!render_to (format, draw, model, tmp, path, width, height, dpi, error))
+  if (!render_to (format, draw, model, file, path, width, height, dpi, error))
     {
-      g_unlink (tmp);
+      lv_atomic_file_abort (file);
       return FALSE;
     }
-  return commit_temp (tmp, path, error);
+  return lv_atomic_file_commit (file, error);
 }
 
 /**
@@ -291,9 +262,11 @@ lv_plot_export (LvPlotDrawFunc draw,
  * @length: number of bytes
  * @error: return location for a #GError
  *
- * Writes a file atomically (temporary file + rename), mode 0666 minus the umask.
+ * Writes a file with the core's atomic writer, lv_file_write_atomic(): temporary file, fsync,
+ * rename; symbolic links followed, special files refused, permission bits kept.
  *
- * Returns: %TRUE on success; %FALSE with %LV_ERROR_IO
+ * Returns: %TRUE on success; %FALSE with %LV_ERROR_IO, %LV_ERROR_INVALID_INPUT or
+ *   %LV_ERROR_FAILED (full disk)
  */
 gboolean
 lv_plot_write_text_file (const char *path,
@@ -301,15 +274,7 @@ lv_plot_write_text_file (const char *path,
                          gsize       length,
                          GError    **error)
 {
-  g_autoptr(GError) local = NULL;
-
-  if (!g_file_set_contents_full (path, contents, (gssize) length,
-                                 G_FILE_SET_CONTENTS_CONSISTENT, 0666, &local))
-    {
-      g_set_error (error, LV_ERROR, LV_ERROR_IO, "cannot write '%s': %s", path, local->message);
-      return FALSE;
-    }
-  return TRUE;
+  return lv_file_write_atomic (path, contents, length, error);
 }
 
 /* RFC 4180 field: quoted when it contains a separator, quote or line break. */

@@ -224,6 +224,7 @@ lv_dataset_split (LvDataset *pool,
     copy_sample (pool, perm[k], out->x_train, out->y_train, out->t_train, k);
   for (guint k = 0; k < n_test; k++)
     copy_sample (pool, perm[n_train + k], out->x_test, out->y_test, out->t_test, k);
+  out->source_index = g_steal_pointer (&perm);
   return g_steal_pointer (&out);
 }
 
@@ -308,6 +309,12 @@ lv_dataset_standardize (LvDataset *dataset,
       else
         scale[f] = 1.0 / sqrt (var[f] / n);
     }
-  return apply_scaling (dataset, dataset->x_train, n, mean, scale, error)
-         && apply_scaling (dataset, dataset->x_test, dataset->n_test, mean, scale, error);
+  if (!apply_scaling (dataset, dataset->x_train, n, mean, scale, error) ||
+      !apply_scaling (dataset, dataset->x_test, dataset->n_test, mean, scale, error))
+    return FALSE;
+  g_free (dataset->feature_mean);
+  g_free (dataset->feature_scale);
+  dataset->feature_mean = g_steal_pointer (&mean);
+  dataset->feature_scale = g_steal_pointer (&scale);
+  return TRUE;
 }

@@ -464,5 +464,8 @@ lv_dataset_unref (LvDataset *dataset)
   g_free (dataset->x_test);
   g_free (dataset->y_test);
   g_free (dataset->t_test);
+  g_free (dataset->source_index);
+  g_free (dataset->feature_mean);
+  g_free (dataset->feature_scale);
   g_free (dataset);
 }

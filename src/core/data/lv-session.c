@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include <lossviz/lv-error.h>
+#include <lossviz/lv-json-write.h>
 #include <lossviz/lv-session.h>
 
 /* Limits on what a file may ask for, so a corrupt or hostile file cannot exhaust memory. */
@@ -158,7 +159,6 @@ char *
 lv_session_to_json (const LvSession *s)
 {
   g_autoptr(JsonBuilder) b = json_builder_new ();
-  g_autoptr(JsonGenerator) gen = json_generator_new ();
   g_autoptr(JsonNode) root = NULL;
 
   json_builder_begin_object (b);
@@ -205,10 +205,7 @@ lv_session_to_json (const LvSession *s)
   json_builder_end_object (b);
 
   root = json_builder_get_root (b);
-  json_generator_set_root (gen, root);
-  json_generator_set_pretty (gen, TRUE);
-  json_generator_set_indent (gen, 1);
-  return json_generator_to_data (gen, NULL);
+  return lv_json_to_string (root, 1);
 }
 
 gboolean
@@ -492,6 +489,9 @@ lv_session_from_json (const char *text, gssize length, GError **error)
   guint version;
   guint64 expected;
 
+  /* json-glib recurses per nesting level: 100 000 '[' would overflow the stack. */
+  if (!lv_json_check_depth (text, length, LV_JSON_MAX_DEPTH, "experiment file", error))
+    return NULL;
   if (!json_parser_load_from_data (parser, text, length, &local))
     {
       g_set_error (error, LV_ERROR, LV_ERROR_INVALID_INPUT, "experiment file is not JSON: %s",

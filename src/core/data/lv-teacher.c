@@ -7,23 +7,12 @@
 
 #include <math.h>
 
+#include "lv-activation.h"
+
 /*
  * The two-layer logistic teacher of NN-LIFT (THEORY.md §3.1):
  *   f(x) = sum_j a2_j sigma(<a_j, x> + b1_j) + b2,   sigma(z) = 1 / (1 + e^-z).
  */
-
-static double
-logistic (double z)
-{
-  /* Two branches so exp never overflows. */
-  if (z >= 0)
-    return 1.0 / (1.0 + exp (-z));
-  else
-    {
-      double e = exp (z);
-      return e / (1.0 + e);
-    }
-}
 
 static double
 random_sign (LvRng *rng)
@@ -124,7 +113,7 @@ lv_teacher_eval (const LvTeacher *teacher,
 
       for (guint i = 0; i < teacher->d; i++)
         z += a[i] * x[i];
-      f += teacher->a2[j] * logistic (z);
+      f += teacher->a2[j] * lv_logistic_stable (z);
     }
   return f;
 }

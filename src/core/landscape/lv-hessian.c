@@ -12,6 +12,8 @@
 
 #include <lossviz/lv-error.h>
 
+#include "lv-activation.h"
+
 /*
  * Exact Hessian–vector products by Pearlmutter's R-operator (Neural Computation 6, 1994):
  * R{f} = d/dr f(θ + r v) at r = 0, pushed through the forward pass (R{z}, R{a}) and then through
@@ -186,57 +188,6 @@ lv_hessian_workspace_free (LvHessianWorkspace *ws)
   g_free (ws);
 }
 
-static inline double
-act_f (LvActivation a, double z)
-{
-  switch (a)
-    {
-    case LV_ACTIVATION_RELU:
-      return z > 0 ? z : 0;
-    case LV_ACTIVATION_TANH:
-      return tanh (z);
-    case LV_ACTIVATION_LOGISTIC:
-      return 1 / (1 + exp (-z));
-    case LV_ACTIVATION_LINEAR:
-    default:
-      return z;
-    }
-}
-
-/* f' and f'' written through the output y = f(z), as the training template does. */
-static inline double
-act_d1 (LvActivation a, double y)
-{
-  switch (a)
-    {
-    case LV_ACTIVATION_RELU:
-      return y > 0 ? 1 : 0;
-    case LV_ACTIVATION_TANH:
-      return 1 - y * y;
-    case LV_ACTIVATION_LOGISTIC:
-      return y * (1 - y);
-    case LV_ACTIVATION_LINEAR:
-    default:
-      return 1;
-    }
-}
-
-static inline double
-act_d2 (LvActivation a, double y)
-{
-  switch (a)
-    {
-    case LV_ACTIVATION_TANH:
-      return -2 * y * (1 - y * y);
-    case LV_ACTIVATION_LOGISTIC:
-      return y * (1 - y) * (1 - 2 * y);
-    case LV_ACTIVATION_RELU: /* zero almost everywhere */
-    case LV_ACTIVATION_LINEAR:
-    default:
-      return 0;
-    }
-}
-
 /* C (m × out) = A (m × in) · Wᵀ, accumulate when beta = 1. */
 static void
 mul_wt (const double *a, const double *w, guint m, guint in, guint out, double beta, double *c)
@@ -356,9 +307,9 @@ chunk_pass (const LvHessian *h, LvHessianWorkspace *ws, guint start, guint m, co
                   rz[q] += v[lv_mlp_bias_offset (sh, l) + j];
               }
             if (hidden)
-              z[q] = act_f (sh->activation, z[q]);
+              z[q] = lv_activation_apply_d (sh->activation, z[q]);
             if (v != NULL)
-              ra[q] = hidden ? act_d1 (sh->activation, z[q]) * rz[q] : rz[q];
+              ra[q] = hidden ? lv_activation_prime_d (sh->activation, z[q]) * rz[q] : rz[q];
           }
     }
 
@@ -419,10 +370,10 @@ chunk_pass (const LvHessian *h, LvHessianWorkspace *ws, guint start, guint m, co
         }
       for (gsize q = 0; q < (gsize) m * in; q++)
         {
-          double y = a[q], d1 = act_d1 (sh->activation, y);
+          double y = a[q], d1 = lv_activation_prime_d (sh->activation, y);
           ws->delta[q] = ws->t[q] * d1;
           if (v != NULL)
-            ws->rdelta[q] = ws->rt[q] * d1 + ws->t[q] * act_d2 (sh->activation, y) * ws->rz[l][q];
+            ws->rdelta[q] = ws->rt[q] * d1 + ws->t[q] * lv_activation_second_d (sh->activation, y) * ws->rz[l][q];
         }
     }
   return total;

@@ -12,6 +12,7 @@
 
 #include <lossviz/lv-error.h>
 
+#include "lv-activation.h"
 #include "lv-task-group-private.h"
 
 /*
@@ -118,24 +119,6 @@ all_finite (const float *v, gsize n)
     if (!isfinite (v[i]))
       return FALSE;
   return TRUE;
-}
-
-/* Must match the float template's activations exactly (the centre is compared bit for bit). */
-static inline float
-activate (LvActivation activation, float z)
-{
-  switch (activation)
-    {
-    case LV_ACTIVATION_RELU:
-      return z > 0 ? z : 0;
-    case LV_ACTIVATION_TANH:
-      return tanhf (z);
-    case LV_ACTIVATION_LOGISTIC:
-      return 1 / (1 + expf (-z));
-    case LV_ACTIVATION_LINEAR:
-    default:
-      return z;
-    }
 }
 
 /* The three first-layer products of one chunk: [X W₀ᵀ | X D₁ᵀ | X D₂ᵀ], each m × hidden. */
@@ -295,7 +278,7 @@ tail_loss (const Plan *plan, const float *theta, const float *prod, guint m, flo
     case LV_ACTIVATION_TANH:
     case LV_ACTIVATION_LOGISTIC:
       for (gsize k = 0; k < block; k++)
-        h[k] = activate (plan->shape->activation, h[k]);
+        h[k] = lv_activation_apply_f (plan->shape->activation, h[k]);
       break;
     case LV_ACTIVATION_LINEAR:
     default:

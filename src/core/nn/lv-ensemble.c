@@ -26,6 +26,11 @@ typedef struct
   LvRunRecord record;  /* arrays sized for config.train.epochs */
   LvMlpShape shape;
   float *params;       /* final parameters, NULL until the run ends */
+  float *working;      /* the training buffer while the run trains (save_trajectory) */
+  guint n_trajectory;  /* snapshots of save_trajectory */
+  guint *trajectory_epochs;
+  float *trajectory;
+  gboolean restored;   /* put back by lv_ensemble_restore_run: not trained again */
 } Slot;
 
 typedef struct
@@ -152,6 +157,12 @@ lv_ensemble_config_validate (const LvEnsembleConfig *config, const LvDataset *da
     }
   if (!lv_train_config_validate (&config->train, error))
     return FALSE;
+  if (config->save_trajectory > 0 && config->shared_order)
+    {
+      g_set_error (error, LV_ERROR, LV_ERROR_INVALID_INPUT,
+                   "saving trajectories is not available with shared-order (fused) training");
+      return FALSE;
+    }
   for (guint s = 0; s < config->n_sizes; s++)
     {
       LvMlpShape shape;
@@ -165,6 +176,9 @@ lv_ensemble_config_validate (const LvEnsembleConfig *config, const LvDataset *da
       bytes += (double) lv_mlp_n_params (&shape) * sizeof (float) * config->runs;
       /* Every run also keeps its history: three doubles per epoch (lv_ensemble_new). */
       bytes += 3.0 * sizeof (double) * config->train.epochs * config->runs;
+      if (config->save_trajectory > 0)
+        bytes += (double) (config->train.epochs / config->save_trajectory) *
+                 lv_mlp_n_params (&shape) * sizeof (float) * config->runs;
     }
   if (bytes > (double) LV_ENSEMBLE_MAX_PARAM_BYTES)
     {
@@ -252,6 +266,27 @@ lv_ensemble_get_dataset (LvEnsemble *self)
   return self->dataset;
 }
 
+/* Keeps a copy of the training buffer after epoch @epoch (called between minibatches by the
+ * run's own thread, so the buffer is not being written). */
+static void
+append_trajectory (LvEnsemble *self, Slot *slot, guint epoch)
+{
+  gsize np = lv_mlp_n_params (&slot->shape);
+  guint cap = self->config.train.epochs / self->config.save_trajectory;
+
+  if (slot->working == NULL || slot->n_trajectory >= cap)
+    return;
+  g_mutex_lock (&self->lock);
+  if (slot->trajectory == NULL)
+    {
+      slot->trajectory = g_new (float, cap * np);
+      slot->trajectory_epochs = g_new (guint, cap);
+    }
+  memcpy (slot->trajectory + slot->n_trajectory * np, slot->working, np * sizeof (float));
+  slot->trajectory_epochs[slot->n_trajectory++] = epoch;
+  g_mutex_unlock (&self->lock);
+}
+
 static void
 publish_record (LvEnsemble *self, guint index, guint epoch, const LvEpochStats *stats)
 {
@@ -265,6 +300,8 @@ publish_record (LvEnsemble *self, guint index, guint epoch, const LvEpochStats *
   record->epochs_done = epoch + 1;
   self->generation++;
   g_mutex_unlock (&self->lock);
+  if (self->config.save_trajectory > 0 && (epoch + 1) % self->config.save_trajectory == 0)
+    append_trajectory (self, &self->slots[index], epoch + 1);
 }
 
 static void
@@ -291,7 +328,9 @@ finish_task (LvEnsemble *self, Slot *slot, LvRunState state, float *params)
 {
   g_mutex_lock (&self->lock);
   slot->record.state = state;
+  g_free (slot->params); /* a restored run of a block that was trained again */
   slot->params = params;
+  slot->working = NULL;
   self->generation++;
   if (--self->pending == 0)
     g_cond_broadcast (&self->done_cond);
@@ -382,17 +421,29 @@ run_task (gpointer data)
       finish_task (self, slot, LV_RUN_CANCELLED, NULL);
       return;
     }
+  params = g_new (float, lv_mlp_n_params (&slot->shape));
   g_mutex_lock (&self->lock);
   slot->record.state = LV_RUN_RUNNING;
+  slot->working = params;
+  slot->n_trajectory = 0;
   self->generation++;
   g_mutex_unlock (&self->lock);
 
-  params = g_new (float, lv_mlp_n_params (&slot->shape));
   state = lv_train_run (&slot->shape, &self->config.train, self->dataset, slot->record.seed,
                         params, publish_epoch, task, self->cancellable);
   if (state == LV_RUN_DIVERGED || state == LV_RUN_CANCELLED)
     g_clear_pointer (&params, g_free);
   finish_task (self, slot, state, params);
+}
+
+/* TRUE when every run of @task was restored, so it is not trained again. */
+static gboolean
+task_is_restored (LvEnsemble *self, const RunTask *task)
+{
+  for (guint k = 0; k < task->count; k++)
+    if (!self->slots[task->index + k].restored)
+      return FALSE;
+  return TRUE;
 }
 
 void
@@ -402,10 +453,63 @@ lv_ensemble_start (LvEnsemble *self, LvWorkerPool *pool)
 
   self->started = TRUE;
   g_mutex_lock (&self->lock);
-  self->pending = self->n_slots;
+  self->pending = 0;
+  for (guint i = 0; i < self->n_tasks; i++)
+    if (!task_is_restored (self, &self->tasks[i]))
+      self->pending += self->tasks[i].count;
+  if (self->pending == 0)
+    g_cond_broadcast (&self->done_cond);
   g_mutex_unlock (&self->lock);
   for (guint i = 0; i < self->n_tasks; i++)
-    lv_worker_pool_push (pool, run_task, &self->tasks[i]);
+    if (!task_is_restored (self, &self->tasks[i]))
+      lv_worker_pool_push (pool, run_task, &self->tasks[i]);
+}
+
+void
+lv_ensemble_restore_run (LvEnsemble *self, guint index, const LvRunRecord *record,
+                         float *params, guint n_trajectory, guint *trajectory_epochs,
+                         float *trajectory)
+{
+  Slot *slot;
+  gsize n;
+
+  g_return_if_fail (!self->started && index < self->n_slots);
+  slot = &self->slots[index];
+  n = MIN (record->epochs_done, self->config.train.epochs);
+  memcpy (slot->record.train_loss, record->train_loss, n * sizeof (double));
+  memcpy (slot->record.test_loss, record->test_loss, n * sizeof (double));
+  memcpy (slot->record.test_accuracy, record->test_accuracy, n * sizeof (double));
+  slot->record.epochs_done = (guint) n;
+  slot->record.grad_norm = record->grad_norm;
+  slot->record.state = record->state;
+  g_free (slot->params);
+  g_free (slot->trajectory);
+  g_free (slot->trajectory_epochs);
+  slot->params = params;
+  slot->n_trajectory = n_trajectory;
+  slot->trajectory_epochs = trajectory_epochs;
+  slot->trajectory = trajectory;
+  slot->restored = TRUE;
+}
+
+gboolean
+lv_ensemble_copy_trajectory (LvEnsemble *self, guint index, guint *n, guint **epochs,
+                             float **params)
+{
+  gboolean ok = FALSE;
+
+  g_return_val_if_fail (index < self->n_slots, FALSE);
+  g_mutex_lock (&self->lock);
+  if (self->slots[index].params != NULL && self->slots[index].n_trajectory > 0)
+    {
+      Slot *slot = &self->slots[index];
+      *n = slot->n_trajectory;
+      *epochs = g_memdup2 (slot->trajectory_epochs, *n * sizeof (guint));
+      *params = g_memdup2 (slot->trajectory, *n * lv_mlp_n_params (&slot->shape) * sizeof (float));
+      ok = TRUE;
+    }
+  g_mutex_unlock (&self->lock);
+  return ok;
 }
 
 void
@@ -554,6 +658,8 @@ lv_ensemble_free (LvEnsemble *self)
       g_free (self->slots[i].record.test_loss);
       g_free (self->slots[i].record.test_accuracy);
       g_free (self->slots[i].params);
+      g_free (self->slots[i].trajectory);
+      g_free (self->slots[i].trajectory_epochs);
     }
   g_free (self->slots);
   g_free (self->tasks);

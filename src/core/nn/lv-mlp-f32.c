@@ -16,5 +16,4 @@
 #define FN(name) lv_mlp_##name
 #define EXP expf
 #define LOG logf
-#define TANH tanhf
 #include "lv-mlp-template.h"

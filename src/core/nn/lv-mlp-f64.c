@@ -16,5 +16,4 @@
 #define FN(name) lv_mlp_##name##_d
 #define EXP exp
 #define LOG log
-#define TANH tanh
 #include "lv-mlp-template.h"

@@ -8,9 +8,12 @@
  *   GEMM          cblas_sgemm or cblas_dgemm
  *   WORKSPACE     the workspace typedef, WORKSPACE_STRUCT its struct tag
  *   FN(name)      the public function name for `name`
- *   EXP, LOG, TANH  the libm functions of that precision
- * so the two versions can never drift apart (GSL's "templates_on.h" idea, made local).
+ *   EXP, LOG      the libm functions of that precision
+ * so the two versions can never drift apart (GSL's "templates_on.h" idea, made local). The
+ * activations come from lv-activation.h, shared with every other pass that evaluates them.
  */
+
+#include "lv-activation.h"
 
 struct WORKSPACE_STRUCT
 {
@@ -56,41 +59,6 @@ FN (workspace_free) (WORKSPACE *ws)
   g_free (ws);
 }
 
-static inline REAL
-FN (activate) (LvActivation activation, REAL z)
-{
-  switch (activation)
-    {
-    case LV_ACTIVATION_RELU:
-      return z > 0 ? z : 0;
-    case LV_ACTIVATION_TANH:
-      return TANH (z);
-    case LV_ACTIVATION_LOGISTIC:
-      return 1 / (1 + EXP (-z));
-    case LV_ACTIVATION_LINEAR:
-    default:
-      return z;
-    }
-}
-
-/* The derivative expressed through the activation's output a = act(z): no need to keep z. */
-static inline REAL
-FN (activate_prime) (LvActivation activation, REAL a)
-{
-  switch (activation)
-    {
-    case LV_ACTIVATION_RELU:
-      return a > 0 ? 1 : 0;
-    case LV_ACTIVATION_TANH:
-      return 1 - a * a;
-    case LV_ACTIVATION_LOGISTIC:
-      return a * (1 - a);
-    case LV_ACTIVATION_LINEAR:
-    default:
-      return 1;
-    }
-}
-
 /* acts[l+1] = act(acts[l] · W_l^T + b_l); the last layer stays linear (logits). */
 static void
 FN (forward) (const LvMlpShape *shape, const REAL *params, const REAL *x, guint n, WORKSPACE *ws)
@@ -115,7 +83,7 @@ FN (forward) (const LvMlpShape *shape, const REAL *params, const REAL *x, guint 
         }
       if (hidden && shape->activation != LV_ACTIVATION_LINEAR)
         for (gsize i = 0; i < (gsize) n * out; i++)
-          z[i] = FN (activate) (shape->activation, z[i]);
+          z[i] = lv_activation_apply (shape->activation, z[i]);
       input = z;
     }
 }
@@ -240,7 +208,7 @@ FN (loss_grad) (const LvMlpShape *shape, const REAL *params, const REAL *x, cons
                 ws->delta, (int) out, w, (int) in, 0, ws->delta_prev, (int) in);
           if (shape->activation != LV_ACTIVATION_LINEAR)
             for (gsize i = 0; i < (gsize) n * in; i++)
-              ws->delta_prev[i] *= FN (activate_prime) (shape->activation, input[i]);
+              ws->delta_prev[i] *= lv_activation_prime (shape->activation, input[i]);
           tmp = ws->delta;
           ws->delta = ws->delta_prev;
           ws->delta_prev = tmp;

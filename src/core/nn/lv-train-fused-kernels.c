@@ -4,6 +4,7 @@
 #include "config.h"
 
 #include "lv-train-fused-kernels.h"
+#include "lv-activation.h"
 
 #include <math.h>
 #include <string.h>
@@ -116,10 +117,7 @@ lv_fused_bias_activate (float *z, const float *bias, gsize rows, gsize n, LvActi
               store8 (row + i, (v8f) ((v8i) v & (v > zero)));
             }
           for (; i < n; i++)
-            {
-              float v = row[i] + b;
-              row[i] = v > 0 ? v : 0;
-            }
+            row[i] = lv_activation_apply_f (LV_ACTIVATION_RELU, row[i] + b);
         }
       else if (activation == LV_ACTIVATION_LINEAR)
         {
@@ -132,10 +130,10 @@ lv_fused_bias_activate (float *z, const float *bias, gsize rows, gsize n, LvActi
         }
       else if (activation == LV_ACTIVATION_TANH)
         for (; i < n; i++)
-          row[i] = tanhf (row[i] + b);
+          row[i] = lv_activation_apply_f (LV_ACTIVATION_TANH, row[i] + b);
       else
         for (; i < n; i++)
-          row[i] = 1 / (1 + expf (-(row[i] + b)));
+          row[i] = lv_activation_apply_f (LV_ACTIVATION_LOGISTIC, row[i] + b);
     }
 }
 
@@ -153,7 +151,7 @@ lv_fused_activation_backward (float *delta, const float *a, gsize count, LvActiv
         for (; i + 8 <= count; i += 8)
           store8 (delta + i, load8 (delta + i) * (v8f) ((v8i) one & (load8 (a + i) > zero)));
         for (; i < count; i++)
-          delta[i] *= a[i] > 0 ? 1 : 0;
+          delta[i] *= lv_activation_prime_f (LV_ACTIVATION_RELU, a[i]);
         break;
       }
     case LV_ACTIVATION_TANH:
@@ -163,7 +161,7 @@ lv_fused_activation_backward (float *delta, const float *a, gsize count, LvActiv
           store8 (delta + i, load8 (delta + i) * (splat (1.0f) - av * av));
         }
       for (; i < count; i++)
-        delta[i] *= 1 - a[i] * a[i];
+        delta[i] *= lv_activation_prime_f (LV_ACTIVATION_TANH, a[i]);
       break;
     case LV_ACTIVATION_LOGISTIC:
       for (; i + 8 <= count; i += 8)
@@ -172,7 +170,7 @@ lv_fused_activation_backward (float *delta, const float *a, gsize count, LvActiv
           store8 (delta + i, load8 (delta + i) * (av * (splat (1.0f) - av)));
         }
       for (; i < count; i++)
-        delta[i] *= a[i] * (1 - a[i]);
+        delta[i] *= lv_activation_prime_f (LV_ACTIVATION_LOGISTIC, a[i]);
       break;
     case LV_ACTIVATION_LINEAR:
     default:

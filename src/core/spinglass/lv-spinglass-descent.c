@@ -115,8 +115,9 @@ lv_spin_glass_config_check (const LvSpinGlassConfig *config, GError **error)
     BAD ("runs = %u is outside 1..1000000", config->runs);
   if (!(config->eta > 0.0 && config->eta <= 10.0))
     BAD ("eta = %g is outside (0, 10]", config->eta);
-  if (!(config->tol > 0.0 && config->tol < 1e6))
-    BAD ("tolerance %g is not a positive number", config->tol);
+  /* The same closed range as the CLI's --tol (issue 16: no value passes one and fails the other). */
+  if (!(config->tol > 0.0 && config->tol <= 1e6))
+    BAD ("tolerance %g is outside (0, 1e6]", config->tol);
   if (config->max_steps < 1)
     BAD ("max-steps must be at least 1");
   if (config->method == LV_SPIN_GLASS_SGD && (config->n_parts < 1 || config->n_parts > 64))
@@ -561,11 +562,13 @@ lv_spin_glass_simulate_part (const LvSpinGlassConfig *config, guint part, guint 
   shared.on_run = on_run;
   shared.user_data = user_data;
   shared.cancellable = cancellable;
-  g_mutex_init (&shared.lock);
   {
-    g_autoptr(LvWorkerPool) pool = lv_worker_pool_new (config->n_threads);
+    g_autoptr(LvWorkerPool) pool = lv_worker_pool_try_new (config->n_threads, error);
     guint t = 0;
 
+    if (pool == NULL)
+      return FALSE;
+    g_mutex_init (&shared.lock);
     for (guint first = 0; first < config->runs; first += chunk, t++)
       {
         ChunkTask *task;

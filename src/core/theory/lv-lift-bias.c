@@ -15,6 +15,8 @@
 #include <lossviz/lv-error.h>
 #include <lossviz/lv-rng.h>
 
+#include "lv-activation.h"
+
 /*
  * NN-LIFT's last two steps (THEORY.md §3.5–3.6): first-layer biases (Fourier phase, or the 1-D
  * least-squares fallback) and ridge regression for (a2, b2). GSL matrices, no <cblas.h>.
@@ -26,14 +28,6 @@
 #define LS_GRID_HI 6.0
 #define LS_GRID_STEP 0.25
 #define LS_SWEEPS 3
-
-static double
-logistic (double z)
-{
-  if (z >= 0)
-    return 1.0 / (1.0 + exp (-z));
-  return exp (z) / (1.0 + exp (z));
-}
 
 /* A uniform point of the cap { |w| = 1/2, angle(w, a) <= theta_max } around the unit vector a:
  * the polar angle has density ∝ sin^{d-2}(θ), drawn by rejection; the azimuth is a uniform unit
@@ -176,7 +170,7 @@ ls_set_column (LineSearch *ls, guint l, double b)
   guint m = ls->k + 1;
 
   for (gsize i = 0; i < ls->rows; i++)
-    ls->h[i * m + l] = logistic (ls->proj[i * ls->k + l] + b);
+    ls->h[i * m + l] = lv_logistic_stable (ls->proj[i * ls->k + l] + b);
   for (guint c = 0; c < m; c++)
     {
       double s = 0.0;
@@ -399,7 +393,7 @@ lv_lift_ridge (const double *x, const double *y, gsize n, guint d, guint k, cons
 
           for (guint a = 0; a < d; a++)
             s += a1[(gsize) l * d + a] * x[i * d + a];
-          hrow[l] = logistic (s);
+          hrow[l] = lv_logistic_stable (s);
         }
       hrow[k] = 1.0;
       for (guint p = 0; p < m; p++)

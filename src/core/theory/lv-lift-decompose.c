@@ -17,6 +17,8 @@
 #include <lossviz/lv-error.h>
 #include <lossviz/lv-rng.h>
 
+#include "lv-activation.h"
+
 /*
  * Tensor decompositions of NN-LIFT (THEORY.md §3.4): the span of A_1 from the mode-1 unfolding,
  * whitening + tensor power method with deflation, and Jennrich's simultaneous diagonalisation.
@@ -28,28 +30,6 @@
 #define HERMITE_NODES 96
 #define WHITEN_DRAWS 512
 #define JENNRICH_DRAWS 16
-
-static double
-logistic (double z)
-{
-  if (z >= 0)
-    return 1.0 / (1.0 + exp (-z));
-  return exp (z) / (1.0 + exp (z));
-}
-
-static double
-logistic_derivative (guint order, double z)
-{
-  double s = logistic (z), q = s * (1.0 - s);
-
-  switch (order)
-    {
-    case 0: return s;
-    case 1: return q;
-    case 2: return q * (1.0 - 2.0 * s);
-    default: return q * (1.0 - 6.0 * s + 6.0 * s * s);
-    }
-}
 
 /**
  * lv_lift_logistic_derivative_mean:
@@ -70,7 +50,7 @@ lv_lift_logistic_derivative_mean (guint order, double mean, double sd)
   double sum = 0.0;
 
   if (!(sd > 0))
-    return logistic_derivative (order, mean);
+    return lv_logistic_derivative (order, mean);
   ws = gsl_integration_fixed_alloc (gsl_integration_fixed_hermite, HERMITE_NODES, mean,
                                     1.0 / (2.0 * sd * sd), 0.0, 0.0);
   if (ws == NULL)
@@ -78,7 +58,7 @@ lv_lift_logistic_derivative_mean (guint order, double mean, double sd)
   nodes = gsl_integration_fixed_nodes (ws);
   w = gsl_integration_fixed_weights (ws);
   for (guint i = 0; i < HERMITE_NODES; i++)
-    sum += w[i] * logistic_derivative (order, nodes[i]);
+    sum += w[i] * lv_logistic_derivative (order, nodes[i]);
   gsl_integration_fixed_free (ws);
   return sum / (sd * sqrt (2.0 * M_PI));
 }

@@ -1,0 +1,55 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#pragma once
+
+/* Internals shared by the lv-bundle-*.c files (HDF5 builds only). */
+
+#include <hdf5.h>
+
+#include <lossviz/lv-bundle.h>
+
+#include <lossviz/lv-file-util.h>
+
+G_BEGIN_DECLS
+
+/* Every HDF5 call of the process runs under this lock (serial libhdf5 is not thread-safe);
+ * taking it the first time also turns off HDF5's own error printing (errors are ours). */
+void lv_h5_lock (void);
+void lv_h5_unlock (void);
+
+/* Writing: each returns FALSE when HDF5 failed. */
+gboolean lv_h5_set_string (hid_t obj, const char *name, const char *value);
+gboolean lv_h5_set_int (hid_t obj, const char *name, gint64 value);
+gboolean lv_h5_set_double (hid_t obj, const char *name, double value);
+gboolean lv_h5_set_int_array (hid_t obj, const char *name, const gint64 *values, guint n);
+/* 1-D datasets of doubles or uint32, contiguous. */
+gboolean lv_h5_write_doubles (hid_t loc, const char *name, const double *values, gsize n);
+gboolean lv_h5_write_uint32s (hid_t loc, const char *name, const guint32 *values, gsize n);
+/* A rows × cols (cols 0: 1-D of rows) float32 dataset, chunked (≤ 1 MiB), gzip @deflate. */
+gboolean lv_h5_write_floats (hid_t loc, const char *name, const float *values, gsize rows,
+                             gsize cols, guint deflate);
+
+/* Reading: each sets an LV_ERROR_INVALID_INPUT error naming @where and @name on failure. */
+gboolean lv_h5_get_string (hid_t obj, const char *where, const char *name, char **out,
+                           GError **error);
+gboolean lv_h5_get_int (hid_t obj, const char *where, const char *name, gint64 min, gint64 max,
+                        gint64 *out, GError **error);
+gboolean lv_h5_get_guint (hid_t obj, const char *where, const char *name, guint min, guint max,
+                          guint *out, GError **error);
+gboolean lv_h5_get_double (hid_t obj, const char *where, const char *name, gboolean allow_nan,
+                           double *out, GError **error);
+gboolean lv_h5_get_int_array (hid_t obj, const char *where, const char *name, guint max_n,
+                              gint64 *out, guint *n, GError **error);
+/* Opens a dataset of @rank dimensions whose sizes equal @dims (a 0 entry: any size up to
+ * @max_elements in total, written back). Returns a dataset id or H5I_INVALID_HID with an
+ * error. */
+hid_t    lv_h5_open_dataset (hid_t loc, const char *where, const char *name, int rank,
+                             hsize_t *dims, hsize_t max_elements, GError **error);
+gboolean lv_h5_read_doubles (hid_t loc, const char *where, const char *name, gsize n,
+                             double **out, GError **error);
+gboolean lv_h5_read_uint32s (hid_t loc, const char *where, const char *name, gsize n,
+                             guint32 bound, guint32 **out, GError **error);
+gboolean lv_h5_read_floats (hid_t loc, const char *where, const char *name, gsize rows,
+                            gsize cols, float *out, GError **error);
+gboolean lv_h5_invalid (GError **error, const char *where, const char *what);
+
+G_END_DECLS
