@@ -393,8 +393,8 @@ test_preset_is_its_options (void)
                    "--runs", "2", "--epochs", "1", "--threads", "1", "--json", NULL);
   lv_test_run_cli (&spelled, "ensemble", "--dataset", "fashion-mnist", "--downsample", "10",
                    "--sizes", "25", "--runs", "2", "--epochs", "1", "--depth", "1",
-                   "--activation", "relu", "--init", "cube", "--batch", "100", "--lr", "0.01",
-                   "--lr-decay", "0.1", "--momentum", "0.9", "--shared-order", "--threads", "1",
+                   "--activation", "relu", "--init", "cube", "--batch", "32", "--lr", "0.05",
+                   "--lr-decay", "0", "--momentum", "0.9", "--shared-order", "--threads", "1",
                    "--json", NULL);
   g_assert_cmpint (preset.exit_code, ==, 0);
   g_assert_cmpint (spelled.exit_code, ==, 0);
