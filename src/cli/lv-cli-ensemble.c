@@ -481,14 +481,20 @@ lv_cli_ensemble (int argc, char **argv)
   t0 = g_get_monotonic_time ();
   if (lv_cli_mpi_size () > 1)
     {
-      /* Under mpirun: runs split over the ranks; rank 0 alone reports (lv-cli-mpi-ensemble.c). */
-      if (lv_bundle_path_is_bundle (o.out))
+      /* Under mpirun: runs split over the ranks; rank 0 alone reports and writes FILE.h5
+       * checkpoints (lv-cli-mpi-ensemble.c). */
+      LvCliMpiCheckpoint ck = { o.out, o.dataset, &dopts, bundle.checkpoint,
+                                (guint) bundle.deflate, bundle.resumed_elapsed };
+
+      if (config.save_trajectory > 0)
         return lv_cli_fail_message (LV_CLI_EXIT_BAD_INPUT,
-                                    "--out FILE.h5: not supported under mpirun yet");
-      snapshot = lv_cli_mpi_ensemble_run (ensemble, (guint) o.threads, &n_threads, &error);
+                                    "--save-trajectory: not supported under mpirun");
+      snapshot = lv_cli_mpi_ensemble_run (ensemble, (guint) o.threads,
+                                          lv_bundle_path_is_bundle (o.out) ? &ck : NULL,
+                                          &n_threads, &error);
       if (snapshot == NULL)
         return error != NULL ? lv_cli_fail (error) : LV_CLI_EXIT_OK;
-      elapsed = (g_get_monotonic_time () - t0) / 1e6;
+      elapsed = bundle.resumed_elapsed + (g_get_monotonic_time () - t0) / 1e6;
     }
   else
     {

@@ -6,6 +6,7 @@
 #include <math.h>
 #include <stdlib.h>
 
+#include "lv-cli-ensemble-bundle.h"
 #include "lv-cli-mpi.h"
 
 /*
@@ -23,8 +24,14 @@
  * sends the unit's records to rank 0 (rank 0 keeps its own) and asks for the next. Rank 0
  * also computes: its main thread only answers small requests between polls, so a pure master
  * would leave a core idle on a small cluster, and nothing on rank 0 ever spins in MPI's busy
- * wait (lv-cli-mpi.c sleeps between polls). Only records travel: 3 + 3·epochs doubles per
- * run, never parameters or gradients.
+ * wait (lv-cli-mpi.c sleeps between polls). Only results travel: 4 + 3·epochs doubles per
+ * run, plus its final weights (one double per parameter, exact) when rank 0 writes a bundle —
+ * never gradients or anything per step.
+ *
+ * Rank 0 files every unit into the full, never-started ensemble with lv_ensemble_restore_run()
+ * (record and weights), the same way --resume puts stored runs back; so the checkpoint writer
+ * of `--out FILE.h5` (lv_cli_bundle_write_ensemble) and the final snapshot need nothing new,
+ * and a resumed experiment skips the units whose runs are all back, whatever N was before.
  */
 
 enum { TAG_REQUEST = 101, TAG_WORK, TAG_RESULT };
@@ -44,18 +51,20 @@ typedef struct
 
 typedef struct
 {
-  LvEnsemble *full;
+  LvEnsemble *full;      /* rank 0: receives every unit's runs */
   const LvEnsembleConfig *config;
+  const LvCliMpiCheckpoint *checkpoint; /* nullable */
   LvWorkerPool *pool;
   guint threads;
   Unit *units;
   guint n_units;
   guint next;            /* rank 0: next unit to hand out */
   guint collected;       /* rank 0: units whose records are in */
+  guint checkpointed;    /* rank 0: units in the last checkpoint */
+  gint64 t0, last_checkpoint;
   guint workers_told;    /* rank 0: ranks told there is no more work */
   gboolean exhausted;    /* this rank was told there is no more work */
   GArray *flights;
-  LvEnsembleSnapshot *snap; /* rank 0: every run */
 } Dist;
 
 static int
@@ -68,43 +77,77 @@ by_cost_descending (const void *a, const void *b)
   return x->first < y->first ? -1 : x->first > y->first;
 }
 
-/* The ensemble's tasks, costliest first. Cost ≈ runs × weights of one network. */
+/* Whether every run of the task is already in the ensemble (restored by --resume). */
+static gboolean
+task_restored (const LvEnsembleSnapshot *snap, guint first, guint count)
+{
+  for (guint k = 0; k < count; k++)
+    if (snap->runs[first + k].state != LV_RUN_FINISHED &&
+        snap->runs[first + k].state != LV_RUN_DIVERGED)
+      return FALSE;
+  return TRUE;
+}
+
+/* The ensemble's tasks still to train, costliest first. Cost ≈ runs × weights of one network.
+ * Every rank computes the same list from the same configuration and restored runs. */
 static Unit *
 plan_units (LvEnsemble *ensemble, guint *n_units)
 {
   const LvEnsembleConfig *config = lv_ensemble_get_config (ensemble);
   const LvDataset *ds = lv_ensemble_get_dataset (ensemble);
-  guint n = lv_ensemble_get_n_tasks (ensemble);
-  Unit *units = g_new (Unit, n);
+  g_autoptr(LvEnsembleSnapshot) snap = lv_ensemble_snapshot (ensemble);
+  guint n = lv_ensemble_get_n_tasks (ensemble), kept = 0;
+  Unit *units = g_new (Unit, MAX (n, 1));
 
   for (guint t = 0; t < n; t++)
     {
+      Unit *u = &units[kept];
       double h;
 
-      lv_ensemble_get_task (ensemble, t, &units[t].first, &units[t].count);
-      h = config->sizes[units[t].first / config->runs];
-      units[t].cost = units[t].count * h * (ds->n_inputs + (config->depth - 1) * h +
-                                            ds->n_classes);
+      lv_ensemble_get_task (ensemble, t, &u->first, &u->count);
+      if (task_restored (snap, u->first, u->count))
+        continue;
+      h = config->sizes[u->first / config->runs];
+      u->cost = u->count * h * (ds->n_inputs + (config->depth - 1) * h + ds->n_classes);
+      kept++;
     }
-  qsort (units, n, sizeof *units, by_cost_descending);
-  *n_units = n;
+  qsort (units, kept, sizeof *units, by_cost_descending);
+  *n_units = kept;
   return units;
 }
 
+/* Parameters of one network of the unit's width when weights travel, else 0. */
 static gsize
-run_doubles (const LvEnsembleConfig *config)
+unit_params (const Dist *d, const Unit *u)
 {
-  return 3 + 3 * (gsize) config->train.epochs;
+  const LvDataset *ds = lv_ensemble_get_dataset (d->full);
+  guint outputs = d->config->loss == LV_LOSS_MSE && ds->t_train != NULL ? 1 : ds->n_classes;
+  LvMlpShape shape;
+
+  if (d->checkpoint == NULL)
+    return 0;
+  lv_mlp_shape_init (&shape, ds->n_inputs, d->config->depth,
+                     d->config->sizes[u->first / d->config->runs], outputs,
+                     d->config->activation, d->config->loss, d->config->bias, NULL);
+  return lv_mlp_n_params (&shape);
 }
 
-/* The message of a finished unit: [unit, then per run: state, epochs_done, grad_norm, and
- * train loss, test loss, test accuracy for every configured epoch (NAN past epochs_done)]. */
+static gsize
+run_doubles (const Dist *d, const Unit *u)
+{
+  return 4 + 3 * (gsize) d->config->train.epochs + unit_params (d, u);
+}
+
+/* The message of a finished unit: [unit, then per run: state, epochs_done, grad_norm,
+ * has_weights, train loss, test loss, test accuracy for every configured epoch (NAN past
+ * epochs_done), and with a bundle its final weights (floats widened to doubles, exact)]. */
 static double *
 pack_unit (const Dist *d, const Flight *f, gsize *length)
 {
   g_autoptr(LvEnsembleSnapshot) snap = lv_ensemble_snapshot (f->sub);
   guint epochs = d->config->train.epochs;
-  gsize per_run = run_doubles (d->config);
+  gsize per_run = run_doubles (d, &d->units[f->unit]);
+  gsize n_params = unit_params (d, &d->units[f->unit]);
   double *msg = g_new (double, 1 + per_run * snap->n_runs);
 
   msg[0] = f->unit;
@@ -112,6 +155,8 @@ pack_unit (const Dist *d, const Flight *f, gsize *length)
     {
       const LvRunRecord *r = &snap->runs[k];
       double *out = msg + 1 + k * per_run;
+      g_autofree float *params = NULL;
+      LvMlpShape shape;
 
       out[0] = r->state;
       out[1] = r->epochs_done;
@@ -119,45 +164,82 @@ pack_unit (const Dist *d, const Flight *f, gsize *length)
       for (guint e = 0; e < epochs; e++)
         {
           gboolean has = e < r->epochs_done;
-          out[3 + e] = has ? r->train_loss[e] : NAN;
-          out[3 + epochs + e] = has ? r->test_loss[e] : NAN;
-          out[3 + 2 * epochs + e] = has ? r->test_accuracy[e] : NAN;
+          out[4 + e] = has ? r->train_loss[e] : NAN;
+          out[4 + epochs + e] = has ? r->test_loss[e] : NAN;
+          out[4 + 2 * epochs + e] = has ? r->test_accuracy[e] : NAN;
         }
+      out[3] = n_params > 0 && lv_ensemble_copy_params (f->sub, k, &shape, &params);
+      for (gsize i = 0; i < n_params; i++)
+        out[4 + 3 * epochs + i] = params != NULL ? params[i] : 0;
     }
   *length = 1 + per_run * snap->n_runs;
   return msg;
 }
 
-/* Rank 0: copies a unit's records into the full snapshot; FALSE for a malformed message. */
+/* Rank 0: puts a unit's runs (records and weights) into the full ensemble; FALSE for a
+ * malformed message. */
 static gboolean
 unpack_unit (Dist *d, const double *msg, gsize length)
 {
   guint epochs = d->config->train.epochs;
-  gsize per_run = run_doubles (d->config);
   const Unit *u;
+  gsize per_run, n_params;
 
   if (length < 1 || !(msg[0] >= 0 && msg[0] < d->n_units))
     return FALSE;
   u = &d->units[(guint) msg[0]];
+  per_run = run_doubles (d, u);
+  n_params = unit_params (d, u);
   if (length != 1 + per_run * u->count)
     return FALSE;
   for (guint k = 0; k < u->count; k++)
     {
-      LvRunRecord *r = &d->snap->runs[u->first + k];
       const double *in = msg + 1 + k * per_run;
-      guint done = (guint) CLAMP (in[1], 0, epochs);
+      LvRunRecord r = { 0 };
+      float *params = NULL;
 
-      r->state = (LvRunState) in[0];
-      r->epochs_done = done;
-      r->grad_norm = in[2];
-      g_free (r->train_loss);
-      g_free (r->test_loss);
-      g_free (r->test_accuracy);
-      r->train_loss = g_memdup2 (in + 3, sizeof (double) * MAX (done, 1));
-      r->test_loss = g_memdup2 (in + 3 + epochs, sizeof (double) * MAX (done, 1));
-      r->test_accuracy = g_memdup2 (in + 3 + 2 * epochs, sizeof (double) * MAX (done, 1));
+      r.state = (LvRunState) in[0];
+      r.epochs_done = (guint) CLAMP (in[1], 0, epochs);
+      r.grad_norm = in[2];
+      r.train_loss = (double *) in + 4;
+      r.test_loss = (double *) in + 4 + epochs;
+      r.test_accuracy = (double *) in + 4 + 2 * epochs;
+      if (in[3] != 0)
+        {
+          params = g_new (float, n_params);
+          for (gsize i = 0; i < n_params; i++)
+            params[i] = (float) in[4 + 3 * epochs + i];
+        }
+      /* Copies the curves, takes the weights. */
+      lv_ensemble_restore_run (d->full, u->first + k, &r, params, 0, NULL, NULL);
     }
   d->collected++;
+  return TRUE;
+}
+
+/* Rank 0: brings the bundle up to date when new units came in and the period has passed (or
+ * at the end). A failed periodic write is a warning: the previous checkpoint stays whole. */
+static gboolean
+write_checkpoint (Dist *d, gboolean final, GError **error)
+{
+  const LvCliMpiCheckpoint *c = d->checkpoint;
+  gint64 now = g_get_monotonic_time ();
+  /* The bundle's own default period (lv-cli-ensemble-bundle.c) when --checkpoint is unset. */
+  gint64 period = (gint64) (c->period_s < 0 ? 60 : c->period_s) * G_USEC_PER_SEC;
+  g_autoptr(GError) local = NULL;
+  double elapsed = c->resumed_elapsed + (now - d->t0) / 1e6;
+
+  if (!final && (d->collected == d->checkpointed || now - d->last_checkpoint < period))
+    return TRUE;
+  if (!lv_cli_bundle_write_ensemble (d->full, c->dataset_spec, c->dopts, d->threads, elapsed,
+                                     c->path, c->deflate, final ? error : &local))
+    {
+      if (!final)
+        g_printerr ("lossviz-cli: warning: checkpoint not written: %s\n", local->message);
+      return !final;
+    }
+  d->checkpointed = d->collected;
+  d->last_checkpoint = now;
   return TRUE;
 }
 
@@ -270,53 +352,42 @@ run_loop (Dist *d, GError **error)
       finish_flights (d);
       if (lv_cli_mpi_is_root () && !serve (d, error))
         return FALSE;
+      if (lv_cli_mpi_is_root () && d->checkpoint != NULL && !write_checkpoint (d, FALSE, error))
+        return FALSE;
       if (finished (d))
         return TRUE;
       g_usleep (1000);
     }
 }
 
-static void
-recount (LvEnsembleSnapshot *snap)
-{
-  snap->finished = snap->diverged = snap->cancelled = 0;
-  for (guint i = 0; i < snap->n_runs; i++)
-    {
-      snap->finished += snap->runs[i].state == LV_RUN_FINISHED;
-      snap->diverged += snap->runs[i].state == LV_RUN_DIVERGED;
-      snap->cancelled += snap->runs[i].state == LV_RUN_CANCELLED;
-    }
-}
-
 LvEnsembleSnapshot *
-lv_cli_mpi_ensemble_run (LvEnsemble *ensemble, guint threads, guint *threads_used,
+lv_cli_mpi_ensemble_run (LvEnsemble *ensemble, guint threads,
+                         const LvCliMpiCheckpoint *checkpoint, guint *threads_used,
                          GError **error)
 {
-  g_autoptr(LvWorkerPool) pool = lv_worker_pool_new (lv_cli_mpi_threads (threads));
+  g_autoptr(LvWorkerPool) pool = lv_worker_pool_try_new (lv_cli_mpi_threads (threads), error);
   g_autofree Unit *units = NULL;
   Dist d = { 0 };
   gboolean ok;
 
+  if (pool == NULL)
+    return NULL;
   d.full = ensemble;
   d.config = lv_ensemble_get_config (ensemble);
+  d.checkpoint = checkpoint;
   d.pool = pool;
   d.threads = lv_worker_pool_get_n_threads (pool);
   d.units = units = plan_units (ensemble, &d.n_units);
   d.flights = g_array_new (FALSE, FALSE, sizeof (Flight));
-  /* The never-started ensemble's snapshot has every run's identity (width, run, seed). */
-  if (lv_cli_mpi_is_root ())
-    d.snap = lv_ensemble_snapshot (ensemble);
+  d.t0 = d.last_checkpoint = g_get_monotonic_time ();
   ok = run_loop (&d, error);
   for (guint i = 0; i < d.flights->len; i++)
     lv_ensemble_free (g_array_index (d.flights, Flight, i).sub);
   g_array_unref (d.flights);
   *threads_used = d.threads;
-  if (!ok)
-    {
-      g_clear_pointer (&d.snap, lv_ensemble_snapshot_free);
-      return NULL;
-    }
-  if (d.snap != NULL)
-    recount (d.snap);
-  return d.snap;
+  if (ok && lv_cli_mpi_is_root () && checkpoint != NULL)
+    ok = write_checkpoint (&d, TRUE, error);
+  if (!ok || !lv_cli_mpi_is_root ())
+    return NULL;
+  return lv_ensemble_snapshot (ensemble);
 }

@@ -29,6 +29,20 @@ launched_as_rank (void)
          g_getenv ("PMI_RANK") != NULL;
 }
 
+#if LV_HAVE_MPI
+/* GOption's --help calls exit(0) from inside a command: end MPI cleanly there too, or mpirun
+ * reports a rank that exited without finalising. */
+static void
+finalize_at_exit (void)
+{
+  if (initialised)
+    {
+      initialised = FALSE;
+      MPI_Finalize ();
+    }
+}
+#endif
+
 void
 lv_cli_mpi_init (int *argc, char ***argv)
 {
@@ -42,6 +56,7 @@ lv_cli_mpi_init (int *argc, char ***argv)
   MPI_Comm_rank (MPI_COMM_WORLD, &world_rank);
   MPI_Comm_size (MPI_COMM_WORLD, &world_size);
   initialised = TRUE;
+  atexit (finalize_at_exit);
 #endif
 }
 

@@ -40,11 +40,31 @@ void     lv_cli_mpi_recv (int source, int tag, double *data, gsize n);
 
 /* ---- the distributed commands ------------------------------------------------------------ */
 
+/**
+ * LvCliMpiCheckpoint:
+ * @path: `--out FILE.h5`: rank 0 keeps it up to date (every run's record and weights).
+ * @dataset_spec, @dopts: what the bundle records about the data.
+ * @period_s: at least this often (--checkpoint; -1 for the bundle default, 60 s).
+ * @deflate: gzip level of the stored weights.
+ * @resumed_elapsed: wall time of the resumed part, added to the stored elapsed time.
+ */
+typedef struct {
+  const char *path;
+  const char *dataset_spec;
+  const LvDatasetOptions *dopts;
+  int period_s;
+  guint deflate;
+  double resumed_elapsed;
+} LvCliMpiCheckpoint;
+
 /* `ensemble` over all ranks (lv-cli-mpi-ensemble.c): rank 0 hands out the ensemble's tasks on
  * request, every rank trains them on lv_cli_mpi_threads (@threads) workers (*threads_used).
- * Returns on rank 0 the snapshot of every run, bit-identical to a single-process run; NULL on
- * the other ranks, and on error with @error set. */
+ * Runs already in @ensemble (restored by --resume) are not trained again. With @checkpoint,
+ * rank 0 writes the bundle periodically and at the end. Returns on rank 0 the snapshot of every
+ * run, bit-identical to a single-process run; NULL on the other ranks, and on error with
+ * @error set. */
 LvEnsembleSnapshot *lv_cli_mpi_ensemble_run (LvEnsemble *ensemble, guint threads,
+                                             const LvCliMpiCheckpoint *checkpoint,
                                              guint *threads_used, GError **error);
 /* `spinglass simulate` over all ranks (lv-cli-mpi-spinglass.c): every rank descends its share
  * of the tasks, dealt on from *@dealt (tasks dealt for earlier sizes, updated); rank 0 ends
