@@ -123,4 +123,13 @@ void lv_train_run_fused (const LvMlpShape *shape, const LvTrainConfig *config,
                          LvNetEpochFunc epoch_func, LvNetEndFunc end_func, gpointer user_data,
                          GCancellable *cancellable);
 
+/* Like lv_train_run_fused(), but every net keeps its own minibatch order, drawn as
+ * lv_train_run() draws it from seeds[k] (lv-train-fused.c). */
+void lv_train_run_fused_independent (const LvMlpShape *shape, const LvTrainConfig *config,
+                                     const LvDataset *dataset, guint n_nets,
+                                     const guint64 *seeds, float *const *params,
+                                     LvRunState *states, LvNetEpochFunc epoch_func,
+                                     LvNetEndFunc end_func, gpointer user_data,
+                                     GCancellable *cancellable);
+
 G_END_DECLS

@@ -14,6 +14,10 @@ Runs in one invocation, on the same machine:
   * the peers (tests/bench/peers.py): PyTorch batched (baddbmm), PyTorch one model at a time,
     numpy one model at a time — skipped with a message when the module is missing;
   * the same for the digits demo workload (1437 train samples, 64→100→10, batch 32, 10 epochs);
+  * issue 14: LossViz in --precision bf16 (fused and per run) and PyTorch batched in bf16, with
+    the ratios bf16/fp32 fused, bf16/PyTorch batched fp32 and bf16, per-run/PyTorch batched;
+    the oneDNN ISA and kernels (ONEDNN_VERBOSE); and bf16_science.py: fp32 and bf16 per-size
+    final-loss distributions (100 runs, digits and fashion-mnist 10×10) compared by KS;
 and prints wall time, samples/s, GFLOP/s (6·P·samples), ratios to each peer and the fraction
 of the sgemm rate, then writes a JSON report.
 
@@ -32,6 +36,8 @@ import subprocess
 import sys
 
 HERE = os.path.dirname(os.path.abspath(__file__))
+sys.path.insert(0, HERE)
+import bf16_science  # noqa: E402
 
 WORKLOADS = {
     "reference": dict(dataset="random:60000:100:10", n=60000, d=100, h=100, c=10, runs=100,
@@ -73,7 +79,7 @@ def peer_python():
     return "/usr/bin/python3" if os.path.exists("/usr/bin/python3") else sys.executable
 
 
-def lossviz(cli, w, threads, env, fused, quick):
+def lossviz(cli, w, threads, env, fused, quick, precision="fp32"):
     runs = max(10, w["runs"] // 10) if quick else w["runs"]
     cmd = [cli, "ensemble", "--dataset", w["dataset"], "--test-fraction", "0", "--sizes",
            str(w["h"]), "--runs", str(runs), "--epochs", str(w["epochs"]), "--batch",
@@ -81,6 +87,8 @@ def lossviz(cli, w, threads, env, fused, quick):
            "--json"]
     if fused:
         cmd.append("--shared-order")
+    if precision != "fp32":
+        cmd += ["--precision", precision]
     out = run_json(cmd, env, "lossviz-cli")
     if "skipped" in out:
         return out
@@ -111,6 +119,48 @@ def peer(py, variant, w, threads, env, quick):
     return out
 
 
+def issue14_ratios(res):
+    """bf16 vs fp32 fused, bf16 vs PyTorch batched fp32 and its bf16 peer, per-run vs PyTorch
+    (issue 14's goals), printed and returned."""
+    def ratio(a, b):
+        ra, rb = res.get(a, {}), res.get(b, {})
+        return ra["gflops"] / rb["gflops"] if "gflops" in ra and "gflops" in rb else None
+    rows = [("lossviz-fused-bf16", "lossviz-fused", 2.5),
+            ("lossviz-fused-bf16", "torch-batched", 6.0),
+            ("lossviz-fused-bf16", "torch-batched-bf16", None),
+            ("torch-batched-bf16", "torch-batched", None),
+            ("lossviz-per-run", "torch-batched", 2.0),
+            ("lossviz-per-run-bf16", "lossviz-per-run", None)]
+    out = {}
+    for a, b, goal in rows:
+        r = ratio(a, b)
+        key = "%s / %s" % (a, b)
+        out[key] = {"ratio": r, "goal": goal}
+        print("  %-44s = %s%s" % (key, "%.2f×" % r if r else "-",
+                                  "   (goal ≥ %g×: %s)" % (goal, "met" if r and r >= goal
+                                                         else "NOT met") if goal else ""))
+    return out
+
+
+def onednn_isa(cli, env):
+    """Which oneDNN kernels bf16 training runs: a tiny bf16 ensemble under ONEDNN_VERBOSE=1
+    (oneDNN then prints its ISA and each primitive's implementation on stdout)."""
+    e = dict(env, ONEDNN_VERBOSE="1")
+    cmd = [cli, "ensemble", "--dataset", "random:200:100:10", "--sizes", "100", "--runs", "4",
+           "--epochs", "1", "--batch", "100", "--shared-order", "--precision", "bf16",
+           "--threads", "1"]
+    try:
+        p = subprocess.run(cmd, env=e, capture_output=True, text=True, timeout=600)
+    except (OSError, subprocess.TimeoutExpired) as ex:
+        return {"skipped": str(ex)}
+    isa = [l.split(",", 3)[-1] for l in p.stdout.splitlines()
+           if l.startswith("onednn_verbose,info,cpu,isa")]
+    impls = sorted({l.split(",")[5] for l in p.stdout.splitlines()
+                    if l.startswith("onednn_verbose,exec,cpu,matmul")})
+    return {"isa": isa[0] if isa else None, "matmul_implementations": impls,
+            "exit_code": p.returncode}
+
+
 def main():
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--cli", required=True)
@@ -120,6 +170,8 @@ def main():
     ap.add_argument("--quick", action="store_true", help="a tenth of the runs (smoke test)")
     ap.add_argument("--keep-coretype", action="store_true")
     ap.add_argument("--workloads", default="reference,digits")
+    ap.add_argument("--no-science", action="store_true",
+                    help="skip the fp32/bf16 loss-distribution comparison (bf16_science.py)")
     a = ap.parse_args()
     sys.stdout.reconfigure(line_buffering=True)  # progress shows up as it happens
 
@@ -159,8 +211,11 @@ def main():
         w = WORKLOADS[name]
         res = {"workload": dict(w, params=params_of(w)),
                "lossviz-fused": lossviz(a.cli, w, a.threads, env, True, a.quick),
-               "lossviz-per-run": lossviz(a.cli, w, a.threads, env, False, a.quick)}
-        for v in ("torch-batched", "torch-single", "numpy-single"):
+               "lossviz-per-run": lossviz(a.cli, w, a.threads, env, False, a.quick),
+               "lossviz-fused-bf16": lossviz(a.cli, w, a.threads, env, True, a.quick, "bf16"),
+               "lossviz-per-run-bf16": lossviz(a.cli, w, a.threads, env, False, a.quick,
+                                               "bf16")}
+        for v in ("torch-batched", "torch-batched-bf16", "torch-single", "numpy-single"):
             res[v] = peer(py, v, w, a.threads, env, a.quick)
         report["workloads"][name] = res
 
@@ -195,6 +250,12 @@ def main():
                 print("  goal ≥ 2× best PyTorch: %.2f×; goal ≥ 70%% of sgemm: %s"
                       % (fused["gflops"] / best,
                          "%.0f%%" % (100 * fused["gflops"] / peak) if peak else "-"))
+        res["issue14_ratios"] = issue14_ratios(res)
+
+    if not a.no_science:
+        report["bf16_science"] = bf16_science.compare(a.cli, a.threads, env, a.quick)
+    report["onednn_isa"] = onednn_isa(a.cli, env)
+    print("\noneDNN (ONEDNN_VERBOSE=1): %s" % report["onednn_isa"])
 
     report["load_average_end"] = os.getloadavg()
     with open(a.out, "w") as f:

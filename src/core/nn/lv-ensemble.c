@@ -14,10 +14,9 @@
 #define LV_ENSEMBLE_MAX_PARAM_BYTES (G_GUINT64_CONSTANT (4) << 30)
 
 /*
- * Threading: every run is one task on a shared LvWorkerPool (in shared-order mode, every
- * block of `fuse_block` consecutive runs of a size is one task, trained by
- * lv_train_run_fused()). A worker writes only its own
- * slot, and only under `lock`, once per epoch; readers (the app's frame clock, the CLI's
+ * Threading: every block of `fuse_block` consecutive runs of a size is one task on a shared
+ * LvWorkerPool, trained by lv_train_run_fused() (shared order) or
+ * lv_train_run_fused_independent() (per-run orders). A worker writes only its own slot, and only under `lock`, once per epoch; readers (the app's frame clock, the CLI's
  * progress line) take `lock` just long enough to copy. `pending` counts queued and running
  * tasks so wait() and free() can block until no task references the ensemble any more.
  */
@@ -210,9 +209,13 @@ lv_ensemble_new (LvDataset *dataset, const LvEnsembleConfig *config, GError **er
       guint block = 1;
 
       make_shape (config, dataset, config->sizes[s], &shape, NULL);
-      if (config->shared_order)
-        block = lv_train_fused_block_limit (&shape, MIN (config->train.batch, dataset->n_train),
-                                            config->fuse_block);
+      /* Both order modes train in blocks (one task each). bf16 blocks default to 8 nets: its
+       * small products keep a block's working set in L2 and spread an ensemble over more,
+       * smaller tasks. */
+      block = lv_train_fused_block_limit (
+          &shape, MIN (config->train.batch, dataset->n_train),
+          config->fuse_block != 0 || config->train.precision != LV_PRECISION_BF16
+            ? config->fuse_block : 8);
       for (guint r = 0; r < config->runs; r += block)
         {
           RunTask *task = &self->tasks[self->n_tasks++];
@@ -266,14 +269,6 @@ publish_record (LvEnsemble *self, guint index, guint epoch, const LvEpochStats *
   record->epochs_done = epoch + 1;
   self->generation++;
   g_mutex_unlock (&self->lock);
-}
-
-static void
-publish_epoch (guint epoch, const LvEpochStats *stats, gpointer user_data)
-{
-  RunTask *task = user_data;
-
-  publish_record (task->ensemble, task->index, epoch, stats);
 }
 
 /* Adds @delta to the count of unfinished runs; wakes the waiters when it reaches 0. */
@@ -354,9 +349,14 @@ run_block (RunTask *task)
       params[k] = g_new (float, lv_mlp_n_params (&first->shape));
     }
   /* Every net ends through block_end, which takes its params. */
-  lv_train_run_fused (&first->shape, &self->config.train, self->dataset, task->count, seeds,
-                      lv_ensemble_order_seed (self->config.seed, first->record.hidden), params,
-                      states, block_epoch, block_end, &run, self->cancellable);
+  if (self->config.shared_order)
+    lv_train_run_fused (&first->shape, &self->config.train, self->dataset, task->count, seeds,
+                        lv_ensemble_order_seed (self->config.seed, first->record.hidden),
+                        params, states, block_epoch, block_end, &run, self->cancellable);
+  else
+    lv_train_run_fused_independent (&first->shape, &self->config.train, self->dataset,
+                                    task->count, seeds, params, states, block_epoch, block_end,
+                                    &run, self->cancellable);
 }
 
 static void
@@ -364,36 +364,13 @@ run_task (gpointer data)
 {
   RunTask *task = data;
   LvEnsemble *self = task->ensemble;
-  Slot *slot = &self->slots[task->index];
-  float *params;
-  LvRunState state;
 
-  if (self->config.shared_order)
-    {
-      /* A block's nets finish one by one while the block still reads the ensemble (config,
-       * dataset, task): one more pending count keeps lv_ensemble_free() waiting until the
-       * whole block has returned. */
-      add_pending (self, 1);
-      run_block (task);
-      add_pending (self, -1);
-      return;
-    }
-  if (g_cancellable_is_cancelled (self->cancellable))
-    {
-      finish_task (self, slot, LV_RUN_CANCELLED, NULL);
-      return;
-    }
-  g_mutex_lock (&self->lock);
-  slot->record.state = LV_RUN_RUNNING;
-  self->generation++;
-  g_mutex_unlock (&self->lock);
-
-  params = g_new (float, lv_mlp_n_params (&slot->shape));
-  state = lv_train_run (&slot->shape, &self->config.train, self->dataset, slot->record.seed,
-                        params, publish_epoch, task, self->cancellable);
-  if (state == LV_RUN_DIVERGED || state == LV_RUN_CANCELLED)
-    g_clear_pointer (&params, g_free);
-  finish_task (self, slot, state, params);
+  /* A block's nets finish one by one while the block still reads the ensemble (config,
+   * dataset, task): one more pending count keeps lv_ensemble_free() waiting until the whole
+   * block has returned. */
+  add_pending (self, 1);
+  run_block (task);
+  add_pending (self, -1);
 }
 
 void
