@@ -31,6 +31,7 @@ import datetime
 import json
 import os
 import platform
+import resource
 import shutil
 import subprocess
 import sys
@@ -56,17 +57,25 @@ def train_flops(w, samples):
 
 
 def run_json(cmd, env, label):
+    """Runs cmd, parses its JSON; adds "cpu_s", the child's user + system CPU seconds (a
+    second view next to wall time when other processes load the machine)."""
+    before = resource.getrusage(resource.RUSAGE_CHILDREN)
     try:
         p = subprocess.run(cmd, env=env, capture_output=True, text=True, timeout=3600)
     except (OSError, subprocess.TimeoutExpired) as e:
         return {"skipped": "%s: %s" % (label, e)}
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
+    cpu = (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
     if p.returncode != 0:
         return {"skipped": "%s exited %d: %s" % (label, p.returncode,
                                                   p.stderr.strip().splitlines()[-1:])}
     try:
-        return json.loads(p.stdout)
+        out = json.loads(p.stdout)
     except ValueError:
         return {"skipped": "%s printed no JSON" % label}
+    if isinstance(out, dict):
+        out["cpu_s"] = cpu
+    return out
 
 
 def peer_python():
@@ -93,7 +102,8 @@ def lossviz(cli, w, threads, env, fused, quick, precision="fp32"):
     if "skipped" in out:
         return out
     samples = runs * w["epochs"] * out["dataset"]["train"]
-    return {"command": " ".join(cmd), "elapsed_s": out["elapsed_s"], "samples": samples,
+    return {"command": " ".join(cmd), "elapsed_s": out["elapsed_s"], "cpu_s": out["cpu_s"],
+            "samples": samples,
             "samples_per_s": samples / out["elapsed_s"],
             "gflops": train_flops(w, samples) / out["elapsed_s"] / 1e9,
             "cli_gflops": out["gflops"], "mean_train_loss": out["sizes"][0]["train_loss"]["mean"]}
@@ -131,14 +141,22 @@ def issue14_ratios(res):
             ("torch-batched-bf16", "torch-batched", None),
             ("lossviz-per-run", "torch-batched", 2.0),
             ("lossviz-per-run-bf16", "lossviz-per-run", None)]
+    def cpu_ratio(a, b):
+        # Same work on both sides (samples differ only in --quick): speed ratio by CPU seconds.
+        ra, rb = res.get(a, {}), res.get(b, {})
+        if "cpu_s" not in ra or "cpu_s" not in rb or "samples" not in ra or "samples" not in rb:
+            return None
+        return (ra["samples"] / ra["cpu_s"]) / (rb["samples"] / rb["cpu_s"])
     out = {}
+    print("  speed ratios (wall time; by CPU seconds in brackets):")
     for a, b, goal in rows:
-        r = ratio(a, b)
+        r, rc = ratio(a, b), cpu_ratio(a, b)
         key = "%s / %s" % (a, b)
-        out[key] = {"ratio": r, "goal": goal}
-        print("  %-44s = %s%s" % (key, "%.2f×" % r if r else "-",
-                                  "   (goal ≥ %g×: %s)" % (goal, "met" if r and r >= goal
-                                                         else "NOT met") if goal else ""))
+        out[key] = {"ratio": r, "cpu_ratio": rc, "goal": goal}
+        print("  %-44s = %s [%s]%s" % (key, "%.2f×" % r if r else "-",
+                                       "%.2f×" % rc if rc else "-",
+                                       "   (goal ≥ %g×: %s)" % (goal, "met" if r and r >= goal
+                                                              else "NOT met") if goal else ""))
     return out
 
 
@@ -222,17 +240,19 @@ def main():
         print("\n%s workload: %d nets %d→%d→%d, batch %d, %d epoch(s) of %d samples, %d threads"
               % (name, w["runs"], w["d"], w["h"], w["c"], w["batch"], w["epochs"], w["n"],
                  a.threads))
-        print("%-16s %10s %13s %9s %11s  %s" % ("", "wall s", "samples/s", "GFLOP/s",
-                                                  "of sgemm", "mean train loss"))
+        print("%-20s %10s %8s %13s %9s %11s  %s" % ("", "wall s", "cpu s", "samples/s",
+                                                       "GFLOP/s", "of sgemm",
+                                                       "mean train loss"))
         for k, r in res.items():
             if k == "workload":
                 continue
             if "skipped" in r:
-                print("%-16s skipped: %s" % (k, r["skipped"]))
+                print("%-20s skipped: %s" % (k, r["skipped"]))
                 continue
             frac = "%10.0f%%" % (100 * r["gflops"] / peak) if peak else "%11s" % "-"
-            print("%-16s %10.3f %13.0f %9.1f %s  %.4f" % (k, r["elapsed_s"], r["samples_per_s"],
-                                                        r["gflops"], frac, r["mean_train_loss"]))
+            print("%-20s %10.3f %8.2f %13.0f %9.1f %s  %.4f"
+                  % (k, r["elapsed_s"], r.get("cpu_s", float("nan")), r["samples_per_s"],
+                     r["gflops"], frac, r["mean_train_loss"]))
         fused = res["lossviz-fused"]
         if "gflops" in fused:
             ratios = {}
