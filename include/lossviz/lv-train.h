@@ -115,7 +115,8 @@ typedef void (*LvNetEndFunc) (guint net, LvRunState state, gpointer user_data);
 /* Networks that one fused block holds at most. */
 #define LV_TRAIN_MAX_FUSED 1024
 
-guint lv_train_fused_block_limit (const LvMlpShape *shape, guint batch, guint wanted);
+guint lv_train_fused_block_limit (const LvMlpShape *shape, guint batch, guint wanted,
+                                  gboolean independent);
 
 void lv_train_run_fused (const LvMlpShape *shape, const LvTrainConfig *config,
                          const LvDataset *dataset, guint n_nets, const guint64 *seeds,

@@ -215,7 +215,8 @@ lv_ensemble_new (LvDataset *dataset, const LvEnsembleConfig *config, GError **er
       block = lv_train_fused_block_limit (
           &shape, MIN (config->train.batch, dataset->n_train),
           config->fuse_block != 0 || config->train.precision != LV_PRECISION_BF16
-            ? config->fuse_block : 8);
+            ? config->fuse_block : 8,
+          !config->shared_order);
       for (guint r = 0; r < config->runs; r += block)
         {
           RunTask *task = &self->tasks[self->n_tasks++];

@@ -73,7 +73,7 @@ typedef struct
 } Batch;
 
 static gsize
-per_net_floats (const LvMlpShape *shape, guint batch, gboolean momentum)
+per_net_floats (const LvMlpShape *shape, guint batch, gboolean momentum, gboolean own_batch)
 {
   gsize acts = 0, maxw = 0;
 
@@ -81,6 +81,9 @@ per_net_floats (const LvMlpShape *shape, guint batch, gboolean momentum)
     acts += shape->widths[l];
   for (guint l = 0; l <= shape->n_layers; l++)
     maxw = MAX (maxw, shape->widths[l]);
+  /* With independent orders every net also holds its minibatch (inputs, targets, labels). */
+  if (own_batch)
+    acts += shape->widths[0] + shape->widths[shape->n_layers] + 1;
   return lv_mlp_n_params (shape) * (momentum ? 3 : 2) + (acts + 2 * maxw) * batch;
 }
 
@@ -89,6 +92,7 @@ per_net_floats (const LvMlpShape *shape, guint batch, gboolean momentum)
  * @shape: the networks.
  * @batch: the minibatch size.
  * @wanted: the block size asked for (0: the default, 16).
+ * @independent: for lv_train_run_fused_independent(), whose nets each hold a minibatch.
  *
  * The number of networks one fused block of this shape holds: @wanted, shrunk so that the
  * block's buffers stay under 512 MiB, at least 1, at most %LV_TRAIN_MAX_FUSED. A function of
@@ -97,9 +101,10 @@ per_net_floats (const LvMlpShape *shape, guint batch, gboolean momentum)
  * Returns: the block size.
  */
 guint
-lv_train_fused_block_limit (const LvMlpShape *shape, guint batch, guint wanted)
+lv_train_fused_block_limit (const LvMlpShape *shape, guint batch, guint wanted,
+                            gboolean independent)
 {
-  gsize per_net = per_net_floats (shape, batch, TRUE) * sizeof (float);
+  gsize per_net = per_net_floats (shape, batch, TRUE, independent) * sizeof (float);
   gsize fit = MAX (BLOCK_BUDGET_BYTES / MAX (per_net, 1), 1);
 
   if (wanted == 0)
