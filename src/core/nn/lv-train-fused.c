@@ -29,8 +29,17 @@
  * per sample), so elementwise loops (bias, activation, softmax) run along samples and
  * vectorise, and the per-net products of deeper layers are plain contiguous GEMMs.
  *
- * Each network keeps the arithmetic of lv_train_run_ordered(): same initialisation (its own
- * seed), same minibatches, same loss, regulariser, momentum and divergence rules. Only float
+ * Independent orders (lv_train_run_fused_independent(), the ensemble's default): every net
+ * has its own minibatch, gathered once per block and step into K contiguous n × d blocks; the
+ * first layer is then one small GEMM per net (a batched one in bf16), everything else is as
+ * above. The K nets still share the block's buffers, deeper products and elementwise passes.
+ *
+ * bf16 (config->precision): the products take bf16 operands (lv-train-fused-bf16.c), written
+ * by the kernels that make them; master weights and all elementwise work stay fp32.
+ *
+ * Each network keeps the arithmetic of lv_train_run_ordered() (lv_train_run() with
+ * independent orders): same initialisation (its own seed), same minibatches, same loss,
+ * regulariser, momentum and divergence rules. Only float
  * rounding differs (GEMM blocking, float expf instead of double exp in the softmax).
  * A network that diverges is frozen at zero (its rows of the shared GEMMs stay finite and touch
  * no other network's rows) and reported at once; the others go on.
