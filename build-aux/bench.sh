@@ -1,9 +1,10 @@
 #!/usr/bin/env bash
 # SPDX-License-Identifier: GPL-3.0-or-later
 # The benchmarks: installs the peers (python3-torch, python3-numpy), builds an optimised tree and
-# runs every meson benchmark() — ensemble training vs PyTorch/numpy and the sgemm rate (JSON
-# report in _build-bench/tests/bench/bench-report.json), the slice linearity trick and the
-# spin-glass contractions. Usage: build-aux/bench.sh [BENCHMARK-NAME…]
+# runs every meson benchmark() — ensemble training vs PyTorch/numpy and the sgemm rate, with
+# bf16 training, the PyTorch bf16 peer, per-run orders, every issue-14 ratio and the fp32/bf16
+# KS comparison (JSON report in _build-bench/tests/bench/bench-report.json), the slice
+# linearity trick and the spin-glass contractions. Usage: build-aux/bench.sh [BENCHMARK-NAME…]
 set -euo pipefail
 top=$(cd "$(dirname "$0")/.." && pwd)
 build="$top/_build-bench"

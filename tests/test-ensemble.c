@@ -232,6 +232,7 @@ test_interleaved_start (void)
   config.runs = 4;
   config.train.epochs = 2;
   config.sizes[0] = 3;
+  config.fuse_block = 1; /* one run per task, so the queue order is visible run by run */
   pair[0] = lv_ensemble_new (ds, &config, NULL);
   config.sizes[0] = 9;
   pair[1] = lv_ensemble_new (ds, &config, NULL);

@@ -285,8 +285,8 @@ test_checkpoint_resume (void)
   g_autofree char *path = g_build_filename (dir, "ck.h5", NULL);
   const char *cli = g_getenv ("LOSSVIZ_CLI");
   const char *argv[] = { mpirun, "--oversubscribe", "-n", "3", cli, "ensemble", "--sizes",
-                         "20,40", "--runs", "12", "--epochs", "20", "--threads", "1", "--out",
-                         path, "--checkpoint", "0", NULL };
+                         "20,40", "--runs", "12", "--epochs", "20", "--threads", "1",
+                         "--fuse-block", "1", "--out", path, "--checkpoint", "0", NULL };
   const char *resume[] = { "ensemble", "--resume", path, "--threads", "2", "--json", NULL };
   g_auto(LvCliResult) ref = { 0 }, resumed = { 0 };
   g_autoptr(JsonObject) a = NULL, b = NULL;
@@ -301,8 +301,9 @@ test_checkpoint_resume (void)
       g_test_skip ("built without HDF5");
       return;
     }
+  /* --fuse-block 1: one run per unit, so the kill lands with most units still to do. */
   lv_test_run_cli (&ref, "ensemble", "--sizes", "20,40", "--runs", "12", "--epochs", "20",
-                   "--threads", "1", "--json", NULL);
+                   "--threads", "1", "--fuse-block", "1", "--json", NULL);
   g_assert_cmpint (ref.exit_code, ==, 0);
   g_spawn_async (NULL, (char **) argv, NULL, G_SPAWN_DO_NOT_REAP_CHILD |
                  G_SPAWN_STDOUT_TO_DEV_NULL | G_SPAWN_STDERR_TO_DEV_NULL, NULL, NULL, &job,

@@ -149,17 +149,21 @@ start_ensemble (LvDataset *ds, gboolean shared_order, LvWorkerPool *pool)
   return ensemble;
 }
 
-/* Tasks of the ensemble of start_ensemble() that have not ended: runs, or blocks of 3 runs. */
+/* Tasks (blocks of runs, lv_ensemble_get_task) of @ensemble that have not ended. */
 static guint
 unfinished_tasks (LvEnsemble *ensemble, gboolean shared_order)
 {
   g_autoptr(LvEnsembleSnapshot) snap = lv_ensemble_snapshot (ensemble);
-  guint block = shared_order ? 3 : 1, n = 0;
+  guint n = 0;
 
-  for (guint first = 0; first < snap->n_runs; first += block)
+  (void) shared_order; /* both order modes train in blocks */
+  for (guint t = 0; t < lv_ensemble_get_n_tasks (ensemble); t++)
     {
+      guint first, count;
       gboolean open = FALSE;
-      for (guint k = first; k < first + block; k++)
+
+      lv_ensemble_get_task (ensemble, t, &first, &count);
+      for (guint k = first; k < first + count; k++)
         open = open || snap->runs[k].state == LV_RUN_PENDING ||
                snap->runs[k].state == LV_RUN_RUNNING;
       n += open;

@@ -18,12 +18,12 @@ G_BEGIN_DECLS
  * @activation, @loss, @bias: the networks (see LvMlpShape).
  * @train: optimiser, regulariser, initialisation.
  * @seed: base seed; run r of size h uses the low 53 bits of lv_seed_mix (seed, h, r).
- * @shared_order: %FALSE (the default): every run shuffles its minibatches with its own seed and
- *   trains alone. %TRUE: the runs of one size share one minibatch order, drawn from
- *   lv_ensemble_order_seed (seed, h), while each still initialises from its run seed; runs are
- *   then trained in fused blocks (lv_train_run_fused()), several times faster.
- * @fuse_block: with @shared_order, the runs of a size are fused in blocks of this many
- *   consecutive runs (0: the default, 16; shrunk for very large networks by
+ * @shared_order: %FALSE (the default): every run shuffles its minibatches with its own seed
+ *   (lv_train_run_fused_independent()). %TRUE: the runs of one size share one minibatch order,
+ *   drawn from lv_ensemble_order_seed (seed, h), while each still initialises from its run
+ *   seed (lv_train_run_fused(): the first layer of a block is one GEMM, faster still).
+ * @fuse_block: in either mode, the runs of a size are trained in blocks of this many
+ *   consecutive runs (0: the default, 16, or 8 in bf16 precision; shrunk for very large networks by
  *   lv_train_fused_block_limit()). Each block is one task; the grouping depends on the
  *   configuration only, never on the thread count.
  * @first_run: index of the ensemble's first run (0 by default): runs are numbered
@@ -145,6 +145,9 @@ void        lv_ensemble_restore_run (LvEnsemble *ensemble, guint index,
  * layout depends on the configuration only. Task @task covers slots *first … *first+*count−1. */
 guint       lv_ensemble_get_n_tasks (LvEnsemble *ensemble);
 void        lv_ensemble_get_task (LvEnsemble *ensemble, guint task, guint *first, guint *count);
+/* Runs of one size that one task trains together (a block; 1 with save_trajectory). */
+guint       lv_ensemble_block_runs (const LvEnsembleConfig *config, const LvMlpShape *shape,
+                                    guint batch);
 /* Cancels, waits and frees. */
 void        lv_ensemble_free (LvEnsemble *ensemble);
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (LvEnsemble, lv_ensemble_free)

@@ -119,12 +119,22 @@ typedef void (*LvNetEndFunc) (guint net, LvRunState state, gpointer user_data);
  * loss) is reported diverged, like one whose loss is not finite. */
 #define LV_TRAIN_DIVERGENCE_FACTOR 1e6
 
-guint lv_train_fused_block_limit (const LvMlpShape *shape, guint batch, guint wanted);
+guint lv_train_fused_block_limit (const LvMlpShape *shape, guint batch, guint wanted,
+                                  gboolean independent);
 
 void lv_train_run_fused (const LvMlpShape *shape, const LvTrainConfig *config,
                          const LvDataset *dataset, guint n_nets, const guint64 *seeds,
                          guint64 order_seed, float *const *params, LvRunState *states,
                          LvNetEpochFunc epoch_func, LvNetEndFunc end_func, gpointer user_data,
                          GCancellable *cancellable);
+
+/* Like lv_train_run_fused(), but every net keeps its own minibatch order, drawn as
+ * lv_train_run() draws it from seeds[k] (lv-train-fused.c). */
+void lv_train_run_fused_independent (const LvMlpShape *shape, const LvTrainConfig *config,
+                                     const LvDataset *dataset, guint n_nets,
+                                     const guint64 *seeds, float *const *params,
+                                     LvRunState *states, LvNetEpochFunc epoch_func,
+                                     LvNetEndFunc end_func, gpointer user_data,
+                                     GCancellable *cancellable);
 
 G_END_DECLS

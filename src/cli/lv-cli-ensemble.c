@@ -45,6 +45,7 @@ typedef struct
   gboolean shared_order;
   int fuse_block;
   char *precision;
+  int first_run;
   int soak;
   char *out;
   char *plot;
@@ -113,6 +114,7 @@ build_config (const EnsembleOptions *o, LvDatasetOptions *dopts, LvEnsembleConfi
       !lv_cli_check_threads (o->threads, error) ||
       !lv_cli_check_int ("--fuse-block", o->fuse_block, 0, LV_TRAIN_MAX_FUSED, error) ||
       !lv_cli_check_int ("--soak", o->soak, 0, 7 * 24 * 3600, error) ||
+      !lv_cli_check_int ("--first-run", o->first_run, 0, 1000000000, error) ||
       !lv_cli_check_int ("--seed", o->seed, 0, G_MAXINT64, error) ||
       !lv_cli_check_double ("--lr", o->lr, 1e-12, 1e6, error) ||
       !lv_cli_check_double ("--lr-decay", o->lr_decay, 0, 1e6, error) ||
@@ -165,6 +167,7 @@ build_config (const EnsembleOptions *o, LvDatasetOptions *dopts, LvEnsembleConfi
   config->seed = (guint64) o->seed;
   config->shared_order = o->shared_order;
   config->fuse_block = (guint) o->fuse_block;
+  config->first_run = (guint) o->first_run;
   config->train.epochs = (guint) o->epochs;
   config->train.batch = (guint) o->batch;
   config->train.lr = o->lr;
@@ -401,8 +404,12 @@ lv_cli_ensemble (int argc, char **argv)
       "Runs of one width share one minibatch order (seed mix(seed, h, 2^64-1)); each run still "
       "initialises from mix(seed, h, r). Lets runs train fused, several times faster", NULL },
     { "fuse-block", 0, 0, G_OPTION_ARG_INT, &o.fuse_block,
-      "With --shared-order: fuse blocks of N consecutive runs of a width (default 16; "
-      "the grouping, hence the results, never depend on --threads)", "N" },
+      "Train blocks of N consecutive runs of a width together (default 16, 8 with --precision "
+      "bf16; the grouping, hence the results, never depend on --threads)", "N" },
+    { "first-run", 0, 0, G_OPTION_ARG_INT, &o.first_run,
+      "Number the runs from N: run r uses seed mix(seed, h, N + r), so two invocations with "
+      "one --seed and disjoint run ranges train independent runs of one experiment (default 0)",
+      "N" },
     { "precision", 0, 0, G_OPTION_ARG_STRING, &o.precision,
       "fp32 (default) | bf16: GEMM operands in bfloat16, fp32 accumulation and master "
       "weights (needs oneDNN and AVX-512)", "P" },

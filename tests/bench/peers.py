@@ -8,8 +8,9 @@ from the minibatches already computed (as LossViz does). He initialisation, zero
 
   peers.py VARIANT N D H C RUNS EPOCHS BATCH LR THREADS
 
-VARIANT: torch-batched (all models stacked, baddbmm/bmm), torch-single (one model at a time),
-numpy-single (one model at a time). Prints one JSON object: {"variant", "elapsed_s",
+VARIANT: torch-batched (all models stacked, baddbmm/bmm), torch-batched-bf16 (the same with
+every product's operands in bf16, fp32 master weights and elementwise work, as LossViz's
+--precision bf16), torch-single (one model at a time), numpy-single (one model at a time). Prints one JSON object: {"variant", "elapsed_s",
 "mean_train_loss", "threads", "blas"} or {"variant", "skipped": reason}.
 """
 import json
@@ -50,6 +51,53 @@ def torch_batched(torch, N, D, H, C, R, E, B, lr):
                 d1 = torch.bmm(d2, W2)
                 d1.mul_(z1 > 0)
                 gW1 = torch.bmm(d1.transpose(1, 2), xb)
+                gb1 = d1.sum(1, keepdim=True)
+                W1.add_(gW1, alpha=-lr)
+                b1.add_(gb1, alpha=-lr)
+                W2.add_(gW2, alpha=-lr)
+                b2.add_(gb2, alpha=-lr)
+    elapsed = time.perf_counter() - t0
+    return elapsed, float((losses / N).mean())
+
+
+def torch_batched_bf16(torch, N, D, H, C, R, E, B, lr):
+    """torch_batched with bf16 operands: weights stay fp32 and are cast per step; products
+    come back in bf16 (oneDNN accumulates in fp32) and are widened before elementwise work."""
+    g = torch.Generator().manual_seed(1)
+    X = torch.randn(N, D, generator=g)
+    y = torch.randint(0, C, (N,), generator=g)
+    W1 = torch.randn(R, H, D, generator=g) * math.sqrt(2.0 / D)
+    b1 = torch.zeros(R, 1, H)
+    W2 = torch.randn(R, C, H, generator=g) * math.sqrt(2.0 / H)
+    b2 = torch.zeros(R, 1, C)
+    losses = torch.zeros(R)
+    bf = torch.bfloat16
+    t0 = time.perf_counter()
+    with torch.no_grad():
+        for _ in range(E):
+            order = torch.randperm(N, generator=g)
+            losses.zero_()
+            for s in range(0, N, B):
+                idx = order[s:s + B]
+                xb = X[idx].to(bf).unsqueeze(0).expand(R, -1, -1)
+                yb = y[idx]
+                n = xb.shape[1]
+                W1b, W2b = W1.to(bf), W2.to(bf)
+                z1 = torch.bmm(xb, W1b.transpose(1, 2)).float().add_(b1)
+                a1 = torch.relu(z1)
+                a1b = a1.to(bf)
+                z2 = torch.bmm(a1b, W2b.transpose(1, 2)).float().add_(b2)
+                logp = torch.log_softmax(z2, dim=2)
+                losses -= logp[:, torch.arange(n), yb].sum(1)
+                d2 = logp.exp_()
+                d2[:, torch.arange(n), yb] -= 1.0
+                d2 /= n
+                d2b = d2.to(bf)
+                gW2 = torch.bmm(d2b.transpose(1, 2), a1b).float()
+                gb2 = d2.sum(1, keepdim=True)
+                d1 = torch.bmm(d2b, W2b).float()
+                d1.mul_(z1 > 0)
+                gW1 = torch.bmm(d1.to(bf).transpose(1, 2), xb).float()
                 gb1 = d1.sum(1, keepdim=True)
                 W1.add_(gW1, alpha=-lr)
                 b1.add_(gb1, alpha=-lr)
@@ -153,7 +201,8 @@ def main():
             import torch
             torch.set_num_threads(threads)
             out["blas"] = "torch " + torch.__version__
-            fn = torch_batched if variant == "torch-batched" else torch_single
+            fn = {"torch-batched": torch_batched, "torch-batched-bf16": torch_batched_bf16,
+                  "torch-single": torch_single}[variant]
             elapsed, loss = fn(torch, N, D, H, C, R, E, B, lr)
         else:
             import numpy as np

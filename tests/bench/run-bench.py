@@ -14,6 +14,10 @@ Runs in one invocation, on the same machine:
   * the peers (tests/bench/peers.py): PyTorch batched (baddbmm), PyTorch one model at a time,
     numpy one model at a time — skipped with a message when the module is missing;
   * the same for the digits demo workload (1437 train samples, 64→100→10, batch 32, 10 epochs);
+  * issue 14: LossViz in --precision bf16 (fused and per run) and PyTorch batched in bf16, with
+    the ratios bf16/fp32 fused, bf16/PyTorch batched fp32 and bf16, per-run/PyTorch batched;
+    the oneDNN ISA and kernels (ONEDNN_VERBOSE); and bf16_science.py: fp32 and bf16 per-size
+    final-loss distributions (100 runs, digits and fashion-mnist 10×10) compared by KS;
 and prints wall time, samples/s, GFLOP/s (6·P·samples), ratios to each peer and the fraction
 of the sgemm rate, then writes a JSON report.
 
@@ -27,11 +31,14 @@ import datetime
 import json
 import os
 import platform
+import resource
 import shutil
 import subprocess
 import sys
 
 HERE = os.path.dirname(os.path.abspath(__file__))
+sys.path.insert(0, HERE)
+import bf16_science  # noqa: E402
 
 WORKLOADS = {
     "reference": dict(dataset="random:60000:100:10", n=60000, d=100, h=100, c=10, runs=100,
@@ -50,17 +57,25 @@ def train_flops(w, samples):
 
 
 def run_json(cmd, env, label):
+    """Runs cmd, parses its JSON; adds "cpu_s", the child's user + system CPU seconds (a
+    second view next to wall time when other processes load the machine)."""
+    before = resource.getrusage(resource.RUSAGE_CHILDREN)
     try:
         p = subprocess.run(cmd, env=env, capture_output=True, text=True, timeout=3600)
     except (OSError, subprocess.TimeoutExpired) as e:
         return {"skipped": "%s: %s" % (label, e)}
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
+    cpu = (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
     if p.returncode != 0:
         return {"skipped": "%s exited %d: %s" % (label, p.returncode,
                                                   p.stderr.strip().splitlines()[-1:])}
     try:
-        return json.loads(p.stdout)
+        out = json.loads(p.stdout)
     except ValueError:
         return {"skipped": "%s printed no JSON" % label}
+    if isinstance(out, dict):
+        out["cpu_s"] = cpu
+    return out
 
 
 def peer_python():
@@ -73,7 +88,7 @@ def peer_python():
     return "/usr/bin/python3" if os.path.exists("/usr/bin/python3") else sys.executable
 
 
-def lossviz(cli, w, threads, env, fused, quick):
+def lossviz(cli, w, threads, env, fused, quick, precision="fp32"):
     runs = max(10, w["runs"] // 10) if quick else w["runs"]
     cmd = [cli, "ensemble", "--dataset", w["dataset"], "--test-fraction", "0", "--sizes",
            str(w["h"]), "--runs", str(runs), "--epochs", str(w["epochs"]), "--batch",
@@ -81,11 +96,14 @@ def lossviz(cli, w, threads, env, fused, quick):
            "--json"]
     if fused:
         cmd.append("--shared-order")
+    if precision != "fp32":
+        cmd += ["--precision", precision]
     out = run_json(cmd, env, "lossviz-cli")
     if "skipped" in out:
         return out
     samples = runs * w["epochs"] * out["dataset"]["train"]
-    return {"command": " ".join(cmd), "elapsed_s": out["elapsed_s"], "samples": samples,
+    return {"command": " ".join(cmd), "elapsed_s": out["elapsed_s"], "cpu_s": out["cpu_s"],
+            "samples": samples,
             "samples_per_s": samples / out["elapsed_s"],
             "gflops": train_flops(w, samples) / out["elapsed_s"] / 1e9,
             "cli_gflops": out["gflops"], "mean_train_loss": out["sizes"][0]["train_loss"]["mean"]}
@@ -111,6 +129,56 @@ def peer(py, variant, w, threads, env, quick):
     return out
 
 
+def issue14_ratios(res):
+    """bf16 vs fp32 fused, bf16 vs PyTorch batched fp32 and its bf16 peer, per-run vs PyTorch
+    (issue 14's goals), printed and returned."""
+    def ratio(a, b):
+        ra, rb = res.get(a, {}), res.get(b, {})
+        return ra["gflops"] / rb["gflops"] if "gflops" in ra and "gflops" in rb else None
+    rows = [("lossviz-fused-bf16", "lossviz-fused", 2.5),
+            ("lossviz-fused-bf16", "torch-batched", 6.0),
+            ("lossviz-fused-bf16", "torch-batched-bf16", None),
+            ("torch-batched-bf16", "torch-batched", None),
+            ("lossviz-per-run", "torch-batched", 2.0),
+            ("lossviz-per-run-bf16", "lossviz-per-run", None)]
+    def cpu_ratio(a, b):
+        # Same work on both sides (samples differ only in --quick): speed ratio by CPU seconds.
+        ra, rb = res.get(a, {}), res.get(b, {})
+        if "cpu_s" not in ra or "cpu_s" not in rb or "samples" not in ra or "samples" not in rb:
+            return None
+        return (ra["samples"] / ra["cpu_s"]) / (rb["samples"] / rb["cpu_s"])
+    out = {}
+    print("  speed ratios (wall time; by CPU seconds in brackets):")
+    for a, b, goal in rows:
+        r, rc = ratio(a, b), cpu_ratio(a, b)
+        key = "%s / %s" % (a, b)
+        out[key] = {"ratio": r, "cpu_ratio": rc, "goal": goal}
+        print("  %-44s = %s [%s]%s" % (key, "%.2f×" % r if r else "-",
+                                       "%.2f×" % rc if rc else "-",
+                                       "   (goal ≥ %g×: %s)" % (goal, "met" if r and r >= goal
+                                                              else "NOT met") if goal else ""))
+    return out
+
+
+def onednn_isa(cli, env):
+    """Which oneDNN kernels bf16 training runs: a tiny bf16 ensemble under ONEDNN_VERBOSE=1
+    (oneDNN then prints its ISA and each primitive's implementation on stdout)."""
+    e = dict(env, ONEDNN_VERBOSE="1")
+    cmd = [cli, "ensemble", "--dataset", "random:200:100:10", "--sizes", "100", "--runs", "4",
+           "--epochs", "1", "--batch", "100", "--shared-order", "--precision", "bf16",
+           "--threads", "1"]
+    try:
+        p = subprocess.run(cmd, env=e, capture_output=True, text=True, timeout=600)
+    except (OSError, subprocess.TimeoutExpired) as ex:
+        return {"skipped": str(ex)}
+    isa = [l.split(",", 3)[-1] for l in p.stdout.splitlines()
+           if l.startswith("onednn_verbose,info,cpu,isa")]
+    impls = sorted({l.split(",")[5] for l in p.stdout.splitlines()
+                    if l.startswith("onednn_verbose,exec,cpu,matmul")})
+    return {"isa": isa[0] if isa else None, "matmul_implementations": impls,
+            "exit_code": p.returncode}
+
+
 def main():
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--cli", required=True)
@@ -120,6 +188,8 @@ def main():
     ap.add_argument("--quick", action="store_true", help="a tenth of the runs (smoke test)")
     ap.add_argument("--keep-coretype", action="store_true")
     ap.add_argument("--workloads", default="reference,digits")
+    ap.add_argument("--no-science", action="store_true",
+                    help="skip the fp32/bf16 loss-distribution comparison (bf16_science.py)")
     a = ap.parse_args()
     sys.stdout.reconfigure(line_buffering=True)  # progress shows up as it happens
 
@@ -159,25 +229,30 @@ def main():
         w = WORKLOADS[name]
         res = {"workload": dict(w, params=params_of(w)),
                "lossviz-fused": lossviz(a.cli, w, a.threads, env, True, a.quick),
-               "lossviz-per-run": lossviz(a.cli, w, a.threads, env, False, a.quick)}
-        for v in ("torch-batched", "torch-single", "numpy-single"):
+               "lossviz-per-run": lossviz(a.cli, w, a.threads, env, False, a.quick),
+               "lossviz-fused-bf16": lossviz(a.cli, w, a.threads, env, True, a.quick, "bf16"),
+               "lossviz-per-run-bf16": lossviz(a.cli, w, a.threads, env, False, a.quick,
+                                               "bf16")}
+        for v in ("torch-batched", "torch-batched-bf16", "torch-single", "numpy-single"):
             res[v] = peer(py, v, w, a.threads, env, a.quick)
         report["workloads"][name] = res
 
         print("\n%s workload: %d nets %d→%d→%d, batch %d, %d epoch(s) of %d samples, %d threads"
               % (name, w["runs"], w["d"], w["h"], w["c"], w["batch"], w["epochs"], w["n"],
                  a.threads))
-        print("%-16s %10s %13s %9s %11s  %s" % ("", "wall s", "samples/s", "GFLOP/s",
-                                                  "of sgemm", "mean train loss"))
+        print("%-20s %10s %8s %13s %9s %11s  %s" % ("", "wall s", "cpu s", "samples/s",
+                                                       "GFLOP/s", "of sgemm",
+                                                       "mean train loss"))
         for k, r in res.items():
             if k == "workload":
                 continue
             if "skipped" in r:
-                print("%-16s skipped: %s" % (k, r["skipped"]))
+                print("%-20s skipped: %s" % (k, r["skipped"]))
                 continue
             frac = "%10.0f%%" % (100 * r["gflops"] / peak) if peak else "%11s" % "-"
-            print("%-16s %10.3f %13.0f %9.1f %s  %.4f" % (k, r["elapsed_s"], r["samples_per_s"],
-                                                        r["gflops"], frac, r["mean_train_loss"]))
+            print("%-20s %10.3f %8.2f %13.0f %9.1f %s  %.4f"
+                  % (k, r["elapsed_s"], r.get("cpu_s", float("nan")), r["samples_per_s"],
+                     r["gflops"], frac, r["mean_train_loss"]))
         fused = res["lossviz-fused"]
         if "gflops" in fused:
             ratios = {}
@@ -195,6 +270,12 @@ def main():
                 print("  goal ≥ 2× best PyTorch: %.2f×; goal ≥ 70%% of sgemm: %s"
                       % (fused["gflops"] / best,
                          "%.0f%%" % (100 * fused["gflops"] / peak) if peak else "-"))
+        res["issue14_ratios"] = issue14_ratios(res)
+
+    if not a.no_science:
+        report["bf16_science"] = bf16_science.compare(a.cli, a.threads, env, a.quick)
+    report["onednn_isa"] = onednn_isa(a.cli, env)
+    print("\noneDNN (ONEDNN_VERBOSE=1): %s" % report["onednn_isa"])
 
     report["load_average_end"] = os.getloadavg()
     with open(a.out, "w") as f:

@@ -86,7 +86,9 @@ def check_from(tmp):
             for l in range(2):
                 for k in ("weight", "bias"):
                     m[f"layer{l}/{k}"] = g[f"layer{l}/{k}"][()]
-    assert abs(s["center"]["test_loss"] - stored) <= 1e-9 * abs(stored), (s["center"], stored)
+    # The stored loss was evaluated by the training block (several nets in one product), the
+    # slice centre by one network alone: same fp32 arithmetic, other summation order.
+    assert abs(s["center"]["test_loss"] - stored) <= 1e-6 * abs(stored), (s["center"], stored)
     a = run_json("hessian", "--from", out, "--hidden", "9", "--run", "1")
     b = run_json("hessian", "--model", model, "--dataset", f"csv:{csv}", *common)
     assert a["eigenvalues"] == b["eigenvalues"] and a["train_loss"] == b["train_loss"]

@@ -63,8 +63,7 @@ lv_ensemble_memory_estimate (const LvEnsembleConfig *config, const LvDataset *da
       if (!lv_mlp_shape_init (&shape, dataset->n_inputs, config->depth, config->sizes[s], outputs,
                               config->activation, config->loss, config->bias, NULL))
         continue; /* lv_ensemble_new reports the bad shape */
-      if (config->shared_order)
-        nets = MIN (lv_train_fused_block_limit (&shape, batch, config->fuse_block), config->runs);
+      nets = MIN (lv_ensemble_block_runs (config, &shape, batch), config->runs);
       kept += (double) lv_mlp_n_params (&shape) * sizeof (float) * config->runs;
       kept += 3.0 * sizeof (double) * config->train.epochs * config->runs;
       per_worker = MAX (per_worker, worker_bytes (&shape, dataset, batch, nets));

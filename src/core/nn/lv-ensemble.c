@@ -16,10 +16,9 @@
 #define LV_ENSEMBLE_MAX_PARAM_BYTES (G_GUINT64_CONSTANT (4) << 30)
 
 /*
- * Threading: every run is one task on a shared LvWorkerPool (in shared-order mode, every
- * block of `fuse_block` consecutive runs of a size is one task, trained by
- * lv_train_run_fused()). A worker writes only its own
- * slot, and only under `lock`, once per epoch; readers (the app's frame clock, the CLI's
+ * Threading: every block of `fuse_block` consecutive runs of a size is one task on a shared
+ * LvWorkerPool, trained by lv_train_run_fused() (shared order) or
+ * lv_train_run_fused_independent() (per-run orders). A worker writes only its own slot, and only under `lock`, once per epoch; readers (the app's frame clock, the CLI's
  * progress line) take `lock` just long enough to copy. `pending` counts queued and running
  * tasks so wait() and free() can block until no task references the ensemble any more.
  */
@@ -199,6 +198,30 @@ lv_ensemble_config_validate (const LvEnsembleConfig *config, const LvDataset *da
  *
  * Returns: (transfer full) (nullable): a new, not yet started ensemble.
  */
+/**
+ * lv_ensemble_block_runs:
+ * @config: the configuration
+ * @shape: the shape of one size's networks
+ * @batch: the minibatch size in effect
+ *
+ * Returns: how many consecutive runs of a size one task trains together. Both order modes
+ *   train in blocks; bf16 blocks default to 8 nets (their small products keep a block's working
+ *   set in L2 and spread an ensemble over more, smaller tasks). Saved trajectories copy each
+ *   run's live parameters every K epochs, so with save_trajectory a task is one run trained by
+ *   lv_train_run(). Depends on the configuration only, never on the thread count.
+ */
+guint
+lv_ensemble_block_runs (const LvEnsembleConfig *config, const LvMlpShape *shape, guint batch)
+{
+  if (config->save_trajectory > 0)
+    return 1;
+  return lv_train_fused_block_limit (shape, batch,
+                                     config->fuse_block != 0 ||
+                                         config->train.precision != LV_PRECISION_BF16
+                                       ? config->fuse_block : 8,
+                                     !config->shared_order);
+}
+
 LvEnsemble *
 lv_ensemble_new (LvDataset *dataset, const LvEnsembleConfig *config, GError **error)
 {
@@ -225,9 +248,7 @@ lv_ensemble_new (LvDataset *dataset, const LvEnsembleConfig *config, GError **er
       guint block = 1;
 
       make_shape (config, dataset, config->sizes[s], &shape, NULL);
-      if (config->shared_order)
-        block = lv_train_fused_block_limit (&shape, MIN (config->train.batch, dataset->n_train),
-                                            config->fuse_block);
+      block = lv_ensemble_block_runs (config, &shape, MIN (config->train.batch, dataset->n_train));
       for (guint r = 0; r < config->runs; r += block)
         {
           RunTask *task = &self->tasks[self->n_tasks++];
@@ -304,14 +325,6 @@ publish_record (LvEnsemble *self, guint index, guint epoch, const LvEpochStats *
   g_mutex_unlock (&self->lock);
   if (self->config.save_trajectory > 0 && (epoch + 1) % self->config.save_trajectory == 0)
     append_trajectory (self, &self->slots[index], epoch + 1);
-}
-
-static void
-publish_epoch (guint epoch, const LvEpochStats *stats, gpointer user_data)
-{
-  RunTask *task = user_data;
-
-  publish_record (task->ensemble, task->index, epoch, stats);
 }
 
 /* Adds @delta to the count of unfinished runs; wakes the waiters when it reaches 0. */
@@ -394,9 +407,14 @@ run_block (RunTask *task)
       params[k] = g_new (float, lv_mlp_n_params (&first->shape));
     }
   /* Every net ends through block_end, which takes its params. */
-  lv_train_run_fused (&first->shape, &self->config.train, self->dataset, task->count, seeds,
-                      lv_ensemble_order_seed (self->config.seed, first->record.hidden), params,
-                      states, block_epoch, block_end, &run, self->cancellable);
+  if (self->config.shared_order)
+    lv_train_run_fused (&first->shape, &self->config.train, self->dataset, task->count, seeds,
+                        lv_ensemble_order_seed (self->config.seed, first->record.hidden),
+                        params, states, block_epoch, block_end, &run, self->cancellable);
+  else
+    lv_train_run_fused_independent (&first->shape, &self->config.train, self->dataset,
+                                    task->count, seeds, params, states, block_epoch, block_end,
+                                    &run, self->cancellable);
 }
 
 /* A queued task that finds the ensemble paused parks here instead of holding a worker until
@@ -436,26 +454,23 @@ unpark_all (LvEnsemble *self)
 }
 
 static void
-run_task (gpointer data)
+publish_epoch (guint epoch, const LvEpochStats *stats, gpointer user_data)
 {
-  RunTask *task = data;
+  RunTask *task = user_data;
+
+  publish_record (task->ensemble, task->index, epoch, stats);
+}
+
+/* One run through lv_train_run(), whose live parameters (slot->working) the per-epoch
+ * trajectory copies: the path for save_trajectory, whose tasks hold one run each. */
+static void
+run_single (RunTask *task)
+{
   LvEnsemble *self = task->ensemble;
   Slot *slot = &self->slots[task->index];
   float *params;
   LvRunState state;
 
-  if (park_if_paused (task))
-    return;
-  if (self->config.shared_order)
-    {
-      /* A block's nets finish one by one while the block still reads the ensemble (config,
-       * dataset, task): one more pending count keeps lv_ensemble_free() waiting until the
-       * whole block has returned. */
-      add_pending (self, 1);
-      run_block (task);
-      add_pending (self, -1);
-      return;
-    }
   if (g_cancellable_is_cancelled (self->cancellable))
     {
       finish_task (self, slot, LV_RUN_CANCELLED, NULL);
@@ -474,6 +489,27 @@ run_task (gpointer data)
   if (state == LV_RUN_DIVERGED || state == LV_RUN_CANCELLED)
     g_clear_pointer (&params, g_free);
   finish_task (self, slot, state, params);
+}
+
+static void
+run_task (gpointer data)
+{
+  RunTask *task = data;
+  LvEnsemble *self = task->ensemble;
+
+  if (park_if_paused (task))
+    return;
+  if (self->config.save_trajectory > 0)
+    {
+      run_single (task);
+      return;
+    }
+  /* A block's nets finish one by one while the block still reads the ensemble (config,
+   * dataset, task): one more pending count keeps lv_ensemble_free() waiting until the whole
+   * block has returned. */
+  add_pending (self, 1);
+  run_block (task);
+  add_pending (self, -1);
 }
 
 /* TRUE when every run of @task was restored, so it is not trained again. */

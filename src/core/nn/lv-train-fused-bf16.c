@@ -6,8 +6,9 @@
 #include "lv-train-fused-bf16.h"
 
 /*
- * Which products: layer 0 is one GEMM for all K nets, W_0 being the stacked (K·h) × d matrix
- * and x shared; the deeper layers are batched GEMMs, batch K, one small product per net.
+ * Which products: with a shared minibatch, layer 0 is one GEMM for all K nets, W_0 being the
+ * stacked (K·h) × d matrix; with one minibatch per net (independent orders) it is a batched
+ * GEMM, as the deeper layers always are: batch K, one small product per net.
  * A primitive depends on n, so each (layer, product) keeps the two it meets: the full
  * minibatch and the last, shorter one.
  */
@@ -24,6 +25,7 @@ struct _LvFusedBf16
 {
   LvMlpShape shape;
   guint K, batch;
+  gboolean per_net;                   /* one minibatch per net */
   gsize block_size;
   LvBf16 *w;                          /* the parameter block, rounded */
   LvBf16 *in[LV_MLP_MAX_LAYERS];      /* layer inputs, rounded */
@@ -39,7 +41,7 @@ balloc (gsize n)
 
 LvFusedBf16 *
 lv_fused_bf16_new (const LvMlpShape *shape, guint K, guint batch, gsize block_size,
-                   GError **error)
+                   gboolean per_net, GError **error)
 {
   LvFusedBf16 *f;
   guint maxw = 0;
@@ -50,10 +52,11 @@ lv_fused_bf16_new (const LvMlpShape *shape, guint K, guint batch, gsize block_si
   f->shape = *shape;
   f->K = K;
   f->batch = batch;
+  f->per_net = per_net;
   f->block_size = block_size;
   f->w = balloc (block_size);
   for (guint l = 0; l < shape->n_layers; l++)
-    f->in[l] = balloc ((gsize) (l == 0 ? 1 : K) * shape->widths[l] * batch);
+    f->in[l] = balloc ((gsize) (l == 0 && !per_net ? 1 : K) * shape->widths[l] * batch);
   for (guint l = 0; l <= shape->n_layers; l++)
     maxw = MAX (maxw, shape->widths[l]);
   f->delta = balloc ((gsize) K * maxw * batch);
@@ -82,7 +85,8 @@ gemm_for (LvFusedBf16 *f, guint l, guint op, guint n)
 {
   Slot *slot = &f->slots[l][op][n == f->batch ? 0 : 1];
   guint in = f->shape.widths[l], out = f->shape.widths[l + 1];
-  guint batch = l == 0 ? 1 : f->K, rows = l == 0 ? f->K * out : out;
+  gboolean stacked = l == 0 && !f->per_net;
+  guint batch = stacked ? 1 : f->K, rows = stacked ? f->K * out : out;
   g_autoptr(GError) error = NULL;
 
   if (slot->gemm != NULL && slot->n == n)
@@ -132,11 +136,13 @@ lv_fused_bf16_load_weights (LvFusedBf16 *f, const float *params)
 }
 
 void
-lv_fused_bf16_load_input (LvFusedBf16 *f, guint l, const float *in, guint n)
+lv_fused_bf16_load_minibatch (LvFusedBf16 *f, const float *x, gsize x_step, guint n)
 {
-  gsize rows = (gsize) (l == 0 ? 1 : f->K) * f->shape.widths[l];
+  gsize d = f->shape.widths[0];
 
-  lv_bf16_from_f32 (f->in[l], in, rows * n);
+  /* Packed: net k's n rows at k·n·d, as the batched product expects. */
+  for (guint k = 0; k < (f->per_net ? f->K : 1); k++)
+    lv_bf16_from_f32 (f->in[0] + k * n * d, x + k * x_step, n * d);
 }
 
 void

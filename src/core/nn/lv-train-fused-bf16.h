@@ -4,9 +4,10 @@
 /*
  * The GEMMs of the fused trainer (lv-train-fused.c) in bf16: the same products, with operands
  * rounded to bf16 and fp32 results. The trainer keeps fp32 master weights and does all
- * elementwise work in fp32; it hands each operand over once ("load"), then asks for products.
- * Layouts are the fused block's: weights W_l[K][out][in] at w_off[l], layer inputs
- * feature-major (K·in) × n, except the minibatch x, n × d sample-major.
+ * elementwise work in fp32; it hands each operand over once ("load", or by writing the
+ * rounded copy as it computes), then asks for products. Layouts are the fused block's:
+ * weights W_l[K][out][in] at w_off[l], layer inputs feature-major (K·in) × n, except the
+ * minibatch x, n × d sample-major (one, or one per net).
  */
 
 #include <lossviz/lv-mlp.h>
@@ -17,8 +18,10 @@ G_BEGIN_DECLS
 
 typedef struct _LvFusedBf16 LvFusedBf16;
 
+/* per_net: every net has its own minibatch (x_step apart), else one is shared. */
 G_GNUC_INTERNAL LvFusedBf16 *lv_fused_bf16_new (const LvMlpShape *shape, guint K, guint batch,
-                                                gsize block_size, GError **error);
+                                                gsize block_size, gboolean per_net,
+                                                GError **error);
 G_GNUC_INTERNAL void         lv_fused_bf16_free (LvFusedBf16 *f);
 /* The rounded copies, for kernels that write them as they compute the fp32 values: the
  * parameter block, layer l's input (l ≥ 1), the delta of the layer being differentiated. */
@@ -27,8 +30,9 @@ G_GNUC_INTERNAL LvBf16 *lv_fused_bf16_input (LvFusedBf16 *f, guint l);
 G_GNUC_INTERNAL LvBf16 *lv_fused_bf16_delta (LvFusedBf16 *f);
 /* Rounds the whole parameter block (block_size floats). */
 G_GNUC_INTERNAL void lv_fused_bf16_load_weights (LvFusedBf16 *f, const float *params);
-/* Rounds layer l's input (n samples): the minibatch x for l = 0, acts[l] otherwise. */
-G_GNUC_INTERNAL void lv_fused_bf16_load_input (LvFusedBf16 *f, guint l, const float *in, guint n);
+/* Rounds the minibatch (n × d per net; net k's at x + k·x_step when per_net). */
+G_GNUC_INTERNAL void lv_fused_bf16_load_minibatch (LvFusedBf16 *f, const float *x, gsize x_step,
+                                                   guint n);
 /* Rounds the delta of layer l's output, (K·out) × n. */
 G_GNUC_INTERNAL void lv_fused_bf16_load_delta (LvFusedBf16 *f, guint l, const float *delta,
                                                guint n);

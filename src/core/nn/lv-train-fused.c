@@ -30,8 +30,17 @@
  * per sample), so elementwise loops (bias, activation, softmax) run along samples and
  * vectorise, and the per-net products of deeper layers are plain contiguous GEMMs.
  *
- * Each network keeps the arithmetic of lv_train_run_ordered(): same initialisation (its own
- * seed), same minibatches, same loss, regulariser, momentum and divergence rules. Only float
+ * Independent orders (lv_train_run_fused_independent(), the ensemble's default): every net
+ * has its own minibatch, gathered once per block and step into K contiguous n × d blocks; the
+ * first layer is then one small GEMM per net (a batched one in bf16), everything else is as
+ * above. The K nets still share the block's buffers, deeper products and elementwise passes.
+ *
+ * bf16 (config->precision): the products take bf16 operands (lv-train-fused-bf16.c), written
+ * by the kernels that make them; master weights and all elementwise work stay fp32.
+ *
+ * Each network keeps the arithmetic of lv_train_run_ordered() (lv_train_run() with
+ * independent orders): same initialisation (its own seed), same minibatches, same loss,
+ * regulariser, momentum and divergence rules. Only float
  * rounding differs (GEMM blocking, float expf instead of double exp in the softmax).
  * A network that diverges is frozen at zero (its rows of the shared GEMMs stay finite and touch
  * no other network's rows) and reported at once; the others go on.
@@ -62,8 +71,19 @@ typedef struct
   gboolean w16_stale;                 /* the bf16 weights need rounding again (see block_step) */
 } Block;
 
+/* A minibatch of n samples: one for all nets (steps 0: shared order, evaluation), or one per
+ * net (independent orders), net k's rows at x + k·x_step, labels at y + k·y_step, targets at
+ * t + k·t_step. */
+typedef struct
+{
+  const float *x;
+  const guint32 *y;
+  const float *t;
+  gsize x_step, y_step, t_step;
+} Batch;
+
 static gsize
-per_net_floats (const LvMlpShape *shape, guint batch, gboolean momentum)
+per_net_floats (const LvMlpShape *shape, guint batch, gboolean momentum, gboolean own_batch)
 {
   gsize acts = 0, maxw = 0;
 
@@ -71,6 +91,9 @@ per_net_floats (const LvMlpShape *shape, guint batch, gboolean momentum)
     acts += shape->widths[l];
   for (guint l = 0; l <= shape->n_layers; l++)
     maxw = MAX (maxw, shape->widths[l]);
+  /* With independent orders every net also holds its minibatch (inputs, targets, labels). */
+  if (own_batch)
+    acts += shape->widths[0] + shape->widths[shape->n_layers] + 1;
   return lv_mlp_n_params (shape) * (momentum ? 3 : 2) + (acts + 2 * maxw) * batch;
 }
 
@@ -79,6 +102,7 @@ per_net_floats (const LvMlpShape *shape, guint batch, gboolean momentum)
  * @shape: the networks.
  * @batch: the minibatch size.
  * @wanted: the block size asked for (0: the default, 16).
+ * @independent: for lv_train_run_fused_independent(), whose nets each hold a minibatch.
  *
  * The number of networks one fused block of this shape holds: @wanted, shrunk so that the
  * block's buffers stay under 512 MiB, at least 1, at most %LV_TRAIN_MAX_FUSED. A function of
@@ -87,9 +111,10 @@ per_net_floats (const LvMlpShape *shape, guint batch, gboolean momentum)
  * Returns: the block size.
  */
 guint
-lv_train_fused_block_limit (const LvMlpShape *shape, guint batch, guint wanted)
+lv_train_fused_block_limit (const LvMlpShape *shape, guint batch, guint wanted,
+                            gboolean independent)
 {
-  gsize per_net = per_net_floats (shape, batch, TRUE) * sizeof (float);
+  gsize per_net = per_net_floats (shape, batch, TRUE, independent) * sizeof (float);
   gsize fit = MAX (BLOCK_BUDGET_BYTES / MAX (per_net, 1), 1);
 
   if (wanted == 0)
@@ -127,9 +152,9 @@ block_free (Block *b)
 
 static void
 block_init (Block *b, const LvMlpShape *shape, const LvTrainConfig *config,
-            const LvDataset *dataset, guint K)
+            const LvDataset *dataset, guint K, gboolean per_net)
 {
-  gsize off = 0, maxw = 0;
+  gsize off = 0, maxw = 0, copies = per_net ? K : 1;
 
   memset (b, 0, sizeof *b);
   b->shape = *shape;
@@ -158,9 +183,9 @@ block_init (Block *b, const LvMlpShape *shape, const LvTrainConfig *config,
     b->acts[l] = falloc ((gsize) K * shape->widths[l] * b->batch);
   b->delta = falloc (K * maxw * b->batch);
   b->delta_prev = falloc (K * maxw * b->batch);
-  b->xb = falloc ((gsize) b->batch * b->d);
-  b->tb = b->use_targets ? falloc ((gsize) b->batch * b->c) : NULL;
-  b->yb = g_new0 (guint32, b->batch);
+  b->xb = falloc (copies * b->batch * b->d);
+  b->tb = b->use_targets ? falloc (copies * b->batch * b->c) : NULL;
+  b->yb = g_new0 (guint32, copies * b->batch);
   b->scratch = falloc (2 * (gsize) b->batch);
   b->std_params = g_new (float, b->np);
   b->std_grad = g_new (float, b->np);
@@ -168,7 +193,7 @@ block_init (Block *b, const LvMlpShape *shape, const LvTrainConfig *config,
   b->correct = g_new0 (guint, K);
   /* The ensemble validated the precision: the backend is there. */
   if (config->precision == LV_PRECISION_BF16)
-    b->bf16 = lv_fused_bf16_new (shape, K, b->batch, b->size, NULL);
+    b->bf16 = lv_fused_bf16_new (shape, K, b->batch, b->size, per_net, NULL);
   b->w16_stale = TRUE;
 }
 
@@ -201,14 +226,21 @@ block_get (Block *b, const float *block, guint k, float *std)
     }
 }
 
-/* z = W_l · input for all K nets in fp32; input is x (n × d, sample-major) for l = 0. */
+/* z = W_l · input for all K nets in fp32; for l = 0 the input is the minibatch (n × d,
+ * sample-major per net), else acts[l]. */
 static void
-forward_product_f32 (Block *b, guint l, const float *input, guint n, float *z)
+forward_product_f32 (Block *b, guint l, const Batch *mb, guint n, float *z)
 {
   guint in = b->shape.widths[l], out = b->shape.widths[l + 1];
   const float *w = b->params + b->w_off[l];
+  const float *input = l == 0 ? mb->x : b->acts[l];
 
-  if (l == 0)
+  if (l == 0 && mb->x_step != 0)
+    for (guint k = 0; k < b->K; k++)
+      cblas_sgemm (CblasRowMajor, CblasNoTrans, CblasTrans, (int) out, (int) n, (int) in, 1,
+                   w + (gsize) k * out * in, (int) in, input + k * mb->x_step, (int) in, 0,
+                   z + (gsize) k * out * n, (int) n);
+  else if (l == 0)
     cblas_sgemm (CblasRowMajor, CblasNoTrans, CblasTrans, (int) (b->K * out), (int) n, (int) in,
                  1, w, (int) in, input, (int) in, 0, z, (int) n);
   else
@@ -218,10 +250,10 @@ forward_product_f32 (Block *b, guint l, const float *input, guint n, float *z)
                    z + (gsize) k * out * n, (int) n);
 }
 
-/* acts[l+1] = act(W_l · acts[l] + b_l) for all K nets; input x is n × d, sample-major.
+/* acts[l+1] = act(W_l · acts[l] + b_l) for all K nets on the minibatch mb.
  * With `bf16` (and a bf16 block) the products take bf16 operands. */
 static void
-block_forward (Block *b, const float *x, guint n, gboolean bf16)
+block_forward (Block *b, const Batch *mb, guint n, gboolean bf16)
 {
   const LvMlpShape *s = &b->shape;
 
@@ -233,7 +265,7 @@ block_forward (Block *b, const float *x, guint n, gboolean bf16)
       b->w16_stale = FALSE;
     }
   if (bf16)
-    lv_fused_bf16_load_input (b->bf16, 0, x, n);
+    lv_fused_bf16_load_minibatch (b->bf16, mb->x, mb->x_step, n);
   for (guint l = 0; l < b->L; l++)
     {
       guint out = s->widths[l + 1];
@@ -243,7 +275,7 @@ block_forward (Block *b, const float *x, guint n, gboolean bf16)
       if (bf16)
         lv_fused_bf16_forward (b->bf16, l, b->w_off, n, z);
       else
-        forward_product_f32 (b, l, l == 0 ? x : b->acts[l], n, z);
+        forward_product_f32 (b, l, mb, n, z);
       /* A hidden layer's output is the next product's operand: rounded as it is made. */
       lv_fused_bf16_bias_activate (z, s->bias ? b->params + b->b_off[l] : NULL, b->K * out, n,
                                    hidden ? s->activation : LV_ACTIVATION_LINEAR,
@@ -253,14 +285,15 @@ block_forward (Block *b, const float *x, guint n, gboolean bf16)
 
 /* Loss (into b->loss, b->correct) and, when `with_delta`, dLoss/dlogits into b->delta. */
 static void
-block_loss (Block *b, const guint32 *labels, const float *targets, guint n, gboolean with_delta)
+block_loss (Block *b, const Batch *mb, guint n, gboolean with_delta)
 {
   for (guint k = 0; k < b->K; k++)
     {
       const float *z = b->acts[b->L] + (gsize) k * b->c * n;
       float *dz = with_delta ? b->delta + (gsize) k * b->c * n : NULL;
 
-      b->loss[k] = lv_fused_loss (b->shape.loss, z, b->c, n, labels, targets, dz, b->scratch,
+      b->loss[k] = lv_fused_loss (b->shape.loss, z, b->c, n, mb->y + k * mb->y_step,
+                                  mb->t != NULL ? mb->t + k * mb->t_step : NULL, dz, b->scratch,
                                   &b->correct[k]);
     }
 }
@@ -268,16 +301,24 @@ block_loss (Block *b, const guint32 *labels, const float *targets, guint n, gboo
 /* Layer l's weight gradient (into b->grad) and, for l > 0, the delta of its input (into
  * b->delta_prev), in fp32. */
 static void
-backward_products_f32 (Block *b, guint l, const float *x, guint n)
+backward_products_f32 (Block *b, guint l, const Batch *mb, guint n)
 {
   guint in = b->shape.widths[l], out = b->shape.widths[l + 1];
   const float *w = b->params + b->w_off[l];
   float *gw = b->grad + b->w_off[l];
 
+  if (l == 0 && mb->x_step != 0)
+    {
+      for (guint k = 0; k < b->K; k++)
+        cblas_sgemm (CblasRowMajor, CblasNoTrans, CblasNoTrans, (int) out, (int) in, (int) n, 1,
+                     b->delta + (gsize) k * out * n, (int) n, mb->x + k * mb->x_step, (int) in,
+                     0, gw + (gsize) k * out * in, (int) in);
+      return;
+    }
   if (l == 0)
     {
       cblas_sgemm (CblasRowMajor, CblasNoTrans, CblasNoTrans, (int) (b->K * out), (int) in,
-                   (int) n, 1, b->delta, (int) n, x, (int) in, 0, gw, (int) in);
+                   (int) n, 1, b->delta, (int) n, mb->x, (int) in, 0, gw, (int) in);
       return;
     }
   for (guint k = 0; k < b->K; k++)
@@ -304,9 +345,9 @@ backward_products_bf16 (Block *b, guint l, guint n)
 }
 
 /* Gradients of the mean minibatch loss of all K nets into b->grad (block layout), after
- * block_forward (b, x, n, TRUE). */
+ * block_forward (b, mb, n, TRUE). */
 static void
-block_backward (Block *b, const float *x, guint n)
+block_backward (Block *b, const Batch *mb, guint n)
 {
   const LvMlpShape *s = &b->shape;
 
@@ -317,7 +358,7 @@ block_backward (Block *b, const float *x, guint n)
       if (b->bf16 != NULL)
         backward_products_bf16 (b, l, n);
       else
-        backward_products_f32 (b, l, x, n);
+        backward_products_f32 (b, l, mb, n);
       if (s->bias)
         lv_fused_row_sums (b->delta, b->K * out, n, b->grad + b->b_off[l]);
       if (l > 0)
@@ -414,9 +455,11 @@ block_evaluate (Block *b, const LvDataset *ds, double *loss, double *accuracy)
     {
       guint n = MIN (b->batch, ds->n_test - start);
 
-      block_forward (b, ds->x_test + (gsize) start * b->d, n, FALSE);
-      block_loss (b, ds->y_test + start,
-                  b->use_targets ? ds->t_test + (gsize) start * b->c : NULL, n, FALSE);
+      Batch mb = { ds->x_test + (gsize) start * b->d, ds->y_test + start,
+                   b->use_targets ? ds->t_test + (gsize) start * b->c : NULL, 0, 0, 0 };
+
+      block_forward (b, &mb, n, FALSE);
+      block_loss (b, &mb, n, FALSE);
       for (guint k = 0; k < b->K; k++)
         {
           loss[k] += b->loss[k];
@@ -428,6 +471,237 @@ block_evaluate (Block *b, const LvDataset *ds, double *loss, double *accuracy)
       loss[k] /= ds->n_test;
       accuracy[k] /= ds->n_test;
     }
+}
+
+/*
+ * Where the minibatches come from: one order shared by the block (a generator of its own), or
+ * one per net, drawn by the generator that initialised the net, continuing after the
+ * initialisation exactly as lv_train_run() does with its single generator.
+ */
+typedef struct
+{
+  gboolean per_net;
+  guint n;          /* generators and orders: 1 or K */
+  guint n_train;
+  LvRng *rngs;
+  guint32 *orders;  /* n permutations of the training set, each reshuffled every epoch */
+} Orders;
+
+static void
+orders_init (Orders *o, guint K, gboolean per_net, const guint64 *seeds, guint64 order_seed,
+             guint n_train)
+{
+  o->per_net = per_net;
+  o->n = per_net ? K : 1;
+  o->n_train = n_train;
+  o->rngs = g_new (LvRng, o->n);
+  o->orders = g_new (guint32, (gsize) o->n * n_train);
+  for (guint k = 0; k < o->n; k++)
+    {
+      lv_rng_init (&o->rngs[k], per_net ? seeds[k] : order_seed);
+      for (guint i = 0; i < n_train; i++)
+        o->orders[(gsize) k * n_train + i] = i;
+    }
+}
+
+static void
+orders_clear (Orders *o)
+{
+  g_free (o->rngs);
+  g_free (o->orders);
+}
+
+static void
+orders_shuffle (Orders *o)
+{
+  for (guint k = 0; k < o->n; k++)
+    lv_rng_shuffle (&o->rngs[k], o->orders + (gsize) k * o->n_train, o->n_train);
+}
+
+/* Gathers the minibatch [start, start + n) of every order into the block's buffers (once per
+ * block and step: net k's rows at k·batch·d). */
+static Batch
+orders_gather (Orders *o, Block *b, const LvDataset *ds, guint start, guint n)
+{
+  Batch mb = { b->xb, b->yb, b->use_targets ? b->tb : NULL, 0, 0, 0 };
+
+  for (guint k = 0; k < o->n; k++)
+    lv_train_gather_batch (ds, o->orders + (gsize) k * o->n_train, start, n, b->c,
+                           b->xb + (gsize) k * b->batch * b->d, b->yb + (gsize) k * b->batch,
+                           b->use_targets ? b->tb + (gsize) k * b->batch * b->c : NULL);
+  if (o->per_net)
+    {
+      mb.x_step = (gsize) b->batch * b->d;
+      mb.y_step = b->batch;
+      mb.t_step = (gsize) b->batch * b->c;
+    }
+  return mb;
+}
+
+/* The running state of a block's training, for its per-epoch helpers. */
+typedef struct
+{
+  Block b;
+  Orders orders;
+  Outcome o;
+  const LvTrainConfig *config;
+  const LvDataset *dataset;
+  guint n_active;
+  double *loss_sum, *norm_sum, *test_loss, *test_acc;
+  double *reference; /* each net's first minibatch loss: the scale divergence is judged by */
+} Training;
+
+/* Ends net k as diverged. */
+static void
+diverge (Training *t, guint k)
+{
+  end_net (&t->b, &t->o, k, LV_RUN_DIVERGED);
+  t->n_active--;
+}
+
+/* One minibatch for every active net: forward, backward, regulariser, SGD step. */
+static void
+train_step (Training *t, guint start, float lr, float mu)
+{
+  Block *b = &t->b;
+  guint n = MIN (b->batch, t->dataset->n_train - start);
+  Batch mb = orders_gather (&t->orders, b, t->dataset, start, n);
+
+  block_forward (b, &mb, n, TRUE);
+  block_loss (b, &mb, n, TRUE);
+  block_backward (b, &mb, n);
+  for (guint k = 0; k < b->K; k++)
+    {
+      double sq, loss = b->loss[k] / n;
+
+      if (!t->o.active[k])
+        continue;
+      if (t->config->reg.lambda > 0)
+        block_add_regularizer (b, &t->config->reg, k);
+      if (!isfinite (loss))
+        {
+          diverge (t, k);
+          continue;
+        }
+      if (isnan (t->reference[k]))
+        t->reference[k] = loss;
+      sq = block_step (b, k, lr, mu);
+      if (!isfinite (sq))
+        {
+          diverge (t, k);
+          continue;
+        }
+      t->loss_sum[k] += loss * n;
+      t->norm_sum[k] += sqrt (sq);
+    }
+}
+
+/* After an epoch: divergence checks, evaluation, per-net statistics. */
+static void
+end_epoch (Training *t, guint epoch, guint n_batches, LvNetEpochFunc epoch_func,
+           gpointer user_data)
+{
+  Block *b = &t->b;
+  const LvDataset *ds = t->dataset;
+
+  for (guint k = 0; k < b->K; k++)
+    if (t->o.active[k])
+      {
+        block_get (b, b->params, k, b->std_params);
+        if (!lv_train_all_finite (b->std_params, b->np))
+          diverge (t, k);
+      }
+  if (ds->n_test > 0 && t->n_active > 0)
+    block_evaluate (b, ds, t->test_loss, t->test_acc);
+  for (guint k = 0; k < b->K; k++)
+    {
+      LvEpochStats stats;
+
+      if (!t->o.active[k])
+        continue;
+      stats.train_loss = t->loss_sum[k] / ds->n_train;
+      stats.grad_norm = t->norm_sum[k] / n_batches;
+      stats.test_loss = ds->n_test > 0 ? t->test_loss[k] : NAN;
+      stats.test_accuracy = ds->n_test > 0 ? t->test_acc[k] : NAN;
+      /* A loss that grew far past its start (or is not finite) is a diverged run, never a
+       * "finished" one with a test loss of 1e21 (lv_train_loss_diverged). */
+      if (lv_train_loss_diverged (stats.train_loss, t->reference[k]) ||
+          (ds->n_test > 0 && lv_train_loss_diverged (stats.test_loss, t->reference[k])))
+        {
+          diverge (t, k);
+          continue;
+        }
+      if (epoch_func != NULL)
+        epoch_func (k, epoch, &stats, user_data);
+    }
+}
+
+/* Initial parameters: net k from a generator seeded with seeds[k] (in per-net mode, the
+ * generator that then draws its orders). */
+static void
+init_nets (Training *t, const guint64 *seeds, LvRunState *states)
+{
+  Block *b = &t->b;
+
+  for (guint k = 0; k < b->K; k++)
+    {
+      LvRng local, *rng = t->orders.per_net ? &t->orders.rngs[k] : &local;
+
+      if (!t->orders.per_net)
+        lv_rng_init (&local, seeds[k]);
+      lv_mlp_init_params (&b->shape, t->config->init, rng, b->std_params);
+      block_put (b, b->params, k, b->std_params);
+      t->o.active[k] = TRUE;
+      states[k] = LV_RUN_RUNNING;
+    }
+}
+
+static void
+train_block (const LvMlpShape *shape, const LvTrainConfig *config, const LvDataset *dataset,
+             guint n_nets, const guint64 *seeds, gboolean per_net, guint64 order_seed,
+             float *const *params, LvRunState *states, LvNetEpochFunc epoch_func,
+             LvNetEndFunc end_func, gpointer user_data, GCancellable *cancellable)
+{
+  g_autofree gboolean *active = g_new (gboolean, n_nets);
+  g_autofree double *sums = g_new0 (double, 5 * (gsize) n_nets);
+  Training t = { .o = { n_nets, states, params, active, end_func, user_data },
+                 .config = config, .dataset = dataset, .n_active = n_nets,
+                 .loss_sum = sums, .norm_sum = sums + n_nets, .test_loss = sums + 2 * n_nets,
+                 .test_acc = sums + 3 * n_nets, .reference = sums + 4 * n_nets };
+
+  for (guint k = 0; k < n_nets; k++)
+    t.reference[k] = NAN;
+
+  block_init (&t.b, shape, config, dataset, n_nets, per_net);
+  orders_init (&t.orders, n_nets, per_net, seeds, order_seed, dataset->n_train);
+  init_nets (&t, seeds, states);
+  for (guint epoch = 0; epoch < config->epochs && t.n_active > 0; epoch++)
+    {
+      float lr = (float) (config->lr / (1.0 + config->lr_decay * epoch));
+      guint n_batches = 0;
+
+      memset (sums, 0, 2 * (gsize) n_nets * sizeof (double));
+      orders_shuffle (&t.orders);
+      for (guint start = 0; start < dataset->n_train && t.n_active > 0; start += t.b.batch)
+        {
+          if (lv_pausable_checkpoint (cancellable))
+            {
+              for (guint k = 0; k < n_nets; k++)
+                if (active[k])
+                  end_net (&t.b, &t.o, k, LV_RUN_CANCELLED);
+              goto out;
+            }
+          train_step (&t, start, lr, (float) config->momentum);
+          n_batches++;
+        }
+      end_epoch (&t, epoch, n_batches, epoch_func, user_data);
+    }
+  for (guint k = 0; k < n_nets; k++)
+    if (active[k])
+      end_net (&t.b, &t.o, k, LV_RUN_FINISHED);
+out:
+  orders_clear (&t.orders);
+  block_free (&t.b);
 }
 
 /**
@@ -457,126 +731,36 @@ lv_train_run_fused (const LvMlpShape *shape, const LvTrainConfig *config,
                     LvNetEpochFunc epoch_func, LvNetEndFunc end_func, gpointer user_data,
                     GCancellable *cancellable)
 {
-  Block b;
-  LvRng order_rng;
-  g_autofree guint32 *order = NULL;
-  g_autofree gboolean *active = g_new (gboolean, n_nets);
-  g_autofree double *loss_sum = g_new (double, n_nets);
-  g_autofree double *norm_sum = g_new (double, n_nets);
-  g_autofree double *test_loss = g_new (double, n_nets);
-  g_autofree double *test_acc = g_new (double, n_nets);
-  g_autofree double *reference = g_new (double, n_nets); /* first minibatch losses */
-  Outcome o = { n_nets, states, params, active, end_func, user_data };
-  guint n_active = n_nets;
-
   g_return_if_fail (n_nets >= 1 && n_nets <= LV_TRAIN_MAX_FUSED && dataset->n_train > 0);
 
-  block_init (&b, shape, config, dataset, n_nets);
-  for (guint k = 0; k < n_nets; k++)
-    {
-      LvRng rng;
-      lv_rng_init (&rng, seeds[k]);
-      lv_mlp_init_params (shape, config->init, &rng, b.std_params);
-      block_put (&b, b.params, k, b.std_params);
-      active[k] = TRUE;
-      states[k] = LV_RUN_RUNNING;
-      reference[k] = NAN;
-    }
-  order = g_new (guint32, dataset->n_train);
-  for (guint i = 0; i < dataset->n_train; i++)
-    order[i] = i;
-  lv_rng_init (&order_rng, order_seed);
+  train_block (shape, config, dataset, n_nets, seeds, FALSE, order_seed, params, states,
+               epoch_func, end_func, user_data, cancellable);
+}
 
-  for (guint epoch = 0; epoch < config->epochs && n_active > 0; epoch++)
-    {
-      float lr = (float) (config->lr / (1.0 + config->lr_decay * epoch));
-      float mu = (float) config->momentum;
-      guint n_batches = 0;
+/**
+ * lv_train_run_fused_independent:
+ * @shape: the shape of every network.
+ * @config: optimiser and regulariser.
+ * @dataset: training data.
+ * @n_nets: networks in the block, 1..%LV_TRAIN_MAX_FUSED.
+ * @seeds: (array length=n_nets): net k's seed, for its initialisation and its minibatch order.
+ * @params, @states, @epoch_func, @end_func, @user_data, @cancellable: as lv_train_run_fused().
+ *
+ * Trains @n_nets networks with independent minibatch orders in one block: every net draws its
+ * initialisation and then its orders from one generator seeded with @seeds[k], so net k's
+ * result equals lv_train_run (shape, config, dataset, seeds[k], …) within float rounding.
+ * Each step gathers every net's minibatch once; the first layer's products are one small
+ * GEMM per net (batched in bf16), the deeper layers as in the shared-order block.
+ */
+void
+lv_train_run_fused_independent (const LvMlpShape *shape, const LvTrainConfig *config,
+                                const LvDataset *dataset, guint n_nets, const guint64 *seeds,
+                                float *const *params, LvRunState *states,
+                                LvNetEpochFunc epoch_func, LvNetEndFunc end_func,
+                                gpointer user_data, GCancellable *cancellable)
+{
+  g_return_if_fail (n_nets >= 1 && n_nets <= LV_TRAIN_MAX_FUSED && dataset->n_train > 0);
 
-      for (guint k = 0; k < n_nets; k++)
-        loss_sum[k] = norm_sum[k] = 0;
-      lv_rng_shuffle (&order_rng, order, dataset->n_train);
-      for (guint start = 0; start < dataset->n_train && n_active > 0; start += b.batch)
-        {
-          guint n = MIN (b.batch, dataset->n_train - start);
-
-          if (lv_pausable_checkpoint (cancellable))
-            {
-              for (guint k = 0; k < n_nets; k++)
-                if (active[k])
-                  end_net (&b, &o, k, LV_RUN_CANCELLED);
-              goto out;
-            }
-          lv_train_gather_batch (dataset, order, start, n, b.c, b.xb, b.yb,
-                                 b.use_targets ? b.tb : NULL);
-          block_forward (&b, b.xb, n, TRUE);
-          block_loss (&b, b.yb, b.use_targets ? b.tb : NULL, n, TRUE);
-          block_backward (&b, b.xb, n);
-          for (guint k = 0; k < n_nets; k++)
-            {
-              double sq, loss = b.loss[k] / n;
-
-              if (!active[k])
-                continue;
-              if (config->reg.lambda > 0)
-                block_add_regularizer (&b, &config->reg, k);
-              if (!isfinite (loss))
-                {
-                  end_net (&b, &o, k, LV_RUN_DIVERGED);
-                  n_active--;
-                  continue;
-                }
-              if (isnan (reference[k]))
-                reference[k] = loss;
-              sq = block_step (&b, k, lr, mu);
-              if (!isfinite (sq))
-                {
-                  end_net (&b, &o, k, LV_RUN_DIVERGED);
-                  n_active--;
-                  continue;
-                }
-              loss_sum[k] += loss * n;
-              norm_sum[k] += sqrt (sq);
-            }
-          n_batches++;
-        }
-
-      for (guint k = 0; k < n_nets; k++)
-        if (active[k])
-          {
-            block_get (&b, b.params, k, b.std_params);
-            if (!lv_train_all_finite (b.std_params, b.np))
-              {
-                end_net (&b, &o, k, LV_RUN_DIVERGED);
-                n_active--;
-              }
-          }
-      if (dataset->n_test > 0 && n_active > 0)
-        block_evaluate (&b, dataset, test_loss, test_acc);
-      for (guint k = 0; k < n_nets; k++)
-        {
-          LvEpochStats stats;
-
-          if (!active[k])
-            continue;
-          stats.train_loss = loss_sum[k] / dataset->n_train;
-          stats.grad_norm = norm_sum[k] / n_batches;
-          stats.test_loss = dataset->n_test > 0 ? test_loss[k] : NAN;
-          stats.test_accuracy = dataset->n_test > 0 ? test_acc[k] : NAN;
-          if (lv_train_loss_diverged (stats.train_loss, reference[k]) ||
-              (dataset->n_test > 0 && lv_train_loss_diverged (stats.test_loss, reference[k])))
-            {
-              end_net (&b, &o, k, LV_RUN_DIVERGED);
-              n_active--;
-              continue;
-            }
-          if (epoch_func != NULL)
-            epoch_func (k, epoch, &stats, user_data);
-        }
-    }
-  for (guint k = 0; k < n_nets; k++)
-    if (active[k])
-      end_net (&b, &o, k, LV_RUN_FINISHED);
-out:
-  block_free (&b);
+  train_block (shape, config, dataset, n_nets, seeds, TRUE, 0, params, states, epoch_func,
+               end_func, user_data, cancellable);
 }
