@@ -115,7 +115,7 @@ lv_spin_glass_config_check (const LvSpinGlassConfig *config, GError **error)
     BAD ("runs = %u is outside 1..1000000", config->runs);
   if (!(config->eta > 0.0 && config->eta <= 10.0))
     BAD ("eta = %g is outside (0, 10]", config->eta);
-  /* The same closed range as the CLI's --tol (issue 16: no value passes one and fails the other). */
+  /* The CLI's --tol range, closed (issue 16: no value passes one and fails the other). */
   if (!(config->tol > 0.0 && config->tol <= 1e6))
     BAD ("tolerance %g is outside (0, 1e6]", config->tol);
   if (config->max_steps < 1)
