@@ -143,6 +143,23 @@ test_activation_buffers (void)
   g_assert_cmpfloat (fabs (needs_gb (r.err) - 3.0 * 16000 * 20000 * 4 / 1e9), <, 0.1);
 }
 
+/* Buffers sized for the data, not for 256 rows: two samples through a 1 000 000-wide layer take
+ * 2 rows of activations (24 MB), where 256 rows would be 3.1 GB and abort under the limit. */
+static void
+test_buffers_fit_the_data (void)
+{
+  g_auto(LvCliResult) r = { 0 };
+  const char *args[] = { "ensemble", "--dataset", "random:2:2:2", "--test-fraction", "0",
+                         "--sizes", "1000000", "--runs", "1", "--epochs", "1", "--threads", "1",
+                         "--loss", "mse", "--json", NULL };
+
+  if (!can_limit_address_space ())
+    return;
+  lv_test_run_cli_limited (&r, RLIMIT_AS, ULIMIT_V, args);
+  g_assert_cmpint (r.exit_code, ==, 0);
+  g_assert_nonnull (strstr (r.out, "\"finished\":1,"));
+}
+
 /* PCA directions keep one parameter vector per epoch (and PCA a double copy): 100 epochs of
  * 1.06 M parameters. */
 static void
@@ -286,6 +303,7 @@ main (int argc, char **argv)
   g_test_add_func ("/reliability/budget/special-inputs", test_special_inputs);
   g_test_add_func ("/reliability/budget/threads", test_threads_under_limit);
   g_test_add_func ("/reliability/budget/activation-buffers", test_activation_buffers);
+  g_test_add_func ("/reliability/budget/buffers-fit-data", test_buffers_fit_the_data);
   g_test_add_func ("/reliability/budget/trajectory", test_trajectory_checkpoints);
   g_test_add_func ("/reliability/budget/decompression-bomb", test_decompression_bomb);
   g_test_add_func ("/reliability/budget/spin-glass-couplings", test_spin_glass_couplings);
