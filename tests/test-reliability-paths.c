@@ -217,6 +217,28 @@ test_write_error_classes (void)
     }
 }
 
+/* stdout on a full device: exit 1 with an error line, not a silent success. */
+static void
+test_stdout_full (void)
+{
+  const char *cli = g_getenv ("LOSSVIZ_CLI");
+  const char *argv[] = { "/bin/sh", "-c", "exec \"$0\" spinglass bands --json > /dev/full", cli,
+                         NULL };
+  g_autofree char *err = NULL;
+  int status = 0;
+
+  if (!g_file_test ("/dev/full", G_FILE_TEST_EXISTS))
+    {
+      g_test_skip ("no /dev/full");
+      return;
+    }
+  g_assert_true (g_spawn_sync (NULL, (char **) argv, NULL, G_SPAWN_DEFAULT, NULL, NULL, NULL,
+                               &err, &status, NULL));
+  g_assert_true (WIFEXITED (status));
+  g_assert_cmpint (WEXITSTATUS (status), ==, 1);
+  g_assert_nonnull (strstr (err, "lossviz-cli: error: cannot write standard output: No space"));
+}
+
 static void
 test_no_command (void)
 {
@@ -313,6 +335,7 @@ main (int argc, char **argv)
   g_test_add_func ("/reliability/paths/ensemble-checks-first", test_ensemble_checks_first);
   g_test_add_func ("/reliability/paths/zero-means-default", test_zero_means_default);
   g_test_add_func ("/reliability/paths/no-command", test_no_command);
+  g_test_add_func ("/reliability/paths/stdout-full", test_stdout_full);
   g_test_add_func ("/reliability/paths/write-error-classes", test_write_error_classes);
   g_test_add_func ("/reliability/paths/signal-removes-temporary", test_signal_removes_temporary);
   g_test_add_func ("/reliability/paths/file-size-limit", test_file_size_limit);

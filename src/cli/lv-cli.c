@@ -3,6 +3,7 @@
 
 #include "config.h"
 
+#include <errno.h>
 #include <locale.h>
 #include <stdio.h>
 #include <string.h>
@@ -39,6 +40,21 @@ print_usage (FILE *out)
   fprintf (out, "\nRun 'lossviz-cli <command> --help' for a command's options.\n");
 }
 
+/* Results that never reached stdout (a full disk, /dev/full) are a run-time failure, not a
+ * silent exit 0. */
+static int
+finish_stdout (int status)
+{
+  if (fflush (stdout) != 0 || ferror (stdout))
+    {
+      int saved = errno != 0 ? errno : EIO;
+      int code = lv_cli_fail_message (LV_CLI_EXIT_RUNTIME, "cannot write standard output: %s",
+                                      g_strerror (saved));
+      return status != LV_CLI_EXIT_OK ? status : code;
+    }
+  return status;
+}
+
 int
 main (int argc, char **argv)
 {
@@ -71,7 +87,7 @@ main (int argc, char **argv)
         /* GOption's "Usage:" line then reads "lossviz-cli <command>". */
         g_autofree char *prgname = g_strdup_printf ("lossviz-cli %s", commands[i].name);
         g_set_prgname (prgname);
-        return commands[i].run (argc - 1, argv + 1);
+        return finish_stdout (commands[i].run (argc - 1, argv + 1));
       }
 
   return lv_cli_fail_message (LV_CLI_EXIT_BAD_INPUT,
