@@ -342,6 +342,12 @@ run_simulate (int argc, char **argv)
       config.method = method != NULL && strcmp (method, "sgd") == 0 ? LV_SPIN_GLASS_SGD
                                                                      : LV_SPIN_GLASS_GD;
       config.n_parts = parts;
+      /* What the memory check needs: one draw per worker with per-run disorder. */
+      config.disorder = disorder != NULL && strcmp (disorder, "per-run") == 0
+                          ? LV_SPIN_GLASS_DISORDER_PER_RUN : LV_SPIN_GLASS_DISORDER_FIXED;
+      config.n_threads = threads;
+      if (double_only)
+        config.precision = LV_SPIN_GLASS_DOUBLE;
       if (!lv_spin_glass_config_check (&config, &error))
         return lv_cli_fail (error);
     }
