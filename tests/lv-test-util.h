@@ -27,7 +27,8 @@ void      lv_test_assert_bad_input (const LvCliResult *result, const char *needl
 /* A fresh temporary directory removed at the end of the test (g_test_queue_destroy). */
 char     *lv_test_tmpdir (void);
 
-/* lv_test_run_cli_argv with setrlimit (@resource, @limit) in the child (RLIMIT_AS, RLIMIT_FSIZE). */
+/* lv_test_run_cli_argv with setrlimit (@resource, @limit) in the child (RLIMIT_AS,
+ * RLIMIT_FSIZE). */
 void      lv_test_run_cli_limited (LvCliResult *result, int resource, guint64 limit,
                                    const char *const *args);
 

@@ -143,6 +143,23 @@ test_activation_buffers (void)
   g_assert_cmpfloat (fabs (needs_gb (r.err) - 3.0 * 16000 * 20000 * 4 / 1e9), <, 0.1);
 }
 
+/* Buffers sized for the data, not for 256 rows: two samples through a 1 000 000-wide layer take
+ * 2 rows of activations (24 MB), where 256 rows would be 3.1 GB and abort under the limit. */
+static void
+test_buffers_fit_the_data (void)
+{
+  g_auto(LvCliResult) r = { 0 };
+  const char *args[] = { "ensemble", "--dataset", "random:2:2:2", "--test-fraction", "0",
+                         "--sizes", "1000000", "--runs", "1", "--epochs", "1", "--threads", "1",
+                         "--loss", "mse", "--json", NULL };
+
+  if (!can_limit_address_space ())
+    return;
+  lv_test_run_cli_limited (&r, RLIMIT_AS, ULIMIT_V, args);
+  g_assert_cmpint (r.exit_code, ==, 0);
+  g_assert_nonnull (strstr (r.out, "\"finished\":1,"));
+}
+
 /* PCA directions keep one parameter vector per epoch (and PCA a double copy): 100 epochs of
  * 1.06 M parameters. */
 static void
@@ -185,18 +202,26 @@ compress_chunk (GZlibCompressor *z, const guint8 *zeros, gsize len, GConverterFl
 }
 
 /* Spin-glass couplings within the fixed 3 GiB limit but beyond `ulimit -v`: 12 Λ C(Λ+1, 2)
- * bytes for p = 3 (README), 2.06 GB at Λ = 700. */
+ * bytes for p = 3 (README), 2.06 GB at Λ = 700; with per-run disorder one draw per worker. */
 static void
 test_spin_glass_couplings (void)
 {
-  g_auto(LvCliResult) r = { 0 };
+  g_auto(LvCliResult) r = { 0 }, per_run = { 0 };
   const char *args[] = { "spinglass", "simulate", "--lambda", "700", "--runs", "2", NULL };
+  const char *per_run_args[] = { "spinglass", "simulate", "--lambda", "500", "--runs", "4",
+                                 "--threads", "4", "--disorder", "per-run", NULL };
 
   if (!can_limit_address_space ())
     return;
   lv_test_run_cli_limited (&r, RLIMIT_AS, ULIMIT_V, args);
   assert_refused_for_memory (&r);
   g_assert_cmpfloat (fabs (needs_gb (r.err) - 12.0 * 700 * (701.0 * 700 / 2) / 1e9), <, 0.06);
+  /* Per-run disorder: one 0.75 GB draw per worker, 4 workers; refused before any run starts. */
+  lv_test_run_cli_limited (&per_run, RLIMIT_AS, ULIMIT_V, per_run_args);
+  assert_refused_for_memory (&per_run);
+  g_assert_true (g_str_has_prefix (per_run.err, "lossviz-cli: error: "));
+  g_assert_cmpfloat (fabs (needs_gb (per_run.err) - 4 * 12.0 * 500 * (501.0 * 500 / 2) / 1e9), <,
+                     0.06);
 }
 
 /* Writes a gzip stream of @mib MiB of zeros, a few kilobytes that inflate to gigabytes, without
@@ -286,6 +311,7 @@ main (int argc, char **argv)
   g_test_add_func ("/reliability/budget/special-inputs", test_special_inputs);
   g_test_add_func ("/reliability/budget/threads", test_threads_under_limit);
   g_test_add_func ("/reliability/budget/activation-buffers", test_activation_buffers);
+  g_test_add_func ("/reliability/budget/buffers-fit-data", test_buffers_fit_the_data);
   g_test_add_func ("/reliability/budget/trajectory", test_trajectory_checkpoints);
   g_test_add_func ("/reliability/budget/decompression-bomb", test_decompression_bomb);
   g_test_add_func ("/reliability/budget/spin-glass-couplings", test_spin_glass_couplings);

@@ -75,7 +75,8 @@ assert_strict_json_text (const char *text, const char *expect_json)
 }
 
 /* Every output is a JSON number (RFC 8259 grammar), reads back exactly, and is no longer than
- * %.17g (plus ".0"). The values: the extremes of the double range and 200 000 random bit patterns. */
+ * %.17g (plus ".0"). The values: the extremes of the double range and 200 000 random bit
+ * patterns. */
 static void
 test_format_double (void)
 {

@@ -3,6 +3,7 @@
 
 #include "config.h"
 
+#include <errno.h>
 #include <signal.h>
 #include <string.h>
 #include <sys/resource.h>
@@ -160,6 +161,7 @@ test_ensemble_checks_first (void)
     { "--out", missing, NULL, NULL, "--out: cannot write" },
     { "--threads", "-1", NULL, NULL, "--threads: -1 is outside [1, 256] (0 = the default)" },
     { "--threads", "300", NULL, NULL, "(0 = the default)" },
+    { "--fuse-block", "-2", NULL, NULL, "--fuse-block: -2 is outside [1, 1024] (0 = the default)" },
   };
 
   for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
@@ -193,6 +195,48 @@ test_zero_means_default (void)
                    "--grid", "3", "--span", "0", "--json", NULL);
   g_assert_cmpint (ok.exit_code, ==, 0);
   g_assert_nonnull (strstr (ok.out, "\"span\":1.0,"));
+}
+
+/* Which write errors are run-time failures (exit 1) and which are bad paths (exit 2). */
+static void
+test_write_error_classes (void)
+{
+  const struct { int errnum; int code; } cases[] = {
+    { ENOSPC, LV_ERROR_FAILED }, { EFBIG, LV_ERROR_FAILED }, { EIO, LV_ERROR_FAILED },
+    { EDQUOT, LV_ERROR_FAILED }, { EACCES, LV_ERROR_IO }, { ENOENT, LV_ERROR_IO },
+    { EROFS, LV_ERROR_IO },
+  };
+
+  for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
+    {
+      g_autoptr(GError) error = NULL;
+
+      lv_file_set_write_error (&error, "real.json", cases[i].errnum);
+      g_assert_error (error, LV_ERROR, cases[i].code);
+      g_assert_true (g_str_has_prefix (error->message, "cannot write 'real.json': "));
+    }
+}
+
+/* stdout on a full device: exit 1 with an error line, not a silent success. */
+static void
+test_stdout_full (void)
+{
+  const char *cli = g_getenv ("LOSSVIZ_CLI");
+  const char *argv[] = { "/bin/sh", "-c", "exec \"$0\" spinglass bands --json > /dev/full", cli,
+                         NULL };
+  g_autofree char *err = NULL;
+  int status = 0;
+
+  if (!g_file_test ("/dev/full", G_FILE_TEST_EXISTS))
+    {
+      g_test_skip ("no /dev/full");
+      return;
+    }
+  g_assert_true (g_spawn_sync (NULL, (char **) argv, NULL, G_SPAWN_DEFAULT, NULL, NULL, NULL,
+                               &err, &status, NULL));
+  g_assert_true (WIFEXITED (status));
+  g_assert_cmpint (WEXITSTATUS (status), ==, 1);
+  g_assert_nonnull (strstr (err, "lossviz-cli: error: cannot write standard output: No space"));
 }
 
 static void
@@ -291,6 +335,8 @@ main (int argc, char **argv)
   g_test_add_func ("/reliability/paths/ensemble-checks-first", test_ensemble_checks_first);
   g_test_add_func ("/reliability/paths/zero-means-default", test_zero_means_default);
   g_test_add_func ("/reliability/paths/no-command", test_no_command);
+  g_test_add_func ("/reliability/paths/stdout-full", test_stdout_full);
+  g_test_add_func ("/reliability/paths/write-error-classes", test_write_error_classes);
   g_test_add_func ("/reliability/paths/signal-removes-temporary", test_signal_removes_temporary);
   g_test_add_func ("/reliability/paths/file-size-limit", test_file_size_limit);
   return g_test_run ();

@@ -112,7 +112,8 @@ build_config (const EnsembleOptions *o, LvDatasetOptions *dopts, LvEnsembleConfi
       !lv_cli_check_int ("--batch", o->batch, 1, 1 << 20, error) ||
       !lv_cli_check_int ("--downsample", o->downsample, 0, 4096, error) ||
       !lv_cli_check_threads (o->threads, error) ||
-      !lv_cli_check_int ("--fuse-block", o->fuse_block, 0, LV_TRAIN_MAX_FUSED, error) ||
+      !lv_cli_check_int_or_default ("--fuse-block", o->fuse_block, 1, LV_TRAIN_MAX_FUSED,
+                                    error) ||
       !lv_cli_check_int ("--soak", o->soak, 0, 7 * 24 * 3600, error) ||
       !lv_cli_check_int ("--first-run", o->first_run, 0, 1000000000, error) ||
       !lv_cli_check_int ("--seed", o->seed, 0, G_MAXINT64, error) ||

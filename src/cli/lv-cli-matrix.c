@@ -51,8 +51,9 @@ parse_line (char *line, const char *name, guint m, guint *n, GArray *values, GEr
     }
   if (count > LV_CLI_MATRIX_MAX_SIDE || m + 1 > LV_CLI_MATRIX_MAX_SIDE)
     {
-      g_set_error (error, LV_ERROR, LV_ERROR_INVALID_INPUT, "%s: the matrix is larger than %u × %u",
-                   name, LV_CLI_MATRIX_MAX_SIDE, LV_CLI_MATRIX_MAX_SIDE);
+      g_set_error (error, LV_ERROR, LV_ERROR_INVALID_INPUT,
+                   "%s: the matrix is larger than %u × %u", name, LV_CLI_MATRIX_MAX_SIDE,
+                   LV_CLI_MATRIX_MAX_SIDE);
       return FALSE;
     }
   for (guint c = 0; c < count; c++)

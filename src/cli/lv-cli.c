@@ -3,6 +3,7 @@
 
 #include "config.h"
 
+#include <errno.h>
 #include <locale.h>
 #include <stdio.h>
 #include <string.h>
@@ -40,6 +41,21 @@ print_usage (FILE *out)
   fprintf (out, "\nRun 'lossviz-cli <command> --help' for a command's options.\n");
 }
 
+/* Results that never reached stdout (a full disk, /dev/full) are a run-time failure, not a
+ * silent exit 0. */
+static int
+finish_stdout (int status)
+{
+  if (fflush (stdout) != 0 || ferror (stdout))
+    {
+      int saved = errno != 0 ? errno : EIO;
+      int code = lv_cli_fail_message (LV_CLI_EXIT_RUNTIME, "cannot write standard output: %s",
+                                      g_strerror (saved));
+      return status != LV_CLI_EXIT_OK ? status : code;
+    }
+  return status;
+}
+
 static int
 run_command (int argc, char **argv)
 {
@@ -68,7 +84,7 @@ run_command (int argc, char **argv)
         /* Under mpirun, a command that does not split its work runs on rank 0 alone. */
         if (!lv_cli_mpi_is_root () && !lv_cli_mpi_command_is_distributed (argc - 1, argv + 1))
           return LV_CLI_EXIT_OK;
-        return commands[i].run (argc - 1, argv + 1);
+        return finish_stdout (commands[i].run (argc - 1, argv + 1));
       }
 
   return lv_cli_fail_message (LV_CLI_EXIT_BAD_INPUT,

@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include <lossviz/lv-error.h>
+#include <lossviz/lv-memory-budget.h>
 #include <lossviz/lv-rng.h>
 #include <lossviz/lv-worker-pool.h>
 
@@ -115,7 +116,7 @@ lv_spin_glass_config_check (const LvSpinGlassConfig *config, GError **error)
     BAD ("runs = %u is outside 1..1000000", config->runs);
   if (!(config->eta > 0.0 && config->eta <= 10.0))
     BAD ("eta = %g is outside (0, 10]", config->eta);
-  /* The same closed range as the CLI's --tol (issue 16: no value passes one and fails the other). */
+  /* The CLI's --tol range, closed (issue 16: no value passes one and fails the other). */
   if (!(config->tol > 0.0 && config->tol <= 1e6))
     BAD ("tolerance %g is outside (0, 1e6]", config->tol);
   if (config->max_steps < 1)
@@ -133,7 +134,16 @@ lv_spin_glass_config_check (const LvSpinGlassConfig *config, GError **error)
     BAD ("p = %u, lambda = %u needs %.2f GiB of couplings (limit %.0f GiB)", config->p,
          config->lambda, bytes / 1073741824.0, LV_SPIN_GLASS_MAX_BYTES / 1073741824.0);
 #undef BAD
-  return TRUE;
+  /* Against this process's memory too: with per-run disorder every worker holds a draw. */
+  {
+    guint threads = config->n_threads > 0 ? config->n_threads : MAX (1, g_get_num_processors ());
+    guint draws = config->disorder == LV_SPIN_GLASS_DISORDER_PER_RUN ? MIN (threads, config->runs)
+                                                                      : 1;
+    g_autofree char *what = g_strdup_printf ("p = %u, lambda = %u (%u coupling draw%s)",
+                                             config->p, config->lambda, draws,
+                                             draws > 1 ? "s" : "");
+    return lv_memory_check (what, (double) bytes * draws, error);
+  }
 }
 
 /* Seeds: one family per (seed, p, Λ); tag 1 = start points, tag 2 = couplings. */
