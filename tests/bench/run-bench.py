@@ -173,7 +173,7 @@ def onednn_isa(cli, env):
         return {"skipped": str(ex)}
     isa = [l.split(",", 3)[-1] for l in p.stdout.splitlines()
            if l.startswith("onednn_verbose,info,cpu,isa")]
-    impls = sorted({l.split(",")[5] for l in p.stdout.splitlines()
+    impls = sorted({l.split(",")[4] for l in p.stdout.splitlines()
                     if l.startswith("onednn_verbose,exec,cpu,matmul")})
     return {"isa": isa[0] if isa else None, "matmul_implementations": impls,
             "exit_code": p.returncode}
