@@ -16,9 +16,11 @@
  * starts, a grid row), long enough that an idle rank costs no measurable CPU. */
 #define POLL_USEC 500
 
-static gboolean initialised;
 static int world_rank;
 static int world_size = 1;
+
+#if LV_HAVE_MPI
+static gboolean initialised;
 
 /* mpirun (Open MPI: OMPI_COMM_WORLD_SIZE, PMIx: PMIX_RANK) and srun/MPICH (PMI_RANK) tell a
  * process it is a rank; nothing else sets these. */
@@ -29,7 +31,6 @@ launched_as_rank (void)
          g_getenv ("PMI_RANK") != NULL;
 }
 
-#if LV_HAVE_MPI
 /* GOption's --help calls exit(0) from inside a command: end MPI cleanly there too, or mpirun
  * reports a rank that exited without finalising. */
 static void
