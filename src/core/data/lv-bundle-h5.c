@@ -12,14 +12,15 @@
 
 #include "lv-bundle-private.h"
 
-static GMutex h5_mutex;
+/* Recursive: a writer's fetch callback may read runs from another bundle (the app's save). */
+static GRecMutex h5_mutex;
 
 void
 lv_h5_lock (void)
 {
   static gsize once = 0;
 
-  g_mutex_lock (&h5_mutex);
+  g_rec_mutex_lock (&h5_mutex);
   if (g_once_init_enter (&once))
     {
       /* A file whose close failed (disk full) stays registered in the library, and HDF5's
@@ -33,7 +34,7 @@ lv_h5_lock (void)
 void
 lv_h5_unlock (void)
 {
-  g_mutex_unlock (&h5_mutex);
+  g_rec_mutex_unlock (&h5_mutex);
 }
 
 gboolean
