@@ -192,7 +192,8 @@ on_chooser_response (GtkNativeDialog *dialog, int response, gpointer data)
   if (path != NULL && g_str_equal (action, "win.save-to") && !g_str_has_suffix (path, ".json") &&
       !lv_bundle_path_is_bundle (path))
     {
-      char *with_ext = g_strconcat (path, ".json", NULL);
+      /* Bundles by default (they keep the weights), JSON without HDF5. */
+      char *with_ext = g_strconcat (path, lv_bundle_is_available () ? ".h5" : ".json", NULL);
       g_free (path);
       path = with_ext;
     }
@@ -229,6 +230,7 @@ show_chooser (LvWindow *self, gboolean save, gboolean then_close)
       g_autofree char *base = self->file_path != NULL
                               ? g_path_get_basename (self->file_path)
                               /* Translators: default file name of a saved experiment. */
+                              : lv_bundle_is_available () ? g_strdup ("experiment.h5")
                               : g_strdup (_("experiment.json"));
       gtk_file_chooser_set_current_name (GTK_FILE_CHOOSER (native), base);
     }
