@@ -9,6 +9,7 @@
 
 #include <lossviz/lossviz.h>
 
+#include "lv-landscape-job.h"
 #include "lv-test-ui.h"
 #include "lv-test-util.h"
 
@@ -57,6 +58,49 @@ assert_same_weights (const char *a_path, const char *b_path)
     }
 }
 
+static gboolean
+job_ended (gpointer data)
+{
+  LvLandscapeJobView view;
+
+  lv_landscape_job_read (data, &view);
+  return view.stage == LV_LANDSCAPE_STAGE_DONE || view.stage == LV_LANDSCAPE_STAGE_FAILED;
+}
+
+/* The Landscape view's job on a reopened run: its weights come from the bundle, so the slice
+ * centre's test loss is the run's stored final test loss, and the interpolation to another
+ * reopened run and the Hessian run too. */
+static void
+check_landscape (LvWindow *window, const char *src)
+{
+  g_autoptr(LvBundle) b = lv_bundle_load (src, LV_BUNDLE_LOAD_PARAMS, NULL);
+  LvLandscapeRequest request = { 25, 1, 2, G_MAXUINT, LV_SLICE_DIRECTIONS_FILTER, 5, 0.5, 1, 5 };
+  g_autoptr(GError) error = NULL;
+  LvLandscapeJob *job;
+  LvLandscapeJobView view;
+  LvMlpShape shape;
+  g_autofree float *params = NULL;
+  gint index = lv_bundle_find_run (b->session, 25, 1, NULL);
+  double stored = lv_run_record_final_test_loss (&b->session->snapshot->runs[index]);
+
+  g_assert_true (lv_experiment_copy_run_params (lv_window_get_experiment (window), 25, 1, NULL,
+                                                &shape, &params));
+  g_assert_cmpmem (params, lv_mlp_n_params (&shape) * 4, b->runs[index].params,
+                   lv_mlp_n_params (&shape) * 4);
+  job = lv_landscape_job_new (lv_window_get_experiment (window), &request, &error);
+  g_assert_no_error (error);
+  lv_landscape_job_start (job, NULL, NULL);
+  g_assert_true (lv_test_ui_wait (job_ended, job));
+  lv_landscape_job_read (job, &view);
+  if (view.stage != LV_LANDSCAPE_STAGE_DONE)
+    g_error ("landscape job failed: %s", view.error);
+  g_assert_nonnull (view.grid);
+  g_assert_cmpfloat_with_epsilon (view.center_test, stored, 1e-9 * stored);
+  g_assert_cmpuint (view.n_interp, >=, 3);
+  g_assert_nonnull (view.spectrum);
+  lv_landscape_job_abandon (job);
+}
+
 static void
 test_open_save_bundle (void)
 {
@@ -84,6 +128,7 @@ test_open_save_bundle (void)
   g_assert_no_error (error);
   g_assert_true (lv_test_ui_wait (shows_all_runs, window));
   g_assert_false (lv_experiment_get_running (lv_window_get_experiment (window)));
+  check_landscape (window, src);
   g_assert_true (lv_window_save_to (window, dst, &error));
   g_assert_no_error (error);
   assert_same_weights (src, dst);

@@ -104,3 +104,44 @@ lv_experiment_file_save (LvExperiment *self, const LvSession *session, const cha
   lv_bundle_prep_clear (&prep);
   return ok;
 }
+
+/* Whether the bundle's runs are networks of @config on the data the experiment now shows. */
+static gboolean
+source_matches (LvExperiment *self, const LvSession *from, const LvEnsembleConfig *config)
+{
+  LvDatasetOptions opts;
+
+  lv_experiment_dataset_options (self, self->dataset_name, &opts);
+  return g_strcmp0 (from->dataset_spec, self->dataset_name) == 0 &&
+         opts.downsample == from->dataset_options.downsample &&
+         opts.test_fraction == from->dataset_options.test_fraction &&
+         opts.seed == from->dataset_options.seed &&
+         !opts.standardize == !from->dataset_options.standardize &&
+         from->dataset.n_inputs == self->dataset->n_inputs &&
+         from->dataset.n_classes == self->dataset->n_classes &&
+         from->config.depth == config->depth && from->config.activation == config->activation &&
+         from->config.loss == config->loss && from->config.bias == config->bias;
+}
+
+gboolean
+lv_experiment_bundle_copy_run_params (LvExperiment *self, const LvEnsembleConfig *config,
+                                      guint hidden, guint run, LvMlpShape *shape,
+                                      float **params)
+{
+  Source *source = g_object_get_data (G_OBJECT (self), SOURCE_KEY);
+  g_auto(LvBundleRunParams) loaded = { 0 };
+  const LvSession *from;
+  gint index;
+
+  if (source == NULL || self->dataset == NULL ||
+      !source_matches (self, source->records->session, config))
+    return FALSE;
+  from = source->records->session;
+  index = lv_bundle_find_run (from, hidden, run, NULL);
+  if (index < 0 || from->snapshot->runs[index].state != LV_RUN_FINISHED ||
+      !lv_bundle_session_shape (from, hidden, shape, NULL) ||
+      !lv_bundle_load_run (source->path, from, (guint) index, &loaded, FALSE, NULL))
+    return FALSE;
+  *params = g_steal_pointer (&loaded.params);
+  return TRUE;
+}

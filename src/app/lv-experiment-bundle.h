@@ -14,4 +14,10 @@ LvSession *lv_experiment_file_load (LvExperiment *experiment, const char *path, 
 gboolean   lv_experiment_file_save (LvExperiment *experiment, const LvSession *session,
                                     const char *path, GError **error);
 
+/* The stored weights of run @run of width @hidden from the bundle the experiment was opened
+ * from, when its networks are the ones @config describes; FALSE otherwise. */
+gboolean   lv_experiment_bundle_copy_run_params (LvExperiment *experiment,
+                                                 const LvEnsembleConfig *config, guint hidden,
+                                                 guint run, LvMlpShape *shape, float **params);
+
 G_END_DECLS
