@@ -17,7 +17,8 @@ G_BEGIN_DECLS
  * preprocessing a reader needs to apply them to raw inputs, and optionally a trajectory of
  * parameters every K epochs. Written atomically (temporary file, fsync, rename), run by run, so
  * writing never holds the file twice in memory. All HDF5 calls of the process go through one
- * lock (the serial HDF5 library is not thread-safe).
+ * lock (the serial HDF5 library is not thread-safe); it is recursive, so a fetch function may
+ * read other bundles.
  *
  * Without HDF5 at build time (meson option hdf5=disabled, or libhdf5-dev missing) every
  * function fails with an LV_ERROR_INVALID_INPUT error saying so; lv_bundle_is_available()

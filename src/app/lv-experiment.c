@@ -5,6 +5,7 @@
 
 #include "lv-experiment.h"
 #include "lv-experiment-private.h"
+#include "lv-experiment-bundle.h"
 
 #include <math.h>
 
@@ -729,8 +730,11 @@ lv_experiment_copy_run_params (LvExperiment     *self,
         continue;
       /* Runs restored from an earlier ensemble (run < n_kept) have records but no
        * parameters; the live ensemble holds runs n_kept … runs − 1 in its slots 0, 1, … */
-      if (entry->ensemble == NULL || run < entry->n_kept ||
-          !lv_ensemble_copy_params (entry->ensemble, run - entry->n_kept, shape, params))
+      if ((entry->ensemble == NULL || run < entry->n_kept ||
+           !lv_ensemble_copy_params (entry->ensemble, run - entry->n_kept, shape, params)) &&
+          /* …unless the bundle they were opened from has them (lv-experiment-bundle.c). */
+          !lv_experiment_bundle_copy_run_params (self, &entry->config, hidden, run, shape,
+                                                 params))
         return FALSE;
       if (config != NULL)
         *config = entry->config;

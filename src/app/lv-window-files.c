@@ -4,6 +4,7 @@
 #include "config.h"
 
 #include "lv-window-private.h"
+#include "lv-experiment-bundle.h"
 
 #include <string.h>
 
@@ -93,7 +94,7 @@ lv_window_save_to (LvWindow    *self,
   lv_window_apply_controls (self);
   lv_experiment_poll (self->experiment);
   session = lv_experiment_to_session (self->experiment, error);
-  if (session == NULL || !lv_session_save (session, path, error))
+  if (session == NULL || !lv_experiment_file_save (self->experiment, session, path, error))
     return FALSE;
   if (g_strcmp0 (self->file_path, path) != 0)
     {
@@ -121,7 +122,8 @@ lv_window_open_file (LvWindow    *self,
                      const char  *path,
                      GError     **error)
 {
-  g_autoptr(LvSession) session = lv_session_load (path, error);
+  /* A .h5 bundle or a v1 JSON file (lv-experiment-bundle.c). */
+  g_autoptr(LvSession) session = lv_experiment_file_load (self->experiment, path, error);
 
   if (session == NULL || !lv_experiment_restore (self->experiment, session, error))
     return FALSE;
@@ -187,9 +189,11 @@ on_chooser_response (GtkNativeDialog *dialog, int response, gpointer data)
     file = gtk_file_chooser_get_file (GTK_FILE_CHOOSER (dialog));
   if (file != NULL)
     path = g_file_get_path (file);
-  if (path != NULL && g_str_equal (action, "win.save-to") && !g_str_has_suffix (path, ".json"))
+  if (path != NULL && g_str_equal (action, "win.save-to") && !g_str_has_suffix (path, ".json") &&
+      !lv_bundle_path_is_bundle (path))
     {
-      char *with_ext = g_strconcat (path, ".json", NULL);
+      /* Bundles by default (they keep the weights), JSON without HDF5. */
+      char *with_ext = g_strconcat (path, lv_bundle_is_available () ? ".h5" : ".json", NULL);
       g_free (path);
       path = with_ext;
     }
@@ -219,12 +223,14 @@ show_chooser (LvWindow *self, gboolean save, gboolean then_close)
                                         save ? _("_Save") : _("_Open"), _("_Cancel"));
   gtk_file_filter_set_name (filter, _("LossViz experiments (JSON)"));
   gtk_file_filter_add_pattern (filter, "*.json");
+  gtk_file_filter_add_pattern (filter, "*.h5"); /* experiment bundles (issue 13) */
   gtk_file_chooser_add_filter (GTK_FILE_CHOOSER (native), filter);
   if (save)
     {
       g_autofree char *base = self->file_path != NULL
                               ? g_path_get_basename (self->file_path)
                               /* Translators: default file name of a saved experiment. */
+                              : lv_bundle_is_available () ? g_strdup ("experiment.h5")
                               : g_strdup (_("experiment.json"));
       gtk_file_chooser_set_current_name (GTK_FILE_CHOOSER (native), base);
     }

@@ -3,6 +3,7 @@
 
 /* Small typed wrappers over HDF5 attributes and datasets, each checked (lv-bundle-private.h). */
 
+#define _GNU_SOURCE /* memmem */
 #include "config.h"
 
 #include <math.h>
@@ -12,14 +13,15 @@
 
 #include "lv-bundle-private.h"
 
-static GMutex h5_mutex;
+/* Recursive: a writer's fetch callback may read runs from another bundle (the app's save). */
+static GRecMutex h5_mutex;
 
 void
 lv_h5_lock (void)
 {
   static gsize once = 0;
 
-  g_mutex_lock (&h5_mutex);
+  g_rec_mutex_lock (&h5_mutex);
   if (g_once_init_enter (&once))
     {
       /* A file whose close failed (disk full) stays registered in the library, and HDF5's
@@ -33,7 +35,7 @@ lv_h5_lock (void)
 void
 lv_h5_unlock (void)
 {
-  g_mutex_unlock (&h5_mutex);
+  g_rec_mutex_unlock (&h5_mutex);
 }
 
 gboolean
@@ -54,6 +56,102 @@ lv_h5_create (const char *path)
   H5Pset_libver_bounds (fapl, H5F_LIBVER_V110, H5F_LIBVER_V110);
   file = H5Fcreate (path, H5F_ACC_TRUNC, H5P_DEFAULT, fapl);
   H5Pclose (fapl);
+  return file;
+}
+
+/* ---- opening untrusted files ------------------------------------------------------------- */
+
+/*
+ * libhdf5 1.10.8 trusts the object sizes inside a global heap collection (where variable-length
+ * strings live): a corrupt size makes H5HG_read copy gigabytes past the collection and crash
+ * (found by fuzz-bundle). Every collection is a "GCOL" signature, version 1, 3 reserved bytes,
+ * its 8-byte size, then objects (2-byte index, 2-byte reference count, 4 reserved bytes, 8-byte
+ * size, data padded to 8 bytes) up to index 0, the free space. The library only loads a
+ * collection that starts with the signature, so checking every place the signature occurs
+ * covers every collection it could read: each must lie inside the file, and each object inside
+ * its collection.
+ */
+#define GCOL_HEADER 16
+#define GCOL_OBJECT_HEADER 16
+
+static guint64
+read_le64 (const guint8 *p)
+{
+  guint64 v = 0;
+
+  for (int i = 7; i >= 0; i--)
+    v = (v << 8) | p[i];
+  return v;
+}
+
+/* Walks the objects as H5HG__cache_heap_deserialize does: index 0 is free space whose size
+ * counts its own header; every other object's data must end inside the collection. */
+static gboolean
+global_heap_is_sound (const guint8 *data, gsize size, gsize at)
+{
+  guint64 length, offset = GCOL_HEADER;
+
+  if (at + GCOL_HEADER > size)
+    return FALSE;
+  length = read_le64 (data + at + 8);
+  if (length < GCOL_HEADER || length > size - at)
+    return FALSE;
+  while (offset + GCOL_OBJECT_HEADER <= length)
+    {
+      const guint8 *obj = data + at + offset;
+      guint16 index = (guint16) (obj[0] | obj[1] << 8);
+      guint64 obj_size = read_le64 (obj + 8);
+
+      if (index == 0)
+        {
+          if (obj_size == 0) /* the library would loop on it forever */
+            return FALSE;
+          if (obj_size > length - offset)
+            break; /* the library stops there */
+          offset += obj_size;
+          continue;
+        }
+      if (obj_size > length - offset - GCOL_OBJECT_HEADER)
+        return FALSE;
+      offset += GCOL_OBJECT_HEADER + ((obj_size + 7) & ~G_GUINT64_CONSTANT (7));
+    }
+  return TRUE;
+}
+
+gboolean
+lv_h5_check_bytes (const guint8 *data, gsize size, GError **error)
+{
+  const guint8 *p = data, *end = data + size;
+
+  /* "GCOL" and version 1: the library loads nothing else as a collection (and 40 bits of
+   * signature make a chance match inside raw or compressed data negligible). */
+  while (p < end && (p = memmem (p, (gsize) (end - p), "GCOL\001", 5)) != NULL)
+    {
+      if (!global_heap_is_sound (data, size, (gsize) (p - data)))
+        return lv_h5_invalid (error, "", "a global heap (variable-length data) is corrupt");
+      p += 5;
+    }
+  return TRUE;
+}
+
+hid_t
+lv_h5_open_checked (const char *path, GError **error)
+{
+  g_autoptr(GError) local = NULL;
+  g_autoptr(GMappedFile) map = g_mapped_file_new (path, FALSE, &local);
+  hid_t file;
+
+  if (map == NULL)
+    {
+      g_set_error (error, LV_ERROR, LV_ERROR_IO, "%s", local->message);
+      return H5I_INVALID_HID;
+    }
+  if (!lv_h5_check_bytes ((const guint8 *) g_mapped_file_get_contents (map),
+                          g_mapped_file_get_length (map), error))
+    return H5I_INVALID_HID;
+  file = H5Fopen (path, H5F_ACC_RDONLY, H5P_DEFAULT);
+  if (file < 0)
+    lv_h5_invalid (error, "", "not a readable HDF5 file (truncated or corrupt?)");
   return file;
 }
 

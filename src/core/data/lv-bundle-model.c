@@ -124,11 +124,8 @@ lv_bundle_load_model (const char *path, LvLoss loss, LvMlpShape *shape, float **
       return FALSE;
     }
   lv_h5_lock ();
-  file = H5Fopen (path, H5F_ACC_RDONLY, H5P_DEFAULT);
-  if (file < 0)
-    g_set_error (&local, LV_ERROR, LV_ERROR_INVALID_INPUT,
-                 "not a readable HDF5 file (truncated or corrupt?)");
-  else
+  file = lv_h5_open_checked (path, &local);
+  if (file >= 0)
     {
       ok = read_model (file, loss, shape, params, &local);
       H5Fclose (file);

@@ -16,6 +16,10 @@ G_BEGIN_DECLS
 void lv_h5_lock (void);
 void lv_h5_unlock (void);
 
+/* Opens a file to read after checking what libhdf5 would trust blindly (see lv-bundle-h5.c);
+ * H5I_INVALID_HID with an error naming what is wrong (without the path). */
+hid_t    lv_h5_open_checked (const char *path, GError **error);
+gboolean lv_h5_check_bytes (const guint8 *data, gsize size, GError **error);
 /* A new file for writing (H5I_INVALID_HID on failure). */
 hid_t    lv_h5_create (const char *path);
 /* Writing: each returns FALSE when HDF5 failed. */

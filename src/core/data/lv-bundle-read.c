@@ -426,11 +426,12 @@ lv_bundle_load (const char *path, LvBundleLoadFlags flags, GError **error)
       g_set_error (error, LV_ERROR, LV_ERROR_IO, "%s: no such file", path);
       return NULL;
     }
+  g_autoptr(GError) local = NULL;
+
   lv_h5_lock ();
-  file = H5Fopen (path, H5F_ACC_RDONLY, H5P_DEFAULT);
+  file = lv_h5_open_checked (path, &local);
   if (file < 0)
-    g_set_error (error, LV_ERROR, LV_ERROR_INVALID_INPUT,
-                 "%s: not a readable HDF5 file (truncated or corrupt?)", path);
+    g_set_error (error, LV_ERROR, local->code, "%s: %s", path, local->message);
   else
     {
       b = read_file (file, path, flags, error);
@@ -447,6 +448,11 @@ lv_bundle_load_from_memory (const void *data, gsize size, LvBundleLoadFlags flag
   LvBundle *b = NULL;
   hid_t fapl, file;
 
+  if (!lv_h5_check_bytes (data, size, error))
+    {
+      g_prefix_error (error, "bundle: ");
+      return NULL;
+    }
   lv_h5_lock ();
   /* The core driver over a file image: HDF5 copies @data and never touches the disk. */
   fapl = H5Pcreate (H5P_FILE_ACCESS);
@@ -488,10 +494,8 @@ lv_bundle_load_run (const char *path, const LvSession *session, guint index,
       return FALSE;
     }
   lv_h5_lock ();
-  file = H5Fopen (path, H5F_ACC_RDONLY, H5P_DEFAULT);
-  if (file < 0)
-    lv_h5_invalid (&local, "", "not a readable HDF5 file (truncated or corrupt?)");
-  else
+  file = lv_h5_open_checked (path, &local);
+  if (file >= 0)
     {
       g = open_group (file, "", where, &local);
       ok = g >= 0 && read_run_params (&rd, g, where, session, r->hidden, run, &local);

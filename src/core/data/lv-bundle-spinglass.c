@@ -267,10 +267,8 @@ lv_spin_glass_bundle_load (const char *path, GError **error)
       return NULL;
     }
   lv_h5_lock ();
-  file = H5Fopen (path, H5F_ACC_RDONLY, H5P_DEFAULT);
-  if (file < 0)
-    lv_h5_invalid (&local, "", "not a readable HDF5 file (truncated or corrupt?)");
-  else
+  file = lv_h5_open_checked (path, &local);
+  if (file >= 0)
     {
       b = read_bundle (file, &local);
       H5Fclose (file);
