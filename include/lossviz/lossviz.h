@@ -21,3 +21,4 @@
 #include <lossviz/lv-session.h>
 #include <lossviz/lv-slice.h>
 #include <lossviz/lv-hessian.h>
+#include <lossviz/lv-hessian-slq.h>
