@@ -127,10 +127,10 @@ main (int argc, char **argv)
   seconds = (g_get_monotonic_time () - t0) / 1e6;
   if (slq == NULL)
     goto fail;
-  printf ("{\"params\": %" G_GSIZE_FORMAT ", \"seconds\": %.6f, \"cpu_seconds\": %.6f, \"max_eigenvalue\": %.17g, "
-          "\"min_eigenvalue\": %.17g, \"trace\": %.17g, \"trace_std_error\": %.17g, "
-          "\"hvps\": %u}\n", np, seconds, cpu_seconds () - cpu0, slq->max_eigenvalue, slq->min_eigenvalue, slq->trace,
-          slq->trace_std_error, P * M);
+  printf ("{\"params\": %" G_GSIZE_FORMAT ", \"seconds\": %.6f, \"cpu_seconds\": %.6f, "
+          "\"max_eigenvalue\": %.17g, \"min_eigenvalue\": %.17g, \"trace\": %.17g, "
+          "\"trace_std_error\": %.17g, \"hvps\": %u}\n", np, seconds, cpu_seconds () - cpu0,
+          slq->max_eigenvalue, slq->min_eigenvalue, slq->trace, slq->trace_std_error, P * M);
   return 0;
 fail:
   fprintf (stderr, "bench-slq: %s\n", error->message);
