@@ -3,7 +3,10 @@
 # The benchmarks: installs the peers (python3-torch, python3-numpy), builds an optimised tree and
 # runs every meson benchmark() — ensemble training vs PyTorch/numpy and the sgemm rate (JSON
 # report in _build-bench/tests/bench/bench-report.json), the slice linearity trick and the
-# spin-glass contractions. Usage: build-aux/bench.sh [BENCHMARK-NAME…]
+# spin-glass contractions; issue 14: the spin glass at the paper's size (Λ = 500: 100-start GD and
+# SGD variants and the 1000-start run, each with the sgemm rate of the same run) and SLQ against
+# PyTorch's double backward (JSON reports _build-bench/tests/bench/slq-report-*.json).
+# Usage: build-aux/bench.sh [BENCHMARK-NAME…]
 set -euo pipefail
 top=$(cd "$(dirname "$0")/.." && pwd)
 build="$top/_build-bench"
