@@ -9,6 +9,8 @@
 #include "lv-cli-common.h"
 #include "lv-cli-hessian-slq.h"
 
+#include <lossviz/lv-plot-hessian-density.h>
+
 double
 lv_cli_hessian_slq_default_sigma (const LvHessianSlq *slq)
 {
@@ -98,4 +100,21 @@ lv_cli_hessian_trace_text (const LvHessianTrace *trace)
 {
   printf ("trace %.6g ± %.2g (Hutchinson, %u probes)\n", trace->estimate, trace->std_error,
           trace->n_probes);
+}
+
+gboolean
+lv_cli_hessian_slq_plot (const LvHessianSlq *slq, double sigma, guint n_grid, const char *path,
+                         GError **error)
+{
+  g_autofree double *grid = g_new (double, n_grid), *values = g_new (double, n_grid);
+  g_autofree char *caption = NULL;
+  g_autoptr(LvPlotHessianDensity) fig = NULL;
+
+  lv_hessian_slq_density (slq, sigma, n_grid, grid, values);
+  caption = g_strdup_printf ("Stochastic Lanczos quadrature: %u probes × %u Lanczos steps, "
+                             "%" G_GSIZE_FORMAT " parameters, Gaussian smoothing σ = %.3g.",
+                             slq->n_probes, slq->steps, slq->n_params, sigma);
+  fig = lv_plot_hessian_density_new (grid, values, n_grid, caption, NULL);
+  return lv_plot_export ((LvPlotDrawFunc) lv_plot_lines_draw,
+                         lv_plot_hessian_density_get_model (fig), path, 900, 600, 96, error);
 }

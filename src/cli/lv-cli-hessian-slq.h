@@ -13,6 +13,9 @@ void lv_cli_hessian_slq_json (JsonBuilder *b, const LvHessianSlq *slq, double si
 void lv_cli_hessian_slq_text (const LvHessianSlq *slq);
 void lv_cli_hessian_trace_json (JsonBuilder *b, const LvHessianTrace *trace);
 void lv_cli_hessian_trace_text (const LvHessianTrace *trace);
+/* Draws the density (log axis) to FILE.png|svg|pdf. */
+gboolean lv_cli_hessian_slq_plot (const LvHessianSlq *slq, double sigma, guint n_grid,
+                                  const char *path, GError **error);
 /* Default smoothing width: 1 % of the spread of the nodes (or of |λ_max| when they agree). */
 double lv_cli_hessian_slq_default_sigma (const LvHessianSlq *slq);
 

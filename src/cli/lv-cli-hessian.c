@@ -11,6 +11,8 @@
 #include "lv-cli-commands.h"
 #include "lv-cli-common.h"
 #include "lv-cli-hessian-slq.h"
+
+#include <lossviz/lv-plot.h>
 #include "lv-cli-train-one.h"
 
 /* `lossviz-cli hessian`: train one network and report the curvature at its endpoint. */
@@ -28,12 +30,14 @@ typedef struct
   double sigma;
   gboolean trace;
   int trace_probes;
+  char *plot;
 } HessianOptions;
 
 static void
 hessian_options_clear (HessianOptions *o)
 {
   g_free (o->method);
+  g_free (o->plot);
 }
 G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC (HessianOptions, hessian_options_clear)
 
@@ -224,6 +228,8 @@ lv_cli_hessian (int argc, char **argv)
     { "grid", 0, 0, G_OPTION_ARG_INT, &o.grid, "slq: density grid points (default 200)", "G" },
     { "sigma", 0, 0, G_OPTION_ARG_DOUBLE, &o.sigma,
       "slq: Gaussian smoothing width (default 1 % of the node spread)", "S" },
+    { "plot", 0, 0, G_OPTION_ARG_FILENAME, &o.plot,
+      "slq: draw the density on a log axis to FILE.png, .svg or .pdf", "FILE" },
     { "trace", 0, 0, G_OPTION_ARG_NONE, &o.trace,
       "Also estimate the trace (Hutchinson, Rademacher probes)", NULL },
     { "trace-probes", 0, 0, G_OPTION_ARG_INT, &o.trace_probes,
@@ -265,6 +271,14 @@ lv_cli_hessian (int argc, char **argv)
                                 "--method: '%s' is not full, lanczos or slq", o.method);
   if (!check_options (&o, &error) || !lv_cli_train_setup (&t, &setup, &error))
     return lv_cli_fail (error);
+  if (o.plot != NULL && !slq)
+    return lv_cli_fail_message (LV_CLI_EXIT_BAD_INPUT, "--plot needs --method slq");
+  if (o.plot != NULL)
+    {
+      LvPlotFormat format;
+      if (!lv_plot_format_from_path (o.plot, &format, &error))
+        return lv_cli_fail_message (LV_CLI_EXIT_BAD_INPUT, "--plot: %s", error->message);
+    }
   /* Refuse before training, not after. */
   if (!slq && method == LV_HESSIAN_METHOD_FULL && setup.n_params > LV_HESSIAN_FULL_MAX_PARAMS)
     return lv_cli_fail_message (LV_CLI_EXIT_BAD_INPUT,
@@ -288,7 +302,9 @@ lv_cli_hessian (int argc, char **argv)
   if (hessian == NULL)
     return lv_cli_fail (error);
   pool = lv_worker_pool_new ((guint) o.threads);
-  ok = compute (hessian, pool, &o, slq, method, setup.seed, &own, &results, &error);
+  ok = compute (hessian, pool, &o, slq, method, setup.seed, &own, &results, &error) &&
+       (o.plot == NULL || lv_cli_hessian_slq_plot (own.slq, results.sigma, results.grid, o.plot,
+                                                   &error));
   if (ok && o.json)
     print_json (&setup, &results, (t1 - t0) / 1e6, (g_get_monotonic_time () - t1) / 1e6);
   else if (ok)
