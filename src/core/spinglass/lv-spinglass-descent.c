@@ -15,6 +15,10 @@
 /*
  * Descent on the sphere from many random starts (THEORY.md §1.1, §2.1).
  *
+ * Fixed disorder runs on the symmetric storage with one lane group whose GEMMs are split
+ * across the pool (lv-spinglass-lanes.c); what follows is the per-run-disorder path, where
+ * every task draws its own couplings.
+ *
  * Batching. Starts of one disorder draw are grouped in tasks of consecutive run indices; a
  * task advances up to CHUNK starts ("lanes") together, so every step is one GEMM (unfolding ×
  * monomials of all active starts). With gradient descent a lane whose run has converged is
