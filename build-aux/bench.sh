@@ -4,7 +4,10 @@
 # runs every meson benchmark() — ensemble training vs PyTorch/numpy and the sgemm rate, with
 # bf16 training, the PyTorch bf16 peer, per-run orders, every issue-14 ratio and the fp32/bf16
 # KS comparison (JSON report in _build-bench/tests/bench/bench-report.json), the slice
-# linearity trick and the spin-glass contractions. Usage: build-aux/bench.sh [BENCHMARK-NAME…]
+# linearity trick and the spin-glass contractions; the spin glass at the paper's size (Λ = 500:
+# 100-start GD and SGD variants and the 1000-start run, each with the sgemm rate of the same run)
+# and SLQ against PyTorch's double backward (JSON reports _build-bench/tests/bench/slq-report-*.json).
+# Usage: build-aux/bench.sh [BENCHMARK-NAME…]
 set -euo pipefail
 top=$(cd "$(dirname "$0")/.." && pwd)
 build="$top/_build-bench"

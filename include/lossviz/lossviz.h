@@ -23,3 +23,4 @@
 #include <lossviz/lv-bundle.h>
 #include <lossviz/lv-slice.h>
 #include <lossviz/lv-hessian.h>
+#include <lossviz/lv-hessian-slq.h>

@@ -144,7 +144,8 @@ typedef struct {
 /**
  * LvSpinGlassStats:
  * @contraction_flops: floating-point operations of the coupling contractions (GEMMs).
- * @contraction_seconds: thread time spent in them (summed over workers).
+ * @contraction_seconds: thread time spent in them (per-run disorder: summed over workers;
+ *   fixed disorder, whose GEMMs are split across the pool: wall time × pool threads).
  * @float_flops: the part of @contraction_flops done in single precision.
  * @wall_seconds: wall time of the whole simulation, coupling generation included.
  * @setup_seconds: wall time spent drawing couplings (fixed disorder).

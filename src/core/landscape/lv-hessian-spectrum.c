@@ -16,6 +16,7 @@
 #include <lossviz/lv-error.h>
 #include <lossviz/lv-rng.h>
 
+#include "lv-hessian-private.h"
 #include "lv-task-group-private.h"
 
 /*
@@ -322,6 +323,63 @@ tridiagonal_eigenvalues (const double *a, const double *b, guint m, double *out,
 }
 
 /**
+ * lv_hessian_lanczos_run: (skip)
+ *
+ * Lanczos on H from Q's first row (normalised here) with full reorthogonalisation (two
+ * Gram–Schmidt passes against every earlier vector each step), which keeps the Krylov basis
+ * orthogonal in floating point so no spurious copies of converged eigenvalues appear. Q holds
+ * @steps + 1 rows of n; @w is n scratch values. Fills alpha[0..m) and beta[0..m) and stops early
+ * at an invariant subspace (then its Ritz values are exact eigenvalues).
+ */
+gboolean
+lv_hessian_lanczos_run (const LvHessian *hessian, LvHessianWorkspace *ws, double *Q,
+                        guint steps, double *w, double *alpha, double *beta, guint *m_out,
+                        GCancellable *cancellable, GError **error)
+{
+  gsize n = lv_hessian_get_n_params (hessian);
+  double scale = 0, nrm = sqrt (dot (Q, Q, n));
+
+  *m_out = 0;
+  for (gsize i = 0; i < n; i++)
+    Q[i] /= nrm;
+  for (guint j = 0; j < steps; j++)
+    {
+      double *q = Q + (gsize) j * n;
+
+      if (g_cancellable_is_cancelled (cancellable))
+        {
+          g_set_error (error, LV_ERROR, LV_ERROR_CANCELLED, "the Lanczos iteration was cancelled");
+          return FALSE;
+        }
+      lv_hessian_vector_product (hessian, ws, q, w);
+      alpha[j] = dot (q, w, n);
+      for (gsize i = 0; i < n; i++)
+        w[i] -= alpha[j] * q[i] + (j > 0 ? beta[j - 1] * Q[(gsize) (j - 1) * n + i] : 0);
+      for (guint pass = 0; pass < 2; pass++)
+        for (guint k = 0; k <= j; k++)
+          {
+            const double *qk = Q + (gsize) k * n;
+            double c = dot (qk, w, n);
+            for (gsize i = 0; i < n; i++)
+              w[i] -= c * qk[i];
+          }
+      beta[j] = sqrt (dot (w, w, n));
+      *m_out = j + 1;
+      scale = MAX (scale, fabs (alpha[j]) + beta[j] + (j > 0 ? beta[j - 1] : 0));
+      if (!isfinite (alpha[j]) || !isfinite (beta[j]))
+        {
+          g_set_error (error, LV_ERROR, LV_ERROR_FAILED, "the Lanczos iteration is not finite");
+          return FALSE;
+        }
+      if (beta[j] <= 1e-12 * scale)
+        break;
+      for (gsize i = 0; i < n; i++)
+        Q[(gsize) (j + 1) * n + i] = w[i] / beta[j];
+    }
+  return TRUE;
+}
+
+/**
  * lv_hessian_spectrum_lanczos:
  * @hessian: the operator.
  * @steps: Krylov dimension (at most the number of parameters; 0 means min(n, 80)).
@@ -348,7 +406,6 @@ lv_hessian_spectrum_lanczos (const LvHessian *hessian, guint steps, guint n_extr
   g_autoptr(LvHessianSpectrum) s = NULL;
   g_autofree double *Q = NULL, *w = NULL, *alpha = NULL, *beta = NULL, *ritz = NULL;
   guint m = 0;
-  double scale = 0, nrm;
   LvRng rng;
 
   if (!check_tolerance (tolerance, error))
@@ -377,45 +434,8 @@ lv_hessian_spectrum_lanczos (const LvHessian *hessian, guint steps, guint n_extr
   lv_rng_init (&rng, seed);
   for (gsize i = 0; i < n; i++)
     Q[i] = lv_rng_gaussian (&rng);
-  nrm = sqrt (dot (Q, Q, n));
-  for (gsize i = 0; i < n; i++)
-    Q[i] /= nrm;
-
-  for (guint j = 0; j < steps; j++)
-    {
-      double *q = Q + (gsize) j * n;
-
-      if (g_cancellable_is_cancelled (cancellable))
-        {
-          g_set_error (error, LV_ERROR, LV_ERROR_CANCELLED, "the Lanczos iteration was cancelled");
-          return NULL;
-        }
-      lv_hessian_vector_product (hessian, ws, q, w);
-      alpha[j] = dot (q, w, n);
-      for (gsize i = 0; i < n; i++)
-        w[i] -= alpha[j] * q[i] + (j > 0 ? beta[j - 1] * Q[(gsize) (j - 1) * n + i] : 0);
-      for (guint pass = 0; pass < 2; pass++)
-        for (guint k = 0; k <= j; k++)
-          {
-            const double *qk = Q + (gsize) k * n;
-            double c = dot (qk, w, n);
-            for (gsize i = 0; i < n; i++)
-              w[i] -= c * qk[i];
-          }
-      beta[j] = sqrt (dot (w, w, n));
-      m = j + 1;
-      scale = MAX (scale, fabs (alpha[j]) + beta[j] + (j > 0 ? beta[j - 1] : 0));
-      if (!isfinite (alpha[j]) || !isfinite (beta[j]))
-        {
-          g_set_error (error, LV_ERROR, LV_ERROR_FAILED, "the Lanczos iteration is not finite");
-          return NULL;
-        }
-      /* An invariant subspace: its Ritz values are exact eigenvalues; stop. */
-      if (beta[j] <= 1e-12 * scale)
-        break;
-      for (gsize i = 0; i < n; i++)
-        Q[(gsize) (j + 1) * n + i] = w[i] / beta[j];
-    }
+  if (!lv_hessian_lanczos_run (hessian, ws, Q, steps, w, alpha, beta, &m, cancellable, error))
+    return NULL;
 
   ritz = g_new (double, m);
   if (!tridiagonal_eigenvalues (alpha, beta, m, ritz, error))

@@ -3,7 +3,7 @@
 
 #include "config.h"
 
-#include "lv-spinglass-private.h"
+#include "lv-spinglass-sym.h"
 
 #include <math.h>
 #include <string.h>
@@ -15,6 +15,10 @@
 
 /*
  * Descent on the sphere from many random starts (THEORY.md §1.1, §2.1).
+ *
+ * Fixed disorder runs on the symmetric storage with one lane group whose GEMMs are split
+ * across the pool (lv-spinglass-lanes.c); what follows is the per-run-disorder path, where
+ * every task draws its own couplings.
  *
  * Batching. Starts of one disorder draw are grouped in tasks of consecutive run indices; a
  * task advances up to CHUNK starts ("lanes") together, so every step is one GEMM (unfolding ×
@@ -129,7 +133,12 @@ lv_spin_glass_config_check (const LvSpinGlassConfig *config, GError **error)
     BAD ("SGD step schedule out of range");
   if (config->compute_index && config->lambda > LV_SPIN_GLASS_INDEX_MAX_N)
     BAD ("the Hessian index is computed only for lambda <= %u", LV_SPIN_GLASS_INDEX_MAX_N);
-  bytes = lv_spin_glass_storage_bytes (config->p, config->lambda, parts, config->precision);
+  bytes = config->disorder == LV_SPIN_GLASS_DISORDER_PER_RUN
+            ? lv_spin_glass_storage_bytes (config->p, config->lambda, parts, config->precision)
+            : lv_sg_sym_bytes (config->p, config->lambda, parts, config->precision) +
+              (config->compute_index ? lv_spin_glass_storage_bytes (config->p, config->lambda,
+                                                                    0, LV_SPIN_GLASS_DOUBLE)
+                                     : 0);
   if (bytes > LV_SPIN_GLASS_MAX_BYTES)
     BAD ("p = %u, lambda = %u needs %.2f GiB of couplings (limit %.0f GiB)", config->p,
          config->lambda, bytes / 1073741824.0, LV_SPIN_GLASS_MAX_BYTES / 1073741824.0);
@@ -559,11 +568,27 @@ lv_spin_glass_simulate_part (const LvSpinGlassConfig *config, guint part, guint 
   /* A part with no task (more parts than tasks) draws nothing. */
   if (!per_run && (gsize) part * chunk < config->runs)
     {
-      fixed = lv_spin_glass_new (config->p, config->lambda, coupling_seed (config, 0),
+      /* Fixed disorder: the symmetric storage and the lane engine (lv-spinglass-lanes.c); the
+       * unfolding only when the Hessian index is wanted. */
+      double setup;
+      gboolean ok;
+
+      fixed = lv_sg_new_layouts (config->p, config->lambda, coupling_seed (config, 0),
                                  config->method == LV_SPIN_GLASS_SGD ? config->n_parts : 0,
-                                 config->precision, error);
+                                 config->precision, config->compute_index, TRUE, error);
       if (fixed == NULL)
         return FALSE;
+      setup = (g_get_monotonic_time () - start) / 1e6;
+      {
+        g_autoptr(LvWorkerPool) pool = lv_worker_pool_new (config->n_threads);
+        ok = lv_sg_lanes_simulate (config, fixed, pool, runs, on_run, user_data, cancellable,
+                                   &shared.stats, error);
+      }
+      shared.stats.setup_seconds = setup;
+      shared.stats.wall_seconds = (g_get_monotonic_time () - start) / 1e6;
+      if (stats != NULL)
+        *stats = shared.stats;
+      return ok;
     }
   shared.stats.setup_seconds = (g_get_monotonic_time () - start) / 1e6;
   shared.config = config;

@@ -5,6 +5,8 @@
 
 G_BEGIN_DECLS
 
+typedef struct _LvSgSym LvSgSym;
+
 /* Internal layout of one disorder draw, shared by the lv-spinglass*.c translation units. */
 struct _LvSpinGlass
 {
@@ -17,6 +19,9 @@ struct _LvSpinGlass
   double *a;         /* n × n_cols, row-major: ∇H = A c(s) */
   float *af;         /* float copy of a, or NULL */
   float *parts;      /* n_parts blocks of n × n_cols (the SGD split), or NULL */
+  /* Symmetric lower storage (lv-spinglass-sym.c), or NULL: each coupling once, under the row of
+   * its largest spin, columns in colex order of the other p − 1 spins. */
+  LvSgSym *sym;
 };
 
 /* Advances a nondecreasing tuple of @len values in [0, n) to its lexicographic successor. The
@@ -40,5 +45,18 @@ void lv_sg_contract_ws (const LvSpinGlass *sg, const double *s, guint n_starts, 
                         double *work);
 void lv_sg_contract_float_ws (const LvSpinGlass *sg, int part, const float *s, guint n_starts,
                               float *grad, float *work);
+
+/* Constructor with a choice of layouts: the lexicographic unfolding (`a`, needed by the
+ * Hessian and the public contraction API) and/or the symmetric lower storage (the descent). */
+LvSpinGlass *lv_sg_new_layouts (guint p, guint n, guint64 seed, guint n_parts,
+                                LvSpinGlassPrecision precision, gboolean unfolding,
+                                gboolean symmetric, GError **error);
+
+/* ---- Symmetric lower storage (lv-spinglass-sym.c) ---- */
+guint64  lv_sg_sym_bytes (guint p, guint n, guint n_parts, LvSpinGlassPrecision precision);
+LvSgSym *lv_sg_sym_new (guint p, guint n, guint n_parts, LvSpinGlassPrecision precision);
+void     lv_sg_sym_free (LvSgSym *sym);
+/* Stores coupling @value (scaled) of sorted p-tuple @t; @part −1 for the full coupling. */
+void     lv_sg_sym_store (LvSgSym *sym, const guint *t, int part, double value);
 
 G_END_DECLS

@@ -167,7 +167,13 @@ fill_couplings (LvSpinGlass *sg)
           z[s] = sqrt (m / parts) * counter_gaussian (sg->seed, tuple_key (t, p), s + 1);
           zmean += z[s] / parts;
         }
-      for (guint d = 0; d < p; d++)
+      if (sg->sym != NULL)
+        {
+          lv_sg_sym_store (sg->sym, t, -1, sg->scale * k);
+          for (guint s = 0; s < parts; s++)
+            lv_sg_sym_store (sg->sym, t, (int) s, sg->scale * (k / parts + z[s] - zmean));
+        }
+      for (guint d = 0; d < p && sg->a != NULL; d++)
         {
           guint mult = 1;
           gsize col, idx;
@@ -185,7 +191,8 @@ fill_couplings (LvSpinGlass *sg)
           sg->a[idx] = sg->scale * mult * k;
           if (sg->af != NULL)
             sg->af[idx] = (float) sg->a[idx];
-          for (guint s = 0; s < parts; s++)
+          /* With symmetric storage the SGD parts live in sg->sym only. */
+          for (guint s = 0; s < parts && sg->parts != NULL; s++)
             sg->parts[s * n * cols + idx] =
               (float) (sg->scale * mult * (k / parts + z[s] - zmean));
         }
@@ -211,6 +218,13 @@ LvSpinGlass *
 lv_spin_glass_new (guint p, guint n, guint64 seed, guint n_parts, LvSpinGlassPrecision precision,
                    GError **error)
 {
+  return lv_sg_new_layouts (p, n, seed, n_parts, precision, TRUE, FALSE, error);
+}
+
+LvSpinGlass *
+lv_sg_new_layouts (guint p, guint n, guint64 seed, guint n_parts, LvSpinGlassPrecision precision,
+                   gboolean unfolding, gboolean symmetric, GError **error)
+{
   g_autoptr(LvSpinGlass) sg = NULL;
   guint64 bytes;
   gsize entries;
@@ -232,7 +246,10 @@ lv_spin_glass_new (guint p, guint n, guint64 seed, guint n_parts, LvSpinGlassPre
                    n_parts);
       return NULL;
     }
-  bytes = lv_spin_glass_storage_bytes (p, n, n_parts, precision);
+  /* Beside the symmetric storage the unfolding only serves the Hessian: double alone. */
+  bytes = (unfolding ? (symmetric ? lv_spin_glass_storage_bytes (p, n, 0, LV_SPIN_GLASS_DOUBLE)
+                                  : lv_spin_glass_storage_bytes (p, n, n_parts, precision)) : 0) +
+          (symmetric ? lv_sg_sym_bytes (p, n, n_parts, precision) : 0);
   if (bytes > LV_SPIN_GLASS_MAX_BYTES)
     {
       g_set_error (error, LV_ERROR, LV_ERROR_INVALID_INPUT,
@@ -255,13 +272,20 @@ lv_spin_glass_new (guint p, guint n, guint64 seed, guint n_parts, LvSpinGlassPre
   sg->n_cols = n_sorted_tuples (n, p - 1);
   sg->scale = pow ((double) n, -0.5 * (p - 1));
   entries = (gsize) n * sg->n_cols;
-  sg->a = g_try_new0 (double, entries);
-  if (precision == LV_SPIN_GLASS_MIXED)
-    sg->af = g_try_new0 (float, entries);
-  if (n_parts > 0)
-    sg->parts = g_try_new0 (float, entries * n_parts);
-  if (sg->a == NULL || (precision == LV_SPIN_GLASS_MIXED && sg->af == NULL) ||
-      (n_parts > 0 && sg->parts == NULL))
+  if (unfolding)
+    {
+      sg->a = g_try_new0 (double, entries);
+      if (precision == LV_SPIN_GLASS_MIXED && !symmetric)
+        sg->af = g_try_new0 (float, entries);
+      if (n_parts > 0 && !symmetric)
+        sg->parts = g_try_new0 (float, entries * n_parts);
+    }
+  if (symmetric)
+    sg->sym = lv_sg_sym_new (p, n, n_parts, precision);
+  if ((unfolding && (sg->a == NULL ||
+                     (!symmetric && precision == LV_SPIN_GLASS_MIXED && sg->af == NULL) ||
+                     (!symmetric && n_parts > 0 && sg->parts == NULL))) ||
+      (symmetric && sg->sym == NULL))
     {
       g_set_error (error, LV_ERROR, LV_ERROR_FAILED, "out of memory for %.2f GiB of couplings",
                    bytes / 1073741824.0);
@@ -285,6 +309,7 @@ lv_spin_glass_free (LvSpinGlass *sg)
   g_free (sg->a);
   g_free (sg->af);
   g_free (sg->parts);
+  lv_sg_sym_free (sg->sym);
   g_free (sg);
 }
 

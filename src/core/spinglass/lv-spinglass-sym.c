@@ -1,0 +1,591 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#define G_LOG_DOMAIN "LossViz-core"
+
+#include "config.h"
+
+#include "lv-spinglass-sym.h"
+
+#include <math.h>
+#include <string.h>
+
+#include <cblas.h>
+
+#include "lv-task-group-private.h"
+
+/*
+ * Symmetric lower storage of the couplings and the batched gradient built on it.
+ *
+ * Every sorted p-tuple t = (τ, k), k its largest spin, is stored once: A[k, τ] = N^{-(p-1)/2} K_t,
+ * columns τ (sorted q-tuples, q = p − 1) in colex order, so the tuples with max τ < m form the
+ * prefix of P(m) = C(m + q − 1, q) columns. Rows go in blocks of LV_SG_SYM_ROWS spins; block B
+ * (rows [m0, m1)) touches only its P(m1) leading columns: about Λ^p / p! entries, 1/p of the
+ * lexicographic unfolding. The matrix is stored dense (Λ × P(Λ), zeros above the staircase) so
+ * that every GEMM, including the transposed one over all rows from a block down, has one
+ * leading dimension; the zeros are never read.
+ *
+ * With c_τ(s) = s^τ, v = A c(s) and u = Aᵀ s (u_τ = Σ_{k ≥ max τ} A[k, τ] s_k):
+ *   H(s) = Σ_τ c_τ u_τ,   ∇H(s) = v + w,   w_m = Σ_τ u_τ ∂c_τ/∂s_m,
+ * so a gradient costs two GEMMs against A (2 Λ^p/(p−1)! flops each way: for p = 3 2Λ³/3 in all
+ * instead of Λ³ with the unfolding) plus the O(q Λ^q) sum w.
+ *
+ * Delta form. Between two exact (double) evaluations at reference points r, the float path
+ * computes only the change: Δv = A (c(s) − c(r)), Δu = Aᵀ (s − r), and
+ *   Δw = Σ_τ [ (u_τ(r) + Δu_τ) ∂c_τ(s) − u_τ(r) ∂c_τ(r) ],
+ * so float rounding (and the float copy of A) only perturbs the difference to the reference,
+ * not the gradient itself: the descent can run in float down to tolerances far below float's
+ * resolution of ∇H. With r = 0 and u(r) = 0 this is the plain float gradient.
+ *
+ * Parallelism. The work is cut into fixed items (row chunks of v, column ranges of u, each
+ * with its own partial w), run on the shared pool and summed in a fixed order, so results do
+ * not depend on the number of threads.
+ */
+
+#define LV_SG_SYM_ROWS 64
+/* Columns per u item (several items per block keep two cores busy). */
+#define U_ITEM_COLS 6144
+
+typedef struct
+{
+  guint m0, m1;     /* rows of the block */
+  gsize ncols;      /* P(m1): the block's nonzero columns */
+} Block;
+
+typedef struct
+{
+  gsize c0, c1;     /* columns */
+  guint block;      /* the column block: max τ ∈ [block rows) */
+} URange;
+
+struct _LvSgSym
+{
+  guint p, q, n, n_parts;
+  guint n_blocks;
+  Block *blocks;
+  guint n_ranges;
+  URange *ranges;
+  gsize size;       /* entries of one copy (Λ × P(Λ)) */
+  gsize used;       /* entries under the staircase: Σ_B rows_B P(m1_B) */
+  gsize n_cols;     /* P(n) */
+  guint64 *rank;    /* rank[d * (n + 1) + a] = C(a + d, d + 1): colex rank terms */
+  double *d;
+  float *f;         /* float copy of d, or NULL */
+  float *parts;     /* n_parts float copies of the SGD split, or NULL */
+};
+
+static guint64
+binomial (guint64 x, guint k)
+{
+  guint64 c = 1;
+
+  for (guint d = 1; d <= k; d++)
+    c = c * (x - k + d) / d;
+  return x < k ? 0 : c;
+}
+
+/* P(m): sorted q-tuples with values in [0, m). */
+static gsize
+prefix_cols (guint m, guint q)
+{
+  return m == 0 ? 0 : (gsize) binomial ((guint64) m + q - 1, q);
+}
+
+guint64
+lv_sg_sym_bytes (guint p, guint n, guint n_parts, LvSpinGlassPrecision precision)
+{
+  return (guint64) n * prefix_cols (n, p - 1) *
+         (8 + (precision == LV_SPIN_GLASS_MIXED ? 4 : 0) + 4 * (guint64) n_parts);
+}
+
+LvSgSym *
+lv_sg_sym_new (guint p, guint n, guint n_parts, LvSpinGlassPrecision precision)
+{
+  LvSgSym *sym = g_new0 (LvSgSym, 1);
+  guint nr = 0;
+
+  sym->p = p;
+  sym->q = p - 1;
+  sym->n = n;
+  sym->n_parts = n_parts;
+  sym->n_blocks = (n + LV_SG_SYM_ROWS - 1) / LV_SG_SYM_ROWS;
+  sym->blocks = g_new (Block, sym->n_blocks);
+  sym->n_cols = prefix_cols (n, sym->q);
+  for (guint b = 0; b < sym->n_blocks; b++)
+    {
+      Block *blk = &sym->blocks[b];
+
+      blk->m0 = b * LV_SG_SYM_ROWS;
+      blk->m1 = MIN (n, blk->m0 + LV_SG_SYM_ROWS);
+      blk->ncols = prefix_cols (blk->m1, sym->q);
+      sym->used += (gsize) (blk->m1 - blk->m0) * blk->ncols;
+    }
+  sym->size = (gsize) n * sym->n_cols;
+  /* Column ranges of u: each block's new columns [P(m0), P(m1)), cut into U_ITEM_COLS. */
+  sym->ranges = g_new (URange, sym->n_cols / U_ITEM_COLS + 2 * sym->n_blocks + 1);
+  for (guint b = 0; b < sym->n_blocks; b++)
+    for (gsize c = prefix_cols (sym->blocks[b].m0, sym->q); c < sym->blocks[b].ncols;
+         c += U_ITEM_COLS)
+      sym->ranges[nr++] = (URange) { c, MIN (c + U_ITEM_COLS, sym->blocks[b].ncols), b };
+  sym->n_ranges = nr;
+  sym->rank = g_new (guint64, (gsize) MAX (sym->q, 1) * (n + 1));
+  for (guint d = 0; d < sym->q; d++)
+    for (guint a = 0; a <= n; a++)
+      sym->rank[d * (n + 1) + a] = binomial ((guint64) a + d, d + 1);
+  sym->d = g_try_new0 (double, sym->size);
+  if (precision == LV_SPIN_GLASS_MIXED)
+    sym->f = g_try_new0 (float, sym->size);
+  if (n_parts > 0)
+    sym->parts = g_try_new0 (float, sym->size * n_parts);
+  if (sym->d == NULL || (precision == LV_SPIN_GLASS_MIXED && sym->f == NULL) ||
+      (n_parts > 0 && sym->parts == NULL))
+    {
+      lv_sg_sym_free (sym);
+      return NULL;
+    }
+  return sym;
+}
+
+void
+lv_sg_sym_free (LvSgSym *sym)
+{
+  if (sym == NULL)
+    return;
+  g_free (sym->blocks);
+  g_free (sym->ranges);
+  g_free (sym->rank);
+  g_free (sym->d);
+  g_free (sym->f);
+  g_free (sym->parts);
+  g_free (sym);
+}
+
+gsize
+lv_sg_sym_cols_for (guint p, guint n)
+{
+  return prefix_cols (n, p - 1);
+}
+
+gsize
+lv_sg_sym_used (const LvSgSym *sym)
+{
+  return sym->used;
+}
+
+gsize
+lv_sg_sym_n_cols (const LvSgSym *sym)
+{
+  return sym->n_cols;
+}
+
+gboolean
+lv_sg_sym_has_float (const LvSgSym *sym)
+{
+  return sym->f != NULL;
+}
+
+static gsize
+colex_rank (const LvSgSym *sym, const guint *tau)
+{
+  gsize r = 0;
+
+  for (guint d = 0; d < sym->q; d++)
+    r += sym->rank[d * (sym->n + 1) + tau[d]];
+  return r;
+}
+
+void
+lv_sg_sym_store (LvSgSym *sym, const guint *t, int part, double value)
+{
+  gsize idx = (gsize) t[sym->q] * sym->n_cols + colex_rank (sym, t);
+
+  if (part >= 0)
+    {
+      sym->parts[(gsize) part * sym->size + idx] = (float) value;
+      return;
+    }
+  sym->d[idx] = value;
+  if (sym->f != NULL)
+    sym->f[idx] = (float) value;
+}
+
+/* The sorted q-tuple of colex rank @col. */
+static void
+colex_unrank (const LvSgSym *sym, gsize col, guint *tau)
+{
+  for (int d = (int) sym->q - 1; d >= 0; d--)
+    {
+      const guint64 *row = sym->rank + (gsize) d * (sym->n + 1);
+      guint a = 0;
+
+      while (a + 1 <= sym->n && row[a + 1] <= col)
+        a++;
+      tau[d] = a;
+      col -= row[a];
+    }
+}
+
+/* Colex successor of a nondecreasing tuple. */
+static void
+colex_next (guint *tau, guint q)
+{
+  for (guint d = 0; d < q; d++)
+    if (d + 1 == q || tau[d] < tau[d + 1])
+      {
+        tau[d]++;
+        for (guint e = 0; e < d; e++)
+          tau[e] = 0;
+        return;
+      }
+}
+
+/* ---- Parallel evaluation ---------------------------------------------------------------- */
+
+typedef enum { EVAL_EXACT, EVAL_DELTA } EvalKind;
+
+typedef struct
+{
+  const LvSgSym *sym;
+  EvalKind kind;
+  const float *af;              /* float matrix of a delta evaluation */
+  guint R, ld;
+  const double *s, *sref;       /* sref NULL: zero */
+  const float *uref;            /* NULL: zero */
+  LvSgSymWork *w;
+  double *v_out;                /* exact: v (n × ld) */
+  float *uref_out;              /* exact: float(u) (cols × ld) */
+} Eval;
+
+struct _LvSgSymWork
+{
+  guint ld;
+  float *cf, *uf, *dsf, *vf;
+  double *cd, *ud;
+  double *partial;              /* n_ranges × n × ld */
+};
+
+LvSgSymWork *
+lv_sg_sym_work_new (const LvSgSym *sym, guint ld)
+{
+  LvSgSymWork *w = g_new0 (LvSgSymWork, 1);
+  gsize cols = sym->n_cols * ld, rows = (gsize) sym->n * ld;
+
+  w->ld = ld;
+  w->cf = g_new (float, cols);
+  w->uf = g_new (float, cols);
+  w->cd = g_new (double, cols);
+  w->ud = g_new (double, cols);
+  w->dsf = g_new (float, rows);
+  w->vf = g_new (float, rows);
+  w->partial = g_new (double, rows * sym->n_ranges);
+  return w;
+}
+
+void
+lv_sg_sym_work_free (LvSgSymWork *w)
+{
+  if (w == NULL)
+    return;
+  g_free (w->cf);
+  g_free (w->uf);
+  g_free (w->cd);
+  g_free (w->ud);
+  g_free (w->dsf);
+  g_free (w->vf);
+  g_free (w->partial);
+  g_free (w);
+}
+
+typedef struct
+{
+  const Eval *e;
+  guint index;
+} Item;
+
+/* Product of s over the tuple without position @skip (q ≤ 4, so a plain loop). */
+static inline double
+partial_product (const double *const *rows, guint q, guint skip, guint r)
+{
+  double prod = 1.0;
+
+  for (guint e = 0; e < q; e++)
+    if (e != skip)
+      prod *= rows[e][r];
+  return prod;
+}
+
+/* p = 3 (q = 2) specialisations of the two loops below: straight lines the compiler
+ * vectorises over lanes, cloned for AVX-512 and AVX2 (the build targets baseline x86-64; the
+ * loader picks the clone for the CPU it runs on). */
+#if defined(__x86_64__) && defined(__GNUC__) && !defined(__clang__)
+#define LV_SG_VECTOR_CLONES __attribute__ ((target_clones ("avx512f", "avx2", "default")))
+#else
+#define LV_SG_VECTOR_CLONES
+#endif
+
+LV_SG_VECTOR_CLONES static void
+monomial2 (const Eval *e, gsize col, const double *const *srow, const double *const *rrow)
+{
+  const double *restrict a = srow[0], *restrict b = srow[1];
+  guint R = e->R;
+
+  if (e->kind == EVAL_EXACT)
+    {
+      double *restrict c = e->w->cd + col * e->ld;
+      for (guint r = 0; r < R; r++)
+        c[r] = a[r] * b[r];
+    }
+  else if (rrow[0] == NULL)
+    {
+      float *restrict c = e->w->cf + col * e->ld;
+      for (guint r = 0; r < R; r++)
+        c[r] = (float) (a[r] * b[r]);
+    }
+  else
+    {
+      const double *restrict ra = rrow[0], *restrict rb = rrow[1];
+      float *restrict c = e->w->cf + col * e->ld;
+      for (guint r = 0; r < R; r++)
+        c[r] = (float) (a[r] * b[r] - ra[r] * rb[r]);
+    }
+}
+
+/* Adds the contributions of column τ = (i, j) to w_i (through s_j) and w_j (through s_i); two
+ * separate loops, so i = j (where both alias) counts twice as it must. */
+LV_SG_VECTOR_CLONES static void
+scatter2 (const Eval *e, gsize col, const guint *tau, const double *const *srow,
+          const double *const *rrow, double *out)
+{
+  guint R = e->R, ld = e->ld;
+
+  for (guint d = 0; d < 2; d++)
+    {
+      double *restrict o = out + (gsize) tau[d] * ld;
+      const double *restrict so = srow[1 - d];
+
+      if (e->kind == EVAL_EXACT)
+        {
+          const double *restrict u = e->w->ud + col * ld;
+          for (guint r = 0; r < R; r++)
+            o[r] += u[r] * so[r];
+        }
+      else if (e->uref == NULL)
+        {
+          const float *restrict du = e->w->uf + col * ld;
+          for (guint r = 0; r < R; r++)
+            o[r] += (double) du[r] * so[r];
+        }
+      else
+        {
+          const float *restrict du = e->w->uf + col * ld, *restrict ur = e->uref + col * ld;
+          const double *restrict ro = rrow[1 - d];
+          for (guint r = 0; r < R; r++)
+            o[r] += (double) du[r] * so[r] + (double) ur[r] * (so[r] - ro[r]);
+        }
+    }
+}
+
+/* Phase A, one column range: the monomials c(s) (exact, double) or c(s) − c(r) (delta, float). */
+static void
+monomials_item (gpointer data)
+{
+  const Item *it = data;
+  const Eval *e = it->e;
+  const LvSgSym *sym = e->sym;
+  const URange *rg = &sym->ranges[it->index];
+  guint q = sym->q, tau[LV_SPIN_GLASS_P_MAX];
+  const double *srow[LV_SPIN_GLASS_P_MAX], *rrow[LV_SPIN_GLASS_P_MAX];
+
+  colex_unrank (sym, rg->c0, tau);
+  for (gsize col = rg->c0; col < rg->c1; col++, colex_next (tau, q))
+    {
+      for (guint d = 0; d < q; d++)
+        {
+          srow[d] = e->s + (gsize) tau[d] * e->ld;
+          rrow[d] = e->sref != NULL ? e->sref + (gsize) tau[d] * e->ld : NULL;
+        }
+      if (q == 2)
+        monomial2 (e, col, srow, rrow);
+      else if (e->kind == EVAL_EXACT)
+        for (guint r = 0; r < e->R; r++)
+          e->w->cd[col * e->ld + r] = partial_product (srow, q, q, r);
+      else
+        for (guint r = 0; r < e->R; r++)
+          e->w->cf[col * e->ld + r] =
+            (float) (partial_product (srow, q, q, r) -
+                     (rrow[0] != NULL ? partial_product (rrow, q, q, r) : 0.0));
+    }
+}
+
+/* v over the rows of one block: one GEMM over the block's column prefix. */
+static void
+v_item (const Eval *e, guint block)
+{
+  const LvSgSym *sym = e->sym;
+  const Block *blk = &sym->blocks[block];
+  int rows = (int) (blk->m1 - blk->m0), lda = (int) sym->n_cols;
+  gsize a0 = (gsize) blk->m0 * sym->n_cols;
+
+  if (e->kind == EVAL_EXACT)
+    cblas_dgemm (CblasRowMajor, CblasNoTrans, CblasNoTrans, rows, (int) e->R, (int) blk->ncols,
+                 1.0, sym->d + a0, lda, e->w->cd, (int) e->ld, 0.0,
+                 e->v_out + (gsize) blk->m0 * e->ld, (int) e->ld);
+  else
+    cblas_sgemm (CblasRowMajor, CblasNoTrans, CblasNoTrans, rows, (int) e->R, (int) blk->ncols,
+                 1.0f, e->af + a0, lda, e->w->cf, (int) e->ld, 0.0f,
+                 e->w->vf + (gsize) blk->m0 * e->ld, (int) e->ld);
+}
+
+/* u over one column range: Aᵀ s over the rows from the range's block down (rows above hold
+ * zeros in these columns). */
+static void
+u_gemms (const Eval *e, const URange *rg)
+{
+  const LvSgSym *sym = e->sym;
+  guint m0 = sym->blocks[rg->block].m0;
+  int nc = (int) (rg->c1 - rg->c0), ld = (int) e->ld, lda = (int) sym->n_cols;
+  int rows = (int) (sym->n - m0);
+  gsize a0 = (gsize) m0 * sym->n_cols + rg->c0;
+
+  if (e->kind == EVAL_EXACT)
+    cblas_dgemm (CblasRowMajor, CblasTrans, CblasNoTrans, nc, (int) e->R, rows, 1.0,
+                 sym->d + a0, lda, e->s + (gsize) m0 * e->ld, ld, 0.0,
+                 e->w->ud + rg->c0 * e->ld, ld);
+  else
+    cblas_sgemm (CblasRowMajor, CblasTrans, CblasNoTrans, nc, (int) e->R, rows, 1.0f,
+                 e->af + a0, lda, e->w->dsf + (gsize) m0 * e->ld, ld, 0.0f,
+                 e->w->uf + rg->c0 * e->ld, ld);
+}
+
+/* w (exact) or Δw (delta) of one column range into its own partial sum. */
+static void
+w_scatter (const Eval *e, guint index)
+{
+  const LvSgSym *sym = e->sym;
+  const URange *rg = &sym->ranges[index];
+  guint q = sym->q, ld = e->ld, tau[LV_SPIN_GLASS_P_MAX];
+  double *out = e->w->partial + (gsize) index * sym->n * ld;
+  const double *srow[LV_SPIN_GLASS_P_MAX], *rrow[LV_SPIN_GLASS_P_MAX];
+
+  memset (out, 0, sizeof (double) * sym->n * ld);
+  colex_unrank (sym, rg->c0, tau);
+  for (gsize col = rg->c0; col < rg->c1; col++, colex_next (tau, q))
+    {
+      for (guint d = 0; d < q; d++)
+        {
+          srow[d] = e->s + (gsize) tau[d] * ld;
+          rrow[d] = e->sref != NULL ? e->sref + (gsize) tau[d] * ld : NULL;
+        }
+      if (q == 2)
+        {
+          scatter2 (e, col, tau, srow, rrow, out);
+          continue;
+        }
+      for (guint d = 0; d < q; d++)
+        {
+          double *o = out + (gsize) tau[d] * ld;
+
+          if (e->kind == EVAL_EXACT)
+            for (guint r = 0; r < e->R; r++)
+              o[r] += e->w->ud[col * ld + r] * partial_product (srow, q, d, r);
+          else
+            for (guint r = 0; r < e->R; r++)
+              {
+                double ps = partial_product (srow, q, d, r);
+                double du = e->w->uf[col * ld + r];
+
+                if (e->uref != NULL)
+                  {
+                    double ur = e->uref[col * ld + r];
+                    double pr = rrow[0] != NULL ? partial_product (rrow, q, d, r) : 0.0;
+                    o[r] += du * ps + ur * (ps - pr);
+                  }
+                else
+                  o[r] += du * ps;
+              }
+        }
+    }
+  if (e->kind == EVAL_EXACT && e->uref_out != NULL)
+    for (gsize col = rg->c0; col < rg->c1; col++)
+      for (guint r = 0; r < e->R; r++)
+        e->uref_out[col * ld + r] = (float) e->w->ud[col * ld + r];
+}
+
+static void
+gemm_item (gpointer data)
+{
+  const Item *it = data;
+  const Eval *e = it->e;
+  const LvSgSym *sym = e->sym;
+
+  /* Items [0, n_ranges) are u ranges (with their w sum); the rest are the blocks' v. */
+  if (it->index < sym->n_ranges)
+    {
+      u_gemms (e, &sym->ranges[it->index]);
+      w_scatter (e, it->index);
+    }
+  else
+    v_item (e, it->index - sym->n_ranges);
+}
+
+static void
+run_items (const Eval *e, LvWorkerPool *pool, LvTaskFunc func, guint n_items)
+{
+  LvTaskGroup group;
+  g_autofree Item *items = g_new (Item, n_items);
+
+  lv_task_group_init (&group, pool);
+  /* Largest first: the v chunks of the last blocks and the u ranges of the first. */
+  for (guint i = 0; i < n_items; i++)
+    {
+      items[i].e = e;
+      items[i].index = n_items - 1 - i;
+      lv_task_group_push (&group, func, &items[i]);
+    }
+  lv_task_group_join (&group);
+}
+
+/* Sums the partial w of every range, in range order, into @out (n × ld, lanes < R). */
+static void
+sum_partials (const LvSgSym *sym, const LvSgSymWork *w, guint R, double *out,
+              const float *add)
+{
+  gsize rows = (gsize) sym->n * w->ld;
+
+  for (gsize i = 0; i < rows; i += w->ld)
+    for (guint r = 0; r < R; r++)
+      out[i + r] = add != NULL ? (double) add[i + r] : 0.0;
+  for (guint k = 0; k < sym->n_ranges; k++)
+    {
+      const double *pk = w->partial + k * rows;
+      for (gsize i = 0; i < rows; i += w->ld)
+        for (guint r = 0; r < R; r++)
+          out[i + r] += pk[i + r];
+    }
+}
+
+void
+lv_sg_sym_exact (const LvSgSym *sym, LvSgSymWork *w, LvWorkerPool *pool, const double *s,
+                 guint R, double *v, double *wsum, float *uref)
+{
+  Eval e = { sym, EVAL_EXACT, NULL, R, w->ld, s, NULL, NULL, w, v, uref };
+
+  run_items (&e, pool, monomials_item, sym->n_ranges);
+  run_items (&e, pool, gemm_item, sym->n_ranges + sym->n_blocks);
+  sum_partials (sym, w, R, wsum, NULL);
+}
+
+void
+lv_sg_sym_delta (const LvSgSym *sym, LvSgSymWork *w, LvWorkerPool *pool, int part,
+                 const double *s, const double *sref, const float *uref, guint R, double *dg)
+{
+  const float *af = part < 0 ? sym->f : sym->parts + (gsize) part * sym->size;
+  Eval e = { sym, EVAL_DELTA, af, R, w->ld, s, sref, uref, w, NULL, NULL };
+  gsize rows = (gsize) sym->n * w->ld;
+
+  g_return_if_fail (af != NULL);
+  for (gsize i = 0; i < rows; i += w->ld)
+    for (guint r = 0; r < R; r++)
+      w->dsf[i + r] = (float) (s[i + r] - (sref != NULL ? sref[i + r] : 0.0));
+  run_items (&e, pool, monomials_item, sym->n_ranges);
+  run_items (&e, pool, gemm_item, sym->n_ranges + sym->n_blocks);
+  sum_partials (sym, w, R, dg, w->vf);
+}
