@@ -372,6 +372,54 @@ test_band_inset (void)
   cairo_surface_destroy (surface);
 }
 
+/* Scatter markers (stamped into a layer on pixel targets) sit where the layout puts each point,
+ * in the series colour at 0.75 over the background; 4000 overlapping points do not hide an
+ * isolated one, and nothing is drawn between points. */
+static void
+test_scatter_marker_pixels (void)
+{
+  double x[4001], y[4001];
+  LvPlotScatterSeries series[] = { { "a", x, y, 4001, 0 } };
+  LvPlotScatterModel m = { .series = series, .n_series = 1 };
+  cairo_surface_t *surface = cairo_image_surface_create (CAIRO_FORMAT_RGB24, 500, 400);
+  cairo_t *cr = cairo_create (surface);
+  LvPlotRgba c = lv_plot_palette_category (lv_plot_theme_light (), 0);
+  LvPlotLayout l;
+  const guint8 *data;
+  int stride;
+
+  for (guint i = 0; i < 4000; i++)
+    {
+      x[i] = 0.1 + 0.1 * (i % 50) / 50.0;
+      y[i] = 0.1 + 0.1 * (i / 50) / 80.0;
+    }
+  x[4000] = 0.9;
+  y[4000] = 0.9;
+  lv_plot_scatter_draw (cr, &m, 500, 400);
+  cairo_surface_flush (surface);
+  g_assert_true (lv_plot_scatter_get_layout (&m, 500, 400, &l));
+  data = cairo_image_surface_get_data (surface);
+  stride = cairo_image_surface_get_stride (surface);
+  {
+    int px = (int) lv_plot_layout_x_to_px (&l, 0.9), py = (int) lv_plot_layout_y_to_px (&l, 0.9);
+    guint32 v = *(const guint32 *) (gconstpointer) (data + py * stride + 4 * px);
+    double r = ((v >> 16) & 0xff) / 255.0, g = ((v >> 8) & 0xff) / 255.0, b = (v & 0xff) / 255.0;
+
+    /* 0.75 of the colour over the white background, within 8-bit rounding. */
+    g_assert_cmpfloat (fabs (r - (0.75 * c.r + 0.25)), <, 0.02);
+    g_assert_cmpfloat (fabs (g - (0.75 * c.g + 0.25)), <, 0.02);
+    g_assert_cmpfloat (fabs (b - (0.75 * c.b + 0.25)), <, 0.02);
+  }
+  {
+    int px = (int) lv_plot_layout_x_to_px (&l, 0.55), py = (int) lv_plot_layout_y_to_px (&l, 0.9);
+    guint32 v = *(const guint32 *) (gconstpointer) (data + py * stride + 4 * px);
+
+    g_assert_cmphex (v & 0xffffff, ==, 0xffffff);
+  }
+  cairo_destroy (cr);
+  cairo_surface_destroy (surface);
+}
+
 int
 main (int argc, char *argv[])
 {
@@ -383,6 +431,7 @@ main (int argc, char *argv[])
   g_test_add_func ("/lossviz/plot-axes/long-titles-fit", test_long_axis_titles_fit);
   g_test_add_func ("/lossviz/plot-axes/training-loss-bins", test_training_loss_bins);
   g_test_add_func ("/lossviz/plot-axes/band-inset", test_band_inset);
+  g_test_add_func ("/lossviz/plot-axes/scatter-marker-pixels", test_scatter_marker_pixels);
   g_test_add_func ("/lossviz/plot-axes/ensemble-colours-spread", test_ensemble_colours_spread);
   return g_test_run ();
 }
