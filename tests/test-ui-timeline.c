@@ -285,6 +285,60 @@ test_pause_keeps_progress (void)
       }
 }
 
+/* With LV_TEST_SCREENSHOT_DIR set: the README's loss-view screenshot — the default demo
+ * (sizes 5, 10, 25, 100, 40 runs, 10 epochs) replayed at epoch 3 — as loss-view.png there. */
+static void
+test_screenshot (void)
+{
+  static const guint sizes[] = { 5, 10, 25, 100 };
+  const char *dir = g_getenv ("LV_TEST_SCREENSHOT_DIR");
+  g_autofree char *path = NULL;
+  LvWindow *window;
+  LvLossView *view;
+  GdkPaintable *paintable;
+  GtkSnapshot *snapshot;
+  GskRenderNode *node;
+  GdkTexture *texture;
+  int w, h;
+
+  if (dir == NULL)
+    {
+      g_test_skip ("LV_TEST_SCREENSHOT_DIR is not set");
+      return;
+    }
+  window = lv_window_new (NULL);
+  gtk_window_set_default_size (GTK_WINDOW (window), 1500, 940);
+  lv_test_ui_configure (window, 40, 10, sizes, 4);
+  gtk_spin_button_set_value (GTK_SPIN_BUTTON (lv_window_get_control (window, "lambda")), 1e-4);
+  g_assert_true (lv_window_apply_controls (window));
+  gtk_window_present (GTK_WINDOW (window));
+  g_assert_true (lv_test_ui_wait (lv_test_ui_is_mapped, window));
+  gtk_widget_activate_action (GTK_WIDGET (window), "win.start", NULL);
+  g_assert_true (lv_test_ui_wait (lv_test_ui_is_finished, window));
+  view = lv_test_ui_loss_view (window);
+  lv_timeline_set_epoch (lv_loss_view_get_timeline (view), 3);
+  /* Let a few frames pass so every figure has drawn the epoch. */
+  for (guint i = 0; i < 20; i++)
+    g_main_context_iteration (NULL, FALSE);
+  g_usleep (300000);
+  for (guint i = 0; i < 20; i++)
+    g_main_context_iteration (NULL, FALSE);
+  w = gtk_widget_get_width (GTK_WIDGET (window));
+  h = gtk_widget_get_height (GTK_WIDGET (window));
+  paintable = gtk_widget_paintable_new (GTK_WIDGET (window));
+  snapshot = gtk_snapshot_new ();
+  gdk_paintable_snapshot (paintable, snapshot, w, h);
+  node = gtk_snapshot_free_to_node (snapshot);
+  texture = gsk_renderer_render_texture (gtk_native_get_renderer (GTK_NATIVE (window)), node,
+                                         &GRAPHENE_RECT_INIT (0, 0, w, h));
+  path = g_build_filename (dir, "loss-view.png", NULL);
+  g_assert_true (gdk_texture_save_to_png (texture, path));
+  g_object_unref (texture);
+  gsk_render_node_unref (node);
+  g_object_unref (paintable);
+  lv_test_ui_close (window);
+}
+
 int
 main (int argc, char **argv)
 {
@@ -295,5 +349,6 @@ main (int argc, char **argv)
   g_test_add_func ("/lossviz/ui/timeline/play-and-speed", test_play_and_speed);
   g_test_add_func ("/lossviz/ui/timeline/export-at-epoch", test_export_at_epoch);
   g_test_add_func ("/lossviz/ui/timeline/pause-keeps-progress", test_pause_keeps_progress);
+  g_test_add_func ("/lossviz/ui/timeline/screenshot", test_screenshot);
   return g_test_run ();
 }
