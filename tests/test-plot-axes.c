@@ -310,6 +310,116 @@ test_training_loss_bins (void)
   g_assert_cmpuint (occupied_bins (&linear, 1, 700, 400), ==, 1);
 }
 
+static gboolean
+overlap (const LvPlotRect *a, const LvPlotRect *b)
+{
+  return a->x < b->x + b->width && b->x < a->x + a->width && a->y < b->y + b->height &&
+         b->y < a->y + a->height;
+}
+
+/* A band that is a sliver of the axis (the spin glass's [−E₀, −E∞]) is magnified: its two
+ * labelled lines are named with their values far apart, and no two texts of the figure
+ * overlap. */
+static void
+test_band_inset (void)
+{
+  double v[] = { 1, 2, 2.5, 3, 5, 6, 7, 9 };
+  LvPlotHistSeries series[] = { { "Λ = 25", v, 8, 0, 0 } };
+  LvPlotBand band = { 0.1, 0.4, NULL };
+  LvPlotRefLine lines[] = {
+    { 0.1, "−E₀", LV_PLOT_LINE_DASHED, LV_PLOT_COLOR_AUTO },
+    { 0.2, NULL, LV_PLOT_LINE_DOTTED, LV_PLOT_COLOR_AUTO },
+    { 0.3, NULL, LV_PLOT_LINE_DOTTED, LV_PLOT_COLOR_AUTO },
+    { 0.4, "−E∞", LV_PLOT_LINE_SOLID, LV_PLOT_COLOR_AUTO },
+  };
+  LvPlotHistogramModel m = { .common = { .title = "Spherical 3-spin glass", .x_label = "E/Λ" },
+                             .series = series, .n_series = 1, .bands = &band, .n_bands = 1,
+                             .ref_lines = lines, .n_ref_lines = 4, .band_inset = TRUE };
+  cairo_surface_t *surface = cairo_image_surface_create (CAIRO_FORMAT_ARGB32, 700, 450);
+  cairo_t *cr = cairo_create (surface);
+  g_autoptr(GPtrArray) texts = NULL;
+  const LvPlotTextItem *e0 = NULL, *einf = NULL;
+  LvPlotLayout l;
+  double sliver;
+
+  lv_plot_text_record_begin (cr);
+  lv_plot_histogram_draw (cr, &m, 700, 450);
+  texts = lv_plot_text_record_end (cr);
+  g_assert_true (lv_plot_histogram_get_layout (&m, 700, 450, &l));
+  sliver = lv_plot_layout_x_to_px (&l, 0.4) - lv_plot_layout_x_to_px (&l, 0.1);
+  for (guint i = 0; i < texts->len; i++)
+    {
+      const LvPlotTextItem *t = g_ptr_array_index (texts, i);
+
+      if (g_str_equal (t->text, "−E₀ = 0.1000"))
+        e0 = t;
+      if (g_str_equal (t->text, "−E∞ = 0.4000"))
+        einf = t;
+      for (guint k = i + 1; k < texts->len; k++)
+        {
+          const LvPlotTextItem *u = g_ptr_array_index (texts, k);
+          g_assert_false (overlap (&t->extents, &u->extents));
+        }
+    }
+  g_assert_nonnull (e0);
+  g_assert_nonnull (einf);
+  g_assert_cmpfloat ((einf->extents.x + einf->extents.width / 2) -
+                     (e0->extents.x + e0->extents.width / 2), >, 5 * sliver);
+  /* Both sit above the plot area, inside the figure. */
+  g_assert_cmpfloat (e0->extents.y + e0->extents.height, <=, l.area.y);
+  g_assert_cmpfloat (e0->extents.y, >=, 0);
+  cairo_destroy (cr);
+  cairo_surface_destroy (surface);
+}
+
+/* Scatter markers (stamped into a layer on pixel targets) sit where the layout puts each point,
+ * in the series colour at 0.75 over the background; 4000 overlapping points do not hide an
+ * isolated one, and nothing is drawn between points. */
+static void
+test_scatter_marker_pixels (void)
+{
+  double x[4001], y[4001];
+  LvPlotScatterSeries series[] = { { "a", x, y, 4001, 0 } };
+  LvPlotScatterModel m = { .series = series, .n_series = 1 };
+  cairo_surface_t *surface = cairo_image_surface_create (CAIRO_FORMAT_RGB24, 500, 400);
+  cairo_t *cr = cairo_create (surface);
+  LvPlotRgba c = lv_plot_palette_category (lv_plot_theme_light (), 0);
+  LvPlotLayout l;
+  const guint8 *data;
+  int stride;
+
+  for (guint i = 0; i < 4000; i++)
+    {
+      x[i] = 0.1 + 0.1 * (i % 50) / 50.0;
+      y[i] = 0.1 + 0.1 * (i / 50) / 80.0;
+    }
+  x[4000] = 0.9;
+  y[4000] = 0.9;
+  lv_plot_scatter_draw (cr, &m, 500, 400);
+  cairo_surface_flush (surface);
+  g_assert_true (lv_plot_scatter_get_layout (&m, 500, 400, &l));
+  data = cairo_image_surface_get_data (surface);
+  stride = cairo_image_surface_get_stride (surface);
+  {
+    int px = (int) lv_plot_layout_x_to_px (&l, 0.9), py = (int) lv_plot_layout_y_to_px (&l, 0.9);
+    guint32 v = *(const guint32 *) (gconstpointer) (data + py * stride + 4 * px);
+    double r = ((v >> 16) & 0xff) / 255.0, g = ((v >> 8) & 0xff) / 255.0, b = (v & 0xff) / 255.0;
+
+    /* 0.75 of the colour over the white background, within 8-bit rounding. */
+    g_assert_cmpfloat (fabs (r - (0.75 * c.r + 0.25)), <, 0.02);
+    g_assert_cmpfloat (fabs (g - (0.75 * c.g + 0.25)), <, 0.02);
+    g_assert_cmpfloat (fabs (b - (0.75 * c.b + 0.25)), <, 0.02);
+  }
+  {
+    int px = (int) lv_plot_layout_x_to_px (&l, 0.55), py = (int) lv_plot_layout_y_to_px (&l, 0.9);
+    guint32 v = *(const guint32 *) (gconstpointer) (data + py * stride + 4 * px);
+
+    g_assert_cmphex (v & 0xffffff, ==, 0xffffff);
+  }
+  cairo_destroy (cr);
+  cairo_surface_destroy (surface);
+}
+
 int
 main (int argc, char *argv[])
 {
@@ -320,6 +430,8 @@ main (int argc, char *argv[])
   g_test_add_func ("/lossviz/plot-axes/viridis-spread", test_viridis_spread);
   g_test_add_func ("/lossviz/plot-axes/long-titles-fit", test_long_axis_titles_fit);
   g_test_add_func ("/lossviz/plot-axes/training-loss-bins", test_training_loss_bins);
+  g_test_add_func ("/lossviz/plot-axes/band-inset", test_band_inset);
+  g_test_add_func ("/lossviz/plot-axes/scatter-marker-pixels", test_scatter_marker_pixels);
   g_test_add_func ("/lossviz/plot-axes/ensemble-colours-spread", test_ensemble_colours_spread);
   return g_test_run ();
 }

@@ -13,6 +13,7 @@
 
 #include "lv-landscape-job.h"
 #include "lv-landscape-view.h"
+#include "lv-landscape-view-private.h"
 #include "lv-landscape-wireframe.h"
 #include "lv-loss-view.h"
 #include "lv-test-ui.h"
@@ -253,6 +254,10 @@ test_linked (void)
    * the CLI's JSON count from 0 — is "run 1" here too, not "run 2". */
   g_assert_cmpstr (lv_landscape_figures_get_heatmap (lv_landscape_view_get_figures (view))
                      ->common.title, ==, "Training loss around run 1 (n = 5)");
+  /* The status line is shown whole (it was ellipsized: "Done · centre lo…"). */
+  g_assert_cmpuint (strlen (gtk_label_get_text (view->status_label)), >, 0);
+  g_assert_true (lv_test_ui_wait_within (DEADLINE_S, lv_test_ui_is_mapped, view->status_label));
+  g_assert_false (pango_layout_is_ellipsized (gtk_label_get_layout (view->status_label)));
 
   gtk_window_destroy (GTK_WINDOW (window));
   g_assert_finalize_object (view);

@@ -37,6 +37,9 @@ records_at_epoch (LvExperiment *exp, guint hidden, guint epoch, double *mean, do
             n++;
           }
       }
+  *count = n;
+  if (n == 0)
+    return;
   *mean = sum / n;
   for (guint s = 0; s < n_snaps; s++)
     for (guint i = 0; i < snaps[s]->n_runs; i++)
@@ -46,7 +49,6 @@ records_at_epoch (LvExperiment *exp, guint hidden, guint epoch, double *mean, do
           sq += (r->test_loss[epoch - 1] - *mean) * (r->test_loss[epoch - 1] - *mean);
       }
   *std = sqrt (sq / (n - 1));
-  *count = n;
 }
 
 /* Every figure of the view shows @epoch: histogram values, mean ± std rows and the scatter's
@@ -63,19 +65,31 @@ assert_figures_at (LvLossView *view, LvExperiment *exp, guint epoch)
   g_assert_cmpuint (lv_plot_ensemble_get_n_sizes (fig), ==, 2);
   for (guint s = 0; s < 2; s++)
     {
-      guint hidden = lv_plot_ensemble_get_size (fig, s)->hidden, count;
+      guint hidden = lv_plot_ensemble_get_size (fig, s)->hidden, count, shown = 0;
       double mean, std, hist_sum = 0;
 
       records_at_epoch (exp, hidden, epoch, &mean, &std, &count);
-      g_assert_cmpuint (hist->series[s].n_values, ==, count);
+      /* Runs that have not trained that long are in the series without a value (NAN). */
       for (gsize i = 0; i < hist->series[s].n_values; i++)
-        hist_sum += hist->series[s].values[i];
+        if (isfinite (hist->series[s].values[i]))
+          {
+            hist_sum += hist->series[s].values[i];
+            shown++;
+          }
+      g_assert_cmpuint (shown, ==, count);
+      g_assert_cmpuint (mean_std->rows[s].n, ==, count);
+      if (count == 0)
+        continue;
       g_assert_cmpfloat_with_epsilon (hist_sum / count, mean, 1e-12);
       g_assert_cmpfloat_with_epsilon (mean_std->rows[s].mean, mean, 1e-12);
-      g_assert_cmpfloat_with_epsilon (mean_std->rows[s].std, std, 1e-12);
-      g_assert_cmpfloat_with_epsilon (spread->rows[s].std, std, 1e-12);
+      if (count > 1)
+        {
+          g_assert_cmpfloat_with_epsilon (mean_std->rows[s].std, std, 1e-12);
+          g_assert_cmpfloat_with_epsilon (spread->rows[s].std, std, 1e-12);
+        }
       for (gsize i = 0; i < scatter->series[s].n; i++)
-        g_assert_cmpfloat (scatter->series[s].y[i], ==, hist->series[s].values[i]);
+        g_assert_true (scatter->series[s].y[i] == hist->series[s].values[i] ||
+                       (isnan (scatter->series[s].y[i]) && isnan (hist->series[s].values[i])));
     }
 }
 
@@ -160,6 +174,38 @@ test_play_and_speed (void)
   assert_figures_at (view, lv_window_get_experiment (window), 3);
   lv_timeline_advance (timeline, 10);
   g_assert_cmpuint (lv_timeline_get_epoch (timeline), ==, EPOCHS);
+  g_assert_false (lv_timeline_get_playing (timeline));
+  lv_test_ui_close (window);
+}
+
+static gboolean
+two_epochs_trained (gpointer data)
+{
+  return lv_timeline_get_frontier (data) >= 2;
+}
+
+/* Live: playing while training runs ahead never shows an epoch no run has reached, keeps
+ * following while training goes on, and stops at the last epoch once it has ended. */
+static void
+test_play_live (void)
+{
+  static const guint sizes[] = { 5, 25 };
+  LvWindow *window = lv_test_ui_window (4, 30, sizes, 2);
+  LvLossView *view = lv_test_ui_loss_view (window);
+  LvTimeline *timeline = lv_loss_view_get_timeline (view);
+
+  gtk_widget_activate_action (GTK_WIDGET (window), "win.start", NULL);
+  g_assert_true (lv_test_ui_wait (two_epochs_trained, timeline));
+  gtk_widget_activate_action (GTK_WIDGET (view), "view.timeline-play", NULL);
+  g_assert_cmpuint (lv_timeline_get_epoch (timeline), ==, 1);
+  lv_timeline_advance (timeline, 1000);
+  g_assert_cmpuint (lv_timeline_get_epoch (timeline), ==, lv_timeline_get_frontier (timeline));
+  if (lv_experiment_get_running (lv_window_get_experiment (window)))
+    g_assert_true (lv_timeline_get_playing (timeline));
+  assert_figures_at (view, lv_window_get_experiment (window), lv_timeline_get_epoch (timeline));
+  g_assert_true (lv_test_ui_wait (lv_test_ui_is_finished, window));
+  lv_timeline_advance (timeline, 1000);
+  g_assert_cmpuint (lv_timeline_get_epoch (timeline), ==, 30);
   g_assert_false (lv_timeline_get_playing (timeline));
   lv_test_ui_close (window);
 }
@@ -285,6 +331,60 @@ test_pause_keeps_progress (void)
       }
 }
 
+/* With LV_TEST_SCREENSHOT_DIR set: the README's loss-view screenshot — the default demo
+ * (sizes 5, 10, 25, 100, 40 runs, 10 epochs) replayed at epoch 3 — as loss-view.png there. */
+static void
+test_screenshot (void)
+{
+  static const guint sizes[] = { 5, 10, 25, 100 };
+  const char *dir = g_getenv ("LV_TEST_SCREENSHOT_DIR");
+  g_autofree char *path = NULL;
+  LvWindow *window;
+  LvLossView *view;
+  GdkPaintable *paintable;
+  GtkSnapshot *snapshot;
+  GskRenderNode *node;
+  GdkTexture *texture;
+  int w, h;
+
+  if (dir == NULL)
+    {
+      g_test_skip ("LV_TEST_SCREENSHOT_DIR is not set");
+      return;
+    }
+  window = lv_window_new (NULL);
+  gtk_window_set_default_size (GTK_WINDOW (window), 1500, 940);
+  lv_test_ui_configure (window, 40, 10, sizes, 4);
+  gtk_spin_button_set_value (GTK_SPIN_BUTTON (lv_window_get_control (window, "lambda")), 1e-4);
+  g_assert_true (lv_window_apply_controls (window));
+  gtk_window_present (GTK_WINDOW (window));
+  g_assert_true (lv_test_ui_wait (lv_test_ui_is_mapped, window));
+  gtk_widget_activate_action (GTK_WIDGET (window), "win.start", NULL);
+  g_assert_true (lv_test_ui_wait (lv_test_ui_is_finished, window));
+  view = lv_test_ui_loss_view (window);
+  lv_timeline_set_epoch (lv_loss_view_get_timeline (view), 3);
+  /* Let a few frames pass so every figure has drawn the epoch. */
+  for (guint i = 0; i < 20; i++)
+    g_main_context_iteration (NULL, FALSE);
+  g_usleep (300000);
+  for (guint i = 0; i < 20; i++)
+    g_main_context_iteration (NULL, FALSE);
+  w = gtk_widget_get_width (GTK_WIDGET (window));
+  h = gtk_widget_get_height (GTK_WIDGET (window));
+  paintable = gtk_widget_paintable_new (GTK_WIDGET (window));
+  snapshot = gtk_snapshot_new ();
+  gdk_paintable_snapshot (paintable, snapshot, w, h);
+  node = gtk_snapshot_free_to_node (snapshot);
+  texture = gsk_renderer_render_texture (gtk_native_get_renderer (GTK_NATIVE (window)), node,
+                                         &GRAPHENE_RECT_INIT (0, 0, w, h));
+  path = g_build_filename (dir, "loss-view.png", NULL);
+  g_assert_true (gdk_texture_save_to_png (texture, path));
+  g_object_unref (texture);
+  gsk_render_node_unref (node);
+  g_object_unref (paintable);
+  lv_test_ui_close (window);
+}
+
 int
 main (int argc, char **argv)
 {
@@ -293,7 +393,9 @@ main (int argc, char **argv)
   lv_core_init ();
   g_test_add_func ("/lossviz/ui/timeline/step", test_step);
   g_test_add_func ("/lossviz/ui/timeline/play-and-speed", test_play_and_speed);
+  g_test_add_func ("/lossviz/ui/timeline/play-live", test_play_live);
   g_test_add_func ("/lossviz/ui/timeline/export-at-epoch", test_export_at_epoch);
   g_test_add_func ("/lossviz/ui/timeline/pause-keeps-progress", test_pause_keeps_progress);
+  g_test_add_func ("/lossviz/ui/timeline/screenshot", test_screenshot);
   return g_test_run ();
 }

@@ -56,6 +56,8 @@ typedef enum {
  * @x_log: bins of equal width in log10 x on a log axis (non-positive values are not drawn),
  *   for losses spanning decades: small networks' 0.2 and large ones' 0.002 each keep their
  *   shape instead of the large ones piling into one bin at 0
+ * @band_inset: when the first band is only a sliver of the axis, magnify it in a strip above
+ *   the plot (its lines and labels readable, joined to the sliver by callouts)
  *
  * A histogram figure. Bins are shared by all series and cover the finite values (or the fixed
  * range); values outside a fixed range are not drawn.
@@ -75,6 +77,7 @@ typedef struct
   const LvPlotRefLine *ref_lines;
   gsize n_ref_lines;
   gboolean x_log;
+  gboolean band_inset;
 } LvPlotHistogramModel;
 
 /**

@@ -30,6 +30,8 @@ guint         lv_worker_pool_get_n_threads (LvWorkerPool *pool);
 void          lv_worker_pool_push (LvWorkerPool *pool, LvTaskFunc func, gpointer task_data);
 /* A worker about to wait at a pause (TRUE) or going on (FALSE): see lv-worker-pool.c. */
 void          lv_worker_pool_lend (LvWorkerPool *pool, gboolean parked);
+/* Scheduling niceness of the workers (0 … 19), for an app whose UI thread must stay ahead. */
+void          lv_worker_pool_set_nice (LvWorkerPool *pool, int nice);
 /* Waits for every queued and running task, then frees the pool. */
 void          lv_worker_pool_free (LvWorkerPool *pool);
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (LvWorkerPool, lv_worker_pool_free)

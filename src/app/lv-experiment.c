@@ -226,6 +226,8 @@ lv_experiment_new (guint n_threads)
   LvExperiment *self = g_object_new (LV_TYPE_EXPERIMENT, NULL);
 
   self->pool = lv_worker_pool_new (n_threads);
+  /* Training yields to the main thread: frames stay smooth while every core trains. */
+  lv_worker_pool_set_nice (self->pool, 10);
   return self;
 }
 

@@ -448,7 +448,8 @@ lv_landscape_figures_set_index (LvLandscapeFigures *self, const LvIndexPoint *po
     }
   m->series = self->series;
   m->n_series = n_series;
-  m->common.y_label = axis == LV_INDEX_AXIS_INDEX ? _("index (negative eigenvalues, Lanczos)")
+  /* Short enough for the panel's height; the caption says how the index is computed. */
+  m->common.y_label = axis == LV_INDEX_AXIS_INDEX ? _("Hessian index")
                                                   : _("smallest Hessian eigenvalue");
   /* An index counts eigenvalues: integer ticks only. */
   m->y_integer = axis == LV_INDEX_AXIS_INDEX;

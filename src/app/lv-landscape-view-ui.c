@@ -329,13 +329,17 @@ lv_landscape_view_build (LvLandscapeView *self)
   gtk_widget_set_tooltip_text (GTK_WIDGET (self->surface_button),
                                _("Show the slice as a surface; drag to rotate"));
   gtk_box_append (GTK_BOX (toolbar), GTK_WIDGET (self->surface_button));
-  self->status_label = GTK_LABEL (gtk_label_new (NULL));
-  gtk_widget_set_hexpand (GTK_WIDGET (self->status_label), TRUE);
-  gtk_label_set_xalign (self->status_label, 1);
-  gtk_label_set_ellipsize (self->status_label, PANGO_ELLIPSIZE_END);
-  gtk_widget_add_css_class (GTK_WIDGET (self->status_label), "dim-label");
-  gtk_box_append (GTK_BOX (toolbar), GTK_WIDGET (self->status_label));
   gtk_box_append (GTK_BOX (self), toolbar);
+  /* The status gets a line of its own under the toolbar and wraps: squeezed into the toolbar
+   * it was cut to "Done · centre lo…". */
+  self->status_label = GTK_LABEL (gtk_label_new (NULL));
+  gtk_label_set_xalign (self->status_label, 0);
+  gtk_label_set_wrap (self->status_label, TRUE);
+  gtk_label_set_wrap_mode (self->status_label, PANGO_WRAP_WORD_CHAR);
+  gtk_widget_set_margin_start (GTK_WIDGET (self->status_label), 12);
+  gtk_widget_set_margin_end (GTK_WIDGET (self->status_label), 12);
+  gtk_widget_add_css_class (GTK_WIDGET (self->status_label), "dim-label");
+  gtk_box_append (GTK_BOX (self), GTK_WIDGET (self->status_label));
 
   /* Heatmap left, as square as the window allows; the three smaller panels stacked right. */
   self->heatmap_figure = LV_FIGURE (heatmap);

@@ -15,6 +15,7 @@ typedef struct
 {
   double lo, hi, bin_width;  /* in log10 units on a log x axis */
   gboolean log;
+  gboolean inset;       /* the first band is magnified in a strip above the plot */
   guint n_bins;
   guint *counts;        /* n_series × n_bins */
   double *heights;      /* counts or densities */
@@ -210,6 +211,14 @@ frame_setup (LvPlotFrame                *f,
                                 LV_PLOT_KEY_BOX, LV_PLOT_LINE_SOLID);
     }
   lv_plot_frame_layout (f, 0);
+  /* A band that is a sliver of the axis gets a magnified strip above the plot. */
+  if (m->band_inset && m->n_bands > 0 && lv_plot_band_inset_wanted (f, &m->bands[0]) &&
+      f->area.height > 3 * lv_plot_band_inset_height (f))
+    {
+      b->inset = TRUE;
+      f->area.y += lv_plot_band_inset_height (f);
+      f->area.height -= lv_plot_band_inset_height (f);
+    }
 }
 
 /* Height of bin @k of series @s as a y value in axis units (row units when stacked). */
@@ -295,6 +304,23 @@ draw_series (LvPlotFrame                *f,
  * bands and labelled reference lines, legend with diverged-run counts, caption. An empty model
  * draws the "No data yet" state.
  */
+/* With the band magnified, the lines inside the sliver keep their strokes but give their
+ * labels to the inset, where they have room. */
+static void
+draw_refs_with_inset (LvPlotFrame *f, const LvPlotHistogramModel *m)
+{
+  const LvPlotBand *band = &m->bands[0];
+  double lo = MIN (band->lo, band->hi), hi = MAX (band->lo, band->hi);
+  g_autofree LvPlotRefLine *lines = g_memdup2 (m->ref_lines,
+                                               m->n_ref_lines * sizeof (LvPlotRefLine));
+
+  for (gsize i = 0; i < m->n_ref_lines; i++)
+    if (lines[i].value >= lo - 1e-12 && lines[i].value <= hi + 1e-12)
+      lines[i].label = NULL;
+  lv_plot_frame_draw_refs (f, m->bands, m->n_bands, lines, m->n_ref_lines, NULL, 0);
+  lv_plot_band_inset_draw (f, band, m->ref_lines, m->n_ref_lines);
+}
+
 void
 lv_plot_histogram_draw (cairo_t                    *cr,
                         const LvPlotHistogramModel *model,
@@ -325,8 +351,11 @@ lv_plot_histogram_draw (cairo_t                    *cr,
   for (gsize s = 0; s < model->n_series; s++)
     draw_series (&f, model, &b, s);
   cairo_restore (cr);
-  lv_plot_frame_draw_refs (&f, model->bands, model->n_bands, model->ref_lines,
-                           model->n_ref_lines, NULL, 0);
+  if (b.inset)
+    draw_refs_with_inset (&f, model);
+  else
+    lv_plot_frame_draw_refs (&f, model->bands, model->n_bands, model->ref_lines,
+                             model->n_ref_lines, NULL, 0);
   lv_plot_frame_draw_axes (&f);
   lv_plot_frame_draw_legend (&f);
   lv_plot_frame_clear (&f);

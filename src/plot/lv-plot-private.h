@@ -169,6 +169,14 @@ void   lv_plot_frame_draw_refs   (LvPlotFrame        *frame,
 void   lv_plot_frame_draw_points (LvPlotFrame        *frame,
                                   const LvPlotPoint  *points,
                                   gsize               n_points);
+/* lv-plot-band-inset.c: a magnified strip for a band that is a sliver of the axis. */
+double   lv_plot_band_inset_height (const LvPlotFrame   *frame);
+gboolean lv_plot_band_inset_wanted (const LvPlotFrame   *frame,
+                                    const LvPlotBand    *band);
+void     lv_plot_band_inset_draw   (LvPlotFrame         *frame,
+                                    const LvPlotBand    *band,
+                                    const LvPlotRefLine *lines,
+                                    gsize                n_lines);
 double lv_plot_frame_x           (const LvPlotFrame  *frame,
                                   double              value);
 double lv_plot_frame_y           (const LvPlotFrame  *frame,

@@ -209,7 +209,7 @@ build_models (LvPlotSpinGlass *self)
                                               stats->str, k_sub, values->str, index_note)),
       .x_label = _("energy per spin E/Λ at the endpoint"),
       .y_label = self->options.density ? _("density") : _("runs"),
-      .empty_text = _("Press Start to run the descents"),
+      .empty_text = _("Press Simulate to run the descents"),
     },
     .series = self->series,
     .n_series = n_sizes,
@@ -220,6 +220,7 @@ build_models (LvPlotSpinGlass *self)
     .n_bands = 1,
     .ref_lines = self->lines,
     .n_ref_lines = k_max + 2,
+    .band_inset = TRUE,
   };
 
   /* Complexity panel. */

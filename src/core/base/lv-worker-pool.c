@@ -9,12 +9,19 @@
 #include <lossviz/lv-memory-budget.h>
 #include <lossviz/lv-worker-pool.h>
 
+#ifdef __linux__
+#include <sys/resource.h>
+#include <sys/syscall.h>
+#include <unistd.h>
+#endif
+
 struct _LvWorkerPool
 {
   GThreadPool *threads;
   guint n_threads;
   GMutex lock;     /* guards n_lent */
   guint n_lent;    /* workers parked at a pause: each gets a stand-in thread */
+  gint nice;       /* lv_worker_pool_set_nice(), read by every task */
 };
 
 typedef struct
@@ -23,11 +30,28 @@ typedef struct
   gpointer data;
 } Task;
 
+/* Gives the calling worker thread the pool's nice value, once per change (Linux: per thread). */
+static void
+apply_nice (LvWorkerPool *pool)
+{
+#ifdef __linux__
+  static __thread gint applied = 0;
+  gint wanted = g_atomic_int_get (&pool->nice);
+
+  if (wanted != applied)
+    {
+      setpriority (PRIO_PROCESS, (id_t) syscall (SYS_gettid), wanted);
+      applied = wanted;
+    }
+#endif
+}
+
 static void
 run_task (gpointer item, gpointer user_data)
 {
   Task *task = item;
 
+  apply_nice (user_data);
   task->func (task->data);
   g_free (task);
 }
@@ -135,6 +159,21 @@ lv_worker_pool_lend (LvWorkerPool *pool, gboolean parked)
     pool->n_lent--;
   g_thread_pool_set_max_threads (pool->threads, (gint) (pool->n_threads + pool->n_lent), NULL);
   g_mutex_unlock (&pool->lock);
+}
+
+/**
+ * lv_worker_pool_set_nice:
+ * @pool: the pool
+ * @nice: 0 (the default) … 19: the scheduling niceness of the workers (Linux, per thread)
+ *
+ * The app runs its workers at a positive niceness so the main thread, which draws every frame,
+ * gets the CPU first when training fills every core; the CLI keeps 0. Each worker applies a
+ * change before its next task (an unprivileged process can raise niceness, not lower it).
+ */
+void
+lv_worker_pool_set_nice (LvWorkerPool *pool, int nice)
+{
+  g_atomic_int_set (&pool->nice, CLAMP (nice, 0, 19));
 }
 
 void
