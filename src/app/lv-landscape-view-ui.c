@@ -10,6 +10,7 @@
 
 #include "lv-figure.h"
 #include "lv-landscape-view-private.h"
+#include "lv-wrap-layout.h"
 
 /* The Landscape page's widgets, tooltips and clicks, and the index-vs-loss survey. */
 
@@ -302,6 +303,7 @@ lv_landscape_view_build (LvLandscapeView *self)
 
   for (guint i = 0; i < G_N_ELEMENTS (kinds); i++)
     kind_labels[i] = kinds[i] != NULL ? _(kinds[i]) : NULL;
+  lv_wrap_layout_apply (toolbar, 8, 6);
   gtk_widget_set_margin_start (toolbar, 12);
   gtk_widget_set_margin_end (toolbar, 12);
   gtk_widget_set_margin_top (toolbar, 8);
@@ -332,19 +334,19 @@ lv_landscape_view_build (LvLandscapeView *self)
   self->status_label = GTK_LABEL (gtk_label_new (NULL));
   gtk_widget_set_hexpand (GTK_WIDGET (self->status_label), TRUE);
   gtk_label_set_xalign (self->status_label, 1);
-  gtk_label_set_ellipsize (self->status_label, PANGO_ELLIPSIZE_END);
+  gtk_label_set_wrap (self->status_label, TRUE);
   gtk_widget_add_css_class (GTK_WIDGET (self->status_label), "dim-label");
   gtk_box_append (GTK_BOX (toolbar), GTK_WIDGET (self->status_label));
   gtk_box_append (GTK_BOX (self), toolbar);
 
   /* Heatmap left, as square as the window allows; the three smaller panels stacked right. */
   self->heatmap_figure = LV_FIGURE (heatmap);
-  gtk_widget_set_size_request (heatmap, 420, 380);
+  gtk_widget_set_size_request (heatmap, 300, 240);
   gtk_paned_set_start_child (GTK_PANED (paned), heatmap);
   gtk_paned_set_resize_start_child (GTK_PANED (paned), TRUE);
   gtk_paned_set_shrink_start_child (GTK_PANED (paned), FALSE);
-  self->lines_figure = new_figure (side, 200);
-  self->bars_figure = new_figure (side, 200);
+  self->lines_figure = new_figure (side, 110);
+  self->bars_figure = new_figure (side, 110);
   self->index_button = GTK_TOGGLE_BUTTON (gtk_toggle_button_new_with_label (_("Index")));
   self->eigen_button =
     GTK_TOGGLE_BUTTON (gtk_toggle_button_new_with_label (_("Smallest eigenvalue")));
@@ -356,8 +358,8 @@ lv_landscape_view_build (LvLandscapeView *self)
   gtk_box_append (GTK_BOX (index_row), GTK_WIDGET (self->index_button));
   gtk_box_append (GTK_BOX (index_row), GTK_WIDGET (self->eigen_button));
   gtk_box_append (GTK_BOX (side), index_row);
-  self->index_figure = new_figure (side, 220);
-  gtk_widget_set_size_request (side, 380, -1);
+  self->index_figure = new_figure (side, 110);
+  gtk_widget_set_size_request (side, 300, -1);
   gtk_paned_set_end_child (GTK_PANED (paned), side);
   gtk_paned_set_shrink_end_child (GTK_PANED (paned), FALSE);
   gtk_widget_set_vexpand (paned, TRUE);

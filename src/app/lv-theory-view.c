@@ -203,7 +203,7 @@ lv_theory_view_init (LvTheoryView *self)
   gtk_widget_set_margin_start (GTK_WIDGET (self), 12);
   gtk_widget_set_margin_end (GTK_WIDGET (self), 12);
   gtk_widget_set_margin_top (GTK_WIDGET (self), 6);
-  gtk_widget_set_margin_bottom (GTK_WIDGET (self), 12);
+  gtk_widget_set_margin_bottom (GTK_WIDGET (self), 6);
   gtk_widget_add_css_class (GTK_WIDGET (self), "theory-view");
   self->stack = GTK_STACK (stack);
   self->hv = LV_HV_PANEL (hv);

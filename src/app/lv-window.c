@@ -610,6 +610,11 @@ lv_window_init (LvWindow *self)
 {
   gtk_widget_init_template (GTK_WIDGET (self));
   self->toast_overlay = ADW_TOAST_OVERLAY (gtk_window_get_child (GTK_WINDOW (self)));
+  /* Tabs as wide as their titles, not all as wide as the longest: "Distribution des pertes"
+   * would make the header bar wider than a 1024-pixel screen (issue 15). */
+  gtk_box_layout_set_homogeneous (GTK_BOX_LAYOUT (gtk_widget_get_layout_manager (
+                                    gtk_stack_get_child_by_name (self->title_stack, "switcher"))),
+                                  FALSE);
   self->tour_step = -1;
   lv_window_build_controls (self);
   lv_window_settings_init (self);
