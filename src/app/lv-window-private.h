@@ -56,6 +56,28 @@ struct _LvWindow
   AdwToastOverlay *toast_overlay;
   AdwToast *toast;            /* the information toast shown, or NULL (borrowed) */
   GtkBox *state_bar;          /* presentation: q, λ, depth, sizes, balanced badge */
+
+  /* lv-window-state.c */
+  GtkLabel *state_label;
+  GtkLabel *state_badge;
+  GtkLabel *pending_label;    /* "settings changed — press Start" */
+  GtkWidget *pending_box;
+  GtkLabel *degree_badge;     /* next to the q slider */
+  GtkLabel *depth_note;       /* under "Hidden layers" */
+  GtkLabel *page_note;        /* instead of the controls on a page with its own settings */
+  GtkWidget *controls_scroller;
+  gboolean settings_pending;  /* the sidebar differs from what the figures show */
+
+  /* lv-window-tour.c: the user's settings while the guided tour borrows the sidebar */
+  gboolean tour_saved;
+  char *tour_saved_dataset;
+  LvEnsembleConfig tour_saved_config;
+  char *tour_saved_page;
+  char *tour_saved_panel;
+
+  /* lv-window-undo.c: the results Reset forgot, while its toast offers Undo */
+  LvSession *undo_session;
+  gboolean undo_was_unsaved;
   GtkWidget *controls_pane;
   GtkRevealer *caption_revealer;
   GtkLabel *caption_title;
@@ -125,6 +147,22 @@ void       lv_window_set_presentation  (LvWindow   *self,
 gboolean   lv_window_get_presentation  (LvWindow   *self);
 int        lv_window_get_tour_step     (LvWindow   *self);
 const char *lv_window_get_caption      (LvWindow   *self);
+
+/* lv-window-undo.c */
+void       lv_window_undo_class_init   (GtkWidgetClass *widget_class);
+void       lv_window_undo_dispose      (LvWindow   *self);
+
+/* lv-window-undo.c */
+void       lv_window_undo_class_init   (GtkWidgetClass *widget_class);
+void       lv_window_undo_dispose      (LvWindow   *self);
+
+/* lv-window-state.c */
+void       lv_window_state_init        (LvWindow   *self);
+void       lv_window_state_update      (LvWindow   *self);
+void       lv_window_state_set_pending (LvWindow   *self,
+                                        gboolean    pending);
+void       lv_window_state_page_changed (LvWindow  *self);
+char      *lv_window_balance_text      (const LvEnsembleConfig *config);
 
 /* For tests: reach the window's controls by name and apply them without the debounce. */
 GtkWidget *lv_window_get_control       (LvWindow   *self,

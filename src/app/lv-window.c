@@ -149,6 +149,7 @@ lv_window_apply_controls (LvWindow *self)
   const char *dataset;
 
   g_clear_handle_id (&self->apply_id, g_source_remove);
+  self->settings_pending = FALSE;
   if (!lv_window_read_controls (self, &dataset, &config, &error) ||
       !lv_experiment_set_config (self->experiment, dataset, &config, &error))
     {
@@ -162,7 +163,35 @@ lv_window_apply_controls (LvWindow *self)
   /* The regulariser's degree only matters with λ > 0; say so by dimming the slider. */
   gtk_widget_set_sensitive (GTK_WIDGET (self->degree_scale), config.train.reg.lambda > 0 &&
                             config.train.reg.kind == LV_REG_LAYER);
+  lv_window_state_update (self);
+  update_actions (self);
   return TRUE;
+}
+
+/* A user's change, after the debounce. While idle with a finished result on screen, settings
+ * nothing is cached for do not blank the figures: the experiment goes back to the settings on
+ * screen and a note says "settings changed — press Start" (Start applies them). Settings
+ * cached in full show their results at once. */
+static void
+apply_or_defer (LvWindow *self)
+{
+  LvExperiment *exp = self->experiment;
+  LvEnsembleConfig shown = *lv_experiment_get_config (exp);
+  g_autofree char *shown_dataset = g_strdup (lv_experiment_get_dataset_name (exp));
+  gboolean keep = shown_dataset != NULL && !lv_experiment_get_running (exp) &&
+                  lv_experiment_is_finished (exp);
+  LvEnsembleConfig config;
+  const char *dataset;
+
+  if (!lv_window_apply_controls (self) || !keep ||
+      !lv_window_read_controls (self, &dataset, &config, NULL) ||
+      g_strcmp0 (dataset, shown_dataset) != 0 || lv_experiment_is_finished (exp))
+    return;
+  if (!lv_experiment_set_config (exp, shown_dataset, &shown, NULL))
+    return;
+  lv_window_state_set_pending (self, TRUE);
+  update_actions (self);
+  ensure_ticking (self);
 }
 
 static gboolean
@@ -171,7 +200,7 @@ apply_timeout (gpointer data)
   LvWindow *self = data;
 
   self->apply_id = 0;
-  lv_window_apply_controls (self);
+  apply_or_defer (self);
   return G_SOURCE_REMOVE;
 }
 
@@ -188,6 +217,7 @@ lv_window_control_changed (LvWindow *self)
     return; /* still building the template */
   g_clear_handle_id (&self->apply_id, g_source_remove);
   self->apply_id = g_timeout_add (APPLY_DELAY_MS, apply_timeout, self);
+  update_actions (self);
 }
 
 /* ---- experiment → progress and actions ---- */
@@ -198,7 +228,11 @@ update_actions (LvWindow *self)
   gboolean running = lv_experiment_get_running (self->experiment);
   GtkWidget *view = gtk_stack_get_visible_child (self->stack);
 
-  gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.start", !running);
+  /* Start has nothing to do once every run of the settings on screen has finished, unless the
+   * sidebar holds other settings (pending, or still in their debounce). */
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.start",
+                                 !running && (!lv_experiment_is_finished (self->experiment) ||
+                                              self->settings_pending || self->apply_id != 0));
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.pause", running);
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.export",
                                  view != NULL && LV_IS_VIEW (view));
@@ -298,8 +332,10 @@ lv_window_ensure_ticking (LvWindow *self)
 static void
 on_visible_view_changed (LvWindow *self)
 {
-  if (self->experiment != NULL)
-    update_actions (self);
+  if (self->experiment == NULL)
+    return;
+  update_actions (self);
+  lv_window_state_page_changed (self);
 }
 
 /* ---- actions ---- */
@@ -309,8 +345,8 @@ start_action (GtkWidget *widget, const char *name, GVariant *param)
 {
   LvWindow *self = LV_WINDOW (widget);
 
-  /* A change still in its debounce is part of what the user means to start. */
-  if (self->apply_id != 0 && !lv_window_apply_controls (self))
+  /* A change still in its debounce, or one kept pending, is what the user means to start. */
+  if ((self->apply_id != 0 || self->settings_pending) && !lv_window_apply_controls (self))
     return;
   lv_experiment_start (self->experiment);
 }
@@ -319,13 +355,6 @@ static void
 pause_action (GtkWidget *widget, const char *name, GVariant *param)
 {
   lv_experiment_pause (LV_WINDOW (widget)->experiment);
-  ensure_ticking (LV_WINDOW (widget));
-}
-
-static void
-reset_action (GtkWidget *widget, const char *name, GVariant *param)
-{
-  lv_experiment_reset (LV_WINDOW (widget)->experiment);
   ensure_ticking (LV_WINDOW (widget));
 }
 
@@ -494,6 +523,7 @@ lv_window_dispose (GObject *object)
     }
   lv_window_files_dispose (self);
   lv_window_presentation_dispose (self);
+  lv_window_undo_dispose (self);
   g_clear_object (&self->settings);
   gtk_widget_dispose_template (GTK_WIDGET (self), LV_TYPE_WINDOW);
   /* Views are gone: this is the last reference, so workers are cancelled and joined here. */
@@ -598,7 +628,7 @@ lv_window_class_init (LvWindowClass *klass)
 
   gtk_widget_class_install_action (widget_class, "win.start", NULL, start_action);
   gtk_widget_class_install_action (widget_class, "win.pause", NULL, pause_action);
-  gtk_widget_class_install_action (widget_class, "win.reset", NULL, reset_action);
+  lv_window_undo_class_init (widget_class);
   gtk_widget_class_install_action (widget_class, "win.export", NULL, export_action);
   gtk_widget_class_install_action (widget_class, "win.export-to", "s", export_to_action);
   lv_window_files_class_init (widget_class);
@@ -621,6 +651,7 @@ lv_window_init (LvWindow *self)
 
   self->experiment = lv_experiment_new (0);
   g_signal_connect_swapped (self->experiment, "changed", G_CALLBACK (update_progress), self);
+  g_signal_connect_swapped (self->experiment, "changed", G_CALLBACK (update_actions), self);
   g_signal_connect_swapped (self->experiment, "changed", G_CALLBACK (lv_window_files_changed),
                             self);
   g_signal_connect_swapped (self->experiment, "notify::running",
@@ -636,7 +667,9 @@ lv_window_init (LvWindow *self)
   lv_window_add_view (self, lv_theory_view_new (self->experiment), "theory", _("Theory"));
   lv_window_add_view (self, lv_spin_glass_view_new (self->experiment), "spinglass",
                       _("Spin glass"));
+  lv_window_state_init (self);
   lv_window_apply_controls (self);
+  lv_window_state_page_changed (self);
   update_actions (self);
   update_progress (self);
   lv_window_files_init (self);
