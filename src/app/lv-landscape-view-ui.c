@@ -150,7 +150,9 @@ on_index_axis_toggled (LvLandscapeView *self)
 void
 lv_landscape_view_update_theme (LvLandscapeView *self)
 {
-  lv_landscape_figures_set_theme (self->figures, lv_figure_theme_for_settings (self->settings));
+  lv_plot_theme_scaled (lv_figure_theme_for_settings (self->settings), self->font_scale,
+                        self->line_scale, &self->theme);
+  lv_landscape_figures_set_theme (self->figures, &self->theme);
   lv_landscape_view_queue_figures (self);
 }
 
@@ -300,10 +302,12 @@ lv_landscape_view_build (LvLandscapeView *self)
 
   gtk_orientable_set_orientation (GTK_ORIENTABLE (self), GTK_ORIENTATION_VERTICAL);
   gtk_box_set_spacing (GTK_BOX (self), 6);
+  gtk_widget_add_css_class (GTK_WIDGET (self), "landscape-view");
 
   for (guint i = 0; i < G_N_ELEMENTS (kinds); i++)
     kind_labels[i] = kinds[i] != NULL ? _(kinds[i]) : NULL;
   lv_wrap_layout_apply (toolbar, 8, 6);
+  gtk_widget_add_css_class (toolbar, "view-toolbar");
   gtk_widget_set_margin_start (toolbar, 12);
   gtk_widget_set_margin_end (toolbar, 12);
   gtk_widget_set_margin_top (toolbar, 8);

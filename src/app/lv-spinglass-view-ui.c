@@ -179,6 +179,8 @@ lv_spin_glass_view_build_ui (LvSpinGlassView *self)
 
   gtk_orientable_set_orientation (GTK_ORIENTABLE (self), GTK_ORIENTATION_VERTICAL);
   lv_wrap_layout_apply (bar, 12, 6);
+  gtk_widget_add_css_class (GTK_WIDGET (self), "spinglass-view");
+  gtk_widget_add_css_class (bar, "view-toolbar");
   gtk_widget_set_margin_start (bar, 12);
   gtk_widget_set_margin_end (bar, 12);
   gtk_widget_set_margin_top (bar, 8);

@@ -23,6 +23,8 @@ struct _LvTheoryView
 
   LvExperiment *experiment;
   GtkSettings *settings;
+  LvPlotTheme theme;          /* the style's theme at the presentation scale */
+  double font_scale, line_scale;
   GtkStack *stack;
   LvHvPanel *hv;
   LvLiftPanel *lift;
@@ -53,10 +55,10 @@ on_experiment_changed (LvTheoryView *self)
 static void
 on_theme_changed (LvTheoryView *self)
 {
-  const LvPlotTheme *theme = lv_figure_theme_for_settings (self->settings);
-
-  lv_hv_panel_set_theme (self->hv, theme);
-  lv_lift_panel_set_theme (self->lift, theme);
+  lv_plot_theme_scaled (lv_figure_theme_for_settings (self->settings), self->font_scale,
+                        self->line_scale, &self->theme);
+  lv_hv_panel_set_theme (self->hv, &self->theme);
+  lv_lift_panel_set_theme (self->lift, &self->theme);
 }
 
 static gboolean
@@ -80,11 +82,23 @@ lv_theory_view_get_export_name (LvView *view)
   return g_strdup (_("haeffele-vidal"));
 }
 
+/* Presentation mode: large fonts and thick lines in both panels' figures (issue 15). */
+static void
+lv_theory_view_set_figure_scale (LvView *view, double font_scale, double line_scale)
+{
+  LvTheoryView *self = LV_THEORY_VIEW (view);
+
+  self->font_scale = font_scale;
+  self->line_scale = line_scale;
+  on_theme_changed (self);
+}
+
 static void
 lv_theory_view_view_init (LvViewInterface *iface)
 {
   iface->export_figure = lv_theory_view_export_figure;
   iface->get_export_name = lv_theory_view_get_export_name;
+  iface->set_figure_scale = lv_theory_view_set_figure_scale;
 }
 
 /* The page's own style sheet, added once per display. */
@@ -193,6 +207,7 @@ lv_theory_view_class_init (LvTheoryViewClass *klass)
 static void
 lv_theory_view_init (LvTheoryView *self)
 {
+  self->font_scale = self->line_scale = 1.0;
   GtkWidget *switcher = gtk_stack_switcher_new ();
   GtkWidget *stack = gtk_stack_new ();
   GtkWidget *hv = lv_hv_panel_new ();
@@ -265,4 +280,16 @@ void
 lv_theory_view_show_panel (LvTheoryView *self, const char *name)
 {
   gtk_stack_set_visible_child_name (self->stack, name);
+}
+
+/**
+ * lv_theory_view_get_panel:
+ * @self: the view
+ *
+ * Returns: "hv" or "lift", the visible panel.
+ */
+const char *
+lv_theory_view_get_panel (LvTheoryView *self)
+{
+  return gtk_stack_get_visible_child_name (self->stack);
 }

@@ -10,6 +10,7 @@
 
 #include <adwaita.h>
 
+#include "lv-hv-panel.h"
 #include "lv-window.h"
 
 G_BEGIN_DECLS
@@ -74,6 +75,7 @@ struct _LvWindow
   LvEnsembleConfig tour_saved_config;
   char *tour_saved_page;
   char *tour_saved_panel;
+  guint tour_refresh_id;      /* re-measures the caption's numbers while a step shows */
 
   /* lv-window-undo.c: the results Reset forgot, while its toast offers Undo */
   LvSession *undo_session;
@@ -148,9 +150,35 @@ gboolean   lv_window_get_presentation  (LvWindow   *self);
 int        lv_window_get_tour_step     (LvWindow   *self);
 const char *lv_window_get_caption      (LvWindow   *self);
 
+/* lv-window-tour.c */
+void       lv_window_tour_class_init   (GtkWidgetClass *widget_class);
+void       lv_window_tour_end          (LvWindow   *self);
+void       lv_window_tour_dispose      (LvWindow   *self);
+void       lv_window_show_caption      (LvWindow   *self,
+                                        const char *title,
+                                        const char *text);
+
+/* lv-window-tour-caption.c */
+char      *lv_tour_caption_spread      (const LvEnsembleSnapshot *const *snapshots,
+                                        guint       n);
+char      *lv_tour_caption_chain       (const LvHvPanelState *state);
+
 /* lv-window-undo.c */
 void       lv_window_undo_class_init   (GtkWidgetClass *widget_class);
 void       lv_window_undo_dispose      (LvWindow   *self);
+
+/* lv-window-tour.c */
+void       lv_window_tour_class_init   (GtkWidgetClass *widget_class);
+void       lv_window_tour_end          (LvWindow   *self);
+void       lv_window_tour_dispose      (LvWindow   *self);
+void       lv_window_show_caption      (LvWindow   *self,
+                                        const char *title,
+                                        const char *text);
+
+/* lv-window-tour-caption.c */
+char      *lv_tour_caption_spread      (const LvEnsembleSnapshot *const *snapshots,
+                                        guint       n);
+char      *lv_tour_caption_chain       (const LvHvPanelState *state);
 
 /* lv-window-undo.c */
 void       lv_window_undo_class_init   (GtkWidgetClass *widget_class);

@@ -524,6 +524,7 @@ lv_window_dispose (GObject *object)
   lv_window_files_dispose (self);
   lv_window_presentation_dispose (self);
   lv_window_undo_dispose (self);
+  lv_window_tour_dispose (self);
   g_clear_object (&self->settings);
   gtk_widget_dispose_template (GTK_WIDGET (self), LV_TYPE_WINDOW);
   /* Views are gone: this is the last reference, so workers are cancelled and joined here. */
