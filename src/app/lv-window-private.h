@@ -163,6 +163,17 @@ char      *lv_tour_caption_spread      (const LvEnsembleSnapshot *const *snapsho
                                         guint       n);
 char      *lv_tour_caption_chain       (const LvHvPanelState *state);
 
+/* lv-window.c: the format drop-down decides an export's extension */
+char      *lv_window_export_path_for_format (const char *path,
+                                             const char *extension);
+
+/* lv-window-export-info.c */
+char      *lv_window_export_description (LvWindow  *self);
+void       lv_window_export_prepare    (LvWindow   *self);
+gboolean   lv_window_export_stamp_csv  (LvWindow   *self,
+                                        const char *path,
+                                        GError    **error);
+
 /* lv-window-undo.c */
 void       lv_window_undo_class_init   (GtkWidgetClass *widget_class);
 void       lv_window_undo_dispose      (LvWindow   *self);
@@ -179,6 +190,17 @@ void       lv_window_show_caption      (LvWindow   *self,
 char      *lv_tour_caption_spread      (const LvEnsembleSnapshot *const *snapshots,
                                         guint       n);
 char      *lv_tour_caption_chain       (const LvHvPanelState *state);
+
+/* lv-window.c: the format drop-down decides an export's extension */
+char      *lv_window_export_path_for_format (const char *path,
+                                             const char *extension);
+
+/* lv-window-export-info.c */
+char      *lv_window_export_description (LvWindow  *self);
+void       lv_window_export_prepare    (LvWindow   *self);
+gboolean   lv_window_export_stamp_csv  (LvWindow   *self,
+                                        const char *path,
+                                        GError    **error);
 
 /* lv-window-undo.c */
 void       lv_window_undo_class_init   (GtkWidgetClass *widget_class);

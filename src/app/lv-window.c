@@ -7,6 +7,7 @@
 #include "lv-window-private.h"
 
 #include <math.h>
+#include <string.h>
 
 #include <glib/gi18n.h>
 
@@ -380,7 +381,13 @@ lv_window_export (LvWindow    *self,
       g_set_error (error, LV_ERROR, LV_ERROR_INVALID_INPUT, _("This view has nothing to export"));
       return FALSE;
     }
-  return lv_view_export_figure (LV_VIEW (view), path, error);
+  lv_window_export_prepare (self);
+  if (!lv_view_export_figure (LV_VIEW (view), path, error))
+    {
+      lv_plot_export_set_metadata (NULL, NULL);
+      return FALSE;
+    }
+  return lv_window_export_stamp_csv (self, path, error);
 }
 
 static void
@@ -410,6 +417,33 @@ format_extension (GtkFileFilter *filter)
   return ext != NULL ? ext : ".png";
 }
 
+/**
+ * lv_window_export_path_for_format:
+ * @path: the file name the user chose
+ * @extension: the format drop-down's choice, ".png", ".svg" or ".pdf"
+ *
+ * The format drop-down decides the format: a name ending in another figure extension (the
+ * suggested "loss.png" after choosing "SVG drawing") gets @extension instead; a name without
+ * one gets @extension added.
+ *
+ * Returns: (transfer full): the path to export to.
+ */
+char *
+lv_window_export_path_for_format (const char *path,
+                                  const char *extension)
+{
+  static const char *const known[] = { ".png", ".svg", ".pdf" };
+  g_autofree char *lower = g_ascii_strdown (path, -1);
+
+  for (guint i = 0; i < G_N_ELEMENTS (known); i++)
+    if (g_str_has_suffix (lower, known[i]))
+      {
+        g_autofree char *stem = g_strndup (path, strlen (path) - strlen (known[i]));
+        return g_strconcat (stem, extension, NULL);
+      }
+  return g_strconcat (path, extension, NULL);
+}
+
 static void
 on_export_response (GtkNativeDialog *dialog, int response, gpointer data)
 {
@@ -423,20 +457,29 @@ on_export_response (GtkNativeDialog *dialog, int response, gpointer data)
     path = g_file_get_path (file);
   if (path != NULL)
     {
-      g_autofree char *lower = g_ascii_strdown (path, -1);
+      g_autofree char *target = lv_window_export_path_for_format (
+        path, format_extension (gtk_file_chooser_get_filter (GTK_FILE_CHOOSER (dialog))));
 
-      if (!g_str_has_suffix (lower, ".png") && !g_str_has_suffix (lower, ".svg") &&
-          !g_str_has_suffix (lower, ".pdf"))
-        {
-          char *with_ext = g_strconcat (path, format_extension (
-                                          gtk_file_chooser_get_filter (GTK_FILE_CHOOSER (dialog))),
-                                        NULL);
-          g_free (path);
-          path = with_ext;
-        }
-      gtk_widget_activate_action (GTK_WIDGET (self), "win.export-to", "s", path);
+      gtk_widget_activate_action (GTK_WIDGET (self), "win.export-to", "s", target);
     }
   g_object_unref (dialog);
+}
+
+/* The suggested name follows the format drop-down (where the chooser reports it). */
+static void
+on_export_filter_changed (GtkFileChooser *chooser)
+{
+  g_autofree char *name = NULL;
+  g_autofree char *renamed = NULL;
+  g_autoptr(GFile) file = gtk_file_chooser_get_file (chooser);
+
+  if (file == NULL)
+    return;
+  name = g_file_get_basename (file);
+  renamed = lv_window_export_path_for_format (name,
+                                              format_extension (gtk_file_chooser_get_filter (
+                                                                  chooser)));
+  gtk_file_chooser_set_current_name (chooser, renamed);
 }
 
 static void
@@ -473,6 +516,7 @@ export_action (GtkWidget *widget, const char *name, GVariant *param)
   gtk_file_chooser_set_current_name (GTK_FILE_CHOOSER (native), suggested);
   gtk_native_dialog_set_modal (GTK_NATIVE_DIALOG (native), TRUE);
   g_signal_connect_object (native, "response", G_CALLBACK (on_export_response), self, 0);
+  g_signal_connect (native, "notify::filter", G_CALLBACK (on_export_filter_changed), NULL);
   gtk_native_dialog_show (GTK_NATIVE_DIALOG (native));
 }
 
