@@ -218,6 +218,7 @@ lv_application_startup (GApplication *app)
     { "win.open", { "<Control>o", NULL } },
     { "win.presentation", { "F11", NULL } },
     { "win.tour", { "<Control>t", NULL } },
+    { "win.toggle-sidebar", { "F9", NULL } },
   };
   LvApplication *self = LV_APPLICATION (app);
 

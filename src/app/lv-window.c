@@ -359,6 +359,14 @@ pause_action (GtkWidget *widget, const char *name, GVariant *param)
   ensure_ticking (LV_WINDOW (widget));
 }
 
+static void
+toggle_sidebar_action (GtkWidget *widget, const char *name, GVariant *param)
+{
+  LvWindow *self = LV_WINDOW (widget);
+
+  adw_flap_set_reveal_flap (self->flap, !adw_flap_get_reveal_flap (self->flap));
+}
+
 /**
  * lv_window_export:
  * @self: the window
@@ -674,6 +682,8 @@ lv_window_class_init (LvWindowClass *klass)
   gtk_widget_class_install_action (widget_class, "win.start", NULL, start_action);
   gtk_widget_class_install_action (widget_class, "win.pause", NULL, pause_action);
   lv_window_undo_class_init (widget_class);
+  gtk_widget_class_install_action (widget_class, "win.toggle-sidebar", NULL,
+                                   toggle_sidebar_action);
   gtk_widget_class_install_action (widget_class, "win.export", NULL, export_action);
   gtk_widget_class_install_action (widget_class, "win.export-to", "s", export_to_action);
   lv_window_files_class_init (widget_class);
