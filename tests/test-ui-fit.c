@@ -13,6 +13,7 @@
 #include <lossviz/lossviz.h>
 
 #include "lv-test-ui.h"
+#include "lv-spinglass-view.h"
 #include "lv-theory-view.h"
 
 /*
@@ -181,6 +182,48 @@ show_page (LvWindow *window, const Page *page)
     lv_theory_view_show_panel (LV_THEORY_VIEW (view), page->panel);
 }
 
+static gboolean
+spin_glass_done (gpointer data)
+{
+  return !lv_spin_glass_view_get_running (data);
+}
+
+static gboolean
+lift_done (gpointer data)
+{
+  LvLiftStage stage = lv_lift_panel_get_stage (data);
+  return stage == LV_LIFT_STAGE_DONE || stage == LV_LIFT_STAGE_FAILED;
+}
+
+/* For the pictures: the Spin glass page and the NN-LIFT panel with results too. */
+static void
+run_other_pages (LvWindow *window)
+{
+  static const guint lambdas[] = { 25, 50, 100 };
+  GtkWidget *sg = gtk_stack_get_child_by_name (window->stack, "spinglass");
+  GtkWidget *theory = gtk_stack_get_child_by_name (window->stack, "theory");
+
+  if (sg != NULL)
+    {
+      /* Shown: the page reads its job from the frame clock. */
+      gtk_stack_set_visible_child (window->stack, sg);
+      lv_spin_glass_view_set_p (LV_SPIN_GLASS_VIEW (sg), 3);
+      lv_spin_glass_view_set_sizes (LV_SPIN_GLASS_VIEW (sg), lambdas, G_N_ELEMENTS (lambdas));
+      lv_spin_glass_view_set_runs (LV_SPIN_GLASS_VIEW (sg), 200);
+      lv_spin_glass_view_start (LV_SPIN_GLASS_VIEW (sg));
+      g_assert_true (lv_test_ui_wait (spin_glass_done, sg));
+    }
+  if (theory != NULL)
+    {
+      LvLiftPanel *lift = lv_theory_view_get_lift_panel (LV_THEORY_VIEW (theory));
+
+      gtk_stack_set_visible_child (window->stack, theory);
+      lv_theory_view_show_panel (LV_THEORY_VIEW (theory), "lift");
+      lv_lift_panel_run (lift);
+      g_assert_true (lv_test_ui_wait (lift_done, lift));
+    }
+}
+
 static void
 check_screen (const Screen *screen, const char *lang, gboolean dark)
 {
@@ -199,6 +242,8 @@ check_screen (const Screen *screen, const char *lang, gboolean dark)
   g_assert_true (lv_test_ui_wait (lv_test_ui_is_mapped, window));
   gtk_widget_activate_action (GTK_WIDGET (window), "win.start", NULL);
   g_assert_true (lv_test_ui_wait (lv_test_ui_is_finished, window));
+  if (shots != NULL)
+    run_other_pages (window);
   if (screen->presentation)
     lv_window_set_presentation (window, TRUE);
   if (g_str_equal (lang, "fr"))

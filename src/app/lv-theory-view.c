@@ -32,6 +32,8 @@ struct _LvTheoryView
 
 static void lv_theory_view_view_init (LvViewInterface *iface);
 
+#define THEORY_SCALE_SHARE 0.4
+
 G_DEFINE_FINAL_TYPE_WITH_CODE (LvTheoryView, lv_theory_view, GTK_TYPE_BOX,
                                G_IMPLEMENT_INTERFACE (LV_TYPE_VIEW, lv_theory_view_view_init))
 
@@ -88,8 +90,9 @@ lv_theory_view_set_figure_scale (LvView *view, double font_scale, double line_sc
 {
   LvTheoryView *self = LV_THEORY_VIEW (view);
 
-  self->font_scale = font_scale;
-  self->line_scale = line_scale;
+  /* Four figures share this page: a milder scale keeps their plots taller than their text. */
+  self->font_scale = 1.0 + (font_scale - 1.0) * THEORY_SCALE_SHARE;
+  self->line_scale = 1.0 + (line_scale - 1.0) * THEORY_SCALE_SHARE;
   on_theme_changed (self);
 }
 

@@ -54,6 +54,7 @@ struct _LvWindow
   guint tour_steps_skipped;
 
   AdwFlap *flap;              /* the sidebar: folds over the figures on a narrow window */
+  guint fold_id;
   AdwToastOverlay *toast_overlay;
   AdwToast *toast;            /* the information toast shown, or NULL (borrowed) */
   GtkBox *state_bar;          /* presentation: q, λ, depth, sizes, balanced badge */

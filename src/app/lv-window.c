@@ -557,6 +557,47 @@ lv_window_add_view (LvWindow   *self,
   update_actions (self);
 }
 
+/* ---- the sidebar folds on narrow windows ---- */
+
+/* Below this width the sidebar folds over the figures (revealed on demand); from it on, it sits
+ * beside them. A fixed width, not the pages' sizes, so the sidebar does not jump in and out
+ * when switching pages. Every page fits beside it from here (checked by the ui-fit test). */
+#define FOLD_BELOW_PX 1200
+
+static gboolean
+apply_fold (gpointer data)
+{
+  LvWindow *self = data;
+  GdkSurface *surface = gtk_native_get_surface (GTK_NATIVE (self));
+  gboolean fold = surface == NULL || gdk_surface_get_width (surface) < FOLD_BELOW_PX;
+
+  self->fold_id = 0;
+  adw_flap_set_fold_policy (self->flap, fold ? ADW_FLAP_FOLD_POLICY_ALWAYS
+                                             : ADW_FLAP_FOLD_POLICY_NEVER);
+  if (!fold && !self->presentation)
+    adw_flap_set_reveal_flap (self->flap, TRUE);
+  return G_SOURCE_REMOVE;
+}
+
+/* Decided after the resize, not inside it (changing the flap re-lays out the window). */
+static void
+on_surface_width (LvWindow *self)
+{
+  if (self->fold_id == 0)
+    self->fold_id = g_idle_add (apply_fold, self);
+}
+
+static void
+lv_window_realize (GtkWidget *widget)
+{
+  LvWindow *self = LV_WINDOW (widget);
+
+  GTK_WIDGET_CLASS (lv_window_parent_class)->realize (widget);
+  g_signal_connect_object (gtk_native_get_surface (GTK_NATIVE (widget)), "notify::width",
+                           G_CALLBACK (on_surface_width), self, G_CONNECT_SWAPPED);
+  on_surface_width (self);
+}
+
 /* ---- construction ---- */
 static void
 lv_window_dispose (GObject *object)
@@ -568,6 +609,7 @@ lv_window_dispose (GObject *object)
   self->tick_id = 0;
   g_clear_handle_id (&self->apply_id, g_source_remove);
   g_clear_handle_id (&self->banner_id, g_source_remove);
+  g_clear_handle_id (&self->fold_id, g_source_remove);
   if (self->experiment != NULL)
     {
       lv_window_settings_save (self);
@@ -633,6 +675,7 @@ lv_window_class_init (LvWindowClass *klass)
   object_class->finalize = lv_window_finalize;
   object_class->get_property = lv_window_get_property;
   object_class->set_property = lv_window_set_property;
+  widget_class->realize = lv_window_realize;
 
   /**
    * LvWindow:presentation:
