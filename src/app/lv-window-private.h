@@ -28,7 +28,6 @@ struct _LvWindow
   GHashTable *controls;       /* name → widget (borrowed) */
   guint tick_id;
   guint apply_id;
-  guint banner_id;
   char *export_on_finish;
   char *message;
   GtkWidget *banner_action;   /* an optional button in the banner (e.g. "Recover") */

@@ -28,6 +28,8 @@ reset_action (GtkWidget *widget, const char *name, GVariant *param)
   g_autoptr(GError) error = NULL;
   LvSession *kept = NULL;
 
+  /* An earlier Undo toast goes first (its dismissal drops the session it kept). */
+  lv_window_show_message (self, NULL, FALSE);
   lv_experiment_poll (self->experiment);
   if (lv_experiment_has_results (self->experiment))
     kept = lv_experiment_to_session (self->experiment, &error);

@@ -105,7 +105,6 @@ lv_window_show_message (LvWindow   *self,
       lv_window_show_toast (self, message, NULL, NULL);
       return;
     }
-  g_clear_handle_id (&self->banner_id, g_source_remove);
   g_free (self->message);
   self->message = g_strdup (message);
   if (self->toast != NULL)
@@ -608,7 +607,6 @@ lv_window_dispose (GObject *object)
     gtk_widget_remove_tick_callback (GTK_WIDGET (self), self->tick_id);
   self->tick_id = 0;
   g_clear_handle_id (&self->apply_id, g_source_remove);
-  g_clear_handle_id (&self->banner_id, g_source_remove);
   g_clear_handle_id (&self->fold_id, g_source_remove);
   if (self->experiment != NULL)
     {
