@@ -95,7 +95,9 @@ check_landscape (LvWindow *window, const char *src)
   if (view.stage != LV_LANDSCAPE_STAGE_DONE)
     g_error ("landscape job failed: %s", view.error);
   g_assert_nonnull (view.grid);
-  g_assert_cmpfloat_with_epsilon (view.center_test, stored, 1e-9 * stored);
+  /* Stored: evaluated by the training block (several nets in one product); here: one network
+   * alone. Same fp32 arithmetic, another summation order. */
+  g_assert_cmpfloat_with_epsilon (view.center_test, stored, 1e-6 * stored);
   g_assert_cmpuint (view.n_interp, >=, 3);
   g_assert_nonnull (view.spectrum);
   lv_landscape_job_abandon (job);

@@ -14,6 +14,7 @@
 #include "lv-application.h"
 #include "lv-figure.h"
 #include "lv-test-ui.h"
+#include "lv-theory-view.h"
 
 /*
  * Desktop conventions: settings restored in a new window, the app's accelerators, About and
@@ -174,6 +175,10 @@ test_tour (void)
   guint visited = 0;
   double q_seen[4] = { 0 };
 
+  GtkWidget *theory = gtk_stack_get_child_by_name (window->stack, "theory");
+
+  /* The user was last on the NN-LIFT panel: the Theory steps still show Haeffele–Vidal. */
+  lv_theory_view_show_panel (LV_THEORY_VIEW (theory), "lift");
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.tour", NULL));
   g_assert_true (lv_window_get_presentation (window));
   g_assert_false (gtk_widget_get_visible (window->controls_pane));
@@ -190,6 +195,13 @@ test_tour (void)
         g_assert_cmpuint (lv_experiment_get_config (exp)->n_sizes, ==, 4);
       if (step == 2 && !have_spinglass)
         g_assert_nonnull (strstr (lv_window_get_caption (window), "skipped"));
+      if (step >= 2)
+        {
+          g_assert_cmpstr (gtk_stack_get_visible_child_name (window->stack), ==, "theory");
+          g_assert_cmpstr (lv_theory_view_get_panel (LV_THEORY_VIEW (theory)), ==, "hv");
+          /* The caption states the chain's measured numbers. */
+          g_assert_nonnull (strstr (lv_window_get_caption (window), "On screen (q = "));
+        }
       visited++;
       gtk_widget_activate_action (GTK_WIDGET (window), "win.tour-next", NULL);
     }
@@ -197,15 +209,23 @@ test_tour (void)
   g_assert_cmpuint (window->tour_steps_skipped, ==, have_spinglass ? 0 : 1);
   g_assert_cmpfloat (q_seen[2], ==, 3.0);
   g_assert_cmpfloat (q_seen[3], ==, 2.0);
-  g_assert_cmpuint (lv_experiment_get_config (exp)->depth, ==, 2);
   g_assert_nonnull (strstr (lv_window_get_caption (window), "Esc"));
+  /* The tour gave the user's settings back: one hidden layer, λ = 0.001 (the q slider alive
+   * again), size 5 only, and the page and panel that were open. */
+  g_assert_cmpuint (lv_experiment_get_config (exp)->depth, ==, 1);
+  g_assert_cmpfloat (lv_experiment_get_config (exp)->train.reg.lambda, ==, 0.001);
+  g_assert_cmpuint (lv_experiment_get_config (exp)->n_sizes, ==, 1);
+  g_assert_true (gtk_widget_get_sensitive (lv_window_get_control (window, "degree")));
+  g_assert_cmpstr (gtk_stack_get_visible_child_name (window->stack), ==, "loss");
+  g_assert_cmpstr (lv_theory_view_get_panel (LV_THEORY_VIEW (theory)), ==, "lift");
 
-  /* Keyboard-only control while presenting (the keys activate these actions). */
+  /* Keyboard-only control while presenting (the keys activate these actions); a q with
+   * nothing cached starts training at once. */
   gtk_widget_activate_action (GTK_WIDGET (window), "win.degree-up", NULL);
   g_assert_cmpfloat (lv_experiment_get_config (exp)->train.reg.degree, ==, 2.5);
+  g_assert_true (lv_experiment_get_running (exp));
   gtk_widget_activate_action (GTK_WIDGET (window), "win.sizes-up", NULL);
   g_assert_cmpuint (lv_experiment_get_config (exp)->sizes[0], ==, 10);
-  g_assert_cmpuint (lv_experiment_get_config (exp)->sizes[3], ==, 250);
   {
     gboolean was_running = lv_experiment_get_running (exp);
 
@@ -226,6 +246,26 @@ test_tour (void)
   lv_test_ui_close (window);
 }
 
+/* Closing the window in the middle of the tour (λ = 0 on screen) keeps the user's settings as
+ * the last configuration. */
+static void
+test_tour_never_saves_its_settings (void)
+{
+  LvWindow *window = lv_test_ui_window (2, 1, (const guint[]) { 5 }, 1);
+
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.tour", NULL));
+  g_assert_cmpint (lv_window_get_tour_step (window), ==, 0);
+  g_assert_cmpfloat (lv_experiment_get_config (lv_window_get_experiment (window))
+                       ->train.reg.lambda, ==, 0.0);
+  window->close_confirmed = TRUE;
+  lv_test_ui_close (window);
+  window = lv_window_new (NULL);
+  g_assert_cmpfloat (lv_experiment_get_config (lv_window_get_experiment (window))
+                       ->train.reg.lambda, ==, 0.001);
+  g_assert_cmpuint (lv_experiment_get_config (lv_window_get_experiment (window))->runs, ==, 2);
+  lv_test_ui_close (window);
+}
+
 int
 main (int argc, char *argv[])
 {
@@ -239,5 +279,7 @@ main (int argc, char *argv[])
   g_test_add_func ("/lossviz/ui/desktop/application", test_application);
   g_test_add_func ("/lossviz/ui/desktop/french", test_french);
   g_test_add_func ("/lossviz/ui/desktop/tour", test_tour);
+  g_test_add_func ("/lossviz/ui/desktop/tour-never-saves-its-settings",
+                   test_tour_never_saves_its_settings);
   return g_test_run ();
 }

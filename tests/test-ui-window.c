@@ -113,6 +113,23 @@ histogram_values (LvWindow *window)
   return values;
 }
 
+/* The first button under @w bound to @action. */
+static GtkWidget *
+find_actionable (GtkWidget *w, const char *action)
+{
+  if (GTK_IS_ACTIONABLE (w) &&
+      g_strcmp0 (gtk_actionable_get_action_name (GTK_ACTIONABLE (w)), action) == 0)
+    return w;
+  for (GtkWidget *c = gtk_widget_get_first_child (w); c != NULL; c = gtk_widget_get_next_sibling (c))
+    {
+      GtkWidget *found = find_actionable (c, action);
+
+      if (found != NULL)
+        return found;
+    }
+  return NULL;
+}
+
 static void
 test_start_and_cache (void)
 {
@@ -135,10 +152,16 @@ test_start_and_cache (void)
   started = lv_experiment_get_n_started (exp);
   g_assert_cmpuint (started, ==, 2);
 
-  /* q = 3 is a new configuration: both sizes train again, with other results. */
-  gtk_widget_activate_action (GTK_WIDGET (window), "win.start", NULL);
+  /* Everything on screen has finished: Start has nothing to do and says so by being disabled
+   * (issue 15: it stayed enabled and did nothing). */
+  g_assert_false (gtk_widget_get_sensitive (find_actionable (
+                    gtk_window_get_titlebar (GTK_WINDOW (window)), "win.start")));
+  /* q = 3 is a new configuration: Start is enabled again; both sizes train, with other
+   * results. */
   gtk_range_set_value (degree, 3.0);
   g_assert_true (lv_window_apply_controls (window));
+  g_assert_cmpuint (lv_experiment_get_n_started (exp), ==, started);
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.start", NULL));
   g_assert_cmpuint (lv_experiment_get_n_started (exp), ==, started + 2);
   g_assert_true (lv_test_ui_wait_within (DEADLINE_S, lv_test_ui_is_finished, window));
   at_q3 = histogram_values (window);

@@ -302,6 +302,8 @@ gboolean lv_plot_export           (LvPlotDrawFunc draw,
                                    GError       **error);
 char    *lv_plot_sibling_path     (const char    *path,
                                    const char    *suffix);
+void     lv_plot_export_set_metadata (const char *title,
+                                      const char *description);
 gboolean lv_plot_write_text_file  (const char    *path,
                                    const char    *contents,
                                    gsize          length,

@@ -5,6 +5,7 @@
 
 #include "lv-application.h"
 #include "lv-figure.h"
+#include "lv-help-overlay.h"
 
 #include <glib/gi18n.h>
 
@@ -185,6 +186,8 @@ lv_application_activate (GApplication *app)
   if (window == NULL)
     {
       window = lv_window_new (GTK_APPLICATION (app));
+      lv_help_overlay_polish (GTK_WIDGET (gtk_application_window_get_help_overlay (
+                                            GTK_APPLICATION_WINDOW (window))));
       if (self->export_on_finish != NULL)
         lv_window_set_export_on_finish (window, self->export_on_finish);
     }
@@ -215,6 +218,7 @@ lv_application_startup (GApplication *app)
     { "win.open", { "<Control>o", NULL } },
     { "win.presentation", { "F11", NULL } },
     { "win.tour", { "<Control>t", NULL } },
+    { "win.toggle-sidebar", { "F9", NULL } },
   };
   LvApplication *self = LV_APPLICATION (app);
 

@@ -71,7 +71,7 @@ lv_figure_measure (GtkWidget      *widget,
                    int            *natural_baseline)
 {
   /* Figures stretch; below this they cannot fit axes and labels. */
-  *minimum = orientation == GTK_ORIENTATION_HORIZONTAL ? 240 : 180;
+  *minimum = orientation == GTK_ORIENTATION_HORIZONTAL ? 200 : 110;
   *natural = orientation == GTK_ORIENTATION_HORIZONTAL ? 480 : 320;
 }
 

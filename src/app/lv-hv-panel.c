@@ -5,6 +5,7 @@
 
 #include "lv-hv-panel.h"
 #include "lv-hv-panel-private.h"
+#include "lv-wrap-layout.h"
 
 #include <math.h>
 #include <string.h>
@@ -465,6 +466,7 @@ build_ui (LvHvPanel *self)
   GtkWidget *w;
 
   gtk_widget_add_css_class (bar, "view-toolbar");
+  lv_wrap_layout_apply (bar, 10, 6);
   gtk_widget_set_margin_start (bar, 4);
   gtk_widget_set_margin_end (bar, 4);
   gtk_box_append (GTK_BOX (bar), gtk_label_new (_("Depth L")));
@@ -564,7 +566,7 @@ static void
 lv_hv_panel_init (LvHvPanel *self)
 {
   gtk_orientable_set_orientation (GTK_ORIENTABLE (self), GTK_ORIENTATION_VERTICAL);
-  gtk_box_set_spacing (GTK_BOX (self), 8);
+  gtk_box_set_spacing (GTK_BOX (self), 4); /* the page fits 1024 × 600 (issue 15) */
   self->q = 2.0;
   self->depth = 3;
   self->width = 1;

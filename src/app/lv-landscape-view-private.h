@@ -18,6 +18,8 @@ struct _LvLandscapeView
   LvExperiment *experiment;
   LvLandscapeFigures *figures;
   GtkSettings *settings;
+  LvPlotTheme theme;              /* the style's theme at the presentation scale */
+  double font_scale, line_scale;
 
   GtkDropDown *size_dropdown;
   GtkStringList *size_model;

@@ -10,6 +10,7 @@
 
 #include "lv-figure.h"
 #include "lv-landscape-view-private.h"
+#include "lv-wrap-layout.h"
 
 /* The Landscape page's widgets, tooltips and clicks, and the index-vs-loss survey. */
 
@@ -149,7 +150,9 @@ on_index_axis_toggled (LvLandscapeView *self)
 void
 lv_landscape_view_update_theme (LvLandscapeView *self)
 {
-  lv_landscape_figures_set_theme (self->figures, lv_figure_theme_for_settings (self->settings));
+  lv_plot_theme_scaled (lv_figure_theme_for_settings (self->settings), self->font_scale,
+                        self->line_scale, &self->theme);
+  lv_landscape_figures_set_theme (self->figures, &self->theme);
   lv_landscape_view_queue_figures (self);
 }
 
@@ -299,9 +302,12 @@ lv_landscape_view_build (LvLandscapeView *self)
 
   gtk_orientable_set_orientation (GTK_ORIENTABLE (self), GTK_ORIENTATION_VERTICAL);
   gtk_box_set_spacing (GTK_BOX (self), 6);
+  gtk_widget_add_css_class (GTK_WIDGET (self), "landscape-view");
 
   for (guint i = 0; i < G_N_ELEMENTS (kinds); i++)
     kind_labels[i] = kinds[i] != NULL ? _(kinds[i]) : NULL;
+  lv_wrap_layout_apply (toolbar, 8, 6);
+  gtk_widget_add_css_class (toolbar, "view-toolbar");
   gtk_widget_set_margin_start (toolbar, 12);
   gtk_widget_set_margin_end (toolbar, 12);
   gtk_widget_set_margin_top (toolbar, 8);
@@ -343,12 +349,12 @@ lv_landscape_view_build (LvLandscapeView *self)
 
   /* Heatmap left, as square as the window allows; the three smaller panels stacked right. */
   self->heatmap_figure = LV_FIGURE (heatmap);
-  gtk_widget_set_size_request (heatmap, 420, 380);
+  gtk_widget_set_size_request (heatmap, 300, 240);
   gtk_paned_set_start_child (GTK_PANED (paned), heatmap);
   gtk_paned_set_resize_start_child (GTK_PANED (paned), TRUE);
   gtk_paned_set_shrink_start_child (GTK_PANED (paned), FALSE);
-  self->lines_figure = new_figure (side, 200);
-  self->bars_figure = new_figure (side, 200);
+  self->lines_figure = new_figure (side, 110);
+  self->bars_figure = new_figure (side, 110);
   self->index_button = GTK_TOGGLE_BUTTON (gtk_toggle_button_new_with_label (_("Index")));
   self->eigen_button =
     GTK_TOGGLE_BUTTON (gtk_toggle_button_new_with_label (_("Smallest eigenvalue")));
@@ -360,8 +366,8 @@ lv_landscape_view_build (LvLandscapeView *self)
   gtk_box_append (GTK_BOX (index_row), GTK_WIDGET (self->index_button));
   gtk_box_append (GTK_BOX (index_row), GTK_WIDGET (self->eigen_button));
   gtk_box_append (GTK_BOX (side), index_row);
-  self->index_figure = new_figure (side, 220);
-  gtk_widget_set_size_request (side, 380, -1);
+  self->index_figure = new_figure (side, 110);
+  gtk_widget_set_size_request (side, 300, -1);
   gtk_paned_set_end_child (GTK_PANED (paned), side);
   gtk_paned_set_shrink_end_child (GTK_PANED (paned), FALSE);
   gtk_widget_set_vexpand (paned, TRUE);

@@ -579,11 +579,23 @@ lv_landscape_view_get_export_name (LvView *view)
   return g_strdup_printf (_("landscape-n%u-run%u"), self->hidden, self->run);
 }
 
+/* Presentation mode: large fonts and thick lines (issue 15). */
+static void
+lv_landscape_view_set_figure_scale (LvView *view, double font_scale, double line_scale)
+{
+  LvLandscapeView *self = LV_LANDSCAPE_VIEW (view);
+
+  self->font_scale = font_scale;
+  self->line_scale = line_scale;
+  lv_landscape_view_update_theme (self);
+}
+
 static void
 lv_landscape_view_view_init (LvViewInterface *iface)
 {
   iface->export_figure = lv_landscape_view_export_figure;
   iface->get_export_name = lv_landscape_view_get_export_name;
+  iface->set_figure_scale = lv_landscape_view_set_figure_scale;
 }
 
 /* ---- GObject ---- */
@@ -631,6 +643,7 @@ static void
 lv_landscape_view_init (LvLandscapeView *self)
 {
   self->figures = lv_landscape_figures_new ();
+  self->font_scale = self->line_scale = 1.0;
   self->sizes = g_array_new (FALSE, FALSE, sizeof (guint));
   self->partner = G_MAXUINT;
   self->state.slice_center = self->state.center_train = NAN;

@@ -624,7 +624,9 @@ build_ui (LvLiftPanel *self)
   g_signal_connect_swapped (w, "clicked", G_CALLBACK (lv_lift_panel_run), self);
   gtk_box_append (GTK_BOX (bar), w);
   w = gtk_label_new (NULL);
-  gtk_label_set_ellipsize (GTK_LABEL (w), PANGO_ELLIPSIZE_END);
+  /* Wraps rather than cutting "Terminé : NN-LIFT et 32 exécutions SGD" on a small screen. */
+  gtk_label_set_wrap (GTK_LABEL (w), TRUE);
+  gtk_label_set_wrap_mode (GTK_LABEL (w), PANGO_WRAP_WORD_CHAR);
   gtk_widget_set_hexpand (w, TRUE);
   gtk_label_set_xalign (GTK_LABEL (w), 1);
   gtk_widget_add_css_class (w, "dim-label");

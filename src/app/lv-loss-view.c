@@ -12,6 +12,7 @@
 #include "lv-figure.h"
 #include "lv-timeline.h"
 #include "lv-view.h"
+#include "lv-wrap-layout.h"
 
 /*
  * LvLossView — the live loss-distribution page: a histogram of every run's current loss per
@@ -537,6 +538,8 @@ lv_loss_view_init (LvLossView *self)
   self->figures = lv_plot_ensemble_new ();
   self->font_scale = self->line_scale = 1.0;
   gtk_widget_init_template (GTK_WIDGET (self));
+  /* The toolbar wraps on a narrow window (issue 15). */
+  lv_wrap_layout_apply (gtk_widget_get_first_child (GTK_WIDGET (self)), 6, 6);
 
   lv_figure_set_draw_func (self->histogram_figure, (LvPlotDrawFunc) lv_plot_histogram_draw,
                            lv_plot_ensemble_get_histogram (self->figures));

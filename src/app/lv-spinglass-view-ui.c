@@ -5,6 +5,7 @@
 
 #include "lv-figure.h"
 #include "lv-spinglass-view-private.h"
+#include "lv-wrap-layout.h"
 
 #include <string.h>
 
@@ -77,7 +78,7 @@ lv_spin_glass_view_apply_layout (LvSpinGlassView *self)
   /* Alone, the histogram gets the larger share (its caption is long); side by side, the two
    * histograms share the width equally. */
   gtk_widget_set_size_request (GTK_WIDGET (self->hist_figure),
-                               self->side_by_side ? 0 : 560, 300);
+                               self->side_by_side ? 0 : 360, 220);
   lv_spin_glass_view_update_network (self);
 }
 
@@ -177,6 +178,9 @@ lv_spin_glass_view_build_ui (LvSpinGlassView *self)
   const char *disorders[] = { _("fixed draw"), _("draw per run"), NULL };
 
   gtk_orientable_set_orientation (GTK_ORIENTABLE (self), GTK_ORIENTATION_VERTICAL);
+  lv_wrap_layout_apply (bar, 12, 6);
+  gtk_widget_add_css_class (GTK_WIDGET (self), "spinglass-view");
+  gtk_widget_add_css_class (bar, "view-toolbar");
   gtk_widget_set_margin_start (bar, 12);
   gtk_widget_set_margin_end (bar, 12);
   gtk_widget_set_margin_top (bar, 8);
@@ -229,7 +233,7 @@ lv_spin_glass_view_build_ui (LvSpinGlassView *self)
   gtk_box_append (GTK_BOX (bar), GTK_WIDGET (self->side_button));
   self->status = GTK_LABEL (gtk_label_new (NULL));
   gtk_label_set_xalign (self->status, 0.0);
-  gtk_label_set_ellipsize (self->status, PANGO_ELLIPSIZE_END);
+  gtk_label_set_wrap (self->status, TRUE);
   gtk_widget_add_css_class (GTK_WIDGET (self->status), "dim-label");
   gtk_widget_set_margin_start (GTK_WIDGET (self->status), 12);
   gtk_widget_set_margin_end (GTK_WIDGET (self->status), 12);

@@ -23,12 +23,16 @@ struct _LvTheoryView
 
   LvExperiment *experiment;
   GtkSettings *settings;
+  LvPlotTheme theme;          /* the style's theme at the presentation scale */
+  double font_scale, line_scale;
   GtkStack *stack;
   LvHvPanel *hv;
   LvLiftPanel *lift;
 };
 
 static void lv_theory_view_view_init (LvViewInterface *iface);
+
+#define THEORY_SCALE_SHARE 0.4
 
 G_DEFINE_FINAL_TYPE_WITH_CODE (LvTheoryView, lv_theory_view, GTK_TYPE_BOX,
                                G_IMPLEMENT_INTERFACE (LV_TYPE_VIEW, lv_theory_view_view_init))
@@ -53,10 +57,10 @@ on_experiment_changed (LvTheoryView *self)
 static void
 on_theme_changed (LvTheoryView *self)
 {
-  const LvPlotTheme *theme = lv_figure_theme_for_settings (self->settings);
-
-  lv_hv_panel_set_theme (self->hv, theme);
-  lv_lift_panel_set_theme (self->lift, theme);
+  lv_plot_theme_scaled (lv_figure_theme_for_settings (self->settings), self->font_scale,
+                        self->line_scale, &self->theme);
+  lv_hv_panel_set_theme (self->hv, &self->theme);
+  lv_lift_panel_set_theme (self->lift, &self->theme);
 }
 
 static gboolean
@@ -80,11 +84,24 @@ lv_theory_view_get_export_name (LvView *view)
   return g_strdup (_("haeffele-vidal"));
 }
 
+/* Presentation mode: large fonts and thick lines in both panels' figures (issue 15). */
+static void
+lv_theory_view_set_figure_scale (LvView *view, double font_scale, double line_scale)
+{
+  LvTheoryView *self = LV_THEORY_VIEW (view);
+
+  /* Four figures share this page: a milder scale keeps their plots taller than their text. */
+  self->font_scale = 1.0 + (font_scale - 1.0) * THEORY_SCALE_SHARE;
+  self->line_scale = 1.0 + (line_scale - 1.0) * THEORY_SCALE_SHARE;
+  on_theme_changed (self);
+}
+
 static void
 lv_theory_view_view_init (LvViewInterface *iface)
 {
   iface->export_figure = lv_theory_view_export_figure;
   iface->get_export_name = lv_theory_view_get_export_name;
+  iface->set_figure_scale = lv_theory_view_set_figure_scale;
 }
 
 /* The page's own style sheet, added once per display. */
@@ -193,6 +210,7 @@ lv_theory_view_class_init (LvTheoryViewClass *klass)
 static void
 lv_theory_view_init (LvTheoryView *self)
 {
+  self->font_scale = self->line_scale = 1.0;
   GtkWidget *switcher = gtk_stack_switcher_new ();
   GtkWidget *stack = gtk_stack_new ();
   GtkWidget *hv = lv_hv_panel_new ();
@@ -203,7 +221,7 @@ lv_theory_view_init (LvTheoryView *self)
   gtk_widget_set_margin_start (GTK_WIDGET (self), 12);
   gtk_widget_set_margin_end (GTK_WIDGET (self), 12);
   gtk_widget_set_margin_top (GTK_WIDGET (self), 6);
-  gtk_widget_set_margin_bottom (GTK_WIDGET (self), 12);
+  gtk_widget_set_margin_bottom (GTK_WIDGET (self), 6);
   gtk_widget_add_css_class (GTK_WIDGET (self), "theory-view");
   self->stack = GTK_STACK (stack);
   self->hv = LV_HV_PANEL (hv);
@@ -265,4 +283,16 @@ void
 lv_theory_view_show_panel (LvTheoryView *self, const char *name)
 {
   gtk_stack_set_visible_child_name (self->stack, name);
+}
+
+/**
+ * lv_theory_view_get_panel:
+ * @self: the view
+ *
+ * Returns: "hv" or "lift", the visible panel.
+ */
+const char *
+lv_theory_view_get_panel (LvTheoryView *self)
+{
+  return gtk_stack_get_visible_child_name (self->stack);
 }

@@ -17,5 +17,6 @@ LvHvPanel   *lv_theory_view_get_hv_panel  (LvTheoryView *self);
 LvLiftPanel *lv_theory_view_get_lift_panel (LvTheoryView *self);
 void         lv_theory_view_show_panel    (LvTheoryView *self,
                                            const char   *name);
+const char  *lv_theory_view_get_panel     (LvTheoryView *self);
 
 G_END_DECLS

@@ -10,6 +10,7 @@
 
 #include <adwaita.h>
 
+#include "lv-hv-panel.h"
 #include "lv-window.h"
 
 G_BEGIN_DECLS
@@ -27,7 +28,6 @@ struct _LvWindow
   GHashTable *controls;       /* name → widget (borrowed) */
   guint tick_id;
   guint apply_id;
-  guint banner_id;
   char *export_on_finish;
   char *message;
   GtkWidget *banner_action;   /* an optional button in the banner (e.g. "Recover") */
@@ -53,9 +53,33 @@ struct _LvWindow
   guint tour_steps_skipped;
 
   AdwFlap *flap;              /* the sidebar: folds over the figures on a narrow window */
+  guint fold_id;
   AdwToastOverlay *toast_overlay;
   AdwToast *toast;            /* the information toast shown, or NULL (borrowed) */
   GtkBox *state_bar;          /* presentation: q, λ, depth, sizes, balanced badge */
+
+  /* lv-window-state.c */
+  GtkLabel *state_label;
+  GtkLabel *state_badge;
+  GtkLabel *pending_label;    /* "settings changed — press Start" */
+  GtkWidget *pending_box;
+  GtkLabel *degree_badge;     /* next to the q slider */
+  GtkLabel *depth_note;       /* under "Hidden layers" */
+  GtkLabel *page_note;        /* instead of the controls on a page with its own settings */
+  GtkWidget *controls_scroller;
+  gboolean settings_pending;  /* the sidebar differs from what the figures show */
+
+  /* lv-window-tour.c: the user's settings while the guided tour borrows the sidebar */
+  gboolean tour_saved;
+  char *tour_saved_dataset;
+  LvEnsembleConfig tour_saved_config;
+  char *tour_saved_page;
+  char *tour_saved_panel;
+  guint tour_refresh_id;      /* re-measures the caption's numbers while a step shows */
+
+  /* lv-window-undo.c: the results Reset forgot, while its toast offers Undo */
+  LvSession *undo_session;
+  gboolean undo_was_unsaved;
   GtkWidget *controls_pane;
   GtkRevealer *caption_revealer;
   GtkLabel *caption_title;
@@ -125,6 +149,70 @@ void       lv_window_set_presentation  (LvWindow   *self,
 gboolean   lv_window_get_presentation  (LvWindow   *self);
 int        lv_window_get_tour_step     (LvWindow   *self);
 const char *lv_window_get_caption      (LvWindow   *self);
+
+/* lv-window-tour.c */
+void       lv_window_tour_class_init   (GtkWidgetClass *widget_class);
+void       lv_window_tour_end          (LvWindow   *self);
+void       lv_window_tour_dispose      (LvWindow   *self);
+void       lv_window_show_caption      (LvWindow   *self,
+                                        const char *title,
+                                        const char *text);
+
+/* lv-window-tour-caption.c */
+char      *lv_tour_caption_spread      (const LvEnsembleSnapshot *const *snapshots,
+                                        guint       n);
+char      *lv_tour_caption_chain       (const LvHvPanelState *state);
+
+/* lv-window.c: the format drop-down decides an export's extension */
+char      *lv_window_export_path_for_format (const char *path,
+                                             const char *extension);
+
+/* lv-window-export-info.c */
+char      *lv_window_export_description (LvWindow  *self);
+void       lv_window_export_prepare    (LvWindow   *self);
+gboolean   lv_window_export_stamp_csv  (LvWindow   *self,
+                                        const char *path,
+                                        GError    **error);
+
+/* lv-window-undo.c */
+void       lv_window_undo_class_init   (GtkWidgetClass *widget_class);
+void       lv_window_undo_dispose      (LvWindow   *self);
+
+/* lv-window-tour.c */
+void       lv_window_tour_class_init   (GtkWidgetClass *widget_class);
+void       lv_window_tour_end          (LvWindow   *self);
+void       lv_window_tour_dispose      (LvWindow   *self);
+void       lv_window_show_caption      (LvWindow   *self,
+                                        const char *title,
+                                        const char *text);
+
+/* lv-window-tour-caption.c */
+char      *lv_tour_caption_spread      (const LvEnsembleSnapshot *const *snapshots,
+                                        guint       n);
+char      *lv_tour_caption_chain       (const LvHvPanelState *state);
+
+/* lv-window.c: the format drop-down decides an export's extension */
+char      *lv_window_export_path_for_format (const char *path,
+                                             const char *extension);
+
+/* lv-window-export-info.c */
+char      *lv_window_export_description (LvWindow  *self);
+void       lv_window_export_prepare    (LvWindow   *self);
+gboolean   lv_window_export_stamp_csv  (LvWindow   *self,
+                                        const char *path,
+                                        GError    **error);
+
+/* lv-window-undo.c */
+void       lv_window_undo_class_init   (GtkWidgetClass *widget_class);
+void       lv_window_undo_dispose      (LvWindow   *self);
+
+/* lv-window-state.c */
+void       lv_window_state_init        (LvWindow   *self);
+void       lv_window_state_update      (LvWindow   *self);
+void       lv_window_state_set_pending (LvWindow   *self,
+                                        gboolean    pending);
+void       lv_window_state_page_changed (LvWindow  *self);
+char      *lv_window_balance_text      (const LvEnsembleConfig *config);
 
 /* For tests: reach the window's controls by name and apply them without the debounce. */
 GtkWidget *lv_window_get_control       (LvWindow   *self,

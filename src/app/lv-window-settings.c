@@ -129,9 +129,13 @@ lv_window_settings_save (LvWindow *self)
           g_settings_set_int (self->settings, "window-height", height);
         }
     }
-  if (lv_window_read_controls (self, &dataset, &config, NULL))
+  if (self->tour_saved)
+    /* The tour borrows the sidebar: the user's own settings are the last configuration. */
+    text = config_to_keyfile (self->tour_saved_dataset, &self->tour_saved_config);
+  else if (lv_window_read_controls (self, &dataset, &config, NULL))
+    text = config_to_keyfile (dataset, &config);
+  if (text != NULL)
     {
-      text = config_to_keyfile (dataset, &config);
       g_settings_set_string (self->settings, "last-configuration", text);
     }
   g_settings_apply (self->settings);

@@ -7,6 +7,7 @@
 #include "lv-window-private.h"
 
 #include <math.h>
+#include <string.h>
 
 #include <glib/gi18n.h>
 
@@ -104,7 +105,6 @@ lv_window_show_message (LvWindow   *self,
       lv_window_show_toast (self, message, NULL, NULL);
       return;
     }
-  g_clear_handle_id (&self->banner_id, g_source_remove);
   g_free (self->message);
   self->message = g_strdup (message);
   if (self->toast != NULL)
@@ -149,6 +149,7 @@ lv_window_apply_controls (LvWindow *self)
   const char *dataset;
 
   g_clear_handle_id (&self->apply_id, g_source_remove);
+  self->settings_pending = FALSE;
   if (!lv_window_read_controls (self, &dataset, &config, &error) ||
       !lv_experiment_set_config (self->experiment, dataset, &config, &error))
     {
@@ -162,7 +163,35 @@ lv_window_apply_controls (LvWindow *self)
   /* The regulariser's degree only matters with λ > 0; say so by dimming the slider. */
   gtk_widget_set_sensitive (GTK_WIDGET (self->degree_scale), config.train.reg.lambda > 0 &&
                             config.train.reg.kind == LV_REG_LAYER);
+  lv_window_state_update (self);
+  update_actions (self);
   return TRUE;
+}
+
+/* A user's change, after the debounce. While idle with a finished result on screen, settings
+ * nothing is cached for do not blank the figures: the experiment goes back to the settings on
+ * screen and a note says "settings changed — press Start" (Start applies them). Settings
+ * cached in full show their results at once. */
+static void
+apply_or_defer (LvWindow *self)
+{
+  LvExperiment *exp = self->experiment;
+  LvEnsembleConfig shown = *lv_experiment_get_config (exp);
+  g_autofree char *shown_dataset = g_strdup (lv_experiment_get_dataset_name (exp));
+  gboolean keep = shown_dataset != NULL && !lv_experiment_get_running (exp) &&
+                  lv_experiment_is_finished (exp);
+  LvEnsembleConfig config;
+  const char *dataset;
+
+  if (!lv_window_apply_controls (self) || !keep ||
+      !lv_window_read_controls (self, &dataset, &config, NULL) ||
+      g_strcmp0 (dataset, shown_dataset) != 0 || lv_experiment_is_finished (exp))
+    return;
+  if (!lv_experiment_set_config (exp, shown_dataset, &shown, NULL))
+    return;
+  lv_window_state_set_pending (self, TRUE);
+  update_actions (self);
+  ensure_ticking (self);
 }
 
 static gboolean
@@ -171,7 +200,7 @@ apply_timeout (gpointer data)
   LvWindow *self = data;
 
   self->apply_id = 0;
-  lv_window_apply_controls (self);
+  apply_or_defer (self);
   return G_SOURCE_REMOVE;
 }
 
@@ -188,6 +217,7 @@ lv_window_control_changed (LvWindow *self)
     return; /* still building the template */
   g_clear_handle_id (&self->apply_id, g_source_remove);
   self->apply_id = g_timeout_add (APPLY_DELAY_MS, apply_timeout, self);
+  update_actions (self);
 }
 
 /* ---- experiment → progress and actions ---- */
@@ -198,7 +228,11 @@ update_actions (LvWindow *self)
   gboolean running = lv_experiment_get_running (self->experiment);
   GtkWidget *view = gtk_stack_get_visible_child (self->stack);
 
-  gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.start", !running);
+  /* Start has nothing to do once every run of the settings on screen has finished, unless the
+   * sidebar holds other settings (pending, or still in their debounce). */
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.start",
+                                 !running && (!lv_experiment_is_finished (self->experiment) ||
+                                              self->settings_pending || self->apply_id != 0));
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.pause", running);
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.export",
                                  view != NULL && LV_IS_VIEW (view));
@@ -298,8 +332,10 @@ lv_window_ensure_ticking (LvWindow *self)
 static void
 on_visible_view_changed (LvWindow *self)
 {
-  if (self->experiment != NULL)
-    update_actions (self);
+  if (self->experiment == NULL)
+    return;
+  update_actions (self);
+  lv_window_state_page_changed (self);
 }
 
 /* ---- actions ---- */
@@ -309,8 +345,8 @@ start_action (GtkWidget *widget, const char *name, GVariant *param)
 {
   LvWindow *self = LV_WINDOW (widget);
 
-  /* A change still in its debounce is part of what the user means to start. */
-  if (self->apply_id != 0 && !lv_window_apply_controls (self))
+  /* A change still in its debounce, or one kept pending, is what the user means to start. */
+  if ((self->apply_id != 0 || self->settings_pending) && !lv_window_apply_controls (self))
     return;
   lv_experiment_start (self->experiment);
 }
@@ -323,10 +359,11 @@ pause_action (GtkWidget *widget, const char *name, GVariant *param)
 }
 
 static void
-reset_action (GtkWidget *widget, const char *name, GVariant *param)
+toggle_sidebar_action (GtkWidget *widget, const char *name, GVariant *param)
 {
-  lv_experiment_reset (LV_WINDOW (widget)->experiment);
-  ensure_ticking (LV_WINDOW (widget));
+  LvWindow *self = LV_WINDOW (widget);
+
+  adw_flap_set_reveal_flap (self->flap, !adw_flap_get_reveal_flap (self->flap));
 }
 
 /**
@@ -351,7 +388,13 @@ lv_window_export (LvWindow    *self,
       g_set_error (error, LV_ERROR, LV_ERROR_INVALID_INPUT, _("This view has nothing to export"));
       return FALSE;
     }
-  return lv_view_export_figure (LV_VIEW (view), path, error);
+  lv_window_export_prepare (self);
+  if (!lv_view_export_figure (LV_VIEW (view), path, error))
+    {
+      lv_plot_export_set_metadata (NULL, NULL);
+      return FALSE;
+    }
+  return lv_window_export_stamp_csv (self, path, error);
 }
 
 static void
@@ -381,6 +424,33 @@ format_extension (GtkFileFilter *filter)
   return ext != NULL ? ext : ".png";
 }
 
+/**
+ * lv_window_export_path_for_format:
+ * @path: the file name the user chose
+ * @extension: the format drop-down's choice, ".png", ".svg" or ".pdf"
+ *
+ * The format drop-down decides the format: a name ending in another figure extension (the
+ * suggested "loss.png" after choosing "SVG drawing") gets @extension instead; a name without
+ * one gets @extension added.
+ *
+ * Returns: (transfer full): the path to export to.
+ */
+char *
+lv_window_export_path_for_format (const char *path,
+                                  const char *extension)
+{
+  static const char *const known[] = { ".png", ".svg", ".pdf" };
+  g_autofree char *lower = g_ascii_strdown (path, -1);
+
+  for (guint i = 0; i < G_N_ELEMENTS (known); i++)
+    if (g_str_has_suffix (lower, known[i]))
+      {
+        g_autofree char *stem = g_strndup (path, strlen (path) - strlen (known[i]));
+        return g_strconcat (stem, extension, NULL);
+      }
+  return g_strconcat (path, extension, NULL);
+}
+
 static void
 on_export_response (GtkNativeDialog *dialog, int response, gpointer data)
 {
@@ -394,20 +464,29 @@ on_export_response (GtkNativeDialog *dialog, int response, gpointer data)
     path = g_file_get_path (file);
   if (path != NULL)
     {
-      g_autofree char *lower = g_ascii_strdown (path, -1);
+      g_autofree char *target = lv_window_export_path_for_format (
+        path, format_extension (gtk_file_chooser_get_filter (GTK_FILE_CHOOSER (dialog))));
 
-      if (!g_str_has_suffix (lower, ".png") && !g_str_has_suffix (lower, ".svg") &&
-          !g_str_has_suffix (lower, ".pdf"))
-        {
-          char *with_ext = g_strconcat (path, format_extension (
-                                          gtk_file_chooser_get_filter (GTK_FILE_CHOOSER (dialog))),
-                                        NULL);
-          g_free (path);
-          path = with_ext;
-        }
-      gtk_widget_activate_action (GTK_WIDGET (self), "win.export-to", "s", path);
+      gtk_widget_activate_action (GTK_WIDGET (self), "win.export-to", "s", target);
     }
   g_object_unref (dialog);
+}
+
+/* The suggested name follows the format drop-down (where the chooser reports it). */
+static void
+on_export_filter_changed (GtkFileChooser *chooser)
+{
+  g_autofree char *name = NULL;
+  g_autofree char *renamed = NULL;
+  g_autoptr(GFile) file = gtk_file_chooser_get_file (chooser);
+
+  if (file == NULL)
+    return;
+  name = g_file_get_basename (file);
+  renamed = lv_window_export_path_for_format (name,
+                                              format_extension (gtk_file_chooser_get_filter (
+                                                                  chooser)));
+  gtk_file_chooser_set_current_name (chooser, renamed);
 }
 
 static void
@@ -444,6 +523,7 @@ export_action (GtkWidget *widget, const char *name, GVariant *param)
   gtk_file_chooser_set_current_name (GTK_FILE_CHOOSER (native), suggested);
   gtk_native_dialog_set_modal (GTK_NATIVE_DIALOG (native), TRUE);
   g_signal_connect_object (native, "response", G_CALLBACK (on_export_response), self, 0);
+  g_signal_connect (native, "notify::filter", G_CALLBACK (on_export_filter_changed), NULL);
   gtk_native_dialog_show (GTK_NATIVE_DIALOG (native));
 }
 
@@ -476,6 +556,47 @@ lv_window_add_view (LvWindow   *self,
   update_actions (self);
 }
 
+/* ---- the sidebar folds on narrow windows ---- */
+
+/* Below this width the sidebar folds over the figures (revealed on demand); from it on, it sits
+ * beside them. A fixed width, not the pages' sizes, so the sidebar does not jump in and out
+ * when switching pages. Every page fits beside it from here (checked by the ui-fit test). */
+#define FOLD_BELOW_PX 1200
+
+static gboolean
+apply_fold (gpointer data)
+{
+  LvWindow *self = data;
+  GdkSurface *surface = gtk_native_get_surface (GTK_NATIVE (self));
+  gboolean fold = surface == NULL || gdk_surface_get_width (surface) < FOLD_BELOW_PX;
+
+  self->fold_id = 0;
+  adw_flap_set_fold_policy (self->flap, fold ? ADW_FLAP_FOLD_POLICY_ALWAYS
+                                             : ADW_FLAP_FOLD_POLICY_NEVER);
+  if (!fold && !self->presentation)
+    adw_flap_set_reveal_flap (self->flap, TRUE);
+  return G_SOURCE_REMOVE;
+}
+
+/* Decided after the resize, not inside it (changing the flap re-lays out the window). */
+static void
+on_surface_width (LvWindow *self)
+{
+  if (self->fold_id == 0)
+    self->fold_id = g_idle_add (apply_fold, self);
+}
+
+static void
+lv_window_realize (GtkWidget *widget)
+{
+  LvWindow *self = LV_WINDOW (widget);
+
+  GTK_WIDGET_CLASS (lv_window_parent_class)->realize (widget);
+  g_signal_connect_object (gtk_native_get_surface (GTK_NATIVE (widget)), "notify::width",
+                           G_CALLBACK (on_surface_width), self, G_CONNECT_SWAPPED);
+  on_surface_width (self);
+}
+
 /* ---- construction ---- */
 static void
 lv_window_dispose (GObject *object)
@@ -486,7 +607,7 @@ lv_window_dispose (GObject *object)
     gtk_widget_remove_tick_callback (GTK_WIDGET (self), self->tick_id);
   self->tick_id = 0;
   g_clear_handle_id (&self->apply_id, g_source_remove);
-  g_clear_handle_id (&self->banner_id, g_source_remove);
+  g_clear_handle_id (&self->fold_id, g_source_remove);
   if (self->experiment != NULL)
     {
       lv_window_settings_save (self);
@@ -494,6 +615,8 @@ lv_window_dispose (GObject *object)
     }
   lv_window_files_dispose (self);
   lv_window_presentation_dispose (self);
+  lv_window_undo_dispose (self);
+  lv_window_tour_dispose (self);
   g_clear_object (&self->settings);
   gtk_widget_dispose_template (GTK_WIDGET (self), LV_TYPE_WINDOW);
   /* Views are gone: this is the last reference, so workers are cancelled and joined here. */
@@ -550,6 +673,7 @@ lv_window_class_init (LvWindowClass *klass)
   object_class->finalize = lv_window_finalize;
   object_class->get_property = lv_window_get_property;
   object_class->set_property = lv_window_set_property;
+  widget_class->realize = lv_window_realize;
 
   /**
    * LvWindow:presentation:
@@ -598,7 +722,9 @@ lv_window_class_init (LvWindowClass *klass)
 
   gtk_widget_class_install_action (widget_class, "win.start", NULL, start_action);
   gtk_widget_class_install_action (widget_class, "win.pause", NULL, pause_action);
-  gtk_widget_class_install_action (widget_class, "win.reset", NULL, reset_action);
+  lv_window_undo_class_init (widget_class);
+  gtk_widget_class_install_action (widget_class, "win.toggle-sidebar", NULL,
+                                   toggle_sidebar_action);
   gtk_widget_class_install_action (widget_class, "win.export", NULL, export_action);
   gtk_widget_class_install_action (widget_class, "win.export-to", "s", export_to_action);
   lv_window_files_class_init (widget_class);
@@ -610,12 +736,18 @@ lv_window_init (LvWindow *self)
 {
   gtk_widget_init_template (GTK_WIDGET (self));
   self->toast_overlay = ADW_TOAST_OVERLAY (gtk_window_get_child (GTK_WINDOW (self)));
+  /* Tabs as wide as their titles, not all as wide as the longest: "Distribution des pertes"
+   * would make the header bar wider than a 1024-pixel screen (issue 15). */
+  gtk_box_layout_set_homogeneous (GTK_BOX_LAYOUT (gtk_widget_get_layout_manager (
+                                    gtk_stack_get_child_by_name (self->title_stack, "switcher"))),
+                                  FALSE);
   self->tour_step = -1;
   lv_window_build_controls (self);
   lv_window_settings_init (self);
 
   self->experiment = lv_experiment_new (0);
   g_signal_connect_swapped (self->experiment, "changed", G_CALLBACK (update_progress), self);
+  g_signal_connect_swapped (self->experiment, "changed", G_CALLBACK (update_actions), self);
   g_signal_connect_swapped (self->experiment, "changed", G_CALLBACK (lv_window_files_changed),
                             self);
   g_signal_connect_swapped (self->experiment, "notify::running",
@@ -631,7 +763,9 @@ lv_window_init (LvWindow *self)
   lv_window_add_view (self, lv_theory_view_new (self->experiment), "theory", _("Theory"));
   lv_window_add_view (self, lv_spin_glass_view_new (self->experiment), "spinglass",
                       _("Spin glass"));
+  lv_window_state_init (self);
   lv_window_apply_controls (self);
+  lv_window_state_page_changed (self);
   update_actions (self);
   update_progress (self);
   lv_window_files_init (self);

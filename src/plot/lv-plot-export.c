@@ -22,6 +22,29 @@
 /* Largest accepted export side, in px or pt: keeps a typo from allocating gigabytes. */
 #define MAX_SIDE 20000.0
 
+/* What the next exports say about themselves (lv_plot_export_set_metadata()); main thread. */
+static char *export_title;
+static char *export_description;
+
+/**
+ * lv_plot_export_set_metadata:
+ * @title: (nullable): the figure's title, e.g. "LossViz: loss distribution"
+ * @description: (nullable): the settings that made it, one line
+ *
+ * Makes the following SVG and PDF exports record @title and @description (SVG: &lt;title&gt;
+ * and &lt;desc&gt;; PDF: Title and Subject), until changed. %NULL clears. Not thread-safe: call
+ * from the thread that exports.
+ */
+void
+lv_plot_export_set_metadata (const char *title,
+                             const char *description)
+{
+  g_free (export_title);
+  g_free (export_description);
+  export_title = g_strdup (title);
+  export_description = g_strdup (description);
+}
+
 /**
  * lv_plot_format_from_path:
  * @path: a file name
@@ -115,6 +138,14 @@ add_svg_text_layer (LvAtomicFile *file,
       return FALSE;
     }
   out = g_string_new_len (svg, end - svg);
+  if (export_title != NULL || export_description != NULL)
+    {
+      g_autofree char *title = g_markup_escape_text (export_title ? export_title : "", -1);
+      g_autofree char *desc = g_markup_escape_text (export_description ? export_description : "",
+                                                    -1);
+
+      g_string_append_printf (out, "<title>%s</title>\n<desc>%s</desc>\n", title, desc);
+    }
   g_string_append (out, "<g id=\"lossviz-text\" fill-opacity=\"0\" "
                         "font-family=\"DejaVu Sans, sans-serif\">\n");
   for (guint i = 0; i < items->len; i++)
@@ -163,6 +194,15 @@ render_to (LvPlotFormat   format,
     surface = cairo_pdf_surface_create (tmp, width, height);
   if (!check_surface (surface, path, error))
     return FALSE;
+  if (format == LV_PLOT_FORMAT_PDF)
+    {
+      cairo_pdf_surface_set_metadata (surface, CAIRO_PDF_METADATA_CREATOR, "LossViz");
+      if (export_title != NULL)
+        cairo_pdf_surface_set_metadata (surface, CAIRO_PDF_METADATA_TITLE, export_title);
+      if (export_description != NULL)
+        cairo_pdf_surface_set_metadata (surface, CAIRO_PDF_METADATA_SUBJECT,
+                                        export_description);
+    }
 
   cr = cairo_create (surface);
   if (format == LV_PLOT_FORMAT_SVG)

@@ -467,7 +467,9 @@ lv_plot_frame_draw_legend (LvPlotFrame *frame)
           break;
         case LV_PLOT_KEY_POINT:
           cairo_new_path (cr);
-          cairo_arc (cr, x + 0.5 * sw, yc, 0.3 * frame->fs * frame->lw, 0, 2 * G_PI);
+          /* Points grow with the font, the line scale capped (as in scatter): projector keys
+           * stay points, not blobs (issue 15). */
+          cairo_arc (cr, x + 0.5 * sw, yc, 0.3 * frame->fs * MIN (frame->lw, 1.5), 0, 2 * G_PI);
           cairo_fill (cr);
           break;
         case LV_PLOT_KEY_LINE:
@@ -647,7 +649,7 @@ lv_plot_frame_draw_points (LvPlotFrame       *frame,
                            gsize              n_points)
 {
   cairo_t *cr = frame->cr;
-  double r = 0.32 * frame->fs * frame->lw;
+  double r = 0.32 * frame->fs * MIN (frame->lw, 1.5); /* error bars stay visible (issue 15) */
 
   for (gsize i = 0; i < n_points; i++)
     {

@@ -104,7 +104,7 @@ lv_plot_summary_draw (cairo_t                  *cr,
   cairo_save (cr);
   lv_plot_frame_draw_back (&f);
   lv_plot_frame_draw_grid (&f);
-  r = 0.3 * f.fs * f.lw;
+  r = 0.3 * f.fs * MIN (f.lw, 1.5); /* projector dots leave the error bars visible (issue 15) */
   cap = 0.35 * f.fs;
   if (model->kind == LV_PLOT_SUMMARY_SPREAD)
     {

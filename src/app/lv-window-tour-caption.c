@@ -1,0 +1,137 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#define G_LOG_DOMAIN "LossViz-app"
+
+#include "config.h"
+
+#include "lv-window-private.h"
+
+#include <math.h>
+
+#include <glib/gi18n.h>
+
+/*
+ * The guided tour's measured sentences (issue 15): a caption states the numbers on screen and
+ * phrases the trend by what they are, so it never claims what the data contradicts (with sizes
+ * 250 and 500 on digits the spread can rise with size while the theory says it falls).
+ */
+
+/* Sample mean and standard deviation of the finished runs' final test losses. */
+static gboolean
+size_spread (const LvEnsembleSnapshot *snap, double *mean, double *std)
+{
+  double sum = 0, sum2 = 0;
+  guint n = 0;
+
+  for (guint r = 0; r < snap->n_runs; r++)
+    {
+      double loss = lv_run_record_final_test_loss (&snap->runs[r]);
+
+      if (snap->runs[r].state != LV_RUN_FINISHED || !isfinite (loss))
+        continue;
+      sum += loss;
+      n++;
+    }
+  if (n < 2)
+    return FALSE;
+  *mean = sum / n;
+  for (guint r = 0; r < snap->n_runs; r++)
+    {
+      double loss = lv_run_record_final_test_loss (&snap->runs[r]);
+
+      if (snap->runs[r].state == LV_RUN_FINISHED && isfinite (loss))
+        sum2 += (loss - *mean) * (loss - *mean);
+    }
+  *std = sqrt (sum2 / (n - 1));
+  return TRUE;
+}
+
+/* −1 when @v falls steadily, +1 when it rises steadily, 0 otherwise. */
+static int
+trend (const double *v, guint n)
+{
+  gboolean falls = TRUE, rises = TRUE;
+
+  for (guint i = 1; i < n; i++)
+    {
+      falls = falls && v[i] < v[i - 1];
+      rises = rises && v[i] > v[i - 1];
+    }
+  return falls ? -1 : rises ? 1 : 0;
+}
+
+/**
+ * lv_tour_caption_spread:
+ * @snapshots: (array length=n): the experiment's snapshots, one per size
+ * @n: their number
+ *
+ * Returns: (transfer full) (nullable): "On screen, the spread … is 0.047 for n = 5, …: it
+ *   falls with size." with the trend the numbers have; %NULL while fewer than two sizes have
+ *   two finished runs.
+ */
+char *
+lv_tour_caption_spread (const LvEnsembleSnapshot *const *snapshots,
+                        guint                            n)
+{
+  g_autoptr(GString) list = g_string_new (NULL);
+  g_autofree double *stds = g_new0 (double, MAX (n, 1));
+  g_autofree double *means = g_new0 (double, MAX (n, 1));
+  const char *verdict;
+  guint k = 0;
+
+  for (guint s = 0; s < n; s++)
+    {
+      if (snapshots[s]->n_runs == 0 || !size_spread (snapshots[s], &means[k], &stds[k]))
+        continue;
+      /* Translators: one item of the tour's list of spreads: "0.047 for n = 5". */
+      g_string_append_printf (list, _("%s%.3f for n = %u"), k > 0 ? ", " : "", stds[k],
+                              snapshots[s]->runs[0].hidden);
+      k++;
+    }
+  if (k < 2)
+    return NULL;
+  switch (trend (stds, k))
+    {
+    case -1:
+      verdict = _("it falls with size, as predicted");
+      break;
+    case 1:
+      verdict = _("it rises with size here, against the prediction: too few epochs or too "
+                  "small a dataset for these sizes?");
+      break;
+    default:
+      verdict = _("it does not fall steadily with size here");
+      break;
+    }
+  /* Translators: the tour's measured sentence; %s: the list of spreads, then the verdict,
+   * then whether the mean falls. */
+  return g_strdup_printf (_("On screen, the spread (standard deviation of the test loss) is %s: "
+                            "%s. The mean test loss %s."), list->str, verdict,
+                          trend (means, k) < 0 ? _("falls with size")
+                          : trend (means, k) > 0 ? _("rises with size")
+                          : _("does not move steadily with size"));
+}
+
+/**
+ * lv_tour_caption_chain:
+ * @state: the Haeffele–Vidal panel's state
+ *
+ * Returns: (transfer full): what the panel's chain shows: where descent from w = 0.05 is, and
+ *   whether z = 0 is a spurious local minimum for this q and L.
+ */
+char *
+lv_tour_caption_chain (const LvHvPanelState *state)
+{
+  double global = NAN;
+
+  for (guint i = 0; i < state->n_minima; i++)
+    if (fabs (state->minima_z[i]) > 1e-9)
+      global = state->minima_z[i];
+  if (state->zero_is_spurious)
+    /* Translators: tour; q, L, the descent's product z, the global minimum's z. */
+    return g_strdup_printf (_("On screen (q = %.1f, L = %u): z = 0 is a spurious local minimum; "
+                              "descent from w = 0.05 is at z = %.3f, the global minimum at "
+                              "z = %.3f."), state->q, state->depth, state->chain_z, global);
+  return g_strdup_printf (_("On screen (q = %.1f, L = %u): no spurious minimum at z = 0; "
+                            "descent from w = 0.05 is at z = %.3f."), state->q, state->depth,
+                          state->chain_z);
+}

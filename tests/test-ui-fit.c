@@ -1,0 +1,341 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#define G_LOG_DOMAIN "LossViz-test"
+
+#include "config.h"
+
+#include <locale.h>
+#include <string.h>
+
+#include <adwaita.h>
+#include <glib/gi18n.h>
+#include <gtk/gtk.h>
+
+#include <lossviz/lossviz.h>
+
+#include "lv-test-ui.h"
+#include "lv-spinglass-view.h"
+#include "lv-theory-view.h"
+
+/*
+ * Fits every screen a lecture uses (issue 15): at 1024 × 600, 1280 × 720 and presentation mode
+ * at 1280 × 720, in English and in French, the window keeps the asked size and every visible
+ * widget of every page (and both Theory panels) lies inside the window, with no label cut
+ * short by an ellipsis. Widgets inside a scrolled window are checked against it only through
+ * the scrolled window itself (their content may scroll).
+ *
+ * With LOSSVIZ_SCREENSHOT_DIR set, each page is also saved there as PNG (light and dark) after
+ * a real training run: build-aux/screenshots.sh uses it for the README's pictures.
+ */
+
+typedef struct
+{
+  const char *name;
+  int width, height;
+  gboolean presentation;
+} Screen;
+
+static const Screen screens[] = {
+  { "1024x600", 1024, 600, FALSE },
+  { "1280x720", 1280, 720, FALSE },
+  { "presentation-1280x720", 1280, 720, TRUE },
+  { "1600x1000", 1600, 1000, FALSE },
+};
+
+typedef struct
+{
+  const char *page;
+  const char *panel; /* Theory panel, or NULL */
+} Page;
+
+static const Page pages[] = {
+  { "loss", NULL }, { "landscape", NULL }, { "theory", "hv" }, { "theory", "lift" },
+  { "spinglass", NULL },
+};
+
+static gboolean
+settle_done (gpointer data)
+{
+  return g_get_monotonic_time () > *(gint64 *) data;
+}
+
+/* Lets layout, transitions (the flap folding, the stack's crossfade) and redraws settle. */
+static void
+settle (guint ms)
+{
+  gint64 until = g_get_monotonic_time () + (gint64) ms * 1000;
+
+  lv_test_ui_wait (settle_done, &until);
+}
+
+/* Appends to @problems every visible widget under @w that leaves the window's rectangle, and
+ * every ellipsized label. */
+static void
+check_widget (GtkWidget *w, GtkWidget *window, double width, double height, GString *problems)
+{
+  graphene_rect_t r;
+
+  if (!gtk_widget_get_mapped (w) || !gtk_widget_get_child_visible (w))
+    return;
+  if (w == window)
+    goto children; /* its bounds include the client-side shadow */
+  if (w != window && GTK_IS_NATIVE (w))
+    return; /* popovers and dialogs are windows of their own */
+  if (gtk_widget_compute_bounds (w, window, &r) && r.size.width > 0 && r.size.height > 0)
+    {
+      /* 1.5 px: the header bar's rounded border overlaps the window's edge by one pixel. */
+      if (r.origin.x < -1.5 || r.origin.y < -1.5 || r.origin.x + r.size.width > width + 1.5 ||
+          r.origin.y + r.size.height > height + 1.5)
+        g_string_append_printf (problems, "  %s “%s” at %.0f,%.0f size %.0f×%.0f\n",
+                                G_OBJECT_TYPE_NAME (w),
+                                GTK_IS_LABEL (w) ? gtk_label_get_text (GTK_LABEL (w)) : "",
+                                r.origin.x, r.origin.y, r.size.width, r.size.height);
+      if (GTK_IS_LABEL (w) && pango_layout_is_ellipsized (gtk_label_get_layout (GTK_LABEL (w))))
+        g_string_append_printf (problems, "  label cut short: “%s”\n",
+                                gtk_label_get_text (GTK_LABEL (w)));
+    }
+  if (GTK_IS_SCROLLED_WINDOW (w))
+    return;
+children:
+  for (GtkWidget *c = gtk_widget_get_first_child (w); c != NULL; c = gtk_widget_get_next_sibling (c))
+    check_widget (c, window, width, height, problems);
+}
+
+/* A shown string that the catalogue translates is one the window shows untranslated. */
+static void
+check_string (const char *text, const char *where, GString *problems)
+{
+  if (text == NULL || text[0] == '\0')
+    return;
+  if (g_strcmp0 (g_dgettext (GETTEXT_PACKAGE, text), text) != 0)
+    g_string_append_printf (problems, "  untranslated %s: “%s”\n", where, text);
+}
+
+/* Every label, tooltip and drop-down item of the whole window, shown or not (issue 15: the
+ * French test fails on any untranslated user-visible string). */
+static void
+check_translated (GtkWidget *w, GString *problems)
+{
+  if (GTK_IS_LABEL (w))
+    {
+      check_string (gtk_label_get_label (GTK_LABEL (w)), "label", problems);
+      check_string (gtk_label_get_text (GTK_LABEL (w)), "label", problems);
+    }
+  check_string (gtk_widget_get_tooltip_text (w), "tooltip", problems);
+  if (GTK_IS_DROP_DOWN (w) && GTK_IS_STRING_LIST (gtk_drop_down_get_model (GTK_DROP_DOWN (w))))
+    {
+      GListModel *model = gtk_drop_down_get_model (GTK_DROP_DOWN (w));
+
+      for (guint i = 0; i < g_list_model_get_n_items (model); i++)
+        check_string (gtk_string_list_get_string (GTK_STRING_LIST (model), i), "item",
+                      problems);
+    }
+  for (GtkWidget *c = gtk_widget_get_first_child (w); c != NULL; c = gtk_widget_get_next_sibling (c))
+    check_translated (c, problems);
+}
+
+/* LOSSVIZ_FIT_DEBUG=1: lists the widgets whose minimum size exceeds the screen, to find what
+ * holds a window open wider or taller than asked. */
+static void
+debug_minimum (GtkWidget *w, int depth, int max_w, int max_h)
+{
+  int min_w, min_h;
+
+  if (!gtk_widget_get_visible (w))
+    return;
+  gtk_widget_measure (w, GTK_ORIENTATION_HORIZONTAL, -1, &min_w, NULL, NULL, NULL);
+  gtk_widget_measure (w, GTK_ORIENTATION_VERTICAL, -1, &min_h, NULL, NULL, NULL);
+  if (min_w <= max_w && min_h <= max_h)
+    return;
+  g_printerr ("%*s%s %s min %d×%d\n", depth, "", G_OBJECT_TYPE_NAME (w),
+              GTK_IS_LABEL (w) ? gtk_label_get_text (GTK_LABEL (w)) : "", min_w, min_h);
+  for (GtkWidget *c = gtk_widget_get_first_child (w); c != NULL; c = gtk_widget_get_next_sibling (c))
+    debug_minimum (c, depth + 1, max_w, max_h);
+}
+
+static void
+save_screenshot (GtkWidget *window, const char *dir, const char *name)
+{
+  int w = gtk_widget_get_width (window), h = gtk_widget_get_height (window);
+  g_autoptr(GdkPaintable) paintable = gtk_widget_paintable_new (window);
+  GtkSnapshot *snapshot = gtk_snapshot_new ();
+  g_autoptr(GskRenderNode) node = NULL;
+  g_autoptr(GdkTexture) texture = NULL;
+  g_autofree char *path = g_strdup_printf ("%s/%s.png", dir, name);
+
+  gdk_paintable_snapshot (paintable, snapshot, w, h);
+  node = gtk_snapshot_free_to_node (snapshot);
+  g_assert_nonnull (node);
+  texture = gsk_renderer_render_texture (gtk_native_get_renderer (GTK_NATIVE (window)), node,
+                                         &GRAPHENE_RECT_INIT (0, 0, w, h));
+  g_assert_true (gdk_texture_save_to_png (texture, path));
+  g_test_message ("saved %s", path);
+}
+
+static void
+show_page (LvWindow *window, const Page *page)
+{
+  GtkWidget *view = gtk_stack_get_child_by_name (window->stack, page->page);
+
+  g_assert_nonnull (view);
+  gtk_stack_set_visible_child (window->stack, view);
+  if (page->panel != NULL)
+    lv_theory_view_show_panel (LV_THEORY_VIEW (view), page->panel);
+}
+
+static gboolean
+spin_glass_done (gpointer data)
+{
+  return !lv_spin_glass_view_get_running (data);
+}
+
+static gboolean
+lift_done (gpointer data)
+{
+  LvLiftStage stage = lv_lift_panel_get_stage (data);
+  return stage == LV_LIFT_STAGE_DONE || stage == LV_LIFT_STAGE_FAILED;
+}
+
+/* For the pictures: the Spin glass page and the NN-LIFT panel with results too. */
+static void
+run_other_pages (LvWindow *window)
+{
+  static const guint lambdas[] = { 25, 50, 100 };
+  GtkWidget *sg = gtk_stack_get_child_by_name (window->stack, "spinglass");
+  GtkWidget *theory = gtk_stack_get_child_by_name (window->stack, "theory");
+
+  if (sg != NULL)
+    {
+      /* Shown: the page reads its job from the frame clock. */
+      gtk_stack_set_visible_child (window->stack, sg);
+      lv_spin_glass_view_set_p (LV_SPIN_GLASS_VIEW (sg), 3);
+      lv_spin_glass_view_set_sizes (LV_SPIN_GLASS_VIEW (sg), lambdas, G_N_ELEMENTS (lambdas));
+      lv_spin_glass_view_set_runs (LV_SPIN_GLASS_VIEW (sg), 200);
+      lv_spin_glass_view_start (LV_SPIN_GLASS_VIEW (sg));
+      g_assert_true (lv_test_ui_wait (spin_glass_done, sg));
+    }
+  if (theory != NULL)
+    {
+      LvLiftPanel *lift = lv_theory_view_get_lift_panel (LV_THEORY_VIEW (theory));
+
+      gtk_stack_set_visible_child (window->stack, theory);
+      lv_theory_view_show_panel (LV_THEORY_VIEW (theory), "lift");
+      lv_lift_panel_run (lift);
+      g_assert_true (lv_test_ui_wait (lift_done, lift));
+    }
+}
+
+static void
+check_screen (const Screen *screen, const char *lang, gboolean dark)
+{
+  static const guint sizes[] = { 5, 10, 25, 100 };
+  const char *shots = g_getenv ("LOSSVIZ_SCREENSHOT_DIR");
+  LvWindow *window = lv_window_new (NULL);
+  g_autoptr(GString) problems = g_string_new (NULL);
+
+  adw_style_manager_set_color_scheme (adw_style_manager_get_default (),
+                                      dark ? ADW_COLOR_SCHEME_FORCE_DARK
+                                           : ADW_COLOR_SCHEME_FORCE_LIGHT);
+  lv_test_ui_configure (window, shots != NULL ? 40 : 6, shots != NULL ? 10 : 2, sizes,
+                        G_N_ELEMENTS (sizes));
+  gtk_window_set_default_size (GTK_WINDOW (window), screen->width, screen->height);
+  gtk_window_present (GTK_WINDOW (window));
+  g_assert_true (lv_test_ui_wait (lv_test_ui_is_mapped, window));
+  gtk_widget_activate_action (GTK_WIDGET (window), "win.start", NULL);
+  g_assert_true (lv_test_ui_wait (lv_test_ui_is_finished, window));
+  if (shots != NULL)
+    run_other_pages (window);
+  if (screen->presentation)
+    lv_window_set_presentation (window, TRUE);
+  if (g_str_equal (lang, "fr"))
+    check_translated (GTK_WIDGET (window), problems);
+
+  for (guint p = 0; p < G_N_ELEMENTS (pages); p++)
+    {
+      int w, h;
+
+      show_page (window, &pages[p]);
+      settle (shots != NULL ? 1200 : 400);
+      w = gtk_widget_get_width (GTK_WIDGET (window));
+      h = gtk_widget_get_height (GTK_WIDGET (window));
+      if (g_getenv ("LOSSVIZ_FIT_DEBUG") != NULL)
+        debug_minimum (GTK_WIDGET (window), 0, screen->width * 3 / 5, screen->height * 2 / 5);
+      if (w > screen->width || h > screen->height || g_getenv ("LOSSVIZ_FIT_DEBUG") != NULL)
+        g_string_append_printf (problems, "%s %s %s%s%s: window is %d×%d\n", screen->name,
+                                lang, pages[p].page, pages[p].panel ? "/" : "",
+                                pages[p].panel ? pages[p].panel : "", w, h);
+      {
+        gsize before = problems->len;
+
+        check_widget (GTK_WIDGET (window), GTK_WIDGET (window), w, h, problems);
+        if (problems->len > before)
+          g_string_insert (problems, before,
+                           g_strdup_printf ("%s %s %s%s%s:\n", screen->name, lang,
+                                            pages[p].page, pages[p].panel ? "/" : "",
+                                            pages[p].panel ? pages[p].panel : ""));
+      }
+      if (shots != NULL)
+        {
+          g_autofree char *name = g_strdup_printf ("%s-%s%s%s-%s-%s", pages[p].page,
+                                                   pages[p].panel ? pages[p].panel : "",
+                                                   pages[p].panel ? "-" : "", screen->name,
+                                                   lang, dark ? "dark" : "light");
+          save_screenshot (GTK_WIDGET (window), shots, name);
+        }
+    }
+  lv_test_ui_close (window);
+  if (problems->len > 0)
+    g_test_message ("%s", problems->str);
+  if (shots == NULL) /* taking pictures: show every problem, look at them */
+    g_assert_cmpuint (problems->len, ==, 0);
+}
+
+static void
+set_language (const char *lang)
+{
+  /* LANGUAGE is ignored in the plain C locale: C.UTF-8 is always there. */
+  g_setenv ("LANGUAGE", lang, TRUE);
+  setlocale (LC_ALL, "C.UTF-8");
+  textdomain (GETTEXT_PACKAGE);
+}
+
+static void
+test_fit (gconstpointer data)
+{
+  const char *lang = data;
+  const char *shots = g_getenv ("LOSSVIZ_SCREENSHOT_DIR");
+
+  set_language (lang);
+  for (guint s = 0; s < G_N_ELEMENTS (screens); s++)
+    {
+      if (shots == NULL && screens[s].width > 1280)
+        continue; /* large screens are for the pictures; they fit when small ones do */
+      check_screen (&screens[s], lang, FALSE);
+      if (shots != NULL)
+        check_screen (&screens[s], lang, TRUE);
+    }
+  set_language ("en");
+}
+
+int
+main (int argc, char *argv[])
+{
+  const char *localedir = g_getenv ("LOSSVIZ_LOCALEDIR");
+
+  bindtextdomain (GETTEXT_PACKAGE, localedir != NULL ? localedir : LOCALEDIR);
+  bind_textdomain_codeset (GETTEXT_PACKAGE, "UTF-8");
+  gtk_test_init (&argc, &argv, G_TEST_OPTION_ISOLATE_DIRS, NULL);
+  adw_init ();
+  lv_core_init ();
+  {
+    /* What AdwApplication does for the app: the app's style sheet, so sizes are the app's. */
+    g_autoptr(GtkCssProvider) css = gtk_css_provider_new ();
+
+    gtk_css_provider_load_from_resource (css, RESOURCE_PREFIX "/style.css");
+    gtk_style_context_add_provider_for_display (gdk_display_get_default (),
+                                                GTK_STYLE_PROVIDER (css),
+                                                GTK_STYLE_PROVIDER_PRIORITY_APPLICATION);
+  }
+  g_test_add_data_func ("/lossviz/ui/fit/english", "en", test_fit);
+  g_test_add_data_func ("/lossviz/ui/fit/french", "fr", test_fit);
+  return g_test_run ();
+}
