@@ -238,6 +238,8 @@ check_screen (const Screen *screen, const char *lang, gboolean dark)
   lv_test_ui_configure (window, shots != NULL ? 40 : 6, shots != NULL ? 10 : 2, sizes,
                         G_N_ELEMENTS (sizes));
   gtk_window_set_default_size (GTK_WINDOW (window), screen->width, screen->height);
+  /* No crossfade between pages: each check and picture sees one page. */
+  gtk_stack_set_transition_type (window->stack, GTK_STACK_TRANSITION_TYPE_NONE);
   gtk_window_present (GTK_WINDOW (window));
   g_assert_true (lv_test_ui_wait (lv_test_ui_is_mapped, window));
   gtk_widget_activate_action (GTK_WIDGET (window), "win.start", NULL);
