@@ -208,7 +208,7 @@ test_mf_gradient (void)
     }
 }
 
-/* THEORY.md §4.5's table for y = 1, lambda = 0.1, L = 3 (computed there with mpmath). */
+/* docs/THEORY.md §4.5's table for y = 1, lambda = 0.1, L = 3 (computed there with mpmath). */
 static void
 test_chain_minima (void)
 {

@@ -7,7 +7,7 @@
 
 #include "lv-test-util.h"
 
-/* Descent on the depth-L chain (THEORY.md §4.5). Expected minima come from the closed forms of
+/* Descent on the depth-L chain (docs/THEORY.md §4.5). Expected minima come from the closed forms of
  * the table in §4.5 (y = 1, lambda = 0.1, L = 3) recomputed here by bisection on g'(z), and the
  * lasso formula for q = L. */
 

@@ -8,7 +8,7 @@
 
 #include "lv-test-util.h"
 
-/* Brute-force S_3 entry of N(0, I) from its index formula (THEORY.md §3.2). */
+/* Brute-force S_3 entry of N(0, I) from its index formula (docs/THEORY.md §3.2). */
 static double
 s3_entry (const double *x, guint a, guint b, guint c)
 {
@@ -130,7 +130,7 @@ test_stein_identity (void)
       }
 }
 
-/* E[s'''] for z ~ N(b, 1): the values THEORY.md §3.3 computed with mpmath. */
+/* E[s'''] for z ~ N(b, 1): the values docs/THEORY.md §3.3 computed with mpmath. */
 static void
 test_logistic_expectations (void)
 {

@@ -208,7 +208,7 @@ test_absurd_shapes_refused (void)
   g_assert_error (error, LV_ERROR, LV_ERROR_INVALID_INPUT);
 }
 
-/* DESIGN.md: gsl.pc adds -lgslcblas; cblas_sgemm must still come from OpenBLAS. */
+/* docs/DESIGN.md: gsl.pc adds -lgslcblas; cblas_sgemm must still come from OpenBLAS. */
 static void
 test_sgemm_is_openblas (void)
 {

@@ -17,7 +17,7 @@
 
 /*
  * The spin-glass figure builder on hand-made runs whose energies are known. Theory values are
- * recomputed here from THEORY.md §1.2 with the logarithmic form of I_1 and bisection (the core
+ * recomputed here from docs/THEORY.md §1.2 with the logarithmic form of I_1 and bisection (the core
  * uses the asinh form and GSL root finding), and the histogram is checked on pixels: the band
  * is shaded exactly over [−E₀, −E∞], the bars sit exactly at the energies given (nothing is
  * moved into the band), and the honesty caption is drawn.
@@ -32,7 +32,7 @@ ref_e_inf (guint p)
   return 2.0 * sqrt ((p - 1.0) / p);
 }
 
-/* Θ_{k,p}(u) below −E∞, with the logarithmic closed form of I_1 (THEORY.md §1.2). */
+/* Θ_{k,p}(u) below −E∞, with the logarithmic closed form of I_1 (docs/THEORY.md §1.2). */
 static double
 ref_theta (double u, guint p, guint k)
 {

@@ -144,7 +144,7 @@ energy_std (guint lambda, guint draws, guint per_draw)
   return summary.std;
 }
 
-/* Concentration with Λ (THEORY.md §2.3): the spread of E/Λ shrinks from Λ = 25 to Λ = 100
+/* Concentration with Λ (docs/THEORY.md §2.3): the spread of E/Λ shrinks from Λ = 25 to Λ = 100
  * (about 0.09 to 0.035 in exploratory runs; the check asks for a factor 1.5). */
 static void
 test_spread_shrinks (void)

@@ -79,7 +79,7 @@ static void
 test_e_inf_plateau (void)
 {
   g_assert_cmpfloat (fabs (lv_spin_glass_e_inf (3) - 2.0 * sqrt (2.0 / 3.0)), <, 1e-12);
-  /* THEORY.md §1.2, computed independently with mpmath. */
+  /* docs/THEORY.md §1.2, computed independently with mpmath. */
   g_assert_cmpfloat (fabs (lv_spin_glass_plateau (3) - 0.0132403), <, 5e-8);
   g_assert_cmpfloat (fabs (lv_spin_glass_plateau (4) - 0.0493061), <, 5e-8);
   g_assert_cmpfloat (fabs (lv_spin_glass_plateau (5) - 0.0931472), <, 5e-8);
@@ -134,7 +134,7 @@ test_band_edges (void)
   {
     double edges[2];
     g_assert_true (lv_spin_glass_band_edges (3, 0, edges, NULL));
-    /* The literature value E_0(3) ≈ 1.657 (THEORY.md §1.2). */
+    /* The literature value E_0(3) ≈ 1.657 (docs/THEORY.md §1.2). */
     g_assert_cmpfloat (fabs (edges[0] - 1.657), <, 0.001);
     /* p = 2: the plateau is 0 and every edge sits at E_inf = √2. */
     g_assert_true (lv_spin_glass_band_edges (2, 1, edges, NULL));

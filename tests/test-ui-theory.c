@@ -148,7 +148,7 @@ test_mf_certificate (void)
   g_assert_true (lv_test_ui_wait_within (DEADLINE_S, both_done, hv));
   lv_hv_panel_get_state (hv, &st);
   g_assert_cmpuint (st.solution_rank, ==, 3);
-  /* F* from the singular values 4, 3, 2.2, 0.7, 0.5, 0.3 and λ = 1 (THEORY.md §4.3). */
+  /* F* from the singular values 4, 3, 2.2, 0.7, 0.5, 0.3 and λ = 1 (docs/THEORY.md §4.3). */
   g_assert_cmpfloat_with_epsilon (st.mf_optimum,
                                   3 + 2 + 1.2 + 3 * 0.5 + 0.5 * (0.49 + 0.25 + 0.09), 1e-9);
   g_assert_cmpint (st.mf_state, ==, LV_MF_CERT_FAILS);

@@ -9,7 +9,7 @@ G_BEGIN_DECLS
 
 /*
  * Haeffele–Vidal global-optimality certificates for positively homogeneous factorisations
- * (THEORY.md §4).
+ * (docs/THEORY.md §4).
  */
 
 /* ---- Matrix factorisation (lv-certificate-mf.c) -------------------------------------------
@@ -29,7 +29,7 @@ G_BEGIN_DECLS
  * @top_left: (array length=m): top left singular vector of the residual.
  * @top_right: (array length=n): top right singular vector of the residual.
  *
- * The certificate of THEORY.md §4.3; when it fails, (top_left, top_right) is the unit to add.
+ * The certificate of docs/THEORY.md §4.3; when it fails, (top_left, top_right) is the unit to add.
  */
 typedef struct {
   double   objective;
@@ -92,7 +92,7 @@ guint    lv_mlp_mapping_degree (const LvMlpShape *shape);
  * @in_norm: norm of the unit's incoming weights (and bias).
  * @out_norm: norm of its outgoing weights.
  * @zero: the whole slice (incoming and outgoing) is zero: at a local minimum of a balanced
- *   problem this certifies global optimality (THEORY.md §4.2).
+ *   problem this certifies global optimality (docs/THEORY.md §4.2).
  * @dead: the unit contributes nothing (one of the two sides is zero).
  */
 typedef struct {

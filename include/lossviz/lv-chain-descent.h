@@ -7,7 +7,7 @@ G_BEGIN_DECLS
 
 /*
  * Gradient descent on the depth-L scalar chain F(w) = 1/2 (y − w_1 ⋯ w_L)² + lambda Σ |w_l|^q
- * and its Haeffele–Vidal certificate (THEORY.md §4.2, §4.5). Together with lv_chain_g() and
+ * and its Haeffele–Vidal certificate (docs/THEORY.md §4.2, §4.5). Together with lv_chain_g() and
  * lv_chain_local_minima() (lv-certificate.h) this is the "degree" demo: descent from a small
  * start stalls at the spurious minimum z = 0 when q < L and is certified global when q = L.
  */

@@ -9,7 +9,7 @@
 G_BEGIN_DECLS
 
 /*
- * NN-LIFT (Janzamin, Sedghi, Anandkumar; THEORY.md §3): train a two-layer logistic network on
+ * NN-LIFT (Janzamin, Sedghi, Anandkumar; docs/THEORY.md §3): train a two-layer logistic network on
  * Gaussian inputs x ~ N(0, I_d) by a tensor decomposition of the cross-moment E[y S_3(x)].
  *
  * Tensors are dense d × d × d arrays of doubles, index (a, b, c) at a*d*d + b*d + c, always
@@ -29,7 +29,7 @@ typedef enum {
 /**
  * LvLiftBiasMethod:
  * @LV_LIFT_BIAS_AUTO: the Fourier method when its importance weights leave an effective sample
- *   size worth using, else the least-squares fallback (THEORY.md §3.5).
+ *   size worth using, else the least-squares fallback (docs/THEORY.md §3.5).
  * @LV_LIFT_BIAS_FOURIER: the paper's Fourier phase estimator.
  * @LV_LIFT_BIAS_LEAST_SQUARES: 1-D least-squares search for each bias along its direction.
  */
@@ -56,7 +56,7 @@ typedef enum {
  * LvLiftConfig:
  * @method: the decomposition.
  * @bias_method: how the first-layer biases are estimated.
- * @ridge: the second layer's ridge parameter (THEORY.md §3.6).
+ * @ridge: the second layer's ridge parameter (docs/THEORY.md §3.6).
  * @power_starts: random starts per component of the power method.
  * @power_iters: power iterations per start (and again for the winner).
  * @fourier_min_ess: %LV_LIFT_BIAS_AUTO uses the Fourier method only when the importance weights'

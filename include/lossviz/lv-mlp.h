@@ -35,7 +35,7 @@ typedef enum {
  * @activation: hidden activation (the output layer is linear; the loss adds softmax).
  * @loss: the data term.
  * @bias: whether layers have biases. Without biases the network is positively homogeneous of
- *   degree @n_layers in its weights for relu/linear (THEORY.md §4).
+ *   degree @n_layers in its weights for relu/linear (docs/THEORY.md §4).
  *
  * Parameters live in one contiguous vector: for each layer l, its weight matrix
  * W_l (widths[l+1] × widths[l], row-major: row j holds unit j's incoming weights), followed by

@@ -2,7 +2,7 @@
 #pragma once
 
 /*
- * Figure models of the spherical p-spin glass (THEORY.md §1–2): per-Λ histograms of the descent
+ * Figure models of the spherical p-spin glass (docs/THEORY.md §1–2): per-Λ histograms of the descent
  * endpoints' E/Λ with the asymptotic band [−E₀, −E∞] and the lines −E_k, and the complexity
  * panel Θ_{k,p}(u) for k = 0…K with the total Θ_p(u). Shared by the app's spin-glass view and
  * `lossviz-cli spinglass simulate --plot`.

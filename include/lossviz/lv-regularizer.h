@@ -17,7 +17,7 @@ typedef enum {
  * @degree: q, the degree of positive homogeneity of the layer family (ignored for unit).
  * @lambda: strength; 0 disables the regulariser.
  *
- * Biases are never penalised. See THEORY.md §4.5 for why the degree matters.
+ * Biases are never penalised. See docs/THEORY.md §4.5 for why the degree matters.
  */
 typedef struct {
   LvRegKind kind;

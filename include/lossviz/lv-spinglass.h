@@ -21,7 +21,7 @@ G_BEGIN_DECLS
  * LvSpinGlass:
  *
  * One disorder draw of the spherical p-spin glass in the normalisation of Auffinger, Ben Arous
- * and Černý (THEORY.md §1.1): `H(s) = N^{-(p-1)/2} Σ J_{i1…ip} s_i1 … s_ip` on the sphere
+ * and Černý (docs/THEORY.md §1.1): `H(s) = N^{-(p-1)/2} Σ J_{i1…ip} s_i1 … s_ip` on the sphere
  * `|s|² = N`. The couplings are drawn in symmetric sorted-tuple form (`K_t ~ N(0, m_t)`,
  * `m_t = p!/Π mult!`) from a counter-based generator keyed by the tuple, and stored as the
  * symmetric half-unfolding `A` (N rows × one column per sorted (p−1)-tuple) such that
@@ -95,7 +95,7 @@ typedef enum {
  * @n_threads: worker threads (0: one per core). Results do not depend on it.
  * @eta: step of projected gradient descent (and of the SGD polishing phase).
  * @tol: stop when the Euclidean norm of the Riemannian gradient of H (unnormalised H, sphere of
- *   radius √Λ, THEORY.md §1.1) is below this.
+ *   radius √Λ, docs/THEORY.md §1.1) is below this.
  * @max_steps: cap on descent steps per run (the SGD phase counts).
  * @n_parts: SGD only: number P of coupling parts, X = Σ X^(s), X^(s) ~ N(0, 1/P).
  * @sgd_gamma0: SGD step γ_t = gamma0 / (1 + decay · t).
@@ -179,7 +179,7 @@ gboolean lv_spin_glass_simulate_part (const LvSpinGlassConfig *config, guint par
                                       gpointer user_data, GCancellable *cancellable,
                                       GError **error);
 
-/* ---- Theory (ABC complexity, THEORY.md §1.2) ---------------------------------------------- */
+/* ---- Theory (ABC complexity, docs/THEORY.md §1.2) ---------------------------------------------- */
 
 double   lv_spin_glass_e_inf (guint p);
 double   lv_spin_glass_i1 (double u, guint p);

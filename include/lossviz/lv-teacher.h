@@ -15,7 +15,7 @@ G_BEGIN_DECLS
  * @a2: k output weights.
  * @b2: output bias.
  *
- * The two-layer logistic teacher of NN-LIFT (THEORY.md §3.1):
+ * The two-layer logistic teacher of NN-LIFT (docs/THEORY.md §3.1):
  * f(x) = <a2, sigma(A1^T x + b1)> + b2 with x ~ N(0, I_d).
  */
 typedef struct {

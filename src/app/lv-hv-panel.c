@@ -13,7 +13,7 @@
 #include <glib/gi18n.h>
 
 /*
- * LvHvPanel — Haeffele–Vidal, live (THEORY.md §4). Two rows:
+ * LvHvPanel — Haeffele–Vidal, live (docs/THEORY.md §4). Two rows:
  *
  *  - Degree: the depth-L scalar chain. g(z) = ½(y − z)² + λL|z|^{q/L} for the sidebar's q
  *    (reference q values dotted) with its local minima, and gradient descent on the weights

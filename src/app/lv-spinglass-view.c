@@ -21,7 +21,7 @@
  * `lossviz-cli spinglass simulate --plot`). A toggle puts the network loss histograms of the
  * window's experiment next to the spin-glass histograms, each on its own axis.
  *
- * Threads (DESIGN.md): the simulation runs in an LvSpinGlassJob (a GTask thread driving the
+ * Threads (docs/DESIGN.md): the simulation runs in an LvSpinGlassJob (a GTask thread driving the
  * core's own worker pool). While a job runs, a tick callback reads its new runs once per frame
  * and rebuilds the models; the UI never waits on a worker. Any parameter change cancels the
  * job and, if it was running, starts a new one; finished sizes are cached by configuration, so

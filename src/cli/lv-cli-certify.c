@@ -16,7 +16,7 @@
 
 /*
  * `lossviz-cli certify`: gradient descent on the width-r matrix factorisation of a CSV matrix,
- * compared with the SVT closed form, and the Haeffele–Vidal certificate (THEORY.md §4.3).
+ * compared with the SVT closed form, and the Haeffele–Vidal certificate (docs/THEORY.md §4.3).
  */
 
 #define MAX_SIDE LV_CLI_MATRIX_MAX_SIDE

@@ -6,7 +6,7 @@
 
 G_BEGIN_DECLS
 
-/* Exit codes of the command-line contract (DESIGN.md). */
+/* Exit codes of the command-line contract (docs/DESIGN.md). */
 #define LV_CLI_EXIT_OK 0
 #define LV_CLI_EXIT_RUNTIME 1
 #define LV_CLI_EXIT_BAD_INPUT 2

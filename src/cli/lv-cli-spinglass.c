@@ -19,7 +19,7 @@
 
 /*
  * `lossviz-cli spinglass bands|complexity|simulate`: the spherical p-spin glass of
- * Choromanska et al. (THEORY.md §1–2). JSON keys are pinned by issue 4.
+ * Choromanska et al. (docs/THEORY.md §1–2). JSON keys are pinned by issue 4.
  */
 
 #define MAX_SIZES 32

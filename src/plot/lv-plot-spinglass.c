@@ -21,7 +21,7 @@
  * keeps one object, calls lv_plot_spin_glass_set_p() when the order changes (the theory part:
  * band edges, Θ curves) and lv_plot_spin_glass_update() when runs finish (the data part).
  *
- * Honesty (THEORY.md §2.3): the band [−E₀, −E∞] and the lines −E_k are N → ∞ limits. At the
+ * Honesty (docs/THEORY.md §2.3): the band [−E₀, −E∞] and the lines −E_k are N → ∞ limits. At the
  * sizes a laptop can simulate, descent endpoints sit above −E∞, so the energies are binned
  * exactly as computed and the caption says what is asymptotic. The p = 3 band is only 0.024
  * wide: only −E₀ and −E∞ carry labels on the plot, the E_k values are listed in the caption.
@@ -197,7 +197,7 @@ build_models (LvPlotSpinGlass *self)
       /* Translators: title of the spin-glass histogram; %u is the order p. */
       .title = keep (self, g_strdup_printf (_("Spherical %u-spin glass: E/Λ where descent "
                                               "stops"), p)),
-      /* Translators: the honesty caption of the spin-glass histogram (THEORY.md §2.3). The
+      /* Translators: the honesty caption of the spin-glass histogram (docs/THEORY.md §2.3). The
        * first %s holds the per-size statistics, the second is the subscript K, the third lists
        * the values E_k and E∞, the last may add a note on Hessian indices. */
       .caption = keep (self, g_strdup_printf (_("%sShaded: the band [−E₀, −E∞]; dotted: −E₁ … "

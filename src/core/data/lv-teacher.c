@@ -10,7 +10,7 @@
 #include "lv-activation.h"
 
 /*
- * The two-layer logistic teacher of NN-LIFT (THEORY.md §3.1):
+ * The two-layer logistic teacher of NN-LIFT (docs/THEORY.md §3.1):
  *   f(x) = sum_j a2_j sigma(<a_j, x> + b1_j) + b2,   sigma(z) = 1 / (1 + e^-z).
  */
 

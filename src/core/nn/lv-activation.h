@@ -4,7 +4,7 @@
 /*
  * The hidden-layer activations, written once for every pass that evaluates them: the f32/f64
  * MLP template, the fused trainer's scalar tails, the slice grid, the Hessian's R-operator, and
- * the logistic of the NN-LIFT teacher and pipeline (THEORY.md §3.1, §3.3).
+ * the logistic of the NN-LIFT teacher and pipeline (docs/THEORY.md §3.1, §3.3).
  *
  * Why one header: the slice grid compares its centre with lv_mlp_loss bit for bit, and the
  * fused trainer must track lv_mlp_gradient, so every copy has to evaluate the very same
@@ -99,7 +99,7 @@ lv_logistic_stable (double z)
 
 /*
  * The logistic s and its derivatives through s: s' = s(1-s), s'' = s(1-s)(1-2s),
- * s''' = s(1-s)(1-6s+6s²) (THEORY.md §3.3). Orders above 3 return s'''.
+ * s''' = s(1-s)(1-6s+6s²) (docs/THEORY.md §3.3). Orders above 3 return s'''.
  */
 static inline double
 lv_logistic_derivative (guint order, double z)

@@ -14,7 +14,7 @@
 #include <lossviz/lv-worker-pool.h>
 
 /*
- * Descent on the sphere from many random starts (THEORY.md §1.1, §2.1).
+ * Descent on the sphere from many random starts (docs/THEORY.md §1.1, §2.1).
  *
  * Fixed disorder runs on the symmetric storage with one lane group whose GEMMs are split
  * across the pool (lv-spinglass-lanes.c); what follows is the per-run-disorder path, where

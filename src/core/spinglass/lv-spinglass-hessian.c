@@ -16,8 +16,8 @@
 #include <lossviz/lv-error.h>
 
 /*
- * Hessian, Riemannian Hessian and index (THEORY.md §1.1), all in double precision. GSL lives
- * in this translation unit, away from <cblas.h> (see DESIGN.md).
+ * Hessian, Riemannian Hessian and index (docs/THEORY.md §1.1), all in double precision. GSL lives
+ * in this translation unit, away from <cblas.h> (see docs/DESIGN.md).
  */
 
 /**

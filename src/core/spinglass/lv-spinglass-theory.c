@@ -13,7 +13,7 @@
 #include <lossviz/lv-error.h>
 
 /*
- * Complexity of the spherical p-spin glass (Auffinger, Ben Arous, Černý; THEORY.md §1.2):
+ * Complexity of the spherical p-spin glass (Auffinger, Ben Arous, Černý; docs/THEORY.md §1.2):
  * E_inf, I_1, Θ_{k,p}, the total complexity Θ_p and the critical values −E_0 < −E_1 < … < −E_inf.
  */
 

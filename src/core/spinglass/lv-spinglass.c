@@ -15,7 +15,7 @@
 #include <lossviz/lv-rng.h>
 
 /*
- * Couplings, energy and gradients of the spherical p-spin glass (THEORY.md §1.1).
+ * Couplings, energy and gradients of the spherical p-spin glass (docs/THEORY.md §1.1).
  *
  * Storage. Only sorted tuples t = (t1 ≤ … ≤ tp) carry a coupling, K_t ~ N(0, m_t) with
  * m_t = p!/Π mult!; that is equal in law to the full tensor of i.i.d. N(0,1) entries. For each

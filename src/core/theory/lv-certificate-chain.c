@@ -8,7 +8,7 @@
 #include <math.h>
 
 /*
- * The degree story of Haeffele–Vidal (THEORY.md §4.2, §4.5): the scalar depth-L chain and its
+ * The degree story of Haeffele–Vidal (docs/THEORY.md §4.2, §4.5): the scalar depth-L chain and its
  * local minima for any regulariser degree q, the mapping degree of a network, and per-unit
  * zero-slice detection at the end of training.
  */
@@ -109,7 +109,7 @@ lv_chain_local_minima (double y, double lambda, guint depth, double q, double *z
  * @q: the regulariser's degree.
  * @degree: the mapping's degree.
  *
- * Returns: whether q equals the mapping degree (within 1e-9), the condition of THEORY.md §4.5.
+ * Returns: whether q equals the mapping degree (within 1e-9), the condition of docs/THEORY.md §4.5.
  */
 gboolean
 lv_degree_is_balanced (double q, guint degree)
@@ -140,7 +140,7 @@ lv_mlp_mapping_degree (const LvMlpShape *shape)
  *
  * Per-unit zero/dead detection at the end of training: a unit's slice is its incoming weights
  * (and bias) and its outgoing weights. A zero slice at a local minimum of a balanced problem
- * certifies a global minimum (THEORY.md §4.2).
+ * certifies a global minimum (docs/THEORY.md §4.2).
  *
  * Returns: the number of hidden units.
  */

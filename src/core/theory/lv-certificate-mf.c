@@ -15,7 +15,7 @@
 #include <lossviz/lv-error.h>
 
 /*
- * Matrix factorisation, the checkable special case of Haeffele–Vidal (THEORY.md §4.3):
+ * Matrix factorisation, the checkable special case of Haeffele–Vidal (docs/THEORY.md §4.3):
  * gradient descent on F(U, V), the closed-form optimum by singular value thresholding, and the
  * certificate |Y − U V^T|_2 <= lambda with its descent direction. GSL only (no <cblas.h>).
  */
@@ -439,7 +439,7 @@ lv_mf_certificate_clear (LvMfCertificate *cert)
  * @u_out: (out): m × (r + 1), [U, sqrt(eps) a].
  * @v_out: (out): n × (r + 1), [V, sqrt(eps) b].
  *
- * The descent direction of a failed certificate (THEORY.md §4.3): with (a, b, s_1) the top
+ * The descent direction of a failed certificate (docs/THEORY.md §4.3): with (a, b, s_1) the top
  * singular triple of the residual, the new column changes F by −eps (s_1 − lambda) + eps²/2.
  */
 void

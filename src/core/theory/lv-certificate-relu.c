@@ -10,7 +10,7 @@
 
 /*
  * Haeffele–Vidal for two-layer ReLU networks without hidden biases on 2-D inputs
- * (THEORY.md §4.4): phi(u, v) = relu(X u) v, theta = (|u|² + v²)/2, and the polar
+ * (docs/THEORY.md §4.4): phi(u, v) = relu(X u) v, theta = (|u|² + v²)/2, and the polar
  * Omega°(G) = sup_{|u| = 1} |<g, relu(X u)>| computed exactly by a scan over u = (cos t, sin t).
  */
 
@@ -230,7 +230,7 @@ lv_relu2_gradient (const double *x, const double *y, gsize n, const double *u, c
  * @polar: (out) (nullable): Omega°(G) with G = −(1/lambda) grad_f loss = (y − f) / (n lambda).
  * @best_angle: (out) (nullable): the direction of the unit to add when the test fails.
  *
- * Condition (ii) of the certificate (THEORY.md §4.2, §4.4): Omega°(G) <= 1 (1e-4 relative slack).
+ * Condition (ii) of the certificate (docs/THEORY.md §4.2, §4.4): Omega°(G) <= 1 (1e-4 relative slack).
  * It proves global optimality only at a stationary point; the caller checks stationarity.
  *
  * Returns: whether Omega°(G) <= 1.

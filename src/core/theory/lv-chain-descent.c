@@ -11,7 +11,7 @@
 #include <lossviz/lv-certificate.h>
 
 /*
- * The depth-L chain as an optimisation problem in its weights (THEORY.md §4.5): descent on
+ * The depth-L chain as an optimisation problem in its weights (docs/THEORY.md §4.5): descent on
  * (w_1, …, w_L) rather than on z, because the spurious minimum at z = 0 for q < L exists only
  * in the weights' landscape.
  */

@@ -18,7 +18,7 @@
 #include "lv-activation.h"
 
 /*
- * NN-LIFT's last two steps (THEORY.md §3.5–3.6): first-layer biases (Fourier phase, or the 1-D
+ * NN-LIFT's last two steps (docs/THEORY.md §3.5–3.6): first-layer biases (Fourier phase, or the 1-D
  * least-squares fallback) and ridge regression for (a2, b2). GSL matrices, no <cblas.h>.
  */
 
@@ -82,7 +82,7 @@ cap_sample (LvRng *rng, const double *a, guint d, double theta_max, double *w, d
  * @ess: (out) (nullable): the smallest effective sample size of the importance weights.
  * @error: return location for a #GError.
  *
- * The Fourier phase estimator (THEORY.md §3.5, e^{-i<w,x>} convention, |w| = 1/2, one-sided cap):
+ * The Fourier phase estimator (docs/THEORY.md §3.5, e^{-i<w,x>} convention, |w| = 1/2, one-sided cap):
  * v = (1/n) sum ỹ_i / p(x_i) e^{-i <w_i, x_i>}, b_l = 2 (angle(v) + pi/2), reduced mod 2 pi since
  * a negative a2_l adds pi to the phase. 1/p(x) = (2 pi)^{d/2} e^{|x|²/2} only scales v, so the
  * weights are computed relative to their maximum (no overflow). Under Gaussian inputs the
@@ -326,7 +326,7 @@ ls_search_bias (LineSearch *ls, guint l, double current)
  * @b1: (out): k biases.
  * @error: return location for a #GError.
  *
- * The fallback of THEORY.md §3.5 (our suggestion, not in the paper): with the directions fixed,
+ * The fallback of docs/THEORY.md §3.5 (our suggestion, not in the paper): with the directions fixed,
  * each b_l is found by a 1-D search along a_l — a grid on [-6, 6] then golden-section
  * refinement — of the residual of the best linear fit of y on [sigma(A^T x + b) 1]. The k
  * searches are swept three times (coordinate descent on a variable-projection objective).
@@ -377,7 +377,7 @@ lv_lift_biases_least_squares (const double *x, const double *y, gsize n, guint d
  * @b2: (out): output bias.
  * @error: return location for a #GError.
  *
- * THEORY.md §3.6: (a2, b2) = (H~^T H~ / n + lambda diag(1, …, 1, 0))^{-1} H~^T y / n with
+ * docs/THEORY.md §3.6: (a2, b2) = (H~^T H~ / n + lambda diag(1, …, 1, 0))^{-1} H~^T y / n with
  * H~ = [sigma(A^T x + b) 1].
  *
  * Returns: %FALSE if the system is singular or the input is bad.

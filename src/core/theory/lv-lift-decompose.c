@@ -20,7 +20,7 @@
 #include "lv-activation.h"
 
 /*
- * Tensor decompositions of NN-LIFT (THEORY.md §3.4): the span of A_1 from the mode-1 unfolding,
+ * Tensor decompositions of NN-LIFT (docs/THEORY.md §3.4): the span of A_1 from the mode-1 unfolding,
  * whitening + tensor power method with deflation, and Jennrich's simultaneous diagonalisation.
  * Also the population moments of a teacher (Gauss–Hermite), used by tests and the view.
  *
@@ -411,7 +411,7 @@ whitening_score (const double *m, guint k, double *values, double *vectors)
  * @whitening: (out) (nullable): which matrix was used for whitening.
  * @error: return location for a #GError.
  *
- * Whitening + tensor power method with deflation (THEORY.md §3.4). Whitening needs a matrix
+ * Whitening + tensor power method with deflation (docs/THEORY.md §3.4). Whitening needs a matrix
  * A diag(c) A^T with all c_j of one sign. M_2 has c_j = a2_j E[s''], which vanishes for zero-bias
  * units (s'' is odd) and has mixed signs for mixed-sign biases, so it is only one candidate:
  * the others are slices T(I, I, theta) = A diag(lambda_j a_j.theta) A^T for random theta. All
@@ -574,7 +574,7 @@ lv_lift_decompose_power (const double *tensor, const double *m2, guint d, guint 
  * @weights: (out): k tensor weights.
  * @error: return location for a #GError.
  *
- * Jennrich's simultaneous diagonalisation (THEORY.md §3.4): with U the span of the unfolding and
+ * Jennrich's simultaneous diagonalisation (docs/THEORY.md §3.4): with U the span of the unfolding and
  * T_k = T(U, U, U), the eigenvectors of M_a M_b^{-1} (M_x = T_k(I, I, t_x)) are the columns of
  * U^T A_1 up to scale. Several random pairs (t_a, t_b) are tried and the one whose eigenvalues
  * are best separated (and least complex) is kept, since a near-tie mixes two directions.

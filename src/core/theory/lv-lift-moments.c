@@ -15,7 +15,7 @@
 #include "lv-task-group-private.h"
 
 /*
- * Score functions and the empirical cross-moments of NN-LIFT (THEORY.md §3.2–3.3), for x ~ N(0, I).
+ * Score functions and the empirical cross-moments of NN-LIFT (docs/THEORY.md §3.2–3.3), for x ~ N(0, I).
  *
  * This translation unit uses <cblas.h> (OpenBLAS) and therefore no GSL matrix header.
  */
@@ -278,7 +278,7 @@ assemble_m2 (const double *square, const double *yc, gsize n, guint d, double *m
  * @error: return location for a #GError.
  *
  * The empirical cross-moments with centred responses (E[S_m] = 0, so centring keeps the estimator
- * unbiased while cutting its variance; THEORY.md §3.3):
+ * unbiased while cutting its variance; docs/THEORY.md §3.3):
  * T^ = (1/n) sum ỹ_i x_i^(x)3 − sym(m (x) I), m = (1/n) sum ỹ_i x_i.
  * The result does not depend on the number of threads in @pool, bit for bit.
  *

@@ -11,7 +11,7 @@
 #include <lossviz/lv-error.h>
 
 /*
- * The NN-LIFT pipeline (THEORY.md §3): moments -> decomposition -> biases -> ridge, plus the
+ * The NN-LIFT pipeline (docs/THEORY.md §3): moments -> decomposition -> biases -> ridge, plus the
  * evaluation helpers (optimal matching of recovered to true directions).
  */
 
