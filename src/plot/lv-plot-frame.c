@@ -22,7 +22,10 @@
 #define PAD(f)       (0.7 * (f)->fs)
 #define TICK_LEN(f)  (0.35 * (f)->fs)
 #define TICK_FS(f)   (LV_PLOT_FS_TICK * (f)->fs)
-#define LEGEND_FS(f) (0.9 * (f)->fs)
+/* The legend's font: 0.9 of the figure's, shrunk (to 0.7 at most) when an entry would otherwise
+ * be cut at legend_max_text, as "n = 100  r = −0.21" was in a narrow panel at projector scale. */
+#define LEGEND_FS(f) (0.9 * (f)->fs * ((f)->legend_shrink > 0 ? (f)->legend_shrink : 1.0))
+#define LEGEND_MIN_SHRINK 0.7
 
 static void
 legend_entry_clear (gpointer data)
@@ -89,8 +92,20 @@ legend_size (LvPlotFrame *frame,
              double      *width,
              double      *height)
 {
-  double w = 0, row_h = 0;
+  double w = 0, row_h = 0, widest = 0;
 
+  frame->legend_shrink = 1.0;
+  for (guint i = 0; i < frame->legend_entries->len; i++)
+    {
+      LvPlotLegendEntry *e = &g_array_index (frame->legend_entries, LvPlotLegendEntry, i);
+      double tw, th;
+
+      lv_plot_text_extent (frame->cr, frame->theme, LEGEND_FS (frame), FALSE, e->text, &tw, &th);
+      widest = MAX (widest, tw);
+    }
+  /* Text width scales with the font size: shrink so the widest entry fits, within limits. */
+  if (widest > legend_max_text (frame))
+    frame->legend_shrink = MAX (LEGEND_MIN_SHRINK, legend_max_text (frame) / widest);
   for (guint i = 0; i < frame->legend_entries->len; i++)
     {
       LvPlotLegendEntry *e = &g_array_index (frame->legend_entries, LvPlotLegendEntry, i);

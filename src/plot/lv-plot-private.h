@@ -137,6 +137,7 @@ typedef struct
   LvPlotRect legend;
   const char *y_label;  /* the y title actually used (figure default when common has none) */
   GArray *legend_entries;  /* of LvPlotLegendEntry, texts owned */
+  double legend_shrink;    /* legend font factor (≤ 1) so entries fit; set by the layout */
 } LvPlotFrame;
 
 void   lv_plot_frame_init        (LvPlotFrame        *frame,
