@@ -285,7 +285,7 @@ test_checkpoint_resume (void)
   g_autofree char *path = g_build_filename (dir, "ck.h5", NULL);
   const char *cli = g_getenv ("LOSSVIZ_CLI");
   const char *argv[] = { mpirun, "--oversubscribe", "-n", "3", cli, "ensemble", "--sizes",
-                         "20,40", "--runs", "12", "--epochs", "20", "--threads", "1",
+                         "200,400", "--runs", "12", "--epochs", "100", "--threads", "1",
                          "--fuse-block", "1", "--out", path, "--checkpoint", "0", NULL };
   const char *resume[] = { "ensemble", "--resume", path, "--threads", "2", "--json", NULL };
   g_auto(LvCliResult) ref = { 0 }, resumed = { 0 };
@@ -302,7 +302,9 @@ test_checkpoint_resume (void)
       return;
     }
   /* --fuse-block 1: one run per unit, so the kill lands with most units still to do. */
-  lv_test_run_cli (&ref, "ensemble", "--sizes", "20,40", "--runs", "12", "--epochs", "20",
+  /* Units of ≈ 0.3 s each (≈ 3 s for the job on 3 ranks): the kill lands mid-run even on an
+   * idle machine. */
+  lv_test_run_cli (&ref, "ensemble", "--sizes", "200,400", "--runs", "12", "--epochs", "100",
                    "--threads", "1", "--fuse-block", "1", "--json", NULL);
   g_assert_cmpint (ref.exit_code, ==, 0);
   g_spawn_async (NULL, (char **) argv, NULL, G_SPAWN_DO_NOT_REAP_CHILD |
