@@ -2,6 +2,7 @@
 #define G_LOG_DOMAIN "LossViz-core"
 
 #include "config.h"
+#include "lv-target-clones.h"
 
 #include "lv-gemm-bf16.h"
 
@@ -18,12 +19,7 @@
 /* The vector loop below is written with GCC vector extensions and cloned for AVX2, as the
  * kernels of lv-train-fused-kernels.c are (see the comment there). */
 #pragma GCC diagnostic ignored "-Wpsabi"
-#if defined(__x86_64__) && defined(__GNUC__) && !defined(__clang__) && defined(__ELF__) && \
-    !defined(__SANITIZE_THREAD__)
-#define LV_CLONES __attribute__ ((target_clones ("avx2", "default")))
-#else
-#define LV_CLONES
-#endif
+#define LV_CLONES LV_TARGET_CLONES ("avx2", "default")
 
 /* GCC ≥ 10 on x86-64 has the AVX512-BF16 intrinsics (picked at run time); sanitizer and
  * clang builds keep the portable loop. */

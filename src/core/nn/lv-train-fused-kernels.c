@@ -2,6 +2,7 @@
 #define G_LOG_DOMAIN "LossViz-core"
 
 #include "config.h"
+#include "lv-target-clones.h"
 
 #include "lv-train-fused-kernels.h"
 #include "lv-activation.h"
@@ -24,14 +25,7 @@
 typedef float v8f __attribute__ ((vector_size (32)));
 typedef gint32 v8i __attribute__ ((vector_size (32)));
 
-/* Not under ThreadSanitizer: GCC instruments the ifunc resolver, which then runs before the
- * TSan runtime is initialised and crashes at load time. */
-#if defined(__x86_64__) && defined(__GNUC__) && !defined(__clang__) && defined(__ELF__) && \
-    !defined(__SANITIZE_THREAD__)
-#define LV_CLONES __attribute__ ((target_clones ("avx2", "default")))
-#else
-#define LV_CLONES
-#endif
+#define LV_CLONES LV_TARGET_CLONES ("avx2", "default")
 
 static inline __attribute__ ((always_inline)) v8f
 load8 (const float *p)

@@ -2,6 +2,7 @@
 #define G_LOG_DOMAIN "LossViz-core"
 
 #include "config.h"
+#include "lv-target-clones.h"
 
 #include "lv-spinglass-sym.h"
 
@@ -315,11 +316,7 @@ partial_product (const double *const *rows, guint q, guint skip, guint r)
 /* p = 3 (q = 2) specialisations of the two loops below: straight lines the compiler
  * vectorises over lanes, cloned for AVX-512 and AVX2 (the build targets baseline x86-64; the
  * loader picks the clone for the CPU it runs on). */
-#if defined(__x86_64__) && defined(__GNUC__) && !defined(__clang__)
-#define LV_SG_VECTOR_CLONES __attribute__ ((target_clones ("avx512f", "avx2", "default")))
-#else
-#define LV_SG_VECTOR_CLONES
-#endif
+#define LV_SG_VECTOR_CLONES LV_TARGET_CLONES ("avx512f", "avx2", "default")
 
 LV_SG_VECTOR_CLONES static void
 monomial2 (const Eval *e, gsize col, const double *const *srow, const double *const *rrow)
