@@ -178,34 +178,6 @@ gboolean   lv_window_export_stamp_csv  (LvWindow   *self,
 void       lv_window_undo_class_init   (GtkWidgetClass *widget_class);
 void       lv_window_undo_dispose      (LvWindow   *self);
 
-/* lv-window-tour.c */
-void       lv_window_tour_class_init   (GtkWidgetClass *widget_class);
-void       lv_window_tour_end          (LvWindow   *self);
-void       lv_window_tour_dispose      (LvWindow   *self);
-void       lv_window_show_caption      (LvWindow   *self,
-                                        const char *title,
-                                        const char *text);
-
-/* lv-window-tour-caption.c */
-char      *lv_tour_caption_spread      (const LvEnsembleSnapshot *const *snapshots,
-                                        guint       n);
-char      *lv_tour_caption_chain       (const LvHvPanelState *state);
-
-/* lv-window.c: the format drop-down decides an export's extension */
-char      *lv_window_export_path_for_format (const char *path,
-                                             const char *extension);
-
-/* lv-window-export-info.c */
-char      *lv_window_export_description (LvWindow  *self);
-void       lv_window_export_prepare    (LvWindow   *self);
-gboolean   lv_window_export_stamp_csv  (LvWindow   *self,
-                                        const char *path,
-                                        GError    **error);
-
-/* lv-window-undo.c */
-void       lv_window_undo_class_init   (GtkWidgetClass *widget_class);
-void       lv_window_undo_dispose      (LvWindow   *self);
-
 /* lv-window-state.c */
 void       lv_window_state_init        (LvWindow   *self);
 void       lv_window_state_update      (LvWindow   *self);

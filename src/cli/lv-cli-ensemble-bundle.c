@@ -13,6 +13,7 @@
 #include <glib/gstdio.h>
 
 #include "lv-cli-common.h"
+#include "lv-cli-stop-signal.h"
 #include "lv-cli-ensemble-bundle.h"
 
 #define DEFAULT_CHECKPOINT_S 60
@@ -237,26 +238,6 @@ lv_cli_bundle_write_ensemble (LvEnsemble *ensemble, const char *dataset_spec,
 
 /* ---- training with checkpoints ------------------------------------------------------------ */
 
-static volatile sig_atomic_t stop_signal = 0;
-
-static void
-on_stop_signal (int signo)
-{
-  stop_signal = signo;
-}
-
-static void
-catch_stop_signals (gboolean on)
-{
-  struct sigaction sa;
-
-  memset (&sa, 0, sizeof sa);
-  sa.sa_handler = on ? on_stop_signal : SIG_DFL;
-  sigemptyset (&sa.sa_mask);
-  sigaction (SIGINT, &sa, NULL);
-  sigaction (SIGTERM, &sa, NULL);
-}
-
 static guint
 runs_done (LvEnsemble *ensemble)
 {
@@ -342,12 +323,11 @@ lv_cli_bundle_train (LvCliBundleOptions *b, LvEnsemble *ensemble, LvWorkerPool *
   const LvEnsembleConfig *config = lv_ensemble_get_config (ensemble);
   guint total = config->n_sizes * config->runs;
 
-  stop_signal = 0;
-  catch_stop_signals (TRUE);
+  lv_cli_stop_signals_catch (TRUE);
   lv_ensemble_start (ensemble, pool);
   /* Polls: counting finished runs copies every record, so only when a checkpoint is due or
    * the progress line (once a second) needs it. */
-  while (!lv_ensemble_is_done (ensemble) && stop_signal == 0)
+  while (!lv_ensemble_is_done (ensemble) && lv_cli_stop_signal () == 0)
     {
       gint64 now = g_get_monotonic_time ();
       if (now - last >= period)
@@ -368,12 +348,12 @@ lv_cli_bundle_train (LvCliBundleOptions *b, LvEnsemble *ensemble, LvWorkerPool *
     }
   if (progress)
     fprintf (stderr, "\r\033[K");
-  if (stop_signal != 0)
+  if (lv_cli_stop_signal () != 0)
     {
-      int signo = stop_signal;
+      int signo = lv_cli_stop_signal ();
       lv_ensemble_cancel (ensemble);
       lv_ensemble_wait (ensemble);
-      catch_stop_signals (FALSE);
+      lv_cli_stop_signals_catch (FALSE);
       if (!checkpoint (&c, runs_done (ensemble), error))
         {
           lv_cli_fail (*error);
@@ -384,7 +364,7 @@ lv_cli_bundle_train (LvCliBundleOptions *b, LvEnsemble *ensemble, LvWorkerPool *
       return 128 + signo;
     }
   lv_ensemble_wait (ensemble);
-  catch_stop_signals (FALSE);
+  lv_cli_stop_signals_catch (FALSE);
   *elapsed = elapsed_s (&c);
   if (!checkpoint (&c, runs_done (ensemble), error))
     {

@@ -11,6 +11,7 @@
 #include <string.h>
 
 #include "lv-cli-common.h"
+#include "lv-cli-stop-signal.h"
 #include "lv-cli-spinglass-bundle.h"
 
 #define DEFAULT_CHECKPOINT_S 60
@@ -70,26 +71,6 @@ lv_cli_sg_bundle_check_args (int argc, char **argv, gboolean *resume, GError **e
   return TRUE;
 }
 
-static volatile sig_atomic_t stop_signal = 0;
-
-static void
-on_stop_signal (int signo)
-{
-  stop_signal = signo;
-}
-
-static void
-catch_stop_signals (gboolean on)
-{
-  struct sigaction sa;
-
-  memset (&sa, 0, sizeof sa);
-  sa.sa_handler = on ? on_stop_signal : SIG_DFL;
-  sigemptyset (&sa.sa_mask);
-  sigaction (SIGINT, &sa, NULL);
-  sigaction (SIGTERM, &sa, NULL);
-}
-
 gboolean
 lv_cli_sg_bundle_prepare (LvCliSpinGlassBundle *b, LvSpinGlassConfig *base, guint *lambdas,
                           guint *n_sizes, GError **error)
@@ -119,8 +100,7 @@ lv_cli_sg_bundle_prepare (LvCliSpinGlassBundle *b, LvSpinGlassConfig *base, guin
   if (!lv_bundle_is_available ())
     return lv_spin_glass_bundle_write (b->out, NULL, error); /* its own message */
   /* From here on SIGINT/SIGTERM end the simulation through a last checkpoint. */
-  stop_signal = 0;
-  catch_stop_signals (TRUE);
+  lv_cli_stop_signals_catch (TRUE);
   if (b->resume == NULL)
     {
       b->bundle = lv_spin_glass_bundle_new (base, lambdas, *n_sizes);
@@ -152,7 +132,7 @@ watch_signals (gpointer data)
 
   while (g_atomic_int_get (&w->running))
     {
-      if (stop_signal != 0)
+      if (lv_cli_stop_signal () != 0)
         g_cancellable_cancel (w->cancellable);
       g_usleep (50 * 1000);
     }
@@ -214,7 +194,7 @@ interrupted (LvCliSpinGlassBundle *b)
   g_mutex_unlock (&b->lock);
   fprintf (stderr, "lossviz-cli: interrupted: %s holds the sizes finished so far; continue "
            "with --resume %s\n", b->out, b->out);
-  return 128 + stop_signal;
+  return 128 + lv_cli_stop_signal ();
 }
 
 int
@@ -227,7 +207,7 @@ lv_cli_sg_bundle_simulate (LvCliSpinGlassBundle *b, guint i, const LvSpinGlassCo
   GThread *watcher;
   gboolean ok;
 
-  if (b->bundle != NULL && stop_signal != 0)
+  if (b->bundle != NULL && lv_cli_stop_signal () != 0)
     return interrupted (b); /* a signal between two sizes */
   if (b->bundle == NULL)
     ok = lv_spin_glass_simulate (config, runs, stats, NULL, NULL, NULL, &error);
@@ -252,7 +232,7 @@ lv_cli_sg_bundle_simulate (LvCliSpinGlassBundle *b, guint i, const LvSpinGlassCo
       g_thread_join (watcher);
       if (ok)
         ok = finish_size (b, i, stats) == LV_CLI_EXIT_OK;
-      if (stop_signal != 0)
+      if (lv_cli_stop_signal () != 0)
         return interrupted (b);
       if (ok)
         return LV_CLI_EXIT_OK;

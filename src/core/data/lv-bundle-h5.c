@@ -59,6 +59,32 @@ lv_h5_create (const char *path)
   return file;
 }
 
+gboolean
+lv_h5_write_file (const char *path, LvH5WriteFunc write, gconstpointer data, GError **error)
+{
+  LvAtomicFile *out = lv_atomic_file_begin (path, error);
+  hid_t file;
+  gboolean ok;
+
+  if (out == NULL)
+    return FALSE;
+  lv_h5_lock ();
+  file = lv_h5_create (lv_atomic_file_get_temp_path (out));
+  ok = file >= 0 && write (file, data);
+  if (file >= 0 && H5Fclose (file) < 0)
+    ok = FALSE;
+  lv_h5_unlock ();
+  if (!ok)
+    {
+      g_set_error (error, LV_ERROR, LV_ERROR_FAILED,
+                   "cannot write %s: the HDF5 library failed (disk full or not writable?)",
+                   lv_atomic_file_get_target (out));
+      lv_atomic_file_abort (out);
+      return FALSE;
+    }
+  return lv_atomic_file_commit (out, error);
+}
+
 /* ---- opening untrusted files ------------------------------------------------------------- */
 
 /*

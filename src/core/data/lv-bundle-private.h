@@ -22,6 +22,12 @@ hid_t    lv_h5_open_checked (const char *path, GError **error);
 gboolean lv_h5_check_bytes (const guint8 *data, gsize size, GError **error);
 /* A new file for writing (H5I_INVALID_HID on failure). */
 hid_t    lv_h5_create (const char *path);
+/* Writes @path atomically through the core's one writer: @write fills a new HDF5 file (the
+ * temporary, under the HDF5 lock) and returns FALSE when HDF5 failed, which is reported as a
+ * run-time failure naming @path (a full disk or a file-size limit, nearly always). */
+typedef gboolean (*LvH5WriteFunc) (hid_t file, gconstpointer data);
+gboolean lv_h5_write_file (const char *path, LvH5WriteFunc write, gconstpointer data,
+                           GError **error);
 /* Writing: each returns FALSE when HDF5 failed. */
 gboolean lv_h5_set_string (hid_t obj, const char *name, const char *value);
 gboolean lv_h5_set_int (hid_t obj, const char *name, gint64 value);

@@ -75,20 +75,14 @@ write_size (hid_t sizes, const LvSpinGlassBundle *b, guint i)
   return g >= 0 && H5Gclose (g) >= 0 && ok;
 }
 
-gboolean
-lv_spin_glass_bundle_write (const char *path, const LvSpinGlassBundle *b, GError **error)
+static gboolean
+write_bundle (hid_t file, gconstpointer data)
 {
-  LvAtomicFile *out = lv_atomic_file_begin (path, error);
-  const char *tmp;
-  hid_t file, sizes = -1;
+  const LvSpinGlassBundle *b = data;
+  hid_t sizes = -1;
   gboolean ok;
 
-  if (out == NULL)
-    return FALSE;
-  tmp = lv_atomic_file_get_temp_path (out);
-  lv_h5_lock ();
-  file = lv_h5_create (tmp);
-  ok = file >= 0 && lv_h5_set_string (file, "format", LV_SPIN_GLASS_BUNDLE_FORMAT) &&
+  ok = lv_h5_set_string (file, "format", LV_SPIN_GLASS_BUNDLE_FORMAT) &&
        lv_h5_set_int (file, "version", LV_SPIN_GLASS_BUNDLE_VERSION) &&
        lv_h5_set_int (file, "checkpoint_unix", g_get_real_time () / G_USEC_PER_SEC) &&
        write_config (file, b) &&
@@ -97,19 +91,13 @@ lv_spin_glass_bundle_write (const char *path, const LvSpinGlassBundle *b, GError
     ok = write_size (sizes, b, i);
   if (sizes >= 0 && H5Gclose (sizes) < 0)
     ok = FALSE;
-  if (file >= 0 && H5Fclose (file) < 0)
-    ok = FALSE;
-  lv_h5_unlock ();
-  if (!ok)
-    {
-      /* Almost always a full disk or a file-size limit: a run-time failure. */
-      g_set_error (error, LV_ERROR, LV_ERROR_FAILED,
-                   "cannot write %s: the HDF5 library failed (disk full or not writable?)",
-                   lv_atomic_file_get_target (out));
-      lv_atomic_file_abort (out);
-      return FALSE;
-    }
-  return lv_atomic_file_commit (out, error);
+  return ok;
+}
+
+gboolean
+lv_spin_glass_bundle_write (const char *path, const LvSpinGlassBundle *b, GError **error)
+{
+  return lv_h5_write_file (path, write_bundle, b, error);
 }
 
 /* ---- reading ------------------------------------------------------------------------------ */

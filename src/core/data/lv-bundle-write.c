@@ -179,40 +179,33 @@ write_root (hid_t file, const LvSession *s, const LvBundleWriteOptions *o)
          lv_h5_set_int (file, "runs_done", final);
 }
 
+/* What lv_bundle_write() passes to write_bundle(). */
+typedef struct
+{
+  const LvSession *session;
+  const LvBundlePrep *prep;
+  const LvBundleWriteOptions *options;
+  LvBundleFetchFunc fetch;
+  gpointer user_data;
+} BundleWrite;
+
+static gboolean
+write_bundle (hid_t file, gconstpointer data)
+{
+  const BundleWrite *w = data;
+
+  return write_root (file, w->session, w->options) && write_dataset_group (file, w->session) &&
+         write_prep_group (file, w->prep) && write_config_group (file, &w->session->config) &&
+         write_runs (file, w->session, w->options->deflate, w->fetch, w->user_data);
+}
+
 gboolean
 lv_bundle_write (const char *path, const LvSession *session, const LvBundlePrep *prep,
                  const LvBundleWriteOptions *options, LvBundleFetchFunc fetch,
                  gpointer user_data, GError **error)
 {
-  LvBundleWriteOptions defaults = { 0, 0 };
-  LvAtomicFile *out = lv_atomic_file_begin (path, error);
-  const char *tmp;
-  hid_t file;
-  gboolean ok;
+  static const LvBundleWriteOptions defaults = { 0, 0 };
+  BundleWrite w = { session, prep, options != NULL ? options : &defaults, fetch, user_data };
 
-  if (out == NULL)
-    return FALSE;
-  tmp = lv_atomic_file_get_temp_path (out);
-  if (options == NULL)
-    options = &defaults;
-  lv_h5_lock ();
-  file = lv_h5_create (tmp);
-  ok = file >= 0 && write_root (file, session, options) &&
-       write_dataset_group (file, session) && write_prep_group (file, prep) &&
-       write_config_group (file, &session->config) &&
-       write_runs (file, session, options->deflate, fetch, user_data);
-  if (file >= 0 && H5Fclose (file) < 0)
-    ok = FALSE;
-  lv_h5_unlock ();
-  if (!ok)
-    {
-      /* A failed HDF5 write is almost always a full disk or a file-size limit: a run-time
-       * failure that names the real file, as every other writer reports it. */
-      g_set_error (error, LV_ERROR, LV_ERROR_FAILED,
-                   "cannot write %s: the HDF5 library failed (disk full or not writable?)",
-                   lv_atomic_file_get_target (out));
-      lv_atomic_file_abort (out);
-      return FALSE;
-    }
-  return lv_atomic_file_commit (out, error);
+  return lv_h5_write_file (path, write_bundle, &w, error);
 }
