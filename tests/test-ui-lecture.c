@@ -161,9 +161,11 @@ test_sidebar_per_page (void)
   gtk_stack_set_visible_child_name (window->stack, "spinglass");
   g_assert_false (gtk_widget_get_visible (window->controls_scroller));
   g_assert_true (gtk_widget_get_visible (GTK_WIDGET (window->page_note)));
+  g_assert_false (gtk_widget_get_visible (window->start_button)); /* the page's Simulate only */
   gtk_stack_set_visible_child_name (window->stack, "theory");
   g_assert_true (gtk_widget_get_visible (window->controls_scroller));
   g_assert_false (gtk_widget_get_visible (GTK_WIDGET (window->page_note)));
+  g_assert_true (gtk_widget_get_visible (window->start_button));
   lv_test_ui_close (window);
 }
 

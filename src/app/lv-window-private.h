@@ -81,6 +81,7 @@ struct _LvWindow
   LvSession *undo_session;
   gboolean undo_was_unsaved;
   GtkWidget *controls_pane;
+  GtkWidget *start_button;   /* trains the networks: hidden where a page has its own Start */
   GtkRevealer *caption_revealer;
   GtkLabel *caption_title;
   GtkLabel *caption_label;

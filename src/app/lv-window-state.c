@@ -183,6 +183,8 @@ lv_window_state_page_changed (LvWindow *self)
     return; /* still building */
   gtk_widget_set_visible (self->controls_scroller, !own_settings);
   gtk_widget_set_visible (GTK_WIDGET (self->page_note), own_settings);
+  /* The Spin glass page has its own "Simulate": one start button per page, never two. */
+  gtk_widget_set_visible (self->start_button, !own_settings);
 }
 
 static GtkLabel *

@@ -691,6 +691,7 @@ lv_window_class_init (LvWindowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, LvWindow, flap);
   gtk_widget_class_bind_template_child (widget_class, LvWindow, state_bar);
   gtk_widget_class_bind_template_child (widget_class, LvWindow, controls_pane);
+  gtk_widget_class_bind_template_child (widget_class, LvWindow, start_button);
   gtk_widget_class_bind_template_child (widget_class, LvWindow, caption_revealer);
   gtk_widget_class_bind_template_child (widget_class, LvWindow, caption_title);
   gtk_widget_class_bind_template_child (widget_class, LvWindow, caption_label);
