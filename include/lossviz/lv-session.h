@@ -4,6 +4,7 @@
 #include <glib.h>
 #include <lossviz/lv-dataset.h>
 #include <lossviz/lv-ensemble.h>
+#include <lossviz/lv-file-util.h> /* lv_file_write_atomic() is declared there now */
 
 G_BEGIN_DECLS
 
@@ -65,19 +66,5 @@ LvSession *lv_session_from_json (const char *text, gssize length, GError **error
 gboolean   lv_session_save (const LvSession *session, const char *path, GError **error);
 LvSession *lv_session_load (const char *path, GError **error);
 
-/**
- * lv_file_write_atomic:
- * @path: destination.
- * @data: bytes to write.
- * @length: their count.
- * @error: return location for an %LV_ERROR_IO error.
- *
- * Writes @path so that readers see either the old file or the complete new one, never a part:
- * temporary file beside it, fsync, rename. On failure the old file is left untouched.
- *
- * Returns: %TRUE on success.
- */
-gboolean   lv_file_write_atomic (const char *path, const char *data, gsize length,
-                                 GError **error);
 
 G_END_DECLS

@@ -19,7 +19,8 @@ import sys
 import time
 
 
-def torch_batched(torch, N, D, H, C, R, E, B, lr):
+def _batched_problem(torch, N, D, H, C, R):
+    """The data and R two-layer nets (He initialisation) every batched peer starts from."""
     g = torch.Generator().manual_seed(1)
     X = torch.randn(N, D, generator=g)
     y = torch.randint(0, C, (N,), generator=g)
@@ -27,7 +28,11 @@ def torch_batched(torch, N, D, H, C, R, E, B, lr):
     b1 = torch.zeros(R, 1, H)
     W2 = torch.randn(R, C, H, generator=g) * math.sqrt(2.0 / H)
     b2 = torch.zeros(R, 1, C)
-    losses = torch.zeros(R)
+    return g, X, y, W1, b1, W2, b2, torch.zeros(R)
+
+
+def torch_batched(torch, N, D, H, C, R, E, B, lr):
+    g, X, y, W1, b1, W2, b2, losses = _batched_problem(torch, N, D, H, C, R)
     t0 = time.perf_counter()
     with torch.no_grad():
         for _ in range(E):
@@ -63,14 +68,7 @@ def torch_batched(torch, N, D, H, C, R, E, B, lr):
 def torch_batched_bf16(torch, N, D, H, C, R, E, B, lr):
     """torch_batched with bf16 operands: weights stay fp32 and are cast per step; products
     come back in bf16 (oneDNN accumulates in fp32) and are widened before elementwise work."""
-    g = torch.Generator().manual_seed(1)
-    X = torch.randn(N, D, generator=g)
-    y = torch.randint(0, C, (N,), generator=g)
-    W1 = torch.randn(R, H, D, generator=g) * math.sqrt(2.0 / D)
-    b1 = torch.zeros(R, 1, H)
-    W2 = torch.randn(R, C, H, generator=g) * math.sqrt(2.0 / H)
-    b2 = torch.zeros(R, 1, C)
-    losses = torch.zeros(R)
+    g, X, y, W1, b1, W2, b2, losses = _batched_problem(torch, N, D, H, C, R)
     bf = torch.bfloat16
     t0 = time.perf_counter()
     with torch.no_grad():

@@ -60,20 +60,11 @@ static gboolean
 gauss_quadrature (const double *alpha, const double *beta, guint m, double *theta, double *tau,
                   GError **error)
 {
-  gsl_matrix *t = gsl_matrix_calloc (m, m), *evec = gsl_matrix_alloc (m, m);
+  gsl_matrix *t = lv_hessian_tridiagonal (alpha, beta, m), *evec = gsl_matrix_alloc (m, m);
   gsl_vector *eval = gsl_vector_alloc (m);
   gsl_eigen_symmv_workspace *ws = gsl_eigen_symmv_alloc (m);
   int status;
 
-  for (guint i = 0; i < m; i++)
-    {
-      gsl_matrix_set (t, i, i, alpha[i]);
-      if (i + 1 < m)
-        {
-          gsl_matrix_set (t, i, i + 1, beta[i]);
-          gsl_matrix_set (t, i + 1, i, beta[i]);
-        }
-    }
   status = gsl_eigen_symmv (t, eval, evec, ws);
   if (status == GSL_SUCCESS)
     status = gsl_eigen_symmv_sort (eval, evec, GSL_EIGEN_SORT_VAL_ASC);

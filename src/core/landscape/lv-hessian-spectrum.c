@@ -288,14 +288,10 @@ dot (const double *a, const double *b, gsize n)
   return s;
 }
 
-/* Ritz values of the Lanczos tridiagonal (diagonal a, off-diagonal b), ascending. */
-static gboolean
-tridiagonal_eigenvalues (const double *a, const double *b, guint m, double *out, GError **error)
+gsl_matrix *
+lv_hessian_tridiagonal (const double *a, const double *b, guint m)
 {
   gsl_matrix *t = gsl_matrix_calloc (m, m);
-  gsl_vector *eval = gsl_vector_alloc (m);
-  gsl_eigen_symm_workspace *ws = gsl_eigen_symm_alloc (m);
-  int status;
 
   for (guint i = 0; i < m; i++)
     {
@@ -306,6 +302,18 @@ tridiagonal_eigenvalues (const double *a, const double *b, guint m, double *out,
           gsl_matrix_set (t, i + 1, i, b[i]);
         }
     }
+  return t;
+}
+
+/* Ritz values of the Lanczos tridiagonal (diagonal a, off-diagonal b), ascending. */
+static gboolean
+tridiagonal_eigenvalues (const double *a, const double *b, guint m, double *out, GError **error)
+{
+  gsl_matrix *t = lv_hessian_tridiagonal (a, b, m);
+  gsl_vector *eval = gsl_vector_alloc (m);
+  gsl_eigen_symm_workspace *ws = gsl_eigen_symm_alloc (m);
+  int status;
+
   status = gsl_eigen_symm (t, eval, ws);
   for (guint i = 0; i < m; i++)
     out[i] = gsl_vector_get (eval, i);
