@@ -277,7 +277,8 @@ count_task (gpointer data)
 static void
 test_pool_keeps_moving_while_paused (void)
 {
-  g_autoptr(LvDataset) ds = lv_test_blobs (600, 150, 6, 0.8, 5);
+  /* Large enough that the ensemble (trained in blocks) is still running after 3 ms. */
+  g_autoptr(LvDataset) ds = lv_test_blobs (4000, 150, 6, 0.8, 5);
   g_autoptr(LvWorkerPool) pool = lv_worker_pool_new (2);
   LvEnsemble *ensemble = start_ensemble (ds, FALSE, pool);
   gint done = 0;
