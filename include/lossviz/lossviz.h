@@ -13,6 +13,7 @@
 #include <lossviz/lv-train.h>
 #include <lossviz/lv-worker-pool.h>
 #include <lossviz/lv-pausable.h>
+#include <lossviz/lv-probe.h>
 #include <lossviz/lv-ensemble.h>
 #include <lossviz/lv-spinglass.h>
 #include <lossviz/lv-lift.h>
