@@ -25,12 +25,22 @@ source_free (gpointer data)
   g_free (source);
 }
 
+/* Makes the bundle at @path (read as @records, taken) the source of the runs' weights. */
+void
+lv_experiment_bundle_adopt (LvExperiment *self, const char *path, LvBundle *records)
+{
+  Source *source = g_new0 (Source, 1);
+
+  source->path = g_strdup (path);
+  source->records = records;
+  g_object_set_data_full (G_OBJECT (self), SOURCE_KEY, source, source_free);
+}
+
 LvSession *
 lv_experiment_file_load (LvExperiment *self, const char *path, GError **error)
 {
   g_autoptr(LvBundle) records = NULL;
   g_autoptr(LvBundle) shown = NULL;
-  Source *source;
   LvSession *session;
 
   if (!lv_bundle_path_is_bundle (path))
@@ -43,10 +53,7 @@ lv_experiment_file_load (LvExperiment *self, const char *path, GError **error)
     return NULL;
   session = g_steal_pointer (&shown->session);
   g_clear_pointer (&shown->runs, g_free); /* records only: no parameters to free */
-  source = g_new0 (Source, 1);
-  source->path = g_strdup (path);
-  source->records = g_steal_pointer (&records);
-  g_object_set_data_full (G_OBJECT (self), SOURCE_KEY, source, source_free);
+  lv_experiment_bundle_adopt (self, path, g_steal_pointer (&records));
   return session;
 }
 

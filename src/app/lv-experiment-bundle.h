@@ -14,6 +14,11 @@ LvSession *lv_experiment_file_load (LvExperiment *experiment, const char *path, 
 gboolean   lv_experiment_file_save (LvExperiment *experiment, const LvSession *session,
                                     const char *path, GError **error);
 
+/* Makes the bundle at @path, read as @records (LV_BUNDLE_LOAD_RECORDS; taken), the source of
+ * the runs' weights: what Follow (lv-bundle-follow.c) does with each checkpoint it shows. */
+void       lv_experiment_bundle_adopt (LvExperiment *experiment, const char *path,
+                                       LvBundle *records);
+
 /* The stored weights of run @run of width @hidden from the bundle the experiment was opened
  * from, when its networks are the ones @config describes; FALSE otherwise. */
 gboolean   lv_experiment_bundle_copy_run_params (LvExperiment *experiment,

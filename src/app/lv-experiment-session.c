@@ -46,7 +46,7 @@ lv_experiment_restore (LvExperiment     *self,
 {
   const char *spec = session->dataset_spec;
   LvEnsembleConfig config = session->config;
-  LvDatasetOptions defaults;
+  LvDatasetOptions defaults, loaded;
   guint runs = config.runs;
 
   g_return_val_if_fail (LV_IS_EXPERIMENT (self), FALSE);
@@ -61,16 +61,17 @@ lv_experiment_restore (LvExperiment     *self,
   lv_experiment_pause (self);
 
   /* Options other than the app's own for this dataset stay attached to it; a change of
-   * options for the loaded dataset means loading it again. */
+   * options for the loaded dataset means loading it again (and only a change: Follow reopens
+   * the same file at every checkpoint). */
+  lv_experiment_dataset_options (self, spec, &loaded);
   g_hash_table_remove (self->dataset_overrides, spec);
   lv_experiment_dataset_options (self, spec, &defaults);
   if (!same_dataset_options (&defaults, &session->dataset_options))
-    {
-      g_hash_table_insert (self->dataset_overrides, g_strdup (spec),
-                           g_memdup2 (&session->dataset_options, sizeof (LvDatasetOptions)));
-      if (g_strcmp0 (self->dataset_name, spec) == 0)
-        g_clear_pointer (&self->dataset_name, g_free);
-    }
+    g_hash_table_insert (self->dataset_overrides, g_strdup (spec),
+                         g_memdup2 (&session->dataset_options, sizeof (LvDatasetOptions)));
+  if (g_strcmp0 (self->dataset_name, spec) == 0 &&
+      !same_dataset_options (&loaded, &session->dataset_options))
+    g_clear_pointer (&self->dataset_name, g_free);
 
   config.first_run = 0;
   config.shared_order = FALSE;

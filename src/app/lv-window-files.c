@@ -4,6 +4,7 @@
 #include "config.h"
 
 #include "lv-window-private.h"
+#include "lv-bundle-follow.h"
 #include "lv-experiment-bundle.h"
 
 #include <string.h>
@@ -107,13 +108,46 @@ lv_window_save_to (LvWindow    *self,
 }
 
 /**
+ * lv_window_show_session:
+ * @self: the window
+ * @path: the experiment file @session was read from
+ * @session: its content
+ * @error: return location for an error
+ *
+ * Shows @session as the experiment of @path (lv_window_open_file(), and Follow's reloads):
+ * its configuration in the sidebar and its runs in the figures, without training.
+ *
+ * Returns: %TRUE on success; on failure nothing changed.
+ */
+gboolean
+lv_window_show_session (LvWindow         *self,
+                        const char       *path,
+                        const LvSession  *session,
+                        GError          **error)
+{
+  if (!lv_experiment_restore (self->experiment, session, error))
+    return FALSE;
+  lv_window_write_controls (self, session->dataset_spec, &session->config);
+  lv_window_apply_controls (self);
+  if (g_strcmp0 (self->file_path, path) != 0)
+    {
+      g_free (self->file_path);
+      self->file_path = g_strdup (path);
+    }
+  self->saved_serial = lv_experiment_get_results_serial (self->experiment);
+  update_title (self);
+  lv_window_ensure_ticking (self);
+  return TRUE;
+}
+
+/**
  * lv_window_open_file:
  * @self: the window
  * @path: an experiment file
  * @error: return location for an error
  *
  * Shows the experiment of @path: its configuration in the sidebar and its runs in the figures,
- * without training.
+ * without training. A bundle whose runs are not all finished yet is followed (lv-bundle-follow.c).
  *
  * Returns: %TRUE on success; on failure nothing changed.
  */
@@ -125,15 +159,9 @@ lv_window_open_file (LvWindow    *self,
   /* A .h5 bundle or a v1 JSON file (lv-experiment-bundle.c). */
   g_autoptr(LvSession) session = lv_experiment_file_load (self->experiment, path, error);
 
-  if (session == NULL || !lv_experiment_restore (self->experiment, session, error))
+  if (session == NULL || !lv_window_show_session (self, path, session, error))
     return FALSE;
-  lv_window_write_controls (self, session->dataset_spec, &session->config);
-  lv_window_apply_controls (self);
-  g_free (self->file_path);
-  self->file_path = g_strdup (path);
-  self->saved_serial = lv_experiment_get_results_serial (self->experiment);
-  update_title (self);
-  lv_window_ensure_ticking (self);
+  lv_bundle_follow_opened (self, path, session);
   return TRUE;
 }
 
@@ -480,6 +508,7 @@ lv_window_files_init (LvWindow *self)
   g_autofree char *path = lv_window_get_autosave_path ();
 
   self->autosave_cancellable = g_cancellable_new ();
+  lv_bundle_follow_init (self);
   g_signal_connect (self, "close-request", G_CALLBACK (on_close_request), NULL);
   if (!g_file_test (path, G_FILE_TEST_IS_REGULAR))
     return;
@@ -500,6 +529,7 @@ void
 lv_window_files_dispose (LvWindow *self)
 {
   g_clear_handle_id (&self->autosave_id, g_source_remove);
+  lv_bundle_follow_dispose (self);
   if (self->autosave_cancellable != NULL)
     {
       g_autofree char *path = lv_window_get_autosave_path ();

@@ -133,6 +133,10 @@ gboolean   lv_window_save_to           (LvWindow   *self,
 gboolean   lv_window_open_file         (LvWindow   *self,
                                         const char *path,
                                         GError    **error);
+gboolean   lv_window_show_session      (LvWindow   *self,
+                                        const char *path,
+                                        const LvSession *session,
+                                        GError    **error);
 gboolean   lv_window_has_unsaved_work  (LvWindow   *self);
 char      *lv_window_get_autosave_path (void);
 
