@@ -69,16 +69,47 @@ file_exists (gpointer path)
   return g_file_test (path, G_FILE_TEST_IS_REGULAR);
 }
 
-static gboolean
-shows_some_runs (gpointer window)
+typedef struct
 {
-  return runs_shown (window) > 0;
+  LvWindow *window;
+  guint than;
+} MoreWait;
+
+static gboolean
+shows_more_runs (gpointer data)
+{
+  MoreWait *w = data;
+
+  return runs_shown (w->window) > w->than;
 }
 
 static gboolean
 shows_every_run_and_ended (gpointer window)
 {
   return runs_shown (window) == TOTAL && !lv_bundle_follow_is_active (window);
+}
+
+/* Watches every change the figures are told of while the window follows: the runs shown
+ * never go down, and no size disappears (a reload never blanks the figures). */
+typedef struct
+{
+  guint last;
+  guint n_changes;
+  gboolean dropped;
+} Watch;
+
+static void
+on_changed (LvExperiment *exp, Watch *w)
+{
+  const LvEnsembleSnapshot *const *snaps;
+  guint n = 0, done = 0;
+
+  snaps = lv_experiment_get_snapshots (exp, &n);
+  for (guint i = 0; i < n; i++)
+    done += snaps[i]->finished + snaps[i]->diverged;
+  w->dropped |= done < w->last || n != N_SIZES;
+  w->last = done;
+  w->n_changes++;
 }
 
 typedef struct
@@ -185,7 +216,9 @@ test_follow_live (void)
   g_autoptr(GError) error = NULL;
   LvTimeline *timeline;
   LvWindow *window;
-  guint first;
+  LvDataset *dataset;
+  Watch watch = { 0 };
+  guint first, held;
 
   if (!lv_bundle_is_available ())
     {
@@ -212,13 +245,19 @@ test_follow_live (void)
   g_assert_true (status_contains (window, "following"));
   g_assert_true (status_contains (window, "live.h5"));
   g_assert_cmpuint (runs_shown (window), ==, first);
+  dataset = lv_experiment_get_dataset (lv_window_get_experiment (window));
+  g_assert_nonnull (dataset);
+  watch.last = first;
+  g_signal_connect (lv_window_get_experiment (window), "changed", G_CALLBACK (on_changed),
+                    &watch);
   check_garbage_ignored (window, path);
 
-  /* Let the job run until the window shows some finished runs, hold it, choose an epoch. */
+  /* Let the job run until the window shows more runs, hold it there, choose an epoch. */
   signal_cli (cli, SIGCONT);
-  g_assert_true (lv_test_ui_wait (shows_some_runs, window));
+  g_assert_true (lv_test_ui_wait (shows_more_runs, &(MoreWait) { window, first }));
   signal_cli (cli, SIGSTOP);
-  g_assert_cmpuint (runs_shown (window), <, TOTAL);
+  held = runs_shown (window);
+  g_assert_cmpuint (held, <, TOTAL);
   g_assert_true (lv_bundle_follow_is_active (window));
   timeline = lv_loss_view_get_timeline (lv_test_ui_loss_view (window));
   g_assert_cmpuint (lv_timeline_get_frontier (timeline), ==, 150);
@@ -236,6 +275,14 @@ test_follow_live (void)
   g_assert_cmpuint (lv_experiment_get_config (lv_window_get_experiment (window))->runs, ==,
                     RUNS);
   g_assert_null (lv_window_get_message (window));
+  /* Reloads show the new runs without blanking anything or loading the dataset again. */
+  g_assert_cmpuint (watch.n_changes, >=, 2);
+  g_assert_false (watch.dropped);
+  g_assert_true (lv_experiment_get_dataset (lv_window_get_experiment (window)) == dataset);
+  g_signal_handlers_disconnect_by_data (lv_window_get_experiment (window), &watch);
+  g_test_message ("runs shown: %u at the first checkpoint, %u at the held one, %u at the end; "
+                  "%u reloads, %u changes", first, held, watch.last,
+                  lv_bundle_follow_get_n_reloads (window), watch.n_changes);
   final_bytes = read_file (path);
   lv_test_ui_close (window);
 }

@@ -470,7 +470,7 @@ lv_bundle_follow_init (LvWindow *window)
   gtk_label_set_xalign (f->label, 0);
   gtk_widget_set_hexpand (GTK_WIDGET (f->label), TRUE);
   gtk_widget_add_css_class (GTK_WIDGET (f->label), "caption");
-  toggle = gtk_toggle_button_new_with_mnemonic (_("_Follow"));
+  toggle = gtk_toggle_button_new_with_label (_("Follow"));
   gtk_widget_set_valign (toggle, GTK_ALIGN_CENTER);
   gtk_widget_set_tooltip_text (toggle, _("Reload the experiment whenever the job writing it "
                                          "saves a checkpoint"));
