@@ -32,6 +32,7 @@
 #define RUNS 4
 #define N_SIZES 4
 #define TOTAL (RUNS * N_SIZES)
+#define EPOCHS 300 /* long enough that the job checkpoints several times before it ends */
 
 /* Bundles the first test leaves for the second (in memory: each test's folders are its own):
  * an incomplete checkpoint and the final file. */
@@ -207,9 +208,9 @@ test_follow_live (void)
   g_autofree char *dir = lv_test_tmpdir ();
   g_autofree char *path = g_build_filename (dir, "live.h5", NULL);
   const char *argv[] = { g_getenv ("LOSSVIZ_CLI"), "ensemble", "--dataset", "digits",
-                         "--sizes", "25,50,100,200", "--runs", "4", "--epochs", "150",
-                         "--threads", "1", "--fuse-block", "1", "--checkpoint", "1", "--out",
-                         path, NULL };
+                         "--sizes", "25,50,100,200", "--runs", G_STRINGIFY (RUNS),
+                         "--epochs", G_STRINGIFY (EPOCHS), "--threads", "1", "--fuse-block", "1",
+                         "--checkpoint", "1", "--out", path, NULL };
   static const guint sizes[] = { 5 };
   g_autoptr(GSubprocessLauncher) launcher = NULL;
   g_autoptr(GSubprocess) cli = NULL;
@@ -261,7 +262,7 @@ test_follow_live (void)
   g_assert_cmpuint (held, <, TOTAL);
   g_assert_true (lv_bundle_follow_is_active (window));
   timeline = lv_loss_view_get_timeline (lv_test_ui_loss_view (window));
-  g_assert_cmpuint (lv_timeline_get_frontier (timeline), ==, 150);
+  g_assert_cmpuint (lv_timeline_get_frontier (timeline), ==, EPOCHS);
   lv_timeline_set_epoch (timeline, 7);
 
   /* The rest arrives with nobody touching the window; following ends by itself. */
