@@ -246,6 +246,7 @@ test_follow_live (void)
   g_assert_true (lv_bundle_follow_is_active (window));
   g_assert_true (status_contains (window, "following"));
   g_assert_true (status_contains (window, "live.h5"));
+  g_assert_nonnull (strstr (gtk_label_get_text (window->progress_label), "another job"));
   g_assert_cmpuint (runs_shown (window), ==, first);
   dataset = lv_experiment_get_dataset (lv_window_get_experiment (window));
   g_assert_nonnull (dataset);
@@ -315,6 +316,7 @@ test_follow_off (void)
                                       g_variant_new_boolean (FALSE));
   g_assert_false (lv_bundle_follow_is_active (window));
   g_assert_true (status_contains (window, "not following off.h5"));
+  g_assert_null (strstr (gtk_label_get_text (window->progress_label), "another job"));
   write_file (path, final_bytes);
   /* Longer than the debounce and than the fallback poll (5 s). */
   lv_test_ui_wait_within (7, never, NULL);

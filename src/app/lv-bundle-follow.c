@@ -144,6 +144,7 @@ update_status (Follow *f)
   g_autofree char *base = NULL, *when = NULL, *done = NULL, *total = NULL, *text = NULL;
 
   gtk_widget_set_visible (f->row, f->state != STATE_NONE);
+  lv_window_update_progress (f->window); /* it says who trains while following */
   if (f->state == STATE_NONE)
     {
       gtk_label_set_text (f->label, "");

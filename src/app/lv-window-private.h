@@ -110,6 +110,7 @@ struct _LvWindow
 /* lv-window.c */
 void       lv_window_control_changed   (LvWindow   *self);
 void       lv_window_ensure_ticking    (LvWindow   *self);
+void       lv_window_update_progress   (LvWindow   *self);
 
 /* lv-window-controls.c */
 extern const guint lv_window_standard_sizes[LV_WINDOW_N_SIZES];

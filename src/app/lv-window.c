@@ -11,6 +11,7 @@
 
 #include <glib/gi18n.h>
 
+#include "lv-bundle-follow.h"
 #include "lv-landscape-view.h"
 #include "lv-loss-view.h"
 #include "lv-spinglass-view.h"
@@ -259,11 +260,21 @@ update_progress (LvWindow *self)
     text = g_strdup_printf (_("Training: %u of %u runs done"), done, total);
   else if (total > 0 && done == total)
     text = g_strdup_printf (_("Done: %u of %u runs"), done, total);
+  else if (lv_bundle_follow_is_active (self))
+    /* Translators: progress line while Follow shows a bundle another job is writing. */
+    text = g_strdup_printf (_("Written by another job: %u of %u runs done"), done, total);
   else if (done > 0)
     text = g_strdup_printf (_("Paused: %u of %u runs done"), done, total);
   else
     text = g_strdup_printf (_("Ready: %u runs — press Start"), total);
   gtk_label_set_text (self->progress_label, text);
+}
+
+/* lv-bundle-follow.c: Follow turned on or off changes the progress line. */
+void
+lv_window_update_progress (LvWindow *self)
+{
+  update_progress (self);
 }
 
 static void
