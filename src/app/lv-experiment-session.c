@@ -72,8 +72,9 @@ lv_experiment_restore (LvExperiment     *self,
         g_clear_pointer (&self->dataset_name, g_free);
     }
 
+  /* The file's precision and data order stay: they are part of the cache key, and the runs
+   * it lacks train in the same mode. */
   config.first_run = 0;
-  config.shared_order = FALSE;
   self->config = config;
   g_free (self->wanted_name);
   self->wanted_name = g_strdup (spec);

@@ -65,6 +65,9 @@ lv_window_export_description (LvWindow *self)
                           c->train.epochs, lr, c->train.batch, c->seed,
                           c->train.reg.kind == LV_REG_UNIT ? "per-unit" : "per-layer", q,
                           lambda);
+  g_string_append_printf (text, " · precision %s · data order %s",
+                          lv_precision_to_string (c->train.precision),
+                          c->shared_order ? "shared" : "per-run");
   return g_string_free (text, FALSE);
 }
 

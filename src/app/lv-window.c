@@ -716,6 +716,10 @@ lv_window_class_init (LvWindowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, LvWindow, reg_kind_dropdown);
   gtk_widget_class_bind_template_child (widget_class, LvWindow, degree_scale);
   gtk_widget_class_bind_template_child (widget_class, LvWindow, lambda_spin);
+  gtk_widget_class_bind_template_child (widget_class, LvWindow, precision_fp32_toggle);
+  gtk_widget_class_bind_template_child (widget_class, LvWindow, precision_bf16_toggle);
+  gtk_widget_class_bind_template_child (widget_class, LvWindow, order_per_run_toggle);
+  gtk_widget_class_bind_template_child (widget_class, LvWindow, order_shared_toggle);
   gtk_widget_class_bind_template_callback_full (widget_class, "on_control_changed",
                                                 G_CALLBACK (lv_window_control_changed));
   gtk_widget_class_bind_template_callback (widget_class, on_banner_dismiss);
