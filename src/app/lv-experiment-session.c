@@ -9,7 +9,7 @@
 
 #include <glib/gi18n.h>
 
-#include "lv-run-records.h"
+#include <lossviz/lv-run-records.h>
 
 /*
  * Experiment files: an LvSession read from a file seeds the cache without training

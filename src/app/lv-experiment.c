@@ -11,7 +11,7 @@
 
 #include <glib/gi18n.h>
 
-#include "lv-run-records.h"
+#include <lossviz/lv-run-records.h>
 
 /*
  * LvExperiment — the app's engine room, on the main thread.

@@ -4,7 +4,7 @@
 /* Building and copying LvEnsembleSnapshots outside an ensemble: for experiments restored from
  * files, extended with more runs, or resumed after a pause. */
 
-#include <lossviz/lossviz.h>
+#include <lossviz/lv-ensemble.h>
 
 G_BEGIN_DECLS
 

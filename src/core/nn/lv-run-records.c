@@ -1,9 +1,9 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
-#define G_LOG_DOMAIN "LossViz-app"
+#define G_LOG_DOMAIN "LossViz-core"
 
 #include "config.h"
 
-#include "lv-run-records.h"
+#include <lossviz/lv-run-records.h>
 
 #include <math.h>
 
