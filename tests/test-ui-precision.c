@@ -4,6 +4,8 @@
 #include "config.h"
 
 #include <string.h>
+#include <sys/resource.h>
+#include <unistd.h>
 
 #include <glib/gstdio.h>
 #include <gtk/gtk.h>
@@ -223,11 +225,84 @@ test_precision_and_order (void)
   g_rmdir (dir);
 }
 
+static gboolean
+has_message (gpointer data)
+{
+  return lv_window_get_message (data) != NULL;
+}
+
+/* Bytes mapped by this process now (/proc/self/statm's first field, in pages). */
+static double
+mapped_bytes (void)
+{
+  g_autofree char *text = NULL;
+
+  g_assert_true (g_file_get_contents ("/proc/self/statm", &text, NULL, NULL));
+  return g_ascii_strtod (text, NULL) * sysconf (_SC_PAGESIZE);
+}
+
+/* Sets the sidebar to @runs runs of the custom sizes @custom (no standard size) and starts. */
+static void
+start_custom (LvWindow *window, const char *custom, guint runs)
+{
+  gtk_editable_set_text (GTK_EDITABLE (lv_window_get_control (window, "custom-sizes")), custom);
+  gtk_toggle_button_set_active (GTK_TOGGLE_BUTTON (lv_window_get_size_toggle (window, 5)), FALSE);
+  gtk_spin_button_set_value (GTK_SPIN_BUTTON (lv_window_get_control (window, "runs")), runs);
+  lv_window_apply_controls (window);
+  gtk_widget_activate_action (GTK_WIDGET (window), "win.start", NULL);
+}
+
+/* An ensemble bigger than the memory this process may allocate is refused with a message
+ * before anything is allocated. The budget is forced small with an address-space limit of
+ * what is mapped plus 1 GB; 100 runs of 100 000 hidden units on the digits hold
+ * 100 · ((64 + 1) · 100 000 + (100 000 + 1) · 10) · 4 bytes ≈ 3.0 GB of parameters alone. */
+static void
+test_memory_refusal (void)
+{
+  static const guint one[] = { 5 };
+  LvWindow *window = lv_test_ui_window (3, 1, one, 1);
+  LvExperiment *exp = lv_window_get_experiment (window);
+  struct rlimit old, tight;
+
+  g_assert_cmpint (getrlimit (RLIMIT_AS, &old), ==, 0);
+  tight = old;
+  tight.rlim_cur = (rlim_t) (mapped_bytes () + 1e9);
+  if (old.rlim_cur != RLIM_INFINITY && old.rlim_cur < tight.rlim_cur)
+    tight.rlim_cur = old.rlim_cur;
+  g_assert_cmpint (setrlimit (RLIMIT_AS, &tight), ==, 0);
+  start_custom (window, "100000", 100);
+  g_assert_true (lv_test_ui_wait (has_message, window));
+  g_assert_cmpint (setrlimit (RLIMIT_AS, &old), ==, 0);
+  g_assert_nonnull (strstr (lv_window_get_message (window), "Not started"));
+  g_assert_nonnull (strstr (lv_window_get_message (window), "of memory"));
+  g_assert_false (lv_experiment_get_running (exp));
+  g_assert_cmpuint (lv_experiment_get_n_runs_started (exp), ==, 0);
+  lv_test_ui_close (window);
+}
+
+/* Beyond the ensemble's own size limit (4 GiB of parameters and histories: 1000 runs of
+ * 100 000 hidden units are 30 GB), the sidebar shows the refusal instead of keeping quiet. */
+static void
+test_size_limit_message (void)
+{
+  static const guint one[] = { 5 };
+  LvWindow *window = lv_test_ui_window (3, 1, one, 1);
+  LvExperiment *exp = lv_window_get_experiment (window);
+
+  start_custom (window, "100000", 1000);
+  g_assert_true (lv_test_ui_wait (has_message, window));
+  g_assert_nonnull (strstr (lv_window_get_message (window), "use fewer runs or smaller sizes"));
+  g_assert_cmpuint (lv_experiment_get_n_runs_started (exp), ==, 0);
+  lv_test_ui_close (window);
+}
+
 int
 main (int argc, char *argv[])
 {
   gtk_test_init (&argc, &argv, G_TEST_OPTION_ISOLATE_DIRS, NULL);
   lv_core_init ();
   g_test_add_func ("/lossviz/ui/precision/settings-files-cache", test_precision_and_order);
+  g_test_add_func ("/lossviz/ui/precision/memory-refusal", test_memory_refusal);
+  g_test_add_func ("/lossviz/ui/precision/size-limit-message", test_size_limit_message);
   return g_test_run ();
 }
