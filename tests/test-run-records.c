@@ -73,6 +73,46 @@ test_pending_seed (void)
   g_assert_null (r.test_loss);
 }
 
+/* Gathering per-size snapshots into one in configuration order: known runs copied, unknown
+ * ones pending with their own seeds. */
+static void
+test_gather (void)
+{
+  g_autoptr(LvEnsembleSnapshot) first = lv_run_records_new (1);
+  g_autoptr(LvEnsembleSnapshot) all = NULL;
+  const LvEnsembleSnapshot *per_size[3];
+  LvEnsembleConfig config;
+
+  lv_ensemble_config_init (&config);
+  config.sizes[0] = 5;
+  config.sizes[1] = 10;
+  config.sizes[2] = 20;
+  config.n_sizes = 3;
+  config.runs = 2;
+  config.seed = 9;
+  fill (&first->runs[0], LV_RUN_FINISHED, 2, 1.0);
+  per_size[0] = first; /* run 0 of size 5 known, run 1 not */
+  per_size[1] = NULL;  /* nothing of size 10 */
+  per_size[2] = first; /* (a record's own fields are copied as they are) */
+  all = lv_run_records_gather (&config, per_size);
+  g_assert_cmpuint (all->n_runs, ==, 6);
+  g_assert_cmpuint (all->finished, ==, 2);
+  g_assert_cmpuint (all->runs[0].epochs_done, ==, 2);
+  g_assert_cmpfloat (all->runs[0].test_loss[1], ==, 12.0);
+  for (guint i = 1; i < 6; i++)
+    {
+      guint s = i / 2, r = i % 2;
+
+      if (i == 4)
+        continue;
+      g_assert_cmpuint (all->runs[i].state, ==, LV_RUN_PENDING);
+      g_assert_cmpuint (all->runs[i].hidden, ==, config.sizes[s]);
+      g_assert_cmpuint (all->runs[i].run, ==, r);
+      g_assert_cmpuint (all->runs[i].seed, ==, lv_seed_mix (9, config.sizes[s], r) &
+                                                 ((G_GUINT64_CONSTANT (1) << 53) - 1));
+    }
+}
+
 static char *
 key (const LvEnsembleConfig *c, guint runs)
 {
@@ -141,5 +181,6 @@ main (int argc, char **argv)
   g_test_add_func ("/run-records/copy-and-counts", test_copy_and_counts);
   g_test_add_func ("/run-records/pending-seed", test_pending_seed);
   g_test_add_func ("/run-records/size-key", test_size_key);
+  g_test_add_func ("/run-records/gather", test_gather);
   return g_test_run ();
 }

@@ -20,5 +20,7 @@ void                lv_run_record_init_pending   (LvRunRecord              *reco
                                                   guint                     run);
 guint               lv_run_records_leading_ended (const LvEnsembleSnapshot *snapshot);
 void                lv_run_records_recount       (LvEnsembleSnapshot       *snapshot);
+LvEnsembleSnapshot *lv_run_records_gather        (const LvEnsembleConfig   *config,
+                                                  const LvEnsembleSnapshot *const *per_size);
 
 G_END_DECLS

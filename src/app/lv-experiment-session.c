@@ -114,6 +114,7 @@ lv_experiment_to_session (LvExperiment  *self,
                           GError       **error)
 {
   LvEnsembleConfig config = self->config;
+  const LvEnsembleSnapshot *per_size[G_N_ELEMENTS (config.sizes)];
   LvEnsembleSnapshot *snapshot;
   LvDatasetOptions opts;
   double elapsed = self->elapsed_s;
@@ -127,24 +128,13 @@ lv_experiment_to_session (LvExperiment  *self,
                    _("The experiment is not ready yet: its dataset is still loading"));
       return NULL;
     }
-  snapshot = lv_run_records_new (config.n_sizes * config.runs);
   for (guint s = 0; s < config.n_sizes; s++)
     {
       LvExperimentEntry *entry = g_ptr_array_index (self->active, s);
-      const LvEnsembleSnapshot *src = entry->snapshot != NULL ? entry->snapshot
-                                                              : entry->restored;
 
-      for (guint r = 0; r < config.runs; r++)
-        {
-          LvRunRecord *dst = &snapshot->runs[s * config.runs + r];
-
-          if (src != NULL && r < src->n_runs)
-            lv_run_record_copy (dst, &src->runs[r]);
-          else
-            lv_run_record_init_pending (dst, config.seed, config.sizes[s], r);
-        }
+      per_size[s] = entry->snapshot != NULL ? entry->snapshot : entry->restored;
     }
-  lv_run_records_recount (snapshot);
+  snapshot = lv_run_records_gather (&config, per_size);
   lv_experiment_dataset_options (self, self->dataset_name, &opts);
   config.first_run = 0;
   if (self->running)
