@@ -143,9 +143,13 @@ pause_then_cancel (gpointer data)
 {
   PauseCheck *c = data;
 
-  g_usleep (100 * 1000);
+  gint64 deadline = g_get_monotonic_time () + 60 * G_USEC_PER_SEC;
+
+  /* Some run has published an epoch (on a loaded machine this may take a while). */
+  while (lv_ensemble_get_generation (c->ensemble) == 0 && g_get_monotonic_time () < deadline)
+    g_usleep (1000);
   lv_pausable_set_paused (c->pausable, TRUE);
-  g_usleep (300 * 1000); /* the probe applies the pause within one poll (5 ms) */
+  g_usleep (500 * 1000); /* the probe applies the pause within one poll (5 ms) */
   c->before = lv_ensemble_get_generation (c->ensemble);
   g_usleep (300 * 1000);
   c->after = lv_ensemble_get_generation (c->ensemble);
