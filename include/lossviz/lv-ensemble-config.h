@@ -25,5 +25,12 @@ void     lv_ensemble_config_to_keyfile   (const LvEnsembleConfig *config, GKeyFi
 gboolean lv_ensemble_config_from_keyfile (GKeyFile *keyfile, const char *group,
                                           LvEnsembleConfig *config, GError **error);
 char    *lv_ensemble_config_key          (const LvEnsembleConfig *config);
+/* The key of one size's runs of @config on @dataset prepared with @options: what an
+ * experiment's cache of finished ensembles is indexed by (lv-ensemble-cache-key.c). */
+char    *lv_ensemble_config_size_key     (const char             *dataset,
+                                          const LvDatasetOptions *options,
+                                          const LvEnsembleConfig *config,
+                                          guint                   hidden,
+                                          guint                   runs);
 
 G_END_DECLS

@@ -115,6 +115,8 @@ void        lv_ensemble_set_paused (LvEnsemble *ensemble, gboolean paused);
 guint       lv_ensemble_get_n_waiting (LvEnsemble *ensemble);
 /* Blocks until every queued run has ended. */
 void        lv_ensemble_wait (LvEnsemble *ensemble);
+/* The same, giving up at @end_time (monotonic µs); returns whether every run has ended. */
+gboolean    lv_ensemble_wait_until (LvEnsemble *ensemble, gint64 end_time);
 gboolean    lv_ensemble_is_done (LvEnsemble *ensemble);
 /* Increments whenever a run publishes; lets a reader skip copying an unchanged ensemble. */
 guint64     lv_ensemble_get_generation (LvEnsemble *ensemble);

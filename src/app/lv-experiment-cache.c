@@ -9,7 +9,7 @@
 
 #include <lossviz/lv-ensemble-config.h>
 
-#include "lv-run-records.h"
+#include <lossviz/lv-run-records.h>
 
 /*
  * The experiment's cache: one LvExperimentEntry per (configuration, size), keyed by the whole
@@ -70,32 +70,17 @@ lv_experiment_entry_complete (LvExperimentEntry *entry)
   return !entry->paused && lv_ensemble_is_done (entry->ensemble);
 }
 
-/* Everything that determines the runs of one size: the dataset and its options, then the
- * configuration's canonical key (lv_ensemble_config_key) with the sizes reduced to @hidden.
- * With λ = 0 the regulariser's kind and degree change nothing, so they are normalised and
- * moving q then retrains nothing. With @runs = 0, the "base" key shared by every run count
- * (see find_donor). */
+/* The cache key of one size (lv_ensemble_config_size_key() with the dataset's options as
+ * this experiment prepares it); @runs = 0: the "base" key shared by every run count (see
+ * find_donor). */
 char *
 lv_experiment_config_key (LvExperiment *self, const char *dataset, const LvEnsembleConfig *c,
                           guint hidden, guint runs)
 {
-  LvEnsembleConfig k = *c;
-  g_autofree char *config_key = NULL;
   LvDatasetOptions o;
 
-  k.sizes[0] = hidden;
-  k.n_sizes = 1;
-  k.runs = runs;
-  k.first_run = 0;
-  if (k.train.reg.lambda == 0.0)
-    {
-      k.train.reg.kind = LV_REG_LAYER;
-      k.train.reg.degree = 2.0;
-    }
-  config_key = lv_ensemble_config_key (&k);
   lv_experiment_dataset_options (self, dataset, &o);
-  return g_strdup_printf ("%s{%.17g,%u,%d,%" G_GUINT64_FORMAT "}|%s", dataset, o.test_fraction,
-                          o.downsample, o.standardize, o.seed, config_key);
+  return lv_ensemble_config_size_key (dataset, &o, c, hidden, runs);
 }
 
 /* Before (re)starting an entry: everything it shows becomes "restored", and its leading ended

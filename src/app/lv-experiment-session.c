@@ -9,7 +9,7 @@
 
 #include <glib/gi18n.h>
 
-#include "lv-run-records.h"
+#include <lossviz/lv-run-records.h>
 
 /*
  * Experiment files: an LvSession read from a file seeds the cache without training
@@ -73,8 +73,9 @@ lv_experiment_restore (LvExperiment     *self,
       !same_dataset_options (&loaded, &session->dataset_options))
     g_clear_pointer (&self->dataset_name, g_free);
 
+  /* The file's precision and data order stay: they are part of the cache key, and the runs
+   * it lacks train in the same mode. */
   config.first_run = 0;
-  config.shared_order = FALSE;
   self->config = config;
   g_free (self->wanted_name);
   self->wanted_name = g_strdup (spec);
@@ -114,6 +115,7 @@ lv_experiment_to_session (LvExperiment  *self,
                           GError       **error)
 {
   LvEnsembleConfig config = self->config;
+  const LvEnsembleSnapshot *per_size[G_N_ELEMENTS (config.sizes)];
   LvEnsembleSnapshot *snapshot;
   LvDatasetOptions opts;
   double elapsed = self->elapsed_s;
@@ -127,24 +129,13 @@ lv_experiment_to_session (LvExperiment  *self,
                    _("The experiment is not ready yet: its dataset is still loading"));
       return NULL;
     }
-  snapshot = lv_run_records_new (config.n_sizes * config.runs);
   for (guint s = 0; s < config.n_sizes; s++)
     {
       LvExperimentEntry *entry = g_ptr_array_index (self->active, s);
-      const LvEnsembleSnapshot *src = entry->snapshot != NULL ? entry->snapshot
-                                                              : entry->restored;
 
-      for (guint r = 0; r < config.runs; r++)
-        {
-          LvRunRecord *dst = &snapshot->runs[s * config.runs + r];
-
-          if (src != NULL && r < src->n_runs)
-            lv_run_record_copy (dst, &src->runs[r]);
-          else
-            lv_run_record_init_pending (dst, config.seed, config.sizes[s], r);
-        }
+      per_size[s] = entry->snapshot != NULL ? entry->snapshot : entry->restored;
     }
-  lv_run_records_recount (snapshot);
+  snapshot = lv_run_records_gather (&config, per_size);
   lv_experiment_dataset_options (self, self->dataset_name, &opts);
   config.first_run = 0;
   if (self->running)

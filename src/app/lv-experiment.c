@@ -11,7 +11,8 @@
 
 #include <glib/gi18n.h>
 
-#include "lv-run-records.h"
+#include <lossviz/lv-memory-budget.h>
+#include <lossviz/lv-run-records.h>
 
 /*
  * LvExperiment — the app's engine room, on the main thread.
@@ -234,10 +235,52 @@ lv_experiment_new (guint n_threads)
 /* Resumes every paused active size and starts every one that has no live ensemble; the new
  * ones are queued interleaved (run 0 of every size, then run 1, …) so the sizes advance
  * together and the timeline can show them at the same epoch. */
+/* Before any ensemble is made: a configuration refused by lv_ensemble_config_validate() (too
+ * big) starts nothing, not even the sizes still listed from before; then the memory estimate
+ * (lv_ensemble_memory_estimate()) of every size about to train, summed, against what this
+ * process may allocate. Too much: a message instead of a start (which would abort in an
+ * allocation half-way). Conservative: each size's worker buffers count, and kept runs as if
+ * they trained again. */
+static gboolean
+start_allowed (LvExperiment *self)
+{
+  guint threads = lv_worker_pool_get_n_threads (self->pool);
+  double need = 0, available = lv_memory_available ();
+  g_autofree char *need_text = NULL, *available_text = NULL;
+  g_autofree char *message = NULL;
+  g_autoptr(GError) error = NULL;
+
+  if (!lv_ensemble_config_validate (&self->config, self->dataset, &error))
+    {
+      lv_experiment_report_error (self, error->message);
+      return FALSE;
+    }
+  for (guint i = 0; i < self->active->len; i++)
+    {
+      LvExperimentEntry *entry = g_ptr_array_index (self->active, i);
+
+      if (entry->ensemble == NULL && !lv_experiment_entry_complete (entry))
+        need += lv_ensemble_memory_estimate (&entry->config, self->dataset, threads);
+    }
+  if (need <= available)
+    return TRUE;
+  need_text = g_format_size ((guint64) need);
+  available_text = g_format_size ((guint64) available);
+  /* Translators: %s are sizes such as "30.2 GB". */
+  message = g_strdup_printf (_("Not started: these networks need about %s of memory, more than "
+                               "the %s available. Choose fewer runs or smaller sizes."),
+                             need_text, available_text);
+  lv_experiment_report_error (self, message);
+  return FALSE;
+}
+
 static void
 ensure_started (LvExperiment *self)
 {
   g_autoptr(GPtrArray) fresh = g_ptr_array_new ();
+
+  if (!start_allowed (self))
+    return;
 
   for (guint i = 0; i < self->active->len; i++)
     {

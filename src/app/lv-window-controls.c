@@ -130,6 +130,7 @@ lv_window_read_controls (LvWindow          *self,
                                           G_N_ELEMENTS (reg_kinds) - 1)];
   config->train.reg.degree = gtk_range_get_value (GTK_RANGE (self->degree_scale));
   config->train.reg.lambda = gtk_spin_button_get_value (self->lambda_spin);
+  lv_window_speed_read (self, config);
   return TRUE;
 }
 
@@ -201,6 +202,10 @@ register_controls (LvWindow *self)
   g_hash_table_insert (self->controls, "reg-kind", self->reg_kind_dropdown);
   g_hash_table_insert (self->controls, "degree", self->degree_scale);
   g_hash_table_insert (self->controls, "lambda", self->lambda_spin);
+  g_hash_table_insert (self->controls, "precision-fp32", self->precision_fp32_toggle);
+  g_hash_table_insert (self->controls, "precision-bf16", self->precision_bf16_toggle);
+  g_hash_table_insert (self->controls, "data-order-per-run", self->order_per_run_toggle);
+  g_hash_table_insert (self->controls, "data-order-shared", self->order_shared_toggle);
 }
 
 static void
@@ -282,6 +287,7 @@ lv_window_write_controls (LvWindow               *self,
       gtk_drop_down_set_selected (self->reg_kind_dropdown, i);
   gtk_range_set_value (GTK_RANGE (self->degree_scale), config->train.reg.degree);
   set_spin (self->lambda_spin, config->train.reg.lambda);
+  lv_window_speed_write (self, config);
 }
 
 /**
@@ -297,4 +303,5 @@ lv_window_build_controls (LvWindow *self)
   build_dataset_model (self);
   build_size_toggles (self);
   register_controls (self);
+  lv_window_speed_init (self);
 }

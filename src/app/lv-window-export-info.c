@@ -60,9 +60,13 @@ lv_window_export_description (LvWindow *self)
   for (guint i = 0; i < c->n_sizes; i++)
     g_string_append_printf (text, "%s%u", i > 0 ? "," : "", c->sizes[i]);
   g_string_append_printf (text, " · runs %u · hidden layers %u · activation %s · epochs %u · "
-                          "lr %s · batch %u · seed %" G_GUINT64_FORMAT " · regulariser %s "
-                          "q %s lambda %s", c->runs, c->depth, activation_name (c->activation),
-                          c->train.epochs, lr, c->train.batch, c->seed,
+                          "lr %s · batch %u · seed %" G_GUINT64_FORMAT, c->runs, c->depth,
+                          activation_name (c->activation), c->train.epochs, lr, c->train.batch,
+                          c->seed);
+  g_string_append_printf (text, " · precision %s · data order %s",
+                          lv_precision_to_string (c->train.precision),
+                          c->shared_order ? "shared" : "per-run");
+  g_string_append_printf (text, " · regulariser %s q %s lambda %s",
                           c->train.reg.kind == LV_REG_UNIT ? "per-unit" : "per-layer", q,
                           lambda);
   return g_string_free (text, FALSE);

@@ -105,6 +105,11 @@ struct _LvWindow
   GtkDropDown *reg_kind_dropdown;
   GtkScale *degree_scale;
   GtkSpinButton *lambda_spin;
+  /* lv-window-speed.c: precision and data order */
+  GtkToggleButton *precision_fp32_toggle;
+  GtkToggleButton *precision_bf16_toggle;
+  GtkToggleButton *order_per_run_toggle;
+  GtkToggleButton *order_shared_toggle;
 };
 
 /* lv-window.c */
@@ -191,6 +196,16 @@ void       lv_window_state_set_pending (LvWindow   *self,
                                         gboolean    pending);
 void       lv_window_state_page_changed (LvWindow  *self);
 char      *lv_window_balance_text      (const LvEnsembleConfig *config);
+
+/* lv-window-speed.c */
+void       lv_window_speed_init        (LvWindow   *self);
+void       lv_window_speed_read        (LvWindow   *self,
+                                        LvEnsembleConfig *config);
+void       lv_window_speed_write       (LvWindow   *self,
+                                        const LvEnsembleConfig *config);
+void       lv_window_speed_load_settings (LvWindow *self);
+void       lv_window_speed_save_settings (LvWindow *self);
+char      *lv_window_speed_text        (const LvEnsembleConfig *config);
 
 /* For tests: reach the window's controls by name and apply them without the debounce. */
 GtkWidget *lv_window_get_control       (LvWindow   *self,

@@ -90,14 +90,11 @@ lv_window_settings_init (LvWindow *self)
   if (g_settings_get_boolean (self->settings, "window-maximized"))
     gtk_window_maximize (GTK_WINDOW (self));
   text = g_settings_get_string (self->settings, "last-configuration");
-  if (text[0] == '\0')
-    return;
-  if (!config_from_keyfile (text, &dataset, &config, &error))
-    {
-      g_debug ("ignoring the last configuration: %s", error->message);
-      return;
-    }
-  lv_window_write_controls (self, dataset, &config);
+  if (text[0] != '\0' && config_from_keyfile (text, &dataset, &config, &error))
+    lv_window_write_controls (self, dataset, &config);
+  else if (text[0] != '\0')
+    g_debug ("ignoring the last configuration: %s", error->message);
+  lv_window_speed_load_settings (self);
 }
 
 /**
@@ -138,5 +135,6 @@ lv_window_settings_save (LvWindow *self)
     {
       g_settings_set_string (self->settings, "last-configuration", text);
     }
+  lv_window_speed_save_settings (self);
   g_settings_apply (self->settings);
 }

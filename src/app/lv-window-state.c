@@ -94,6 +94,8 @@ update_state_bar (LvWindow *self)
   g_autofree char *badge = lv_window_balance_text (config);
   g_autofree char *sizes = sizes_text (config);
   g_autofree char *text = NULL;
+  g_autofree char *speed = lv_window_speed_text (config);
+  g_autofree char *line = NULL;
 
   /* Translators: presentation state bar; q, λ, hidden layers, weight layers L, the sizes. */
   text = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE,
@@ -103,7 +105,8 @@ update_state_bar (LvWindow *self)
                                        "sizes %s", config->depth),
                           config->train.reg.degree, config->train.reg.lambda, config->depth,
                           weight_layers (config), sizes);
-  gtk_label_set_text (self->state_label, text);
+  line = g_strconcat (text, "   ", speed, NULL);
+  gtk_label_set_text (self->state_label, line);
   gtk_label_set_text (self->state_badge, badge);
   style_badge (GTK_WIDGET (self->state_badge), config);
   gtk_widget_set_visible (GTK_WIDGET (self->state_label), self->presentation);

@@ -151,16 +151,21 @@ lv_window_apply_controls (LvWindow *self)
 
   g_clear_handle_id (&self->apply_id, g_source_remove);
   self->settings_pending = FALSE;
-  if (!lv_window_read_controls (self, &dataset, &config, &error) ||
-      !lv_experiment_set_config (self->experiment, dataset, &config, &error))
+  if (!lv_window_read_controls (self, &dataset, &config, &error))
+    {
+      lv_window_show_message (self, error->message, TRUE);
+      return FALSE;
+    }
+  /* A fixed input error goes away; an offer waiting for its button (recovery) stays. Before
+   * the experiment takes the settings: it may report a new error (too big) right away. */
+  if (self->message != NULL && !gtk_widget_get_visible (self->banner_action))
+    lv_window_show_message (self, NULL, FALSE);
+  if (!lv_experiment_set_config (self->experiment, dataset, &config, &error))
     {
       lv_window_show_message (self, error->message, TRUE);
       return FALSE;
     }
   ensure_ticking (self);
-  /* A fixed input error goes away; an offer waiting for its button (recovery) stays. */
-  if (self->message != NULL && !gtk_widget_get_visible (self->banner_action))
-    lv_window_show_message (self, NULL, FALSE);
   /* The regulariser's degree only matters with λ > 0; say so by dimming the slider. */
   gtk_widget_set_sensitive (GTK_WIDGET (self->degree_scale), config.train.reg.lambda > 0 &&
                             config.train.reg.kind == LV_REG_LAYER);
@@ -727,6 +732,10 @@ lv_window_class_init (LvWindowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, LvWindow, reg_kind_dropdown);
   gtk_widget_class_bind_template_child (widget_class, LvWindow, degree_scale);
   gtk_widget_class_bind_template_child (widget_class, LvWindow, lambda_spin);
+  gtk_widget_class_bind_template_child (widget_class, LvWindow, precision_fp32_toggle);
+  gtk_widget_class_bind_template_child (widget_class, LvWindow, precision_bf16_toggle);
+  gtk_widget_class_bind_template_child (widget_class, LvWindow, order_per_run_toggle);
+  gtk_widget_class_bind_template_child (widget_class, LvWindow, order_shared_toggle);
   gtk_widget_class_bind_template_callback_full (widget_class, "on_control_changed",
                                                 G_CALLBACK (lv_window_control_changed));
   gtk_widget_class_bind_template_callback (widget_class, on_banner_dismiss);

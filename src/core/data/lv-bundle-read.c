@@ -149,7 +149,11 @@ read_config (hid_t file, LvEnsembleConfig *c, GError **error)
        read_enum (g, "init", (gpointer) lv_init_from_string, (int *) &c->train.init,
                   "he, glorot or cube", error) &&
        read_enum (g, "reg_kind", (gpointer) lv_reg_kind_from_string, (int *) &c->train.reg.kind,
-                  "layer or unit", error);
+                  "layer or unit", error) &&
+       /* Added with bf16 training: bundles without it trained in fp32. */
+       (H5Aexists (g, "precision") <= 0 ||
+        read_enum (g, "precision", (gpointer) lv_precision_from_string,
+                   (int *) &c->train.precision, "fp32 or bf16", error));
   H5Gclose (g);
   if (ok && !lv_train_config_validate (&c->train, error))
     {

@@ -77,7 +77,8 @@ write_config_group (hid_t file, const LvEnsembleConfig *c)
     lv_h5_set_double (g, "reg_lambda", c->train.reg.lambda) &&
     lv_h5_set_int (g, "seed", (gint64) c->seed) &&
     lv_h5_set_int (g, "shared_order", c->shared_order) &&
-    lv_h5_set_int (g, "fuse_block", c->fuse_block);
+    lv_h5_set_int (g, "fuse_block", c->fuse_block) &&
+    lv_h5_set_string (g, "precision", lv_precision_to_string (c->train.precision));
   return g >= 0 && H5Gclose (g) >= 0 && ok;
 }
 

@@ -676,6 +676,22 @@ lv_ensemble_wait (LvEnsemble *self)
   g_mutex_unlock (&self->lock);
 }
 
+/* Like lv_ensemble_wait(), but gives up at @end_time (g_get_monotonic_time() clock): lets a
+ * caller wake promptly when the last run ends and still look at cancellation and progress
+ * between waits. Returns whether every queued run has ended. */
+gboolean
+lv_ensemble_wait_until (LvEnsemble *self, gint64 end_time)
+{
+  gboolean done;
+
+  g_mutex_lock (&self->lock);
+  while (self->pending > 0 && g_cond_wait_until (&self->done_cond, &self->lock, end_time))
+    ;
+  done = self->started && self->pending == 0;
+  g_mutex_unlock (&self->lock);
+  return done;
+}
+
 gboolean
 lv_ensemble_is_done (LvEnsemble *self)
 {

@@ -4,7 +4,7 @@
 /* Building and copying LvEnsembleSnapshots outside an ensemble: for experiments restored from
  * files, extended with more runs, or resumed after a pause. */
 
-#include <lossviz/lossviz.h>
+#include <lossviz/lv-ensemble.h>
 
 G_BEGIN_DECLS
 
@@ -20,5 +20,7 @@ void                lv_run_record_init_pending   (LvRunRecord              *reco
                                                   guint                     run);
 guint               lv_run_records_leading_ended (const LvEnsembleSnapshot *snapshot);
 void                lv_run_records_recount       (LvEnsembleSnapshot       *snapshot);
+LvEnsembleSnapshot *lv_run_records_gather        (const LvEnsembleConfig   *config,
+                                                  const LvEnsembleSnapshot *const *per_size);
 
 G_END_DECLS

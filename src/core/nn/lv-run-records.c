@@ -1,9 +1,9 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
-#define G_LOG_DOMAIN "LossViz-app"
+#define G_LOG_DOMAIN "LossViz-core"
 
 #include "config.h"
 
-#include "lv-run-records.h"
+#include <lossviz/lv-run-records.h>
 
 #include <math.h>
 
@@ -128,4 +128,37 @@ lv_run_records_recount (LvEnsembleSnapshot *snapshot)
       snapshot->diverged += snapshot->runs[i].state == LV_RUN_DIVERGED;
       snapshot->cancelled += snapshot->runs[i].state == LV_RUN_CANCELLED;
     }
+}
+
+/**
+ * lv_run_records_gather:
+ * @config: the configuration: its sizes, runs and seed
+ * @per_size: (array): one snapshot per size of @config, in its order, each holding that size's
+ *   runs 0, 1, … (fewer, or %NULL, when not all are known)
+ *
+ * The whole experiment as one snapshot in configuration order (size, then run), as experiment
+ * files hold it: known runs are copied, the others are pending with the seed the ensemble gives
+ * them.
+ *
+ * Returns: (transfer full): the snapshot, its counts computed.
+ */
+LvEnsembleSnapshot *
+lv_run_records_gather (const LvEnsembleConfig           *config,
+                       const LvEnsembleSnapshot *const *per_size)
+{
+  LvEnsembleSnapshot *snapshot = lv_run_records_new (config->n_sizes * config->runs);
+
+  for (guint s = 0; s < config->n_sizes; s++)
+    for (guint r = 0; r < config->runs; r++)
+      {
+        LvRunRecord *dst = &snapshot->runs[s * config->runs + r];
+        const LvEnsembleSnapshot *src = per_size[s];
+
+        if (src != NULL && r < src->n_runs)
+          lv_run_record_copy (dst, &src->runs[r]);
+        else
+          lv_run_record_init_pending (dst, config->seed, config->sizes[s], r);
+      }
+  lv_run_records_recount (snapshot);
+  return snapshot;
 }
