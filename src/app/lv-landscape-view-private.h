@@ -13,13 +13,10 @@ G_BEGIN_DECLS
 
 struct _LvLandscapeView
 {
-  GtkBox parent_instance;
+  LvView parent_instance;
 
-  LvExperiment *experiment;
+  LvExperiment *experiment;       /* borrowed: LvView:experiment */
   LvLandscapeFigures *figures;
-  GtkSettings *settings;
-  LvPlotTheme theme;              /* the style's theme at the presentation scale */
-  double font_scale, line_scale;
 
   GtkDropDown *size_dropdown;
   GtkStringList *size_model;

@@ -150,9 +150,7 @@ on_index_axis_toggled (LvLandscapeView *self)
 void
 lv_landscape_view_update_theme (LvLandscapeView *self)
 {
-  lv_plot_theme_scaled (lv_figure_theme_for_settings (self->settings), self->font_scale,
-                        self->line_scale, &self->theme);
-  lv_landscape_figures_set_theme (self->figures, &self->theme);
+  lv_landscape_figures_set_theme (self->figures, lv_view_get_theme (LV_VIEW (self)));
   lv_landscape_view_queue_figures (self);
 }
 

@@ -33,11 +33,9 @@
 #define DIRECTION_SEED 1
 
 
-static void lv_landscape_view_view_init (LvViewInterface *iface);
 static gboolean run_available (LvLandscapeView *self, guint hidden, guint run);
 
-G_DEFINE_FINAL_TYPE_WITH_CODE (LvLandscapeView, lv_landscape_view, GTK_TYPE_BOX,
-                               G_IMPLEMENT_INTERFACE (LV_TYPE_VIEW, lv_landscape_view_view_init))
+G_DEFINE_FINAL_TYPE (LvLandscapeView, lv_landscape_view, LV_TYPE_VIEW)
 
 void
 lv_landscape_view_queue_figures (LvLandscapeView *self)
@@ -461,8 +459,9 @@ auto_select (LvLandscapeView *self)
 }
 
 static void
-on_experiment_changed (LvLandscapeView *self)
+on_experiment_changed (LvView *view)
 {
+  LvLandscapeView *self = LV_LANDSCAPE_VIEW (view);
   gboolean config_changed =
     self->hidden != 0 &&
     memcmp (&self->config, lv_experiment_get_config (self->experiment), sizeof self->config) != 0;
@@ -543,8 +542,6 @@ lv_landscape_view_root (GtkWidget *widget)
 
   GTK_WIDGET_CLASS (lv_landscape_view_parent_class)->root (widget);
   link_loss_view (self);
-  self->settings = lv_figure_watch_theme (widget, G_CALLBACK (lv_landscape_view_update_theme));
-  lv_landscape_view_update_theme (self);
 }
 
 static void
@@ -552,7 +549,6 @@ lv_landscape_view_unroot (GtkWidget *widget)
 {
   LvLandscapeView *self = LV_LANDSCAPE_VIEW (widget);
 
-  lv_figure_unwatch_theme (widget, &self->settings);
   unlink_loss_view (self);
   GTK_WIDGET_CLASS (lv_landscape_view_parent_class)->unroot (widget);
 }
@@ -579,23 +575,10 @@ lv_landscape_view_get_export_name (LvView *view)
   return g_strdup_printf (_("landscape-n%u-run%u"), self->hidden, self->run);
 }
 
-/* Presentation mode: large fonts and thick lines (issue 15). */
 static void
-lv_landscape_view_set_figure_scale (LvView *view, double font_scale, double line_scale)
+lv_landscape_view_theme_changed (LvView *view)
 {
-  LvLandscapeView *self = LV_LANDSCAPE_VIEW (view);
-
-  self->font_scale = font_scale;
-  self->line_scale = line_scale;
-  lv_landscape_view_update_theme (self);
-}
-
-static void
-lv_landscape_view_view_init (LvViewInterface *iface)
-{
-  iface->export_figure = lv_landscape_view_export_figure;
-  iface->get_export_name = lv_landscape_view_get_export_name;
-  iface->set_figure_scale = lv_landscape_view_set_figure_scale;
+  lv_landscape_view_update_theme (LV_LANDSCAPE_VIEW (view));
 }
 
 /* ---- GObject ---- */
@@ -610,7 +593,7 @@ lv_landscape_view_dispose (GObject *object)
   unlink_loss_view (self);
   if (self->experiment != NULL)
     g_signal_handlers_disconnect_by_data (self->experiment, self);
-  g_clear_object (&self->experiment);
+  self->experiment = NULL;
   G_OBJECT_CLASS (lv_landscape_view_parent_class)->dispose (object);
 }
 
@@ -627,23 +610,41 @@ lv_landscape_view_finalize (GObject *object)
 }
 
 static void
+lv_landscape_view_constructed (GObject *object)
+{
+  LvLandscapeView *self = LV_LANDSCAPE_VIEW (object);
+
+  G_OBJECT_CLASS (lv_landscape_view_parent_class)->constructed (object);
+  self->experiment = lv_view_get_experiment (LV_VIEW (self));
+  /* The survey waits for training to stop, which is not a ::changed of its own. */
+  g_signal_connect_object (self->experiment, "notify::running",
+                           G_CALLBACK (lv_landscape_view_update_index), self, G_CONNECT_SWAPPED);
+  refresh_sizes (self);
+}
+
+static void
 lv_landscape_view_class_init (LvLandscapeViewClass *klass)
 {
   GObjectClass *object_class = G_OBJECT_CLASS (klass);
   GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
+  LvViewClass *view_class = LV_VIEW_CLASS (klass);
 
+  object_class->constructed = lv_landscape_view_constructed;
   object_class->dispose = lv_landscape_view_dispose;
   object_class->finalize = lv_landscape_view_finalize;
   widget_class->map = lv_landscape_view_map;
   widget_class->root = lv_landscape_view_root;
   widget_class->unroot = lv_landscape_view_unroot;
+  view_class->export_figure = lv_landscape_view_export_figure;
+  view_class->get_export_name = lv_landscape_view_get_export_name;
+  view_class->experiment_changed = on_experiment_changed;
+  view_class->theme_changed = lv_landscape_view_theme_changed;
 }
 
 static void
 lv_landscape_view_init (LvLandscapeView *self)
 {
   self->figures = lv_landscape_figures_new ();
-  self->font_scale = self->line_scale = 1.0;
   self->sizes = g_array_new (FALSE, FALSE, sizeof (guint));
   self->partner = G_MAXUINT;
   self->state.slice_center = self->state.center_train = NAN;
@@ -661,16 +662,9 @@ lv_landscape_view_init (LvLandscapeView *self)
 GtkWidget *
 lv_landscape_view_new (LvExperiment *experiment)
 {
-  LvLandscapeView *self = g_object_new (LV_TYPE_LANDSCAPE_VIEW, NULL);
+  g_return_val_if_fail (LV_IS_EXPERIMENT (experiment), NULL);
 
-  self->experiment = g_object_ref (experiment);
-  g_signal_connect_object (experiment, "changed", G_CALLBACK (on_experiment_changed), self,
-                           G_CONNECT_SWAPPED);
-  /* The survey waits for training to stop, which is not a ::changed of its own. */
-  g_signal_connect_object (experiment, "notify::running",
-                           G_CALLBACK (lv_landscape_view_update_index), self, G_CONNECT_SWAPPED);
-  refresh_sizes (self);
-  return GTK_WIDGET (self);
+  return g_object_new (LV_TYPE_LANDSCAPE_VIEW, "experiment", experiment, NULL);
 }
 
 /**
