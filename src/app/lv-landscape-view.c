@@ -15,6 +15,7 @@
 #include "lv-landscape-view-private.h"
 #include "lv-loss-view.h"
 #include "lv-view.h"
+#include "lv-wrap-layout.h"
 
 /*
  * LvLandscapeView — the "Landscape" page: for one trained run, the loss on a plane through it
@@ -578,7 +579,10 @@ lv_landscape_view_get_export_name (LvView *view)
 static void
 lv_landscape_view_theme_changed (LvView *view)
 {
-  lv_landscape_view_update_theme (LV_LANDSCAPE_VIEW (view));
+  LvLandscapeView *self = LV_LANDSCAPE_VIEW (view);
+
+  lv_landscape_figures_set_theme (self->figures, lv_view_get_theme (view));
+  lv_landscape_view_queue_figures (self);
 }
 
 /* ---- GObject ---- */
@@ -594,6 +598,7 @@ lv_landscape_view_dispose (GObject *object)
   if (self->experiment != NULL)
     g_signal_handlers_disconnect_by_data (self->experiment, self);
   self->experiment = NULL;
+  gtk_widget_dispose_template (GTK_WIDGET (object), LV_TYPE_LANDSCAPE_VIEW);
   G_OBJECT_CLASS (lv_landscape_view_parent_class)->dispose (object);
 }
 
@@ -639,6 +644,36 @@ lv_landscape_view_class_init (LvLandscapeViewClass *klass)
   view_class->get_export_name = lv_landscape_view_get_export_name;
   view_class->experiment_changed = on_experiment_changed;
   view_class->theme_changed = lv_landscape_view_theme_changed;
+
+  g_type_ensure (LV_TYPE_FIGURE);
+  gtk_widget_class_set_template_from_resource (widget_class,
+                                               RESOURCE_PREFIX "/lv-landscape-view.ui");
+  gtk_widget_class_bind_template_child (widget_class, LvLandscapeView, toolbar);
+  gtk_widget_class_bind_template_child (widget_class, LvLandscapeView, size_dropdown);
+  gtk_widget_class_bind_template_child (widget_class, LvLandscapeView, size_model);
+  gtk_widget_class_bind_template_child (widget_class, LvLandscapeView, run_spin);
+  gtk_widget_class_bind_template_child (widget_class, LvLandscapeView, kind_dropdown);
+  gtk_widget_class_bind_template_child (widget_class, LvLandscapeView, partner_spin);
+  gtk_widget_class_bind_template_child (widget_class, LvLandscapeView, log_button);
+  gtk_widget_class_bind_template_child (widget_class, LvLandscapeView, surface_button);
+  gtk_widget_class_bind_template_child (widget_class, LvLandscapeView, index_button);
+  gtk_widget_class_bind_template_child (widget_class, LvLandscapeView, eigen_button);
+  gtk_widget_class_bind_template_child (widget_class, LvLandscapeView, status_label);
+  gtk_widget_class_bind_template_child (widget_class, LvLandscapeView, heatmap_figure);
+  gtk_widget_class_bind_template_child (widget_class, LvLandscapeView, lines_figure);
+  gtk_widget_class_bind_template_child (widget_class, LvLandscapeView, bars_figure);
+  gtk_widget_class_bind_template_child (widget_class, LvLandscapeView, index_figure);
+  gtk_widget_class_bind_template_callback (widget_class, lv_landscape_view_on_size_selected);
+  gtk_widget_class_bind_template_callback (widget_class, lv_landscape_view_on_run_changed);
+  gtk_widget_class_bind_template_callback (widget_class, lv_landscape_view_on_kind_selected);
+  gtk_widget_class_bind_template_callback (widget_class, lv_landscape_view_on_partner_changed);
+  gtk_widget_class_bind_template_callback (widget_class, lv_landscape_view_on_log_toggled);
+  gtk_widget_class_bind_template_callback (widget_class, lv_landscape_view_on_surface_toggled);
+  gtk_widget_class_bind_template_callback (widget_class, lv_landscape_view_on_drag_begin);
+  gtk_widget_class_bind_template_callback (widget_class, lv_landscape_view_on_drag_update);
+  gtk_widget_class_bind_template_callback (widget_class, lv_landscape_view_on_index_pressed);
+  gtk_widget_class_bind_template_callback (widget_class,
+                                           lv_landscape_view_on_index_axis_toggled);
 }
 
 static void
@@ -648,7 +683,10 @@ lv_landscape_view_init (LvLandscapeView *self)
   self->sizes = g_array_new (FALSE, FALSE, sizeof (guint));
   self->partner = G_MAXUINT;
   self->state.slice_center = self->state.center_train = NAN;
-  lv_landscape_view_build (self);
+  gtk_widget_init_template (GTK_WIDGET (self));
+  lv_wrap_layout_apply (GTK_WIDGET (self->toolbar), 8, 6);
+  lv_landscape_view_heatmap_init (self);
+  lv_landscape_view_index_init (self);
   /* Losses on a plane span orders of magnitude: log colour shows the basin's shape. */
   gtk_toggle_button_set_active (self->log_button, TRUE);
 }
