@@ -3,7 +3,7 @@
 
 /*
  * The Haeffele–Vidal panel's instance struct and the functions its files share
- * (lv-hv-panel.c: widgets, descent jobs, controls, public API, export; lv-hv-panel-models.c:
+ * (lv-hv-panel.c: the template, descent jobs, controls, public API, export; lv-hv-panel-models.c:
  * the matrix Y, the figure models and the status texts).
  */
 
@@ -71,6 +71,8 @@ struct _LvHvPanel
   char line_labels[4][64];
   char *g_title;
 
+  /* widgets (ui/lv-hv-panel.ui) */
+  GtkBox *toolbar;
   GtkSpinButton *depth_spin;
   GtkScale *width_scale;
   GtkLabel *q_label;

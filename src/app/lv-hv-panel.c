@@ -415,117 +415,6 @@ lv_hv_panel_export (LvHvPanel *self, const char *path, GError **error)
   return lv_plot_write_text_file (csv_path, csv->str, csv->len, error);
 }
 
-/* ---- construction ---- */
-
-static GtkWidget *
-heading (const char *text)
-{
-  GtkWidget *label = gtk_label_new (text);
-
-  gtk_label_set_xalign (GTK_LABEL (label), 0);
-  gtk_label_set_wrap (GTK_LABEL (label), TRUE);
-  gtk_widget_add_css_class (label, "heading");
-  return label;
-}
-
-static GtkWidget *
-status_label (GtkLabel **out)
-{
-  GtkWidget *label = gtk_label_new (NULL);
-
-  gtk_label_set_xalign (GTK_LABEL (label), 0);
-  gtk_label_set_wrap (GTK_LABEL (label), TRUE);
-  gtk_widget_add_css_class (label, "theory-status");
-  *out = GTK_LABEL (label);
-  return label;
-}
-
-static GtkWidget *
-figure_row (LvHvPanel *self, guint first)
-{
-  GtkWidget *row = gtk_box_new (GTK_ORIENTATION_HORIZONTAL, 12);
-
-  gtk_box_set_homogeneous (GTK_BOX (row), TRUE);
-  gtk_widget_set_vexpand (row, TRUE);
-  for (guint i = first; i < first + 2; i++)
-    {
-      GtkWidget *fig = lv_figure_new ();
-
-      gtk_widget_set_hexpand (fig, TRUE);
-      gtk_widget_set_vexpand (fig, TRUE);
-      self->figures[i] = LV_FIGURE (fig);
-      gtk_box_append (GTK_BOX (row), fig);
-    }
-  return row;
-}
-
-static void
-build_ui (LvHvPanel *self)
-{
-  GtkWidget *bar = gtk_box_new (GTK_ORIENTATION_HORIZONTAL, 10);
-  GtkWidget *w;
-
-  gtk_widget_add_css_class (bar, "view-toolbar");
-  lv_wrap_layout_apply (bar, 10, 6);
-  gtk_widget_set_margin_start (bar, 4);
-  gtk_widget_set_margin_end (bar, 4);
-  gtk_box_append (GTK_BOX (bar), gtk_label_new (_("Depth L")));
-  w = gtk_spin_button_new_with_range (2, 4, 1);
-  gtk_widget_set_tooltip_text (w, _("Number of factors of the chain: its mapping degree"));
-  self->depth_spin = GTK_SPIN_BUTTON (w);
-  gtk_spin_button_set_value (self->depth_spin, self->depth);
-  gtk_box_append (GTK_BOX (bar), w);
-  w = gtk_label_new (NULL);
-  self->q_label = GTK_LABEL (w);
-  gtk_widget_set_tooltip_text (w, _("The regulariser's degree is the sidebar's q slider"));
-  gtk_box_append (GTK_BOX (bar), w);
-  w = gtk_label_new (NULL);
-  gtk_widget_add_css_class (w, "theory-badge");
-  self->badge = GTK_LABEL (w);
-  gtk_box_append (GTK_BOX (bar), w);
-  w = gtk_separator_new (GTK_ORIENTATION_VERTICAL);
-  gtk_widget_set_margin_start (w, 12);
-  gtk_widget_set_margin_end (w, 12);
-  gtk_box_append (GTK_BOX (bar), w);
-  gtk_box_append (GTK_BOX (bar), gtk_label_new (_("Width r")));
-  w = gtk_scale_new_with_range (GTK_ORIENTATION_HORIZONTAL, 1, MF_MAX_WIDTH, 1);
-  gtk_scale_set_digits (GTK_SCALE (w), 0);
-  gtk_scale_set_draw_value (GTK_SCALE (w), TRUE);
-  gtk_range_set_round_digits (GTK_RANGE (w), 0);
-  gtk_widget_set_size_request (w, 180, -1);
-  for (guint r = 1; r <= MF_MAX_WIDTH; r++)
-    gtk_scale_add_mark (GTK_SCALE (w), r, GTK_POS_BOTTOM, NULL);
-  gtk_widget_set_tooltip_text (w, _("Columns of U and V in the matrix factorisation"));
-  self->width_scale = GTK_SCALE (w);
-  gtk_range_set_value (GTK_RANGE (w), self->width);
-  gtk_box_append (GTK_BOX (bar), w);
-  w = gtk_button_new_with_mnemonic (_("_Add the Suggested Unit"));
-  gtk_widget_set_tooltip_text (w, _("Append the residual's top singular pair as a new column"
-                                    " (the descent direction of a failed certificate)"));
-  self->add_button = GTK_BUTTON (w);
-  gtk_box_append (GTK_BOX (bar), w);
-  w = gtk_button_new_from_icon_name ("view-refresh-symbolic");
-  gtk_widget_set_tooltip_text (w, _("Restart both descents"));
-  g_signal_connect_swapped (w, "clicked", G_CALLBACK (on_restart), self);
-  gtk_box_append (GTK_BOX (bar), w);
-  gtk_box_append (GTK_BOX (self), bar);
-
-  gtk_box_append (GTK_BOX (self), heading (_("Degree — gradient descent on w₁ ⋯ w_L with"
-                                             " regulariser λ Σ |w_l|^q (y = 1, λ = 0.1)")));
-  gtk_box_append (GTK_BOX (self), status_label (&self->chain_status));
-  gtk_box_append (GTK_BOX (self), figure_row (self, 0));
-  gtk_box_append (GTK_BOX (self), heading (_("Width — matrix factorisation ½‖Y − UVᵀ‖²_F +"
-                                             " λ/2 (‖U‖²_F + ‖V‖²_F), Y 8 × 6, λ = 1")));
-  gtk_box_append (GTK_BOX (self), status_label (&self->mf_status));
-  gtk_box_append (GTK_BOX (self), figure_row (self, 2));
-
-  g_signal_connect_swapped (self->depth_spin, "value-changed", G_CALLBACK (on_depth_changed),
-                            self);
-  g_signal_connect_swapped (self->width_scale, "value-changed", G_CALLBACK (on_width_changed),
-                            self);
-  g_signal_connect_swapped (self->add_button, "clicked", G_CALLBACK (on_add_unit), self);
-}
-
 static void
 lv_hv_panel_dispose (GObject *object)
 {
@@ -534,6 +423,7 @@ lv_hv_panel_dispose (GObject *object)
   g_clear_pointer (&self->chain_job, lv_hv_job_abandon);
   g_clear_pointer (&self->mf_job, lv_hv_job_abandon);
   lv_hv_job_join_all ();
+  gtk_widget_dispose_template (GTK_WIDGET (object), LV_TYPE_HV_PANEL);
   G_OBJECT_CLASS (lv_hv_panel_parent_class)->dispose (object);
 }
 
@@ -558,15 +448,39 @@ lv_hv_panel_finalize (GObject *object)
 static void
 lv_hv_panel_class_init (LvHvPanelClass *klass)
 {
+  GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
+
   G_OBJECT_CLASS (klass)->dispose = lv_hv_panel_dispose;
   G_OBJECT_CLASS (klass)->finalize = lv_hv_panel_finalize;
+
+  g_type_ensure (LV_TYPE_FIGURE);
+  gtk_widget_class_set_template_from_resource (widget_class, RESOURCE_PREFIX "/lv-hv-panel.ui");
+  gtk_widget_class_bind_template_child (widget_class, LvHvPanel, toolbar);
+  gtk_widget_class_bind_template_child (widget_class, LvHvPanel, depth_spin);
+  gtk_widget_class_bind_template_child (widget_class, LvHvPanel, width_scale);
+  gtk_widget_class_bind_template_child (widget_class, LvHvPanel, q_label);
+  gtk_widget_class_bind_template_child (widget_class, LvHvPanel, badge);
+  gtk_widget_class_bind_template_child (widget_class, LvHvPanel, chain_status);
+  gtk_widget_class_bind_template_child (widget_class, LvHvPanel, mf_status);
+  gtk_widget_class_bind_template_child (widget_class, LvHvPanel, add_button);
+  /* figure0…figure3 in the template are figures[0…3]. */
+  for (guint i = 0; i < 4; i++)
+    {
+      g_autofree char *id = g_strdup_printf ("figure%u", i);
+
+      gtk_widget_class_bind_template_child_full (
+        widget_class, id, FALSE,
+        G_STRUCT_OFFSET (LvHvPanel, figures) + (gssize) (i * sizeof (gpointer)));
+    }
+  gtk_widget_class_bind_template_callback (widget_class, on_depth_changed);
+  gtk_widget_class_bind_template_callback (widget_class, on_width_changed);
+  gtk_widget_class_bind_template_callback (widget_class, on_add_unit);
+  gtk_widget_class_bind_template_callback (widget_class, on_restart);
 }
 
 static void
 lv_hv_panel_init (LvHvPanel *self)
 {
-  gtk_orientable_set_orientation (GTK_ORIENTABLE (self), GTK_ORIENTATION_VERTICAL);
-  gtk_box_set_spacing (GTK_BOX (self), 4); /* the page fits 1024 × 600 (issue 15) */
   self->q = 2.0;
   self->depth = 3;
   self->width = 1;
@@ -579,7 +493,11 @@ lv_hv_panel_init (LvHvPanel *self)
   self->ch_f = g_array_new (FALSE, FALSE, sizeof (double));
   self->mf_cert.residual_norm = NAN;
   lv_hv_panel_build_matrix (self);
-  build_ui (self);
+  gtk_widget_init_template (GTK_WIDGET (self));
+  lv_wrap_layout_apply (GTK_WIDGET (self->toolbar), 10, 6);
+  /* set_depth() and set_width() see these values as theirs already: nothing restarts here. */
+  gtk_spin_button_set_value (self->depth_spin, self->depth);
+  gtk_range_set_value (GTK_RANGE (self->width_scale), self->width);
   lv_hv_panel_init_models (self);
   start_chain (self);
   restart_mf (self);

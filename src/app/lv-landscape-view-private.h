@@ -1,8 +1,9 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 #pragma once
 
-/* Shared by lv-landscape-view.c (selection, jobs, GObject) and lv-landscape-view-ui.c
- * (widgets, tooltips, clicks, the index survey). */
+/* Shared by lv-landscape-view.c (selection, jobs, GObject, the template), lv-landscape-view-
+ * heatmap.c (the heatmap's tooltip and 3-D surface) and lv-landscape-view-index.c (the index
+ * survey). */
 
 #include "lv-figure.h"
 #include "lv-index-job.h"
@@ -13,14 +14,13 @@ G_BEGIN_DECLS
 
 struct _LvLandscapeView
 {
-  GtkBox parent_instance;
+  LvView parent_instance;
 
-  LvExperiment *experiment;
+  LvExperiment *experiment;       /* borrowed: LvView:experiment */
   LvLandscapeFigures *figures;
-  GtkSettings *settings;
-  LvPlotTheme theme;              /* the style's theme at the presentation scale */
-  double font_scale, line_scale;
 
+  /* widgets (ui/lv-landscape-view.ui) */
+  GtkBox *toolbar;
   GtkDropDown *size_dropdown;
   GtkStringList *size_model;
   GtkSpinButton *run_spin;
@@ -74,11 +74,28 @@ void     lv_landscape_view_on_partner_changed (LvLandscapeView *self);
 void     lv_landscape_view_on_kind_selected (LvLandscapeView *self);
 void     lv_landscape_view_on_log_toggled   (LvLandscapeView *self);
 
-/* lv-landscape-view-ui.c */
-void     lv_landscape_view_build            (LvLandscapeView *self);
+/* lv-landscape-view-heatmap.c */
+void     lv_landscape_view_heatmap_init     (LvLandscapeView *self);
+void     lv_landscape_view_on_surface_toggled (LvLandscapeView *self);
+void     lv_landscape_view_on_drag_begin    (GtkGestureDrag  *gesture,
+                                             double           x,
+                                             double           y,
+                                             LvLandscapeView *self);
+void     lv_landscape_view_on_drag_update   (GtkGestureDrag  *gesture,
+                                             double           dx,
+                                             double           dy,
+                                             LvLandscapeView *self);
+
+/* lv-landscape-view-index.c */
+void     lv_landscape_view_index_init       (LvLandscapeView *self);
+void     lv_landscape_view_on_index_axis_toggled (LvLandscapeView *self);
+void     lv_landscape_view_on_index_pressed (GtkGestureClick *gesture,
+                                             int              n_press,
+                                             double           x,
+                                             double           y,
+                                             LvLandscapeView *self);
 void     lv_landscape_view_update_index     (LvLandscapeView *self);
 void     lv_landscape_view_drop_index       (LvLandscapeView *self);
 void     lv_landscape_view_sync_index_pause (LvLandscapeView *self);
-void     lv_landscape_view_update_theme     (LvLandscapeView *self);
 
 G_END_DECLS

@@ -15,6 +15,7 @@
 #include "lv-landscape-view-private.h"
 #include "lv-loss-view.h"
 #include "lv-view.h"
+#include "lv-wrap-layout.h"
 
 /*
  * LvLandscapeView — the "Landscape" page: for one trained run, the loss on a plane through it
@@ -33,11 +34,9 @@
 #define DIRECTION_SEED 1
 
 
-static void lv_landscape_view_view_init (LvViewInterface *iface);
 static gboolean run_available (LvLandscapeView *self, guint hidden, guint run);
 
-G_DEFINE_FINAL_TYPE_WITH_CODE (LvLandscapeView, lv_landscape_view, GTK_TYPE_BOX,
-                               G_IMPLEMENT_INTERFACE (LV_TYPE_VIEW, lv_landscape_view_view_init))
+G_DEFINE_FINAL_TYPE (LvLandscapeView, lv_landscape_view, LV_TYPE_VIEW)
 
 void
 lv_landscape_view_queue_figures (LvLandscapeView *self)
@@ -461,8 +460,9 @@ auto_select (LvLandscapeView *self)
 }
 
 static void
-on_experiment_changed (LvLandscapeView *self)
+on_experiment_changed (LvView *view)
 {
+  LvLandscapeView *self = LV_LANDSCAPE_VIEW (view);
   gboolean config_changed =
     self->hidden != 0 &&
     memcmp (&self->config, lv_experiment_get_config (self->experiment), sizeof self->config) != 0;
@@ -543,8 +543,6 @@ lv_landscape_view_root (GtkWidget *widget)
 
   GTK_WIDGET_CLASS (lv_landscape_view_parent_class)->root (widget);
   link_loss_view (self);
-  self->settings = lv_figure_watch_theme (widget, G_CALLBACK (lv_landscape_view_update_theme));
-  lv_landscape_view_update_theme (self);
 }
 
 static void
@@ -552,7 +550,6 @@ lv_landscape_view_unroot (GtkWidget *widget)
 {
   LvLandscapeView *self = LV_LANDSCAPE_VIEW (widget);
 
-  lv_figure_unwatch_theme (widget, &self->settings);
   unlink_loss_view (self);
   GTK_WIDGET_CLASS (lv_landscape_view_parent_class)->unroot (widget);
 }
@@ -579,23 +576,13 @@ lv_landscape_view_get_export_name (LvView *view)
   return g_strdup_printf (_("landscape-n%u-run%u"), self->hidden, self->run);
 }
 
-/* Presentation mode: large fonts and thick lines (issue 15). */
 static void
-lv_landscape_view_set_figure_scale (LvView *view, double font_scale, double line_scale)
+lv_landscape_view_theme_changed (LvView *view)
 {
   LvLandscapeView *self = LV_LANDSCAPE_VIEW (view);
 
-  self->font_scale = font_scale;
-  self->line_scale = line_scale;
-  lv_landscape_view_update_theme (self);
-}
-
-static void
-lv_landscape_view_view_init (LvViewInterface *iface)
-{
-  iface->export_figure = lv_landscape_view_export_figure;
-  iface->get_export_name = lv_landscape_view_get_export_name;
-  iface->set_figure_scale = lv_landscape_view_set_figure_scale;
+  lv_landscape_figures_set_theme (self->figures, lv_view_get_theme (view));
+  lv_landscape_view_queue_figures (self);
 }
 
 /* ---- GObject ---- */
@@ -610,7 +597,8 @@ lv_landscape_view_dispose (GObject *object)
   unlink_loss_view (self);
   if (self->experiment != NULL)
     g_signal_handlers_disconnect_by_data (self->experiment, self);
-  g_clear_object (&self->experiment);
+  self->experiment = NULL;
+  gtk_widget_dispose_template (GTK_WIDGET (object), LV_TYPE_LANDSCAPE_VIEW);
   G_OBJECT_CLASS (lv_landscape_view_parent_class)->dispose (object);
 }
 
@@ -627,27 +615,78 @@ lv_landscape_view_finalize (GObject *object)
 }
 
 static void
+lv_landscape_view_constructed (GObject *object)
+{
+  LvLandscapeView *self = LV_LANDSCAPE_VIEW (object);
+
+  G_OBJECT_CLASS (lv_landscape_view_parent_class)->constructed (object);
+  self->experiment = lv_view_get_experiment (LV_VIEW (self));
+  /* The survey waits for training to stop, which is not a ::changed of its own. */
+  g_signal_connect_object (self->experiment, "notify::running",
+                           G_CALLBACK (lv_landscape_view_update_index), self, G_CONNECT_SWAPPED);
+  refresh_sizes (self);
+}
+
+static void
 lv_landscape_view_class_init (LvLandscapeViewClass *klass)
 {
   GObjectClass *object_class = G_OBJECT_CLASS (klass);
   GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
+  LvViewClass *view_class = LV_VIEW_CLASS (klass);
 
+  object_class->constructed = lv_landscape_view_constructed;
   object_class->dispose = lv_landscape_view_dispose;
   object_class->finalize = lv_landscape_view_finalize;
   widget_class->map = lv_landscape_view_map;
   widget_class->root = lv_landscape_view_root;
   widget_class->unroot = lv_landscape_view_unroot;
+  view_class->export_figure = lv_landscape_view_export_figure;
+  view_class->get_export_name = lv_landscape_view_get_export_name;
+  view_class->experiment_changed = on_experiment_changed;
+  view_class->theme_changed = lv_landscape_view_theme_changed;
+
+  g_type_ensure (LV_TYPE_FIGURE);
+  gtk_widget_class_set_template_from_resource (widget_class,
+                                               RESOURCE_PREFIX "/lv-landscape-view.ui");
+  gtk_widget_class_bind_template_child (widget_class, LvLandscapeView, toolbar);
+  gtk_widget_class_bind_template_child (widget_class, LvLandscapeView, size_dropdown);
+  gtk_widget_class_bind_template_child (widget_class, LvLandscapeView, size_model);
+  gtk_widget_class_bind_template_child (widget_class, LvLandscapeView, run_spin);
+  gtk_widget_class_bind_template_child (widget_class, LvLandscapeView, kind_dropdown);
+  gtk_widget_class_bind_template_child (widget_class, LvLandscapeView, partner_spin);
+  gtk_widget_class_bind_template_child (widget_class, LvLandscapeView, log_button);
+  gtk_widget_class_bind_template_child (widget_class, LvLandscapeView, surface_button);
+  gtk_widget_class_bind_template_child (widget_class, LvLandscapeView, index_button);
+  gtk_widget_class_bind_template_child (widget_class, LvLandscapeView, eigen_button);
+  gtk_widget_class_bind_template_child (widget_class, LvLandscapeView, status_label);
+  gtk_widget_class_bind_template_child (widget_class, LvLandscapeView, heatmap_figure);
+  gtk_widget_class_bind_template_child (widget_class, LvLandscapeView, lines_figure);
+  gtk_widget_class_bind_template_child (widget_class, LvLandscapeView, bars_figure);
+  gtk_widget_class_bind_template_child (widget_class, LvLandscapeView, index_figure);
+  gtk_widget_class_bind_template_callback (widget_class, lv_landscape_view_on_size_selected);
+  gtk_widget_class_bind_template_callback (widget_class, lv_landscape_view_on_run_changed);
+  gtk_widget_class_bind_template_callback (widget_class, lv_landscape_view_on_kind_selected);
+  gtk_widget_class_bind_template_callback (widget_class, lv_landscape_view_on_partner_changed);
+  gtk_widget_class_bind_template_callback (widget_class, lv_landscape_view_on_log_toggled);
+  gtk_widget_class_bind_template_callback (widget_class, lv_landscape_view_on_surface_toggled);
+  gtk_widget_class_bind_template_callback (widget_class, lv_landscape_view_on_drag_begin);
+  gtk_widget_class_bind_template_callback (widget_class, lv_landscape_view_on_drag_update);
+  gtk_widget_class_bind_template_callback (widget_class, lv_landscape_view_on_index_pressed);
+  gtk_widget_class_bind_template_callback (widget_class,
+                                           lv_landscape_view_on_index_axis_toggled);
 }
 
 static void
 lv_landscape_view_init (LvLandscapeView *self)
 {
   self->figures = lv_landscape_figures_new ();
-  self->font_scale = self->line_scale = 1.0;
   self->sizes = g_array_new (FALSE, FALSE, sizeof (guint));
   self->partner = G_MAXUINT;
   self->state.slice_center = self->state.center_train = NAN;
-  lv_landscape_view_build (self);
+  gtk_widget_init_template (GTK_WIDGET (self));
+  lv_wrap_layout_apply (GTK_WIDGET (self->toolbar), 8, 6);
+  lv_landscape_view_heatmap_init (self);
+  lv_landscape_view_index_init (self);
   /* Losses on a plane span orders of magnitude: log colour shows the basin's shape. */
   gtk_toggle_button_set_active (self->log_button, TRUE);
 }
@@ -661,16 +700,9 @@ lv_landscape_view_init (LvLandscapeView *self)
 GtkWidget *
 lv_landscape_view_new (LvExperiment *experiment)
 {
-  LvLandscapeView *self = g_object_new (LV_TYPE_LANDSCAPE_VIEW, NULL);
+  g_return_val_if_fail (LV_IS_EXPERIMENT (experiment), NULL);
 
-  self->experiment = g_object_ref (experiment);
-  g_signal_connect_object (experiment, "changed", G_CALLBACK (on_experiment_changed), self,
-                           G_CONNECT_SWAPPED);
-  /* The survey waits for training to stop, which is not a ::changed of its own. */
-  g_signal_connect_object (experiment, "notify::running",
-                           G_CALLBACK (lv_landscape_view_update_index), self, G_CONNECT_SWAPPED);
-  refresh_sizes (self);
-  return GTK_WIDGET (self);
+  return g_object_new (LV_TYPE_LANDSCAPE_VIEW, "experiment", experiment, NULL);
 }
 
 /**

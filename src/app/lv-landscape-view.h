@@ -4,13 +4,14 @@
 #include <gtk/gtk.h>
 
 #include "lv-experiment.h"
+#include "lv-view.h"
 #include "lv-landscape-figures.h"
 #include "lv-landscape-job.h"
 
 G_BEGIN_DECLS
 
 #define LV_TYPE_LANDSCAPE_VIEW (lv_landscape_view_get_type ())
-G_DECLARE_FINAL_TYPE (LvLandscapeView, lv_landscape_view, LV, LANDSCAPE_VIEW, GtkBox)
+G_DECLARE_FINAL_TYPE (LvLandscapeView, lv_landscape_view, LV, LANDSCAPE_VIEW, LvView)
 
 /**
  * LV_LANDSCAPE_INDEX_MAX_PARAMS:

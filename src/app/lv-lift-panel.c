@@ -561,19 +561,6 @@ lv_lift_panel_export (LvLiftPanel *self, const char *path, GError **error)
 
 /* ---- construction ---- */
 
-static GtkSpinButton *
-add_spin (GtkBox *bar, const char *label, const char *tooltip, double lo, double hi,
-          double value)
-{
-  GtkWidget *spin = gtk_spin_button_new_with_range (lo, hi, 1);
-
-  gtk_box_append (bar, gtk_label_new (label));
-  gtk_spin_button_set_value (GTK_SPIN_BUTTON (spin), value);
-  gtk_widget_set_tooltip_text (spin, tooltip);
-  gtk_box_append (bar, spin);
-  return GTK_SPIN_BUTTON (spin);
-}
-
 static void
 on_d_changed (LvLiftPanel *self)
 {
@@ -582,77 +569,19 @@ on_d_changed (LvLiftPanel *self)
   gtk_spin_button_set_range (self->k_spin, 1, d);
 }
 
+/* The sample counts in the locale's digit grouping ("100,000", "100 000"). */
 static void
-build_ui (LvLiftPanel *self)
+fill_samples (LvLiftPanel *self)
 {
-  GtkWidget *bar = gtk_box_new (GTK_ORIENTATION_HORIZONTAL, 8);
-  GtkWidget *row = gtk_box_new (GTK_ORIENTATION_HORIZONTAL, 12);
   g_autoptr(GtkStringList) samples = gtk_string_list_new (NULL);
-  const char *methods[] = { N_("tensor power"), N_("Jennrich"), NULL };
-  const char *methods_tr[3] = { _(methods[0]), _(methods[1]), NULL };
-  GtkWidget *w;
 
-  self->d_spin = add_spin (GTK_BOX (bar), _("d"), _("Input dimension of the teacher"), 2, 16, 8);
-  self->k_spin = add_spin (GTK_BOX (bar), _("k"), _("Hidden units of the teacher and the fits"),
-                           1, 8, 3);
-  gtk_box_append (GTK_BOX (bar), gtk_label_new (_("Samples")));
   for (guint i = 0; i < G_N_ELEMENTS (sample_choices); i++)
     {
       g_autofree char *text = g_strdup_printf ("%'u", sample_choices[i]);
       gtk_string_list_append (samples, text);
     }
-  w = gtk_drop_down_new (G_LIST_MODEL (g_object_ref (samples)), NULL);
-  gtk_drop_down_set_selected (GTK_DROP_DOWN (w), 2);
-  gtk_widget_set_tooltip_text (w, _("Training samples both methods see"));
-  self->samples_drop = GTK_DROP_DOWN (w);
-  gtk_box_append (GTK_BOX (bar), w);
-  gtk_box_append (GTK_BOX (bar), gtk_label_new (_("Decomposition")));
-  w = gtk_drop_down_new_from_strings (methods_tr);
-  self->method_drop = GTK_DROP_DOWN (w);
-  gtk_box_append (GTK_BOX (bar), w);
-  gtk_box_append (GTK_BOX (self), bar);
-  bar = gtk_box_new (GTK_ORIENTATION_HORIZONTAL, 8);
-  self->runs_spin = add_spin (GTK_BOX (bar), _("SGD runs"), _("Networks in the SGD ensemble"),
-                              2, 200, 32);
-  self->epochs_spin = add_spin (GTK_BOX (bar), _("Epochs"), _("SGD epochs per network"), 1, 100,
-                                10);
-  self->seed_spin = add_spin (GTK_BOX (bar), _("Seed"), _("Seed of the teacher, samples and fits"),
-                              0, 1e9, 1);
-  w = gtk_button_new_with_mnemonic (_("_Run"));
-  gtk_widget_add_css_class (w, "suggested-action");
-  self->run_button = GTK_BUTTON (w);
-  g_signal_connect_swapped (w, "clicked", G_CALLBACK (lv_lift_panel_run), self);
-  gtk_box_append (GTK_BOX (bar), w);
-  w = gtk_label_new (NULL);
-  /* Wraps rather than cutting "Terminé : NN-LIFT et 32 exécutions SGD" on a small screen. */
-  gtk_label_set_wrap (GTK_LABEL (w), TRUE);
-  gtk_label_set_wrap_mode (GTK_LABEL (w), PANGO_WRAP_WORD_CHAR);
-  gtk_widget_set_hexpand (w, TRUE);
-  gtk_label_set_xalign (GTK_LABEL (w), 1);
-  gtk_widget_add_css_class (w, "dim-label");
-  self->status = GTK_LABEL (w);
-  gtk_box_append (GTK_BOX (bar), w);
-  gtk_widget_add_css_class (bar, "view-toolbar");
-  gtk_box_append (GTK_BOX (self), bar);
-  g_signal_connect_swapped (self->d_spin, "value-changed", G_CALLBACK (on_d_changed), self);
-
-  w = gtk_label_new (NULL);
-  gtk_label_set_wrap (GTK_LABEL (w), TRUE);
-  gtk_label_set_xalign (GTK_LABEL (w), 0);
-  gtk_widget_add_css_class (w, "theory-status");
-  self->summary = GTK_LABEL (w);
-  gtk_box_append (GTK_BOX (self), w);
-
-  gtk_widget_set_vexpand (row, TRUE);
-  w = lv_figure_new ();
-  gtk_widget_set_size_request (w, 420, -1);
-  self->bars_figure = LV_FIGURE (w);
-  gtk_box_append (GTK_BOX (row), w);
-  w = lv_figure_new ();
-  gtk_widget_set_hexpand (w, TRUE);
-  self->hist_figure = LV_FIGURE (w);
-  gtk_box_append (GTK_BOX (row), w);
-  gtk_box_append (GTK_BOX (self), row);
+  gtk_drop_down_set_model (self->samples_drop, G_LIST_MODEL (samples));
+  gtk_drop_down_set_selected (self->samples_drop, 2);
 }
 
 static void
@@ -673,6 +602,7 @@ lv_lift_panel_dispose (GObject *object)
   while (running_count > 0)
     g_cond_wait (&running_cond, &running_lock);
   g_mutex_unlock (&running_lock);
+  gtk_widget_dispose_template (GTK_WIDGET (object), LV_TYPE_LIFT_PANEL);
   G_OBJECT_CLASS (lv_lift_panel_parent_class)->dispose (object);
 }
 
@@ -695,15 +625,33 @@ lv_lift_panel_finalize (GObject *object)
 static void
 lv_lift_panel_class_init (LvLiftPanelClass *klass)
 {
+  GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
+
   G_OBJECT_CLASS (klass)->dispose = lv_lift_panel_dispose;
   G_OBJECT_CLASS (klass)->finalize = lv_lift_panel_finalize;
+
+  g_type_ensure (LV_TYPE_FIGURE);
+  gtk_widget_class_set_template_from_resource (widget_class,
+                                               RESOURCE_PREFIX "/lv-lift-panel.ui");
+  gtk_widget_class_bind_template_child (widget_class, LvLiftPanel, d_spin);
+  gtk_widget_class_bind_template_child (widget_class, LvLiftPanel, k_spin);
+  gtk_widget_class_bind_template_child (widget_class, LvLiftPanel, runs_spin);
+  gtk_widget_class_bind_template_child (widget_class, LvLiftPanel, epochs_spin);
+  gtk_widget_class_bind_template_child (widget_class, LvLiftPanel, seed_spin);
+  gtk_widget_class_bind_template_child (widget_class, LvLiftPanel, samples_drop);
+  gtk_widget_class_bind_template_child (widget_class, LvLiftPanel, method_drop);
+  gtk_widget_class_bind_template_child (widget_class, LvLiftPanel, run_button);
+  gtk_widget_class_bind_template_child (widget_class, LvLiftPanel, status);
+  gtk_widget_class_bind_template_child (widget_class, LvLiftPanel, summary);
+  gtk_widget_class_bind_template_child (widget_class, LvLiftPanel, bars_figure);
+  gtk_widget_class_bind_template_child (widget_class, LvLiftPanel, hist_figure);
+  gtk_widget_class_bind_template_callback (widget_class, on_d_changed);
+  gtk_widget_class_bind_template_callback (widget_class, lv_lift_panel_run);
 }
 
 static void
 lv_lift_panel_init (LvLiftPanel *self)
 {
-  gtk_orientable_set_orientation (GTK_ORIENTABLE (self), GTK_ORIENTATION_VERTICAL);
-  gtk_box_set_spacing (GTK_BOX (self), 8);
   self->retired = g_ptr_array_new_with_free_func ((GDestroyNotify) lv_ensemble_free);
   self->theme = lv_plot_theme_light ();
   self->bars.common.theme = self->theme;
@@ -718,7 +666,8 @@ lv_lift_panel_init (LvLiftPanel *self)
   self->hist.common.x_label = _("test MSE");
   self->hist.common.empty_text = _("The SGD ensemble trains after NN-LIFT");
   self->hist.density = FALSE;
-  build_ui (self);
+  gtk_widget_init_template (GTK_WIDGET (self));
+  fill_samples (self);
   lv_figure_set_draw_func (self->bars_figure, (LvPlotDrawFunc) lv_plot_bars_draw, &self->bars);
   lv_figure_set_draw_func (self->hist_figure, (LvPlotDrawFunc) lv_plot_histogram_draw,
                            &self->hist);

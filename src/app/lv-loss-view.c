@@ -30,14 +30,9 @@
  */
 struct _LvLossView
 {
-  GtkBox parent_instance;
+  LvView parent_instance;
 
-  LvExperiment *experiment;
   LvPlotEnsemble *figures;
-  GtkSettings *settings;
-  LvPlotTheme theme;          /* the options' theme: light or dark, scaled */
-  double font_scale;
-  double line_scale;
   char *description;          /* the histogram's accessible description */
 
   GtkToggleButton *overlay_button;
@@ -55,18 +50,7 @@ struct _LvLossView
   LvTimeline *timeline;
 };
 
-static void lv_loss_view_view_init (LvViewInterface *iface);
-
-G_DEFINE_FINAL_TYPE_WITH_CODE (LvLossView, lv_loss_view, GTK_TYPE_BOX,
-                               G_IMPLEMENT_INTERFACE (LV_TYPE_VIEW, lv_loss_view_view_init))
-
-enum {
-  PROP_0,
-  PROP_EXPERIMENT,
-  N_PROPS
-};
-
-static GParamSpec *properties[N_PROPS];
+G_DEFINE_FINAL_TYPE (LvLossView, lv_loss_view, LV_TYPE_VIEW)
 
 enum {
   RUN_ACTIVATED,
@@ -84,7 +68,7 @@ queue_figures (LvLossView *self)
   lv_figure_changed (self->spread_figure);
 }
 
-/* Reads the toolbar and the dark preference into the figures' options. */
+/* Reads the toolbar and the view's theme (light or dark, scaled) into the figures' options. */
 static void
 on_option_toggled (LvLossView *self)
 {
@@ -102,9 +86,7 @@ on_option_toggled (LvLossView *self)
                       (self->timeline != NULL && lv_timeline_get_epoch (self->timeline) != 0);
   /* Finer than the sample-size default: 20–50 runs per size still show a shape. */
   options.n_bins = 18;
-  lv_plot_theme_scaled (lv_figure_theme_for_settings (self->settings), self->font_scale,
-                        self->line_scale, &self->theme);
-  options.theme = &self->theme;
+  options.theme = lv_view_get_theme (LV_VIEW (self));
   lv_plot_ensemble_set_options (self->figures, &options);
   queue_figures (self);
 }
@@ -156,11 +138,12 @@ describe_figures (LvLossView *self)
 static void
 rebuild_figures (LvLossView *self)
 {
+  LvExperiment *experiment = lv_loss_view_get_experiment (self);
   guint n = 0;
   const LvEnsembleSnapshot *const *snapshots = NULL;
 
-  if (self->experiment != NULL)
-    snapshots = lv_experiment_get_snapshots (self->experiment, &n);
+  if (experiment != NULL)
+    snapshots = lv_experiment_get_snapshots (experiment, &n);
   lv_plot_ensemble_set_epoch (self->figures, lv_timeline_get_epoch (self->timeline));
   lv_plot_ensemble_update (self->figures, snapshots, n);
   describe_figures (self);
@@ -171,14 +154,18 @@ rebuild_figures (LvLossView *self)
 static void
 update_timeline_extent (LvLossView *self)
 {
-  lv_timeline_set_extent (self->timeline, lv_experiment_get_config (self->experiment)->train.epochs,
+  LvExperiment *experiment = lv_loss_view_get_experiment (self);
+
+  lv_timeline_set_extent (self->timeline, lv_experiment_get_config (experiment)->train.epochs,
                           lv_plot_ensemble_get_max_epochs (self->figures),
-                          lv_experiment_get_running (self->experiment));
+                          lv_experiment_get_running (experiment));
 }
 
 static void
-on_experiment_changed (LvLossView *self)
+lv_loss_view_experiment_changed (LvView *view)
 {
+  LvLossView *self = LV_LOSS_VIEW (view);
+
   rebuild_figures (self);
   update_timeline_extent (self);
 }
@@ -381,78 +368,22 @@ lv_loss_view_get_export_name (LvView *view)
 }
 
 static void
-lv_loss_view_set_figure_scale (LvView *view, double font_scale, double line_scale)
+lv_loss_view_theme_changed (LvView *view)
 {
-  LvLossView *self = LV_LOSS_VIEW (view);
-
-  self->font_scale = font_scale;
-  self->line_scale = line_scale;
-  on_option_toggled (self);
+  on_option_toggled (LV_LOSS_VIEW (view));
 }
 
+/* The experiment's start and stop move the timeline's frontier without a ::changed. */
 static void
-lv_loss_view_view_init (LvViewInterface *iface)
-{
-  iface->export_figure = lv_loss_view_export_figure;
-  iface->get_export_name = lv_loss_view_get_export_name;
-  iface->set_figure_scale = lv_loss_view_set_figure_scale;
-}
-
-static void
-lv_loss_view_root (GtkWidget *widget)
-{
-  LvLossView *self = LV_LOSS_VIEW (widget);
-
-  GTK_WIDGET_CLASS (lv_loss_view_parent_class)->root (widget);
-  self->settings = lv_figure_watch_theme (widget, G_CALLBACK (on_option_toggled));
-  on_option_toggled (self);
-}
-
-static void
-lv_loss_view_unroot (GtkWidget *widget)
-{
-  LvLossView *self = LV_LOSS_VIEW (widget);
-
-  lv_figure_unwatch_theme (widget, &self->settings);
-  GTK_WIDGET_CLASS (lv_loss_view_parent_class)->unroot (widget);
-}
-
-static void
-lv_loss_view_set_property (GObject *object, guint prop_id, const GValue *value,
-                           GParamSpec *pspec)
+lv_loss_view_constructed (GObject *object)
 {
   LvLossView *self = LV_LOSS_VIEW (object);
+  LvExperiment *experiment = lv_loss_view_get_experiment (self);
 
-  switch (prop_id)
-    {
-    case PROP_EXPERIMENT:
-      self->experiment = g_value_dup_object (value);
-      if (self->experiment != NULL)
-        {
-          g_signal_connect_object (self->experiment, "changed",
-                                   G_CALLBACK (on_experiment_changed), self, G_CONNECT_SWAPPED);
-          g_signal_connect_object (self->experiment, "notify::running",
-                                   G_CALLBACK (update_timeline_extent), self, G_CONNECT_SWAPPED);
-        }
-      break;
-    default:
-      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
-    }
-}
-
-static void
-lv_loss_view_get_property (GObject *object, guint prop_id, GValue *value, GParamSpec *pspec)
-{
-  LvLossView *self = LV_LOSS_VIEW (object);
-
-  switch (prop_id)
-    {
-    case PROP_EXPERIMENT:
-      g_value_set_object (value, self->experiment);
-      break;
-    default:
-      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
-    }
+  G_OBJECT_CLASS (lv_loss_view_parent_class)->constructed (object);
+  if (experiment != NULL)
+    g_signal_connect_object (experiment, "notify::running", G_CALLBACK (update_timeline_extent),
+                             self, G_CONNECT_SWAPPED);
 }
 
 static void
@@ -461,7 +392,6 @@ lv_loss_view_dispose (GObject *object)
   LvLossView *self = LV_LOSS_VIEW (object);
 
   gtk_widget_dispose_template (GTK_WIDGET (self), LV_TYPE_LOSS_VIEW);
-  g_clear_object (&self->experiment);
   G_OBJECT_CLASS (lv_loss_view_parent_class)->dispose (object);
 }
 
@@ -480,18 +410,15 @@ lv_loss_view_class_init (LvLossViewClass *klass)
 {
   GObjectClass *object_class = G_OBJECT_CLASS (klass);
   GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
+  LvViewClass *view_class = LV_VIEW_CLASS (klass);
 
+  object_class->constructed = lv_loss_view_constructed;
   object_class->dispose = lv_loss_view_dispose;
   object_class->finalize = lv_loss_view_finalize;
-  object_class->set_property = lv_loss_view_set_property;
-  object_class->get_property = lv_loss_view_get_property;
-  widget_class->root = lv_loss_view_root;
-  widget_class->unroot = lv_loss_view_unroot;
-
-  properties[PROP_EXPERIMENT] =
-    g_param_spec_object ("experiment", NULL, NULL, LV_TYPE_EXPERIMENT,
-                         G_PARAM_READWRITE | G_PARAM_CONSTRUCT_ONLY | G_PARAM_STATIC_STRINGS);
-  g_object_class_install_properties (object_class, N_PROPS, properties);
+  view_class->export_figure = lv_loss_view_export_figure;
+  view_class->get_export_name = lv_loss_view_get_export_name;
+  view_class->experiment_changed = lv_loss_view_experiment_changed;
+  view_class->theme_changed = lv_loss_view_theme_changed;
 
   /**
    * LvLossView::run-activated:
@@ -536,7 +463,6 @@ lv_loss_view_init (LvLossView *self)
 {
   /* The models must exist before the template's toggled handlers can fire. */
   self->figures = lv_plot_ensemble_new ();
-  self->font_scale = self->line_scale = 1.0;
   gtk_widget_init_template (GTK_WIDGET (self));
   /* The toolbar wraps on a narrow window (issue 15). */
   lv_wrap_layout_apply (gtk_widget_get_first_child (GTK_WIDGET (self)), 6, 6);
@@ -580,7 +506,7 @@ lv_loss_view_new (LvExperiment *experiment)
 LvExperiment *
 lv_loss_view_get_experiment (LvLossView *self)
 {
-  return self->experiment;
+  return lv_view_get_experiment (LV_VIEW (self));
 }
 
 /**

@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 #pragma once
 
-/* Shared between lv-spinglass-view.c (state, jobs, API) and lv-spinglass-view-ui.c (widgets). */
+/* Shared between lv-spinglass-view.c (state, jobs, API) and lv-spinglass-view-controls.c (the
+ * template's widgets and handlers). */
 
 #include <lossviz/lv-plot-ensemble.h>
 
@@ -28,10 +29,8 @@ typedef struct
 
 struct _LvSpinGlassView
 {
-  GtkBox parent_instance;
+  LvView parent_instance;
 
-  LvExperiment *experiment;
-  GtkSettings *settings;
   LvPlotSpinGlass *figures;
   LvPlotEnsemble *network;
 
@@ -55,11 +54,9 @@ struct _LvSpinGlassView
   char *error_text;          /* why the last simulation failed, or NULL */
   GHashTable *cache;         /* config key → SizeState of a complete size */
   gboolean updating;
-  double font_scale;         /* presentation mode: lv_view_set_figure_scale() */
-  double line_scale;
-  LvPlotTheme theme;         /* the scaled theme every figure borrows */
 
-  /* widgets */
+  /* widgets (ui/lv-spinglass-view.ui) */
+  GtkBox *toolbar;
   GtkSpinButton *p_spin;
   GtkToggleButton *size_buttons[G_N_ELEMENTS (toggle_sizes)];
   GtkSpinButton *runs_spin;
@@ -73,7 +70,8 @@ struct _LvSpinGlassView
   LvFigure *theta_figure;
 };
 
-void lv_spin_glass_view_build_ui        (LvSpinGlassView *self);
+void lv_spin_glass_view_class_init_template (GtkWidgetClass *widget_class);
+void lv_spin_glass_view_init_template  (LvSpinGlassView *self);
 void lv_spin_glass_view_sync_controls   (LvSpinGlassView *self);
 void lv_spin_glass_view_apply_layout    (LvSpinGlassView *self);
 void lv_spin_glass_view_theme_changed   (LvSpinGlassView *self);

@@ -29,18 +29,7 @@
  * it started.
  */
 
-static void lv_spin_glass_view_view_init (LvViewInterface *iface);
-
-G_DEFINE_FINAL_TYPE_WITH_CODE (LvSpinGlassView, lv_spin_glass_view, GTK_TYPE_BOX,
-                               G_IMPLEMENT_INTERFACE (LV_TYPE_VIEW, lv_spin_glass_view_view_init))
-
-enum {
-  PROP_0,
-  PROP_EXPERIMENT,
-  N_PROPS
-};
-
-static GParamSpec *properties[N_PROPS];
+G_DEFINE_FINAL_TYPE (LvSpinGlassView, lv_spin_glass_view, LV_TYPE_VIEW)
 
 static void
 size_state_clear (gpointer data)
@@ -199,12 +188,13 @@ rebuild_models (LvSpinGlassView *self)
 void
 lv_spin_glass_view_update_network (LvSpinGlassView *self)
 {
+  LvExperiment *experiment = lv_view_get_experiment (LV_VIEW (self));
   guint n = 0;
   const LvEnsembleSnapshot *const *snapshots = NULL;
 
-  if (self->experiment == NULL || !self->side_by_side)
+  if (experiment == NULL || !self->side_by_side)
     return;
-  snapshots = lv_experiment_get_snapshots (self->experiment, &n);
+  snapshots = lv_experiment_get_snapshots (experiment, &n);
   lv_plot_ensemble_update (self->network, snapshots, n);
   lv_figure_changed (self->network_figure);
 }
@@ -429,91 +419,28 @@ lv_spin_glass_view_get_export_name (LvView *view)
 }
 
 static void
-lv_spin_glass_view_set_figure_scale (LvView *view, double font_scale, double line_scale)
+lv_spin_glass_view_experiment_changed (LvView *view)
 {
-  LvSpinGlassView *self = LV_SPIN_GLASS_VIEW (view);
-
-  self->font_scale = font_scale;
-  self->line_scale = line_scale;
-  lv_spin_glass_view_theme_changed (self);
+  lv_spin_glass_view_update_network (LV_SPIN_GLASS_VIEW (view));
 }
 
 static void
-lv_spin_glass_view_view_init (LvViewInterface *iface)
+lv_spin_glass_view_theme_changed_vfunc (LvView *view)
 {
-  iface->export_figure = lv_spin_glass_view_export_figure;
-  iface->get_export_name = lv_spin_glass_view_get_export_name;
-  iface->set_figure_scale = lv_spin_glass_view_set_figure_scale;
+  lv_spin_glass_view_theme_changed (LV_SPIN_GLASS_VIEW (view));
 }
 
 /* ---- GObject ------------------------------------------------------------------------------- */
 
 static void
-lv_spin_glass_view_root (GtkWidget *widget)
-{
-  LvSpinGlassView *self = LV_SPIN_GLASS_VIEW (widget);
-
-  GTK_WIDGET_CLASS (lv_spin_glass_view_parent_class)->root (widget);
-  self->settings = lv_figure_watch_theme (widget, G_CALLBACK (lv_spin_glass_view_theme_changed));
-  lv_spin_glass_view_theme_changed (self);
-}
-
-static void
-lv_spin_glass_view_unroot (GtkWidget *widget)
-{
-  LvSpinGlassView *self = LV_SPIN_GLASS_VIEW (widget);
-
-  lv_figure_unwatch_theme (widget, &self->settings);
-  GTK_WIDGET_CLASS (lv_spin_glass_view_parent_class)->unroot (widget);
-}
-
-static void
-lv_spin_glass_view_set_property (GObject *object, guint prop_id, const GValue *value,
-                                 GParamSpec *pspec)
-{
-  LvSpinGlassView *self = LV_SPIN_GLASS_VIEW (object);
-
-  switch (prop_id)
-    {
-    case PROP_EXPERIMENT:
-      self->experiment = g_value_dup_object (value);
-      if (self->experiment != NULL)
-        g_signal_connect_object (self->experiment, "changed", G_CALLBACK (lv_spin_glass_view_update_network),
-                                 self, G_CONNECT_SWAPPED);
-      break;
-    default:
-      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
-    }
-}
-
-static void
-lv_spin_glass_view_get_property (GObject *object, guint prop_id, GValue *value,
-                                 GParamSpec *pspec)
-{
-  LvSpinGlassView *self = LV_SPIN_GLASS_VIEW (object);
-
-  switch (prop_id)
-    {
-    case PROP_EXPERIMENT:
-      g_value_set_object (value, self->experiment);
-      break;
-    default:
-      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
-    }
-}
-
-static void
 lv_spin_glass_view_dispose (GObject *object)
 {
   LvSpinGlassView *self = LV_SPIN_GLASS_VIEW (object);
-  GtkWidget *child;
 
   drop_job (self);
   if (self->jobs != NULL)
     reap_jobs (self, TRUE);
-  while ((child = gtk_widget_get_first_child (GTK_WIDGET (self))) != NULL)
-    gtk_box_remove (GTK_BOX (self), child);
-  g_clear_object (&self->experiment);
+  gtk_widget_dispose_template (GTK_WIDGET (self), LV_TYPE_SPIN_GLASS_VIEW);
   G_OBJECT_CLASS (lv_spin_glass_view_parent_class)->dispose (object);
 }
 
@@ -535,19 +462,15 @@ static void
 lv_spin_glass_view_class_init (LvSpinGlassViewClass *klass)
 {
   GObjectClass *object_class = G_OBJECT_CLASS (klass);
-  GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
+  LvViewClass *view_class = LV_VIEW_CLASS (klass);
 
   object_class->dispose = lv_spin_glass_view_dispose;
   object_class->finalize = lv_spin_glass_view_finalize;
-  object_class->set_property = lv_spin_glass_view_set_property;
-  object_class->get_property = lv_spin_glass_view_get_property;
-  widget_class->root = lv_spin_glass_view_root;
-  widget_class->unroot = lv_spin_glass_view_unroot;
-
-  properties[PROP_EXPERIMENT] =
-    g_param_spec_object ("experiment", NULL, NULL, LV_TYPE_EXPERIMENT,
-                         G_PARAM_READWRITE | G_PARAM_CONSTRUCT_ONLY | G_PARAM_STATIC_STRINGS);
-  g_object_class_install_properties (object_class, N_PROPS, properties);
+  view_class->export_figure = lv_spin_glass_view_export_figure;
+  view_class->get_export_name = lv_spin_glass_view_get_export_name;
+  view_class->experiment_changed = lv_spin_glass_view_experiment_changed;
+  view_class->theme_changed = lv_spin_glass_view_theme_changed_vfunc;
+  lv_spin_glass_view_class_init_template (GTK_WIDGET_CLASS (klass));
 }
 
 static void
@@ -559,8 +482,6 @@ lv_spin_glass_view_init (LvSpinGlassView *self)
   g_array_set_clear_func (self->sizes, size_state_clear);
   self->jobs = g_ptr_array_new_with_free_func ((GDestroyNotify) lv_spin_glass_job_unref);
   self->cache = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, size_state_free);
-  self->font_scale = self->line_scale = 1.0;
-  self->theme = *lv_plot_theme_light ();
   self->p = 3;
   self->lambdas[0] = 25;
   self->lambdas[1] = 50;
@@ -578,7 +499,7 @@ lv_spin_glass_view_init (LvSpinGlassView *self)
     options.n_bins = 40;
     lv_plot_spin_glass_set_options (self->figures, &options);
   }
-  lv_spin_glass_view_build_ui (self);
+  lv_spin_glass_view_init_template (self);
   lv_figure_set_draw_func (self->hist_figure, (LvPlotDrawFunc) lv_plot_histogram_draw,
                            lv_plot_spin_glass_get_histogram (self->figures));
   lv_figure_set_draw_func (self->theta_figure, (LvPlotDrawFunc) lv_plot_lines_draw,

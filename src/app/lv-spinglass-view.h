@@ -7,11 +7,12 @@
 #include <lossviz/lv-spinglass.h>
 
 #include "lv-experiment.h"
+#include "lv-view.h"
 
 G_BEGIN_DECLS
 
 #define LV_TYPE_SPIN_GLASS_VIEW (lv_spin_glass_view_get_type ())
-G_DECLARE_FINAL_TYPE (LvSpinGlassView, lv_spin_glass_view, LV, SPIN_GLASS_VIEW, GtkBox)
+G_DECLARE_FINAL_TYPE (LvSpinGlassView, lv_spin_glass_view, LV, SPIN_GLASS_VIEW, LvView)
 
 /* The page name of the view in the window's stack (for the guided tour). */
 #define LV_SPIN_GLASS_VIEW_PAGE "spinglass"

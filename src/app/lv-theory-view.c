@@ -7,7 +7,6 @@
 
 #include <glib/gi18n.h>
 
-#include "lv-figure.h"
 #include "lv-view.h"
 
 /*
@@ -19,48 +18,38 @@
  */
 struct _LvTheoryView
 {
-  GtkBox parent_instance;
+  LvView parent_instance;
 
-  LvExperiment *experiment;
-  GtkSettings *settings;
-  LvPlotTheme theme;          /* the style's theme at the presentation scale */
-  double font_scale, line_scale;
   GtkStack *stack;
   LvHvPanel *hv;
   LvLiftPanel *lift;
 };
 
-static void lv_theory_view_view_init (LvViewInterface *iface);
-
+/* Four figures share this page: a milder presentation scale keeps their plots taller than
+ * their text. */
 #define THEORY_SCALE_SHARE 0.4
 
-G_DEFINE_FINAL_TYPE_WITH_CODE (LvTheoryView, lv_theory_view, GTK_TYPE_BOX,
-                               G_IMPLEMENT_INTERFACE (LV_TYPE_VIEW, lv_theory_view_view_init))
-
-enum {
-  PROP_0,
-  PROP_EXPERIMENT,
-  N_PROPS
-};
-
-static GParamSpec *properties[N_PROPS];
+G_DEFINE_FINAL_TYPE (LvTheoryView, lv_theory_view, LV_TYPE_VIEW)
 
 static void
-on_experiment_changed (LvTheoryView *self)
+lv_theory_view_experiment_changed (LvView *view)
 {
-  const LvEnsembleConfig *config = lv_experiment_get_config (self->experiment);
+  LvTheoryView *self = LV_THEORY_VIEW (view);
+  LvExperiment *experiment = lv_view_get_experiment (view);
+  const LvEnsembleConfig *config = experiment != NULL ? lv_experiment_get_config (experiment)
+                                                      : NULL;
 
   if (config != NULL)
     lv_hv_panel_set_q (self->hv, config->train.reg.degree);
 }
 
 static void
-on_theme_changed (LvTheoryView *self)
+lv_theory_view_theme_changed (LvView *view)
 {
-  lv_plot_theme_scaled (lv_figure_theme_for_settings (self->settings), self->font_scale,
-                        self->line_scale, &self->theme);
-  lv_hv_panel_set_theme (self->hv, &self->theme);
-  lv_lift_panel_set_theme (self->lift, &self->theme);
+  LvTheoryView *self = LV_THEORY_VIEW (view);
+
+  lv_hv_panel_set_theme (self->hv, lv_view_get_theme (view));
+  lv_lift_panel_set_theme (self->lift, lv_view_get_theme (view));
 }
 
 static gboolean
@@ -84,108 +73,18 @@ lv_theory_view_get_export_name (LvView *view)
   return g_strdup (_("haeffele-vidal"));
 }
 
-/* Presentation mode: large fonts and thick lines in both panels' figures (issue 15). */
+/* The chain starts at the sidebar's q as soon as the experiment is known. */
 static void
-lv_theory_view_set_figure_scale (LvView *view, double font_scale, double line_scale)
+lv_theory_view_constructed (GObject *object)
 {
-  LvTheoryView *self = LV_THEORY_VIEW (view);
-
-  /* Four figures share this page: a milder scale keeps their plots taller than their text. */
-  self->font_scale = 1.0 + (font_scale - 1.0) * THEORY_SCALE_SHARE;
-  self->line_scale = 1.0 + (line_scale - 1.0) * THEORY_SCALE_SHARE;
-  on_theme_changed (self);
-}
-
-static void
-lv_theory_view_view_init (LvViewInterface *iface)
-{
-  iface->export_figure = lv_theory_view_export_figure;
-  iface->get_export_name = lv_theory_view_get_export_name;
-  iface->set_figure_scale = lv_theory_view_set_figure_scale;
-}
-
-/* The page's own style sheet, added once per display. */
-static void
-load_css (GtkWidget *widget)
-{
-  GdkDisplay *display = gtk_widget_get_display (widget);
-  g_autoptr(GtkCssProvider) provider = NULL;
-
-  if (g_object_get_data (G_OBJECT (display), "lv-theory-css") != NULL)
-    return;
-  provider = gtk_css_provider_new ();
-  gtk_css_provider_load_from_resource (provider, RESOURCE_PREFIX "/lv-theory-view.css");
-  gtk_style_context_add_provider_for_display (display, GTK_STYLE_PROVIDER (provider),
-                                              GTK_STYLE_PROVIDER_PRIORITY_APPLICATION);
-  g_object_set_data (G_OBJECT (display), "lv-theory-css", GINT_TO_POINTER (1));
-}
-
-static void
-lv_theory_view_root (GtkWidget *widget)
-{
-  LvTheoryView *self = LV_THEORY_VIEW (widget);
-
-  GTK_WIDGET_CLASS (lv_theory_view_parent_class)->root (widget);
-  load_css (widget);
-  self->settings = lv_figure_watch_theme (widget, G_CALLBACK (on_theme_changed));
-  on_theme_changed (self);
-}
-
-static void
-lv_theory_view_unroot (GtkWidget *widget)
-{
-  LvTheoryView *self = LV_THEORY_VIEW (widget);
-
-  lv_figure_unwatch_theme (widget, &self->settings);
-  GTK_WIDGET_CLASS (lv_theory_view_parent_class)->unroot (widget);
-}
-
-static void
-lv_theory_view_set_property (GObject *object, guint prop_id, const GValue *value,
-                             GParamSpec *pspec)
-{
-  LvTheoryView *self = LV_THEORY_VIEW (object);
-
-  switch (prop_id)
-    {
-    case PROP_EXPERIMENT:
-      self->experiment = g_value_dup_object (value);
-      if (self->experiment != NULL)
-        {
-          g_signal_connect_object (self->experiment, "changed",
-                                   G_CALLBACK (on_experiment_changed), self, G_CONNECT_SWAPPED);
-          on_experiment_changed (self);
-        }
-      break;
-    default:
-      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
-    }
-}
-
-static void
-lv_theory_view_get_property (GObject *object, guint prop_id, GValue *value, GParamSpec *pspec)
-{
-  LvTheoryView *self = LV_THEORY_VIEW (object);
-
-  switch (prop_id)
-    {
-    case PROP_EXPERIMENT:
-      g_value_set_object (value, self->experiment);
-      break;
-    default:
-      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
-    }
+  G_OBJECT_CLASS (lv_theory_view_parent_class)->constructed (object);
+  lv_theory_view_experiment_changed (LV_VIEW (object));
 }
 
 static void
 lv_theory_view_dispose (GObject *object)
 {
-  LvTheoryView *self = LV_THEORY_VIEW (object);
-  GtkWidget *child;
-
-  while ((child = gtk_widget_get_first_child (GTK_WIDGET (self))) != NULL)
-    gtk_box_remove (GTK_BOX (self), child);
-  g_clear_object (&self->experiment);
+  gtk_widget_dispose_template (GTK_WIDGET (object), LV_TYPE_THEORY_VIEW);
   G_OBJECT_CLASS (lv_theory_view_parent_class)->dispose (object);
 }
 
@@ -194,46 +93,29 @@ lv_theory_view_class_init (LvTheoryViewClass *klass)
 {
   GObjectClass *object_class = G_OBJECT_CLASS (klass);
   GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
+  LvViewClass *view_class = LV_VIEW_CLASS (klass);
 
+  object_class->constructed = lv_theory_view_constructed;
   object_class->dispose = lv_theory_view_dispose;
-  object_class->set_property = lv_theory_view_set_property;
-  object_class->get_property = lv_theory_view_get_property;
-  widget_class->root = lv_theory_view_root;
-  widget_class->unroot = lv_theory_view_unroot;
+  view_class->export_figure = lv_theory_view_export_figure;
+  view_class->get_export_name = lv_theory_view_get_export_name;
+  view_class->experiment_changed = lv_theory_view_experiment_changed;
+  view_class->theme_changed = lv_theory_view_theme_changed;
+  view_class->figure_scale_share = THEORY_SCALE_SHARE;
 
-  properties[PROP_EXPERIMENT] =
-    g_param_spec_object ("experiment", NULL, NULL, LV_TYPE_EXPERIMENT,
-                         G_PARAM_READWRITE | G_PARAM_CONSTRUCT_ONLY | G_PARAM_STATIC_STRINGS);
-  g_object_class_install_properties (object_class, N_PROPS, properties);
+  g_type_ensure (LV_TYPE_HV_PANEL);
+  g_type_ensure (LV_TYPE_LIFT_PANEL);
+  gtk_widget_class_set_template_from_resource (widget_class,
+                                               RESOURCE_PREFIX "/lv-theory-view.ui");
+  gtk_widget_class_bind_template_child (widget_class, LvTheoryView, stack);
+  gtk_widget_class_bind_template_child (widget_class, LvTheoryView, hv);
+  gtk_widget_class_bind_template_child (widget_class, LvTheoryView, lift);
 }
 
 static void
 lv_theory_view_init (LvTheoryView *self)
 {
-  self->font_scale = self->line_scale = 1.0;
-  GtkWidget *switcher = gtk_stack_switcher_new ();
-  GtkWidget *stack = gtk_stack_new ();
-  GtkWidget *hv = lv_hv_panel_new ();
-  GtkWidget *lift = lv_lift_panel_new ();
-
-  gtk_orientable_set_orientation (GTK_ORIENTABLE (self), GTK_ORIENTATION_VERTICAL);
-  gtk_box_set_spacing (GTK_BOX (self), 6);
-  gtk_widget_set_margin_start (GTK_WIDGET (self), 12);
-  gtk_widget_set_margin_end (GTK_WIDGET (self), 12);
-  gtk_widget_set_margin_top (GTK_WIDGET (self), 6);
-  gtk_widget_set_margin_bottom (GTK_WIDGET (self), 6);
-  gtk_widget_add_css_class (GTK_WIDGET (self), "theory-view");
-  self->stack = GTK_STACK (stack);
-  self->hv = LV_HV_PANEL (hv);
-  self->lift = LV_LIFT_PANEL (lift);
-  gtk_widget_set_vexpand (stack, TRUE);
-  gtk_stack_set_transition_type (self->stack, GTK_STACK_TRANSITION_TYPE_CROSSFADE);
-  gtk_stack_add_titled (self->stack, hv, "hv", _("Haeffele–Vidal: Degree and Width"));
-  gtk_stack_add_titled (self->stack, lift, "lift", _("NN-LIFT vs SGD"));
-  gtk_stack_switcher_set_stack (GTK_STACK_SWITCHER (switcher), self->stack);
-  gtk_widget_set_halign (switcher, GTK_ALIGN_CENTER);
-  gtk_box_append (GTK_BOX (self), switcher);
-  gtk_box_append (GTK_BOX (self), stack);
+  gtk_widget_init_template (GTK_WIDGET (self));
 }
 
 /**

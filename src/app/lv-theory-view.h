@@ -4,13 +4,14 @@
 #include <gtk/gtk.h>
 
 #include "lv-experiment.h"
+#include "lv-view.h"
 #include "lv-hv-panel.h"
 #include "lv-lift-panel.h"
 
 G_BEGIN_DECLS
 
 #define LV_TYPE_THEORY_VIEW (lv_theory_view_get_type ())
-G_DECLARE_FINAL_TYPE (LvTheoryView, lv_theory_view, LV, THEORY_VIEW, GtkBox)
+G_DECLARE_FINAL_TYPE (LvTheoryView, lv_theory_view, LV, THEORY_VIEW, LvView)
 
 GtkWidget   *lv_theory_view_new           (LvExperiment *experiment);
 LvHvPanel   *lv_theory_view_get_hv_panel  (LvTheoryView *self);

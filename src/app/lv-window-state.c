@@ -182,8 +182,6 @@ lv_window_state_page_changed (LvWindow *self)
   const char *page = gtk_stack_get_visible_child_name (self->stack);
   gboolean own_settings = g_strcmp0 (page, LV_SPIN_GLASS_VIEW_PAGE) == 0;
 
-  if (self->page_note == NULL)
-    return; /* still building */
   gtk_widget_set_visible (self->controls_scroller, !own_settings);
   gtk_widget_set_visible (GTK_WIDGET (self->page_note), own_settings);
   /* The Spin glass page has its own "Simulate": one start button per page, never two. */
@@ -216,50 +214,18 @@ attach_under (GtkWidget *below, GtkWidget *widget)
   gtk_grid_attach (grid, widget, 0, row + 1, 2, 1);
 }
 
-static void
-build_state_bar (LvWindow *self)
-{
-  GtkWidget *start = gtk_button_new_with_mnemonic (_("_Start"));
-
-  self->state_label = GTK_LABEL (gtk_label_new (NULL));
-  gtk_label_set_wrap (self->state_label, TRUE);
-  gtk_label_set_xalign (self->state_label, 0);
-  gtk_widget_add_css_class (GTK_WIDGET (self->state_label), "numeric");
-  self->state_badge = GTK_LABEL (gtk_label_new (NULL));
-  gtk_widget_add_css_class (GTK_WIDGET (self->state_badge), "badge");
-  self->pending_label = GTK_LABEL (gtk_label_new (NULL));
-  gtk_label_set_wrap (self->pending_label, TRUE);
-  gtk_label_set_xalign (self->pending_label, 0);
-  gtk_widget_set_hexpand (GTK_WIDGET (self->pending_label), TRUE);
-  gtk_label_set_text (self->pending_label,
-                      _("Settings changed — press Start to train them. The figures still show "
-                        "the previous settings."));
-  self->pending_box = gtk_box_new (GTK_ORIENTATION_HORIZONTAL, 12);
-  gtk_actionable_set_action_name (GTK_ACTIONABLE (start), "win.start");
-  gtk_widget_add_css_class (start, "suggested-action");
-  gtk_widget_set_valign (start, GTK_ALIGN_CENTER);
-  gtk_box_append (GTK_BOX (self->pending_box), GTK_WIDGET (self->pending_label));
-  gtk_box_append (GTK_BOX (self->pending_box), start);
-  g_object_bind_property (self->pending_label, "visible", self->pending_box, "visible",
-                          G_BINDING_SYNC_CREATE);
-  gtk_widget_set_hexpand (self->pending_box, TRUE);
-  gtk_box_append (self->state_bar, GTK_WIDGET (self->state_label));
-  gtk_box_append (self->state_bar, GTK_WIDGET (self->state_badge));
-  gtk_box_append (self->state_bar, self->pending_box);
-}
-
 /**
  * lv_window_state_init:
  * @self: the window, its template built
  *
- * Builds the state bar's labels, the sidebar's badge and notes.
+ * Adds the sidebar's degree badge and depth note as grid rows under the controls they annotate
+ * (the state bar and the page note are in lv-window.ui), and starts following the experiment.
  */
 void
 lv_window_state_init (LvWindow *self)
 {
   GtkWidget *badge_row = gtk_box_new (GTK_ORIENTATION_HORIZONTAL, 0);
 
-  build_state_bar (self);
   self->degree_badge = GTK_LABEL (gtk_label_new (NULL));
   gtk_widget_add_css_class (GTK_WIDGET (self->degree_badge), "badge");
   gtk_widget_set_halign (badge_row, GTK_ALIGN_END);
@@ -267,20 +233,6 @@ lv_window_state_init (LvWindow *self)
   attach_under (GTK_WIDGET (self->degree_scale), badge_row);
   self->depth_note = note_label ();
   attach_under (GTK_WIDGET (self->depth_spin), GTK_WIDGET (self->depth_note));
-  self->page_note = note_label ();
-  gtk_label_set_text (self->page_note,
-                      _("The Spin glass page has its own settings, in its toolbar. The "
-                        "network settings of this sidebar apply to the Loss Distribution, "
-                        "Landscape and Theory pages."));
-  gtk_widget_set_margin_start (GTK_WIDGET (self->page_note), 18);
-  gtk_widget_set_margin_end (GTK_WIDGET (self->page_note), 18);
-  gtk_widget_set_margin_top (GTK_WIDGET (self->page_note), 18);
-  gtk_widget_set_vexpand (GTK_WIDGET (self->page_note), TRUE);
-  gtk_widget_set_valign (GTK_WIDGET (self->page_note), GTK_ALIGN_START);
-  gtk_widget_set_visible (GTK_WIDGET (self->page_note), FALSE);
-  self->controls_scroller = gtk_widget_get_first_child (self->controls_pane);
-  gtk_widget_insert_after (GTK_WIDGET (self->page_note), self->controls_pane,
-                           self->controls_scroller);
   g_signal_connect_swapped (self->experiment, "changed", G_CALLBACK (lv_window_state_update),
                             self);
   lv_window_state_update (self);

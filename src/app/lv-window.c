@@ -706,6 +706,12 @@ lv_window_class_init (LvWindowClass *klass)
   gtk_widget_class_set_template_from_resource (widget_class, RESOURCE_PREFIX "/lv-window.ui");
   gtk_widget_class_bind_template_child (widget_class, LvWindow, flap);
   gtk_widget_class_bind_template_child (widget_class, LvWindow, state_bar);
+  gtk_widget_class_bind_template_child (widget_class, LvWindow, state_label);
+  gtk_widget_class_bind_template_child (widget_class, LvWindow, state_badge);
+  gtk_widget_class_bind_template_child (widget_class, LvWindow, pending_label);
+  gtk_widget_class_bind_template_child (widget_class, LvWindow, pending_box);
+  gtk_widget_class_bind_template_child (widget_class, LvWindow, page_note);
+  gtk_widget_class_bind_template_child (widget_class, LvWindow, controls_scroller);
   gtk_widget_class_bind_template_child (widget_class, LvWindow, controls_pane);
   gtk_widget_class_bind_template_child (widget_class, LvWindow, start_button);
   gtk_widget_class_bind_template_child (widget_class, LvWindow, caption_revealer);
