@@ -43,39 +43,43 @@ show_index (LvLandscapeView *self, const LvIndexPoint *points, guint n_points, g
 }
 
 static void
-on_index_notify (LvIndexJob *job, gpointer data)
+show_survey (LvLandscapeView *self)
 {
-  LvLandscapeView *self = data;
-  const LvIndexPoint *points;
-  guint n_points, n_done, n_skipped;
+  const LvIndexSurveyJobData *d = lv_job_lock (self->index_job);
 
-  lv_index_job_read (job, &points, &n_points, &n_done, &n_skipped);
-  show_index (self, points, n_points, n_done, n_skipped);
+  show_index (self, d->result.points, d->result.n_points, d->result.n_done,
+              d->result.n_skipped);
+  lv_job_unlock (self->index_job);
 }
 
 static gboolean
 run_job_busy (LvLandscapeView *self)
 {
-  return self->job != NULL && self->state.stage < LV_LANDSCAPE_STAGE_DONE;
+  return self->job != NULL && lv_job_is_running (self->job);
 }
 
 /**
  * lv_landscape_view_sync_index_pause:
  * @self: the view
  *
- * The survey yields the worker pool while the selected run is being computed.
+ * The survey yields the worker pool while the selected run is being computed (it queues no
+ * more Lanczos runs; those queued finish).
  */
 void
 lv_landscape_view_sync_index_pause (LvLandscapeView *self)
 {
   if (self->index_job != NULL)
-    lv_index_job_set_paused (self->index_job, run_job_busy (self));
+    lv_job_set_paused (self->index_job, run_job_busy (self));
 }
 
 void
 lv_landscape_view_drop_index (LvLandscapeView *self)
 {
-  g_clear_pointer (&self->index_job, lv_index_job_abandon);
+  if (self->index_job == NULL)
+    return;
+  g_signal_handlers_disconnect_by_data (self->index_job, self);
+  lv_job_cancel (self->index_job);
+  g_clear_object (&self->index_job);
 }
 
 /* What the survey would cover now: the dataset, the configuration and every size's finished
@@ -122,27 +126,21 @@ lv_landscape_view_update_index (LvLandscapeView *self)
   g_free (self->index_key);
   self->index_key = g_steal_pointer (&key);
   lv_landscape_view_drop_index (self);
-  self->index_job = lv_index_job_new (self->experiment, LV_LANDSCAPE_INDEX_MAX_PARAMS,
-                                      INDEX_MAX_RUNS_PER_SIZE);
+  self->index_job = lv_index_survey_job_new (self->experiment, LV_LANDSCAPE_INDEX_MAX_PARAMS,
+                                              INDEX_MAX_RUNS_PER_SIZE);
   show_index (self, NULL, 0, 0, 0);
-  if (run_job_busy (self))
-    lv_index_job_set_paused (self->index_job, TRUE);
-  lv_index_job_start (self->index_job, on_index_notify, self);
+  g_signal_connect_swapped (self->index_job, "updated", G_CALLBACK (show_survey), self);
+  g_signal_connect_swapped (self->index_job, "finished", G_CALLBACK (show_survey), self);
+  lv_landscape_view_sync_index_pause (self);
+  lv_job_start (self->index_job);
 }
 
 static void
 on_index_axis_toggled (LvLandscapeView *self)
 {
-  const LvIndexPoint *points;
-  guint n_points, n_done, n_skipped;
-
-  if (self->index_job == NULL)
-    return;
   /* Read under the job's lock: its tasks may be publishing right now. */
-  lv_index_job_lock (self->index_job);
-  lv_index_job_read (self->index_job, &points, &n_points, &n_done, &n_skipped);
-  show_index (self, points, n_points, n_done, n_skipped);
-  lv_index_job_unlock (self->index_job);
+  if (self->index_job != NULL)
+    show_survey (self);
 }
 
 /* ---- theme ---- */
@@ -228,7 +226,7 @@ static void
 on_surface_toggled (LvLandscapeView *self)
 {
   if (gtk_toggle_button_get_active (self->surface_button))
-    lv_figure_set_draw_func (self->heatmap_figure, (LvPlotDrawFunc) lv_landscape_wireframe_draw,
+    lv_figure_set_draw_func (self->heatmap_figure, (LvPlotDrawFunc) lv_plot_wireframe_draw,
                              &self->wireframe);
   else
     lv_figure_set_draw_func (self->heatmap_figure, (LvPlotDrawFunc) lv_plot_heatmap_draw,
@@ -354,6 +352,7 @@ lv_landscape_view_build (LvLandscapeView *self)
   gtk_paned_set_resize_start_child (GTK_PANED (paned), TRUE);
   gtk_paned_set_shrink_start_child (GTK_PANED (paned), FALSE);
   self->lines_figure = new_figure (side, 110);
+  lv_landscape_view_build_curvature_row (self, side);
   self->bars_figure = new_figure (side, 110);
   self->index_button = GTK_TOGGLE_BUTTON (gtk_toggle_button_new_with_label (_("Index")));
   self->eigen_button =
@@ -406,4 +405,6 @@ lv_landscape_view_build (LvLandscapeView *self)
                             G_CALLBACK (lv_landscape_view_on_log_toggled), self);
   g_signal_connect_swapped (self->eigen_button, "toggled", G_CALLBACK (on_index_axis_toggled),
                             self);
+  g_signal_connect_swapped (self->density_button, "toggled",
+                            G_CALLBACK (lv_landscape_view_on_curvature_toggled), self);
 }

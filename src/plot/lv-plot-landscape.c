@@ -1,14 +1,20 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
-#define G_LOG_DOMAIN "LossViz-app"
+#define G_LOG_DOMAIN "LossViz-plot"
 
 #include "config.h"
 
-#include "lv-landscape-figures.h"
+#include <lossviz/lv-plot-landscape.h>
 
 #include <math.h>
 #include <string.h>
 
-#include <glib/gi18n.h>
+#include <glib/gi18n-lib.h>
+
+#include <lossviz/lv-hessian-probe.h>
+#include <lossviz/lv-plot-hessian-density.h>
+
+/* Points of the eigenvalue density's λ grid (the CLI's default). */
+#define DENSITY_GRID 200
 
 #define MAX_INDEX_SERIES 16
 
@@ -41,6 +47,13 @@ struct _LvLandscapeFigures
   char *bars_title;
   char *bars_caption;
 
+  /* eigenvalue density (SLQ), shown in the spectrum's place when chosen */
+  gboolean show_density;
+  LvPlotHessianDensity *density;  /* NULL until computed */
+  LvPlotLinesModel density_empty; /* drawn meanwhile */
+  double *density_grid, *density_values;
+  char *density_caption;
+
   /* index vs loss */
   LvPlotScatterModel scatter;
   LvPlotScatterSeries series[MAX_INDEX_SERIES];
@@ -58,6 +71,15 @@ apply_theme (LvLandscapeFigures *self)
   self->lines.common.theme = self->theme;
   self->bars.common.theme = self->theme;
   self->scatter.common.theme = self->theme;
+  self->density_empty.common.theme = self->theme;
+  /* The density model copies its theme: rebuild it. */
+  if (self->density != NULL)
+    {
+      lv_plot_hessian_density_free (self->density);
+      self->density = lv_plot_hessian_density_new (self->density_grid, self->density_values,
+                                                   DENSITY_GRID, self->density_caption,
+                                                   self->theme);
+    }
 }
 
 /**
@@ -133,6 +155,15 @@ clear_bars (LvLandscapeFigures *self)
   self->bars.categories = NULL;
 }
 
+static void
+clear_density (LvLandscapeFigures *self)
+{
+  g_clear_pointer (&self->density, lv_plot_hessian_density_free);
+  g_clear_pointer (&self->density_grid, g_free);
+  g_clear_pointer (&self->density_values, g_free);
+  g_clear_pointer (&self->density_caption, g_free);
+}
+
 void
 lv_landscape_figures_free (LvLandscapeFigures *self)
 {
@@ -141,6 +172,7 @@ lv_landscape_figures_free (LvLandscapeFigures *self)
   clear_heatmap (self);
   clear_lines (self);
   clear_bars (self);
+  clear_density (self);
   for (guint i = 0; i < MAX_INDEX_SERIES; i++)
     g_free (self->series_labels[i]);
   g_free (self->scatter_x);
@@ -195,6 +227,9 @@ lv_landscape_figures_clear_run (LvLandscapeFigures *self, const char *empty_text
   self->bars.common.title = _("Hessian spectrum");
   self->bars.common.caption = NULL;
   self->bars.common.empty_text = empty_text;
+  clear_density (self);
+  self->density_empty.common.title = _("Hessian eigenvalue density");
+  self->density_empty.common.empty_text = empty_text;
   lv_landscape_figures_set_log (self, self->heatmap.log_color);
 }
 
@@ -536,7 +571,8 @@ lv_landscape_figures_get_slice_value (LvLandscapeFigures *self, double alpha, do
  *
  * Writes the four panels to @path, the slice to a CSV next to it (the extension replaced by
  * `.csv`) and, when computed, the interpolation, the spectrum and the index survey to
- * `-interpolation.csv`, `-spectrum.csv` and `-index.csv`.
+ * `-interpolation.csv`, `-spectrum.csv` and `-index.csv` (and the eigenvalue density, when
+ * shown, to `-density.csv`).
  *
  * Returns: %TRUE when every file was written.
  */
@@ -547,7 +583,9 @@ lv_landscape_figures_export (LvLandscapeFigures *self, const char *path, double 
   const LvPlotPanel panels[] = {
     { (LvPlotDrawFunc) lv_plot_heatmap_draw, &self->heatmap },
     { (LvPlotDrawFunc) lv_plot_lines_draw, &self->lines },
-    { (LvPlotDrawFunc) lv_plot_bars_draw, &self->bars },
+    self->show_density ? (LvPlotPanel) { (LvPlotDrawFunc) lv_plot_lines_draw,
+                                         lv_landscape_figures_get_density (self) }
+                       : (LvPlotPanel) { (LvPlotDrawFunc) lv_plot_bars_draw, &self->bars },
     { (LvPlotDrawFunc) lv_plot_scatter_draw, &self->scatter },
   };
   LvPlotGridModel grid = { self->theme, _("Loss landscape"), NULL, panels,
@@ -556,6 +594,7 @@ lv_landscape_figures_export (LvLandscapeFigures *self, const char *path, double 
   g_autofree char *interp = lv_plot_sibling_path (path, "-interpolation.csv");
   g_autofree char *spectrum = lv_plot_sibling_path (path, "-spectrum.csv");
   g_autofree char *index = lv_plot_sibling_path (path, "-index.csv");
+  g_autofree char *density = lv_plot_sibling_path (path, "-density.csv");
 
   if (self->heatmap.values == NULL)
     {
@@ -573,5 +612,58 @@ lv_landscape_figures_export (LvLandscapeFigures *self, const char *path, double 
     return FALSE;
   if (self->scatter.n_series > 0 && !lv_plot_scatter_write_csv (&self->scatter, index, error))
     return FALSE;
+  if (self->show_density && self->density != NULL &&
+      !lv_plot_lines_write_csv (lv_plot_hessian_density_get_model (self->density), density, error))
+    return FALSE;
   return TRUE;
+}
+
+/**
+ * lv_landscape_figures_set_density:
+ * @self: the figures
+ * @slq: the stochastic Lanczos quadrature at the run
+ *
+ * The eigenvalue density, Gaussian-smoothed (σ = lv_hessian_slq_default_sigma()) on a log
+ * density axis, as `lossviz-cli hessian --method slq --plot` draws it.
+ */
+void
+lv_landscape_figures_set_density (LvLandscapeFigures *self, const LvHessianSlq *slq)
+{
+  double sigma = lv_hessian_slq_default_sigma (slq);
+
+  clear_density (self);
+  self->density_grid = g_new (double, DENSITY_GRID);
+  self->density_values = g_new (double, DENSITY_GRID);
+  lv_hessian_slq_density (slq, sigma, DENSITY_GRID, self->density_grid, self->density_values);
+  /* Translators: caption of the eigenvalue density; %u probes, %u steps, %s parameters. */
+  self->density_caption = g_strdup_printf (_("Stochastic Lanczos quadrature: %u probes × %u "
+                                             "steps · λ in [%.3g, %.3g] · σ = %.2g"),
+                                           slq->n_probes, slq->steps, slq->min_eigenvalue,
+                                           slq->max_eigenvalue, sigma);
+  self->density = lv_plot_hessian_density_new (self->density_grid, self->density_values,
+                                               DENSITY_GRID, self->density_caption, self->theme);
+}
+
+/**
+ * lv_landscape_figures_set_show_density:
+ * @self: the figures
+ * @show: the curvature panel (and export) shows the eigenvalue density instead of the spectrum
+ */
+void
+lv_landscape_figures_set_show_density (LvLandscapeFigures *self, gboolean show)
+{
+  self->show_density = show;
+}
+
+/**
+ * lv_landscape_figures_get_density:
+ * @self: the figures
+ *
+ * Returns: (transfer none): the density's model, or an empty panel while not computed
+ */
+const LvPlotLinesModel *
+lv_landscape_figures_get_density (LvLandscapeFigures *self)
+{
+  return self->density != NULL ? lv_plot_hessian_density_get_model (self->density)
+                               : &self->density_empty;
 }
