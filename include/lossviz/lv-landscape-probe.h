@@ -146,6 +146,9 @@ gboolean lv_landscape_directions    (const LvLandscapeInput  *input,
                                      LvProbeContext          *context,
                                      GError                 **error);
 
+void     lv_landscape_grid_extremes (const LvSliceGrid       *grid,
+                                     gssize                  *argmin,
+                                     double                  *max);
 double   lv_landscape_split_loss    (const LvMlpShape        *shape,
                                      const float             *params,
                                      const LvDataset         *dataset,

@@ -270,19 +270,16 @@ lv_landscape_figures_set_slice (LvLandscapeFigures *self, guint hidden, guint ru
 {
   LvPlotHeatmapModel *m = &self->heatmap;
   guint s = MAX (grid->stride, 1), G = grid->grid, n = (G - 1) / s + 1;
-  gsize best = G_MAXSIZE;
+  gssize best;
+  double max;
   guint np = 0;
 
   clear_heatmap (self);
   self->display = g_new (double, (gsize) n * n);
   for (guint j = 0; j < n; j++)
     for (guint i = 0; i < n; i++)
-      {
-        double v = grid->train_loss[(gsize) (j * s) * G + i * s];
-        self->display[(gsize) j * n + i] = v;
-        if (isfinite (v) && (best == G_MAXSIZE || v < self->display[best]))
-          best = (gsize) j * n + i;
-      }
+      self->display[(gsize) j * n + i] = grid->train_loss[(gsize) (j * s) * G + i * s];
+  lv_landscape_grid_extremes (grid, &best, &max);
   m->values = self->display;
   m->nx = m->ny = n;
   m->x_min = m->y_min = -grid->span;
@@ -309,10 +306,10 @@ lv_landscape_figures_set_slice (LvLandscapeFigures *self, guint hidden, guint ru
   np++;
   if (n_path > 0)
     self->points[np++] = (LvPlotPoint) { path_x[0], path_y[0], _("epoch 1"), 3 };
-  if (best != G_MAXSIZE)
+  if (best >= 0)
     {
-      double a = -grid->span + 2 * grid->span * (best % n) / (n - 1);
-      double b = -grid->span + 2 * grid->span * (best / n) / (n - 1);
+      double a = lv_slice_grid_coord (grid, (guint) (best % G));
+      double b = lv_slice_grid_coord (grid, (guint) (best / G));
       /* One marker when the trained point is itself the grid minimum. */
       if (fabs (a) < 1e-12 && fabs (b) < 1e-12)
         self->points[0].label = _("trained = grid min");

@@ -114,6 +114,38 @@ lv_landscape_split_loss (const LvMlpShape *shape, const float *params, const LvD
                           targets ? dataset->t_train : NULL, dataset->n_train, NULL, ws);
 }
 
+/**
+ * lv_landscape_grid_extremes:
+ * @grid: a slice, complete or progressive
+ * @argmin: (out): index (j · grid + i) of the smallest finite train loss among the computed
+ *   points, -1 when none
+ * @max: (out): the largest finite train loss, NAN when none
+ *
+ * The plane's landmarks, shared by the CLI's report and the app's markers.
+ */
+void
+lv_landscape_grid_extremes (const LvSliceGrid *grid, gssize *argmin, double *max)
+{
+  guint s = MAX (grid->stride, 1);
+  gssize best = -1;
+
+  *max = NAN;
+  for (guint j = 0; j < grid->grid; j += s)
+    for (guint i = 0; i < grid->grid; i += s)
+      {
+        gsize k = (gsize) j * grid->grid + i;
+        double v = grid->train_loss[k];
+
+        if (!isfinite (v))
+          continue;
+        if (best < 0 || v < grid->train_loss[best])
+          best = (gssize) k;
+        if (!(v <= *max))
+          *max = v;
+      }
+  *argmin = best;
+}
+
 static void
 set_stage (LvLandscapeResult *result, LvLandscapeStage stage, LvProbeContext *context,
            double fraction)
