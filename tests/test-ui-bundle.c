@@ -3,6 +3,7 @@
 
 #include "config.h"
 
+#include <math.h>
 #include <string.h>
 
 #include <gtk/gtk.h>
@@ -10,6 +11,8 @@
 #include <lossviz/lossviz.h>
 
 #include "lv-landscape-inputs.h"
+#include "lv-landscape-view.h"
+#include "lv-landscape-view-private.h"
 #include "lv-test-ui.h"
 #include "lv-test-util.h"
 
@@ -150,11 +153,108 @@ test_open_save_bundle (void)
   lv_test_ui_close (window);
 }
 
+static gboolean
+shows_two_runs (gpointer data)
+{
+  LvExperiment *exp = lv_window_get_experiment (data);
+  const LvEnsembleSnapshot *const *snaps;
+  guint n = 0;
+
+  lv_experiment_poll (exp);
+  snaps = lv_experiment_get_snapshots (exp, &n);
+  return n == 1 && snaps[0]->finished == 2;
+}
+
+static gboolean
+landscape_ended (gpointer data)
+{
+  LvLandscapeState st;
+
+  lv_landscape_view_get_state (data, &st);
+  return LV_LANDSCAPE_VIEW (data)->failure != NULL ||
+         (st.hidden != 0 && (st.stage == LV_LANDSCAPE_STAGE_DONE ||
+                             st.stage == LV_LANDSCAPE_STAGE_FAILED));
+}
+
+/* PCA directions of a reopened run come from the trajectory the bundle saved (6 epochs, a
+ * snapshot every 2): the slice computes and the path has one point per snapshot, drawn on the
+ * heatmap. Without a saved trajectory the page says so instead of retraining. */
+static void
+test_pca_from_saved_trajectory (void)
+{
+  g_autofree char *dir = lv_test_tmpdir ();
+  g_autofree char *with = g_build_filename (dir, "trajectory.h5", NULL);
+  g_autofree char *without = g_build_filename (dir, "plain.h5", NULL);
+  g_auto(LvCliResult) r = { 0 }, r2 = { 0 };
+  g_autoptr(GError) error = NULL;
+  static const guint sizes[] = { 5 };
+  const LvPlotHeatmapModel *heatmap;
+  cairo_surface_t *surface;
+  cairo_t *cr;
+  LvLandscapeView *view;
+  LvLandscapeState st;
+  LvWindow *window;
+
+  if (!lv_bundle_is_available ())
+    {
+      g_test_skip ("built without HDF5");
+      return;
+    }
+  lv_test_run_cli (&r, "ensemble", "--dataset", "digits", "--sizes", "5", "--runs", "2",
+                   "--epochs", "6", "--save-trajectory", "2", "--out", with, NULL);
+  g_assert_cmpint (r.exit_code, ==, 0);
+  window = lv_test_ui_window (2, 6, sizes, G_N_ELEMENTS (sizes));
+  g_assert_true (lv_window_open_file (window, with, &error));
+  g_assert_no_error (error);
+  g_assert_true (lv_test_ui_wait (shows_two_runs, window));
+  view = LV_LANDSCAPE_VIEW (g_object_ref_sink (lv_landscape_view_new (
+    lv_window_get_experiment (window))));
+  lv_landscape_view_select_run (view, 5, 1);
+  lv_landscape_view_set_directions (view, LV_SLICE_DIRECTIONS_PCA);
+  g_assert_true (lv_test_ui_wait (landscape_ended, view));
+  if (view->failure != NULL)
+    g_error ("%s", view->failure);
+  lv_landscape_view_get_state (view, &st);
+  g_assert_cmpint (st.stage, ==, LV_LANDSCAPE_STAGE_DONE);
+  g_assert_cmpint (st.kind, ==, LV_SLICE_DIRECTIONS_PCA);
+  heatmap = lv_landscape_figures_get_heatmap (lv_landscape_view_get_figures (view));
+  /* Three snapshots (epochs 2, 4, 6), not the six epochs a retraining would record. */
+  g_assert_cmpuint (heatmap->n_path, ==, 3);
+  /* The last snapshot is the run's final weights: the path ends at the centre. */
+  g_assert_cmpfloat (fabs (heatmap->path_x[2]) + fabs (heatmap->path_y[2]), <, 1e-6);
+  surface = cairo_image_surface_create (CAIRO_FORMAT_ARGB32, 400, 300);
+  cr = cairo_create (surface);
+  lv_plot_heatmap_draw (cr, heatmap, 400, 300);
+  g_assert_cmpint (cairo_status (cr), ==, CAIRO_STATUS_SUCCESS);
+  cairo_destroy (cr);
+  cairo_surface_destroy (surface);
+  g_assert_finalize_object (view);
+
+  /* The same experiment without a saved trajectory. */
+  lv_test_run_cli (&r2, "ensemble", "--dataset", "digits", "--sizes", "5", "--runs", "2",
+                   "--epochs", "6", "--out", without, NULL);
+  g_assert_cmpint (r2.exit_code, ==, 0);
+  g_assert_true (lv_window_open_file (window, without, &error));
+  g_assert_no_error (error);
+  g_assert_true (lv_test_ui_wait (shows_two_runs, window));
+  view = LV_LANDSCAPE_VIEW (g_object_ref_sink (lv_landscape_view_new (
+    lv_window_get_experiment (window))));
+  lv_landscape_view_select_run (view, 5, 1);
+  lv_landscape_view_set_directions (view, LV_SLICE_DIRECTIONS_PCA);
+  g_assert_true (lv_test_ui_wait (landscape_ended, view));
+  g_assert_nonnull (view->failure);
+  g_assert_nonnull (strstr (view->failure, "--save-trajectory"));
+  g_assert_nonnull (strstr (gtk_label_get_text (view->status_label), "trajectory"));
+  g_assert_finalize_object (view);
+  lv_test_ui_close (window);
+}
+
 int
 main (int argc, char *argv[])
 {
   gtk_test_init (&argc, &argv, G_TEST_OPTION_ISOLATE_DIRS, NULL);
   lv_core_init ();
   g_test_add_func ("/lossviz/ui/bundle/open-save", test_open_save_bundle);
+  g_test_add_func ("/lossviz/ui/bundle/pca-saved-trajectory", test_pca_from_saved_trajectory);
   return g_test_run ();
 }
