@@ -313,6 +313,87 @@ test_wireframe (void)
   cairo_surface_destroy (surface);
 }
 
+static gboolean
+density_shown (gpointer data)
+{
+  LvLandscapeState st;
+
+  lv_landscape_view_get_state (data, &st);
+  return st.has_density || st.density_failed;
+}
+
+/* The curvature panel's "Density": the SLQ eigenvalue density at the run, finite and positive
+ * on a log axis, peaked inside the run's spectrum (the full eigendecomposition the landscape job
+ * computed), drawn by the panel and exported with the figure. */
+static void
+test_density (void)
+{
+  LvExperiment *exp = trained_experiment ();
+  GtkWidget *window = gtk_window_new ();
+  LvLandscapeView *view = LV_LANDSCAPE_VIEW (g_object_ref_sink (lv_landscape_view_new (exp)));
+  g_autofree char *dir = lv_test_tmpdir ();
+  g_autofree char *png = g_build_filename (dir, "curvature.png", NULL);
+  g_autofree char *csv = g_build_filename (dir, "curvature-density.csv", NULL);
+  g_autoptr(GError) error = NULL;
+  const LvPlotLinesModel *density;
+  const LvPlotBarsModel *spectrum;
+  cairo_surface_t *surface;
+  cairo_t *cr;
+  LvLandscapeState st;
+  double lambda_min = G_MAXDOUBLE, lambda_max = -G_MAXDOUBLE, peak_x = NAN, peak = -1;
+
+  gtk_window_set_default_size (GTK_WINDOW (window), 1200, 800);
+  gtk_window_set_child (GTK_WINDOW (window), GTK_WIDGET (view));
+  gtk_window_present (GTK_WINDOW (window));
+  g_assert_true (lv_test_ui_wait_full (exp, DEADLINE_S, view_done, view));
+  lv_landscape_view_set_show_density (view, TRUE);
+  g_assert_true (gtk_toggle_button_get_active (view->density_button));
+  g_assert_true (lv_test_ui_wait_full (exp, DEADLINE_S, density_shown, view));
+  lv_landscape_view_get_state (view, &st);
+  g_assert_false (st.density_failed);
+  g_assert_true (st.show_density);
+
+  spectrum = lv_landscape_figures_get_spectrum (lv_landscape_view_get_figures (view));
+  for (gsize i = 0; i < spectrum->series[0].n; i++)
+    {
+      lambda_min = MIN (lambda_min, spectrum->series[0].values[i]);
+      lambda_max = MAX (lambda_max, spectrum->series[0].values[i]);
+    }
+  density = lv_landscape_figures_get_density (lv_landscape_view_get_figures (view));
+  g_assert_cmpuint (density->n_curves, >=, 1);
+  g_assert_cmpuint (density->curves[0].n, ==, 200);
+  for (gsize i = 0; i < density->curves[0].n; i++)
+    {
+      g_assert_true (isfinite (density->curves[0].x[i]));
+      g_assert_true (isfinite (density->curves[0].y[i]) && density->curves[0].y[i] > 0);
+      if (density->curves[0].y[i] > peak)
+        {
+          peak = density->curves[0].y[i];
+          peak_x = density->curves[0].x[i];
+        }
+    }
+  /* Ritz values interlace the spectrum: the density's mass lies within [λmin, λmax]. */
+  g_assert_cmpfloat (peak_x, >=, lambda_min - 0.05 * (lambda_max - lambda_min));
+  g_assert_cmpfloat (peak_x, <=, lambda_max + 0.05 * (lambda_max - lambda_min));
+
+  /* The panel draws the density (far more ink than the empty panel's text). */
+  surface = cairo_image_surface_create (CAIRO_FORMAT_ARGB32, 400, 300);
+  cr = cairo_create (surface);
+  lv_plot_lines_draw (cr, density, 400, 300);
+  g_assert_cmpuint (painted_pixels (surface), >, 400 * 300 / 100);
+  cairo_destroy (cr);
+  cairo_surface_destroy (surface);
+
+  g_assert_true (lv_view_export_figure (LV_VIEW (view), png, &error));
+  g_assert_no_error (error);
+  assert_file_starts (csv, "", 200);
+
+  gtk_window_destroy (GTK_WINDOW (window));
+  g_assert_finalize_object (view);
+  g_assert_true (lv_test_ui_wait_full (NULL, DEADLINE_S, no_jobs, NULL));
+  g_assert_finalize_object (exp);
+}
+
 int
 main (int argc, char **argv)
 {
@@ -322,5 +403,6 @@ main (int argc, char **argv)
   g_test_add_func ("/lossviz/ui-landscape/lazy", test_lazy);
   g_test_add_func ("/lossviz/ui-landscape/view", test_landscape);
   g_test_add_func ("/lossviz/ui-landscape/linked", test_linked);
+  g_test_add_func ("/lossviz/ui-landscape/density", test_density);
   return g_test_run ();
 }
