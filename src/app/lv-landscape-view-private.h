@@ -49,6 +49,7 @@ struct _LvLandscapeView
   LvEnsembleConfig config;        /* the experiment's when the run was selected */
   gboolean explicit_request;
   LvJob *job;
+  gboolean saved_trajectory;      /* PCA reads the opened bundle's trajectory */
   LvLandscapeState state;
   char *failure;
 

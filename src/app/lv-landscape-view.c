@@ -134,9 +134,10 @@ lv_landscape_view_set_status (LvLandscapeView *self)
     switch (st->stage)
       {
       case LV_LANDSCAPE_STAGE_DIRECTIONS:
-        text = g_strdup (st->kind == LV_SLICE_DIRECTIONS_PCA
-                           ? _("Retraining the run to record its trajectory…")
-                           : _("Choosing directions…"));
+        text = g_strdup (st->kind != LV_SLICE_DIRECTIONS_PCA ? _("Choosing directions…")
+                         : self->saved_trajectory
+                           ? _("PCA of the trajectory saved in the bundle…")
+                           : _("Retraining the run to record its trajectory…"));
         break;
       case LV_LANDSCAPE_STAGE_SLICE:
         /* Translators: progress of the slice, refinement level k of n. */
@@ -276,6 +277,8 @@ lv_landscape_view_ensure_job (LvLandscapeView *self)
       return;
     }
   memcpy (&self->config, lv_experiment_get_config (self->experiment), sizeof self->config);
+  self->saved_trajectory =
+    ((LvLandscapeJobData *) lv_job_get_data (self->job))->input.trajectory != NULL;
   g_signal_connect (self->job, "updated", G_CALLBACK (on_job_updated), self);
   g_signal_connect (self->job, "finished", G_CALLBACK (on_job_finished), self);
   lv_job_start (self->job);
