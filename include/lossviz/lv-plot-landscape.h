@@ -77,6 +77,16 @@ gboolean                  lv_landscape_figures_get_slice_value   (LvLandscapeFig
                                                                   double              beta,
                                                                   double             *value);
 
+void  lv_plot_slice_heatmap_init (LvPlotHeatmapModel *model,
+                                  const double       *values,
+                                  guint               n,
+                                  double              span);
+guint lv_plot_slice_landmarks    (const LvSliceGrid  *grid,
+                                  const char         *trained,
+                                  const char         *grid_min,
+                                  const char         *both,
+                                  LvPlotPoint        *points);
+
 gboolean lv_landscape_figures_export (LvLandscapeFigures  *self,
                                       const char          *path,
                                       double               width,

@@ -9,6 +9,7 @@
 
 #include <lossviz/lossviz.h>
 #include <lossviz/lv-plot.h>
+#include <lossviz/lv-plot-landscape.h>
 
 #include "lv-cli-commands.h"
 #include "lv-cli-common.h"
@@ -237,49 +238,26 @@ write_plot (const SliceOptions *o, const SliceResult *r, GError **error)
 {
   const LvSliceGrid *g = r->probe.grid;
   LvPlotHeatmapModel model = { 0 };
-  g_autoptr(GArray) points = g_array_new (FALSE, TRUE, sizeof (LvPlotPoint));
+  LvPlotPoint points[4];
   g_autofree char *title = g_strdup_printf ("Train loss on a plane (%s directions)",
                                             lv_slice_directions_to_string (r->kind));
-  guint width = 900, height = 760;
-  double max;
-  gssize best = grid_argmin (g, &max);
-  LvPlotPoint trained = { 0, 0, "trained", LV_PLOT_COLOR_AUTO };
+  guint width = 900, height = 760, n_points;
 
   if (o->plot_size != NULL && !lv_cli_parse_size (o->plot_size, &width, &height, error))
     return FALSE;
-  g_array_append_val (points, trained);
-  if (best >= 0)
-    {
-      LvPlotPoint p = { lv_slice_grid_coord (g, best % g->grid),
-                        lv_slice_grid_coord (g, best / g->grid), "grid min", 1 };
-      /* One marker when the trained point is itself the grid minimum. */
-      if (p.x == 0 && p.y == 0)
-        g_array_index (points, LvPlotPoint, 0).label = "trained = grid min";
-      else
-        g_array_append_val (points, p);
-    }
+  n_points = lv_plot_slice_landmarks (g, "trained", "grid min", "trained = grid min", points);
   for (guint k = 0; r->minima_x != NULL && k < r->minima_x->len; k++)
-    {
-      LvPlotPoint p = { g_array_index (r->minima_x, double, k),
-                        g_array_index (r->minima_y, double, k), k == 0 ? "seed+1" : "seed+2",
-                        2 };
-      g_array_append_val (points, p);
-    }
+    points[n_points++] = (LvPlotPoint) { g_array_index (r->minima_x, double, k),
+                                         g_array_index (r->minima_y, double, k),
+                                         k == 0 ? "seed+1" : "seed+2", 2 };
+  lv_plot_slice_heatmap_init (&model, g->train_loss, g->grid, g->span);
   model.common.title = title;
-  model.common.x_label = "α";
-  model.common.y_label = "β";
-  model.values = g->train_loss;
-  model.nx = model.ny = g->grid;
-  model.x_min = model.y_min = -g->span;
-  model.x_max = model.y_max = g->span;
-  model.colormap = LV_PLOT_COLORMAP_VIRIDIS;
   model.log_color = o->log_color;
-  model.n_contours = 10;
   model.path_x = (const double *) r->probe.path_x->data;
   model.path_y = (const double *) r->probe.path_y->data;
   model.n_path = r->probe.path_x->len;
-  model.points = (const LvPlotPoint *) points->data;
-  model.n_points = points->len;
+  model.points = points;
+  model.n_points = n_points;
   model.colorbar_label = o->log_color ? "train loss (log)" : "train loss";
   return lv_plot_export ((LvPlotDrawFunc) lv_plot_heatmap_draw, &model, o->plot, width, height,
                          96, error);

@@ -270,20 +270,14 @@ lv_landscape_figures_set_slice (LvLandscapeFigures *self, guint hidden, guint ru
 {
   LvPlotHeatmapModel *m = &self->heatmap;
   guint s = MAX (grid->stride, 1), G = grid->grid, n = (G - 1) / s + 1;
-  gssize best;
-  double max;
-  guint np = 0;
+  guint np;
 
   clear_heatmap (self);
   self->display = g_new (double, (gsize) n * n);
   for (guint j = 0; j < n; j++)
     for (guint i = 0; i < n; i++)
       self->display[(gsize) j * n + i] = grid->train_loss[(gsize) (j * s) * G + i * s];
-  lv_landscape_grid_extremes (grid, &best, &max);
-  m->values = self->display;
-  m->nx = m->ny = n;
-  m->x_min = m->y_min = -grid->span;
-  m->x_max = m->y_max = grid->span;
+  lv_plot_slice_heatmap_init (m, self->display, n, grid->span);
   m->common.empty_text = NULL;
   self->heatmap_title = g_strdup_printf (_("Training loss around run %u (n = %u)"), run,
                                          hidden);
@@ -302,20 +296,10 @@ lv_landscape_figures_set_slice (LvLandscapeFigures *self, guint hidden, guint ru
       m->path_y = self->path_y;
       m->n_path = n_path;
     }
-  self->points[np] = (LvPlotPoint) { 0, 0, _("trained"), LV_PLOT_COLOR_AUTO };
-  np++;
+  np = lv_plot_slice_landmarks (grid, _("trained"), _("grid min"), _("trained = grid min"),
+                                self->points);
   if (n_path > 0)
     self->points[np++] = (LvPlotPoint) { path_x[0], path_y[0], _("epoch 1"), 3 };
-  if (best >= 0)
-    {
-      double a = lv_slice_grid_coord (grid, (guint) (best % G));
-      double b = lv_slice_grid_coord (grid, (guint) (best / G));
-      /* One marker when the trained point is itself the grid minimum. */
-      if (fabs (a) < 1e-12 && fabs (b) < 1e-12)
-        self->points[0].label = _("trained = grid min");
-      else
-        self->points[np++] = (LvPlotPoint) { a, b, _("grid min"), 1 };
-    }
   if (kind == LV_SLICE_DIRECTIONS_INTERPOLATE)
     {
       self->point_labels[0] = g_strdup_printf (_("run %u"), partner);
@@ -663,4 +647,61 @@ lv_landscape_figures_get_density (LvLandscapeFigures *self)
 {
   return self->density != NULL ? lv_plot_hessian_density_get_model (self->density)
                                : &self->density_empty;
+}
+
+/**
+ * lv_plot_slice_heatmap_init:
+ * @model: (out caller-allocates): the heatmap of a slice
+ * @values: (array length=n*n): the values to draw, row = β
+ * @n: points per axis
+ * @span: the square covers [−span, span]²
+ *
+ * The slice heatmap's fixed look, shared by `lossviz-cli slice --plot` and the Landscape page:
+ * viridis, ten contours, α and β axes. Titles, labels and markers are the caller's.
+ */
+void
+lv_plot_slice_heatmap_init (LvPlotHeatmapModel *model, const double *values, guint n,
+                            double span)
+{
+  model->values = values;
+  model->nx = model->ny = n;
+  model->x_min = model->y_min = -span;
+  model->x_max = model->y_max = span;
+  model->colormap = LV_PLOT_COLORMAP_VIRIDIS;
+  model->n_contours = 10;
+  model->common.x_label = "α";
+  model->common.y_label = "β";
+}
+
+/**
+ * lv_plot_slice_landmarks:
+ * @grid: the slice (complete or progressive)
+ * @trained: label of the trained point (0, 0)
+ * @grid_min: label of the smallest computed loss
+ * @both: label when the trained point is itself the grid minimum
+ * @points: (out caller-allocates) (array fixed-size=2): the markers
+ *
+ * Returns: the markers written: the trained point, then the grid minimum unless they coincide
+ */
+guint
+lv_plot_slice_landmarks (const LvSliceGrid *grid, const char *trained, const char *grid_min,
+                         const char *both, LvPlotPoint *points)
+{
+  gssize best;
+  double max, a, b;
+
+  points[0] = (LvPlotPoint) { 0, 0, trained, LV_PLOT_COLOR_AUTO };
+  lv_landscape_grid_extremes (grid, &best, &max);
+  if (best < 0)
+    return 1;
+  a = lv_slice_grid_coord (grid, (guint) (best % grid->grid));
+  b = lv_slice_grid_coord (grid, (guint) (best / grid->grid));
+  /* The centre's coordinate is 0 up to the rounding of −span + 2 span i / (grid − 1). */
+  if (fabs (a) <= 1e-12 * grid->span && fabs (b) <= 1e-12 * grid->span)
+    {
+      points[0].label = both;
+      return 1;
+    }
+  points[1] = (LvPlotPoint) { a, b, grid_min, 1 };
+  return 2;
 }
