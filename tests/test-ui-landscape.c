@@ -14,7 +14,6 @@
 #include "lv-job.h"
 #include "lv-landscape-view.h"
 #include "lv-landscape-view-private.h"
-#include <lossviz/lv-plot-wireframe.h>
 #include "lv-loss-view.h"
 #include "lv-test-ui.h"
 #include "lv-test-util.h"
@@ -282,37 +281,6 @@ painted_pixels (cairo_surface_t *surface)
   return n;
 }
 
-/* The 3-D surface of a bowl with a hole (NAN) draws; an empty model draws only its text. */
-static void
-test_wireframe (void)
-{
-  double values[11 * 11];
-  LvPlotHeatmapModel heatmap = { 0 };
-  LvPlotWireframe model = { &heatmap, -0.6, 0.6 };
-  cairo_surface_t *surface = cairo_image_surface_create (CAIRO_FORMAT_ARGB32, 300, 300);
-  cairo_t *cr = cairo_create (surface);
-  guint empty, full;
-
-  heatmap.common.empty_text = "empty";
-  lv_plot_wireframe_draw (cr, &model, 300, 300);
-  empty = painted_pixels (surface);
-  for (guint j = 0; j < 11; j++)
-    for (guint i = 0; i < 11; i++)
-      values[j * 11 + i] = 0.1 + (i - 5.0) * (i - 5.0) + (j - 5.0) * (j - 5.0);
-  values[3] = NAN;
-  heatmap.values = values;
-  heatmap.nx = heatmap.ny = 11;
-  heatmap.x_min = heatmap.y_min = -1;
-  heatmap.x_max = heatmap.y_max = 1;
-  heatmap.log_color = TRUE;
-  lv_plot_wireframe_draw (cr, &model, 300, 300);
-  full = painted_pixels (surface);
-  /* The surface covers a good part of the figure, far more than the texts. */
-  g_assert_cmpuint (full, >, empty + 300 * 300 / 10);
-  cairo_destroy (cr);
-  cairo_surface_destroy (surface);
-}
-
 static gboolean
 density_shown (gpointer data)
 {
@@ -399,7 +367,6 @@ main (int argc, char **argv)
 {
   gtk_test_init (&argc, &argv, NULL);
   lv_core_init ();
-  g_test_add_func ("/lossviz/ui-landscape/wireframe", test_wireframe);
   g_test_add_func ("/lossviz/ui-landscape/lazy", test_lazy);
   g_test_add_func ("/lossviz/ui-landscape/view", test_landscape);
   g_test_add_func ("/lossviz/ui-landscape/linked", test_linked);
