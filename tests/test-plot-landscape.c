@@ -8,21 +8,7 @@
 #include <lossviz/lv-plot-landscape.h>
 #include <lossviz/lv-plot-wireframe.h>
 
-/* Counts pixels that differ from the top-left (background) pixel. */
-static guint
-painted_pixels (cairo_surface_t *surface)
-{
-  const guint32 *data = (const guint32 *) (gpointer) cairo_image_surface_get_data (surface);
-  int w = cairo_image_surface_get_width (surface), h = cairo_image_surface_get_height (surface);
-  int stride = cairo_image_surface_get_stride (surface) / 4;
-  guint n = 0;
-
-  cairo_surface_flush (surface);
-  for (int y = 0; y < h; y++)
-    for (int x = 0; x < w; x++)
-      n += data[y * stride + x] != data[0];
-  return n;
-}
+#include "lv-test-cairo.h"
 
 /* A 5 × 5 grid over [−2, 2]² (coordinates −2, −1, 0, 1, 2) with its minimum at (i, j). */
 static void

@@ -22,16 +22,28 @@
  * truncated bundle is refused with a message and changes nothing.
  */
 
+/* The window's experiment shows @n_sizes sizes of @runs finished runs each. */
 static gboolean
-shows_all_runs (gpointer data)
+shows_finished (LvWindow *window, guint n_sizes, guint runs)
 {
-  LvExperiment *exp = lv_window_get_experiment (data);
+  LvExperiment *exp = lv_window_get_experiment (window);
   const LvEnsembleSnapshot *const *snaps;
   guint n = 0;
 
   lv_experiment_poll (exp);
   snaps = lv_experiment_get_snapshots (exp, &n);
-  return n == 2 && snaps[0]->finished == 3 && snaps[1]->finished == 3;
+  if (n != n_sizes)
+    return FALSE;
+  for (guint s = 0; s < n; s++)
+    if (snaps[s]->finished != runs)
+      return FALSE;
+  return TRUE;
+}
+
+static gboolean
+shows_all_runs (gpointer data)
+{
+  return shows_finished (data, 2, 3);
 }
 
 static void
@@ -156,13 +168,7 @@ test_open_save_bundle (void)
 static gboolean
 shows_two_runs (gpointer data)
 {
-  LvExperiment *exp = lv_window_get_experiment (data);
-  const LvEnsembleSnapshot *const *snaps;
-  guint n = 0;
-
-  lv_experiment_poll (exp);
-  snaps = lv_experiment_get_snapshots (exp, &n);
-  return n == 1 && snaps[0]->finished == 2;
+  return shows_finished (data, 1, 2);
 }
 
 static gboolean
@@ -176,6 +182,53 @@ landscape_ended (gpointer data)
                              st.stage == LV_LANDSCAPE_STAGE_FAILED));
 }
 
+/* Opens @path in @window, and a Landscape page on its experiment computing PCA directions
+ * around run 1 of size 5; returns the page once its job ended. */
+static LvLandscapeView *
+pca_view (LvWindow *window, const char *path)
+{
+  g_autoptr(GError) error = NULL;
+  LvLandscapeView *view;
+
+  g_assert_true (lv_window_open_file (window, path, &error));
+  g_assert_no_error (error);
+  g_assert_true (lv_test_ui_wait (shows_two_runs, window));
+  view = LV_LANDSCAPE_VIEW (g_object_ref_sink (lv_landscape_view_new (
+    lv_window_get_experiment (window))));
+  lv_landscape_view_select_run (view, 5, 1);
+  lv_landscape_view_set_directions (view, LV_SLICE_DIRECTIONS_PCA);
+  g_assert_true (lv_test_ui_wait (landscape_ended, view));
+  return view;
+}
+
+/* Pixels in which the heatmap with its path differs from the same heatmap without it. */
+static guint
+path_pixels (const LvPlotHeatmapModel *heatmap)
+{
+  LvPlotHeatmapModel bare = *heatmap;
+  cairo_surface_t *with = cairo_image_surface_create (CAIRO_FORMAT_ARGB32, 400, 300);
+  cairo_surface_t *without = cairo_image_surface_create (CAIRO_FORMAT_ARGB32, 400, 300);
+  cairo_t *cr;
+  guint n = 0;
+
+  bare.n_path = 0;
+  cr = cairo_create (with);
+  lv_plot_heatmap_draw (cr, heatmap, 400, 300);
+  cairo_destroy (cr);
+  cr = cairo_create (without);
+  lv_plot_heatmap_draw (cr, &bare, 400, 300);
+  cairo_destroy (cr);
+  cairo_surface_flush (with);
+  cairo_surface_flush (without);
+  for (int y = 0; y < 300; y++)
+    n += memcmp (cairo_image_surface_get_data (with) + y * cairo_image_surface_get_stride (with),
+                 cairo_image_surface_get_data (without) +
+                   y * cairo_image_surface_get_stride (without), 400 * 4) != 0;
+  cairo_surface_destroy (with);
+  cairo_surface_destroy (without);
+  return n;
+}
+
 /* PCA directions of a reopened run come from the trajectory the bundle saved (6 epochs, a
  * snapshot every 2): the slice computes and the path has one point per snapshot, drawn on the
  * heatmap. Without a saved trajectory the page says so instead of retraining. */
@@ -186,11 +239,8 @@ test_pca_from_saved_trajectory (void)
   g_autofree char *with = g_build_filename (dir, "trajectory.h5", NULL);
   g_autofree char *without = g_build_filename (dir, "plain.h5", NULL);
   g_auto(LvCliResult) r = { 0 }, r2 = { 0 };
-  g_autoptr(GError) error = NULL;
   static const guint sizes[] = { 5 };
   const LvPlotHeatmapModel *heatmap;
-  cairo_surface_t *surface;
-  cairo_t *cr;
   LvLandscapeView *view;
   LvLandscapeState st;
   LvWindow *window;
@@ -204,14 +254,7 @@ test_pca_from_saved_trajectory (void)
                    "--epochs", "6", "--save-trajectory", "2", "--out", with, NULL);
   g_assert_cmpint (r.exit_code, ==, 0);
   window = lv_test_ui_window (2, 6, sizes, G_N_ELEMENTS (sizes));
-  g_assert_true (lv_window_open_file (window, with, &error));
-  g_assert_no_error (error);
-  g_assert_true (lv_test_ui_wait (shows_two_runs, window));
-  view = LV_LANDSCAPE_VIEW (g_object_ref_sink (lv_landscape_view_new (
-    lv_window_get_experiment (window))));
-  lv_landscape_view_select_run (view, 5, 1);
-  lv_landscape_view_set_directions (view, LV_SLICE_DIRECTIONS_PCA);
-  g_assert_true (lv_test_ui_wait (landscape_ended, view));
+  view = pca_view (window, with);
   if (view->failure != NULL)
     g_error ("%s", view->failure);
   lv_landscape_view_get_state (view, &st);
@@ -222,26 +265,14 @@ test_pca_from_saved_trajectory (void)
   g_assert_cmpuint (heatmap->n_path, ==, 3);
   /* The last snapshot is the run's final weights: the path ends at the centre. */
   g_assert_cmpfloat (fabs (heatmap->path_x[2]) + fabs (heatmap->path_y[2]), <, 1e-6);
-  surface = cairo_image_surface_create (CAIRO_FORMAT_ARGB32, 400, 300);
-  cr = cairo_create (surface);
-  lv_plot_heatmap_draw (cr, heatmap, 400, 300);
-  g_assert_cmpint (cairo_status (cr), ==, CAIRO_STATUS_SUCCESS);
-  cairo_destroy (cr);
-  cairo_surface_destroy (surface);
+  g_assert_cmpuint (path_pixels (heatmap), >, 0);
   g_assert_finalize_object (view);
 
   /* The same experiment without a saved trajectory. */
   lv_test_run_cli (&r2, "ensemble", "--dataset", "digits", "--sizes", "5", "--runs", "2",
                    "--epochs", "6", "--out", without, NULL);
   g_assert_cmpint (r2.exit_code, ==, 0);
-  g_assert_true (lv_window_open_file (window, without, &error));
-  g_assert_no_error (error);
-  g_assert_true (lv_test_ui_wait (shows_two_runs, window));
-  view = LV_LANDSCAPE_VIEW (g_object_ref_sink (lv_landscape_view_new (
-    lv_window_get_experiment (window))));
-  lv_landscape_view_select_run (view, 5, 1);
-  lv_landscape_view_set_directions (view, LV_SLICE_DIRECTIONS_PCA);
-  g_assert_true (lv_test_ui_wait (landscape_ended, view));
+  view = pca_view (window, without);
   g_assert_nonnull (view->failure);
   g_assert_nonnull (strstr (view->failure, "--save-trajectory"));
   g_assert_nonnull (strstr (gtk_label_get_text (view->status_label), "trajectory"));

@@ -15,6 +15,7 @@
 #include "lv-landscape-view.h"
 #include "lv-landscape-view-private.h"
 #include "lv-loss-view.h"
+#include "lv-test-cairo.h"
 #include "lv-test-ui.h"
 #include "lv-test-util.h"
 #include "lv-view.h"
@@ -263,22 +264,6 @@ test_linked (void)
   g_assert_finalize_object (view);
   g_assert_true (lv_test_ui_wait_full (NULL, DEADLINE_S, no_jobs, NULL));
   g_assert_finalize_object (exp);
-}
-
-/* Counts pixels that differ from the top-left (background) pixel. */
-static guint
-painted_pixels (cairo_surface_t *surface)
-{
-  const guint32 *data = (const guint32 *) (gpointer) cairo_image_surface_get_data (surface);
-  int w = cairo_image_surface_get_width (surface), h = cairo_image_surface_get_height (surface);
-  int stride = cairo_image_surface_get_stride (surface) / 4;
-  guint n = 0;
-
-  cairo_surface_flush (surface);
-  for (int y = 0; y < h; y++)
-    for (int x = 0; x < w; x++)
-      n += data[y * stride + x] != data[0];
-  return n;
 }
 
 static gboolean

@@ -40,11 +40,7 @@ on_curvature_finished (LvJob *job, const GError *error, LvLandscapeView *self)
 void
 lv_landscape_view_drop_curvature (LvLandscapeView *self)
 {
-  if (self->curvature_job == NULL)
-    return;
-  g_signal_handlers_disconnect_by_data (self->curvature_job, self);
-  lv_job_cancel (self->curvature_job);
-  g_clear_object (&self->curvature_job);
+  lv_landscape_view_abandon (self, &self->curvature_job);
 }
 
 /**

@@ -95,5 +95,7 @@ void     lv_landscape_view_on_curvature_toggled (LvLandscapeView *self);
 void     lv_landscape_view_build_curvature_row (LvLandscapeView *self,
                                                 GtkWidget       *box);
 void     lv_landscape_view_drop_job         (LvLandscapeView *self);
+void     lv_landscape_view_abandon          (LvLandscapeView *self,
+                                             LvJob          **job);
 
 G_END_DECLS

@@ -75,11 +75,7 @@ lv_landscape_view_sync_index_pause (LvLandscapeView *self)
 void
 lv_landscape_view_drop_index (LvLandscapeView *self)
 {
-  if (self->index_job == NULL)
-    return;
-  g_signal_handlers_disconnect_by_data (self->index_job, self);
-  lv_job_cancel (self->index_job);
-  g_clear_object (&self->index_job);
+  lv_landscape_view_abandon (self, &self->index_job);
 }
 
 /* What the survey would cover now: the dataset, the configuration and every size's finished

@@ -8,6 +8,8 @@
 #include <lossviz/lv-hessian-probe.h>
 #include <lossviz/lv-rng.h>
 
+#include "lv-probe-finish-private.h"
+
 /**
  * lv_hessian_probe_seed:
  * @seed: the run's seed
@@ -184,10 +186,7 @@ lv_hessian_probe_run (const LvHessianInput *input, LvHessianResult *result,
   /* No lv_probe_context_check() here: it waits while paused, and the index survey runs this
    * probe on pool threads, which must never park. */
   if (g_cancellable_is_cancelled (lv_probe_context_get_cancellable (context)))
-    {
-      g_set_error_literal (error, G_IO_ERROR, G_IO_ERROR_CANCELLED, "Cancelled");
-      return FALSE;
-    }
+    return lv_probe_fail (context, NULL, error);
   /* Hessian–vector products run in double at the float parameters. */
   pd = g_new (double, n);
   for (gsize i = 0; i < n; i++)
@@ -199,14 +198,7 @@ lv_hessian_probe_run (const LvHessianInput *input, LvHessianResult *result,
        (!input->trace || compute_trace (input, hessian, result, context, &local));
   if (ok)
     return TRUE;
-  /* Whatever the inner routine reported, a cancelled probe says so in the probe's terms. */
-  if (g_cancellable_is_cancelled (lv_probe_context_get_cancellable (context)))
-    {
-      g_set_error_literal (error, G_IO_ERROR, G_IO_ERROR_CANCELLED, "Cancelled");
-      return FALSE;
-    }
-  g_propagate_error (error, g_steal_pointer (&local));
-  return FALSE;
+  return lv_probe_fail (context, g_steal_pointer (&local), error);
 }
 
 /**

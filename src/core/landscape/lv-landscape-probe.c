@@ -7,6 +7,8 @@
 #include <lossviz/lv-error.h>
 #include <lossviz/lv-landscape-probe.h>
 
+#include "lv-probe-finish-private.h"
+
 /**
  * lv_landscape_input_init:
  * @input: (out): defaults: filter directions with seed 1, a 21 × 21 grid over [−1, 1]² with
@@ -327,12 +329,5 @@ lv_landscape_probe_run (const LvLandscapeInput *input, LvLandscapeResult *result
              ok ? 1.0 : -1);
   if (ok)
     return TRUE;
-  /* The inner routines report cancellation in LV_ERROR; the probe's contract is G_IO_ERROR. */
-  if (g_cancellable_is_cancelled (lv_probe_context_get_cancellable (context)))
-    {
-      g_set_error_literal (error, G_IO_ERROR, G_IO_ERROR_CANCELLED, "Cancelled");
-      return FALSE;
-    }
-  g_propagate_error (error, g_steal_pointer (&local));
-  return FALSE;
+  return lv_probe_fail (context, g_steal_pointer (&local), error);
 }
