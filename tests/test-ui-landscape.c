@@ -11,11 +11,11 @@
 
 #include <lossviz/lossviz.h>
 
-#include "lv-landscape-job.h"
+#include "lv-job.h"
 #include "lv-landscape-view.h"
 #include "lv-landscape-view-private.h"
-#include "lv-landscape-wireframe.h"
 #include "lv-loss-view.h"
+#include "lv-test-cairo.h"
 #include "lv-test-ui.h"
 #include "lv-test-util.h"
 #include "lv-view.h"
@@ -50,7 +50,8 @@ view_done (gpointer data)
 static gboolean
 only_current_job (gpointer data)
 {
-  return view_done (data) && lv_landscape_job_count_alive () == 1;
+  /* The abandoned jobs ended (the survey, paused meanwhile, finishes too). */
+  return view_done (data) && lv_job_count_running () == 0;
 }
 
 static gboolean
@@ -65,7 +66,7 @@ index_done (gpointer data)
 static gboolean
 no_jobs (gpointer data)
 {
-  return lv_landscape_job_count_alive () == 0;
+  return lv_job_count_running () == 0;
 }
 
 static LvExperiment *
@@ -219,7 +220,7 @@ test_lazy (void)
     }
   lv_landscape_view_get_state (view, &st);
   g_assert_cmpuint (st.hidden, ==, 0);
-  g_assert_cmpuint (lv_landscape_job_count_alive (), ==, 0);
+  g_assert_cmpuint (lv_job_count_running (), ==, 0);
 
   lv_landscape_view_select_run (view, 5, 2);
   g_assert_true (lv_test_ui_wait_full (exp, DEADLINE_S, view_done, view));
@@ -265,51 +266,85 @@ test_linked (void)
   g_assert_finalize_object (exp);
 }
 
-/* Counts pixels that differ from the top-left (background) pixel. */
-static guint
-painted_pixels (cairo_surface_t *surface)
+static gboolean
+density_shown (gpointer data)
 {
-  const guint32 *data = (const guint32 *) (gpointer) cairo_image_surface_get_data (surface);
-  int w = cairo_image_surface_get_width (surface), h = cairo_image_surface_get_height (surface);
-  int stride = cairo_image_surface_get_stride (surface) / 4;
-  guint n = 0;
+  LvLandscapeState st;
 
-  cairo_surface_flush (surface);
-  for (int y = 0; y < h; y++)
-    for (int x = 0; x < w; x++)
-      n += data[y * stride + x] != data[0];
-  return n;
+  lv_landscape_view_get_state (data, &st);
+  return st.has_density || st.density_failed;
 }
 
-/* The 3-D surface of a bowl with a hole (NAN) draws; an empty model draws only its text. */
+/* The curvature panel's "Density": the SLQ eigenvalue density at the run, finite and positive
+ * on a log axis, peaked inside the run's spectrum (the full eigendecomposition the landscape job
+ * computed), drawn by the panel and exported with the figure. */
 static void
-test_wireframe (void)
+test_density (void)
 {
-  double values[11 * 11];
-  LvPlotHeatmapModel heatmap = { 0 };
-  LvLandscapeWireframe model = { &heatmap, -0.6, 0.6 };
-  cairo_surface_t *surface = cairo_image_surface_create (CAIRO_FORMAT_ARGB32, 300, 300);
-  cairo_t *cr = cairo_create (surface);
-  guint empty, full;
+  LvExperiment *exp = trained_experiment ();
+  GtkWidget *window = gtk_window_new ();
+  LvLandscapeView *view = LV_LANDSCAPE_VIEW (g_object_ref_sink (lv_landscape_view_new (exp)));
+  g_autofree char *dir = lv_test_tmpdir ();
+  g_autofree char *png = g_build_filename (dir, "curvature.png", NULL);
+  g_autofree char *csv = g_build_filename (dir, "curvature-density.csv", NULL);
+  g_autoptr(GError) error = NULL;
+  const LvPlotLinesModel *density;
+  const LvPlotBarsModel *spectrum;
+  cairo_surface_t *surface;
+  cairo_t *cr;
+  LvLandscapeState st;
+  double lambda_min = G_MAXDOUBLE, lambda_max = -G_MAXDOUBLE, peak_x = NAN, peak = -1;
 
-  heatmap.common.empty_text = "empty";
-  lv_landscape_wireframe_draw (cr, &model, 300, 300);
-  empty = painted_pixels (surface);
-  for (guint j = 0; j < 11; j++)
-    for (guint i = 0; i < 11; i++)
-      values[j * 11 + i] = 0.1 + (i - 5.0) * (i - 5.0) + (j - 5.0) * (j - 5.0);
-  values[3] = NAN;
-  heatmap.values = values;
-  heatmap.nx = heatmap.ny = 11;
-  heatmap.x_min = heatmap.y_min = -1;
-  heatmap.x_max = heatmap.y_max = 1;
-  heatmap.log_color = TRUE;
-  lv_landscape_wireframe_draw (cr, &model, 300, 300);
-  full = painted_pixels (surface);
-  /* The surface covers a good part of the figure, far more than the texts. */
-  g_assert_cmpuint (full, >, empty + 300 * 300 / 10);
+  gtk_window_set_default_size (GTK_WINDOW (window), 1200, 800);
+  gtk_window_set_child (GTK_WINDOW (window), GTK_WIDGET (view));
+  gtk_window_present (GTK_WINDOW (window));
+  g_assert_true (lv_test_ui_wait_full (exp, DEADLINE_S, view_done, view));
+  lv_landscape_view_set_show_density (view, TRUE);
+  g_assert_true (gtk_toggle_button_get_active (view->density_button));
+  g_assert_true (lv_test_ui_wait_full (exp, DEADLINE_S, density_shown, view));
+  lv_landscape_view_get_state (view, &st);
+  g_assert_false (st.density_failed);
+  g_assert_true (st.show_density);
+
+  spectrum = lv_landscape_figures_get_spectrum (lv_landscape_view_get_figures (view));
+  for (gsize i = 0; i < spectrum->series[0].n; i++)
+    {
+      lambda_min = MIN (lambda_min, spectrum->series[0].values[i]);
+      lambda_max = MAX (lambda_max, spectrum->series[0].values[i]);
+    }
+  density = lv_landscape_figures_get_density (lv_landscape_view_get_figures (view));
+  g_assert_cmpuint (density->n_curves, >=, 1);
+  g_assert_cmpuint (density->curves[0].n, ==, 200);
+  for (gsize i = 0; i < density->curves[0].n; i++)
+    {
+      g_assert_true (isfinite (density->curves[0].x[i]));
+      g_assert_true (isfinite (density->curves[0].y[i]) && density->curves[0].y[i] > 0);
+      if (density->curves[0].y[i] > peak)
+        {
+          peak = density->curves[0].y[i];
+          peak_x = density->curves[0].x[i];
+        }
+    }
+  /* Ritz values interlace the spectrum: the density's mass lies within [λmin, λmax]. */
+  g_assert_cmpfloat (peak_x, >=, lambda_min - 0.05 * (lambda_max - lambda_min));
+  g_assert_cmpfloat (peak_x, <=, lambda_max + 0.05 * (lambda_max - lambda_min));
+
+  /* The panel draws the density (far more ink than the empty panel's text). */
+  surface = cairo_image_surface_create (CAIRO_FORMAT_ARGB32, 400, 300);
+  cr = cairo_create (surface);
+  lv_plot_lines_draw (cr, density, 400, 300);
+  g_assert_cmpuint (painted_pixels (surface), >, 400 * 300 / 100);
   cairo_destroy (cr);
   cairo_surface_destroy (surface);
+
+  g_assert_true (lv_view_export_figure (LV_VIEW (view), png, &error));
+  g_assert_no_error (error);
+  assert_file_starts (csv, "", 200);
+
+  gtk_window_destroy (GTK_WINDOW (window));
+  g_assert_finalize_object (view);
+  g_assert_true (lv_test_ui_wait_full (NULL, DEADLINE_S, no_jobs, NULL));
+  g_assert_finalize_object (exp);
 }
 
 int
@@ -317,9 +352,9 @@ main (int argc, char **argv)
 {
   gtk_test_init (&argc, &argv, NULL);
   lv_core_init ();
-  g_test_add_func ("/lossviz/ui-landscape/wireframe", test_wireframe);
   g_test_add_func ("/lossviz/ui-landscape/lazy", test_lazy);
   g_test_add_func ("/lossviz/ui-landscape/view", test_landscape);
   g_test_add_func ("/lossviz/ui-landscape/linked", test_linked);
+  g_test_add_func ("/lossviz/ui-landscape/density", test_density);
   return g_test_run ();
 }

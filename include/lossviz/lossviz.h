@@ -25,3 +25,7 @@
 #include <lossviz/lv-slice.h>
 #include <lossviz/lv-hessian.h>
 #include <lossviz/lv-hessian-slq.h>
+#include <lossviz/lv-trajectory.h>
+#include <lossviz/lv-hessian-probe.h>
+#include <lossviz/lv-landscape-probe.h>
+#include <lossviz/lv-index-survey.h>

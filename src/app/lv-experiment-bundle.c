@@ -130,13 +130,13 @@ source_matches (LvExperiment *self, const LvSession *from, const LvEnsembleConfi
          from->config.loss == config->loss && from->config.bias == config->bias;
 }
 
-gboolean
-lv_experiment_bundle_copy_run_params (LvExperiment *self, const LvEnsembleConfig *config,
-                                      guint hidden, guint run, LvMlpShape *shape,
-                                      float **params)
+/* Loads run @run of width @hidden (and its trajectory) from the bundle the experiment was
+ * opened from, when its networks are the ones @config describes. */
+static gboolean
+load_run (LvExperiment *self, const LvEnsembleConfig *config, guint hidden, guint run,
+          LvMlpShape *shape, LvBundleRunParams *loaded, gboolean trajectory)
 {
   Source *source = g_object_get_data (G_OBJECT (self), SOURCE_KEY);
-  g_auto(LvBundleRunParams) loaded = { 0 };
   const LvSession *from;
   gint index;
 
@@ -145,10 +145,37 @@ lv_experiment_bundle_copy_run_params (LvExperiment *self, const LvEnsembleConfig
     return FALSE;
   from = source->records->session;
   index = lv_bundle_find_run (from, hidden, run, NULL);
-  if (index < 0 || from->snapshot->runs[index].state != LV_RUN_FINISHED ||
-      !lv_bundle_session_shape (from, hidden, shape, NULL) ||
-      !lv_bundle_load_run (source->path, from, (guint) index, &loaded, FALSE, NULL))
+  return index >= 0 && from->snapshot->runs[index].state == LV_RUN_FINISHED &&
+         lv_bundle_session_shape (from, hidden, shape, NULL) &&
+         lv_bundle_load_run (source->path, from, (guint) index, loaded, trajectory, NULL);
+}
+
+gboolean
+lv_experiment_bundle_copy_run_params (LvExperiment *self, const LvEnsembleConfig *config,
+                                      guint hidden, guint run, LvMlpShape *shape,
+                                      float **params)
+{
+  g_auto(LvBundleRunParams) loaded = { 0 };
+
+  if (!load_run (self, config, hidden, run, shape, &loaded, FALSE))
     return FALSE;
   *params = g_steal_pointer (&loaded.params);
+  return TRUE;
+}
+
+gboolean
+lv_experiment_bundle_copy_run_trajectory (LvExperiment *self, const LvEnsembleConfig *config,
+                                          guint hidden, guint run, guint *n_trajectory,
+                                          float **trajectory)
+{
+  g_auto(LvBundleRunParams) loaded = { 0 };
+  LvMlpShape shape;
+
+  *n_trajectory = 0;
+  *trajectory = NULL;
+  if (!load_run (self, config, hidden, run, &shape, &loaded, TRUE))
+    return FALSE;
+  *n_trajectory = loaded.n_trajectory;
+  *trajectory = g_steal_pointer (&loaded.trajectory);
   return TRUE;
 }

@@ -25,4 +25,11 @@ gboolean   lv_experiment_bundle_copy_run_params (LvExperiment *experiment,
                                                  const LvEnsembleConfig *config, guint hidden,
                                                  guint run, LvMlpShape *shape, float **params);
 
+/* Whether run @run of width @hidden comes from the opened bundle; if so, its saved trajectory
+ * (@n_trajectory × n_params floats, 0 and %NULL when the bundle saved none). */
+gboolean   lv_experiment_bundle_copy_run_trajectory (LvExperiment *experiment,
+                                                     const LvEnsembleConfig *config,
+                                                     guint hidden, guint run,
+                                                     guint *n_trajectory, float **trajectory);
+
 G_END_DECLS

@@ -38,7 +38,7 @@ void
 lv_landscape_view_on_surface_toggled (LvLandscapeView *self)
 {
   if (gtk_toggle_button_get_active (self->surface_button))
-    lv_figure_set_draw_func (self->heatmap_figure, (LvPlotDrawFunc) lv_landscape_wireframe_draw,
+    lv_figure_set_draw_func (self->heatmap_figure, (LvPlotDrawFunc) lv_plot_wireframe_draw,
                              &self->wireframe);
   else
     lv_figure_set_draw_func (self->heatmap_figure, (LvPlotDrawFunc) lv_plot_heatmap_draw,

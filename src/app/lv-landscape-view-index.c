@@ -42,39 +42,39 @@ show_index (LvLandscapeView *self, const LvIndexPoint *points, guint n_points, g
 }
 
 static void
-on_index_notify (LvIndexJob *job, gpointer data)
+show_survey (LvLandscapeView *self)
 {
-  LvLandscapeView *self = data;
-  const LvIndexPoint *points;
-  guint n_points, n_done, n_skipped;
+  const LvIndexSurveyJobData *d = lv_job_lock (self->index_job);
 
-  lv_index_job_read (job, &points, &n_points, &n_done, &n_skipped);
-  show_index (self, points, n_points, n_done, n_skipped);
+  show_index (self, d->result.points, d->result.n_points, d->result.n_done,
+              d->result.n_skipped);
+  lv_job_unlock (self->index_job);
 }
 
 static gboolean
 run_job_busy (LvLandscapeView *self)
 {
-  return self->job != NULL && self->state.stage < LV_LANDSCAPE_STAGE_DONE;
+  return self->job != NULL && lv_job_is_running (self->job);
 }
 
 /**
  * lv_landscape_view_sync_index_pause:
  * @self: the view
  *
- * The survey yields the worker pool while the selected run is being computed.
+ * The survey yields the worker pool while the selected run is being computed (it queues no
+ * more Lanczos runs; those queued finish).
  */
 void
 lv_landscape_view_sync_index_pause (LvLandscapeView *self)
 {
   if (self->index_job != NULL)
-    lv_index_job_set_paused (self->index_job, run_job_busy (self));
+    lv_job_set_paused (self->index_job, run_job_busy (self));
 }
 
 void
 lv_landscape_view_drop_index (LvLandscapeView *self)
 {
-  g_clear_pointer (&self->index_job, lv_index_job_abandon);
+  lv_landscape_view_abandon (self, &self->index_job);
 }
 
 /* What the survey would cover now: the dataset, the configuration and every size's finished
@@ -121,27 +121,21 @@ lv_landscape_view_update_index (LvLandscapeView *self)
   g_free (self->index_key);
   self->index_key = g_steal_pointer (&key);
   lv_landscape_view_drop_index (self);
-  self->index_job = lv_index_job_new (self->experiment, LV_LANDSCAPE_INDEX_MAX_PARAMS,
-                                      INDEX_MAX_RUNS_PER_SIZE);
+  self->index_job = lv_index_survey_job_new (self->experiment, LV_LANDSCAPE_INDEX_MAX_PARAMS,
+                                              INDEX_MAX_RUNS_PER_SIZE);
   show_index (self, NULL, 0, 0, 0);
-  if (run_job_busy (self))
-    lv_index_job_set_paused (self->index_job, TRUE);
-  lv_index_job_start (self->index_job, on_index_notify, self);
+  g_signal_connect_swapped (self->index_job, "updated", G_CALLBACK (show_survey), self);
+  g_signal_connect_swapped (self->index_job, "finished", G_CALLBACK (show_survey), self);
+  lv_landscape_view_sync_index_pause (self);
+  lv_job_start (self->index_job);
 }
 
 void
 lv_landscape_view_on_index_axis_toggled (LvLandscapeView *self)
 {
-  const LvIndexPoint *points;
-  guint n_points, n_done, n_skipped;
-
-  if (self->index_job == NULL)
-    return;
   /* Read under the job's lock: its tasks may be publishing right now. */
-  lv_index_job_lock (self->index_job);
-  lv_index_job_read (self->index_job, &points, &n_points, &n_done, &n_skipped);
-  show_index (self, points, n_points, n_done, n_skipped);
-  lv_index_job_unlock (self->index_job);
+  if (self->index_job != NULL)
+    show_survey (self);
 }
 
 /* ---- tooltip and clicks ---- */

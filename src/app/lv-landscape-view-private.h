@@ -6,9 +6,9 @@
  * survey). */
 
 #include "lv-figure.h"
-#include "lv-index-job.h"
 #include "lv-landscape-view.h"
-#include "lv-landscape-wireframe.h"
+#include "lv-job.h"
+#include <lossviz/lv-plot-wireframe.h>
 
 G_BEGIN_DECLS
 
@@ -28,10 +28,12 @@ struct _LvLandscapeView
   GtkSpinButton *partner_spin;
   GtkToggleButton *log_button;
   GtkToggleButton *surface_button;
-  LvLandscapeWireframe wireframe; /* the 3-D view of the heatmap's model */
+  LvPlotWireframe wireframe; /* the 3-D view of the heatmap's model */
   double drag_azimuth, drag_elevation;
   GtkToggleButton *index_button;
   GtkToggleButton *eigen_button;
+  GtkToggleButton *spectrum_button;   /* the curvature panel: spectrum … */
+  GtkToggleButton *density_button;    /* … or eigenvalue density (SLQ) */
   GtkLabel *status_label;
   LvFigure *heatmap_figure;
   LvFigure *lines_figure;
@@ -46,15 +48,19 @@ struct _LvLandscapeView
   LvSliceDirections kind;
   LvEnsembleConfig config;        /* the experiment's when the run was selected */
   gboolean explicit_request;
-  LvLandscapeJob *job;
+  LvJob *job;
+  gboolean saved_trajectory;      /* PCA reads the opened bundle's trajectory */
   LvLandscapeState state;
   char *failure;
 
   GtkWidget *loss_view;           /* weak: the sibling page whose clicks open runs here */
 
   /* the index survey */
-  LvIndexJob *index_job;
+  LvJob *index_job;
   char *index_key;
+
+  /* the eigenvalue density at the selected run (only while shown) */
+  LvJob *curvature_job;
 };
 
 void     lv_landscape_view_queue_figures    (LvLandscapeView *self);
@@ -97,5 +103,14 @@ void     lv_landscape_view_on_index_pressed (GtkGestureClick *gesture,
 void     lv_landscape_view_update_index     (LvLandscapeView *self);
 void     lv_landscape_view_drop_index       (LvLandscapeView *self);
 void     lv_landscape_view_sync_index_pause (LvLandscapeView *self);
+void     lv_landscape_view_set_status       (LvLandscapeView *self);
+
+/* lv-landscape-view-curvature.c */
+void     lv_landscape_view_ensure_curvature (LvLandscapeView *self);
+void     lv_landscape_view_drop_curvature   (LvLandscapeView *self);
+void     lv_landscape_view_on_curvature_toggled (LvLandscapeView *self);
+void     lv_landscape_view_drop_job         (LvLandscapeView *self);
+void     lv_landscape_view_abandon          (LvLandscapeView *self,
+                                             LvJob          **job);
 
 G_END_DECLS

@@ -11,7 +11,6 @@
 #include <glib/gi18n.h>
 
 #include "lv-figure.h"
-#include "lv-index-job.h"
 #include "lv-landscape-view-private.h"
 #include "lv-loss-view.h"
 #include "lv-view.h"
@@ -22,8 +21,9 @@
  * (heatmap, contours, trajectory, markers), the straight line to another run of the same size,
  * and the Hessian at it; beside them, the index-vs-loss survey of every small finished run.
  *
- * All computing happens in jobs (lv-landscape-job.c, lv-index-job.c) that publish through
- * coalesced idles. Selecting another run or other directions abandons the current job, which
+ * All computing happens in core probes run by LvJobs (lv-landscape-inputs.c builds them):
+ * the run's landscape, its eigenvalue density and the index survey; each job's `updated`
+ * signal refreshes the figures. Selecting another run or other directions abandons the current job, which
  * stops at its next data chunk; the page never waits. Work starts only while the page is
  * shown or when a run is asked for explicitly (lv_landscape_view_select_run(), e.g. a click
  * in the loss view), so a user who never opens the page pays nothing.
@@ -119,8 +119,8 @@ first_available (LvLandscapeView *self, guint hidden)
 
 /* ---- the run's job ---- */
 
-static void
-set_status (LvLandscapeView *self)
+void
+lv_landscape_view_set_status (LvLandscapeView *self)
 {
   const LvLandscapeState *st = &self->state;
   g_autofree char *text = NULL;
@@ -133,9 +133,10 @@ set_status (LvLandscapeView *self)
     switch (st->stage)
       {
       case LV_LANDSCAPE_STAGE_DIRECTIONS:
-        text = g_strdup (st->kind == LV_SLICE_DIRECTIONS_PCA
-                           ? _("Retraining the run to record its trajectory…")
-                           : _("Choosing directions…"));
+        text = g_strdup (st->kind != LV_SLICE_DIRECTIONS_PCA ? _("Choosing directions…")
+                         : self->saved_trajectory
+                           ? _("PCA of the trajectory saved in the bundle…")
+                           : _("Retraining the run to record its trajectory…"));
         break;
       case LV_LANDSCAPE_STAGE_SLICE:
         /* Translators: progress of the slice, refinement level k of n. */
@@ -150,6 +151,11 @@ set_status (LvLandscapeView *self)
       case LV_LANDSCAPE_STAGE_DONE:
         text = g_strdup_printf (_("Done · centre loss %.4g · index %u"), st->slice_center,
                                 st->negative_count);
+        if (st->show_density && !st->has_density)
+          {
+            g_autofree char *done = g_steal_pointer (&text);
+            text = g_strdup_printf (_("%s · eigenvalue density…"), done);
+          }
         break;
       case LV_LANDSCAPE_STAGE_FAILED:
       default:
@@ -159,54 +165,82 @@ set_status (LvLandscapeView *self)
   gtk_label_set_text (self->status_label, text);
 }
 
+/* Main thread, the job's lock held: shows what the probe published so far. */
 static void
-on_job_notify (LvLandscapeJob *job, gpointer data)
+show_result (LvLandscapeView *self, const LvLandscapeJobData *d)
 {
-  LvLandscapeView *self = data;
   LvLandscapeState *st = &self->state;
-  LvLandscapeJobView v;
+  const LvLandscapeResult *r = &d->result;
 
-  lv_landscape_job_read (job, &v);
-  st->stage = v.stage;
-  if (v.grid != NULL && (v.level != st->level || v.stage >= LV_LANDSCAPE_STAGE_DONE))
+  st->stage = r->stage;
+  if (r->grid != NULL && (r->level != st->level || r->stage >= LV_LANDSCAPE_STAGE_DONE))
     {
-      guint mid = v.grid->grid / 2;
+      guint mid = r->grid->grid / 2;
 
-      st->level = v.level;
-      st->n_levels = v.n_levels;
-      st->grid = v.grid->grid;
-      st->slice_center = v.grid->train_loss[(gsize) mid * v.grid->grid + mid];
-      lv_landscape_figures_set_slice (self->figures, st->hidden, st->run, st->kind, v.grid,
-                                      v.path_x, v.path_y, v.n_path, self->partner,
-                                      lv_landscape_job_get_request (job)->partner2);
+      st->level = r->level;
+      st->n_levels = r->n_levels;
+      st->grid = r->grid->grid;
+      st->slice_center = r->grid->train_loss[(gsize) mid * r->grid->grid + mid];
+      lv_landscape_figures_set_slice (self->figures, st->hidden, st->run, st->kind, r->grid,
+                                      (const double *) r->path_x->data,
+                                      (const double *) r->path_y->data, r->path_x->len,
+                                      self->partner, d->request.partner2);
     }
-  st->center_train = v.center_train;
-  if (v.n_interp > 0 && !st->has_interpolation)
+  st->center_train = r->center_train;
+  if (r->n_interp > 0 && !st->has_interpolation)
     {
       st->has_interpolation = TRUE;
       lv_landscape_figures_set_interpolation (self->figures, st->run, self->partner,
-                                              v.interp_t, v.interp_train, v.interp_test,
-                                              v.n_interp);
+                                              r->interp_t, r->interp_train, r->interp_test,
+                                              r->n_interp);
     }
-  if (v.spectrum != NULL && !st->has_spectrum)
+  if (r->spectrum != NULL && !st->has_spectrum)
     {
       st->has_spectrum = TRUE;
-      st->min_eigenvalue = v.spectrum->min_eigenvalue;
-      st->negative_count = v.spectrum->negative_count;
-      lv_landscape_figures_set_spectrum (self->figures, v.spectrum);
+      st->min_eigenvalue = r->spectrum->min_eigenvalue;
+      st->negative_count = r->spectrum->negative_count;
+      lv_landscape_figures_set_spectrum (self->figures, r->spectrum);
     }
-  if (v.stage == LV_LANDSCAPE_STAGE_FAILED && self->failure == NULL)
-    self->failure = g_strdup_printf (_("Failed: %s"), v.error);
-  if (v.stage >= LV_LANDSCAPE_STAGE_DONE)
-    lv_landscape_view_sync_index_pause (self);
-  set_status (self);
+}
+
+static void
+on_job_updated (LvJob *job, LvLandscapeView *self)
+{
+  show_result (self, lv_job_lock (job));
+  lv_job_unlock (job);
+  lv_landscape_view_set_status (self);
   lv_landscape_view_queue_figures (self);
 }
 
 static void
-drop_job (LvLandscapeView *self)
+on_job_finished (LvJob *job, const GError *error, LvLandscapeView *self)
 {
-  g_clear_pointer (&self->job, lv_landscape_job_abandon);
+  show_result (self, lv_job_lock (job));
+  lv_job_unlock (job);
+  if (error != NULL && self->failure == NULL)
+    self->failure = g_strdup_printf (_("Failed: %s"), error->message);
+  lv_landscape_view_sync_index_pause (self);
+  lv_landscape_view_ensure_curvature (self);
+  lv_landscape_view_set_status (self);
+  lv_landscape_view_queue_figures (self);
+}
+
+/* Abandons a job of the page: no signal reaches the page any more, and the job stops at its
+ * next check and frees its data (never waits). */
+void
+lv_landscape_view_abandon (LvLandscapeView *self, LvJob **job)
+{
+  if (*job == NULL)
+    return;
+  g_signal_handlers_disconnect_by_data (*job, self);
+  lv_job_cancel (*job);
+  g_clear_object (job);
+}
+
+void
+lv_landscape_view_drop_job (LvLandscapeView *self)
+{
+  lv_landscape_view_abandon (self, &self->job);
 }
 
 /* Starts the selected run's job if it has none and the page is shown (or it was asked for). */
@@ -224,7 +258,7 @@ lv_landscape_view_ensure_job (LvLandscapeView *self)
     {
       self->failure = g_strdup_printf (_("Run %u of size %u has not finished training"),
                                        self->run, self->hidden);
-      set_status (self);
+      lv_landscape_view_set_status (self);
       return;
     }
   request.hidden = self->hidden;
@@ -240,17 +274,21 @@ lv_landscape_view_ensure_job (LvLandscapeView *self)
                  : self->kind == LV_SLICE_DIRECTIONS_PCA ? 1.2 : 1.5;
   request.direction_seed = DIRECTION_SEED;
   request.n_interp = N_INTERP;
-  self->job = lv_landscape_job_new (self->experiment, &request, &error);
+  self->job = lv_landscape_run_job_new (self->experiment, &request, &error);
   if (self->job == NULL)
     {
       self->failure = g_strdup (error->message);
-      set_status (self);
+      lv_landscape_view_set_status (self);
       return;
     }
   memcpy (&self->config, lv_experiment_get_config (self->experiment), sizeof self->config);
-  lv_landscape_job_start (self->job, on_job_notify, self);
+  self->saved_trajectory =
+    ((LvLandscapeJobData *) lv_job_get_data (self->job))->input.trajectory != NULL;
+  g_signal_connect (self->job, "updated", G_CALLBACK (on_job_updated), self);
+  g_signal_connect (self->job, "finished", G_CALLBACK (on_job_finished), self);
+  lv_job_start (self->job);
   lv_landscape_view_sync_index_pause (self);
-  set_status (self);
+  lv_landscape_view_set_status (self);
 }
 
 /* Forgets the run's results and (re)starts for the current selection. */
@@ -258,13 +296,16 @@ static void
 restart (LvLandscapeView *self)
 {
   guint index_done = self->state.index_done, index_total = self->state.index_total;
+  gboolean show_density = self->state.show_density;
 
-  drop_job (self);
+  lv_landscape_view_drop_job (self);
+  lv_landscape_view_drop_curvature (self);
   g_clear_pointer (&self->failure, g_free);
   /* The run's part of the state; the survey's is not the run's. */
   memset (&self->state, 0, sizeof self->state);
   self->state.index_done = index_done;
   self->state.index_total = index_total;
+  self->state.show_density = show_density;
   self->state.hidden = self->hidden;
   self->state.run = self->run;
   self->state.kind = self->kind;
@@ -274,7 +315,7 @@ restart (LvLandscapeView *self)
                                   : _("Computing…"));
   lv_landscape_view_ensure_job (self);
   lv_landscape_view_sync_index_pause (self);
-  set_status (self);
+  lv_landscape_view_set_status (self);
   lv_landscape_view_queue_figures (self);
 }
 
@@ -592,7 +633,8 @@ lv_landscape_view_dispose (GObject *object)
 {
   LvLandscapeView *self = LV_LANDSCAPE_VIEW (object);
 
-  drop_job (self);
+  lv_landscape_view_drop_job (self);
+  lv_landscape_view_drop_curvature (self);
   lv_landscape_view_drop_index (self);
   unlink_loss_view (self);
   if (self->experiment != NULL)
@@ -658,6 +700,8 @@ lv_landscape_view_class_init (LvLandscapeViewClass *klass)
   gtk_widget_class_bind_template_child (widget_class, LvLandscapeView, surface_button);
   gtk_widget_class_bind_template_child (widget_class, LvLandscapeView, index_button);
   gtk_widget_class_bind_template_child (widget_class, LvLandscapeView, eigen_button);
+  gtk_widget_class_bind_template_child (widget_class, LvLandscapeView, spectrum_button);
+  gtk_widget_class_bind_template_child (widget_class, LvLandscapeView, density_button);
   gtk_widget_class_bind_template_child (widget_class, LvLandscapeView, status_label);
   gtk_widget_class_bind_template_child (widget_class, LvLandscapeView, heatmap_figure);
   gtk_widget_class_bind_template_child (widget_class, LvLandscapeView, lines_figure);
@@ -672,6 +716,7 @@ lv_landscape_view_class_init (LvLandscapeViewClass *klass)
   gtk_widget_class_bind_template_callback (widget_class, lv_landscape_view_on_drag_begin);
   gtk_widget_class_bind_template_callback (widget_class, lv_landscape_view_on_drag_update);
   gtk_widget_class_bind_template_callback (widget_class, lv_landscape_view_on_index_pressed);
+  gtk_widget_class_bind_template_callback (widget_class, lv_landscape_view_on_curvature_toggled);
   gtk_widget_class_bind_template_callback (widget_class,
                                            lv_landscape_view_on_index_axis_toggled);
 }

@@ -5,8 +5,9 @@
 
 #include "lv-experiment.h"
 #include "lv-view.h"
-#include "lv-landscape-figures.h"
-#include "lv-landscape-job.h"
+#include <lossviz/lv-plot-landscape.h>
+
+#include "lv-landscape-inputs.h"
 
 G_BEGIN_DECLS
 
@@ -38,6 +39,9 @@ G_DECLARE_FINAL_TYPE (LvLandscapeView, lv_landscape_view, LV, LANDSCAPE_VIEW, Lv
  * @negative_count: its index
  * @index_done: runs of the index survey with eigenvalues
  * @index_total: runs in the survey
+ * @show_density: the curvature panel shows the eigenvalue density (else the spectrum)
+ * @has_density: the density of the selected run is computed and shown
+ * @density_failed: its computation failed (the status says why)
  *
  * What the page shows, for tests and the status line.
  */
@@ -56,6 +60,9 @@ typedef struct
   guint negative_count;
   guint index_done;
   guint index_total;
+  gboolean show_density;
+  gboolean has_density;
+  gboolean density_failed;
 } LvLandscapeState;
 
 GtkWidget *lv_landscape_view_new        (LvExperiment       *experiment);
@@ -66,6 +73,8 @@ void       lv_landscape_view_set_directions (LvLandscapeView *self,
                                              LvSliceDirections kind);
 void       lv_landscape_view_get_state  (LvLandscapeView    *self,
                                          LvLandscapeState   *state);
+void       lv_landscape_view_set_show_density (LvLandscapeView *self,
+                                               gboolean         show);
 LvLandscapeFigures *lv_landscape_view_get_figures (LvLandscapeView *self);
 
 G_END_DECLS

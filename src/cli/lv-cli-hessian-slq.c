@@ -11,16 +11,6 @@
 
 #include <lossviz/lv-plot-hessian-density.h>
 
-double
-lv_cli_hessian_slq_default_sigma (const LvHessianSlq *slq)
-{
-  double spread = slq->max_eigenvalue - slq->min_eigenvalue;
-
-  if (!(spread > 0))
-    spread = MAX (fabs (slq->max_eigenvalue), 1e-12);
-  return 0.01 * spread;
-}
-
 /* "density": {"sigma", "grid", "values" (density), "weights" (density × spacing)}, then the
  * per-probe quadratures "nodes" and "node_weights" (arrays of arrays) and the SLQ trace. */
 void

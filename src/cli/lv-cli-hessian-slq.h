@@ -17,6 +17,5 @@ void lv_cli_hessian_trace_text (const LvHessianTrace *trace);
 gboolean lv_cli_hessian_slq_plot (const LvHessianSlq *slq, double sigma, guint n_grid,
                                   const char *path, GError **error);
 /* Default smoothing width: 1 % of the spread of the nodes (or of |λ_max| when they agree). */
-double lv_cli_hessian_slq_default_sigma (const LvHessianSlq *slq);
 
 G_END_DECLS

@@ -44,48 +44,44 @@ hessian_options_clear (HessianOptions *o)
 }
 G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC (HessianOptions, hessian_options_clear)
 
-/* The curvature results of one invocation: a spectrum (full, lanczos) or a quadrature (slq),
- * and optionally a Hutchinson trace. */
+/* The curvature of one invocation: the probe's result, and the density's grid for slq. */
 typedef struct
 {
-  const LvHessianSpectrum *spectrum;
-  const LvHessianSlq *slq;
-  const LvHessianTrace *trace;
+  LvHessianResult probe;
   double sigma;
   guint grid;
-  double loss, gradient_norm;   /* slq: at the trained point */
+  double train_s, hessian_s;
 } HessianResults;
 
 static void print_spectrum_json (JsonBuilder *b, const LvHessianSpectrum *s);
 
 static void
-print_json (const LvCliTrainSetup *setup, const HessianResults *r, double train_s,
-            double hessian_s)
+print_json (const LvCliTrainSetup *setup, const HessianResults *r)
 {
   g_autoptr(JsonBuilder) b = json_builder_new ();
   g_autoptr(JsonNode) root = NULL;
 
   json_builder_begin_object (b);
-  if (r->spectrum != NULL)
-    print_spectrum_json (b, r->spectrum);
+  if (r->probe.spectrum != NULL)
+    print_spectrum_json (b, r->probe.spectrum);
   else
     {
       json_builder_set_member_name (b, "params");
-      json_builder_add_int_value (b, (gint64) r->slq->n_params);
+      json_builder_add_int_value (b, (gint64) r->probe.slq->n_params);
       json_builder_set_member_name (b, "method");
       json_builder_add_string_value (b, "slq");
-      lv_cli_hessian_slq_json (b, r->slq, r->sigma, r->grid);
-      lv_cli_add_double (b, "gradient_norm", r->gradient_norm);
-      lv_cli_add_double (b, "train_loss", r->loss);
+      lv_cli_hessian_slq_json (b, r->probe.slq, r->sigma, r->grid);
+      lv_cli_add_double (b, "gradient_norm", r->probe.gradient_norm);
+      lv_cli_add_double (b, "train_loss", r->probe.loss);
     }
-  if (r->trace != NULL)
-    lv_cli_hessian_trace_json (b, r->trace);
+  if (r->probe.has_trace)
+    lv_cli_hessian_trace_json (b, &r->probe.trace);
   json_builder_set_member_name (b, "hidden");
   json_builder_add_int_value (b, setup->shape.widths[1]);
   json_builder_set_member_name (b, "seed");
   json_builder_add_int_value (b, (gint64) setup->seed);
-  lv_cli_add_double (b, "train_s", train_s);
-  lv_cli_add_double (b, "hessian_s", hessian_s);
+  lv_cli_add_double (b, "train_s", r->train_s);
+  lv_cli_add_double (b, "hessian_s", r->hessian_s);
   json_builder_end_object (b);
   root = json_builder_get_root (b);
   lv_cli_print_json (root);
@@ -140,63 +136,6 @@ print_text (const LvHessianSpectrum *s, double train_s, double hessian_s)
             isfinite (s->condition) ? "" : "; ", s->effective_condition);
 }
 
-/* Owns what compute() makes. */
-typedef struct
-{
-  LvHessianSpectrum *spectrum;
-  LvHessianSlq *slq;
-  LvHessianTrace trace;
-} HessianOwned;
-
-static gboolean
-compute (const LvHessian *hessian, LvWorkerPool *pool, const HessianOptions *o, gboolean slq,
-         LvHessianMethod method, guint64 seed, HessianOwned *own, HessianResults *r,
-         GError **error)
-{
-  *r = (HessianResults) { 0 };
-  if (slq)
-    {
-      g_autoptr(LvHessianWorkspace) ws = lv_hessian_workspace_new (hessian);
-      g_autofree double *grad = g_new (double, lv_hessian_get_n_params (hessian));
-      double norm2 = 0.0;
-
-      own->slq = lv_hessian_slq (hessian, pool, (guint) o->probes,
-                                 o->steps > 0 ? (guint) o->steps
-                                              : (guint) MIN (lv_hessian_get_n_params (hessian), 80),
-                                 lv_seed_mix (seed, 0x51c, 0), NULL, error);
-      if (own->slq == NULL)
-        return FALSE;
-      r->slq = own->slq;
-      r->sigma = o->sigma > 0 ? o->sigma : lv_cli_hessian_slq_default_sigma (own->slq);
-      r->grid = (guint) o->grid;
-      r->loss = lv_hessian_gradient (hessian, ws, grad);
-      for (gsize i = 0; i < lv_hessian_get_n_params (hessian); i++)
-        norm2 += grad[i] * grad[i];
-      r->gradient_norm = sqrt (norm2);
-    }
-  else
-    {
-      if (method == LV_HESSIAN_METHOD_FULL)
-        own->spectrum = lv_hessian_spectrum_full (hessian, pool, o->tolerance, NULL, error);
-      else
-        own->spectrum = lv_hessian_spectrum_lanczos (hessian, (guint) o->steps,
-                                                     (guint) o->extremes,
-                                                     lv_seed_mix (seed, 0x1a2c, 0),
-                                                     o->tolerance, NULL, error);
-      if (own->spectrum == NULL)
-        return FALSE;
-      r->spectrum = own->spectrum;
-    }
-  if (o->trace)
-    {
-      if (!lv_hessian_trace_hutchinson (hessian, pool, (guint) o->trace_probes,
-                                        lv_seed_mix (seed, 0x7ace, 0), &own->trace, NULL, error))
-        return FALSE;
-      r->trace = &own->trace;
-    }
-  return TRUE;
-}
-
 static gboolean
 check_options (const HessianOptions *o, GError **error)
 {
@@ -208,6 +147,146 @@ check_options (const HessianOptions *o, GError **error)
          lv_cli_check_int ("--grid", o->grid, 2, 100000, error) &&
          lv_cli_check_double ("--sigma", o->sigma, 0, 1e12, error) &&
          lv_cli_check_int ("--trace-probes", o->trace_probes, 1, 100000, error);
+}
+
+/* --method: full, lanczos or slq. */
+static gboolean
+parse_method (HessianOptions *o, LvHessianProbeMethod *method, GError **error)
+{
+  LvHessianMethod spectrum;
+
+  if (o->method == NULL)
+    o->method = g_strdup ("full");
+  if (g_str_equal (o->method, "slq"))
+    *method = LV_HESSIAN_PROBE_SLQ;
+  else if (lv_hessian_method_from_string (o->method, &spectrum))
+    *method = spectrum == LV_HESSIAN_METHOD_FULL ? LV_HESSIAN_PROBE_FULL
+                                                 : LV_HESSIAN_PROBE_LANCZOS;
+  else
+    {
+      g_set_error (error, LV_ERROR, LV_ERROR_INVALID_INPUT,
+                   "--method: '%s' is not full, lanczos or slq", o->method);
+      return FALSE;
+    }
+  if (o->plot != NULL && *method != LV_HESSIAN_PROBE_SLQ)
+    {
+      g_set_error (error, LV_ERROR, LV_ERROR_INVALID_INPUT, "--plot needs --method slq");
+      return FALSE;
+    }
+  if (o->plot != NULL)
+    {
+      LvPlotFormat format;
+      g_autoptr(GError) local = NULL;
+
+      if (!lv_plot_format_from_path (o->plot, &format, &local))
+        {
+          g_set_error (error, LV_ERROR, LV_ERROR_INVALID_INPUT, "--plot: %s", local->message);
+          return FALSE;
+        }
+    }
+  return check_options (o, error);
+}
+
+/* Refuses, before training, what the network's size does not allow. */
+static gboolean
+check_network (const HessianOptions *o, LvHessianProbeMethod method,
+               const LvCliTrainSetup *setup, GError **error)
+{
+  gsize steps = o->steps > 0 ? (gsize) o->steps : MIN (setup->n_params, 80);
+  /* Lanczos keeps steps + 1 basis vectors of n doubles (2 floats each); full keeps n² doubles. */
+  gsize vectors = method == LV_HESSIAN_PROBE_FULL ? 4 * setup->n_params : 2 * (steps + 2);
+
+  if (method == LV_HESSIAN_PROBE_FULL && setup->n_params > LV_HESSIAN_FULL_MAX_PARAMS)
+    g_set_error (error, LV_ERROR, LV_ERROR_INVALID_INPUT,
+                 "--method full is limited to %u parameters (this network has %" G_GSIZE_FORMAT
+                 "); use --method lanczos", LV_HESSIAN_FULL_MAX_PARAMS, setup->n_params);
+  else if (o->steps > 0 && (gsize) o->steps > setup->n_params)
+    g_set_error (error, LV_ERROR, LV_ERROR_INVALID_INPUT,
+                 "--steps: %d is more than the %" G_GSIZE_FORMAT " parameters", o->steps,
+                 setup->n_params);
+  else
+    return lv_cli_train_check_memory (setup, "this Hessian", (guint) MIN (vectors, G_MAXUINT),
+                                      0, (guint) o->threads, 256, error);
+  return FALSE;
+}
+
+/* Options → the Hessian probe's input; the network's seed seeds every random draw. */
+static void
+hessian_input (const HessianOptions *o, LvHessianProbeMethod method,
+               const LvCliTrainSetup *setup, const float *params, LvWorkerPool *pool,
+               LvHessianInput *in)
+{
+  lv_hessian_input_init (in);
+  in->shape = setup->shape;
+  in->params = params;
+  in->dataset = setup->dataset;
+  in->method = method;
+  in->steps = (guint) o->steps;
+  in->extremes = (guint) o->extremes;
+  in->tolerance = o->tolerance;
+  in->probes = (guint) o->probes;
+  in->trace = o->trace;
+  in->trace_probes = (guint) o->trace_probes;
+  in->seed = setup->seed;
+  in->pool = pool;
+}
+
+/* Loads (--from, --model) or trains the network, then runs the probe. */
+static gboolean
+compute (const LvCliTrainOptions *t, const LvCliNetworkSource *source, const HessianOptions *o,
+         LvHessianProbeMethod method, LvCliTrainSetup *setup, HessianResults *r,
+         GError **error)
+{
+  g_autoptr(LvWorkerPool) pool = NULL;
+  g_autofree float *params = NULL;
+  LvHessianInput in;
+  gint64 t0, t1;
+
+  if (lv_cli_network_source_is_set (source))
+    params = lv_cli_network_source_load (source, t, setup, NULL, error);
+  if ((lv_cli_network_source_is_set (source) ? params == NULL
+                                             : !lv_cli_train_setup (t, setup, error)) ||
+      !check_network (o, method, setup, error))
+    return FALSE;
+  t0 = g_get_monotonic_time ();
+  if (params == NULL)
+    params = lv_cli_train_one (setup, setup->seed, NULL, error);
+  if (params == NULL)
+    return FALSE;
+  t1 = g_get_monotonic_time ();
+  pool = lv_worker_pool_try_new ((guint) o->threads, error);
+  if (pool == NULL)
+    return FALSE;
+  hessian_input (o, method, setup, params, pool, &in);
+  if (!lv_hessian_probe_run (&in, &r->probe, NULL, error))
+    return FALSE;
+  if (r->probe.slq != NULL)
+    r->sigma = o->sigma > 0 ? o->sigma : lv_hessian_slq_default_sigma (r->probe.slq);
+  r->grid = (guint) o->grid;
+  r->train_s = (t1 - t0) / 1e6;
+  r->hessian_s = (g_get_monotonic_time () - t1) / 1e6;
+  return TRUE;
+}
+
+static gboolean
+write_outputs (const LvCliTrainSetup *setup, const HessianOptions *o, const HessianResults *r,
+               GError **error)
+{
+  if (o->plot != NULL &&
+      !lv_cli_hessian_slq_plot (r->probe.slq, r->sigma, r->grid, o->plot, error))
+    return FALSE;
+  if (o->json)
+    print_json (setup, r);
+  else
+    {
+      if (r->probe.slq != NULL)
+        lv_cli_hessian_slq_text (r->probe.slq);
+      else
+        print_text (r->probe.spectrum, r->train_s, r->hessian_s);
+      if (r->probe.has_trace)
+        lv_cli_hessian_trace_text (&r->probe.trace);
+    }
+  return TRUE;
 }
 
 int
@@ -246,15 +325,9 @@ lv_cli_hessian (int argc, char **argv)
   g_autoptr(GError) error = NULL;
   g_auto(LvCliTrainSetup) setup = { 0 };
   g_auto(LvCliNetworkSource) source = { 0 };
-  g_autoptr(LvWorkerPool) pool = NULL;
-  g_autoptr(LvHessian) hessian = NULL;
-  g_autofree float *params = NULL;
-  g_autofree double *pd = NULL;
-  HessianOwned own = { 0 };
-  HessianResults results;
-  LvHessianMethod method = LV_HESSIAN_METHOD_LANCZOS;
-  gboolean slq, ok;
-  gint64 t0, t1;
+  HessianResults results = { { 0 } };
+  LvHessianProbeMethod method;
+  gboolean ok;
 
   lv_cli_train_options_init (&t);
   lv_cli_train_options_add (context, &t);
@@ -268,77 +341,9 @@ lv_cli_hessian (int argc, char **argv)
                                 "and optionally the trace.");
   if (!lv_cli_parse (context, &argc, &argv))
     return LV_CLI_EXIT_BAD_INPUT;
-  if (o.method == NULL)
-    o.method = g_strdup ("full");
-  slq = g_str_equal (o.method, "slq");
-  if (!slq && !lv_hessian_method_from_string (o.method, &method))
-    return lv_cli_fail_message (LV_CLI_EXIT_BAD_INPUT,
-                                "--method: '%s' is not full, lanczos or slq", o.method);
-  if (!check_options (&o, &error))
-    return lv_cli_fail (error);
-  /* A saved or external network (--from, --model) is loaded; otherwise one is trained below. */
-  if (lv_cli_network_source_is_set (&source))
-    params = lv_cli_network_source_load (&source, &t, &setup, NULL, &error);
-  if (lv_cli_network_source_is_set (&source) ? params == NULL
-                                             : !lv_cli_train_setup (&t, &setup, &error))
-    return lv_cli_fail (error);
-  if (o.plot != NULL && !slq)
-    return lv_cli_fail_message (LV_CLI_EXIT_BAD_INPUT, "--plot needs --method slq");
-  if (o.plot != NULL)
-    {
-      LvPlotFormat format;
-      if (!lv_plot_format_from_path (o.plot, &format, &error))
-        return lv_cli_fail_message (LV_CLI_EXIT_BAD_INPUT, "--plot: %s", error->message);
-    }
-  /* Refuse before training, not after. */
-  if (!slq && method == LV_HESSIAN_METHOD_FULL && setup.n_params > LV_HESSIAN_FULL_MAX_PARAMS)
-    return lv_cli_fail_message (LV_CLI_EXIT_BAD_INPUT,
-                                "--method full is limited to %u parameters (this network has %"
-                                G_GSIZE_FORMAT "); use --method lanczos",
-                                LV_HESSIAN_FULL_MAX_PARAMS, setup.n_params);
-  if (o.steps > 0 && (gsize) o.steps > setup.n_params)
-    return lv_cli_fail_message (LV_CLI_EXIT_BAD_INPUT,
-                                "--steps: %d is more than the %" G_GSIZE_FORMAT " parameters",
-                                o.steps, setup.n_params);
-  /* Lanczos keeps steps + 1 basis vectors of n doubles (2 floats each); full keeps n² doubles. */
-  {
-    gsize steps = o.steps > 0 ? (gsize) o.steps : MIN (setup.n_params, 80);
-    gsize vectors = method == LV_HESSIAN_METHOD_FULL ? 4 * setup.n_params : 2 * (steps + 2);
-    if (!lv_cli_train_check_memory (&setup, "this Hessian", (guint) MIN (vectors, G_MAXUINT), 0,
-                                    (guint) o.threads, 256, &error))
-      return lv_cli_fail (error);
-  }
-
-  t0 = g_get_monotonic_time ();
-  if (params == NULL)
-    params = lv_cli_train_one (&setup, setup.seed, NULL, &error);
-  if (params == NULL)
-    return lv_cli_fail (error);
-  t1 = g_get_monotonic_time ();
-  pd = g_new (double, setup.n_params);
-  for (gsize i = 0; i < setup.n_params; i++)
-    pd[i] = params[i];
-  hessian = lv_hessian_new (&setup.shape, pd, setup.dataset, &error);
-  if (hessian == NULL)
-    return lv_cli_fail (error);
-  pool = lv_worker_pool_try_new ((guint) o.threads, &error);
-  if (pool == NULL)
-    return lv_cli_fail (error);
-  ok = compute (hessian, pool, &o, slq, method, setup.seed, &own, &results, &error) &&
-       (o.plot == NULL || lv_cli_hessian_slq_plot (own.slq, results.sigma, results.grid, o.plot,
-                                                   &error));
-  if (ok && o.json)
-    print_json (&setup, &results, (t1 - t0) / 1e6, (g_get_monotonic_time () - t1) / 1e6);
-  else if (ok)
-    {
-      if (slq)
-        lv_cli_hessian_slq_text (own.slq);
-      else
-        print_text (own.spectrum, (t1 - t0) / 1e6, (g_get_monotonic_time () - t1) / 1e6);
-      if (o.trace)
-        lv_cli_hessian_trace_text (&own.trace);
-    }
-  lv_hessian_spectrum_free (own.spectrum);
-  lv_hessian_slq_free (own.slq);
+  ok = parse_method (&o, &method, &error) &&
+       compute (&t, &source, &o, method, &setup, &results, &error) &&
+       write_outputs (&setup, &o, &results, &error);
+  lv_hessian_result_clear (&results.probe);
   return ok ? LV_CLI_EXIT_OK : lv_cli_fail (error);
 }

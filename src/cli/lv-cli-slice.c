@@ -9,6 +9,7 @@
 
 #include <lossviz/lossviz.h>
 #include <lossviz/lv-plot.h>
+#include <lossviz/lv-plot-landscape.h>
 
 #include "lv-cli-commands.h"
 #include "lv-cli-common.h"
@@ -46,113 +47,70 @@ slice_options_clear (SliceOptions *o)
 }
 G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC (SliceOptions, slice_options_clear)
 
-/* Everything the outputs need: the grid, the plane's landmarks and the trained point's losses. */
+/* Everything the outputs need: the probe's result (grid, centre losses, PCA path) and, for
+ * interpolate, the other minima at (1, 0) and (0, 1). */
 typedef struct
 {
   LvSliceDirections kind;
-  LvSliceGrid *grid;
-  double center_train, center_test;
-  GArray *path_x, *path_y;   /* PCA: the trajectory in (α, β) */
-  double explained[2];       /* PCA */
-  GArray *minima_x, *minima_y; /* interpolate: the other minima, (1, 0) and (0, 1) */
+  LvLandscapeResult probe;
+  GArray *minima_x, *minima_y;
   double elapsed;
+  guint printed_level;       /* progress line on a terminal */
+  gboolean tty;
 } SliceResult;
 
 static void
 slice_result_clear (SliceResult *r)
 {
-  g_clear_pointer (&r->grid, lv_slice_grid_free);
-  g_clear_pointer (&r->path_x, g_array_unref);
-  g_clear_pointer (&r->path_y, g_array_unref);
+  lv_landscape_result_clear (&r->probe);
   g_clear_pointer (&r->minima_x, g_array_unref);
   g_clear_pointer (&r->minima_y, g_array_unref);
 }
 G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC (SliceResult, slice_result_clear)
 
-/* The two directions of the requested kind, training whatever they need. */
+/* The other two minima of interpolate directions: the same setup trained from seeds --seed + 1
+ * and + 2, placed at (1, 0) and (0, 1) of the plane. */
 static gboolean
-make_directions (const LvCliTrainSetup *setup, const SliceOptions *o, const float *center,
-                 GArray *checkpoints, SliceResult *r, float *d1, float *d2, GError **error)
+train_partners (const LvCliTrainSetup *setup, float **b, float **c, SliceResult *r,
+                GError **error)
 {
-  gsize np = setup->n_params;
+  const double one = 1, zero = 0;
 
-  switch (r->kind)
-    {
-    case LV_SLICE_DIRECTIONS_FILTER:
-      /* Seeds independent of --seed and of the size: every run's slice uses the same draws. */
-      return lv_slice_direction_filter (&setup->shape, center,
-                                        lv_seed_mix ((guint64) o->direction_seed, 1, 0),
-                                        o->keep_bias, d1, error) &&
-             lv_slice_direction_filter (&setup->shape, center,
-                                        lv_seed_mix ((guint64) o->direction_seed, 2, 0),
-                                        o->keep_bias, d2, error);
-    case LV_SLICE_DIRECTIONS_PCA:
-      {
-        guint m = checkpoints->len / (guint) np;
-        if (!lv_slice_directions_pca (&setup->shape, center, (const float *) checkpoints->data,
-                                      m, d1, d2, r->explained, error))
-          return FALSE;
-        r->path_x = g_array_new (FALSE, FALSE, sizeof (double));
-        r->path_y = g_array_new (FALSE, FALSE, sizeof (double));
-        for (guint k = 0; k < m; k++)
-          {
-            double a, b;
-            if (lv_slice_project (np, center, d1, d2,
-                                  (const float *) checkpoints->data + (gsize) k * np, &a, &b))
-              {
-                g_array_append_val (r->path_x, a);
-                g_array_append_val (r->path_y, b);
-              }
-          }
-        return TRUE;
-      }
-    case LV_SLICE_DIRECTIONS_INTERPOLATE:
-    default:
-      {
-        /* The other two minima: the same setup trained from seeds --seed + 1 and + 2. */
-        g_autofree float *b = lv_cli_train_one (setup, setup->seed + 1, NULL, error);
-        g_autofree float *c = b != NULL ? lv_cli_train_one (setup, setup->seed + 2, NULL, error)
-                                        : NULL;
-        const double one = 1, zero = 0;
-        if (c == NULL)
-          return FALSE;
-        lv_slice_directions_between (np, center, b, c, d1, d2);
-        r->minima_x = g_array_new (FALSE, FALSE, sizeof (double));
-        r->minima_y = g_array_new (FALSE, FALSE, sizeof (double));
-        g_array_append_val (r->minima_x, one);
-        g_array_append_val (r->minima_y, zero);
-        g_array_append_val (r->minima_x, zero);
-        g_array_append_val (r->minima_y, one);
-        return TRUE;
-      }
-    }
+  *b = lv_cli_train_one (setup, setup->seed + 1, NULL, error);
+  *c = *b != NULL ? lv_cli_train_one (setup, setup->seed + 2, NULL, error) : NULL;
+  if (*c == NULL)
+    return FALSE;
+  r->minima_x = g_array_new (FALSE, FALSE, sizeof (double));
+  r->minima_y = g_array_new (FALSE, FALSE, sizeof (double));
+  g_array_append_val (r->minima_x, one);
+  g_array_append_val (r->minima_y, zero);
+  g_array_append_val (r->minima_x, zero);
+  g_array_append_val (r->minima_y, one);
+  return TRUE;
 }
 
+/* Called after each publish of the probe: a progress line per refinement level. */
 static void
-on_progress (const LvSliceGrid *grid, guint level, guint n_levels, gpointer user_data)
+on_progress (gpointer user_data, double fraction)
 {
-  if (GPOINTER_TO_INT (user_data))
-    fprintf (stderr, "\rslice: level %u/%u (stride %u)", level, n_levels, grid->stride);
+  SliceResult *r = user_data;
+  const LvSliceGrid *grid = r->probe.grid;
+
+  if (!r->tty || grid == NULL || r->probe.stage != LV_LANDSCAPE_STAGE_SLICE ||
+      r->probe.level == r->printed_level)
+    return;
+  r->printed_level = r->probe.level;
+  fprintf (stderr, "\rslice: level %u/%u (stride %u)", r->probe.level, r->probe.n_levels,
+           grid->stride);
 }
 
-/* Index of the smallest finite train loss, or -1. */
+/* Index of the smallest finite train loss, or -1 (lv_landscape_grid_extremes). */
 static gssize
 grid_argmin (const LvSliceGrid *g, double *max_out)
 {
-  gssize best = -1;
-  double max = NAN;
+  gssize best;
 
-  for (gsize k = 0; k < (gsize) g->grid * g->grid; k++)
-    {
-      double v = g->train_loss[k];
-      if (!isfinite (v))
-        continue;
-      if (best < 0 || v < g->train_loss[best])
-        best = (gssize) k;
-      if (!(v <= max))
-        max = v;
-    }
-  *max_out = max;
+  lv_landscape_grid_extremes (g, &best, max_out);
   return best;
 }
 
@@ -202,7 +160,7 @@ print_json (const LvCliTrainSetup *setup, const SliceOptions *o, const SliceResu
 {
   g_autoptr(JsonBuilder) b = json_builder_new ();
   g_autoptr(JsonNode) root = NULL;
-  const LvSliceGrid *g = r->grid;
+  const LvSliceGrid *g = r->probe.grid;
   double max;
   gssize best = grid_argmin (g, &max);
 
@@ -214,8 +172,8 @@ print_json (const LvCliTrainSetup *setup, const SliceOptions *o, const SliceResu
   json_builder_add_string_value (b, lv_slice_directions_to_string (r->kind));
   json_builder_set_member_name (b, "center");
   json_builder_begin_object (b);
-  lv_cli_add_double (b, "train_loss", r->center_train);
-  lv_cli_add_double (b, "test_loss", r->center_test);
+  lv_cli_add_double (b, "train_loss", r->probe.center_train);
+  lv_cli_add_double (b, "test_loss", r->probe.center_test);
   json_builder_end_object (b);
   json_builder_set_member_name (b, "min");
   json_builder_begin_object (b);
@@ -238,10 +196,10 @@ print_json (const LvCliTrainSetup *setup, const SliceOptions *o, const SliceResu
     {
       json_builder_set_member_name (b, "explained_variance");
       json_builder_begin_array (b);
-      json_builder_add_double_value (b, r->explained[0]);
-      json_builder_add_double_value (b, r->explained[1]);
+      json_builder_add_double_value (b, r->probe.explained[0]);
+      json_builder_add_double_value (b, r->probe.explained[1]);
       json_builder_end_array (b);
-      add_points (b, "trajectory", r->path_x, r->path_y);
+      add_points (b, "trajectory", r->probe.path_x, r->probe.path_y);
     }
   if (r->kind == LV_SLICE_DIRECTIONS_INTERPOLATE)
     add_points (b, "minima", r->minima_x, r->minima_y);
@@ -278,54 +236,28 @@ write_csv (const char *path, const LvSliceGrid *g, GError **error)
 static gboolean
 write_plot (const SliceOptions *o, const SliceResult *r, GError **error)
 {
-  const LvSliceGrid *g = r->grid;
+  const LvSliceGrid *g = r->probe.grid;
   LvPlotHeatmapModel model = { 0 };
-  g_autoptr(GArray) points = g_array_new (FALSE, TRUE, sizeof (LvPlotPoint));
+  LvPlotPoint points[4];
   g_autofree char *title = g_strdup_printf ("Train loss on a plane (%s directions)",
                                             lv_slice_directions_to_string (r->kind));
-  guint width = 900, height = 760;
-  double max;
-  gssize best = grid_argmin (g, &max);
-  LvPlotPoint trained = { 0, 0, "trained", LV_PLOT_COLOR_AUTO };
+  guint width = 900, height = 760, n_points;
 
   if (o->plot_size != NULL && !lv_cli_parse_size (o->plot_size, &width, &height, error))
     return FALSE;
-  g_array_append_val (points, trained);
-  if (best >= 0)
-    {
-      LvPlotPoint p = { lv_slice_grid_coord (g, best % g->grid),
-                        lv_slice_grid_coord (g, best / g->grid), "grid min", 1 };
-      /* One marker when the trained point is itself the grid minimum. */
-      if (p.x == 0 && p.y == 0)
-        g_array_index (points, LvPlotPoint, 0).label = "trained = grid min";
-      else
-        g_array_append_val (points, p);
-    }
+  n_points = lv_plot_slice_landmarks (g, "trained", "grid min", "trained = grid min", points);
   for (guint k = 0; r->minima_x != NULL && k < r->minima_x->len; k++)
-    {
-      LvPlotPoint p = { g_array_index (r->minima_x, double, k),
-                        g_array_index (r->minima_y, double, k), k == 0 ? "seed+1" : "seed+2",
-                        2 };
-      g_array_append_val (points, p);
-    }
+    points[n_points++] = (LvPlotPoint) { g_array_index (r->minima_x, double, k),
+                                         g_array_index (r->minima_y, double, k),
+                                         k == 0 ? "seed+1" : "seed+2", 2 };
+  lv_plot_slice_heatmap_init (&model, g->train_loss, g->grid, g->span);
   model.common.title = title;
-  model.common.x_label = "α";
-  model.common.y_label = "β";
-  model.values = g->train_loss;
-  model.nx = model.ny = g->grid;
-  model.x_min = model.y_min = -g->span;
-  model.x_max = model.y_max = g->span;
-  model.colormap = LV_PLOT_COLORMAP_VIRIDIS;
   model.log_color = o->log_color;
-  model.n_contours = 10;
-  if (r->path_x != NULL)
-    {
-      model.path_x = (const double *) r->path_x->data;
-      model.path_y = (const double *) r->path_y->data;
-      model.n_path = r->path_x->len;
-    }
-  model.points = (const LvPlotPoint *) points->data;
-  model.n_points = points->len;
+  model.path_x = (const double *) r->probe.path_x->data;
+  model.path_y = (const double *) r->probe.path_y->data;
+  model.n_path = r->probe.path_x->len;
+  model.points = points;
+  model.n_points = n_points;
   model.colorbar_label = o->log_color ? "train loss (log)" : "train loss";
   return lv_plot_export ((LvPlotDrawFunc) lv_plot_heatmap_draw, &model, o->plot, width, height,
                          96, error);
@@ -357,6 +289,131 @@ check_options (SliceOptions *o, SliceResult *r, GError **error)
   return lv_cli_check_int ("--grid", o->grid, 2, LV_SLICE_MAX_GRID, error) &&
          lv_cli_check_int ("--direction-seed", o->direction_seed, 0, G_MAXINT64, error) &&
          lv_cli_check_threads (o->threads, error);
+}
+
+/* The network to slice: loaded (--from, --model) or trained from the options; PCA records its
+ * trajectory (a bundle's saved one with --from). */
+static float *
+load_network (const LvCliTrainOptions *t, const LvCliNetworkSource *source,
+              const SliceOptions *o, LvSliceDirections kind, LvCliTrainSetup *setup,
+              GArray *checkpoints, GError **error)
+{
+  if (lv_cli_network_source_is_set (source))
+    {
+      if (kind == LV_SLICE_DIRECTIONS_INTERPOLATE)
+        {
+          g_set_error (error, LV_ERROR, LV_ERROR_INVALID_INPUT,
+                       "--directions interpolate trains two more networks: with --from or "
+                       "--model use filter or pca");
+          return NULL;
+        }
+      return lv_cli_network_source_load (source, t, setup, checkpoints, error);
+    }
+  if (!lv_cli_train_setup (t, setup, error) ||
+      !lv_cli_train_check_memory (setup, "this slice", 3,
+                                  kind == LV_SLICE_DIRECTIONS_PCA ? setup->config.epochs : 0,
+                                  (guint) o->threads, LV_SLICE_CHUNK, error))
+    return NULL;
+  return lv_cli_train_one (setup, setup->seed, checkpoints, error);
+}
+
+/* Options → the landscape probe's input (no interpolation line, no Hessian). */
+static void
+slice_input (const LvCliTrainSetup *setup, const SliceOptions *o, LvSliceDirections kind,
+             const float *center, GArray *checkpoints, LvLandscapeInput *in)
+{
+  lv_landscape_input_init (in);
+  in->shape = setup->shape;
+  in->dataset = setup->dataset;
+  in->center = center;
+  in->kind = kind;
+  in->direction_seed = (guint64) o->direction_seed;
+  in->keep_bias = o->keep_bias;
+  if (checkpoints != NULL)
+    {
+      in->trajectory = (const float *) checkpoints->data;
+      in->n_trajectory = checkpoints->len / (guint) setup->n_params;
+    }
+  lv_slice_config_init (&in->slice);
+  in->slice.grid = (guint) o->grid;
+  in->slice.span = o->span;
+  in->slice.naive = o->naive;
+  /* Under mpirun the rows are split over the ranks (lv-cli-mpi-slice.c). */
+  in->grid_func = lv_cli_mpi_size () > 1 ? lv_cli_mpi_slice_grid : NULL;
+}
+
+static void
+print_text (const LvCliTrainSetup *setup, const SliceOptions *o, const SliceResult *r)
+{
+  const LvSliceGrid *g = r->probe.grid;
+  double max;
+  gssize best = grid_argmin (g, &max);
+
+  printf ("%s slice, %u × %u over [−%g, %g]², %" G_GSIZE_FORMAT " parameters, %.2f s\n",
+          lv_slice_directions_to_string (r->kind), g->grid, g->grid, o->span, o->span,
+          setup->n_params, r->elapsed);
+  printf ("centre: train loss %.6g, test loss %.6g\n", r->probe.center_train,
+          r->probe.center_test);
+  if (best >= 0)
+    printf ("grid minimum %.6g at (α, β) = (%g, %g); maximum %.6g\n", g->train_loss[best],
+            lv_slice_grid_coord (g, best % g->grid), lv_slice_grid_coord (g, best / g->grid), max);
+}
+
+static gboolean
+write_outputs (const LvCliTrainSetup *setup, const SliceOptions *o, const SliceResult *r,
+               GError **error)
+{
+  if ((o->csv != NULL && !write_csv (o->csv, r->probe.grid, error)) ||
+      (o->plot != NULL && !write_plot (o, r, error)))
+    return FALSE;
+  if (o->json)
+    print_json (setup, o, r);
+  else
+    print_text (setup, o, r);
+  return TRUE;
+}
+
+/* Loads or trains the network (and the partners), then runs the probe on the pool. */
+static gboolean
+compute (const LvCliTrainOptions *t, const LvCliNetworkSource *source, const SliceOptions *o,
+         LvCliTrainSetup *setup, SliceResult *r, GError **error)
+{
+  g_autoptr(GArray) checkpoints = NULL;
+  g_autoptr(LvWorkerPool) pool = NULL;
+  g_autofree float *center = NULL, *b = NULL, *c = NULL;
+  LvProbeContext context = { NULL, NULL, on_progress, r };
+  LvLandscapeInput in;
+  gint64 t0 = g_get_monotonic_time ();
+  gboolean ok;
+
+  if (r->kind == LV_SLICE_DIRECTIONS_PCA)
+    checkpoints = g_array_new (FALSE, FALSE, sizeof (float));
+  center = load_network (t, source, o, r->kind, setup, checkpoints, error);
+  if (center == NULL ||
+      (r->kind == LV_SLICE_DIRECTIONS_INTERPOLATE && !train_partners (setup, &b, &c, r, error)))
+    return FALSE;
+  if (checkpoints != NULL && checkpoints->len < 2 * setup->n_params)
+    {
+      g_set_error (error, LV_ERROR, LV_ERROR_INVALID_INPUT,
+                   "--directions pca needs the network's training trajectory (two checkpoints "
+                   "or more): train here with --epochs 2 or more, or use --from on a bundle "
+                   "written with `ensemble --save-trajectory K`");
+      return FALSE;
+    }
+  pool = lv_worker_pool_try_new (lv_cli_mpi_threads ((guint) o->threads), error);
+  if (pool == NULL)
+    return FALSE;
+  slice_input (setup, o, r->kind, center, checkpoints, &in);
+  in.partner = b;
+  in.partner2 = c;
+  in.pool = pool;
+  lv_landscape_result_init (&r->probe);
+  r->tty = isatty (STDERR_FILENO) && lv_cli_mpi_size () == 1;
+  ok = lv_landscape_probe_run (&in, &r->probe, &context, error);
+  if (r->tty)
+    fprintf (stderr, "\r\033[K");
+  r->elapsed = (g_get_monotonic_time () - t0) / 1e6;
+  return ok;
 }
 
 int
@@ -395,12 +452,6 @@ lv_cli_slice (int argc, char **argv)
   g_auto(LvCliTrainSetup) setup = { 0 };
   g_auto(LvCliNetworkSource) source = { 0 };
   g_auto(SliceResult) r = { 0 };
-  g_autoptr(GArray) checkpoints = NULL;
-  g_autoptr(LvWorkerPool) pool = NULL;
-  g_autofree float *center = NULL, *d1 = NULL, *d2 = NULL;
-  LvSliceConfig config;
-  gboolean tty = isatty (STDERR_FILENO);
-  gint64 t0;
 
   lv_cli_train_options_init (&t);
   lv_cli_train_options_add (context, &t);
@@ -412,72 +463,11 @@ lv_cli_slice (int argc, char **argv)
                                 "is the trained network's own loss.");
   if (!lv_cli_parse (context, &argc, &argv))
     return LV_CLI_EXIT_BAD_INPUT;
-  if (!check_options (&o, &r, &error) ||
-      (!lv_cli_network_source_is_set (&source) &&
-       (!lv_cli_train_setup (&t, &setup, &error) ||
-        !lv_cli_train_check_memory (&setup, "this slice", 3,
-                                    r.kind == LV_SLICE_DIRECTIONS_PCA ? setup.config.epochs : 0,
-                                    (guint) o.threads, LV_SLICE_CHUNK, &error))))
-    return lv_cli_fail (error);
-  if (lv_cli_network_source_is_set (&source) && r.kind == LV_SLICE_DIRECTIONS_INTERPOLATE)
-    return lv_cli_fail_message (LV_CLI_EXIT_BAD_INPUT, "--directions interpolate trains two "
-                                "more networks: with --from or --model use filter or pca");
-
-  t0 = g_get_monotonic_time ();
-  if (r.kind == LV_SLICE_DIRECTIONS_PCA)
-    checkpoints = g_array_new (FALSE, FALSE, sizeof (float));
-  /* A saved or external network (--from, --model) is loaded; otherwise one is trained. */
-  center = lv_cli_network_source_is_set (&source)
-             ? lv_cli_network_source_load (&source, &t, &setup, checkpoints, &error)
-             : lv_cli_train_one (&setup, setup.seed, checkpoints, &error);
-  if (center == NULL)
-    return lv_cli_fail (error);
-  d1 = g_new (float, setup.n_params);
-  d2 = g_new (float, setup.n_params);
-  if (center == NULL || !make_directions (&setup, &o, center, checkpoints, &r, d1, d2, &error))
-    return lv_cli_fail (error);
-
-  lv_slice_config_init (&config);
-  config.grid = (guint) o.grid;
-  config.span = o.span;
-  config.naive = o.naive;
-  pool = lv_worker_pool_try_new (lv_cli_mpi_threads ((guint) o.threads), &error);
-  if (pool == NULL)
-    return lv_cli_fail (error);
-  if (lv_cli_mpi_size () > 1) /* under mpirun: rows split over the ranks (lv-cli-mpi-slice.c) */
-    r.grid = lv_cli_mpi_slice_grid (&setup.shape, center, d1, d2, setup.dataset, &config, pool,
-                                    &error);
-  else
-    r.grid = lv_slice_grid_compute (&setup.shape, center, d1, d2, setup.dataset, &config, pool,
-                                    on_progress, GINT_TO_POINTER (tty), NULL, &error);
-  if (tty && lv_cli_mpi_size () == 1)
-    fprintf (stderr, "\r\033[K");
-  if (r.grid == NULL)
+  if (!check_options (&o, &r, &error) || !compute (&t, &source, &o, &setup, &r, &error))
     return lv_cli_fail (error);
   if (!lv_cli_mpi_is_root ())
     return LV_CLI_EXIT_OK; /* rank 0 reports */
-  r.center_train = lv_cli_train_loss (&setup, center, FALSE);
-  r.center_test = lv_cli_train_loss (&setup, center, TRUE);
-  r.elapsed = (g_get_monotonic_time () - t0) / 1e6;
-
-  if (o.csv != NULL && !write_csv (o.csv, r.grid, &error))
+  if (!write_outputs (&setup, &o, &r, &error))
     return lv_cli_fail (error);
-  if (o.plot != NULL && !write_plot (&o, &r, &error))
-    return lv_cli_fail (error);
-  if (o.json)
-    print_json (&setup, &o, &r);
-  else
-    {
-      double max;
-      gssize best = grid_argmin (r.grid, &max);
-      printf ("%s slice, %u × %u over [−%g, %g]², %" G_GSIZE_FORMAT " parameters, %.2f s\n",
-              lv_slice_directions_to_string (r.kind), r.grid->grid, r.grid->grid, o.span,
-              o.span, setup.n_params, r.elapsed);
-      printf ("centre: train loss %.6g, test loss %.6g\n", r.center_train, r.center_test);
-      if (best >= 0)
-        printf ("grid minimum %.6g at (α, β) = (%g, %g); maximum %.6g\n", r.grid->train_loss[best],
-                lv_slice_grid_coord (r.grid, best % r.grid->grid),
-                lv_slice_grid_coord (r.grid, best / r.grid->grid), max);
-    }
   return LV_CLI_EXIT_OK;
 }

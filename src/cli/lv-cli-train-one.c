@@ -170,22 +170,6 @@ lv_cli_train_setup (const LvCliTrainOptions *o, LvCliTrainSetup *setup, GError *
   return TRUE;
 }
 
-typedef struct
-{
-  const float *params;
-  gsize n_params;
-  GArray *checkpoints;
-} Recorder;
-
-/* lv_train_run updates its parameter buffer in place, so after each epoch it holds θ_e. */
-static void
-record_checkpoint (guint epoch, const LvEpochStats *stats, gpointer user_data)
-{
-  Recorder *r = user_data;
-
-  g_array_append_vals (r->checkpoints, r->params, (guint) r->n_params);
-}
-
 /**
  * lv_cli_train_one:
  * @setup: the configuration.
@@ -200,11 +184,9 @@ lv_cli_train_one (const LvCliTrainSetup *setup, guint64 seed, GArray *checkpoint
                   GError **error)
 {
   g_autofree float *params = g_new (float, setup->n_params);
-  Recorder recorder = { params, setup->n_params, checkpoints };
-  LvRunState state;
+  LvTrajectoryRun run = { &setup->shape, &setup->config, setup->dataset, seed, FALSE, 0 };
+  LvRunState state = lv_trajectory_record (&run, params, checkpoints, NULL);
 
-  state = lv_train_run (&setup->shape, &setup->config, setup->dataset, seed, params,
-                        checkpoints != NULL ? record_checkpoint : NULL, &recorder, NULL);
   if (state != LV_RUN_FINISHED)
     {
       g_set_error (error, LV_ERROR, LV_ERROR_FAILED,
@@ -213,30 +195,4 @@ lv_cli_train_one (const LvCliTrainSetup *setup, guint64 seed, GArray *checkpoint
       return NULL;
     }
   return g_steal_pointer (&params);
-}
-
-/**
- * lv_cli_train_loss:
- * @setup: the configuration.
- * @params: trained parameters.
- * @test: the test split instead of the train split.
- *
- * The network's own mean loss over a whole split, by lv_mlp_evaluate() in batches of
- * %LV_SLICE_CHUNK (the batching slices use, so a slice's centre reproduces it exactly).
- *
- * Returns: the loss, NAN for an empty split.
- */
-double
-lv_cli_train_loss (const LvCliTrainSetup *setup, const float *params, gboolean test)
-{
-  const LvDataset *ds = setup->dataset;
-  gboolean targets = setup->shape.loss == LV_LOSS_MSE && ds->t_train != NULL;
-  g_autoptr(LvMlpWorkspace) ws = lv_mlp_workspace_new (&setup->shape, LV_SLICE_CHUNK);
-
-  if (test)
-    return ds->n_test > 0 ? lv_mlp_evaluate (&setup->shape, params, ds->x_test, ds->y_test,
-                                             targets ? ds->t_test : NULL, ds->n_test, NULL, ws)
-                          : NAN;
-  return lv_mlp_evaluate (&setup->shape, params, ds->x_train, ds->y_train,
-                          targets ? ds->t_train : NULL, ds->n_train, NULL, ws);
 }

@@ -50,6 +50,5 @@ G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC (LvCliTrainSetup, lv_cli_train_setup_clear)
 gboolean lv_cli_train_setup (const LvCliTrainOptions *o, LvCliTrainSetup *setup, GError **error);
 float   *lv_cli_train_one (const LvCliTrainSetup *setup, guint64 seed, GArray *checkpoints,
                            GError **error);
-double   lv_cli_train_loss (const LvCliTrainSetup *setup, const float *params, gboolean test);
 
 G_END_DECLS

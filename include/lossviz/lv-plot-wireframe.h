@@ -6,7 +6,7 @@
 G_BEGIN_DECLS
 
 /**
- * LvLandscapeWireframe:
+ * LvPlotWireframe:
  * @heatmap: the slice to draw (values, extents, colormap, log colour, title, theme)
  * @azimuth: rotation about the vertical axis, radians
  * @elevation: tilt of the view above the (α, β) plane, radians
@@ -19,10 +19,10 @@ typedef struct
   const LvPlotHeatmapModel *heatmap;
   double azimuth;
   double elevation;
-} LvLandscapeWireframe;
+} LvPlotWireframe;
 
-void lv_landscape_wireframe_draw (cairo_t                    *cr,
-                                  const LvLandscapeWireframe *model,
+void lv_plot_wireframe_draw (cairo_t                    *cr,
+                                  const LvPlotWireframe *model,
                                   double                      width,
                                   double                      height);
 

@@ -1,14 +1,20 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
-#define G_LOG_DOMAIN "LossViz-app"
+#define G_LOG_DOMAIN "LossViz-plot"
 
 #include "config.h"
 
-#include "lv-landscape-figures.h"
+#include <lossviz/lv-plot-landscape.h>
 
 #include <math.h>
 #include <string.h>
 
-#include <glib/gi18n.h>
+#include <glib/gi18n-lib.h>
+
+#include <lossviz/lv-hessian-probe.h>
+#include <lossviz/lv-plot-hessian-density.h>
+
+/* Points of the eigenvalue density's λ grid (the CLI's default). */
+#define DENSITY_GRID 200
 
 #define MAX_INDEX_SERIES 16
 
@@ -41,6 +47,13 @@ struct _LvLandscapeFigures
   char *bars_title;
   char *bars_caption;
 
+  /* eigenvalue density (SLQ), shown in the spectrum's place when chosen */
+  gboolean show_density;
+  LvPlotHessianDensity *density;  /* NULL until computed */
+  LvPlotLinesModel density_empty; /* drawn meanwhile */
+  double *density_grid, *density_values;
+  char *density_caption;
+
   /* index vs loss */
   LvPlotScatterModel scatter;
   LvPlotScatterSeries series[MAX_INDEX_SERIES];
@@ -58,6 +71,15 @@ apply_theme (LvLandscapeFigures *self)
   self->lines.common.theme = self->theme;
   self->bars.common.theme = self->theme;
   self->scatter.common.theme = self->theme;
+  self->density_empty.common.theme = self->theme;
+  /* The density model copies its theme: rebuild it. */
+  if (self->density != NULL)
+    {
+      lv_plot_hessian_density_free (self->density);
+      self->density = lv_plot_hessian_density_new (self->density_grid, self->density_values,
+                                                   DENSITY_GRID, self->density_caption,
+                                                   self->theme);
+    }
 }
 
 /**
@@ -133,6 +155,15 @@ clear_bars (LvLandscapeFigures *self)
   self->bars.categories = NULL;
 }
 
+static void
+clear_density (LvLandscapeFigures *self)
+{
+  g_clear_pointer (&self->density, lv_plot_hessian_density_free);
+  g_clear_pointer (&self->density_grid, g_free);
+  g_clear_pointer (&self->density_values, g_free);
+  g_clear_pointer (&self->density_caption, g_free);
+}
+
 void
 lv_landscape_figures_free (LvLandscapeFigures *self)
 {
@@ -141,6 +172,7 @@ lv_landscape_figures_free (LvLandscapeFigures *self)
   clear_heatmap (self);
   clear_lines (self);
   clear_bars (self);
+  clear_density (self);
   for (guint i = 0; i < MAX_INDEX_SERIES; i++)
     g_free (self->series_labels[i]);
   g_free (self->scatter_x);
@@ -195,6 +227,9 @@ lv_landscape_figures_clear_run (LvLandscapeFigures *self, const char *empty_text
   self->bars.common.title = _("Hessian spectrum");
   self->bars.common.caption = NULL;
   self->bars.common.empty_text = empty_text;
+  clear_density (self);
+  self->density_empty.common.title = _("Hessian eigenvalue density");
+  self->density_empty.common.empty_text = empty_text;
   lv_landscape_figures_set_log (self, self->heatmap.log_color);
 }
 
@@ -235,23 +270,14 @@ lv_landscape_figures_set_slice (LvLandscapeFigures *self, guint hidden, guint ru
 {
   LvPlotHeatmapModel *m = &self->heatmap;
   guint s = MAX (grid->stride, 1), G = grid->grid, n = (G - 1) / s + 1;
-  gsize best = G_MAXSIZE;
-  guint np = 0;
+  guint np;
 
   clear_heatmap (self);
   self->display = g_new (double, (gsize) n * n);
   for (guint j = 0; j < n; j++)
     for (guint i = 0; i < n; i++)
-      {
-        double v = grid->train_loss[(gsize) (j * s) * G + i * s];
-        self->display[(gsize) j * n + i] = v;
-        if (isfinite (v) && (best == G_MAXSIZE || v < self->display[best]))
-          best = (gsize) j * n + i;
-      }
-  m->values = self->display;
-  m->nx = m->ny = n;
-  m->x_min = m->y_min = -grid->span;
-  m->x_max = m->y_max = grid->span;
+      self->display[(gsize) j * n + i] = grid->train_loss[(gsize) (j * s) * G + i * s];
+  lv_plot_slice_heatmap_init (m, self->display, n, grid->span);
   m->common.empty_text = NULL;
   self->heatmap_title = g_strdup_printf (_("Training loss around run %u (n = %u)"), run,
                                          hidden);
@@ -270,20 +296,10 @@ lv_landscape_figures_set_slice (LvLandscapeFigures *self, guint hidden, guint ru
       m->path_y = self->path_y;
       m->n_path = n_path;
     }
-  self->points[np] = (LvPlotPoint) { 0, 0, _("trained"), LV_PLOT_COLOR_AUTO };
-  np++;
+  np = lv_plot_slice_landmarks (grid, _("trained"), _("grid min"), _("trained = grid min"),
+                                self->points);
   if (n_path > 0)
     self->points[np++] = (LvPlotPoint) { path_x[0], path_y[0], _("epoch 1"), 3 };
-  if (best != G_MAXSIZE)
-    {
-      double a = -grid->span + 2 * grid->span * (best % n) / (n - 1);
-      double b = -grid->span + 2 * grid->span * (best / n) / (n - 1);
-      /* One marker when the trained point is itself the grid minimum. */
-      if (fabs (a) < 1e-12 && fabs (b) < 1e-12)
-        self->points[0].label = _("trained = grid min");
-      else
-        self->points[np++] = (LvPlotPoint) { a, b, _("grid min"), 1 };
-    }
   if (kind == LV_SLICE_DIRECTIONS_INTERPOLATE)
     {
       self->point_labels[0] = g_strdup_printf (_("run %u"), partner);
@@ -536,7 +552,8 @@ lv_landscape_figures_get_slice_value (LvLandscapeFigures *self, double alpha, do
  *
  * Writes the four panels to @path, the slice to a CSV next to it (the extension replaced by
  * `.csv`) and, when computed, the interpolation, the spectrum and the index survey to
- * `-interpolation.csv`, `-spectrum.csv` and `-index.csv`.
+ * `-interpolation.csv`, `-spectrum.csv` and `-index.csv` (and the eigenvalue density, when
+ * shown, to `-density.csv`).
  *
  * Returns: %TRUE when every file was written.
  */
@@ -547,7 +564,9 @@ lv_landscape_figures_export (LvLandscapeFigures *self, const char *path, double 
   const LvPlotPanel panels[] = {
     { (LvPlotDrawFunc) lv_plot_heatmap_draw, &self->heatmap },
     { (LvPlotDrawFunc) lv_plot_lines_draw, &self->lines },
-    { (LvPlotDrawFunc) lv_plot_bars_draw, &self->bars },
+    self->show_density ? (LvPlotPanel) { (LvPlotDrawFunc) lv_plot_lines_draw,
+                                         lv_landscape_figures_get_density (self) }
+                       : (LvPlotPanel) { (LvPlotDrawFunc) lv_plot_bars_draw, &self->bars },
     { (LvPlotDrawFunc) lv_plot_scatter_draw, &self->scatter },
   };
   LvPlotGridModel grid = { self->theme, _("Loss landscape"), NULL, panels,
@@ -556,6 +575,7 @@ lv_landscape_figures_export (LvLandscapeFigures *self, const char *path, double 
   g_autofree char *interp = lv_plot_sibling_path (path, "-interpolation.csv");
   g_autofree char *spectrum = lv_plot_sibling_path (path, "-spectrum.csv");
   g_autofree char *index = lv_plot_sibling_path (path, "-index.csv");
+  g_autofree char *density = lv_plot_sibling_path (path, "-density.csv");
 
   if (self->heatmap.values == NULL)
     {
@@ -573,5 +593,115 @@ lv_landscape_figures_export (LvLandscapeFigures *self, const char *path, double 
     return FALSE;
   if (self->scatter.n_series > 0 && !lv_plot_scatter_write_csv (&self->scatter, index, error))
     return FALSE;
+  if (self->show_density && self->density != NULL &&
+      !lv_plot_lines_write_csv (lv_plot_hessian_density_get_model (self->density), density, error))
+    return FALSE;
   return TRUE;
+}
+
+/**
+ * lv_landscape_figures_set_density:
+ * @self: the figures
+ * @slq: the stochastic Lanczos quadrature at the run
+ *
+ * The eigenvalue density, Gaussian-smoothed (σ = lv_hessian_slq_default_sigma()) on a log
+ * density axis, as `lossviz-cli hessian --method slq --plot` draws it.
+ */
+void
+lv_landscape_figures_set_density (LvLandscapeFigures *self, const LvHessianSlq *slq)
+{
+  double sigma = lv_hessian_slq_default_sigma (slq);
+
+  clear_density (self);
+  self->density_grid = g_new (double, DENSITY_GRID);
+  self->density_values = g_new (double, DENSITY_GRID);
+  lv_hessian_slq_density (slq, sigma, DENSITY_GRID, self->density_grid, self->density_values);
+  /* Translators: caption of the eigenvalue density; %u probes, %u steps, %s parameters. */
+  self->density_caption = g_strdup_printf (_("Stochastic Lanczos quadrature: %u probes × %u "
+                                             "steps · λ in [%.3g, %.3g] · σ = %.2g"),
+                                           slq->n_probes, slq->steps, slq->min_eigenvalue,
+                                           slq->max_eigenvalue, sigma);
+  self->density = lv_plot_hessian_density_new (self->density_grid, self->density_values,
+                                               DENSITY_GRID, self->density_caption, self->theme);
+}
+
+/**
+ * lv_landscape_figures_set_show_density:
+ * @self: the figures
+ * @show: the curvature panel (and export) shows the eigenvalue density instead of the spectrum
+ */
+void
+lv_landscape_figures_set_show_density (LvLandscapeFigures *self, gboolean show)
+{
+  self->show_density = show;
+}
+
+/**
+ * lv_landscape_figures_get_density:
+ * @self: the figures
+ *
+ * Returns: (transfer none): the density's model, or an empty panel while not computed
+ */
+const LvPlotLinesModel *
+lv_landscape_figures_get_density (LvLandscapeFigures *self)
+{
+  return self->density != NULL ? lv_plot_hessian_density_get_model (self->density)
+                               : &self->density_empty;
+}
+
+/**
+ * lv_plot_slice_heatmap_init:
+ * @model: (out caller-allocates): the heatmap of a slice
+ * @values: (array length=n*n): the values to draw, row = β
+ * @n: points per axis
+ * @span: the square covers [−span, span]²
+ *
+ * The slice heatmap's fixed look, shared by `lossviz-cli slice --plot` and the Landscape page:
+ * viridis, ten contours, α and β axes. Titles, labels and markers are the caller's.
+ */
+void
+lv_plot_slice_heatmap_init (LvPlotHeatmapModel *model, const double *values, guint n,
+                            double span)
+{
+  model->values = values;
+  model->nx = model->ny = n;
+  model->x_min = model->y_min = -span;
+  model->x_max = model->y_max = span;
+  model->colormap = LV_PLOT_COLORMAP_VIRIDIS;
+  model->n_contours = 10;
+  model->common.x_label = "α";
+  model->common.y_label = "β";
+}
+
+/**
+ * lv_plot_slice_landmarks:
+ * @grid: the slice (complete or progressive)
+ * @trained: label of the trained point (0, 0)
+ * @grid_min: label of the smallest computed loss
+ * @both: label when the trained point is itself the grid minimum
+ * @points: (out caller-allocates) (array fixed-size=2): the markers
+ *
+ * Returns: the markers written: the trained point, then the grid minimum unless they coincide
+ */
+guint
+lv_plot_slice_landmarks (const LvSliceGrid *grid, const char *trained, const char *grid_min,
+                         const char *both, LvPlotPoint *points)
+{
+  gssize best;
+  double max, a, b;
+
+  points[0] = (LvPlotPoint) { 0, 0, trained, LV_PLOT_COLOR_AUTO };
+  lv_landscape_grid_extremes (grid, &best, &max);
+  if (best < 0)
+    return 1;
+  a = lv_slice_grid_coord (grid, (guint) (best % grid->grid));
+  b = lv_slice_grid_coord (grid, (guint) (best / grid->grid));
+  /* The centre's coordinate is 0 up to the rounding of −span + 2 span i / (grid − 1). */
+  if (fabs (a) <= 1e-12 * grid->span && fabs (b) <= 1e-12 * grid->span)
+    {
+      points[0].label = both;
+      return 1;
+    }
+  points[1] = (LvPlotPoint) { a, b, grid_min, 1 };
+  return 2;
 }

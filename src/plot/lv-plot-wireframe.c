@@ -1,14 +1,14 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
-#define G_LOG_DOMAIN "LossViz-app"
+#define G_LOG_DOMAIN "LossViz-plot"
 
 #include "config.h"
 
-#include "lv-landscape-wireframe.h"
+#include <lossviz/lv-plot-wireframe.h>
 
 #include <math.h>
 #include <stdlib.h>
 
-#include <glib/gi18n.h>
+#include <glib/gi18n-lib.h>
 #include <pango/pangocairo.h>
 
 /*
@@ -67,7 +67,7 @@ shown (const LvPlotHeatmapModel *m, guint i, guint j)
 }
 
 /**
- * lv_landscape_wireframe_draw:
+ * lv_plot_wireframe_draw:
  * @cr: the Cairo context
  * @model: the surface and the view angles
  * @width: figure width
@@ -76,7 +76,7 @@ shown (const LvPlotHeatmapModel *m, guint i, guint j)
  * Draws the slice as a shaded surface with its grid lines, coloured like the heatmap.
  */
 void
-lv_landscape_wireframe_draw (cairo_t *cr, const LvLandscapeWireframe *model, double width,
+lv_plot_wireframe_draw (cairo_t *cr, const LvPlotWireframe *model, double width,
                              double height)
 {
   const LvPlotHeatmapModel *m = model->heatmap;

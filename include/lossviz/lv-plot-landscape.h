@@ -4,16 +4,18 @@
 #include <glib.h>
 
 #include <lossviz/lossviz.h>
+#include <lossviz/lv-hessian-slq.h>
 #include <lossviz/lv-plot.h>
 
-#include "lv-index-job.h"
+#include <lossviz/lv-index-survey.h>
 
 G_BEGIN_DECLS
 
 /*
  * LvLandscapeFigures — the models behind the Landscape page (heatmap of the slice, 1-D
  * interpolation, Hessian spectrum, index vs loss) and the arrays they borrow. Built on the
- * main thread from a job's published results; drawn by LvFigure widgets and by export.
+ * main thread from the landscape probes' results (lv-landscape-probe.h, lv-index-survey.h);
+ * drawn by the app's figure widgets and by export. No GTK: the CLI can build them too.
  */
 
 typedef struct _LvLandscapeFigures LvLandscapeFigures;
@@ -58,6 +60,11 @@ void lv_landscape_figures_set_index    (LvLandscapeFigures *self,
                                         LvIndexAxis         axis,
                                         const char         *caption);
 
+void lv_landscape_figures_set_density  (LvLandscapeFigures *self,
+                                        const LvHessianSlq *slq);
+void lv_landscape_figures_set_show_density (LvLandscapeFigures *self,
+                                            gboolean            show);
+const LvPlotLinesModel   *lv_landscape_figures_get_density       (LvLandscapeFigures *self);
 const LvPlotHeatmapModel *lv_landscape_figures_get_heatmap       (LvLandscapeFigures *self);
 const LvPlotLinesModel   *lv_landscape_figures_get_interpolation (LvLandscapeFigures *self);
 const LvPlotBarsModel    *lv_landscape_figures_get_spectrum      (LvLandscapeFigures *self);
@@ -69,6 +76,16 @@ gboolean                  lv_landscape_figures_get_slice_value   (LvLandscapeFig
                                                                   double              alpha,
                                                                   double              beta,
                                                                   double             *value);
+
+void  lv_plot_slice_heatmap_init (LvPlotHeatmapModel *model,
+                                  const double       *values,
+                                  guint               n,
+                                  double              span);
+guint lv_plot_slice_landmarks    (const LvSliceGrid  *grid,
+                                  const char         *trained,
+                                  const char         *grid_min,
+                                  const char         *both,
+                                  LvPlotPoint        *points);
 
 gboolean lv_landscape_figures_export (LvLandscapeFigures  *self,
                                       const char          *path,
