@@ -5,8 +5,6 @@
 
 #include "lv-train-fused-bf16-kernels.h"
 
-#include "lv-gemm-bf16.h"
-
 /* GCC ≥ 10 on x86-64 compiles the AVX-512 versions (chosen at run time); other compilers and
  * sanitizer builds use the portable kernels only. */
 #if defined(__x86_64__) && defined(__GNUC__) && !defined(__clang__) && __GNUC__ >= 10 && \
@@ -117,94 +115,6 @@ sgd (float *p, const float *g, float *v, gsize n, float lr, float mu, guint16 *p
   return sq;
 }
 
-
-/* bf16 → fp32 of 16 lanes (exact: the bf16 bits are the float's upper half). */
-AVX512_BF16 static inline __m512
-load_bf16 (__mmask16 m, const guint16 *src)
-{
-  /* (The masked forms: GCC 12's unmasked ones trip -Wmaybe-uninitialized in its header.) */
-  __m512i wide = _mm512_maskz_cvtepu16_epi32 (m, _mm256_maskz_loadu_epi16 (m, src));
-  return _mm512_castsi512_ps (_mm512_maskz_slli_epi32 (m, wide, 16));
-}
-
-/* Stores v·relu'(a) (times 1 or 0, as relu_backward) in fp32 and bf16. */
-AVX512_BF16 static inline void
-store_relu_backward (__m512 v, const float *a, __mmask16 m, float *dst, guint16 *dst16)
-{
-  __mmask16 pos = _mm512_cmp_ps_mask (_mm512_maskz_loadu_ps (m, a), _mm512_setzero_ps (),
-                                      _CMP_GT_OQ);
-  v = _mm512_mul_ps (v, _mm512_maskz_mov_ps (pos, _mm512_set1_ps (1.0f)));
-  _mm512_mask_storeu_ps (dst, m, v);
-  _mm256_mask_storeu_epi16 (dst16, m, (__m256i) _mm512_cvtneps_pbh (v));
-}
-
-#define NARROW_UNITS 64 /* units whose weight columns are unpacked at once */
-
-/* One net: units [i0, i1) of delta_prev = (Wᵀ·delta) ⊙ relu'(a); wt holds W's columns
- * i0… as rows (wt[(i − i0)·out + c] = W[c][i]). Four units share each delta load. */
-AVX512_BF16 static void
-narrow_units (const float *wt, const guint16 *d16, const float *a, guint i0, guint i1,
-              guint out, guint n, float *dp, guint16 *dp16)
-{
-  __m512 d[LV_FUSED_BF16_NARROW_MAX];
-
-  for (guint j = 0; j < n; j += 16)
-    {
-      __mmask16 m = lanes (j, n);
-      guint i = i0;
-
-      for (guint c = 0; c < out; c++)
-        d[c] = load_bf16 (m, d16 + (gsize) c * n + j);
-      for (; i + 4 <= i1; i += 4)
-        {
-          const float *w = wt + (gsize) (i - i0) * out;
-          __m512 acc[4] = { _mm512_setzero_ps (), _mm512_setzero_ps (), _mm512_setzero_ps (),
-                            _mm512_setzero_ps () };
-
-          for (guint c = 0; c < out; c++)
-            for (guint u = 0; u < 4; u++)
-              acc[u] = _mm512_fmadd_ps (_mm512_set1_ps (w[u * out + c]), d[c], acc[u]);
-          for (guint u = 0; u < 4; u++)
-            store_relu_backward (acc[u], a + (gsize) (i + u) * n + j, m,
-                                 dp + (gsize) (i + u) * n + j, dp16 + (gsize) (i + u) * n + j);
-        }
-      for (; i < i1; i++)
-        {
-          const float *w = wt + (gsize) (i - i0) * out;
-          __m512 acc = _mm512_setzero_ps ();
-
-          for (guint c = 0; c < out; c++)
-            acc = _mm512_fmadd_ps (_mm512_set1_ps (w[c]), d[c], acc);
-          store_relu_backward (acc, a + (gsize) i * n + j, m, dp + (gsize) i * n + j,
-                               dp16 + (gsize) i * n + j);
-        }
-    }
-}
-
-AVX512_BF16 static void
-narrow_input_grad (const guint16 *w16, const guint16 *delta16, const float *a, guint K,
-                   guint in, guint out, guint n, float *delta_prev, guint16 *delta_prev16)
-{
-  float wt[NARROW_UNITS * LV_FUSED_BF16_NARROW_MAX];
-
-  for (guint k = 0; k < K; k++)
-    {
-      const guint16 *w = w16 + (gsize) k * out * in;
-      gsize off = (gsize) k * in * n;
-
-      for (guint i0 = 0; i0 < in; i0 += NARROW_UNITS)
-        {
-          guint i1 = MIN (i0 + NARROW_UNITS, in);
-
-          for (guint i = i0; i < i1; i++)
-            for (guint c = 0; c < out; c++)
-              wt[(i - i0) * out + c] = lv_bf16_to_f32 (w[(gsize) c * in + i]);
-          narrow_units (wt, delta16 + (gsize) k * out * n, a + off, i0, i1, out, n,
-                        delta_prev + off, delta_prev16 + off);
-        }
-    }
-}
-
 #endif /* HAVE_AVX512_KERNELS */
 
 void
@@ -244,19 +154,4 @@ lv_fused_bf16_sgd (float *p, const float *g, float *v, gsize n, float lr, float 
     return sgd (p, g, v, n, lr, mu, p16);
 #endif
   return lv_fused_sgd (p, g, v, n, lr, mu, p16);
-}
-
-gboolean
-lv_fused_bf16_narrow_input_grad (const guint16 *w16, const guint16 *delta16, const float *a,
-                                 guint K, guint in, guint out, guint n, LvActivation activation,
-                                 float *delta_prev, guint16 *delta_prev16)
-{
-#ifdef HAVE_AVX512_KERNELS
-  if (out <= LV_FUSED_BF16_NARROW_MAX && activation == LV_ACTIVATION_RELU && cpu_has_bf16 ())
-    {
-      narrow_input_grad (w16, delta16, a, K, in, out, n, delta_prev, delta_prev16);
-      return TRUE;
-    }
-#endif
-  return FALSE;
 }

@@ -30,7 +30,6 @@ struct _LvFusedBf16
   LvBf16 *w;                          /* the parameter block, rounded */
   LvBf16 *in[LV_MLP_MAX_LAYERS];      /* layer inputs, rounded */
   LvBf16 *delta;                      /* the current delta, rounded */
-  LvBf16 *delta_spare;                /* the next one, when a kernel reads one, writes the other */
   Slot slots[LV_MLP_MAX_LAYERS][N_OPS][2];
 };
 
@@ -61,7 +60,6 @@ lv_fused_bf16_new (const LvMlpShape *shape, guint K, guint batch, gsize block_si
   for (guint l = 0; l <= shape->n_layers; l++)
     maxw = MAX (maxw, shape->widths[l]);
   f->delta = balloc ((gsize) K * maxw * batch);
-  f->delta_spare = balloc ((gsize) K * maxw * batch);
   return f;
 }
 
@@ -78,7 +76,6 @@ lv_fused_bf16_free (LvFusedBf16 *f)
   for (guint l = 0; l < f->shape.n_layers; l++)
     g_aligned_free (f->in[l]);
   g_aligned_free (f->delta);
-  g_aligned_free (f->delta_spare);
   g_free (f);
 }
 
@@ -130,21 +127,6 @@ LvBf16 *
 lv_fused_bf16_delta (LvFusedBf16 *f)
 {
   return f->delta;
-}
-
-LvBf16 *
-lv_fused_bf16_delta_spare (LvFusedBf16 *f)
-{
-  return f->delta_spare;
-}
-
-void
-lv_fused_bf16_swap_delta (LvFusedBf16 *f)
-{
-  LvBf16 *tmp = f->delta;
-
-  f->delta = f->delta_spare;
-  f->delta_spare = tmp;
 }
 
 void

@@ -28,10 +28,6 @@ G_GNUC_INTERNAL void         lv_fused_bf16_free (LvFusedBf16 *f);
 G_GNUC_INTERNAL LvBf16 *lv_fused_bf16_weights (LvFusedBf16 *f);
 G_GNUC_INTERNAL LvBf16 *lv_fused_bf16_input (LvFusedBf16 *f, guint l);
 G_GNUC_INTERNAL LvBf16 *lv_fused_bf16_delta (LvFusedBf16 *f);
-/* A second delta buffer, for a kernel that reads the delta and writes the next one; then
- * lv_fused_bf16_swap_delta() makes it the current delta. */
-G_GNUC_INTERNAL LvBf16 *lv_fused_bf16_delta_spare (LvFusedBf16 *f);
-G_GNUC_INTERNAL void    lv_fused_bf16_swap_delta (LvFusedBf16 *f);
 /* Rounds the whole parameter block (block_size floats). */
 G_GNUC_INTERNAL void lv_fused_bf16_load_weights (LvFusedBf16 *f, const float *params);
 /* Rounds the minibatch (n × d per net; net k's at x + k·x_step when per_net). */

@@ -333,30 +333,15 @@ backward_products_f32 (Block *b, guint l, const Batch *mb, guint n)
 }
 
 /* The same in bf16: the layer inputs and weights were rounded by block_forward, the deltas
- * below the top by lv_fused_activation_backward. A narrow layer's input gradient comes with
- * the activation's backward already applied (lv_fused_bf16_narrow_input_grad): returns TRUE
- * then. */
-static gboolean
+ * below the top by lv_fused_activation_backward. */
+static void
 backward_products_bf16 (Block *b, guint l, guint n)
 {
-  guint in = b->shape.widths[l], out = b->shape.widths[l + 1];
-  LvFusedBf16 *f = b->bf16;
-
   if (l + 1 == b->L)
-    lv_fused_bf16_load_delta (f, l, b->delta, n);
-  lv_fused_bf16_weight_grad (f, l, n, b->grad + b->w_off[l]);
-  if (l == 0)
-    return FALSE;
-  if (lv_fused_bf16_narrow_input_grad (lv_fused_bf16_weights (f) + b->w_off[l],
-                                       lv_fused_bf16_delta (f), b->acts[l], b->K, in, out, n,
-                                       b->shape.activation, b->delta_prev,
-                                       lv_fused_bf16_delta_spare (f)))
-    {
-      lv_fused_bf16_swap_delta (f);
-      return TRUE;
-    }
-  lv_fused_bf16_input_grad (f, l, b->w_off, n, b->delta_prev);
-  return FALSE;
+    lv_fused_bf16_load_delta (b->bf16, l, b->delta, n);
+  lv_fused_bf16_weight_grad (b->bf16, l, n, b->grad + b->w_off[l]);
+  if (l > 0)
+    lv_fused_bf16_input_grad (b->bf16, l, b->w_off, n, b->delta_prev);
 }
 
 /* Gradients of the mean minibatch loss of all K nets into b->grad (block layout), after
@@ -369,10 +354,9 @@ block_backward (Block *b, const Batch *mb, guint n)
   for (guint l = b->L; l-- > 0;)
     {
       guint in = s->widths[l], out = s->widths[l + 1];
-      gboolean activated = FALSE; /* delta_prev already has act' applied */
 
       if (b->bf16 != NULL)
-        activated = backward_products_bf16 (b, l, n);
+        backward_products_bf16 (b, l, n);
       else
         backward_products_f32 (b, l, mb, n);
       if (s->bias)
@@ -381,10 +365,9 @@ block_backward (Block *b, const Batch *mb, guint n)
         {
           float *tmp;
 
-          if (!activated)
-            lv_fused_bf16_activation_backward (b->delta_prev, b->acts[l],
-                                               (gsize) b->K * in * n, s->activation,
-                                               b->bf16 ? lv_fused_bf16_delta (b->bf16) : NULL);
+          lv_fused_bf16_activation_backward (b->delta_prev, b->acts[l], (gsize) b->K * in * n,
+                                             s->activation,
+                                             b->bf16 ? lv_fused_bf16_delta (b->bf16) : NULL);
           tmp = b->delta;
           b->delta = b->delta_prev;
           b->delta_prev = tmp;
