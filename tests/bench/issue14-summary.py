@@ -8,7 +8,8 @@ Reads what the benchmarks of that run left in BUILD-DIR: tests/bench/bench-repor
 (run-bench.py: bf16 and per-run training against PyTorch, the KS p-values), the SLQ reports
 tests/bench/slq-report-{small,paper}.json, and the benchmarks' console output that bench.sh
 keeps (meson-logs/benchmarks-console.txt) for the spin glass (bench-spinglass rows: wall and
-CPU time, the contraction's share of the sgemm rate) and the loss-view frame. Prints one table (ratio, the same ratio by CPU seconds, goal, met?) plus the
+CPU time, the contraction's share of the sgemm rate), the loss-view frame and the app window's
+frames (bench-window-frames, when the tree has the app and a display). Prints one table (ratio, the same ratio by CPU seconds, goal, met?) plus the
 machine and its load average, and writes the combined JSON report. A benchmark that did not
 run is listed as missing, never guessed.
 """
@@ -68,6 +69,18 @@ def loss_view(text):
     return None
 
 
+def window_frames(text):
+    """The JSON line bench-window-frames prints."""
+    for line in text.splitlines():
+        at = line.find('{"window": ')
+        if at >= 0:
+            try:
+                return json.loads(line[at:])
+            except ValueError:
+                pass
+    return None
+
+
 def row(rows, what, ratio, cpu_ratio, goal, better="higher", unit="×"):
     met = None
     if ratio is not None and goal is not None:
@@ -115,6 +128,13 @@ def collect(build):
             unit="")
     if not sg:
         missing.append("spinglass benchmarks")
+    win = window_frames(log)
+    if win:
+        row(rows, "app window 1600×1000 training the demo: p99 frame work ms",
+            win["frame_work_ms"]["p99"], win["frame_cpu_ms"]["p99"], 16.0, better="lower",
+            unit=" ms")
+    else:
+        missing.append("window-frames (needs the app and xvfb-run)")
     lv = loss_view(log)
     if lv:
         row(rows, "loss-view frame, 5 sizes × 1000 runs: Cairo draw ms (median)",
