@@ -190,7 +190,7 @@ add_entries (GOptionContext *context, LvCliEnsembleOptions *o)
       "Runs of one width share one minibatch order (seed mix(seed, h, 2^64-1)); each run still "
       "initialises from mix(seed, h, r). Lets runs train fused, several times faster", NULL },
     { "fuse-block", 0, 0, G_OPTION_ARG_INT, &o->fuse_block,
-      "Train blocks of N consecutive runs of a width together (default 16, 8 with --precision "
+      "Train blocks of N consecutive runs of a width together (default 16, 4 with --precision "
       "bf16; the grouping, hence the results, never depend on --threads)", "N" },
     { "first-run", 0, 0, G_OPTION_ARG_INT, &o->first_run,
       "Number the runs from N: run r uses seed mix(seed, h, N + r), so two invocations with "
