@@ -15,8 +15,11 @@ from lv_bundle_test import Tap, assert_bad_input, cli, need, run
 
 h5py, np = need("h5py", "numpy")
 
-CONFIG = ["--dataset", "digits", "--sizes", "10,40", "--runs", "10", "--epochs", "40",
-          "--threads", "2"]
+# One run per task (--fuse-block 1) and enough epochs that runs end one by one over a few
+# seconds: with blocks of 10 the 20 runs end in two bursts ~0.1 s apart, and the signal could
+# only ever land after the whole experiment.
+CONFIG = ["--dataset", "digits", "--sizes", "10,40", "--runs", "10", "--epochs", "150",
+          "--threads", "2", "--fuse-block", "1"]
 
 
 def runs_of(json_text):
@@ -112,4 +115,5 @@ def main():
     tap.done()
 
 
-main()
+if __name__ == "__main__":
+    main()
