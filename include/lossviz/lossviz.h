@@ -16,6 +16,7 @@
 #include <lossviz/lv-probe.h>
 #include <lossviz/lv-ensemble.h>
 #include <lossviz/lv-spinglass.h>
+#include <lossviz/lv-spinglass-probe.h>
 #include <lossviz/lv-lift.h>
 #include <lossviz/lv-certificate.h>
 #include <lossviz/lv-chain-descent.h>
