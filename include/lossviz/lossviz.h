@@ -20,6 +20,7 @@
 #include <lossviz/lv-lift.h>
 #include <lossviz/lv-certificate.h>
 #include <lossviz/lv-chain-descent.h>
+#include <lossviz/lv-hv-probe.h>
 #include <lossviz/lv-lift-compare.h>
 #include <lossviz/lv-session.h>
 #include <lossviz/lv-bundle.h>
