@@ -22,6 +22,7 @@
 #include <lossviz/lv-chain-descent.h>
 #include <lossviz/lv-hv-probe.h>
 #include <lossviz/lv-lift-compare.h>
+#include <lossviz/lv-lift-probe.h>
 #include <lossviz/lv-session.h>
 #include <lossviz/lv-bundle.h>
 #include <lossviz/lv-slice.h>
