@@ -115,6 +115,41 @@ test_mf (void)
   lv_hv_descent_result_clear (&res);
 }
 
+/* One batch (`lossviz-cli certify`): exactly lv_mf_descend then lv_mf_certify at the end point. */
+static void
+test_mf_single_batch (void)
+{
+  MfData data, direct;
+  LvHvDescentInput in;
+  LvHvDescentResult res = { 0 };
+  LvMfCertificate cert;
+  g_autoptr(GError) error = NULL;
+  double step = 0;
+  guint iters;
+
+  mf_input (&in, &data, 3);
+  direct = data;
+  in.single_batch = TRUE;
+  in.max_steps = 500;
+  in.grad_tol = 1e-8;
+  in.cert_grad_tol = 1e-7;
+  g_assert_true (lv_hv_descent_probe_run (&in, &res, NULL, &error));
+  g_assert_no_error (error);
+  iters = lv_mf_descend (direct.y, M, N, direct.u, direct.v, 3, LAMBDA, 500, 1e-8, &step);
+  g_assert_true (lv_mf_certify (direct.y, M, N, direct.u, direct.v, 3, LAMBDA, 1e-7, &cert,
+                                &error));
+  g_assert_cmpuint (res.steps, ==, iters);
+  g_assert_cmpuint (res.xs->len, ==, 1);
+  g_assert_true (res.done);
+  g_assert_cmpmem (res.u, sizeof (double) * M * 3, direct.u, sizeof (double) * M * 3);
+  g_assert_cmpmem (res.v, sizeof (double) * N * 3, direct.v, sizeof (double) * N * 3);
+  g_assert_cmpfloat (res.cert.objective, ==, cert.objective);
+  g_assert_cmpfloat (res.cert.residual_norm, ==, cert.residual_norm);
+  g_assert_cmpint (res.cert.stationary, ==, cert.stationary);
+  lv_mf_certificate_clear (&cert);
+  lv_hv_descent_result_clear (&res);
+}
+
 /* g(z) = ½(y − z)² + λL|z|^{q/L}; with q = L = 2 and y > 2λ the minimiser is z = y − 2λ. */
 static void
 test_chain (void)
@@ -211,6 +246,7 @@ main (int argc, char **argv)
   g_test_init (&argc, &argv, NULL);
   lv_core_init ();
   g_test_add_func ("/lossviz/hv-probe/mf", test_mf);
+  g_test_add_func ("/lossviz/hv-probe/mf-single-batch", test_mf_single_batch);
   g_test_add_func ("/lossviz/hv-probe/chain", test_chain);
   g_test_add_func ("/lossviz/hv-probe/cancel", test_cancel);
   g_test_add_func ("/lossviz/hv-probe/bad-input", test_bad_input);

@@ -30,6 +30,8 @@ typedef enum {
  * @max_steps: stop after this many gradient steps (default 6000)
  * @grad_tol: stop descending below this gradient norm (MF 1e-6, chain 1e-10)
  * @cert_grad_tol: MF: stationarity tolerance of the certificate (default 1e-4)
+ * @single_batch: MF: no pacing and no history: descend up to @max_steps steps in one batch and
+ *   certify the end point only (`lossviz-cli certify`)
  * @lambda: λ of either objective
  * @y: MF: the m × n data, row-major (borrowed)
  * @m: MF: rows
@@ -50,6 +52,7 @@ typedef struct
   guint max_steps;
   double grad_tol;
   double cert_grad_tol;
+  gboolean single_batch;
   double lambda;
   const double *y;
   guint m, n, r;

@@ -128,7 +128,7 @@ run_mf (const LvHvDescentInput *in, LvHvDescentResult *result, LvProbeContext *c
   while (!done)
     {
       LvMfCertificate cert;
-      guint batch = first ? 0 : 1 + steps / 40, did = 0;
+      guint batch = in->single_batch ? in->max_steps : first ? 0 : 1 + steps / 40, did = 0;
 
       if (!first && !between_batches (in, context, error))
         return FALSE;
@@ -140,7 +140,7 @@ run_mf (const LvHvDescentInput *in, LvHvDescentResult *result, LvProbeContext *c
                           error))
         return FALSE;
       /* lv_mf_descend stops early only at the tolerance or when no step decreases F. */
-      done = (batch > 0 && did < batch) || steps >= in->max_steps;
+      done = in->single_batch || (batch > 0 && did < batch) || steps >= in->max_steps;
       result->steps = steps;
       result->done = done;
       publish (context, result, in, in->first_step + steps + 1.0, cert.objective,
