@@ -96,6 +96,39 @@ set_status (LvLiftPanel *self, const char *text)
   gtk_label_set_text (self->status, text);
 }
 
+/* The SGD histogram with NN-LIFT's line; @lo and @hi (in: ±∞) receive the MSE range shown. */
+static void
+update_histogram (LvLiftPanel *self, const LvLiftEvaluation *ev, double *lo, double *hi)
+{
+  for (guint r = 0; r < self->n_finite; r++)
+    {
+      *lo = MIN (*lo, self->sgd_finite[r]);
+      *hi = MAX (*hi, self->sgd_finite[r]);
+    }
+  *lo = MIN (*lo, ev->test_mse);
+  *hi = MAX (*hi, ev->test_mse);
+  g_snprintf (self->hist_label, sizeof self->hist_label,
+              g_dngettext (GETTEXT_PACKAGE, "SGD, %u of %u run", "SGD, %u of %u runs",
+                           self->n_sgd), self->n_finite, self->n_sgd);
+  self->hist_series = (LvPlotHistSeries) { self->hist_label, self->sgd_finite, self->n_finite,
+                                           self->n_sgd > 0 && self->stage == LV_LIFT_STAGE_DONE
+                                           ? self->n_sgd - self->n_finite : 0, 0 };
+  self->hist.series = &self->hist_series;
+  self->hist.n_series = self->n_finite > 0 ? 1 : 0;
+  g_snprintf (self->line_label, sizeof self->line_label, _("NN-LIFT: %.3g"), ev->test_mse);
+  self->hist_lines[0] = (LvPlotRefLine) { ev->test_mse, self->line_label, LV_PLOT_LINE_SOLID, 5 };
+  self->hist.ref_lines = self->hist_lines;
+  self->hist.n_ref_lines = 1;
+  self->hist.x_fixed = TRUE;
+  self->hist.x_min = MAX (0.0, *lo - 0.08 * (*hi - *lo + 1e-12));
+  self->hist.x_max = *hi + 0.08 * (*hi - *lo + 1e-12);
+  g_free (self->hist_caption);
+  self->hist_caption = g_strdup_printf (_("Held-out MSE on %u samples. SGD: %u epochs each,"
+                                          " same width k = %u, same training samples."),
+                                        TEST_SAMPLES, self->settings->epochs, self->settings->k);
+  self->hist.common.caption = self->hist_caption;
+}
+
 static void
 update_models (LvLiftPanel *self)
 {
@@ -134,33 +167,7 @@ update_models (LvLiftPanel *self)
                                         ev->bias_error);
   self->bars.common.caption = self->bars_caption;
 
-  for (guint r = 0; r < self->n_finite; r++)
-    {
-      lo = MIN (lo, self->sgd_finite[r]);
-      hi = MAX (hi, self->sgd_finite[r]);
-    }
-  lo = MIN (lo, ev->test_mse);
-  hi = MAX (hi, ev->test_mse);
-  g_snprintf (self->hist_label, sizeof self->hist_label,
-              g_dngettext (GETTEXT_PACKAGE, "SGD, %u of %u run", "SGD, %u of %u runs",
-                           self->n_sgd), self->n_finite, self->n_sgd);
-  self->hist_series = (LvPlotHistSeries) { self->hist_label, self->sgd_finite, self->n_finite,
-                                           self->n_sgd > 0 && self->stage == LV_LIFT_STAGE_DONE
-                                           ? self->n_sgd - self->n_finite : 0, 0 };
-  self->hist.series = &self->hist_series;
-  self->hist.n_series = self->n_finite > 0 ? 1 : 0;
-  g_snprintf (self->line_label, sizeof self->line_label, _("NN-LIFT: %.3g"), ev->test_mse);
-  self->hist_lines[0] = (LvPlotRefLine) { ev->test_mse, self->line_label, LV_PLOT_LINE_SOLID, 5 };
-  self->hist.ref_lines = self->hist_lines;
-  self->hist.n_ref_lines = 1;
-  self->hist.x_fixed = TRUE;
-  self->hist.x_min = MAX (0.0, lo - 0.08 * (hi - lo + 1e-12));
-  self->hist.x_max = hi + 0.08 * (hi - lo + 1e-12);
-  g_free (self->hist_caption);
-  self->hist_caption = g_strdup_printf (_("Held-out MSE on %u samples. SGD: %u epochs each,"
-                                          " same width k = %u, same training samples."),
-                                        TEST_SAMPLES, settings->epochs, settings->k);
-  self->hist.common.caption = self->hist_caption;
+  update_histogram (self, ev, &lo, &hi);
 
   if (self->n_finite > 0)
     {
