@@ -251,15 +251,21 @@ parse_simulate_options (int argc, char **argv, SimulateOptions *o, gboolean *res
 
   *status = LV_CLI_EXIT_BAD_INPUT;
   if (!lv_cli_preset_find (argc, argv, &preset_name, &error))
-    return (*status = lv_cli_fail (error)), FALSE;
+    {
+      *status = lv_cli_fail (error);
+      return FALSE;
+    }
   if (preset_name != NULL)
     {
       o->p = lv_cli_preset_spinglass (preset_name)->p;
       o->runs = lv_cli_preset_spinglass (preset_name)->runs;
     }
   if (!lv_cli_sg_bundle_check_args (argc, argv, resume, &error))
-    return (*status = lv_cli_fail (error)), FALSE;
-  if (!lv_cli_parse (context, &argc, &argv))
+    {
+      *status = lv_cli_fail (error);
+      return FALSE;
+    }
+  if (!lv_cli_parse (context, &argc, &argv)) /* printed its error */
     return FALSE;
   if (preset_name != NULL)
     {
