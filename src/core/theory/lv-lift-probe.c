@@ -10,6 +10,7 @@
 
 #include <lossviz/lv-error.h>
 #include <lossviz/lv-lift-probe.h>
+#include <lossviz/lv-pausable.h>
 
 /* How often the probe reads the training ensemble's snapshot. */
 #define SGD_POLL_US 50000
@@ -146,6 +147,9 @@ train_sgd (const LvLiftProbeInput *in, LvLiftProbeResult *result, LvWorkerPool *
           lv_ensemble_wait (ensemble);
           return lv_probe_context_check (context, error);
         }
+      /* The ensemble's runs wait at their pause gate while the context is paused. */
+      if (LV_IS_PAUSABLE (cancellable))
+        lv_ensemble_set_paused (ensemble, lv_pausable_get_paused (LV_PAUSABLE (cancellable)));
       if (!done)
         g_usleep (SGD_POLL_US);
     }
@@ -158,7 +162,7 @@ train_sgd (const LvLiftProbeInput *in, LvLiftProbeResult *result, LvWorkerPool *
  * @result: (out caller-allocates): zero-initialised (or cleared); the fit, then the SGD runs as
  *   they train; clear with lv_lift_probe_result_clear()
  * @context: (nullable): lock, progress and cancellation (checked before the fit and while
- *   SGD trains; the fit itself runs to its end)
+ *   SGD trains; the fit itself runs to its end); a paused #LvPausable pauses the SGD runs
  * @error: return location for an error
  *
  * Returns: %TRUE when both are done; %FALSE with %G_IO_ERROR_CANCELLED when cancelled, or the
