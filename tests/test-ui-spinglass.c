@@ -11,6 +11,7 @@
 
 #include <lossviz/lossviz.h>
 
+#include "lv-job.h"
 #include "lv-spinglass-view.h"
 #include "lv-test-ui.h"
 #include "lv-test-util.h"
@@ -176,6 +177,10 @@ test_close_joins (void)
   g_assert_true (lv_test_ui_wait_within (DEADLINE_S, some_done, view));
   g_assert_true (lv_spin_glass_view_get_running (view));
   close_window (window, view);
+  /* What the app's shutdown does: the cancelled probe's thread returns (promptly, or the
+   * test times out). */
+  lv_job_join_all ();
+  g_assert_cmpuint (lv_job_count_running (), ==, 0);
 }
 
 /* The toolbar's Λ toggles add and remove sizes; sizes without a toggle stay. */

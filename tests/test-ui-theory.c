@@ -11,6 +11,7 @@
 
 #include <lossviz/lossviz.h>
 
+#include "lv-job.h"
 #include "lv-test-ui.h"
 #include "lv-test-util.h"
 #include "lv-theory-view.h"
@@ -281,6 +282,10 @@ test_close_while_running (void)
   for (int i = 0; i < 20; i++)
     g_main_context_iteration (NULL, FALSE);
   lv_test_ui_close (window);
+  /* What the app's shutdown does: the cancelled jobs' threads return (the NN-LIFT fit runs to
+   * its end, a second or two; SGD stops at its next minibatch). */
+  lv_job_join_all ();
+  g_assert_cmpuint (lv_job_count_running (), ==, 0);
 }
 
 int

@@ -16,10 +16,13 @@
 #include <lossviz/lv-probe.h>
 #include <lossviz/lv-ensemble.h>
 #include <lossviz/lv-spinglass.h>
+#include <lossviz/lv-spinglass-probe.h>
 #include <lossviz/lv-lift.h>
 #include <lossviz/lv-certificate.h>
 #include <lossviz/lv-chain-descent.h>
+#include <lossviz/lv-hv-probe.h>
 #include <lossviz/lv-lift-compare.h>
+#include <lossviz/lv-lift-probe.h>
 #include <lossviz/lv-session.h>
 #include <lossviz/lv-bundle.h>
 #include <lossviz/lv-slice.h>

@@ -6,6 +6,7 @@
 #include "lv-application.h"
 #include "lv-figure.h"
 #include "lv-help-overlay.h"
+#include "lv-job.h"
 
 #include <glib/gi18n.h>
 
@@ -259,6 +260,16 @@ lv_application_handle_local_options (GApplication *app, GVariantDict *options)
   return -1;
 }
 
+/* Every window has gone, so every job is cancelled: wait for their threads (each returns at its
+ * probe's next check), then free the one worker pool they shared. */
+static void
+lv_application_shutdown (GApplication *app)
+{
+  lv_job_join_all ();
+  lv_job_free_worker_pool ();
+  G_APPLICATION_CLASS (lv_application_parent_class)->shutdown (app);
+}
+
 static void
 lv_application_finalize (GObject *object)
 {
@@ -275,6 +286,7 @@ lv_application_class_init (LvApplicationClass *klass)
   G_OBJECT_CLASS (klass)->finalize = lv_application_finalize;
   app_class->activate = lv_application_activate;
   app_class->startup = lv_application_startup;
+  app_class->shutdown = lv_application_shutdown;
   app_class->handle_local_options = lv_application_handle_local_options;
 }
 

@@ -8,7 +8,7 @@
  */
 
 #include "lv-figure.h"
-#include "lv-hv-job.h"
+#include "lv-job.h"
 #include "lv-hv-panel.h"
 
 G_BEGIN_DECLS
@@ -42,7 +42,7 @@ struct _LvHvPanel
   double y[MF_M * MF_N];
   double optimum;
   guint solution_rank;
-  LvHvJob *mf_job;
+  LvJob *mf_job;                   /* lv_hv_descent_probe_run, MF */
   GArray *mf_x, *mf_obj, *mf_res;  /* history, including earlier jobs before an added unit */
   guint mf_base;                   /* history points from earlier jobs */
   LvMfCertificate mf_cert;
@@ -50,7 +50,7 @@ struct _LvHvPanel
   gboolean mf_done;
 
   /* chain */
-  LvHvJob *chain_job;
+  LvJob *chain_job;                /* lv_hv_descent_probe_run, chain */
   GArray *ch_x, *ch_z, *ch_f;
   double ch_w[16];
   gboolean ch_done;

@@ -25,8 +25,9 @@
  *    a stationary point, "Add the unit" appends the residual's top singular pair and descent
  *    continues from there.
  *
- * Each descent is an LvHvJob (a GTask thread); its results reach this widget through a
- * coalesced idle. Any change of q, L or r abandons (cancels) the affected job and starts anew.
+ * Each descent is the core's Haeffele–Vidal probe (lv_hv_descent_probe_run) in an LvJob; its
+ * results reach this widget through the job's coalesced `updated`. Any change of q, L or r
+ * abandons (cancels) the affected job and starts anew; the app joins at shutdown.
  *
  * The instance struct is in lv-hv-panel-private.h; the matrix, the figure models and the
  * status texts in lv-hv-panel-models.c.
@@ -44,21 +45,72 @@ queue_figures (LvHvPanel *self)
 
 /* ---- jobs ---- */
 
-static void
-on_chain_job (LvHvJob *job, gpointer data)
+/* A job's data: the probe's input, its result and the copies the input borrows. */
+typedef struct
 {
-  LvHvPanel *self = data;
-  LvHvJobView v;
+  LvHvDescentInput input;
+  LvHvDescentResult result;
+  double *y, *u, *v;
+} Descent;
 
-  lv_hv_job_read (job, &v);
+static void
+descent_free (gpointer data)
+{
+  Descent *d = data;
+
+  lv_hv_descent_result_clear (&d->result);
+  g_free (d->y);
+  g_free (d->u);
+  g_free (d->v);
+  g_free (d);
+}
+
+static gboolean
+descent_run (LvProbeContext *context, gpointer data, GError **error)
+{
+  Descent *d = data;
+
+  return lv_hv_descent_probe_run (&d->input, &d->result, context, error);
+}
+
+/* Runs @d in a new job whose `updated` calls @on_updated (self). */
+static LvJob *
+descent_start (LvHvPanel *self, Descent *d, GCallback on_updated)
+{
+  LvJob *job = lv_job_new ("Haeffele–Vidal descent", descent_run, d, descent_free);
+
+  d->input.pace_us = self->pace_us;
+  g_signal_connect_swapped (job, "updated", on_updated, self);
+  lv_job_start (job);
+  return job;
+}
+
+/* Cancels the job and forgets it: it is never heard from again (lv_job_join_all at shutdown). */
+static void
+abandon (LvHvPanel *self, LvJob **job)
+{
+  if (*job == NULL)
+    return;
+  lv_job_cancel (*job);
+  g_signal_handlers_disconnect_by_data (*job, self);
+  g_clear_object (job);
+}
+
+static void
+on_chain_job (LvHvPanel *self)
+{
+  const Descent *d = lv_job_lock (self->chain_job);
+  const LvHvDescentResult *v = &d->result;
+
   g_array_set_size (self->ch_x, 0);
   g_array_set_size (self->ch_z, 0);
   g_array_set_size (self->ch_f, 0);
-  g_array_append_vals (self->ch_x, v.xs, v.n);
-  g_array_append_vals (self->ch_z, v.a, v.n);
-  g_array_append_vals (self->ch_f, v.b, v.n);
-  memcpy (self->ch_w, v.w, sizeof (double) * self->depth);
-  self->ch_done = v.done;
+  g_array_append_vals (self->ch_x, v->xs->data, v->xs->len);
+  g_array_append_vals (self->ch_z, v->a->data, v->a->len);
+  g_array_append_vals (self->ch_f, v->b->data, v->b->len);
+  memcpy (self->ch_w, v->w, sizeof (double) * self->depth);
+  self->ch_done = v->done;
+  lv_job_unlock (self->chain_job);
   lv_hv_panel_update_chain_marker (self);
   queue_figures (self);
 }
@@ -66,45 +118,47 @@ on_chain_job (LvHvJob *job, gpointer data)
 static void
 start_chain (LvHvPanel *self)
 {
-  double w[16];
+  Descent *d = g_new0 (Descent, 1);
 
-  g_clear_pointer (&self->chain_job, lv_hv_job_abandon);
+  abandon (self, &self->chain_job);
+  lv_hv_descent_input_init (&d->input, LV_HV_DESCENT_CHAIN);
+  d->input.depth = MIN (self->depth, LV_HV_CHAIN_MAX_DEPTH);
+  d->input.target = CHAIN_Y;
+  d->input.lambda = CHAIN_LAMBDA;
+  d->input.q = self->q;
   for (guint l = 0; l < self->depth; l++)
-    w[l] = self->ch_w[l] = CHAIN_START;
+    d->input.w[l] = self->ch_w[l] = CHAIN_START;
   g_array_set_size (self->ch_x, 0);
   g_array_set_size (self->ch_z, 0);
   g_array_set_size (self->ch_f, 0);
   self->ch_done = FALSE;
   lv_hv_panel_update_chain_curves (self);
   lv_hv_panel_update_chain_marker (self);
-  self->chain_job = lv_hv_job_new_chain (self->depth, CHAIN_Y, CHAIN_LAMBDA, self->q, w,
-                                         self->pace_us);
-  lv_hv_job_start (self->chain_job, on_chain_job, self);
+  self->chain_job = descent_start (self, d, G_CALLBACK (on_chain_job));
   queue_figures (self);
 }
 
 static void
-on_mf_job (LvHvJob *job, gpointer data)
+on_mf_job (LvHvPanel *self)
 {
-  LvHvPanel *self = data;
-  LvHvJobView v;
-  const LvMfCertificate *c;
+  const Descent *d = lv_job_lock (self->mf_job);
+  const LvHvDescentResult *v = &d->result;
+  const LvMfCertificate *c = &v->cert;
 
-  lv_hv_job_read (job, &v);
-  c = v.mf_cert;
   g_array_set_size (self->mf_x, self->mf_base);
   g_array_set_size (self->mf_obj, self->mf_base);
   g_array_set_size (self->mf_res, self->mf_base);
-  g_array_append_vals (self->mf_x, v.xs, v.n);
-  g_array_append_vals (self->mf_obj, v.a, v.n);
-  g_array_append_vals (self->mf_res, v.b, v.n);
+  g_array_append_vals (self->mf_x, v->xs->data, v->xs->len);
+  g_array_append_vals (self->mf_obj, v->a->data, v->a->len);
+  g_array_append_vals (self->mf_res, v->b->data, v->b->len);
   lv_mf_certificate_clear (&self->mf_cert);
   self->mf_cert = *c;
   self->mf_cert.top_left = g_memdup2 (c->top_left, sizeof (double) * MF_M);
   self->mf_cert.top_right = g_memdup2 (c->top_right, sizeof (double) * MF_N);
-  memcpy (self->mf_u, v.u, sizeof (double) * MF_M * self->width);
-  memcpy (self->mf_v, v.v, sizeof (double) * MF_N * self->width);
-  self->mf_done = v.done;
+  memcpy (self->mf_u, v->u, sizeof (double) * MF_M * self->width);
+  memcpy (self->mf_v, v->v, sizeof (double) * MF_N * self->width);
+  self->mf_done = v->done;
+  lv_job_unlock (self->mf_job);
   lv_hv_panel_update_mf_curves (self);
   queue_figures (self);
 }
@@ -113,9 +167,10 @@ on_mf_job (LvHvJob *job, gpointer data)
 static void
 start_mf (LvHvPanel *self, gboolean keep_history)
 {
+  Descent *d = g_new0 (Descent, 1);
   guint first = 0;
 
-  g_clear_pointer (&self->mf_job, lv_hv_job_abandon);
+  abandon (self, &self->mf_job);
   if (!keep_history)
     {
       g_array_set_size (self->mf_x, 0);
@@ -129,9 +184,16 @@ start_mf (LvHvPanel *self, gboolean keep_history)
   lv_mf_certificate_clear (&self->mf_cert);
   memset (&self->mf_cert, 0, sizeof self->mf_cert);
   self->mf_cert.residual_norm = NAN;
-  self->mf_job = lv_hv_job_new_mf (self->y, MF_M, MF_N, MF_LAMBDA, self->width, self->mf_u,
-                                   self->mf_v, first, self->pace_us);
-  lv_hv_job_start (self->mf_job, on_mf_job, self);
+  lv_hv_descent_input_init (&d->input, LV_HV_DESCENT_MF);
+  d->input.y = d->y = g_memdup2 (self->y, sizeof self->y);
+  d->input.u = d->u = g_memdup2 (self->mf_u, sizeof (double) * MF_M * self->width);
+  d->input.v = d->v = g_memdup2 (self->mf_v, sizeof (double) * MF_N * self->width);
+  d->input.m = MF_M;
+  d->input.n = MF_N;
+  d->input.r = self->width;
+  d->input.lambda = MF_LAMBDA;
+  d->input.first_step = first;
+  self->mf_job = descent_start (self, d, G_CALLBACK (on_mf_job));
   lv_hv_panel_update_mf_curves (self);
   queue_figures (self);
 }
@@ -420,9 +482,8 @@ lv_hv_panel_dispose (GObject *object)
 {
   LvHvPanel *self = LV_HV_PANEL (object);
 
-  g_clear_pointer (&self->chain_job, lv_hv_job_abandon);
-  g_clear_pointer (&self->mf_job, lv_hv_job_abandon);
-  lv_hv_job_join_all ();
+  abandon (self, &self->chain_job);
+  abandon (self, &self->mf_job);
   gtk_widget_dispose_template (GTK_WIDGET (object), LV_TYPE_HV_PANEL);
   G_OBJECT_CLASS (lv_hv_panel_parent_class)->dispose (object);
 }

@@ -11,46 +11,44 @@
 #include <glib/gi18n.h>
 
 #include "lv-figure.h"
+#include "lv-job.h"
 
 /*
- * LvLiftPanel — NN-LIFT's single answer next to SGD's spread (issue 6). Run draws a teacher
- * problem and fits NN-LIFT in a GTask thread (lv_lift_problem_new, lv_lift_fit,
- * lv_lift_evaluate: the code `lossviz-cli lift` runs); back on the main thread it starts the SGD
- * ensemble on the same samples (lv_lift_problem_sgd_ensemble) on the panel's worker pool and
- * reads its snapshot on a 100 ms timer while it trains. A new Run cancels the previous one;
- * an ensemble still finishing its cancelled tasks waits in a list and is freed by a later poll,
- * so the main thread never waits for a worker.
+ * LvLiftPanel — NN-LIFT's single answer next to SGD's spread (issue 6). Run starts the core's
+ * NN-LIFT probe (lv_lift_probe_run: teacher problem, NN-LIFT fit and evaluation, then the SGD
+ * ensemble on the same samples — what `lossviz-cli lift` runs) in an LvJob on the app's worker
+ * pool; each `updated` reads the fit once it is there and the SGD runs' held-out MSE as they
+ * train. A new Run cancels the previous one; the main thread never waits for a worker (the app
+ * joins at shutdown).
  */
 
-#define POLL_MS 100
 #define TEST_SAMPLES 10000
 
 static const guint sample_choices[] = { 20000, 50000, 100000, 200000, 500000 };
 
-/* NN-LIFT workers still running: closing the window joins them (lv_lift_fit cannot be
- * interrupted; it takes seconds at most for the largest sample choice). */
-static GMutex running_lock;
-static GCond running_cond;
-static guint running_count;
-
+/* The job's data: the settings it ran with, the probe's input and result. */
 typedef struct
 {
   LvLiftPanelSettings settings;
-  LvLiftProblem *problem;
-  LvLiftResult *result;
-  LvLiftEvaluation *evaluation;
-  double seconds;
-} LiftJob;
+  LvLiftProbeInput input;
+  LvLiftProbeResult result;
+} LiftRun;
 
 static void
-lift_job_free (gpointer data)
+lift_run_free (gpointer data)
 {
-  LiftJob *job = data;
+  LiftRun *run = data;
 
-  lv_lift_problem_free (job->problem);
-  lv_lift_result_free (job->result);
-  lv_lift_evaluation_free (job->evaluation);
-  g_free (job);
+  lv_lift_probe_result_clear (&run->result);
+  g_free (run);
+}
+
+static gboolean
+lift_run (LvProbeContext *context, gpointer data, GError **error)
+{
+  LiftRun *run = data;
+
+  return lv_lift_probe_run (&run->input, &run->result, context, error);
 }
 
 struct _LvLiftPanel
@@ -58,13 +56,12 @@ struct _LvLiftPanel
   GtkBox parent_instance;
 
   LvLiftStage stage;
-  GCancellable *cancellable;
-  LiftJob *done_job;            /* the finished NN-LIFT run shown */
-  LvWorkerPool *pool;           /* created at the first Run */
-  LvEnsemble *ensemble;
-  GPtrArray *retired;           /* LvEnsemble*, cancelled, tasks still ending */
-  guint poll_id;
-  guint64 generation;
+  LvJob *job;                   /* the current run (lv_lift_probe_run), or NULL */
+  /* NN-LIFT's answer shown: the job's, set once and immutable while the job is held */
+  const LvLiftPanelSettings *settings;
+  const LvLiftResult *fit;
+  const LvLiftEvaluation *evaluation;
+  double lift_seconds;
   double *sgd_mse, *sgd_finite;
   guint n_sgd, n_finite, n_finished;
   const LvPlotTheme *theme;
@@ -99,11 +96,44 @@ set_status (LvLiftPanel *self, const char *text)
   gtk_label_set_text (self->status, text);
 }
 
+/* The SGD histogram with NN-LIFT's line; @lo and @hi (in: ±∞) receive the MSE range shown. */
+static void
+update_histogram (LvLiftPanel *self, const LvLiftEvaluation *ev, double *lo, double *hi)
+{
+  for (guint r = 0; r < self->n_finite; r++)
+    {
+      *lo = MIN (*lo, self->sgd_finite[r]);
+      *hi = MAX (*hi, self->sgd_finite[r]);
+    }
+  *lo = MIN (*lo, ev->test_mse);
+  *hi = MAX (*hi, ev->test_mse);
+  g_snprintf (self->hist_label, sizeof self->hist_label,
+              g_dngettext (GETTEXT_PACKAGE, "SGD, %u of %u run", "SGD, %u of %u runs",
+                           self->n_sgd), self->n_finite, self->n_sgd);
+  self->hist_series = (LvPlotHistSeries) { self->hist_label, self->sgd_finite, self->n_finite,
+                                           self->n_sgd > 0 && self->stage == LV_LIFT_STAGE_DONE
+                                           ? self->n_sgd - self->n_finite : 0, 0 };
+  self->hist.series = &self->hist_series;
+  self->hist.n_series = self->n_finite > 0 ? 1 : 0;
+  g_snprintf (self->line_label, sizeof self->line_label, _("NN-LIFT: %.3g"), ev->test_mse);
+  self->hist_lines[0] = (LvPlotRefLine) { ev->test_mse, self->line_label, LV_PLOT_LINE_SOLID, 5 };
+  self->hist.ref_lines = self->hist_lines;
+  self->hist.n_ref_lines = 1;
+  self->hist.x_fixed = TRUE;
+  self->hist.x_min = MAX (0.0, *lo - 0.08 * (*hi - *lo + 1e-12));
+  self->hist.x_max = *hi + 0.08 * (*hi - *lo + 1e-12);
+  g_free (self->hist_caption);
+  self->hist_caption = g_strdup_printf (_("Held-out MSE on %u samples. SGD: %u epochs each,"
+                                          " same width k = %u, same training samples."),
+                                        TEST_SAMPLES, self->settings->epochs, self->settings->k);
+  self->hist.common.caption = self->hist_caption;
+}
+
 static void
 update_models (LvLiftPanel *self)
 {
-  const LiftJob *job = self->done_job;
-  const LvLiftEvaluation *ev = job != NULL ? job->evaluation : NULL;
+  const LvLiftEvaluation *ev = self->evaluation;
+  const LvLiftPanelSettings *settings = self->settings;
   g_autofree char *summary = NULL;
   double lo = INFINITY, hi = -INFINITY;
 
@@ -131,39 +161,13 @@ update_models (LvLiftPanel *self)
   g_free (self->bars_caption);
   self->bars_caption = g_strdup_printf (_("d = %u, k = %u, %u samples; %s; biases by %s,"
                                           " rms error %.3f"),
-                                        job->settings.d, job->settings.k, job->settings.samples,
-                                        lv_lift_method_to_string (job->result->method),
-                                        lv_lift_bias_method_to_string (job->result->bias_method),
+                                        settings->d, settings->k, settings->samples,
+                                        lv_lift_method_to_string (self->fit->method),
+                                        lv_lift_bias_method_to_string (self->fit->bias_method),
                                         ev->bias_error);
   self->bars.common.caption = self->bars_caption;
 
-  for (guint r = 0; r < self->n_finite; r++)
-    {
-      lo = MIN (lo, self->sgd_finite[r]);
-      hi = MAX (hi, self->sgd_finite[r]);
-    }
-  lo = MIN (lo, ev->test_mse);
-  hi = MAX (hi, ev->test_mse);
-  g_snprintf (self->hist_label, sizeof self->hist_label,
-              g_dngettext (GETTEXT_PACKAGE, "SGD, %u of %u run", "SGD, %u of %u runs",
-                           self->n_sgd), self->n_finite, self->n_sgd);
-  self->hist_series = (LvPlotHistSeries) { self->hist_label, self->sgd_finite, self->n_finite,
-                                           self->n_sgd > 0 && self->stage == LV_LIFT_STAGE_DONE
-                                           ? self->n_sgd - self->n_finite : 0, 0 };
-  self->hist.series = &self->hist_series;
-  self->hist.n_series = self->n_finite > 0 ? 1 : 0;
-  g_snprintf (self->line_label, sizeof self->line_label, _("NN-LIFT: %.3g"), ev->test_mse);
-  self->hist_lines[0] = (LvPlotRefLine) { ev->test_mse, self->line_label, LV_PLOT_LINE_SOLID, 5 };
-  self->hist.ref_lines = self->hist_lines;
-  self->hist.n_ref_lines = 1;
-  self->hist.x_fixed = TRUE;
-  self->hist.x_min = MAX (0.0, lo - 0.08 * (hi - lo + 1e-12));
-  self->hist.x_max = hi + 0.08 * (hi - lo + 1e-12);
-  g_free (self->hist_caption);
-  self->hist_caption = g_strdup_printf (_("Held-out MSE on %u samples. SGD: %u epochs each,"
-                                          " same width k = %u, same training samples."),
-                                        TEST_SAMPLES, job->settings.epochs, job->settings.k);
-  self->hist.common.caption = self->hist_caption;
+  update_histogram (self, ev, &lo, &hi);
 
   if (self->n_finite > 0)
     {
@@ -173,235 +177,135 @@ update_models (LvLiftPanel *self)
         below += self->sgd_finite[r] < ev->test_mse;
       summary = g_strdup_printf (_("NN-LIFT: one answer, test MSE %.3g in %.1f s.   SGD: %u runs,"
                                    " test MSE from %.3g to %.3g; %u of them below NN-LIFT."),
-                                 ev->test_mse, job->seconds, self->n_finite, lo, hi, below);
+                                 ev->test_mse, self->lift_seconds, self->n_finite, lo, hi,
+                                 below);
     }
   else
     summary = g_strdup_printf (_("NN-LIFT: one answer, test MSE %.3g in %.1f s.   SGD: training…"),
-                               ev->test_mse, job->seconds);
+                               ev->test_mse, self->lift_seconds);
   gtk_label_set_text (self->summary, summary);
   lv_figure_changed (self->bars_figure);
   lv_figure_changed (self->hist_figure);
 }
 
-/* ---- SGD ensemble ---- */
+/* ---- the job ---- */
 
+/* Copies the SGD runs' held-out MSE (the job's lock held). */
 static void
-free_retired (LvLiftPanel *self)
+read_sgd_locked (LvLiftPanel *self, const LvLiftProbeResult *r)
 {
-  for (guint i = self->retired->len; i-- > 0;)
-    if (lv_ensemble_is_done (g_ptr_array_index (self->retired, i)))
-      g_ptr_array_remove_index_fast (self->retired, i);
-}
-
-static void
-retire_ensemble (LvLiftPanel *self)
-{
-  if (self->ensemble == NULL)
-    return;
-  lv_ensemble_cancel (self->ensemble);
-  g_ptr_array_add (self->retired, g_steal_pointer (&self->ensemble));
-  free_retired (self);
-}
-
-static void
-read_ensemble (LvLiftPanel *self)
-{
-  g_autoptr(LvEnsembleSnapshot) snap = lv_ensemble_snapshot (self->ensemble);
-
-  self->n_sgd = snap->n_runs;
-  self->sgd_mse = g_renew (double, self->sgd_mse, MAX (snap->n_runs, 1));
-  self->sgd_finite = g_renew (double, self->sgd_finite, MAX (snap->n_runs, 1));
-  self->n_finished = lv_lift_sgd_test_mse (snap, self->sgd_mse, NULL);
+  self->n_sgd = r->sgd_runs;
+  self->sgd_mse = g_renew (double, self->sgd_mse, MAX (r->sgd_runs, 1));
+  self->sgd_finite = g_renew (double, self->sgd_finite, MAX (r->sgd_runs, 1));
+  if (r->sgd_runs > 0)
+    memcpy (self->sgd_mse, r->sgd_mse, sizeof (double) * r->sgd_runs);
+  self->n_finished = r->sgd_finished;
   self->n_finite = 0;
-  for (guint r = 0; r < snap->n_runs; r++)
-    if (isfinite (self->sgd_mse[r]))
-      self->sgd_finite[self->n_finite++] = self->sgd_mse[r];
+  for (guint i = 0; i < r->sgd_runs; i++)
+    if (isfinite (self->sgd_mse[i]))
+      self->sgd_finite[self->n_finite++] = self->sgd_mse[i];
 }
 
-static gboolean
-poll_ensemble (gpointer data)
+static void
+on_job_updated (LvLiftPanel *self)
 {
-  LvLiftPanel *self = data;
-  gboolean done;
+  const LiftRun *run = lv_job_lock (self->job);
+  const LvLiftProbeResult *r = &run->result;
+  g_autofree char *text = NULL;
 
-  free_retired (self);
-  if (self->ensemble == NULL)
+  /* The fit, its evaluation and the settings stay put until the job is freed. */
+  if (r->evaluation != NULL && self->evaluation == NULL)
     {
-      if (self->retired->len > 0)
-        return G_SOURCE_CONTINUE;
-      self->poll_id = 0;
-      return G_SOURCE_REMOVE;
+      self->settings = &run->settings;
+      self->fit = r->fit;
+      self->evaluation = r->evaluation;
+      self->lift_seconds = r->lift_seconds;
+      self->stage = LV_LIFT_STAGE_SGD;
     }
-  /* Read "done" first: a snapshot taken after it includes every run's last epoch. */
-  done = lv_ensemble_is_done (self->ensemble);
-  if (done || lv_ensemble_get_generation (self->ensemble) != self->generation)
-    {
-      g_autofree char *text = NULL;
+  if (self->evaluation != NULL)
+    read_sgd_locked (self, r);
+  lv_job_unlock (self->job);
+  if (self->stage != LV_LIFT_STAGE_SGD)
+    return;
+  if (self->n_sgd > 0)
+    text = g_strdup_printf (_("SGD ensemble: %u of %u runs finished…"), self->n_finished,
+                            self->n_sgd);
+  else
+    text = g_strdup (_("SGD ensemble training…"));
+  set_status (self, text);
+  update_models (self);
+}
 
-      self->generation = lv_ensemble_get_generation (self->ensemble);
-      read_ensemble (self);
-      if (done)
-        {
-          self->stage = LV_LIFT_STAGE_DONE;
-          text = g_strdup_printf (_("Done: NN-LIFT and %u SGD runs"), self->n_sgd);
-        }
-      else
-        text = g_strdup_printf (_("SGD ensemble: %u of %u runs finished…"), self->n_finished,
-                                self->n_sgd);
-      set_status (self, text);
+static void
+on_job_finished (LvJob *job, const GError *error, LvLiftPanel *self)
+{
+  g_autofree char *text = NULL;
+
+  if (error == NULL)
+    {
+      self->stage = LV_LIFT_STAGE_DONE;
+      text = g_strdup_printf (_("Done: NN-LIFT and %u SGD runs"), self->n_sgd);
       update_models (self);
     }
-  if (done)
+  else
     {
-      g_clear_pointer (&self->ensemble, lv_ensemble_free); /* done: no task left to wait for */
-      if (self->retired->len == 0)
-        {
-          self->poll_id = 0;
-          gtk_widget_set_sensitive (GTK_WIDGET (self->run_button), TRUE);
-          return G_SOURCE_REMOVE;
-        }
-    }
-  return G_SOURCE_CONTINUE;
-}
-
-static void
-start_sgd (LvLiftPanel *self)
-{
-  g_autoptr(GError) error = NULL;
-  const LiftJob *job = self->done_job;
-
-  self->ensemble = lv_lift_problem_sgd_ensemble (job->problem, job->settings.sgd_runs,
-                                                 job->settings.epochs, &error);
-  if (self->ensemble == NULL)
-    {
-      g_autofree char *text = g_strdup_printf (_("The SGD ensemble could not start: %s"),
-                                               error->message);
       self->stage = LV_LIFT_STAGE_FAILED;
-      set_status (self, text);
-      return;
+      if (self->evaluation == NULL)
+        text = g_strdup_printf (_("NN-LIFT failed: %s"), error->message);
+      else
+        text = g_strdup_printf (_("The SGD ensemble could not start: %s"), error->message);
     }
-  if (self->pool == NULL)
-    self->pool = lv_worker_pool_new (0);
-  self->stage = LV_LIFT_STAGE_SGD;
-  self->generation = G_MAXUINT64;
-  lv_ensemble_start (self->ensemble, self->pool);
-  if (self->poll_id == 0)
-    self->poll_id = g_timeout_add (POLL_MS, poll_ensemble, self);
-  set_status (self, _("SGD ensemble training…"));
+  set_status (self, text);
+  gtk_widget_set_sensitive (GTK_WIDGET (self->run_button), TRUE);
 }
 
-/* ---- NN-LIFT worker ---- */
-
-static void lift_work (GTask *task, gpointer source, gpointer task_data,
-                       GCancellable *cancellable);
-
+/* Cancels the current run and lets its results go (the figures first). */
 static void
-lift_thread (GTask *task, gpointer source, gpointer task_data, GCancellable *cancellable)
+drop_job (LvLiftPanel *self)
 {
-  lift_work (task, source, task_data, cancellable);
-  g_mutex_lock (&running_lock);
-  running_count--;
-  g_cond_broadcast (&running_cond);
-  g_mutex_unlock (&running_lock);
-}
-
-static void
-lift_work (GTask *task, gpointer source, gpointer task_data, GCancellable *cancellable)
-{
-  LiftJob *job = task_data;
-  GError *error = NULL;
-  LvLiftConfig config;
-  gint64 t0 = g_get_monotonic_time ();
-
-  job->problem = lv_lift_problem_new (job->settings.d, job->settings.k, job->settings.samples,
-                                      TEST_SAMPLES, job->settings.seed, 0.0);
-  if (job->problem == NULL)
-    {
-      g_task_return_new_error (task, LV_ERROR, LV_ERROR_INVALID_INPUT,
-                               _("k must be between 1 and d"));
-      return;
-    }
-  if (g_cancellable_is_cancelled (cancellable))
-    {
-      g_task_return_error_if_cancelled (task);
-      return;
-    }
-  lv_lift_config_init (&config);
-  config.method = job->settings.method;
-  config.seed = job->settings.seed;
-  job->result = lv_lift_fit (job->problem->x, job->problem->y, job->problem->n, job->problem->d,
-                             job->problem->k, &config, NULL, &error);
-  if (job->result == NULL)
-    {
-      g_task_return_error (task, error);
-      return;
-    }
-  job->evaluation = lv_lift_evaluate (job->problem, job->result);
-  job->seconds = (g_get_monotonic_time () - t0) / 1e6;
-  g_task_return_boolean (task, TRUE);
-}
-
-static void
-lift_done (GObject *source, GAsyncResult *result, gpointer user_data)
-{
-  LvLiftPanel *self = user_data;
-  GTask *task = G_TASK (result);
-  g_autoptr(GError) error = NULL;
-
-  if (!g_task_propagate_boolean (task, &error))
-    {
-      g_autofree char *text = NULL;
-
-      if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
-        return; /* a newer run replaced it */
-      text = g_strdup_printf (_("NN-LIFT failed: %s"), error->message);
-      self->stage = LV_LIFT_STAGE_FAILED;
-      set_status (self, text);
-      gtk_widget_set_sensitive (GTK_WIDGET (self->run_button), TRUE);
-      return;
-    }
-  g_clear_pointer (&self->done_job, lift_job_free);
-  /* The task keeps its data until it is finalised: take the results out of it. */
-  self->done_job = g_new0 (LiftJob, 1);
-  *self->done_job = *(LiftJob *) g_task_get_task_data (task);
-  memset (g_task_get_task_data (task), 0, sizeof (LiftJob));
-  self->n_sgd = self->n_finite = 0;
-  start_sgd (self);
-  update_models (self);
+  self->settings = NULL;
+  self->fit = NULL;
+  self->evaluation = NULL;
+  if (self->job == NULL)
+    return;
+  lv_job_cancel (self->job);
+  g_signal_handlers_disconnect_by_data (self->job, self);
+  g_clear_object (&self->job);
 }
 
 /**
  * lv_lift_panel_run:
  * @self: the panel
  *
- * Cancels the current run (NN-LIFT worker and SGD ensemble) and starts a new one with the
- * panel's settings.
+ * Cancels the current run (NN-LIFT and the SGD ensemble) and starts a new one with the panel's
+ * settings.
  */
 void
 lv_lift_panel_run (LvLiftPanel *self)
 {
-  g_autoptr(GTask) task = NULL;
-  LiftJob *job = g_new0 (LiftJob, 1);
+  LiftRun *run = g_new0 (LiftRun, 1);
 
-  g_cancellable_cancel (self->cancellable);
-  g_clear_object (&self->cancellable);
-  retire_ensemble (self);
-  self->cancellable = g_cancellable_new ();
-  lv_lift_panel_get_settings (self, &job->settings);
-  g_clear_pointer (&self->done_job, lift_job_free);
+  drop_job (self);
+  lv_lift_panel_get_settings (self, &run->settings);
+  lv_lift_probe_input_init (&run->input);
+  run->input.d = run->settings.d;
+  run->input.k = run->settings.k;
+  run->input.samples = run->settings.samples;
+  run->input.test_samples = TEST_SAMPLES;
+  run->input.seed = run->settings.seed;
+  run->input.method = run->settings.method;
+  run->input.sgd_runs = run->settings.sgd_runs;
+  run->input.epochs = run->settings.epochs;
+  run->input.pool = lv_job_get_worker_pool ();
   self->n_sgd = self->n_finite = 0;
   update_models (self);
   self->stage = LV_LIFT_STAGE_LIFT;
   set_status (self, _("NN-LIFT: moments, tensor decomposition, biases, ridge…"));
   gtk_widget_set_sensitive (GTK_WIDGET (self->run_button), FALSE);
-  /* The callback runs on this (main) thread; the panel outlives it because dispose cancels
-   * and a cancelled task's callback returns at once. */
-  task = g_task_new (NULL, self->cancellable, lift_done, self);
-  g_task_set_task_data (task, job, lift_job_free);
-  g_mutex_lock (&running_lock);
-  running_count++;
-  g_mutex_unlock (&running_lock);
-  g_task_run_in_thread (task, lift_thread);
+  self->job = lv_job_new ("NN-LIFT vs SGD", lift_run, run, lift_run_free);
+  g_signal_connect_swapped (self->job, "updated", G_CALLBACK (on_job_updated), self);
+  g_signal_connect (self->job, "finished", G_CALLBACK (on_job_finished), self);
+  lv_job_start (self->job);
 }
 
 /* ---- settings ---- */
@@ -475,7 +379,7 @@ lv_lift_panel_get_stage (LvLiftPanel *self)
 const LvLiftEvaluation *
 lv_lift_panel_get_evaluation (LvLiftPanel *self)
 {
-  return self->done_job != NULL ? self->done_job->evaluation : NULL;
+  return self->evaluation;
 }
 
 /**
@@ -589,19 +493,8 @@ lv_lift_panel_dispose (GObject *object)
 {
   LvLiftPanel *self = LV_LIFT_PANEL (object);
 
-  g_cancellable_cancel (self->cancellable);
-  g_clear_handle_id (&self->poll_id, g_source_remove);
-  /* Closing: cancel and join (running SGD tasks stop at their next minibatch). */
-  if (self->ensemble != NULL)
-    lv_ensemble_cancel (self->ensemble);
-  g_clear_pointer (&self->ensemble, lv_ensemble_free);
-  if (self->retired != NULL)
-    g_ptr_array_set_size (self->retired, 0);
-  g_clear_pointer (&self->pool, lv_worker_pool_free);
-  g_mutex_lock (&running_lock);
-  while (running_count > 0)
-    g_cond_wait (&running_cond, &running_lock);
-  g_mutex_unlock (&running_lock);
+  /* Closing: cancel (running SGD tasks stop at their next minibatch; the app joins). */
+  drop_job (self);
   gtk_widget_dispose_template (GTK_WIDGET (object), LV_TYPE_LIFT_PANEL);
   G_OBJECT_CLASS (lv_lift_panel_parent_class)->dispose (object);
 }
@@ -611,9 +504,6 @@ lv_lift_panel_finalize (GObject *object)
 {
   LvLiftPanel *self = LV_LIFT_PANEL (object);
 
-  g_clear_object (&self->cancellable);
-  g_clear_pointer (&self->done_job, lift_job_free);
-  g_ptr_array_unref (self->retired);
   g_free (self->sgd_mse);
   g_free (self->sgd_finite);
   g_strfreev (self->categories);
@@ -652,7 +542,6 @@ lv_lift_panel_class_init (LvLiftPanelClass *klass)
 static void
 lv_lift_panel_init (LvLiftPanel *self)
 {
-  self->retired = g_ptr_array_new_with_free_func ((GDestroyNotify) lv_ensemble_free);
   self->theme = lv_plot_theme_light ();
   self->bars.common.theme = self->theme;
   self->bars.common.title = _("True vs recovered first-layer directions");

@@ -7,7 +7,7 @@
 #include <lossviz/lv-plot-ensemble.h>
 
 #include "lv-figure.h"
-#include "lv-spinglass-job.h"
+#include "lv-job.h"
 #include "lv-spinglass-view.h"
 
 G_BEGIN_DECLS
@@ -45,9 +45,7 @@ struct _LvSpinGlassView
 
   /* state */
   GArray *sizes;             /* SizeState, one per Λ */
-  LvSpinGlassJob *job;       /* the current job, or NULL */
-  GPtrArray *jobs;           /* every job started and not yet joined */
-  guint seen_generation;
+  LvJob *job;                /* the current simulation (lv_spin_glass_probe_run), or NULL */
   guint tick_id;
   guint n_jobs_started;
   gint64 started_at;

@@ -21,12 +21,12 @@
  * `lossviz-cli spinglass simulate --plot`). A toggle puts the network loss histograms of the
  * window's experiment next to the spin-glass histograms, each on its own axis.
  *
- * Threads (docs/DESIGN.md): the simulation runs in an LvSpinGlassJob (a GTask thread driving the
- * core's own worker pool). While a job runs, a tick callback reads its new runs once per frame
- * and rebuilds the models; the UI never waits on a worker. Any parameter change cancels the
- * job and, if it was running, starts a new one; finished sizes are cached by configuration, so
- * going back to an earlier setting is instant. Disposing the view cancels and joins every job
- * it started.
+ * Threads (docs/DESIGN.md): the simulation is the core's spin-glass probe
+ * (lv_spin_glass_probe_run) in an LvJob on the app's worker pool. Each `updated` reads the
+ * runs finished since the last one and rebuilds the models; a tick callback moves the status's
+ * clock on; the UI never waits on a worker. Any parameter change cancels the job and, if it was
+ * running, starts a new one; finished sizes are cached by configuration, so going back to an
+ * earlier setting is instant. Disposing the view cancels its job (the app joins at shutdown).
  */
 
 G_DEFINE_FINAL_TYPE (LvSpinGlassView, lv_spin_glass_view, LV_TYPE_VIEW)
@@ -203,6 +203,30 @@ lv_spin_glass_view_update_network (LvSpinGlassView *self)
 
 static gboolean on_tick (GtkWidget *widget, GdkFrameClock *clock, gpointer user_data);
 
+/* The job's data: the probe's input and the result it fills. */
+typedef struct
+{
+  LvSpinGlassProbeInput input;
+  LvSpinGlassProbeResult result;
+} Simulation;
+
+static void
+simulation_free (gpointer data)
+{
+  Simulation *sim = data;
+
+  lv_spin_glass_probe_result_clear (&sim->result);
+  g_free (sim);
+}
+
+static gboolean
+simulation_run (LvProbeContext *context, gpointer data, GError **error)
+{
+  Simulation *sim = data;
+
+  return lv_spin_glass_probe_run (&sim->input, &sim->result, context, error);
+}
+
 static void
 stop_tick (LvSpinGlassView *self)
 {
@@ -211,25 +235,8 @@ stop_tick (LvSpinGlassView *self)
   self->tick_id = 0;
 }
 
-/* Joins the jobs whose threads have returned; with @all, cancels and joins every job. */
-static void
-reap_jobs (LvSpinGlassView *self, gboolean all)
-{
-  for (guint i = self->jobs->len; i-- > 0;)
-    {
-      LvSpinGlassJob *job = g_ptr_array_index (self->jobs, i);
-
-      if (all)
-        {
-          lv_spin_glass_job_cancel (job);
-          lv_spin_glass_job_join (job);
-        }
-      if (lv_spin_glass_job_is_done (job))
-        g_ptr_array_remove_index_fast (self->jobs, i);
-    }
-}
-
-/* Cancels the current job (its thread winds down on its own) and keeps the runs it made. */
+/* Cancels the current job (its thread winds down on its own, lv_job_join_all() at shutdown)
+ * and keeps the runs it made. */
 static void
 drop_job (LvSpinGlassView *self)
 {
@@ -237,66 +244,82 @@ drop_job (LvSpinGlassView *self)
   g_clear_pointer (&self->error_text, g_free);
   if (self->job == NULL)
     return;
-  lv_spin_glass_job_cancel (self->job);
-  g_clear_pointer (&self->job, lv_spin_glass_job_unref);
-  reap_jobs (self, FALSE);
+  lv_job_cancel (self->job);
+  g_signal_handlers_disconnect_by_data (self->job, self);
+  g_clear_object (&self->job);
 }
 
-/* Reads the new runs of the current job into the sizes; caches sizes that completed. */
-static gboolean
+/* Caches a size whose runs are all in. */
+static void
+cache_size (LvSpinGlassView *self, SizeState *s)
+{
+  SizeState *copy = g_new0 (SizeState, 1);
+
+  if (g_hash_table_size (self->cache) >= MAX_CACHE)
+    g_hash_table_remove_all (self->cache);
+  size_state_init (copy, s->lambda);
+  g_array_append_vals (copy->energy, s->energy->data, s->energy->len);
+  g_array_append_vals (copy->run, s->run->data, s->run->len);
+  g_array_append_vals (copy->index, s->index->data, s->index->len);
+  g_hash_table_replace (self->cache, cache_key (self, s->lambda), copy);
+  s->job_slot = -1;
+}
+
+/* Appends the runs of @size finished since the last read, in completion order. */
+static void
+collect_size (SizeState *s, const LvSpinGlassProbeSize *size)
+{
+  for (guint k = s->energy->len; k < size->n_done; k++)
+    {
+      guint run = size->order[k];
+
+      g_array_append_val (s->energy, size->runs[run].energy);
+      g_array_append_val (s->run, run);
+      g_array_append_val (s->index, size->runs[run].index);
+    }
+}
+
+/* Main thread, `updated`: reads the job's new runs into the sizes; caches sizes that completed. */
+static void
 collect (LvSpinGlassView *self)
 {
-  guint generation = lv_spin_glass_job_get_generation (self->job);
-  gboolean done;
+  Simulation *sim = lv_job_lock (self->job);
 
-  if (generation == self->seen_generation)
-    return FALSE;
-  self->seen_generation = generation;
-  done = lv_spin_glass_job_is_done (self->job);
   for (guint i = 0; i < self->sizes->len; i++)
     {
       SizeState *s = &g_array_index (self->sizes, SizeState, i);
 
-      if (s->job_slot < 0)
+      if (s->job_slot < 0 || (guint) s->job_slot >= sim->result.n_sizes)
         continue;
-      if (lv_spin_glass_job_collect (self->job, s->job_slot, s->energy, s->run, s->index) ==
-          self->runs)
-        {
-          SizeState *copy = g_new0 (SizeState, 1);
-
-          if (g_hash_table_size (self->cache) >= MAX_CACHE)
-            g_hash_table_remove_all (self->cache);
-          size_state_init (copy, s->lambda);
-          g_array_append_vals (copy->energy, s->energy->data, s->energy->len);
-          g_array_append_vals (copy->run, s->run->data, s->run->len);
-          g_array_append_vals (copy->index, s->index->data, s->index->len);
-          g_hash_table_replace (self->cache, cache_key (self, s->lambda), copy);
-          s->job_slot = -1;
-        }
+      collect_size (s, &sim->result.sizes[s->job_slot]);
+      if (s->energy->len == self->runs)
+        cache_size (self, s);
     }
-  if (done)
-    {
-      g_autoptr(GError) error = NULL;
-
-      if (!lv_spin_glass_job_get_error (self->job, &error))
-        self->error_text = g_strdup (error->message);
-      g_clear_pointer (&self->job, lv_spin_glass_job_unref);
-      stop_tick (self);
-      reap_jobs (self, FALSE);
-    }
-  return TRUE;
+  lv_job_unlock (self->job);
+  rebuild_models (self);
 }
 
+static void
+on_job_finished (LvJob *job, const GError *error, LvSpinGlassView *self)
+{
+  if (error != NULL && !g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+    {
+      g_free (self->error_text);
+      self->error_text = g_strdup (error->message);
+    }
+  g_signal_handlers_disconnect_by_data (self->job, self);
+  g_clear_object (&self->job);
+  stop_tick (self);
+  rebuild_models (self);
+}
+
+/* Once per frame while a job runs: the elapsed time and the time left move on. */
 static gboolean
 on_tick (GtkWidget *widget, GdkFrameClock *clock, gpointer user_data)
 {
   LvSpinGlassView *self = LV_SPIN_GLASS_VIEW (widget);
-  gboolean changed = collect (self);
 
-  if (changed)
-    rebuild_models (self);
-  else
-    update_status (self);
+  update_status (self);
   return self->tick_id != 0 ? G_SOURCE_CONTINUE : G_SOURCE_REMOVE;
 }
 
@@ -322,12 +345,30 @@ reset_sizes (LvSpinGlassView *self)
     }
 }
 
+/* Starts the probe for the sizes already in @sim's input, on the app's worker pool. */
+static void
+run_simulation (LvSpinGlassView *self, Simulation *sim)
+{
+  sim->input.base.runs = self->runs;
+  sim->input.base.method = self->method;
+  sim->input.base.disorder = self->disorder;
+  sim->input.base.seed = SEED;
+  sim->input.pool = lv_job_get_worker_pool ();
+  self->job = lv_job_new ("spin-glass simulation", simulation_run, sim, simulation_free);
+  g_signal_connect_swapped (self->job, "updated", G_CALLBACK (collect), self);
+  g_signal_connect (self->job, "finished", G_CALLBACK (on_job_finished), self);
+  self->started_at = g_get_monotonic_time ();
+  self->n_jobs_started++;
+  lv_job_start (self->job);
+  self->tick_id = gtk_widget_add_tick_callback (GTK_WIDGET (self), on_tick, NULL, NULL);
+}
+
 static void
 start_job (LvSpinGlassView *self)
 {
-  guint todo[LV_SPIN_GLASS_VIEW_MAX_SIZES], n_todo = 0;
-  LvSpinGlassConfig base;
+  Simulation *sim = g_new0 (Simulation, 1);
 
+  lv_spin_glass_probe_input_init (&sim->input, self->p);
   drop_job (self);
   /* Sizes stopped half-way start over: a partial histogram next to full ones would mislead. */
   reset_sizes (self);
@@ -338,25 +379,14 @@ start_job (LvSpinGlassView *self)
       s->in_job = s->energy->len < self->runs;
       if (s->energy->len < self->runs)
         {
-          s->job_slot = (int) n_todo;
-          todo[n_todo++] = s->lambda;
+          s->job_slot = (int) sim->input.n_sizes;
+          sim->input.lambdas[sim->input.n_sizes++] = s->lambda;
         }
     }
-  if (n_todo > 0)
-    {
-      lv_spin_glass_config_init (&base, self->p, todo[0]);
-      base.runs = self->runs;
-      base.method = self->method;
-      base.disorder = self->disorder;
-      base.seed = SEED;
-      self->job = lv_spin_glass_job_new (&base, todo, n_todo);
-      g_ptr_array_add (self->jobs, lv_spin_glass_job_ref (self->job));
-      self->seen_generation = 0;
-      self->started_at = g_get_monotonic_time ();
-      self->n_jobs_started++;
-      lv_spin_glass_job_start (self->job);
-      self->tick_id = gtk_widget_add_tick_callback (GTK_WIDGET (self), on_tick, NULL, NULL);
-    }
+  if (sim->input.n_sizes > 0)
+    run_simulation (self, sim);
+  else
+    simulation_free (sim);
   rebuild_models (self);
 }
 
@@ -438,8 +468,6 @@ lv_spin_glass_view_dispose (GObject *object)
   LvSpinGlassView *self = LV_SPIN_GLASS_VIEW (object);
 
   drop_job (self);
-  if (self->jobs != NULL)
-    reap_jobs (self, TRUE);
   gtk_widget_dispose_template (GTK_WIDGET (self), LV_TYPE_SPIN_GLASS_VIEW);
   G_OBJECT_CLASS (lv_spin_glass_view_parent_class)->dispose (object);
 }
@@ -449,7 +477,6 @@ lv_spin_glass_view_finalize (GObject *object)
 {
   LvSpinGlassView *self = LV_SPIN_GLASS_VIEW (object);
 
-  g_ptr_array_unref (self->jobs);
   g_array_unref (self->sizes);
   g_hash_table_unref (self->cache);
   g_free (self->error_text);
@@ -480,7 +507,6 @@ lv_spin_glass_view_init (LvSpinGlassView *self)
   self->network = lv_plot_ensemble_new ();
   self->sizes = g_array_new (FALSE, TRUE, sizeof (SizeState));
   g_array_set_clear_func (self->sizes, size_state_clear);
-  self->jobs = g_ptr_array_new_with_free_func ((GDestroyNotify) lv_spin_glass_job_unref);
   self->cache = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, size_state_free);
   self->p = 3;
   self->lambdas[0] = 25;

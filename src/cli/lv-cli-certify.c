@@ -134,11 +134,45 @@ parse_options (int argc, char **argv, CertifyOptions *o, int *exit_code)
   return TRUE;
 }
 
+/* The Haeffele–Vidal probe in one batch (lv-hv-probe.h): descent from r->u, r->v to 0.1 @tol,
+ * then the certificate at @tol; r->u, r->v become the end point. */
+static gboolean
+descend_and_certify (const CertifyOptions *o, CertifyResult *r, double tol, GError **error)
+{
+  LvHvDescentInput in;
+  LvHvDescentResult res = { 0 };
+
+  lv_hv_descent_input_init (&in, LV_HV_DESCENT_MF);
+  in.single_batch = TRUE;
+  in.max_steps = (guint) o->max_iters;
+  in.grad_tol = 0.1 * tol;
+  in.cert_grad_tol = tol;
+  in.lambda = o->lambda;
+  in.y = r->y;
+  in.m = r->m;
+  in.n = r->n;
+  in.r = (guint) o->rank;
+  in.u = r->u;
+  in.v = r->v;
+  if (!lv_hv_descent_probe_run (&in, &res, NULL, error))
+    {
+      lv_hv_descent_result_clear (&res);
+      return FALSE;
+    }
+  r->iters = res.steps;
+  memcpy (r->u, res.u, sizeof (double) * r->m * o->rank);
+  memcpy (r->v, res.v, sizeof (double) * r->n * o->rank);
+  r->cert = res.cert;
+  memset (&res.cert, 0, sizeof res.cert);
+  lv_hv_descent_result_clear (&res);
+  return TRUE;
+}
+
 /* Reads Y, computes the SVT closed form, descends from a random start and certifies. */
 static gboolean
 compute (const CertifyOptions *o, CertifyResult *r, GError **error)
 {
-  double ynorm = 0.0, tol, step = 0.0;
+  double ynorm = 0.0, tol;
   LvRng rng;
 
   r->y = lv_cli_matrix_read_csv (o->matrix_path, &r->m, &r->n, error);
@@ -156,10 +190,7 @@ compute (const CertifyOptions *o, CertifyResult *r, GError **error)
   r->v = g_new (double, (gsize) r->n * o->rank);
   lv_rng_init (&rng, lv_seed_mix ((guint64) o->seed, 0xce, 0));
   lv_mf_init_random (&rng, r->m, r->n, (guint) o->rank, 0.1, r->u, r->v);
-  r->iters = lv_mf_descend (r->y, r->m, r->n, r->u, r->v, (guint) o->rank, o->lambda,
-                            (guint) o->max_iters, 0.1 * tol, &step);
-  if (!lv_mf_certify (r->y, r->m, r->n, r->u, r->v, (guint) o->rank, o->lambda, tol, &r->cert,
-                      error))
+  if (!descend_and_certify (o, r, tol, error))
     return FALSE;
   /* Never "stationary" with a null objective: a non-finite result is a failure. */
   if (!isfinite (r->cert.objective) || !isfinite (r->cert.gradient_norm) ||

@@ -7,7 +7,7 @@
 #include <stdio.h>
 
 #include <lossviz/lossviz.h>
-#include <lossviz/lv-lift-compare.h>
+#include <lossviz/lv-lift-probe.h>
 
 #include "lv-cli-commands.h"
 #include "lv-cli-common.h"
@@ -80,25 +80,6 @@ validate (LiftOptions *o, LvLiftMethod *method, GError **error)
   return TRUE;
 }
 
-/* Trains the SGD ensemble on the problem's samples; fills per-run test MSE (NAN when diverged). */
-static gboolean
-run_sgd (const LiftOptions *o, const LvLiftProblem *problem, LvWorkerPool *pool, double *mse,
-         GError **error)
-{
-  g_autoptr(LvEnsemble) ensemble = NULL;
-  g_autoptr(LvEnsembleSnapshot) snap = NULL;
-
-  ensemble = lv_lift_problem_sgd_ensemble (problem, (guint) o->sgd_runs, (guint) o->epochs,
-                                           error);
-  if (ensemble == NULL)
-    return FALSE;
-  lv_ensemble_start (ensemble, pool);
-  lv_ensemble_wait (ensemble);
-  snap = lv_ensemble_snapshot (ensemble);
-  lv_lift_sgd_test_mse (snap, mse, NULL);
-  return TRUE;
-}
-
 /* Parses and validates the options; on bad input prints the error, sets *exit_code and returns
  * FALSE. @method_arg and @bias_arg receive the option strings (owned by the caller). */
 static gboolean
@@ -140,67 +121,59 @@ parse_options (int argc, char **argv, LiftOptions *o, char **method_arg, char **
   return TRUE;
 }
 
-/* What one invocation computed: the fit, its evaluation and the SGD comparison. */
+/* What one invocation computed: the probe's result (fit, evaluation, SGD runs) and the SGD runs
+ * that did not diverge. */
 typedef struct
 {
-  LvLiftProblem *problem;
-  LvLiftResult *result;
-  LvLiftEvaluation *ev;
+  LvLiftProbeResult probe;
   double *sgd_ok;     /* test MSE of the SGD runs that did not diverge */
   guint n_ok;
   gint64 t0;          /* start, for the total elapsed time */
   double lift_s, sgd_s;
+  LvLiftResult *result;       /* borrowed from @probe */
+  LvLiftEvaluation *ev;       /* borrowed from @probe */
 } LiftRun;
 
 static void
 lift_run_clear (LiftRun *run)
 {
-  g_clear_pointer (&run->ev, lv_lift_evaluation_free);
-  g_clear_pointer (&run->result, lv_lift_result_free);
-  g_clear_pointer (&run->problem, lv_lift_problem_free);
+  lv_lift_probe_result_clear (&run->probe);
   g_clear_pointer (&run->sgd_ok, g_free);
 }
 
-/* Draws the problem, fits NN-LIFT, evaluates it and trains the SGD ensemble. */
+/* The options → the NN-LIFT probe (lv-lift-probe.h): problem, fit, evaluation, SGD ensemble. */
 static gboolean
 compute (const LiftOptions *o, LvLiftMethod method, LiftRun *run, GError **error)
 {
   g_autoptr(LvWorkerPool) pool = NULL;
-  g_autofree double *sgd_mse = NULL;
-  LvLiftConfig config;
-  gint64 t_lift;
+  LvLiftProbeInput in;
 
   run->t0 = g_get_monotonic_time ();
-  run->problem = lv_lift_problem_new ((guint) o->d, (guint) o->k, (gsize) o->samples,
-                                      (gsize) o->test_samples, (guint64) o->seed, o->noise);
   pool = lv_worker_pool_try_new ((guint) o->threads, error);
   if (pool == NULL)
     return FALSE;
-
-  lv_lift_config_init (&config);
-  config.method = method;
-  config.seed = (guint64) o->seed;
-  config.bias_method = o->bias_method;
-  run->result = lv_lift_fit (run->problem->x, run->problem->y, run->problem->n, run->problem->d,
-                             run->problem->k, &config, pool, error);
-  if (run->result == NULL)
+  lv_lift_probe_input_init (&in);
+  in.d = (guint) o->d;
+  in.k = (guint) o->k;
+  in.samples = (gsize) o->samples;
+  in.test_samples = (gsize) o->test_samples;
+  in.seed = (guint64) o->seed;
+  in.noise = o->noise;
+  in.method = method;
+  in.bias_method = o->bias_method;
+  in.sgd_runs = (guint) o->sgd_runs;
+  in.epochs = (guint) o->epochs;
+  in.pool = pool;
+  if (!lv_lift_probe_run (&in, &run->probe, NULL, error))
     return FALSE;
-  t_lift = g_get_monotonic_time ();
-  run->lift_s = (t_lift - run->t0) / 1e6;
-
-  run->ev = lv_lift_evaluate (run->problem, run->result);
-
-  sgd_mse = g_new (double, MAX (o->sgd_runs, 1));
+  run->result = run->probe.fit;
+  run->ev = run->probe.evaluation;
+  run->lift_s = run->probe.lift_seconds;
+  run->sgd_s = run->probe.sgd_seconds;
   run->sgd_ok = g_new (double, MAX (o->sgd_runs, 1));
-  if (o->sgd_runs > 0)
-    {
-      if (!run_sgd (o, run->problem, pool, sgd_mse, error))
-        return FALSE;
-      run->sgd_s = (g_get_monotonic_time () - t_lift) / 1e6;
-      for (gint r = 0; r < o->sgd_runs; r++)
-        if (isfinite (sgd_mse[r]))
-          run->sgd_ok[run->n_ok++] = sgd_mse[r];
-    }
+  for (guint r = 0; r < run->probe.sgd_runs; r++)
+    if (isfinite (run->probe.sgd_mse[r]))
+      run->sgd_ok[run->n_ok++] = run->probe.sgd_mse[r];
   return TRUE;
 }
 

@@ -161,147 +161,69 @@ run_complexity (int argc, char **argv)
   return LV_CLI_EXIT_OK;
 }
 
+/* ---- simulate: options → probe → JSON, table or figure ---------------------------------- */
+
 typedef struct
 {
-  guint lambda;
-  LvSpinGlassRun *runs;
-  double *energies;
-  LvSpinGlassStats stats;
-} SizeResult;
+  gint p, runs, threads, max_steps, parts;
+  gint64 seed;
+  double tol, eta;
+  gboolean json, double_only;
+  char *lambda_text, *method, *disorder, *plot, *plot_size, *preset;
+  LvCliSpinGlassBundle bundle;  /* --out, --checkpoint, --resume (.h5) */
+} SimulateOptions;
 
 static void
-size_result_clear (SizeResult *r)
+simulate_options_clear (SimulateOptions *o)
 {
-  g_free (r->runs);
-  g_free (r->energies);
+  g_free (o->lambda_text);
+  g_free (o->method);
+  g_free (o->disorder);
+  g_free (o->plot);
+  g_free (o->plot_size);
+  g_free (o->preset);
+  lv_cli_sg_bundle_clear (&o->bundle);
 }
 
-/* The spin-glass figure of the app (lv-plot-spinglass): one histogram row per Λ with the
- * asymptotic band [−E_0, −E_inf] and the lines −E_k, next to the complexity panel. */
-static gboolean
-write_plot (guint p, const SizeResult *sizes, guint n_sizes, guint runs, const char *path,
-            const char *size_text, GError **error)
+static GOptionContext *
+simulate_option_context (SimulateOptions *o)
 {
-  guint width = 1600, height = 800;
-  g_autoptr(LvPlotSpinGlass) figure = lv_plot_spin_glass_new ();
-  g_autofree LvPlotSpinGlassSize *in = g_new0 (LvPlotSpinGlassSize, MAX (n_sizes, 1));
-  g_autofree int *index = g_new (int, (gsize) MAX (n_sizes, 1) * runs);
-  LvPlotSpinGlassOptions options;
-
-  if (size_text != NULL && !lv_cli_parse_size (size_text, &width, &height, error))
-    return FALSE;
-  if (!lv_plot_spin_glass_set_p (figure, p, error))
-    return FALSE;
-  lv_plot_spin_glass_get_options (figure, &options);
-  options.n_bins = 40;
-  lv_plot_spin_glass_set_options (figure, &options);
-  for (guint i = 0; i < n_sizes; i++)
-    {
-      for (guint r = 0; r < runs; r++)
-        index[(gsize) i * runs + r] = sizes[i].runs[r].index;
-      in[i] = (LvPlotSpinGlassSize) {
-        .lambda = sizes[i].lambda,
-        .n_runs = runs,
-        .n_done = runs,
-        .energy = sizes[i].energies,
-        .index = index + (gsize) i * runs,
-      };
-    }
-  lv_plot_spin_glass_update (figure, in, n_sizes);
-  return lv_plot_spin_glass_export (figure, path, width, height, error);
-}
-
-static void
-add_size_json (JsonBuilder *b, const SizeResult *r, guint runs, const double *edges, guint p)
-{
-  double e_inf = lv_spin_glass_e_inf (p);
-  guint in_band = 0, below = 0;
-  int max_index = -1;
-
-  for (guint i = 0; i < runs; i++)
-    {
-      double e = r->runs[i].energy;
-      in_band += e >= -edges[0] && e <= -e_inf;
-      below += e < -edges[0];
-      max_index = MAX (max_index, r->runs[i].index);
-    }
-  json_builder_begin_object (b);
-  json_builder_set_member_name (b, "lambda");
-  json_builder_add_int_value (b, r->lambda);
-  json_builder_set_member_name (b, "runs");
-  json_builder_add_int_value (b, runs);
-  lv_cli_add_summary (b, "energy", r->energies, runs);
-  lv_cli_add_double (b, "fraction_in_band", (double) in_band / runs);
-  lv_cli_add_double (b, "fraction_below_E0", (double) below / runs);
-  json_builder_set_member_name (b, "max_index");
-  if (max_index >= 0)
-    json_builder_add_int_value (b, max_index);
-  else
-    json_builder_add_null_value (b);
-  json_builder_set_member_name (b, "converged");
-  {
-    guint conv = 0;
-    for (guint i = 0; i < runs; i++)
-      conv += r->runs[i].converged;
-    json_builder_add_int_value (b, conv);
-  }
-  lv_cli_add_double (b, "wall_seconds", r->stats.wall_seconds);
-  json_builder_end_object (b);
-}
-
-static int
-run_simulate (int argc, char **argv)
-{
-  gint p = 3, runs = 100, threads = 0, max_steps = 20000, parts = 4;
-  gint64 seed = 1;
-  double tol = 1e-5, eta = 0.0;
-  gboolean json = FALSE, double_only = FALSE;
-  g_autofree char *lambda_text = NULL, *method = NULL, *disorder = NULL, *plot = NULL;
-  g_autofree char *plot_size = NULL, *preset = NULL;
-  const char *preset_name;
-  guint lambdas[MAX_SIZES], n_sizes = 0, dealt = 0;
-  SizeResult sizes[MAX_SIZES] = { { 0 } };
-  double edges[LV_SPIN_GLASS_K_MAX + 1];
-  g_autoptr(GError) error = NULL;
-  int status = LV_CLI_EXIT_OK;
-  g_auto(LvCliSpinGlassBundle) bundle = { 0 };
-  LvSpinGlassConfig base;
-  gboolean resume;
   GOptionEntry entries[] = {
-    { "p", 0, 0, G_OPTION_ARG_INT, &p, "Order p, 2..5 (default 3)", "P" },
-    { "lambda", 0, 0, G_OPTION_ARG_STRING, &lambda_text, "Sizes Λ (comma-separated, 2..4000)",
+    { "p", 0, 0, G_OPTION_ARG_INT, &o->p, "Order p, 2..5 (default 3)", "P" },
+    { "lambda", 0, 0, G_OPTION_ARG_STRING, &o->lambda_text, "Sizes Λ (comma-separated, 2..4000)",
       "L1,L2,..." },
-    { "runs", 0, 0, G_OPTION_ARG_INT, &runs, "Random starts per size (default 100)", "R" },
-    { "method", 0, 0, G_OPTION_ARG_STRING, &method, "gd (default) or sgd", "gd|sgd" },
-    { "disorder", 0, 0, G_OPTION_ARG_STRING, &disorder,
+    { "runs", 0, 0, G_OPTION_ARG_INT, &o->runs, "Random starts per size (default 100)", "R" },
+    { "method", 0, 0, G_OPTION_ARG_STRING, &o->method, "gd (default) or sgd", "gd|sgd" },
+    { "disorder", 0, 0, G_OPTION_ARG_STRING, &o->disorder,
       "fixed: one coupling draw per size (default, as the paper); per-run: a draw per start",
       "fixed|per-run" },
-    { "seed", 0, 0, G_OPTION_ARG_INT64, &seed, "Base seed (default 1)", "S" },
-    { "threads", 0, 0, G_OPTION_ARG_INT, &threads, "Worker threads (default: one per core)",
+    { "seed", 0, 0, G_OPTION_ARG_INT64, &o->seed, "Base seed (default 1)", "S" },
+    { "threads", 0, 0, G_OPTION_ARG_INT, &o->threads, "Worker threads (default: one per core)",
       "T" },
-    { "tol", 0, 0, G_OPTION_ARG_DOUBLE, &tol,
+    { "tol", 0, 0, G_OPTION_ARG_DOUBLE, &o->tol,
       "Stop when |Riemannian gradient of H| < TOL (default 1e-5)", "TOL" },
-    { "max-steps", 0, 0, G_OPTION_ARG_INT, &max_steps, "Step cap per run (default 20000)", "N" },
-    { "eta", 0, 0, G_OPTION_ARG_DOUBLE, &eta,
+    { "max-steps", 0, 0, G_OPTION_ARG_INT, &o->max_steps, "Step cap per run (default 20000)",
+      "N" },
+    { "eta", 0, 0, G_OPTION_ARG_DOUBLE, &o->eta,
       "GD step (default 0.2 sqrt(6/(p(p-1))): 0.2 for p = 3)", "ETA" },
-    { "parts", 0, 0, G_OPTION_ARG_INT, &parts, "SGD: coupling parts P (default 4)", "P" },
-    { "double", 0, 0, G_OPTION_ARG_NONE, &double_only,
+    { "parts", 0, 0, G_OPTION_ARG_INT, &o->parts, "SGD: coupling parts P (default 4)", "P" },
+    { "double", 0, 0, G_OPTION_ARG_NONE, &o->double_only,
       "Descend in double only (default: float GEMMs for the bulk, double to finish)", NULL },
-    { "plot", 0, 0, G_OPTION_ARG_FILENAME, &plot,
+    { "plot", 0, 0, G_OPTION_ARG_FILENAME, &o->plot,
       "Write the histograms and the complexity panel (PNG, SVG or PDF) and a CSV next to it",
       "FILE" },
-    { "plot-size", 0, 0, G_OPTION_ARG_STRING, &plot_size, "Figure size WxH (default 1600x800)",
-      "WxH" },
-    { "json", 0, 0, G_OPTION_ARG_NONE, &json, "Print one JSON object", NULL },
-    { "preset", 0, 0, G_OPTION_ARG_STRING, &preset,
+    { "plot-size", 0, 0, G_OPTION_ARG_STRING, &o->plot_size,
+      "Figure size WxH (default 1600x800)", "WxH" },
+    { "json", 0, 0, G_OPTION_ARG_NONE, &o->json, "Print one JSON object", NULL },
+    { "preset", 0, 0, G_OPTION_ARG_STRING, &o->preset,
       LV_CLI_PRESET_HELP "; explicit options override its values", "NAME" },
     { NULL }
   };
-  g_autoptr(GOptionContext) context = g_option_context_new ("- descend the p-spin glass from "
-                                                            "random starts");
+  GOptionContext *context = g_option_context_new ("- descend the p-spin glass from "
+                                                  "random starts");
 
   g_option_context_add_main_entries (context, entries, NULL);
-  lv_cli_sg_bundle_options_add (context, &bundle); /* --out, --checkpoint, --resume (.h5) */
+  lv_cli_sg_bundle_options_add (context, &o->bundle);
   g_option_context_set_description (context,
     "Energies are H/Lambda on the sphere |s|^2 = Lambda (ABC normalisation). The tolerance is\n"
     "on the Euclidean norm of the Riemannian gradient of the unnormalised H.\n"
@@ -314,190 +236,364 @@ run_simulate (int argc, char **argv)
     "JSON: {\"p\", \"sizes\": [{\"lambda\", \"runs\", \"energy\": {mean, std, min, median, max},\n"
     "\"fraction_in_band\", \"fraction_below_E0\", \"max_index\", \"converged\", \"wall_seconds\"}],\n"
     "\"runs\": [{\"lambda\", \"run\", \"energy\", \"index\", \"steps\", \"grad_norm\"}]}");
-  /* A preset sets the defaults; explicit options override them (lv-cli-preset.h). */
+  return context;
+}
+
+/* Reads the command line (a preset sets the defaults, explicit options override them,
+ * lv-cli-preset.h). Returns FALSE with the exit code in *@status after printing the error. */
+static gboolean
+parse_simulate_options (int argc, char **argv, SimulateOptions *o, gboolean *resume,
+                        int *status)
+{
+  g_autoptr(GOptionContext) context = simulate_option_context (o);
+  g_autoptr(GError) error = NULL;
+  const char *preset_name;
+
+  *status = LV_CLI_EXIT_BAD_INPUT;
   if (!lv_cli_preset_find (argc, argv, &preset_name, &error))
-    return lv_cli_fail (error);
+    {
+      *status = lv_cli_fail (error);
+      return FALSE;
+    }
   if (preset_name != NULL)
     {
-      p = lv_cli_preset_spinglass (preset_name)->p;
-      runs = lv_cli_preset_spinglass (preset_name)->runs;
+      o->p = lv_cli_preset_spinglass (preset_name)->p;
+      o->runs = lv_cli_preset_spinglass (preset_name)->runs;
     }
-  if (!lv_cli_sg_bundle_check_args (argc, argv, &resume, &error))
-    return lv_cli_fail (error);
-  if (!lv_cli_parse (context, &argc, &argv))
-    return LV_CLI_EXIT_BAD_INPUT;
+  if (!lv_cli_sg_bundle_check_args (argc, argv, resume, &error))
+    {
+      *status = lv_cli_fail (error);
+      return FALSE;
+    }
+  if (!lv_cli_parse (context, &argc, &argv)) /* printed its error */
+    return FALSE;
   if (preset_name != NULL)
     {
-      lv_cli_default_string (&lambda_text, lv_cli_preset_spinglass (preset_name)->lambda);
-      lv_cli_default_string (&method, lv_cli_preset_spinglass (preset_name)->method);
+      lv_cli_default_string (&o->lambda_text, lv_cli_preset_spinglass (preset_name)->lambda);
+      lv_cli_default_string (&o->method, lv_cli_preset_spinglass (preset_name)->method);
     }
-  if (!lv_cli_check_int ("--p", p, LV_SPIN_GLASS_P_MIN, LV_SPIN_GLASS_P_MAX, &error) ||
-      !lv_cli_check_int ("--runs", runs, 1, 1000000, &error) ||
-      !lv_cli_check_threads (threads, &error) ||
-      !lv_cli_check_int ("--max-steps", max_steps, 1, 100000000, &error) ||
-      !lv_cli_check_int ("--parts", parts, 1, 64, &error) ||
-      !lv_cli_check_int ("--seed", seed, 0, G_MAXINT64, &error) ||
-      !lv_cli_check_double ("--tol", tol, 1e-14, 1e6, &error) ||
-      !lv_cli_check_double_or_default ("--eta", eta, 1e-9, 10.0, &error))
-    return lv_cli_fail (error);
-  if (lambda_text == NULL && !resume)
-    return lv_cli_fail_message (LV_CLI_EXIT_BAD_INPUT, "--lambda: a list of sizes is required");
-  if (!resume && !lv_cli_parse_uint_list (lambda_text, "--lambda", MAX_SIZES,
-                                          LV_SPIN_GLASS_N_MIN, LV_SPIN_GLASS_N_MAX, lambdas,
-                                          &n_sizes, &error))
-    return lv_cli_fail (error);
-  if (method != NULL && strcmp (method, "gd") != 0 && strcmp (method, "sgd") != 0)
-    return lv_cli_fail_message (LV_CLI_EXIT_BAD_INPUT, "--method: '%s' is not gd or sgd",
-                                method);
-  if (disorder != NULL && strcmp (disorder, "fixed") != 0 && strcmp (disorder, "per-run") != 0)
-    return lv_cli_fail_message (LV_CLI_EXIT_BAD_INPUT,
-                                "--disorder: '%s' is not fixed or per-run", disorder);
+  *status = LV_CLI_EXIT_OK;
+  return TRUE;
+}
+
+static gboolean G_GNUC_PRINTF (2, 3)
+bad_input (GError **error, const char *format, ...)
+{
+  va_list args;
+
+  va_start (args, format);
+  g_propagate_error (error, g_error_new_valist (LV_ERROR, LV_ERROR_INVALID_INPUT, format, args));
+  va_end (args);
+  return FALSE;
+}
+
+/* Checks the values and fills the probe's input (sizes from --lambda, or the bundle's). */
+static gboolean
+simulate_input (SimulateOptions *o, gboolean resume, LvSpinGlassProbeInput *in, GError **error)
+{
+  LvSpinGlassConfig *base = &in->base;
+
+  lv_spin_glass_probe_input_init (in, (guint) CLAMP (o->p, LV_SPIN_GLASS_P_MIN,
+                                                     LV_SPIN_GLASS_P_MAX));
+  if (!lv_cli_check_int ("--p", o->p, LV_SPIN_GLASS_P_MIN, LV_SPIN_GLASS_P_MAX, error) ||
+      !lv_cli_check_int ("--runs", o->runs, 1, 1000000, error) ||
+      !lv_cli_check_threads (o->threads, error) ||
+      !lv_cli_check_int ("--max-steps", o->max_steps, 1, 100000000, error) ||
+      !lv_cli_check_int ("--parts", o->parts, 1, 64, error) ||
+      !lv_cli_check_int ("--seed", o->seed, 0, G_MAXINT64, error) ||
+      !lv_cli_check_double ("--tol", o->tol, 1e-14, 1e6, error) ||
+      !lv_cli_check_double_or_default ("--eta", o->eta, 1e-9, 10.0, error))
+    return FALSE;
+  if (o->lambda_text == NULL && !resume)
+    return bad_input (error, "--lambda: a list of sizes is required");
+  if (!resume && !lv_cli_parse_uint_list (o->lambda_text, "--lambda", MAX_SIZES,
+                                          LV_SPIN_GLASS_N_MIN, LV_SPIN_GLASS_N_MAX, in->lambdas,
+                                          &in->n_sizes, error))
+    return FALSE;
+  if (o->method != NULL && strcmp (o->method, "gd") != 0 && strcmp (o->method, "sgd") != 0)
+    return bad_input (error, "--method: '%s' is not gd or sgd", o->method);
+  if (o->disorder != NULL && strcmp (o->disorder, "fixed") != 0 &&
+      strcmp (o->disorder, "per-run") != 0)
+    return bad_input (error, "--disorder: '%s' is not fixed or per-run", o->disorder);
   /* The figure and the CSV written next to it. */
-  if (plot != NULL && !lv_cli_check_figure_output ("--plot", plot, plot_size, TRUE, &error))
-    return lv_cli_fail (error);
-  /* The settings shared by every size; a resumed simulation takes the bundle's. */
-  lv_spin_glass_config_init (&base, p, LV_SPIN_GLASS_N_MIN);
-  base.runs = runs;
-  base.method = method != NULL && strcmp (method, "sgd") == 0 ? LV_SPIN_GLASS_SGD
-                                                               : LV_SPIN_GLASS_GD;
-  base.disorder = disorder != NULL && strcmp (disorder, "per-run") == 0
-                    ? LV_SPIN_GLASS_DISORDER_PER_RUN : LV_SPIN_GLASS_DISORDER_FIXED;
-  base.seed = (guint64) seed;
-  base.n_threads = threads;
-  base.tol = tol;
-  base.max_steps = max_steps;
-  base.n_parts = parts;
-  if (eta != 0.0)
-    base.eta = eta;
-  if (double_only)
-    base.precision = LV_SPIN_GLASS_DOUBLE;
-  if ((bundle.out != NULL || bundle.resume != NULL) && lv_cli_mpi_size () > 1)
-    return lv_cli_fail_message (LV_CLI_EXIT_BAD_INPUT,
-                                "--out/--resume FILE.h5: not supported under mpirun yet");
-  if (!lv_cli_sg_bundle_prepare (&bundle, &base, lambdas, &n_sizes, &error))
-    return lv_cli_fail (error);
-  p = (gint) base.p;
-  runs = (gint) base.runs;
+  if (o->plot != NULL && !lv_cli_check_figure_output ("--plot", o->plot, o->plot_size, TRUE,
+                                                      error))
+    return FALSE;
+  lv_spin_glass_config_init (base, o->p, LV_SPIN_GLASS_N_MIN);
+  base->runs = o->runs;
+  base->method = o->method != NULL && strcmp (o->method, "sgd") == 0 ? LV_SPIN_GLASS_SGD
+                                                                     : LV_SPIN_GLASS_GD;
+  base->disorder = o->disorder != NULL && strcmp (o->disorder, "per-run") == 0
+                     ? LV_SPIN_GLASS_DISORDER_PER_RUN : LV_SPIN_GLASS_DISORDER_FIXED;
+  base->seed = (guint64) o->seed;
+  base->n_threads = o->threads;
+  base->tol = o->tol;
+  base->max_steps = o->max_steps;
+  base->n_parts = o->parts;
+  if (o->eta != 0.0)
+    base->eta = o->eta;
+  if (o->double_only)
+    base->precision = LV_SPIN_GLASS_DOUBLE;
+  return TRUE;
+}
+
+/* How the CLI simulates one size: dealt over the MPI ranks under mpirun
+ * (lv-cli-mpi-spinglass.c), otherwise with the --out bundle's checkpoints and signals. */
+typedef struct
+{
+  SimulateOptions *options;
+  guint dealt;
+  int status;  /* the bundle's exit code, its error already printed */
+} SizeHook;
+
+static gboolean
+simulate_one_size (const LvSpinGlassConfig *config, guint i, LvSpinGlassRun *runs,
+                   LvSpinGlassStats *stats, gpointer user_data, GError **error)
+{
+  SizeHook *hook = user_data;
+
+  if (!hook->options->json && lv_cli_mpi_is_root ())
+    fprintf (stderr, "Λ = %u: %u runs...\n", config->lambda, config->runs);
+  if (lv_cli_mpi_size () > 1)
+    return lv_cli_mpi_spin_glass_simulate (config, &hook->dealt, runs, stats, error);
+  hook->status = lv_cli_sg_bundle_simulate (&hook->options->bundle, i, config, runs, stats);
+  if (hook->status == LV_CLI_EXIT_OK)
+    return TRUE;
+  g_set_error_literal (error, LV_ERROR, LV_ERROR_FAILED, "reported by the bundle");
+  return FALSE;
+}
+
+/* E/Λ of every run of @size, indexed by run. */
+static double *
+size_energies (const LvSpinGlassProbeSize *size, guint runs)
+{
+  double *e = g_new (double, MAX (runs, 1));
+
+  for (guint r = 0; r < runs; r++)
+    e[r] = size->runs[r].energy;
+  return e;
+}
+
+/* The spin-glass figure of the app (lv-plot-spinglass): one histogram row per Λ with the
+ * asymptotic band [−E_0, −E_inf] and the lines −E_k, next to the complexity panel. */
+static gboolean
+write_plot (guint p, const LvSpinGlassProbeResult *res, const char *path, const char *size_text,
+            GError **error)
+{
+  guint width = 1600, height = 800, runs = res->runs, n_sizes = res->n_sizes;
+  g_autoptr(LvPlotSpinGlass) figure = lv_plot_spin_glass_new ();
+  g_autofree LvPlotSpinGlassSize *in = g_new0 (LvPlotSpinGlassSize, MAX (n_sizes, 1));
+  g_autofree int *index = g_new (int, (gsize) MAX (n_sizes, 1) * runs);
+  g_autoptr(GPtrArray) energies = g_ptr_array_new_with_free_func (g_free);
+  LvPlotSpinGlassOptions options;
+
+  if (size_text != NULL && !lv_cli_parse_size (size_text, &width, &height, error))
+    return FALSE;
+  if (!lv_plot_spin_glass_set_p (figure, p, error))
+    return FALSE;
+  lv_plot_spin_glass_get_options (figure, &options);
+  options.n_bins = 40;
+  lv_plot_spin_glass_set_options (figure, &options);
+  for (guint i = 0; i < n_sizes; i++)
+    {
+      for (guint r = 0; r < runs; r++)
+        index[(gsize) i * runs + r] = res->sizes[i].runs[r].index;
+      g_ptr_array_add (energies, size_energies (&res->sizes[i], runs));
+      in[i] = (LvPlotSpinGlassSize) {
+        .lambda = res->sizes[i].lambda,
+        .n_runs = runs,
+        .n_done = runs,
+        .energy = g_ptr_array_index (energies, i),
+        .index = index + (gsize) i * runs,
+      };
+    }
+  lv_plot_spin_glass_update (figure, in, n_sizes);
+  return lv_plot_spin_glass_export (figure, path, width, height, error);
+}
+
+/* Counts of one size: runs in the band [−E_0, −E_inf], below −E_0, converged; the largest index
+ * (−1 when none was computed). */
+typedef struct
+{
+  guint in_band, below, converged;
+  int max_index;
+} SizeCounts;
+
+static SizeCounts
+size_counts (const LvSpinGlassProbeSize *size, guint runs, const double *edges, guint p)
+{
+  SizeCounts c = { 0, 0, 0, -1 };
+  double e_inf = lv_spin_glass_e_inf (p);
+
+  for (guint i = 0; i < runs; i++)
+    {
+      double e = size->runs[i].energy;
+      c.in_band += e >= -edges[0] && e <= -e_inf;
+      c.below += e < -edges[0];
+      c.converged += size->runs[i].converged;
+      c.max_index = MAX (c.max_index, size->runs[i].index);
+    }
+  return c;
+}
+
+static void
+add_size_json (JsonBuilder *b, const LvSpinGlassProbeSize *size, guint runs,
+               const double *edges, guint p)
+{
+  SizeCounts c = size_counts (size, runs, edges, p);
+  g_autofree double *energies = size_energies (size, runs);
+
+  json_builder_begin_object (b);
+  json_builder_set_member_name (b, "lambda");
+  json_builder_add_int_value (b, size->lambda);
+  json_builder_set_member_name (b, "runs");
+  json_builder_add_int_value (b, runs);
+  lv_cli_add_summary (b, "energy", energies, runs);
+  lv_cli_add_double (b, "fraction_in_band", (double) c.in_band / runs);
+  lv_cli_add_double (b, "fraction_below_E0", (double) c.below / runs);
+  json_builder_set_member_name (b, "max_index");
+  if (c.max_index >= 0)
+    json_builder_add_int_value (b, c.max_index);
+  else
+    json_builder_add_null_value (b);
+  json_builder_set_member_name (b, "converged");
+  json_builder_add_int_value (b, c.converged);
+  lv_cli_add_double (b, "wall_seconds", size->stats.wall_seconds);
+  json_builder_end_object (b);
+}
+
+static void
+add_run_json (JsonBuilder *b, guint lambda, guint r, const LvSpinGlassRun *run)
+{
+  json_builder_begin_object (b);
+  json_builder_set_member_name (b, "lambda");
+  json_builder_add_int_value (b, lambda);
+  json_builder_set_member_name (b, "run");
+  json_builder_add_int_value (b, r);
+  lv_cli_add_double (b, "energy", run->energy);
+  json_builder_set_member_name (b, "index");
+  if (run->index >= 0)
+    json_builder_add_int_value (b, run->index);
+  else
+    json_builder_add_null_value (b);
+  json_builder_set_member_name (b, "steps");
+  json_builder_add_int_value (b, run->steps);
+  lv_cli_add_double (b, "grad_norm", run->grad_norm);
+  json_builder_end_object (b);
+}
+
+static void
+print_simulate_json (guint p, const LvSpinGlassProbeResult *res, const double *edges)
+{
+  g_autoptr(JsonBuilder) b = json_builder_new ();
+  g_autoptr(JsonNode) root = NULL;
+
+  json_builder_begin_object (b);
+  json_builder_set_member_name (b, "p");
+  json_builder_add_int_value (b, p);
+  json_builder_set_member_name (b, "sizes");
+  json_builder_begin_array (b);
+  for (guint i = 0; i < res->n_sizes; i++)
+    add_size_json (b, &res->sizes[i], res->runs, edges, p);
+  json_builder_end_array (b);
+  json_builder_set_member_name (b, "runs");
+  json_builder_begin_array (b);
+  for (guint i = 0; i < res->n_sizes; i++)
+    for (guint r = 0; r < res->runs; r++)
+      add_run_json (b, res->sizes[i].lambda, r, &res->sizes[i].runs[r]);
+  json_builder_end_array (b);
+  json_builder_end_object (b);
+  root = json_builder_get_root (b);
+  lv_cli_print_json (root);
+}
+
+static void
+print_simulate_table (guint p, const LvSpinGlassProbeResult *res, const double *edges)
+{
+  guint runs = res->runs;
+
+  printf ("p = %u   -E_0 = %.6f   -E_inf = %.6f   (asymptotic band)\n", p, -edges[0],
+          -lv_spin_glass_e_inf (p));
+  printf ("%7s %6s %10s %9s %10s %10s %10s %8s %8s %9s\n", "lambda", "runs", "mean E/L",
+          "std", "min", "median", "max", "in band", "max idx", "converged");
+  for (guint i = 0; i < res->n_sizes; i++)
+    {
+      SizeCounts c = size_counts (&res->sizes[i], runs, edges, p);
+      g_autofree double *energies = size_energies (&res->sizes[i], runs);
+      char index_text[16] = "-";
+      LvSummary s;
+
+      lv_summary_compute (energies, runs, &s);
+      if (c.max_index >= 0)
+        g_snprintf (index_text, sizeof index_text, "%d", c.max_index);
+      printf ("%7u %6u %10.5f %9.5f %10.5f %10.5f %10.5f %7.1f%% %8s %9u\n",
+              res->sizes[i].lambda, runs, s.mean, s.std, s.min, s.median, s.max,
+              100.0 * c.in_band / runs, index_text, c.converged);
+    }
+}
+
+/* Rank 0's report: the figure, then JSON or the table. */
+static int
+report_simulation (const SimulateOptions *o, const LvSpinGlassProbeResult *res)
+{
+  double edges[LV_SPIN_GLASS_K_MAX + 1];
+  g_autoptr(GError) error = NULL;
+  guint p = (guint) o->p;
+
   if (!lv_spin_glass_band_edges (p, LV_SPIN_GLASS_K_MAX, edges, &error))
     return lv_cli_fail (error);
+  if (o->plot != NULL && !write_plot (p, res, o->plot, o->plot_size, &error))
+    return lv_cli_fail (error);
+  if (o->json)
+    print_simulate_json (p, res, edges);
+  else
+    print_simulate_table (p, res, edges);
+  return LV_CLI_EXIT_OK;
+}
 
-  /* Check every size before spending time on any. */
-  for (guint i = 0; i < n_sizes; i++)
-    {
-      LvSpinGlassConfig config = base;
+/* Options → probe → report; returns the exit code. */
+static int
+simulate (SimulateOptions *o, gboolean resume)
+{
+  LvSpinGlassProbeResult result = { 0 };
+  LvSpinGlassProbeInput in;
+  SizeHook hook = { o, 0, LV_CLI_EXIT_OK };
+  g_autoptr(GError) error = NULL;
+  int status;
 
-      config.lambda = lambdas[i];
-      config.compute_index = lambdas[i] <= LV_SPIN_GLASS_INDEX_MAX_N;
-      if (!lv_spin_glass_config_check (&config, &error))
-        return lv_cli_fail (error);
-    }
+  if (!simulate_input (o, resume, &in, &error))
+    return lv_cli_fail (error);
+  if ((o->bundle.out != NULL || o->bundle.resume != NULL) && lv_cli_mpi_size () > 1)
+    return lv_cli_fail_message (LV_CLI_EXIT_BAD_INPUT,
+                                "--out/--resume FILE.h5: not supported under mpirun yet");
+  /* A resumed simulation takes the bundle's settings and sizes. */
+  if (!lv_cli_sg_bundle_prepare (&o->bundle, &in.base, in.lambdas, &in.n_sizes, &error))
+    return lv_cli_fail (error);
+  o->p = (gint) in.base.p;
+  in.simulate_size = simulate_one_size;
+  in.simulate_data = &hook;
+  /* The probe checks every size before spending time on any. */
+  if (!lv_spin_glass_probe_run (&in, &result, NULL, &error))
+    status = hook.status != LV_CLI_EXIT_OK ? hook.status : lv_cli_fail (error);
+  else if (!lv_cli_mpi_is_root ()) /* rank 0 reports */
+    status = LV_CLI_EXIT_OK;
+  else
+    status = report_simulation (o, &result);
+  lv_spin_glass_probe_result_clear (&result);
+  return status;
+}
 
-  for (guint i = 0; i < n_sizes && status == LV_CLI_EXIT_OK; i++)
-    {
-      LvSpinGlassConfig config = base;
+static int
+run_simulate (int argc, char **argv)
+{
+  SimulateOptions o = { .p = 3, .runs = 100, .max_steps = 20000, .parts = 4, .seed = 1,
+                        .tol = 1e-5 };
+  gboolean resume = FALSE;
+  int status;
 
-      config.lambda = lambdas[i];
-      config.compute_index = lambdas[i] <= LV_SPIN_GLASS_INDEX_MAX_N;
-      sizes[i].lambda = lambdas[i];
-      sizes[i].runs = g_new0 (LvSpinGlassRun, runs);
-      sizes[i].energies = g_new (double, runs);
-      if (!json && lv_cli_mpi_is_root ())
-        fprintf (stderr, "Λ = %u: %d runs...\n", lambdas[i], runs);
-      if (lv_cli_mpi_size () > 1)
-        {
-          /* Under mpirun the tasks are dealt over the ranks (lv-cli-mpi-spinglass.c). */
-          if (!lv_cli_mpi_spin_glass_simulate (&config, &dealt, sizes[i].runs, &sizes[i].stats,
-                                               &error))
-            status = lv_cli_fail (error);
-        }
-      else
-        /* With --out FILE.h5: checkpoints, signals, sizes kept from --resume. */
-        status = lv_cli_sg_bundle_simulate (&bundle, i, &config, sizes[i].runs, &sizes[i].stats);
-      if (status == LV_CLI_EXIT_OK)
-        for (gint r = 0; r < runs; r++)
-          sizes[i].energies[r] = sizes[i].runs[r].energy;
-    }
-
-  if (!lv_cli_mpi_is_root ()) /* rank 0 reports */
-    {
-      for (guint i = 0; i < n_sizes; i++)
-        size_result_clear (&sizes[i]);
-      return status;
-    }
-  if (status == LV_CLI_EXIT_OK && plot != NULL &&
-      !write_plot (p, sizes, n_sizes, runs, plot, plot_size, &error))
-    status = lv_cli_fail (error);
-
-  if (status == LV_CLI_EXIT_OK && json)
-    {
-      g_autoptr(JsonBuilder) b = json_builder_new ();
-      g_autoptr(JsonNode) root = NULL;
-
-      json_builder_begin_object (b);
-      json_builder_set_member_name (b, "p");
-      json_builder_add_int_value (b, p);
-      json_builder_set_member_name (b, "sizes");
-      json_builder_begin_array (b);
-      for (guint i = 0; i < n_sizes; i++)
-        add_size_json (b, &sizes[i], runs, edges, p);
-      json_builder_end_array (b);
-      json_builder_set_member_name (b, "runs");
-      json_builder_begin_array (b);
-      for (guint i = 0; i < n_sizes; i++)
-        for (gint r = 0; r < runs; r++)
-          {
-            const LvSpinGlassRun *run = &sizes[i].runs[r];
-            json_builder_begin_object (b);
-            json_builder_set_member_name (b, "lambda");
-            json_builder_add_int_value (b, sizes[i].lambda);
-            json_builder_set_member_name (b, "run");
-            json_builder_add_int_value (b, r);
-            lv_cli_add_double (b, "energy", run->energy);
-            json_builder_set_member_name (b, "index");
-            if (run->index >= 0)
-              json_builder_add_int_value (b, run->index);
-            else
-              json_builder_add_null_value (b);
-            json_builder_set_member_name (b, "steps");
-            json_builder_add_int_value (b, run->steps);
-            lv_cli_add_double (b, "grad_norm", run->grad_norm);
-            json_builder_end_object (b);
-          }
-      json_builder_end_array (b);
-      json_builder_end_object (b);
-      root = json_builder_get_root (b);
-      lv_cli_print_json (root);
-    }
-  else if (status == LV_CLI_EXIT_OK)
-    {
-      printf ("p = %d   -E_0 = %.6f   -E_inf = %.6f   (asymptotic band)\n", p, -edges[0],
-              -lv_spin_glass_e_inf (p));
-      printf ("%7s %6s %10s %9s %10s %10s %10s %8s %8s %9s\n", "lambda", "runs", "mean E/L",
-              "std", "min", "median", "max", "in band", "max idx", "converged");
-      for (guint i = 0; i < n_sizes; i++)
-        {
-          LvSummary s;
-          guint in_band = 0, conv = 0;
-          int max_index = -1;
-          char index_text[16] = "-";
-
-          lv_summary_compute (sizes[i].energies, runs, &s);
-          for (gint r = 0; r < runs; r++)
-            {
-              double e = sizes[i].energies[r];
-              in_band += e >= -edges[0] && e <= -lv_spin_glass_e_inf (p);
-              conv += sizes[i].runs[r].converged;
-              max_index = MAX (max_index, sizes[i].runs[r].index);
-            }
-          if (max_index >= 0)
-            g_snprintf (index_text, sizeof index_text, "%d", max_index);
-          printf ("%7u %6d %10.5f %9.5f %10.5f %10.5f %10.5f %7.1f%% %8s %9u\n", sizes[i].lambda,
-                  runs, s.mean, s.std, s.min, s.median, s.max, 100.0 * in_band / runs,
-                  index_text, conv);
-        }
-    }
-  for (guint i = 0; i < n_sizes; i++)
-    size_result_clear (&sizes[i]);
+  if (parse_simulate_options (argc, argv, &o, &resume, &status))
+    status = simulate (&o, resume);
+  simulate_options_clear (&o);
   return status;
 }
 

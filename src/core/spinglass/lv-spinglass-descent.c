@@ -4,6 +4,7 @@
 #include "config.h"
 
 #include "lv-spinglass-sym.h"
+#include "lv-task-group-private.h"
 
 #include <math.h>
 #include <string.h>
@@ -555,7 +556,20 @@ lv_spin_glass_simulate_part (const LvSpinGlassConfig *config, guint part, guint 
                              LvSpinGlassRunFunc on_run, gpointer user_data,
                              GCancellable *cancellable, GError **error)
 {
+  return lv_sg_simulate_part_on_pool (config, NULL, part, n_parts, runs, stats, on_run,
+                                      user_data, cancellable, error);
+}
+
+/* lv_spin_glass_simulate_part() on @pool (the caller's, shared with other work), or on a pool of
+ * @config->n_threads threads of its own when @pool is NULL. Results do not depend on the pool. */
+gboolean
+lv_sg_simulate_part_on_pool (const LvSpinGlassConfig *config, LvWorkerPool *pool, guint part,
+                             guint n_parts, LvSpinGlassRun *runs, LvSpinGlassStats *stats,
+                             LvSpinGlassRunFunc on_run, gpointer user_data,
+                             GCancellable *cancellable, GError **error)
+{
   g_autoptr(LvSpinGlass) fixed = NULL;
+  g_autoptr(LvWorkerPool) own = NULL;
   Shared shared = { 0 };
   gint64 start = g_get_monotonic_time ();
   gboolean per_run = config->disorder == LV_SPIN_GLASS_DISORDER_PER_RUN;
@@ -579,11 +593,10 @@ lv_spin_glass_simulate_part (const LvSpinGlassConfig *config, guint part, guint 
       if (fixed == NULL)
         return FALSE;
       setup = (g_get_monotonic_time () - start) / 1e6;
-      {
-        g_autoptr(LvWorkerPool) pool = lv_worker_pool_new (config->n_threads);
-        ok = lv_sg_lanes_simulate (config, fixed, pool, runs, on_run, user_data, cancellable,
-                                   &shared.stats, error);
-      }
+      if (pool == NULL)
+        pool = own = lv_worker_pool_new (config->n_threads);
+      ok = lv_sg_lanes_simulate (config, fixed, pool, runs, on_run, user_data, cancellable,
+                                 &shared.stats, error);
       shared.stats.setup_seconds = setup;
       shared.stats.wall_seconds = (g_get_monotonic_time () - start) / 1e6;
       if (stats != NULL)
@@ -598,12 +611,13 @@ lv_spin_glass_simulate_part (const LvSpinGlassConfig *config, guint part, guint 
   shared.user_data = user_data;
   shared.cancellable = cancellable;
   {
-    g_autoptr(LvWorkerPool) pool = lv_worker_pool_try_new (config->n_threads, error);
+    LvTaskGroup group;
     guint t = 0;
 
-    if (pool == NULL)
+    if (pool == NULL && (pool = own = lv_worker_pool_try_new (config->n_threads, error)) == NULL)
       return FALSE;
     g_mutex_init (&shared.lock);
+    lv_task_group_init (&group, pool);
     for (guint first = 0; first < config->runs; first += chunk, t++)
       {
         ChunkTask *task;
@@ -614,9 +628,9 @@ lv_spin_glass_simulate_part (const LvSpinGlassConfig *config, guint part, guint 
         task->shared = &shared;
         task->first = first;
         task->count = MIN (chunk, config->runs - first);
-        lv_worker_pool_push (pool, chunk_task, task);
+        lv_task_group_push (&group, chunk_task, task);
       }
-    /* Freeing the pool waits for every task. */
+    lv_task_group_join (&group);
   }
   g_mutex_clear (&shared.lock);
   shared.stats.wall_seconds = (g_get_monotonic_time () - start) / 1e6;

@@ -2,6 +2,7 @@
 #pragma once
 
 #include <lossviz/lv-spinglass.h>
+#include <lossviz/lv-worker-pool.h>
 
 G_BEGIN_DECLS
 
@@ -58,5 +59,12 @@ LvSgSym *lv_sg_sym_new (guint p, guint n, guint n_parts, LvSpinGlassPrecision pr
 void     lv_sg_sym_free (LvSgSym *sym);
 /* Stores coupling @value (scaled) of sorted p-tuple @t; @part −1 for the full coupling. */
 void     lv_sg_sym_store (LvSgSym *sym, const guint *t, int part, double value);
+
+/* lv_spin_glass_simulate_part() on the caller's worker pool (NULL: one of its own). */
+gboolean lv_sg_simulate_part_on_pool (const LvSpinGlassConfig *config, LvWorkerPool *pool,
+                                      guint part, guint n_parts, LvSpinGlassRun *runs,
+                                      LvSpinGlassStats *stats, LvSpinGlassRunFunc on_run,
+                                      gpointer user_data, GCancellable *cancellable,
+                                      GError **error);
 
 G_END_DECLS
