@@ -58,13 +58,42 @@ settle_done (gpointer data)
   return g_get_monotonic_time () > *(gint64 *) data;
 }
 
-/* Lets layout, transitions (the flap folding, the stack's crossfade) and redraws settle. */
+/* Whether a transition is under way in @w's subtree: a stack's crossfade, a revealer's slide
+ * (the presentation caption), the flap's reveal. A revealer's child is laid out at its full
+ * size while it slides in, so a check in the middle sees it reach past the window. */
+static gboolean
+transition_running (GtkWidget *w)
+{
+  if (GTK_IS_STACK (w) && gtk_stack_get_transition_running (GTK_STACK (w)))
+    return TRUE;
+  if (GTK_IS_REVEALER (w) && gtk_revealer_get_child_revealed (GTK_REVEALER (w)) !=
+                               gtk_revealer_get_reveal_child (GTK_REVEALER (w)))
+    return TRUE;
+  if (ADW_IS_FLAP (w) &&
+      adw_flap_get_reveal_progress (ADW_FLAP (w)) != (adw_flap_get_reveal_flap (ADW_FLAP (w)) ? 1 : 0))
+    return TRUE;
+  for (GtkWidget *c = gtk_widget_get_first_child (w); c != NULL; c = gtk_widget_get_next_sibling (c))
+    if (transition_running (c))
+      return TRUE;
+  return FALSE;
+}
+
+static gboolean
+transitions_done (gpointer window)
+{
+  return !transition_running (window);
+}
+
+/* Lets layout, transitions (the flap folding, the stack's crossfade) and redraws settle. The
+ * transitions run on the frame clock: on a loaded machine one frame can take longer than a
+ * whole transition, so after the fixed wait this also waits for every transition to end. */
 static void
-settle (guint ms)
+settle (GtkWidget *window, guint ms)
 {
   gint64 until = g_get_monotonic_time () + (gint64) ms * 1000;
 
   lv_test_ui_wait (settle_done, &until);
+  g_assert_true (lv_test_ui_wait (transitions_done, window));
 }
 
 /* Appends to @problems every visible widget under @w that leaves the window's rectangle, and
@@ -256,7 +285,7 @@ check_screen (const Screen *screen, const char *lang, gboolean dark)
       int w, h;
 
       show_page (window, &pages[p]);
-      settle (shots != NULL ? 1200 : 400);
+      settle (GTK_WIDGET (window), shots != NULL ? 1200 : 400);
       w = gtk_widget_get_width (GTK_WIDGET (window));
       h = gtk_widget_get_height (GTK_WIDGET (window));
       if (g_getenv ("LOSSVIZ_FIT_DEBUG") != NULL)
