@@ -13,6 +13,7 @@
 #include <lossviz/lossviz.h>
 
 #include "lv-test-ui.h"
+#include "lv-test-util.h"
 #include "lv-spinglass-view.h"
 #include "lv-theory-view.h"
 
@@ -354,6 +355,7 @@ main (int argc, char *argv[])
 
   bindtextdomain (GETTEXT_PACKAGE, localedir != NULL ? localedir : LOCALEDIR);
   bind_textdomain_codeset (GETTEXT_PACKAGE, "UTF-8");
+  lv_test_isolate_state ();
   gtk_test_init (&argc, &argv, G_TEST_OPTION_ISOLATE_DIRS, NULL);
   adw_init ();
   lv_core_init ();

@@ -315,6 +315,7 @@ test_wireframe (void)
 int
 main (int argc, char **argv)
 {
+  lv_test_isolate_state ();
   gtk_test_init (&argc, &argv, NULL);
   lv_core_init ();
   g_test_add_func ("/lossviz/ui-landscape/wireframe", test_wireframe);
