@@ -79,22 +79,42 @@ transition_running (GtkWidget *w)
   return FALSE;
 }
 
-static gboolean
-transitions_done (gpointer window)
+typedef struct
 {
-  return !transition_running (window);
+  GtkWidget *window;
+  guint frames; /* painted since settle() began */
+} Settle;
+
+static void
+count_frame (GdkFrameClock *clock, gpointer data)
+{
+  ((Settle *) data)->frames++;
 }
 
-/* Lets layout, transitions (the flap folding, the stack's crossfade) and redraws settle. The
- * transitions run on the frame clock: on a loaded machine one frame can take longer than a
- * whole transition, so after the fixed wait this also waits for every transition to end. */
+static gboolean
+settled (gpointer data)
+{
+  Settle *s = data;
+  return s->frames > 0 && !transition_running (s->window);
+}
+
+/* Lets layout, transitions (the flap folding, the stack's crossfade) and redraws settle. A
+ * fixed wait is not enough on a loaded machine: one frame can take longer than the wait (the
+ * page just shown then still has no allocation: its widgets sit squeezed at 0,0) or than a
+ * whole transition. So this also waits for a frame painted after the change, and for every
+ * transition to end (the frame that ends one also lays it out). */
 static void
 settle (GtkWidget *window, guint ms)
 {
   gint64 until = g_get_monotonic_time () + (gint64) ms * 1000;
+  GdkFrameClock *clock = gtk_widget_get_frame_clock (window);
+  Settle s = { window, 0 };
+  gulong id = g_signal_connect (clock, "after-paint", G_CALLBACK (count_frame), &s);
 
+  gtk_widget_queue_draw (window); /* a frame even when nothing changed */
   lv_test_ui_wait (settle_done, &until);
-  g_assert_true (lv_test_ui_wait (transitions_done, window));
+  g_assert_true (lv_test_ui_wait (settled, &s));
+  g_signal_handler_disconnect (clock, id);
 }
 
 /* Appends to @problems every visible widget under @w that leaves the window's rectangle, and
