@@ -3,6 +3,7 @@
 
 #include <glib/gstdio.h>
 #include <gio/gio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/resource.h>
 
@@ -153,4 +154,29 @@ lv_test_run_cli_limited (LvCliResult *result, int resource, guint64 limit,
                 &result->err, &status, &error);
   g_assert_no_error (error);
   result->exit_code = WIFEXITED (status) ? WEXITSTATUS (status) : -1;
+}
+
+static char *isolated_state_dir;
+
+static void
+remove_isolated_state (void)
+{
+  remove_tree (g_steal_pointer (&isolated_state_dir));
+}
+
+/* Each UI test program gets a state folder (autosave.json) of its own: an autosave left by a
+ * test that aborted can then never show the recovery banner in another test. The environment
+ * variable, not only G_TEST_OPTION_ISOLATE_DIRS: that one changes g_get_user_state_dir() in
+ * this process only, and not in tests without it nor in the app a test starts. A run that
+ * aborts leaves its folder behind in the temporary directory, where nothing reads it. */
+void
+lv_test_isolate_state (void)
+{
+  g_autoptr(GError) error = NULL;
+
+  g_assert_null (isolated_state_dir);
+  isolated_state_dir = g_dir_make_tmp ("lossviz-ui-state-XXXXXX", &error);
+  g_assert_no_error (error);
+  g_setenv ("XDG_STATE_HOME", isolated_state_dir, TRUE);
+  atexit (remove_isolated_state);
 }

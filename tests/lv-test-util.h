@@ -27,6 +27,10 @@ void      lv_test_assert_bad_input (const LvCliResult *result, const char *needl
 /* A fresh temporary directory removed at the end of the test (g_test_queue_destroy). */
 char     *lv_test_tmpdir (void);
 
+/* UI tests: a fresh $XDG_STATE_HOME of this test program's own (autosaves; inherited by the
+ * app it starts), removed at exit. Call first in main(), before any thread starts. */
+void      lv_test_isolate_state (void);
+
 /* lv_test_run_cli_argv with setrlimit (@resource, @limit) in the child (RLIMIT_AS,
  * RLIMIT_FSIZE). */
 void      lv_test_run_cli_limited (LvCliResult *result, int resource, guint64 limit,

@@ -283,6 +283,7 @@ test_pca_from_saved_trajectory (void)
 int
 main (int argc, char *argv[])
 {
+  lv_test_isolate_state ();
   gtk_test_init (&argc, &argv, G_TEST_OPTION_ISOLATE_DIRS, NULL);
   lv_core_init ();
   g_test_add_func ("/lossviz/ui/bundle/open-save", test_open_save_bundle);

@@ -14,6 +14,7 @@
 #include "lv-application.h"
 #include "lv-figure.h"
 #include "lv-test-ui.h"
+#include "lv-test-util.h"
 #include "lv-theory-view.h"
 
 /*
@@ -273,6 +274,7 @@ main (int argc, char *argv[])
 
   bindtextdomain (GETTEXT_PACKAGE, localedir != NULL ? localedir : LOCALEDIR);
   bind_textdomain_codeset (GETTEXT_PACKAGE, "UTF-8");
+  lv_test_isolate_state ();
   gtk_test_init (&argc, &argv, G_TEST_OPTION_ISOLATE_DIRS, NULL);
   lv_core_init ();
   g_test_add_func ("/lossviz/ui/desktop/settings-restored", test_settings_restored);

@@ -123,6 +123,7 @@ test_end_to_end (void)
 int
 main (int argc, char *argv[])
 {
+  lv_test_isolate_state ();
   g_test_init (&argc, &argv, NULL);
   g_test_add_func ("/lossviz/ui/e2e/start-over-dbus-export-png", test_end_to_end);
   return g_test_run ();

@@ -13,6 +13,7 @@
 #include <lossviz/lossviz.h>
 
 #include "lv-test-ui.h"
+#include "lv-test-util.h"
 #include "lv-spinglass-view.h"
 #include "lv-theory-view.h"
 
@@ -58,13 +59,62 @@ settle_done (gpointer data)
   return g_get_monotonic_time () > *(gint64 *) data;
 }
 
-/* Lets layout, transitions (the flap folding, the stack's crossfade) and redraws settle. */
+/* Whether a transition is under way in @w's subtree: a stack's crossfade, a revealer's slide
+ * (the presentation caption), the flap's reveal. A revealer's child is laid out at its full
+ * size while it slides in, so a check in the middle sees it reach past the window. */
+static gboolean
+transition_running (GtkWidget *w)
+{
+  if (GTK_IS_STACK (w) && gtk_stack_get_transition_running (GTK_STACK (w)))
+    return TRUE;
+  if (GTK_IS_REVEALER (w) && gtk_revealer_get_child_revealed (GTK_REVEALER (w)) !=
+                               gtk_revealer_get_reveal_child (GTK_REVEALER (w)))
+    return TRUE;
+  if (ADW_IS_FLAP (w) &&
+      adw_flap_get_reveal_progress (ADW_FLAP (w)) != (adw_flap_get_reveal_flap (ADW_FLAP (w)) ? 1 : 0))
+    return TRUE;
+  for (GtkWidget *c = gtk_widget_get_first_child (w); c != NULL; c = gtk_widget_get_next_sibling (c))
+    if (transition_running (c))
+      return TRUE;
+  return FALSE;
+}
+
+typedef struct
+{
+  GtkWidget *window;
+  guint frames; /* painted since settle() began */
+} Settle;
+
 static void
-settle (guint ms)
+count_frame (GdkFrameClock *clock, gpointer data)
+{
+  ((Settle *) data)->frames++;
+}
+
+static gboolean
+settled (gpointer data)
+{
+  Settle *s = data;
+  return s->frames > 0 && !transition_running (s->window);
+}
+
+/* Lets layout, transitions (the flap folding, the stack's crossfade) and redraws settle. A
+ * fixed wait is not enough on a loaded machine: one frame can take longer than the wait (the
+ * page just shown then still has no allocation: its widgets sit squeezed at 0,0) or than a
+ * whole transition. So this also waits for a frame painted after the change, and for every
+ * transition to end (the frame that ends one also lays it out). */
+static void
+settle (GtkWidget *window, guint ms)
 {
   gint64 until = g_get_monotonic_time () + (gint64) ms * 1000;
+  GdkFrameClock *clock = gtk_widget_get_frame_clock (window);
+  Settle s = { window, 0 };
+  gulong id = g_signal_connect (clock, "after-paint", G_CALLBACK (count_frame), &s);
 
+  gtk_widget_queue_draw (window); /* a frame even when nothing changed */
   lv_test_ui_wait (settle_done, &until);
+  g_assert_true (lv_test_ui_wait (settled, &s));
+  g_signal_handler_disconnect (clock, id);
 }
 
 /* Appends to @problems every visible widget under @w that leaves the window's rectangle, and
@@ -256,7 +306,7 @@ check_screen (const Screen *screen, const char *lang, gboolean dark)
       int w, h;
 
       show_page (window, &pages[p]);
-      settle (shots != NULL ? 1200 : 400);
+      settle (GTK_WIDGET (window), shots != NULL ? 1200 : 400);
       w = gtk_widget_get_width (GTK_WIDGET (window));
       h = gtk_widget_get_height (GTK_WIDGET (window));
       if (g_getenv ("LOSSVIZ_FIT_DEBUG") != NULL)
@@ -325,6 +375,7 @@ main (int argc, char *argv[])
 
   bindtextdomain (GETTEXT_PACKAGE, localedir != NULL ? localedir : LOCALEDIR);
   bind_textdomain_codeset (GETTEXT_PACKAGE, "UTF-8");
+  lv_test_isolate_state ();
   gtk_test_init (&argc, &argv, G_TEST_OPTION_ISOLATE_DIRS, NULL);
   adw_init ();
   lv_core_init ();

@@ -336,6 +336,8 @@ main (int argc, char *argv[])
 {
   int status;
 
+  lv_test_isolate_state ();
+
   gtk_test_init (&argc, &argv, G_TEST_OPTION_ISOLATE_DIRS, NULL);
   lv_core_init ();
   g_test_add_func ("/lossviz/ui/follow/live", test_follow_live);

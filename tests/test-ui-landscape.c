@@ -350,6 +350,7 @@ test_density (void)
 int
 main (int argc, char **argv)
 {
+  lv_test_isolate_state ();
   gtk_test_init (&argc, &argv, NULL);
   lv_core_init ();
   g_test_add_func ("/lossviz/ui-landscape/lazy", test_lazy);

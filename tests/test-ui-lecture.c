@@ -14,6 +14,7 @@
 
 #include "lv-help-overlay.h"
 #include "lv-test-ui.h"
+#include "lv-test-util.h"
 
 /*
  * Lecture-ready window (issue 15): settings changed while idle keep the figures with a note;
@@ -371,6 +372,7 @@ test_tour_caption_follows_data (void)
 int
 main (int argc, char *argv[])
 {
+  lv_test_isolate_state ();
   gtk_test_init (&argc, &argv, G_TEST_OPTION_ISOLATE_DIRS, NULL);
   lv_core_init ();
   g_test_add_func ("/lossviz/ui/lecture/idle-change-keeps-figures", test_idle_change_keeps_figures);

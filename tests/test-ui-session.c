@@ -307,6 +307,7 @@ test_open_bad_file (void)
 int
 main (int argc, char *argv[])
 {
+  lv_test_isolate_state ();
   gtk_test_init (&argc, &argv, G_TEST_OPTION_ISOLATE_DIRS, NULL);
   lv_core_init ();
   g_test_add_func ("/lossviz/ui/session/save-reopen-extend", test_save_reopen_extend);

@@ -305,6 +305,7 @@ test_simulate_and_eta (void)
 int
 main (int argc, char **argv)
 {
+  lv_test_isolate_state ();
   gtk_test_init (&argc, &argv, NULL);
   lv_core_init ();
   g_test_add_func ("/lossviz/ui-spinglass/fill", test_fill);

@@ -291,6 +291,7 @@ test_close_while_running (void)
 int
 main (int argc, char *argv[])
 {
+  lv_test_isolate_state ();
   gtk_test_init (&argc, &argv, NULL);
   lv_core_init ();
   g_test_add_func ("/lossviz/ui/theory/q-follows-sidebar", test_q_follows_sidebar);

@@ -390,6 +390,7 @@ int
 main (int argc, char **argv)
 {
   /* Own XDG folders: no autosave of another run offering recovery in the banner. */
+  lv_test_isolate_state ();
   gtk_test_init (&argc, &argv, G_TEST_OPTION_ISOLATE_DIRS, NULL);
   lv_core_init ();
   g_test_add_func ("/lossviz/ui/timeline/step", test_step);

@@ -54,6 +54,7 @@ struct _LvWindow
 
   AdwFlap *flap;              /* the sidebar: folds over the figures on a narrow window */
   guint fold_id;
+  guint fold_tick_id;         /* waiting for the flap's first layout (see apply_fold) */
   AdwToastOverlay *toast_overlay;
   AdwToast *toast;            /* the information toast shown, or NULL (borrowed) */
   GtkBox *state_bar;          /* presentation: q, λ, depth, sizes, balanced badge */

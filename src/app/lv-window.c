@@ -374,12 +374,15 @@ pause_action (GtkWidget *widget, const char *name, GVariant *param)
   ensure_ticking (LV_WINDOW (widget));
 }
 
+static gboolean flap_has_width (LvWindow *self);
+
 static void
 toggle_sidebar_action (GtkWidget *widget, const char *name, GVariant *param)
 {
   LvWindow *self = LV_WINDOW (widget);
 
-  adw_flap_set_reveal_flap (self->flap, !adw_flap_get_reveal_flap (self->flap));
+  if (flap_has_width (self)) /* see flap_has_width() */
+    adw_flap_set_reveal_flap (self->flap, !adw_flap_get_reveal_flap (self->flap));
 }
 
 /**
@@ -579,6 +582,31 @@ lv_window_add_view (LvWindow   *self,
  * when switching pages. Every page fits beside it from here (checked by the ui-fit test). */
 #define FOLD_BELOW_PX 1200
 
+/* Whether the flap may start its reveal animation. libadwaita 1.2 starts it (on
+ * adw_flap_set_reveal_flap(), and on a fold change: the flap is not locked) with an initial
+ * velocity divided by the flap's swipe distance, its width as last laid out. That is 0 before
+ * the flap's first allocation, and while presentation mode hides the sidebar of a folded flap:
+ * 0/0 makes the reveal progress NaN, and the flap then gives its content a width of
+ * (int) NaN = G_MININT (a fatal Gtk warning, sometimes a crash). */
+static gboolean
+flap_has_width (LvWindow *self)
+{
+  return adw_swipeable_get_distance (ADW_SWIPEABLE (self->flap)) > 0;
+}
+
+static void on_surface_width (LvWindow *self);
+
+/* The flap had no width yet: try again once the next frame has laid it out. */
+static gboolean
+retry_fold (GtkWidget *widget, GdkFrameClock *clock, gpointer data)
+{
+  LvWindow *self = LV_WINDOW (widget);
+
+  self->fold_tick_id = 0;
+  on_surface_width (self);
+  return G_SOURCE_REMOVE;
+}
+
 static gboolean
 apply_fold (gpointer data)
 {
@@ -587,6 +615,14 @@ apply_fold (gpointer data)
   gboolean fold = surface == NULL || gdk_surface_get_width (surface) < FOLD_BELOW_PX;
 
   self->fold_id = 0;
+  if (!flap_has_width (self))
+    {
+      /* A hidden sidebar gets no width: showing it again (notify::visible) retries. */
+      if (gtk_widget_get_visible (self->controls_pane) && self->fold_tick_id == 0)
+        self->fold_tick_id = gtk_widget_add_tick_callback (GTK_WIDGET (self), retry_fold,
+                                                           NULL, NULL);
+      return G_SOURCE_REMOVE;
+    }
   adw_flap_set_fold_policy (self->flap, fold ? ADW_FLAP_FOLD_POLICY_ALWAYS
                                              : ADW_FLAP_FOLD_POLICY_NEVER);
   if (!fold && !self->presentation)
@@ -598,6 +634,10 @@ apply_fold (gpointer data)
 static void
 on_surface_width (LvWindow *self)
 {
+  /* Before realize there is no width to decide on (realize calls this); after unrealize, the
+   * window is being destroyed. */
+  if (!gtk_widget_get_realized (GTK_WIDGET (self)))
+    return;
   if (self->fold_id == 0)
     self->fold_id = g_idle_add (apply_fold, self);
 }
@@ -624,6 +664,9 @@ lv_window_dispose (GObject *object)
   self->tick_id = 0;
   g_clear_handle_id (&self->apply_id, g_source_remove);
   g_clear_handle_id (&self->fold_id, g_source_remove);
+  if (self->fold_tick_id != 0)
+    gtk_widget_remove_tick_callback (GTK_WIDGET (self), self->fold_tick_id);
+  self->fold_tick_id = 0;
   if (self->experiment != NULL)
     {
       lv_window_settings_save (self);
@@ -762,6 +805,9 @@ static void
 lv_window_init (LvWindow *self)
 {
   gtk_widget_init_template (GTK_WIDGET (self));
+  /* Leaving presentation mode shows the sidebar again: a fold change deferred meanwhile. */
+  g_signal_connect_swapped (self->controls_pane, "notify::visible", G_CALLBACK (on_surface_width),
+                            self);
   self->toast_overlay = ADW_TOAST_OVERLAY (gtk_window_get_child (GTK_WINDOW (self)));
   /* Tabs as wide as their titles, not all as wide as the longest: "Distribution des pertes"
    * would make the header bar wider than a 1024-pixel screen (issue 15). */
