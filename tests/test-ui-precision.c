@@ -299,6 +299,7 @@ test_size_limit_message (void)
 int
 main (int argc, char *argv[])
 {
+  lv_test_isolate_state ();
   gtk_test_init (&argc, &argv, G_TEST_OPTION_ISOLATE_DIRS, NULL);
   lv_core_init ();
   g_test_add_func ("/lossviz/ui/precision/settings-files-cache", test_precision_and_order);

@@ -9,6 +9,7 @@
 #include <lossviz/lossviz.h>
 
 #include "lv-test-ui.h"
+#include "lv-test-util.h"
 #include "lv-loss-view.h"
 #include "lv-spinglass-view.h"
 #include "lv-view.h"
@@ -191,6 +192,7 @@ test_pages (void)
 int
 main (int argc, char *argv[])
 {
+  lv_test_isolate_state ();
   gtk_test_init (&argc, &argv, NULL);
   lv_core_init ();
   g_test_add_func ("/lossviz/ui/view/base-class", test_base_class);
