@@ -336,7 +336,9 @@ lv_sg_lanes_simulate (const LvSpinGlassConfig *config, const LvSpinGlass *sg,
   L.on_run = on_run;
   L.user_data = user_data;
   nl = (gsize) L.n * L.cap;
-  L.work = lv_sg_sym_work_new (L.sym, L.cap);
+  L.work = lv_sg_sym_work_new (L.sym, L.cap, error);
+  if (L.work == NULL)
+    return FALSE;
   L.s = g_new (double, nl);
   L.sref = g_new (double, nl);
   L.vref = g_new (double, nl);

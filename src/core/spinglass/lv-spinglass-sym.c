@@ -5,6 +5,7 @@
 #include "lv-target-clones.h"
 
 #include "lv-spinglass-sym.h"
+#include "lv-spinglass-bf16.h"
 
 #include <math.h>
 #include <string.h>
@@ -71,6 +72,12 @@ struct _LvSgSym
   double *d;
   float *f;         /* float copy of d, or NULL */
   float *parts;     /* n_parts float copies of the SGD split, or NULL */
+  /* LV_SPIN_GLASS_BF16: the float copies packed for the bf16 GEMMs (lv-spinglass-bf16.c). */
+  LvSgBf16Block *bf16_blocks;
+  LvSgBf16Range *bf16_ranges;
+  LvSgBf16Shape shape;
+  LvSgBf16Pack *bf16;           /* the full couplings, or NULL */
+  LvSgBf16Pack **bf16_parts;    /* n_parts, or NULL */
 };
 
 static guint64
@@ -93,8 +100,10 @@ prefix_cols (guint m, guint q)
 guint64
 lv_sg_sym_bytes (guint p, guint n, guint n_parts, LvSpinGlassPrecision precision)
 {
+  /* bf16: two packed copies (v and u layouts) of at most the whole matrix each. */
   return (guint64) n * prefix_cols (n, p - 1) *
-         (8 + (precision == LV_SPIN_GLASS_MIXED ? 4 : 0) + 4 * (guint64) n_parts);
+         (8 + (precision != LV_SPIN_GLASS_DOUBLE ? 4 : 0) + 4 * (guint64) n_parts +
+          (precision == LV_SPIN_GLASS_BF16 ? 4 * (1 + (guint64) n_parts) : 0));
 }
 
 LvSgSym *
@@ -132,11 +141,11 @@ lv_sg_sym_new (guint p, guint n, guint n_parts, LvSpinGlassPrecision precision)
     for (guint a = 0; a <= n; a++)
       sym->rank[d * (n + 1) + a] = binomial ((guint64) a + d, d + 1);
   sym->d = g_try_new0 (double, sym->size);
-  if (precision == LV_SPIN_GLASS_MIXED)
+  if (precision != LV_SPIN_GLASS_DOUBLE)
     sym->f = g_try_new0 (float, sym->size);
   if (n_parts > 0)
     sym->parts = g_try_new0 (float, sym->size * n_parts);
-  if (sym->d == NULL || (precision == LV_SPIN_GLASS_MIXED && sym->f == NULL) ||
+  if (sym->d == NULL || (precision != LV_SPIN_GLASS_DOUBLE && sym->f == NULL) ||
       (n_parts > 0 && sym->parts == NULL))
     {
       lv_sg_sym_free (sym);
@@ -156,7 +165,46 @@ lv_sg_sym_free (LvSgSym *sym)
   g_free (sym->d);
   g_free (sym->f);
   g_free (sym->parts);
+  lv_sg_bf16_pack_free (sym->bf16);
+  for (guint k = 0; sym->bf16_parts != NULL && k < sym->n_parts; k++)
+    lv_sg_bf16_pack_free (sym->bf16_parts[k]);
+  g_free (sym->bf16_parts);
+  g_free (sym->bf16_blocks);
+  g_free (sym->bf16_ranges);
   g_free (sym);
+}
+
+/* Packs the float copies (full couplings and SGD parts) for the bf16 delta GEMMs; called once
+ * the couplings are stored. */
+gboolean
+lv_sg_sym_pack_bf16 (LvSgSym *sym, GError **error)
+{
+  g_return_val_if_fail (sym->f != NULL && sym->bf16 == NULL, FALSE);
+  sym->bf16_blocks = g_new (LvSgBf16Block, sym->n_blocks);
+  sym->bf16_ranges = g_new (LvSgBf16Range, sym->n_ranges);
+  for (guint b = 0; b < sym->n_blocks; b++)
+    sym->bf16_blocks[b] = (LvSgBf16Block) { sym->blocks[b].m0, sym->blocks[b].m1,
+                                            sym->blocks[b].ncols };
+  for (guint k = 0; k < sym->n_ranges; k++)
+    sym->bf16_ranges[k] = (LvSgBf16Range) { sym->ranges[k].c0, sym->ranges[k].c1,
+                                            sym->blocks[sym->ranges[k].block].m0 };
+  sym->shape = (LvSgBf16Shape) { sym->n, sym->n_cols, sym->n_blocks, sym->n_ranges,
+                                 sym->bf16_blocks, sym->bf16_ranges };
+  if ((sym->bf16 = lv_sg_bf16_pack_new (&sym->shape, sym->f, error)) == NULL)
+    return FALSE;
+  if (sym->n_parts > 0)
+    sym->bf16_parts = g_new0 (LvSgBf16Pack *, sym->n_parts);
+  for (guint k = 0; k < sym->n_parts; k++)
+    if ((sym->bf16_parts[k] = lv_sg_bf16_pack_new (&sym->shape, sym->parts + k * sym->size,
+                                                   error)) == NULL)
+      return FALSE;
+  return TRUE;
+}
+
+gboolean
+lv_sg_sym_has_bf16 (const LvSgSym *sym)
+{
+  return sym->bf16 != NULL;
 }
 
 gsize
@@ -247,6 +295,7 @@ typedef struct
   const LvSgSym *sym;
   EvalKind kind;
   const float *af;              /* float matrix of a delta evaluation */
+  const LvSgBf16Pack *pk;       /* bf16 delta evaluation: the packed couplings, else NULL */
   guint R, ld;
   const double *s, *sref;       /* sref NULL: zero */
   const float *uref;            /* NULL: zero */
@@ -261,10 +310,16 @@ struct _LvSgSymWork
   float *cf, *uf, *dsf, *vf;
   double *cd, *ud;
   double *partial;              /* n_ranges × n × ld */
+  /* bf16 delta (lv-spinglass-bf16.h): lane-major s, sref (LV_SG_BF16_LANES × n), bf16 Δs
+   * (n × ld), lane-major bf16 monomials cᵀ (LV_SG_BF16_LANES × n_cols) and per block vᵀ. */
+  LvSgBf16Exec *bx;
+  double *st, *rt;
+  LvBf16 *dsb, *ct;
+  float *vt;
 };
 
 LvSgSymWork *
-lv_sg_sym_work_new (const LvSgSym *sym, guint ld)
+lv_sg_sym_work_new (const LvSgSym *sym, guint ld, GError **error)
 {
   LvSgSymWork *w = g_new0 (LvSgSymWork, 1);
   gsize cols = sym->n_cols * ld, rows = (gsize) sym->n * ld;
@@ -277,6 +332,19 @@ lv_sg_sym_work_new (const LvSgSym *sym, guint ld)
   w->dsf = g_new (float, rows);
   w->vf = g_new (float, rows);
   w->partial = g_new (double, rows * sym->n_ranges);
+  if (sym->bf16 != NULL)
+    {
+      if ((w->bx = lv_sg_bf16_exec_new (sym->bf16, ld, error)) == NULL)
+        {
+          lv_sg_sym_work_free (w);
+          return NULL;
+        }
+      w->st = g_new0 (double, (gsize) LV_SG_BF16_LANES * sym->n);
+      w->rt = g_new0 (double, (gsize) LV_SG_BF16_LANES * sym->n);
+      w->dsb = g_new0 (LvBf16, rows);
+      w->ct = g_new0 (LvBf16, (gsize) LV_SG_BF16_LANES * sym->n_cols);
+      w->vt = g_new0 (float, (gsize) sym->n_blocks * LV_SG_BF16_LANES * LV_SG_SYM_ROWS);
+    }
   return w;
 }
 
@@ -292,6 +360,12 @@ lv_sg_sym_work_free (LvSgSymWork *w)
   g_free (w->dsf);
   g_free (w->vf);
   g_free (w->partial);
+  lv_sg_bf16_exec_free (w->bx);
+  g_free (w->st);
+  g_free (w->rt);
+  g_free (w->dsb);
+  g_free (w->ct);
+  g_free (w->vt);
   g_free (w);
 }
 
@@ -412,6 +486,69 @@ monomials_item (gpointer data)
     }
 }
 
+/* Phase A of a bf16 delta, one column range: the lane-major monomial changes
+ * cᵀ[r, col] = c_col(s_r) − c_col(ref_r), one lane at a time (for p = 3 the columns with the
+ * same largest index are one contiguous run, a loop the compiler vectorises). */
+static void
+monomials_bf16_item (gpointer data)
+{
+  const Item *it = data;
+  const Eval *e = it->e;
+  const LvSgSym *sym = e->sym;
+  const URange *rg = &sym->ranges[it->index];
+  guint n = sym->n, q = sym->q, tau[LV_SPIN_GLASS_P_MAX];
+  gsize nc = rg->c1 - rg->c0;
+  g_autofree float *buf = g_new (float, nc);
+
+  for (guint r = 0; r < e->R; r++)
+    {
+      const double *restrict sr = e->w->st + (gsize) r * n, *restrict rr = e->w->rt + (gsize) r * n;
+
+      colex_unrank (sym, rg->c0, tau);
+      if (q == 2)
+        for (gsize k = 0; k < nc;)
+          {
+            guint i = tau[0], j = tau[1];
+            gsize len = MIN ((gsize) (j + 1 - i), nc - k);
+            double sj = sr[j], rj = rr[j];
+
+            for (gsize t = 0; t < len; t++)
+              buf[k + t] = (float) (sr[i + t] * sj - rr[i + t] * rj);
+            k += len;
+            tau[0] = 0;
+            tau[1] = j + 1;
+          }
+      else
+        for (gsize k = 0; k < nc; k++, colex_next (tau, q))
+          {
+            double ps = 1.0, pr = 1.0;
+
+            for (guint d = 0; d < q; d++)
+              {
+                ps *= sr[tau[d]];
+                pr *= rr[tau[d]];
+              }
+            buf[k] = (float) (ps - pr);
+          }
+      lv_bf16_from_f32 (e->w->ct + (gsize) r * sym->n_cols + rg->c0, buf, nc);
+    }
+}
+
+/* v of one block through the bf16 GEMM, vᵀ transposed back into vf. */
+static void
+v_item_bf16 (const Eval *e, guint block)
+{
+  const LvSgSym *sym = e->sym;
+  const Block *blk = &sym->blocks[block];
+  guint rows = blk->m1 - blk->m0;
+  float *vt = e->w->vt + (gsize) block * LV_SG_BF16_LANES * LV_SG_SYM_ROWS;
+
+  lv_sg_bf16_v (e->w->bx, e->pk, block, e->R, e->w->ct, vt);
+  for (guint i = 0; i < rows; i++)
+    for (guint r = 0; r < e->R; r++)
+      e->w->vf[(gsize) (blk->m0 + i) * e->ld + r] = vt[(gsize) r * rows + i];
+}
+
 /* v over the rows of one block: one GEMM over the block's column prefix. */
 static void
 v_item (const Eval *e, guint block)
@@ -516,9 +653,14 @@ gemm_item (gpointer data)
   /* Items [0, n_ranges) are u ranges (with their w sum); the rest are the blocks' v. */
   if (it->index < sym->n_ranges)
     {
-      u_gemms (e, &sym->ranges[it->index]);
+      if (e->pk != NULL)
+        lv_sg_bf16_u (e->w->bx, e->pk, it->index, e->R, e->w->dsb, e->w->uf);
+      else
+        u_gemms (e, &sym->ranges[it->index]);
       w_scatter (e, it->index);
     }
+  else if (e->pk != NULL)
+    v_item_bf16 (e, it->index - sym->n_ranges);
   else
     v_item (e, it->index - sym->n_ranges);
 }
@@ -563,11 +705,28 @@ void
 lv_sg_sym_exact (const LvSgSym *sym, LvSgSymWork *w, LvWorkerPool *pool, const double *s,
                  guint R, double *v, double *wsum, float *uref)
 {
-  Eval e = { sym, EVAL_EXACT, NULL, R, w->ld, s, NULL, NULL, w, v, uref };
+  Eval e = { sym, EVAL_EXACT, NULL, NULL, R, w->ld, s, NULL, NULL, w, v, uref };
 
   run_items (&e, pool, monomials_item, sym->n_ranges);
   run_items (&e, pool, gemm_item, sym->n_ranges + sym->n_blocks);
   sum_partials (sym, w, R, wsum, NULL);
+}
+
+/* The bf16 delta's inputs: Δs in bf16 (n × ld) and s, sref lane-major (sref NULL: zero). */
+static void
+bf16_inputs (const LvSgSym *sym, LvSgSymWork *w, const double *s, const double *sref, guint R)
+{
+  guint n = sym->n, ld = w->ld;
+
+  for (guint i = 0; i < n; i++)
+    {
+      lv_bf16_from_f32 (w->dsb + (gsize) i * ld, w->dsf + (gsize) i * ld, R);
+      for (guint r = 0; r < R; r++)
+        {
+          w->st[(gsize) r * n + i] = s[(gsize) i * ld + r];
+          w->rt[(gsize) r * n + i] = sref != NULL ? sref[(gsize) i * ld + r] : 0.0;
+        }
+    }
 }
 
 void
@@ -575,14 +734,18 @@ lv_sg_sym_delta (const LvSgSym *sym, LvSgSymWork *w, LvWorkerPool *pool, int par
                  const double *s, const double *sref, const float *uref, guint R, double *dg)
 {
   const float *af = part < 0 ? sym->f : sym->parts + (gsize) part * sym->size;
-  Eval e = { sym, EVAL_DELTA, af, R, w->ld, s, sref, uref, w, NULL, NULL };
+  const LvSgBf16Pack *pk = part < 0 ? sym->bf16
+                                    : sym->bf16_parts != NULL ? sym->bf16_parts[part] : NULL;
+  Eval e = { sym, EVAL_DELTA, af, pk, R, w->ld, s, sref, uref, w, NULL, NULL };
   gsize rows = (gsize) sym->n * w->ld;
 
   g_return_if_fail (af != NULL);
   for (gsize i = 0; i < rows; i += w->ld)
     for (guint r = 0; r < R; r++)
       w->dsf[i + r] = (float) (s[i + r] - (sref != NULL ? sref[i + r] : 0.0));
-  run_items (&e, pool, monomials_item, sym->n_ranges);
+  if (pk != NULL)
+    bf16_inputs (sym, w, s, sref, R);
+  run_items (&e, pool, pk != NULL ? monomials_bf16_item : monomials_item, sym->n_ranges);
   run_items (&e, pool, gemm_item, sym->n_ranges + sym->n_blocks);
   sum_partials (sym, w, R, dg, w->vf);
 }

@@ -16,7 +16,9 @@ gsize        lv_sg_sym_cols_for (guint p, guint n);
 gsize        lv_sg_sym_n_cols (const LvSgSym *sym);
 gsize        lv_sg_sym_used (const LvSgSym *sym);
 gboolean     lv_sg_sym_has_float (const LvSgSym *sym);
-LvSgSymWork *lv_sg_sym_work_new (const LvSgSym *sym, guint ld);
+gboolean     lv_sg_sym_has_bf16 (const LvSgSym *sym);
+/* NULL with @error set when the bf16 GEMMs cannot be set up. */
+LvSgSymWork *lv_sg_sym_work_new (const LvSgSym *sym, guint ld, GError **error);
 void         lv_sg_sym_work_free (LvSgSymWork *w);
 
 /* Exact (double) evaluation at points s (n × ld): v = A c(s) and w = Σ_τ u_τ ∂c_τ(s) into
