@@ -153,6 +153,10 @@ typedef struct {
  * @float_flops: the part of @contraction_flops done in single precision.
  * @wall_seconds: wall time of the whole simulation, coupling generation included.
  * @setup_seconds: wall time spent drawing couplings (fixed disorder).
+ * @float_seconds: fixed disorder: wall time × pool threads of the float (or bf16) delta
+ *   evaluations, the part of @contraction_seconds that did @float_flops.
+ * @float_cpu_seconds: fixed disorder: process CPU time consumed during those evaluations (on
+ *   a shared machine, the rate per CPU-second is what the code reaches on the cores it got).
  */
 typedef struct {
   double contraction_flops;
@@ -160,6 +164,8 @@ typedef struct {
   double float_flops;
   double wall_seconds;
   double setup_seconds;
+  double float_seconds;
+  double float_cpu_seconds;
 } LvSpinGlassStats;
 
 /* Called from a worker thread when run @run has finished (must be thread-safe). */

@@ -35,8 +35,7 @@ lv_sg_bf16_pack_bytes (const LvSgBf16Shape *shape)
 struct _LvSgBf16Pack
 {
   LvSgBf16Shape shape;
-  dnnl_memory_t *vw;            /* per block: A[B, :P(m1)]ᵀ in the matmul's blocked layout */
-  LvBf16 **ut;                  /* per range: A[m0:, c0:c1]ᵀ, nc × (n − m0), plain */
+  dnnl_memory_t *w;             /* per GEMM (u ranges, then v blocks): packed weights */
 };
 
 typedef struct
@@ -50,7 +49,7 @@ struct _LvSgBf16Exec
 {
   LvSgBf16Shape shape;
   guint ld, n_buckets;
-  Prim *v, *u;                  /* [block or range][bucket] */
+  Prim *prim;                   /* [GEMM][bucket] */
   dnnl_stream_t *stream;        /* per item: u ranges, then v blocks */
   guint8 **scratch;             /* per item */
 };
@@ -131,37 +130,46 @@ make_prim (Prim *p, const dnnl_memory_desc_t *src, const dnnl_memory_desc_t *wei
   return ok;
 }
 
-/* The v matmul of @block for @lanes rows of cᵀ, with the weights layout @wei (NULL: the one
- * oneDNN prefers, copied into @chosen). */
-static gboolean
-v_prim (const LvSgBf16Shape *sh, guint block, guint lanes, const dnnl_memory_desc_t *wei,
-        dnnl_memory_desc_t *chosen, Prim *p, GError **error)
+/* GEMM @g of the shape (u ranges [0, n_ranges), then v blocks): dst (lanes × nn, row stride
+ * ldd) = src (lanes × k, row stride lds) · W (k × nn); W read from the float couplings with
+ * strides (wk, wn) from offset @w0. */
+typedef struct
 {
-  const LvSgBf16Block *blk = &sh->blocks[block];
-  guint rows = blk->m1 - blk->m0;
-  dnnl_memory_desc_t src, any, dst;
-  dnnl_dims_t wd = { (dnnl_dim_t) blk->ncols, rows };
+  gsize k, nn, lds, ldd, wk, wn, w0;
+} GemmDims;
 
-  md_2d (&src, lanes, blk->ncols, sh->n_cols, 1, dnnl_bf16);
-  md_2d (&dst, lanes, rows, rows, 1, dnnl_f32);
+static GemmDims
+gemm_dims (const LvSgBf16Shape *sh, guint g)
+{
+  if (g < sh->n_ranges)
+    {
+      const LvSgBf16Range *rg = &sh->ranges[g];
+      return (GemmDims) { sh->n - rg->m0, rg->c1 - rg->c0, sh->n, sh->n_cols, sh->n_cols, 1,
+                          (gsize) rg->m0 * sh->n_cols + rg->c0 };
+    }
+  else
+    {
+      const LvSgBf16Block *blk = &sh->blocks[g - sh->n_ranges];
+      return (GemmDims) { blk->ncols, blk->m1 - blk->m0, sh->n_cols, blk->m1 - blk->m0, 1,
+                          sh->n_cols, (gsize) blk->m0 * sh->n_cols };
+    }
+}
+
+/* The matmul of GEMM @g for @lanes rows with the weights layout @wei (NULL: the one oneDNN
+ * prefers, copied into @chosen). */
+static gboolean
+gemm_prim (const LvSgBf16Shape *sh, guint g, guint lanes, const dnnl_memory_desc_t *wei,
+           dnnl_memory_desc_t *chosen, Prim *p, GError **error)
+{
+  GemmDims d = gemm_dims (sh, g);
+  dnnl_memory_desc_t src, any, dst;
+  dnnl_dims_t wd = { (dnnl_dim_t) d.k, (dnnl_dim_t) d.nn };
+
+  md_2d (&src, lanes, d.k, d.lds, 1, dnnl_bf16);
+  md_2d (&dst, lanes, d.nn, d.ldd, 1, dnnl_f32);
   dnnl_memory_desc_init_by_tag (&any, 2, wd, dnnl_bf16, dnnl_format_tag_any);
   p->lanes = lanes;
   return make_prim (p, &src, wei != NULL ? wei : &any, &dst, chosen, error);
-}
-
-/* The u matmul of @range for @lanes columns of Δs (leading dimension @ld). */
-static gboolean
-u_prim (const LvSgBf16Shape *sh, guint range, guint lanes, guint ld, Prim *p, GError **error)
-{
-  const LvSgBf16Range *rg = &sh->ranges[range];
-  gsize nc = rg->c1 - rg->c0, k = sh->n - rg->m0;
-  dnnl_memory_desc_t src, wei, dst;
-
-  md_2d (&src, nc, k, k, 1, dnnl_bf16);
-  md_2d (&wei, k, lanes, ld, 1, dnnl_bf16);
-  md_2d (&dst, nc, lanes, ld, 1, dnnl_f32);
-  p->lanes = lanes;
-  return make_prim (p, &src, &wei, &dst, NULL, error);
 }
 
 static void
@@ -172,12 +180,12 @@ prim_clear (Prim *p)
   p->prim = NULL;
 }
 
-/* Reorders the float block A[B, :P(m1)] (read transposed) into the packed weights @mem. */
+/* Reorders the weights of GEMM @g from the float couplings into the packed @pk->w[g]. */
 static gboolean
-pack_block (LvSgBf16Pack *pk, guint b, const float *a, GError **error)
+pack_gemm (LvSgBf16Pack *pk, guint g, const float *a, GError **error)
 {
   const LvSgBf16Shape *sh = &pk->shape;
-  const LvSgBf16Block *blk = &sh->blocks[b];
+  GemmDims d = gemm_dims (sh, g);
   dnnl_memory_desc_t chosen, from_md;
   const dnnl_memory_desc_t *to_md;
   dnnl_memory_t from = NULL;
@@ -187,16 +195,15 @@ pack_block (LvSgBf16Pack *pk, guint b, const float *a, GError **error)
   Prim probe = { 0 };
   gboolean ok;
 
-  ok = v_prim (sh, b, LV_SG_BF16_LANES, NULL, &chosen, &probe, error) &&
-       check (dnnl_memory_create (&pk->vw[b], &chosen, engine, DNNL_MEMORY_ALLOCATE),
+  ok = gemm_prim (sh, g, LV_SG_BF16_LANES, NULL, &chosen, &probe, error) &&
+       check (dnnl_memory_create (&pk->w[g], &chosen, engine, DNNL_MEMORY_ALLOCATE),
               "memory_create", error);
   prim_clear (&probe);
   if (!ok)
     return FALSE;
-  md_2d (&from_md, blk->ncols, blk->m1 - blk->m0, 1, sh->n_cols, dnnl_f32);
-  dnnl_memory_get_memory_desc (pk->vw[b], &to_md);
-  ok = check (dnnl_memory_create (&from, &from_md, engine,
-                                  (void *) (a + (gsize) blk->m0 * sh->n_cols)),
+  md_2d (&from_md, d.k, d.nn, d.wk, d.wn, dnnl_f32);
+  dnnl_memory_get_memory_desc (pk->w[g], &to_md);
+  ok = check (dnnl_memory_create (&from, &from_md, engine, (void *) (a + d.w0)),
               "memory_create", error) &&
        check (dnnl_reorder_primitive_desc_create (&rpd, &from_md, engine, to_md, engine, NULL),
               "reorder_primitive_desc_create", error) &&
@@ -205,7 +212,7 @@ pack_block (LvSgBf16Pack *pk, guint b, const float *a, GError **error)
               error);
   if (ok)
     {
-      dnnl_exec_arg_t args[2] = { { DNNL_ARG_FROM, from }, { DNNL_ARG_TO, pk->vw[b] } };
+      dnnl_exec_arg_t args[2] = { { DNNL_ARG_FROM, from }, { DNNL_ARG_TO, pk->w[g] } };
       ok = check (dnnl_primitive_execute (reorder, stream, 2, args), "reorder", error) &&
            check (dnnl_stream_wait (stream), "stream_wait", error);
     }
@@ -220,46 +227,20 @@ pack_block (LvSgBf16Pack *pk, guint b, const float *a, GError **error)
   return ok;
 }
 
-/* A[m0:, c0:c1]ᵀ rounded to bf16, one column of A (a row of the result) at a time. */
-static LvBf16 *
-pack_range (const LvSgBf16Shape *sh, const LvSgBf16Range *rg, const float *a)
-{
-  gsize nc = rg->c1 - rg->c0, k = sh->n - rg->m0;
-  LvBf16 *ut = g_try_new (LvBf16, nc * k);
-  g_autofree float *col = g_new (float, k);
-
-  if (ut == NULL)
-    return NULL;
-  for (gsize c = 0; c < nc; c++)
-    {
-      for (gsize i = 0; i < k; i++)
-        col[i] = a[(rg->m0 + i) * sh->n_cols + rg->c0 + c];
-      lv_bf16_from_f32 (ut + c * k, col, k);
-    }
-  return ut;
-}
-
 LvSgBf16Pack *
 lv_sg_bf16_pack_new (const LvSgBf16Shape *shape, const float *a, GError **error)
 {
   LvSgBf16Pack *pk;
+  guint n_gemms = shape->n_ranges + shape->n_blocks;
 
   if (!engine_ready (error))
     return NULL;
   pk = g_new0 (LvSgBf16Pack, 1);
   pk->shape = *shape;
-  pk->vw = g_new0 (dnnl_memory_t, shape->n_blocks);
-  pk->ut = g_new0 (LvBf16 *, shape->n_ranges);
-  for (guint b = 0; b < shape->n_blocks; b++)
-    if (!pack_block (pk, b, a, error))
+  pk->w = g_new0 (dnnl_memory_t, n_gemms);
+  for (guint g = 0; g < n_gemms; g++)
+    if (!pack_gemm (pk, g, a, error))
       {
-        lv_sg_bf16_pack_free (pk);
-        return NULL;
-      }
-  for (guint k = 0; k < shape->n_ranges; k++)
-    if ((pk->ut[k] = pack_range (shape, &shape->ranges[k], a)) == NULL)
-      {
-        g_set_error (error, LV_ERROR, LV_ERROR_FAILED, "out of memory for the bf16 couplings");
         lv_sg_bf16_pack_free (pk);
         return NULL;
       }
@@ -271,47 +252,37 @@ lv_sg_bf16_pack_free (LvSgBf16Pack *pk)
 {
   if (pk == NULL)
     return;
-  for (guint b = 0; b < pk->shape.n_blocks; b++)
-    if (pk->vw[b] != NULL)
-      dnnl_memory_destroy (pk->vw[b]);
-  for (guint k = 0; k < pk->shape.n_ranges; k++)
-    g_free (pk->ut[k]);
-  g_free (pk->vw);
-  g_free (pk->ut);
+  for (guint g = 0; g < pk->shape.n_ranges + pk->shape.n_blocks; g++)
+    if (pk->w[g] != NULL)
+      dnnl_memory_destroy (pk->w[g]);
+  g_free (pk->w);
   g_free (pk);
 }
 
-/* Primitives of every item and lane bucket. A v bucket whose preferred weights layout differs
+/* Primitives of every GEMM and lane bucket. A bucket whose preferred weights layout differs
  * from the packed one falls back to the full LV_SG_BF16_LANES rows (the packing's own). */
 static gboolean
 exec_build (LvSgBf16Exec *x, const LvSgBf16Pack *pk, GError **error)
 {
   const LvSgBf16Shape *sh = &x->shape;
 
-  for (guint j = 0; j < x->n_buckets; j++)
-    {
-      guint lanes = MIN ((j + 1) * BUCKET, x->ld);
+  for (guint g = 0; g < sh->n_ranges + sh->n_blocks; g++)
+    for (guint j = 0; j < x->n_buckets; j++)
+      {
+        const dnnl_memory_desc_t *packed;
+        dnnl_memory_desc_t chosen;
+        Prim *p = &x->prim[g * x->n_buckets + j];
 
-      for (guint b = 0; b < sh->n_blocks; b++)
-        {
-          const dnnl_memory_desc_t *packed;
-          dnnl_memory_desc_t chosen;
-          Prim *p = &x->v[b * x->n_buckets + j];
-
-          dnnl_memory_get_memory_desc (pk->vw[b], &packed);
-          if (!v_prim (sh, b, lanes, NULL, &chosen, p, error))
-            return FALSE;
-          if (!dnnl_memory_desc_equal (&chosen, packed))
-            {
-              prim_clear (p);
-              if (!v_prim (sh, b, LV_SG_BF16_LANES, packed, NULL, p, error))
-                return FALSE;
-            }
-        }
-      for (guint k = 0; k < sh->n_ranges; k++)
-        if (!u_prim (sh, k, lanes, x->ld, &x->u[k * x->n_buckets + j], error))
+        dnnl_memory_get_memory_desc (pk->w[g], &packed);
+        if (!gemm_prim (sh, g, MIN ((j + 1) * BUCKET, x->ld), NULL, &chosen, p, error))
           return FALSE;
-    }
+        if (!dnnl_memory_desc_equal (&chosen, packed))
+          {
+            prim_clear (p);
+            if (!gemm_prim (sh, g, LV_SG_BF16_LANES, packed, NULL, p, error))
+              return FALSE;
+          }
+      }
   return TRUE;
 }
 
@@ -328,9 +299,8 @@ lv_sg_bf16_exec_new (const LvSgBf16Pack *pk, guint ld, GError **error)
   x->shape = pk->shape;
   x->ld = ld;
   x->n_buckets = (ld + BUCKET - 1) / BUCKET;
-  x->v = g_new0 (Prim, (gsize) x->shape.n_blocks * x->n_buckets);
-  x->u = g_new0 (Prim, (gsize) x->shape.n_ranges * x->n_buckets);
   n_items = x->shape.n_ranges + x->shape.n_blocks;
+  x->prim = g_new0 (Prim, (gsize) n_items * x->n_buckets);
   x->stream = g_new0 (dnnl_stream_t, n_items);
   x->scratch = g_new0 (guint8 *, n_items);
   if (!exec_build (x, pk, error))
@@ -340,9 +310,7 @@ lv_sg_bf16_exec_new (const LvSgBf16Pack *pk, guint ld, GError **error)
     }
   for (guint i = 0; i < n_items; i++)
     {
-      gboolean is_u = i < x->shape.n_ranges;
-      const Prim *ps = is_u ? &x->u[i * x->n_buckets]
-                            : &x->v[(i - x->shape.n_ranges) * x->n_buckets];
+      const Prim *ps = &x->prim[(gsize) i * x->n_buckets];
       gsize bytes = 64;
 
       for (guint j = 0; j < x->n_buckets; j++)
@@ -366,18 +334,15 @@ lv_sg_bf16_exec_free (LvSgBf16Exec *x)
   if (x == NULL)
     return;
   n_items = x->shape.n_ranges + x->shape.n_blocks;
-  for (gsize i = 0; i < (gsize) x->shape.n_blocks * x->n_buckets; i++)
-    prim_clear (&x->v[i]);
-  for (gsize i = 0; i < (gsize) x->shape.n_ranges * x->n_buckets; i++)
-    prim_clear (&x->u[i]);
+  for (gsize i = 0; x->prim != NULL && i < (gsize) n_items * x->n_buckets; i++)
+    prim_clear (&x->prim[i]);
   for (guint i = 0; i < n_items; i++)
     {
       if (x->stream[i] != NULL)
         dnnl_stream_destroy (x->stream[i]);
       g_free (x->scratch[i]);
     }
-  g_free (x->v);
-  g_free (x->u);
+  g_free (x->prim);
   g_free (x->stream);
   g_free (x->scratch);
   g_free (x);
@@ -386,13 +351,13 @@ lv_sg_bf16_exec_free (LvSgBf16Exec *x)
 /* Runs @p with src, weights and dst at the given addresses (memory descs from the primitive). */
 static void
 execute (const Prim *p, dnnl_stream_t stream, guint8 *scratch, const void *src,
-         const void *wei, dnnl_memory_t wei_mem, void *dst)
+         dnnl_memory_t wei_mem, void *dst)
 {
   const_dnnl_primitive_desc_t pd;
   dnnl_memory_t m[4] = { NULL };
   const dnnl_query_t q[4] = { dnnl_query_src_md, dnnl_query_weights_md, dnnl_query_dst_md,
                               dnnl_query_scratchpad_md };
-  void *ptr[4] = { (void *) src, (void *) wei, dst, scratch };
+  void *ptr[4] = { (void *) src, NULL, dst, scratch };
   dnnl_exec_arg_t args[4];
   const int which[4] = { DNNL_ARG_SRC, DNNL_ARG_WEIGHTS, DNNL_ARG_DST, DNNL_ARG_SCRATCHPAD };
   dnnl_status_t st = dnnl_success;
@@ -401,7 +366,7 @@ execute (const Prim *p, dnnl_stream_t stream, guint8 *scratch, const void *src,
   dnnl_primitive_get_primitive_desc (p->prim, &pd);
   for (int i = 0; i < 4; i++)
     {
-      if (i == 1 && wei_mem != NULL)
+      if (i == 1)
         m[i] = wei_mem;
       else if (st == dnnl_success)
         st = dnnl_memory_create (&m[i], dnnl_primitive_desc_query_md (pd, q[i], 0), engine,
@@ -421,24 +386,16 @@ execute (const Prim *p, dnnl_stream_t stream, guint8 *scratch, const void *src,
 }
 
 void
-lv_sg_bf16_v (LvSgBf16Exec *x, const LvSgBf16Pack *pk, guint block, guint R,
-              const LvBf16 *ct, float *vt)
+lv_sg_bf16_run (LvSgBf16Exec *x, const LvSgBf16Pack *pk, guint g, guint R, const LvBf16 *src,
+                float *dst)
 {
-  const Prim *p = &x->v[block * x->n_buckets + (R - 1) / BUCKET];
-  guint item = x->shape.n_ranges + block;
+  const Prim *p = &x->prim[g * x->n_buckets + (R - 1) / BUCKET];
+  const LvSgBf16Range *rg = g < x->shape.n_ranges ? &x->shape.ranges[g] : NULL;
 
-  execute (p, x->stream[item], x->scratch[item], ct, NULL, pk->vw[block], vt);
-}
-
-void
-lv_sg_bf16_u (LvSgBf16Exec *x, const LvSgBf16Pack *pk, guint range, guint R,
-              const LvBf16 *ds, float *u)
-{
-  const LvSgBf16Range *rg = &x->shape.ranges[range];
-  const Prim *p = &x->u[range * x->n_buckets + (R - 1) / BUCKET];
-
-  execute (p, x->stream[range], x->scratch[range], pk->ut[range], ds + (gsize) rg->m0 * x->ld,
-           NULL, u + rg->c0 * x->ld);
+  if (rg != NULL)
+    execute (p, x->stream[g], x->scratch[g], src + rg->m0, pk->w[g], dst + rg->c0);
+  else
+    execute (p, x->stream[g], x->scratch[g], src, pk->w[g], dst);
 }
 
 #else /* !HAVE_DNNL */
@@ -474,15 +431,8 @@ lv_sg_bf16_exec_free (LvSgBf16Exec *x)
 }
 
 void
-lv_sg_bf16_v (LvSgBf16Exec *x, const LvSgBf16Pack *pack, guint block, guint R,
-              const LvBf16 *ct, float *vt)
-{
-  g_assert_not_reached ();
-}
-
-void
-lv_sg_bf16_u (LvSgBf16Exec *x, const LvSgBf16Pack *pack, guint range, guint R,
-              const LvBf16 *ds, float *u)
+lv_sg_bf16_run (LvSgBf16Exec *x, const LvSgBf16Pack *pack, guint g, guint R, const LvBf16 *src,
+                float *dst)
 {
   g_assert_not_reached ();
 }

@@ -12,14 +12,13 @@ G_BEGIN_DECLS
  * fp32 accumulation through oneDNN (lv-spinglass-bf16.c). Without oneDNN every constructor
  * fails with a clear error.
  *
- * The couplings are packed once (a pack per coupling copy: the full couplings, each SGD part):
- *   v of row block B:    vᵀ (R × rows) = cᵀ (R × P(m1))  · A[B, :P(m1)]ᵀ  (weights reordered
- *                        once into oneDNN's blocked layout),
- *   u of column range:   u (nc × R)    = A[m0:, c0:c1]ᵀ · Δs[m0:]        (the transposed
- *                        coupling block stored plain, the small Δs packed by oneDNN per call),
- * so the big operand is never re-packed during the descent and u lands directly in the
- * col × ld layout the w sum reads. Each call runs on its calling thread only (one OpenMP
- * thread), so results do not depend on how many threads the pool has.
+ * Lanes are the GEMMs' rows (the lane-major layout: row r holds start r's vector), so the
+ * constant couplings are the "weights", reordered once into oneDNN's blocked layout and never
+ * re-packed during the descent (a pack per coupling copy: the full couplings, each SGD part):
+ *   u of column range [c0, c1):  uᵀ (R × nc)   = Δsᵀ[:, m0:] (R × (n − m0)) · A[m0:, c0:c1]
+ *   v of row block B:            vᵀ (R × rows) = cᵀ[:, :P(m1)] (R × P(m1))  · A[B, :P(m1)]ᵀ
+ * GEMM g < n_ranges is range g's u, GEMM n_ranges + B block B's v. Each call runs on its
+ * calling thread only (one OpenMP thread), so results do not depend on the pool's size.
  */
 
 /* Rows of the lane-major monomial matrix cᵀ (any R ≤ this is padded up to a multiple of 32). */
@@ -54,16 +53,17 @@ LvSgBf16Pack *lv_sg_bf16_pack_new (const LvSgBf16Shape *shape, const float *a, G
 gsize         lv_sg_bf16_pack_bytes (const LvSgBf16Shape *shape);
 void          lv_sg_bf16_pack_free (LvSgBf16Pack *pack);
 
-/* Primitives for lane capacity @ld ≤ LV_SG_BF16_LANES, one stream and scratchpad per item
- * (u items [0, n_ranges), then v items), usable with every pack of the same shape. */
+/* Primitives for lane capacity @ld ≤ LV_SG_BF16_LANES, one stream and scratchpad per GEMM,
+ * usable with every pack of the same shape. */
 LvSgBf16Exec *lv_sg_bf16_exec_new (const LvSgBf16Pack *pack, guint ld, GError **error);
 void          lv_sg_bf16_exec_free (LvSgBf16Exec *x);
 
-/* vᵀ of @block into @vt (R' × rows, R' ≥ R, contiguous) from @ct (LV_SG_BF16_LANES × n_cols). */
-void lv_sg_bf16_v (LvSgBf16Exec *x, const LvSgBf16Pack *pack, guint block, guint R,
-                   const LvBf16 *ct, float *vt);
-/* u of @range into @u (its n_cols × ld layout; lanes ≥ R are scratch) from @ds (n × ld). */
-void lv_sg_bf16_u (LvSgBf16Exec *x, const LvSgBf16Pack *pack, guint range, guint R,
-                   const LvBf16 *ds, float *u);
+/* GEMM @g for lanes [0, R) (rows up to R rounded to 32, at most LV_SG_BF16_LANES, are
+ * computed; the others are scratch): @src is Δsᵀ (LV_SG_BF16_LANES × n) for a u GEMM, cᵀ
+ * (LV_SG_BF16_LANES × n_cols) for a v GEMM, both from their first column (the offset of u's
+ * rows m0 is applied here); @dst is uᵀ (LV_SG_BF16_LANES × n_cols, from its first column;
+ * range offsets applied here) or vᵀ (contiguous LV_SG_BF16_LANES × rows). */
+void lv_sg_bf16_run (LvSgBf16Exec *x, const LvSgBf16Pack *pack, guint g, guint R,
+                     const LvBf16 *src, float *dst);
 
 G_END_DECLS

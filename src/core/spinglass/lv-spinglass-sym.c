@@ -310,12 +310,13 @@ struct _LvSgSymWork
   float *cf, *uf, *dsf, *vf;
   double *cd, *ud;
   double *partial;              /* n_ranges × n × ld */
-  /* bf16 delta (lv-spinglass-bf16.h): lane-major s, sref (LV_SG_BF16_LANES × n), bf16 Δs
-   * (n × ld), lane-major bf16 monomials cᵀ (LV_SG_BF16_LANES × n_cols) and per block vᵀ. */
+  /* bf16 delta (lv-spinglass-bf16.h), all lane-major (row r = lane r): s, sref and s − sref
+   * (LV_SG_BF16_LANES × n), bf16 Δs (same), bf16 monomial changes cᵀ and the GEMMs' uᵀ
+   * (LV_SG_BF16_LANES × n_cols), and per block vᵀ. */
   LvSgBf16Exec *bx;
-  double *st, *rt;
+  double *st, *rt, *dt;
   LvBf16 *dsb, *ct;
-  float *vt;
+  float *ut, *vt;
 };
 
 LvSgSymWork *
@@ -339,10 +340,14 @@ lv_sg_sym_work_new (const LvSgSym *sym, guint ld, GError **error)
           lv_sg_sym_work_free (w);
           return NULL;
         }
-      w->st = g_new0 (double, (gsize) LV_SG_BF16_LANES * sym->n);
-      w->rt = g_new0 (double, (gsize) LV_SG_BF16_LANES * sym->n);
-      w->dsb = g_new0 (LvBf16, rows);
-      w->ct = g_new0 (LvBf16, (gsize) LV_SG_BF16_LANES * sym->n_cols);
+      gsize lrows = (gsize) LV_SG_BF16_LANES * sym->n, lcols = LV_SG_BF16_LANES * sym->n_cols;
+
+      w->st = g_new0 (double, lrows);
+      w->rt = g_new0 (double, lrows);
+      w->dt = g_new0 (double, lrows);
+      w->dsb = g_new0 (LvBf16, lrows);
+      w->ct = g_new0 (LvBf16, lcols);
+      w->ut = g_new0 (float, lcols);
       w->vt = g_new0 (float, (gsize) sym->n_blocks * LV_SG_BF16_LANES * LV_SG_SYM_ROWS);
     }
   return w;
@@ -363,6 +368,8 @@ lv_sg_sym_work_free (LvSgSymWork *w)
   lv_sg_bf16_exec_free (w->bx);
   g_free (w->st);
   g_free (w->rt);
+  g_free (w->dt);
+  g_free (w->ut);
   g_free (w->dsb);
   g_free (w->ct);
   g_free (w->vt);
@@ -543,7 +550,7 @@ v_item_bf16 (const Eval *e, guint block)
   guint rows = blk->m1 - blk->m0;
   float *vt = e->w->vt + (gsize) block * LV_SG_BF16_LANES * LV_SG_SYM_ROWS;
 
-  lv_sg_bf16_v (e->w->bx, e->pk, block, e->R, e->w->ct, vt);
+  lv_sg_bf16_run (e->w->bx, e->pk, sym->n_ranges + block, e->R, e->w->ct, vt);
   for (guint i = 0; i < rows; i++)
     for (guint r = 0; r < e->R; r++)
       e->w->vf[(gsize) (blk->m0 + i) * e->ld + r] = vt[(gsize) r * rows + i];
@@ -637,10 +644,111 @@ w_scatter (const Eval *e, guint index)
               }
         }
     }
-  if (e->kind == EVAL_EXACT && e->uref_out != NULL)
+  /* The float u references: lane-major (row r = lane r) for the bf16 path. */
+  if (e->kind == EVAL_EXACT && e->uref_out != NULL && sym->bf16 != NULL)
+    for (guint r = 0; r < e->R; r++)
+      for (gsize col = rg->c0; col < rg->c1; col++)
+        e->uref_out[r * sym->n_cols + col] = (float) e->w->ud[col * ld + r];
+  else if (e->kind == EVAL_EXACT && e->uref_out != NULL)
     for (gsize col = rg->c0; col < rg->c1; col++)
       for (guint r = 0; r < e->R; r++)
         e->uref_out[col * ld + r] = (float) e->w->ud[col * ld + r];
+}
+
+/* One lane's Δw over a column range for p = 3, from the lane-major uᵀ: the columns τ = (i, j)
+ * with the same j form one run of i, so w_i gets an axpy and w_j a dot product (kept in 8
+ * partial sums, summed in a fixed order, so the loop vectorises and stays reproducible). */
+LV_SG_VECTOR_CLONES static void
+scatter2_lane (const double *restrict sr, const double *restrict dr, const float *restrict du,
+               const float *restrict ur, const guint *tau, gsize nc, double *restrict acc)
+{
+  guint i = tau[0], j = tau[1];
+
+  for (gsize k = 0; k < nc; i = 0, j++)
+    {
+      gsize len = MIN ((gsize) (j + 1 - i), nc - k), t = 0;
+      double sj = sr[j], dj = dr[j], part[8] = { 0 }, sum = 0.0;
+      const float *restrict a = du + k, *restrict b = ur != NULL ? ur + k : NULL;
+      double *restrict o = acc + i;
+      const double *restrict si = sr + i, *restrict di = dr + i;
+
+      if (b != NULL)
+        {
+          for (; t + 8 <= len; t += 8)
+            for (guint l = 0; l < 8; l++)
+              {
+                o[t + l] += (double) a[t + l] * sj + (double) b[t + l] * dj;
+                part[l] += (double) a[t + l] * si[t + l] + (double) b[t + l] * di[t + l];
+              }
+          for (; t < len; t++)
+            {
+              o[t] += (double) a[t] * sj + (double) b[t] * dj;
+              sum += (double) a[t] * si[t] + (double) b[t] * di[t];
+            }
+        }
+      else
+        {
+          for (; t + 8 <= len; t += 8)
+            for (guint l = 0; l < 8; l++)
+              {
+                o[t + l] += (double) a[t + l] * sj;
+                part[l] += (double) a[t + l] * si[t + l];
+              }
+          for (; t < len; t++)
+            {
+              o[t] += (double) a[t] * sj;
+              sum += (double) a[t] * si[t];
+            }
+        }
+      for (guint l = 0; l < 8; l++)
+        sum += part[l];
+      acc[j] += sum;
+      k += len;
+    }
+}
+
+/* Δw of one column range in the bf16 path, one lane at a time from the lane-major uᵀ and u
+ * references, into the range's partial sum (n × ld). */
+static void
+w_scatter_lanes (const Eval *e, guint index)
+{
+  const LvSgSym *sym = e->sym;
+  const URange *rg = &sym->ranges[index];
+  guint n = sym->n, q = sym->q, ld = e->ld, tau[LV_SPIN_GLASS_P_MAX];
+  gsize nc = rg->c1 - rg->c0;
+  double *out = e->w->partial + (gsize) index * n * ld;
+  g_autofree double *acc = g_new (double, n);
+
+  for (guint r = 0; r < e->R; r++)
+    {
+      gsize lane = (gsize) r * n;
+      const double *sr = e->w->st + lane, *rr = e->w->rt + lane, *dr = e->w->dt + lane;
+      const float *du = e->w->ut + r * sym->n_cols + rg->c0;
+      const float *ur = e->uref != NULL ? e->uref + r * sym->n_cols + rg->c0 : NULL;
+
+      memset (acc, 0, sizeof (double) * n);
+      colex_unrank (sym, rg->c0, tau);
+      if (q == 2)
+        scatter2_lane (sr, dr, du, ur, tau, nc, acc);
+      else
+        for (gsize k = 0; k < nc; k++, colex_next (tau, q))
+          for (guint d = 0; d < q; d++)
+            {
+              const double *srow[LV_SPIN_GLASS_P_MAX], *rrow[LV_SPIN_GLASS_P_MAX];
+              double ps, pr;
+
+              for (guint x = 0; x < q; x++)
+                {
+                  srow[x] = sr + tau[x];
+                  rrow[x] = rr + tau[x];
+                }
+              ps = partial_product (srow, q, d, 0);
+              pr = partial_product (rrow, q, d, 0);
+              acc[tau[d]] += du[k] * ps + (ur != NULL ? ur[k] * (ps - pr) : 0.0);
+            }
+      for (guint i = 0; i < n; i++)
+        out[(gsize) i * ld + r] = acc[i];
+    }
 }
 
 static void
@@ -654,10 +762,15 @@ gemm_item (gpointer data)
   if (it->index < sym->n_ranges)
     {
       if (e->pk != NULL)
-        lv_sg_bf16_u (e->w->bx, e->pk, it->index, e->R, e->w->dsb, e->w->uf);
+        {
+          lv_sg_bf16_run (e->w->bx, e->pk, it->index, e->R, e->w->dsb, e->w->ut);
+          w_scatter_lanes (e, it->index);
+        }
       else
-        u_gemms (e, &sym->ranges[it->index]);
-      w_scatter (e, it->index);
+        {
+          u_gemms (e, &sym->ranges[it->index]);
+          w_scatter (e, it->index);
+        }
     }
   else if (e->pk != NULL)
     v_item_bf16 (e, it->index - sym->n_ranges);
@@ -712,20 +825,29 @@ lv_sg_sym_exact (const LvSgSym *sym, LvSgSymWork *w, LvWorkerPool *pool, const d
   sum_partials (sym, w, R, wsum, NULL);
 }
 
-/* The bf16 delta's inputs: Δs in bf16 (n × ld) and s, sref lane-major (sref NULL: zero). */
+/* The bf16 delta's lane-major inputs: s, sref (NULL: zero), s − sref and Δs in bf16. */
 static void
 bf16_inputs (const LvSgSym *sym, LvSgSymWork *w, const double *s, const double *sref, guint R)
 {
   guint n = sym->n, ld = w->ld;
+  g_autofree float *ds = g_new (float, n);
 
   for (guint i = 0; i < n; i++)
+    for (guint r = 0; r < R; r++)
+      {
+        w->st[(gsize) r * n + i] = s[(gsize) i * ld + r];
+        w->rt[(gsize) r * n + i] = sref != NULL ? sref[(gsize) i * ld + r] : 0.0;
+      }
+  for (guint r = 0; r < R; r++)
     {
-      lv_bf16_from_f32 (w->dsb + (gsize) i * ld, w->dsf + (gsize) i * ld, R);
-      for (guint r = 0; r < R; r++)
+      gsize o = (gsize) r * n;
+
+      for (guint i = 0; i < n; i++)
         {
-          w->st[(gsize) r * n + i] = s[(gsize) i * ld + r];
-          w->rt[(gsize) r * n + i] = sref != NULL ? sref[(gsize) i * ld + r] : 0.0;
+          w->dt[o + i] = w->st[o + i] - w->rt[o + i];
+          ds[i] = (float) w->dt[o + i];
         }
+      lv_bf16_from_f32 (w->dsb + o, ds, n);
     }
 }
 

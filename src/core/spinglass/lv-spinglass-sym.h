@@ -22,7 +22,8 @@ LvSgSymWork *lv_sg_sym_work_new (const LvSgSym *sym, guint ld, GError **error);
 void         lv_sg_sym_work_free (LvSgSymWork *w);
 
 /* Exact (double) evaluation at points s (n × ld): v = A c(s) and w = Σ_τ u_τ ∂c_τ(s) into
- * n × ld arrays (∇H = v + w), and float(u), u = Aᵀ s, into @uref (cols × ld) when non-NULL. */
+ * n × ld arrays (∇H = v + w), and float(u), u = Aᵀ s, into @uref (cols × ld; lane-major,
+ * ld × cols, when the storage has the bf16 pack: lv_sg_sym_has_bf16()) when non-NULL. */
 void lv_sg_sym_exact (const LvSgSym *sym, LvSgSymWork *w, LvWorkerPool *pool, const double *s,
                       guint R, double *v, double *wsum, float *uref);
 
