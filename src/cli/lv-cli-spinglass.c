@@ -255,7 +255,7 @@ run_simulate (int argc, char **argv)
   gint p = 3, runs = 100, threads = 0, max_steps = 20000, parts = 4;
   gint64 seed = 1;
   double tol = 1e-5, eta = 0.0;
-  gboolean json = FALSE, double_only = FALSE;
+  gboolean json = FALSE, double_only = FALSE, bf16 = FALSE;
   g_autofree char *lambda_text = NULL, *method = NULL, *disorder = NULL, *plot = NULL;
   g_autofree char *plot_size = NULL, *preset = NULL;
   const char *preset_name;
@@ -287,6 +287,9 @@ run_simulate (int argc, char **argv)
     { "parts", 0, 0, G_OPTION_ARG_INT, &parts, "SGD: coupling parts P (default 4)", "P" },
     { "double", 0, 0, G_OPTION_ARG_NONE, &double_only,
       "Descend in double only (default: float GEMMs for the bulk, double to finish)", NULL },
+    { "bf16", 0, 0, G_OPTION_ARG_NONE, &bf16,
+      "Fixed disorder: bf16 operands for the bulk's GEMMs (oneDNN; double still decides and "
+      "reports)", NULL },
     { "plot", 0, 0, G_OPTION_ARG_FILENAME, &plot,
       "Write the histograms and the complexity panel (PNG, SVG or PDF) and a CSV next to it",
       "FILE" },
@@ -369,8 +372,12 @@ run_simulate (int argc, char **argv)
   base.n_parts = parts;
   if (eta != 0.0)
     base.eta = eta;
+  if (double_only && bf16)
+    return lv_cli_fail_message (LV_CLI_EXIT_BAD_INPUT, "--double and --bf16 exclude each other");
   if (double_only)
     base.precision = LV_SPIN_GLASS_DOUBLE;
+  if (bf16)
+    base.precision = LV_SPIN_GLASS_BF16;
   if ((bundle.out != NULL || bundle.resume != NULL) && lv_cli_mpi_size () > 1)
     return lv_cli_fail_message (LV_CLI_EXIT_BAD_INPUT,
                                 "--out/--resume FILE.h5: not supported under mpirun yet");

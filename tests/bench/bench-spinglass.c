@@ -188,6 +188,9 @@ print_rates (const Bench *bench, const LvSpinGlassStats *stats, guint64 steps, g
           stats->float_flops / 1e9, stats->float_seconds / bench->threads,
           stats->float_cpu_seconds, fwall, 100.0 * fwall / bench->sgemm.wall, fcpu,
           100.0 * fcpu / bench->sgemm.cpu);
+  printf ("  exact (double) evaluations: %.1f GFLOP in %.1f s wall\n",
+          (stats->contraction_flops - stats->float_flops) / 1e9,
+          (stats->contraction_seconds - stats->float_seconds) / bench->threads);
   if (bench->precision == LV_SPIN_GLASS_BF16)
     printf ("  bf16 delta steps vs the oneDNN bf16 matmul peer: %.0f%% (wall), %.0f%% (CPU)\n",
             100.0 * fwall / peer->wall, 100.0 * fcpu / peer->cpu);
