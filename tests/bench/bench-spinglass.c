@@ -28,8 +28,9 @@
  * Precision: bf16 (the default when this build has oneDNN) or mixed (fp32 delta GEMMs).
  */
 
-/* Mean steps per start of the paper's run (Λ = 500, |g| < 1e-5): 191 403 steps for the first
- * 100 starts of `bench-spinglass short`, the same in fp32 and double. */
+/* Starts of the paper's run; the projection scales a run's steps by PAPER_RUNS / runs. Note
+ * that process CPU time counts every thread of the process, so the per-CPU-second rates of
+ * the peers include any other thread that ran meanwhile. */
 #define PAPER_RUNS 1000
 
 static double
