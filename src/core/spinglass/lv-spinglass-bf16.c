@@ -17,19 +17,6 @@
 /* Lane counts are rounded up to this (the primitives exist for 32, 64, 96 and 128 lanes). */
 #define BUCKET 32
 
-gsize
-lv_sg_bf16_pack_bytes (const LvSgBf16Shape *shape)
-{
-  gsize bytes = 0;
-
-  for (guint b = 0; b < shape->n_blocks; b++)
-    bytes += 2 * (gsize) (shape->blocks[b].m1 - shape->blocks[b].m0) * shape->blocks[b].ncols;
-  for (guint k = 0; k < shape->n_ranges; k++)
-    bytes += 2 * (shape->ranges[k].c1 - shape->ranges[k].c0) *
-             (gsize) (shape->n - shape->ranges[k].m0);
-  return bytes;
-}
-
 #ifdef HAVE_DNNL
 
 struct _LvSgBf16Pack

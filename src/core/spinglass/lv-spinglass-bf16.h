@@ -50,7 +50,6 @@ typedef struct _LvSgBf16Exec LvSgBf16Exec;
 
 /* Packs the float couplings @a (n × n_cols, row-major) for @shape (kept by reference). */
 LvSgBf16Pack *lv_sg_bf16_pack_new (const LvSgBf16Shape *shape, const float *a, GError **error);
-gsize         lv_sg_bf16_pack_bytes (const LvSgBf16Shape *shape);
 void          lv_sg_bf16_pack_free (LvSgBf16Pack *pack);
 
 /* Primitives for lane capacity @ld ≤ LV_SG_BF16_LANES, one stream and scratchpad per GEMM,
