@@ -117,6 +117,7 @@ test_bad_input (void)
     { { "spinglass", "simulate", "--p", "5", "--lambda", "300", NULL }, "GiB" },
     { { "spinglass", "simulate", "--lambda", "20", "--method", "adam", NULL }, "--method" },
     { { "spinglass", "simulate", "--lambda", "20", "--disorder", "x", NULL }, "--disorder" },
+    { { "spinglass", "simulate", "--lambda", "20", "--double", "--bf16", NULL }, "--bf16" },
     { { "spinglass", "frobnicate", NULL }, "subcommand" },
   };
 

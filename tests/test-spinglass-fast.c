@@ -11,7 +11,9 @@
  * the definition H(s) = N^{-(p-1)/2} Σ_{i1 ≤ … ≤ ip} K s_i1 … s_ip, with the couplings recomputed
  * one by one by lv_spin_glass_coupling() and the gradient by a brute-force sum over every
  * sorted tuple. Endpoint energies must agree to 1e-6 per spin, and the fast path must give
- * identical results whatever the number of threads. */
+ * identical results whatever the number of threads. The same holds for the bf16 path
+ * (LV_SPIN_GLASS_BF16: bf16 operands of the delta GEMMs through oneDNN), whose subtests are
+ * skipped when this build has no oneDNN. */
 
 typedef struct
 {
@@ -134,7 +136,8 @@ simulate (const LvSpinGlassConfig *config)
  * as documented for LvSpinGlassConfig: family = mix(seed, p, Λ), couplings mix(family, 2, 0),
  * start of run r mix(family, 1, r)). */
 static void
-check_against_reference (guint p, guint n, guint runs, guint64 seed)
+check_against_reference (guint p, guint n, guint runs, guint64 seed,
+                         LvSpinGlassPrecision precision)
 {
   LvSpinGlassConfig config;
   g_autofree LvSpinGlassRun *fast = NULL;
@@ -147,6 +150,7 @@ check_against_reference (guint p, guint n, guint runs, guint64 seed)
   config.runs = runs;
   config.seed = seed;
   config.compute_index = FALSE;
+  config.precision = precision;
   fast = simulate (&config);
 
   family = lv_seed_mix (seed, p, n);
@@ -166,19 +170,63 @@ check_against_reference (guint p, guint n, guint runs, guint64 seed)
   reference_clear (&ref);
 }
 
-static void
-test_small_orders (void)
+/* TRUE when the bf16 backend is there, else marks the test skipped. */
+static gboolean
+have_bf16 (const void *data)
 {
-  check_against_reference (2, 20, 6, 3);
-  check_against_reference (3, 24, 12, 7);
-  check_against_reference (4, 14, 6, 11);
+  g_autoptr(GError) error = NULL;
+  LvSpinGlassConfig config;
+
+  lv_spin_glass_config_init (&config, 3, 50);
+  config.precision = LV_SPIN_GLASS_BF16;
+  if (GPOINTER_TO_INT (data) != LV_SPIN_GLASS_BF16 ||
+      lv_spin_glass_config_check (&config, &error))
+    return TRUE;
+  g_test_skip (error->message);
+  return FALSE;
+}
+
+static void
+test_small_orders (const void *data)
+{
+  LvSpinGlassPrecision precision = GPOINTER_TO_INT (data);
+
+  if (!have_bf16 (data))
+    return;
+  check_against_reference (2, 20, 6, 3, precision);
+  check_against_reference (3, 24, 12, 7, precision);
+  check_against_reference (4, 14, 6, 11, precision);
 }
 
 /* Λ = 130: three row blocks of the storage, and more than one column range per block. */
 static void
-test_several_blocks (void)
+test_several_blocks (const void *data)
 {
-  check_against_reference (3, 130, 1, 21);
+  if (!have_bf16 (data))
+    return;
+  check_against_reference (3, 130, 1, 21, GPOINTER_TO_INT (data));
+}
+
+/* Without oneDNN (this build's config.h), bf16 is refused up front with a message naming
+ * it; with it, accepted. */
+static void
+test_bf16_availability (void)
+{
+  LvSpinGlassConfig config;
+  g_autoptr(GError) error = NULL;
+  gboolean ok;
+
+  lv_spin_glass_config_init (&config, 3, 50);
+  config.precision = LV_SPIN_GLASS_BF16;
+  ok = lv_spin_glass_config_check (&config, &error);
+#ifdef HAVE_DNNL
+  g_assert_no_error (error);
+  g_assert_true (ok);
+#else
+  g_assert_false (ok);
+  g_assert_nonnull (error);
+  g_assert_nonnull (strstr (error->message, "bf16"));
+#endif
 }
 
 static void
@@ -194,8 +242,10 @@ assert_same_runs (const LvSpinGlassRun *a, const LvSpinGlassRun *b, guint runs)
 
 /* More runs than lanes (refill and compaction), GD and SGD, 1, 2 and 3 threads. */
 static void
-test_threads_identical (void)
+test_threads_identical (const void *data)
 {
+  if (!have_bf16 (data))
+    return;
   for (int method = LV_SPIN_GLASS_GD; method <= LV_SPIN_GLASS_SGD; method++)
     {
       LvSpinGlassConfig config;
@@ -206,7 +256,9 @@ test_threads_identical (void)
       config.runs = method == LV_SPIN_GLASS_GD ? 150 : 12;
       config.sgd_steps_per_part = 20;
       config.compute_index = FALSE;
-      config.tol = 1e-4;
+      config.precision = GPOINTER_TO_INT (data);
+      /* bf16 (a second pass of the same checks) stops earlier to keep the suite's time. */
+      config.tol = config.precision == LV_SPIN_GLASS_BF16 ? 1e-3 : 1e-4;
       config.n_threads = 1;
       one = simulate (&config);
       config.n_threads = 2;
@@ -224,8 +276,18 @@ int
 main (int argc, char **argv)
 {
   g_test_init (&argc, &argv, NULL);
-  g_test_add_func ("/lossviz/spinglass-fast/small-orders", test_small_orders);
-  g_test_add_func ("/lossviz/spinglass-fast/several-blocks", test_several_blocks);
-  g_test_add_func ("/lossviz/spinglass-fast/threads-identical", test_threads_identical);
+  for (int bf16 = 0; bf16 <= 1; bf16++)
+    {
+      gconstpointer precision = GINT_TO_POINTER (bf16 ? LV_SPIN_GLASS_BF16 : LV_SPIN_GLASS_MIXED);
+      const char *tag = bf16 ? "-bf16" : "";
+      g_autofree char *a = g_strconcat ("/lossviz/spinglass-fast/small-orders", tag, NULL);
+      g_autofree char *b = g_strconcat ("/lossviz/spinglass-fast/several-blocks", tag, NULL);
+      g_autofree char *c = g_strconcat ("/lossviz/spinglass-fast/threads-identical", tag, NULL);
+
+      g_test_add_data_func (a, precision, test_small_orders);
+      g_test_add_data_func (b, precision, test_several_blocks);
+      g_test_add_data_func (c, precision, test_threads_identical);
+    }
+  g_test_add_func ("/lossviz/spinglass-fast/bf16-availability", test_bf16_availability);
   return g_test_run ();
 }

@@ -168,7 +168,7 @@ typedef struct
   gint p, runs, threads, max_steps, parts;
   gint64 seed;
   double tol, eta;
-  gboolean json, double_only;
+  gboolean json, double_only, bf16;
   char *lambda_text, *method, *disorder, *plot, *plot_size, *preset;
   LvCliSpinGlassBundle bundle;  /* --out, --checkpoint, --resume (.h5) */
 } SimulateOptions;
@@ -209,6 +209,9 @@ simulate_option_context (SimulateOptions *o)
     { "parts", 0, 0, G_OPTION_ARG_INT, &o->parts, "SGD: coupling parts P (default 4)", "P" },
     { "double", 0, 0, G_OPTION_ARG_NONE, &o->double_only,
       "Descend in double only (default: float GEMMs for the bulk, double to finish)", NULL },
+    { "bf16", 0, 0, G_OPTION_ARG_NONE, &o->bf16,
+      "Fixed disorder: bf16 operands for the bulk's GEMMs (oneDNN; double still decides and "
+      "reports)", NULL },
     { "plot", 0, 0, G_OPTION_ARG_FILENAME, &o->plot,
       "Write the histograms and the complexity panel (PNG, SVG or PDF) and a CSV next to it",
       "FILE" },
@@ -315,6 +318,8 @@ simulate_input (SimulateOptions *o, gboolean resume, LvSpinGlassProbeInput *in, 
   if (o->disorder != NULL && strcmp (o->disorder, "fixed") != 0 &&
       strcmp (o->disorder, "per-run") != 0)
     return bad_input (error, "--disorder: '%s' is not fixed or per-run", o->disorder);
+  if (o->double_only && o->bf16)
+    return bad_input (error, "--double and --bf16 exclude each other");
   /* The figure and the CSV written next to it. */
   if (o->plot != NULL && !lv_cli_check_figure_output ("--plot", o->plot, o->plot_size, TRUE,
                                                       error))
@@ -334,6 +339,8 @@ simulate_input (SimulateOptions *o, gboolean resume, LvSpinGlassProbeInput *in, 
     base->eta = o->eta;
   if (o->double_only)
     base->precision = LV_SPIN_GLASS_DOUBLE;
+  if (o->bf16)
+    base->precision = LV_SPIN_GLASS_BF16;
   return TRUE;
 }
 

@@ -3,23 +3,49 @@
 
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 #include <time.h>
 
 #include <cblas.h>
 
 #include <lossviz/lossviz.h>
 
-/* Times `spinglass simulate` (p = 3, fixed disorder, mixed precision) and, in the same run, the
- * OpenBLAS sgemm rate of the machine on the contraction's own shape (one GEMM per worker
- * thread, single-threaded OpenBLAS each, as the simulation runs them), so the contraction's
- * GFLOP/s can be given as a share of what sgemm reaches here.
+#include "lv-gemm-bf16.h"
+
+/* Times `spinglass simulate` (p = 3, fixed disorder) and, in the same run, the OpenBLAS sgemm
+ * rate of the machine on the contraction's own shape (one GEMM per worker thread,
+ * single-threaded OpenBLAS each, as the simulation runs them), so the contraction's GFLOP/s
+ * can be given as a share of what sgemm reaches here; with bf16, also the oneDNN bf16 matmul
+ * rate of the same shape (the bf16 peer). The machine may be shared: every rate is given per
+ * wall second and per CPU second (process CPU time over the same interval), and the paper run
+ * is projected from the CPU time per start-step onto two idle cores.
  *
- *   bench-spinglass [small|short|paper|sgd-short] [THREADS]
+ *   bench-spinglass [small|short|paper|sgd-short] [THREADS] [bf16|mixed]
  *   small      Λ = 25, 50, 100 with 1000 starts (index computed) and Λ = 500 with 20 starts
  *   short      Λ = 500, 100 starts, gradient descent to |g| < 1e-5
  *   paper      Λ = 500, 1000 starts (the paper's largest size; goal ≤ 20 minutes)
  *   sgd-short  Λ = 500, 100 starts, the SGD variant then descent polishing
+ * Precision: bf16 (the default when this build has oneDNN) or mixed (fp32 delta GEMMs).
  */
+
+/* Starts of the paper's run; the projection scales a run's steps by PAPER_RUNS / runs. Note
+ * that process CPU time counts every thread of the process, so the per-CPU-second rates of
+ * the peers include any other thread that ran meanwhile. */
+#define PAPER_RUNS 1000
+
+static double
+cpu_seconds (void)
+{
+  struct timespec ts;
+
+  clock_gettime (CLOCK_PROCESS_CPUTIME_ID, &ts);
+  return ts.tv_sec + ts.tv_nsec / 1e9;
+}
+
+typedef struct
+{
+  double wall, cpu;             /* GFLOP per wall second and per CPU second */
+} Rate;
 
 typedef struct
 {
@@ -40,14 +66,15 @@ gemm_thread (gpointer data)
 
 /* Aggregate sgemm GFLOP/s of @threads concurrent single-threaded GEMMs, 64 × 128 × 125 250
  * each (a row block of the Λ = 500 couplings times the monomials of 128 starts). */
-static double
+static Rate
 sgemm_rate (guint threads)
 {
   const int m = 64, n = 128, k = 125250, reps = 6;
   g_autofree GemmJob *jobs = g_new0 (GemmJob, threads);
   g_autofree GThread **th = g_new (GThread *, threads);
   gint64 t0;
-  double rate;
+  double cpu0 = cpu_seconds (), flops;
+  Rate rate;
 
   for (guint t = 0; t < threads; t++)
     {
@@ -63,7 +90,9 @@ sgemm_rate (guint threads)
     th[t] = g_thread_new ("sgemm", gemm_thread, &jobs[t]);
   for (guint t = 0; t < threads; t++)
     g_thread_join (th[t]);
-  rate = 2.0 * m * n * (double) k * reps * threads / ((g_get_monotonic_time () - t0) / 1e6) / 1e9;
+  flops = 2.0 * m * n * (double) k * reps * threads;
+  rate.wall = flops / ((g_get_monotonic_time () - t0) / 1e6) / 1e9;
+  rate.cpu = flops / (cpu_seconds () - cpu0) / 1e9;
   for (guint t = 0; t < threads; t++)
     {
       g_free (jobs[t].a);
@@ -73,23 +102,113 @@ sgemm_rate (guint threads)
   return rate;
 }
 
-static double
-cpu_seconds (void)
+#ifdef HAVE_DNNL
+typedef struct
 {
-  struct timespec ts;
+  LvBf16 *a, *b;
+  float *c;
+  int reps;
+} Bf16Job;
 
-  clock_gettime (CLOCK_PROCESS_CPUTIME_ID, &ts);
-  return ts.tv_sec + ts.tv_nsec / 1e9;
+static gpointer
+bf16_thread (gpointer data)
+{
+  Bf16Job *job = data;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(LvGemmBf16) gemm = lv_gemm_bf16_new (1, FALSE, FALSE, 128, 64, 125250, &error);
+
+  if (gemm == NULL)
+    g_error ("%s", error->message);
+  for (int r = 0; r < job->reps; r++)
+    lv_gemm_bf16_run (gemm, job->a, job->b, job->c);
+  return NULL;
+}
+#endif
+
+/* The bf16 peer: @threads concurrent single-threaded oneDNN bf16 matmuls 128 × 64 × 125 250
+ * (the v GEMM of one row block: the monomials of 128 starts times the block's couplings,
+ * here with both operands plain, packed by oneDNN every call). */
+static Rate
+bf16_rate (guint threads)
+{
+  Rate rate = { 0.0, 0.0 };
+#ifdef HAVE_DNNL
+  const gsize m = 128, n = 64, k = 125250;
+  const int reps = 20;
+  g_autofree Bf16Job *jobs = g_new0 (Bf16Job, threads);
+  g_autofree GThread **th = g_new (GThread *, threads);
+  g_autofree float *tmp = g_new (float, MAX (m, n) * k);
+  double cpu0, flops;
+  gint64 t0;
+
+  for (gsize i = 0; i < MAX (m, n) * k; i++)
+    tmp[i] = (float) (g_random_double () - 0.5);
+  for (guint t = 0; t < threads; t++)
+    {
+      jobs[t] = (Bf16Job) { g_new (LvBf16, m * k), g_new (LvBf16, k * n), g_new (float, m * n),
+                            reps };
+      lv_bf16_from_f32 (jobs[t].a, tmp, m * k);
+      lv_bf16_from_f32 (jobs[t].b, tmp, k * n);
+    }
+  cpu0 = cpu_seconds ();
+  t0 = g_get_monotonic_time ();
+  for (guint t = 0; t < threads; t++)
+    th[t] = g_thread_new ("bf16", bf16_thread, &jobs[t]);
+  for (guint t = 0; t < threads; t++)
+    g_thread_join (th[t]);
+  flops = 2.0 * m * n * (double) k * reps * threads;
+  rate.wall = flops / ((g_get_monotonic_time () - t0) / 1e6) / 1e9;
+  rate.cpu = flops / (cpu_seconds () - cpu0) / 1e9;
+  for (guint t = 0; t < threads; t++)
+    {
+      g_free (jobs[t].a);
+      g_free (jobs[t].b);
+      g_free (jobs[t].c);
+    }
+#endif
+  return rate;
+}
+
+typedef struct
+{
+  guint threads;
+  LvSpinGlassPrecision precision;
+  Rate sgemm, bf16;
+} Bench;
+
+static void
+print_rates (const Bench *bench, const LvSpinGlassStats *stats, guint64 steps, guint runs,
+             double cpu)
+{
+  double fwall = stats->float_flops / (stats->float_seconds / bench->threads) / 1e9;
+  double fcpu = stats->float_flops / stats->float_cpu_seconds / 1e9;
+  const Rate *peer = bench->precision == LV_SPIN_GLASS_BF16 ? &bench->bf16 : &bench->sgemm;
+
+  printf ("  float/bf16 delta GEMM steps: %.1f GFLOP in %.1f s wall, %.1f CPU s: "
+          "%.1f GFLOP/s wall (%.0f%% of sgemm), %.1f GFLOP/s per CPU s (%.0f%% of sgemm's)\n",
+          stats->float_flops / 1e9, stats->float_seconds / bench->threads,
+          stats->float_cpu_seconds, fwall, 100.0 * fwall / bench->sgemm.wall, fcpu,
+          100.0 * fcpu / bench->sgemm.cpu);
+  printf ("  exact (double) evaluations: %.1f GFLOP in %.1f s wall\n",
+          (stats->contraction_flops - stats->float_flops) / 1e9,
+          (stats->contraction_seconds - stats->float_seconds) / bench->threads);
+  if (bench->precision == LV_SPIN_GLASS_BF16)
+    printf ("  bf16 delta steps vs the oneDNN bf16 matmul peer: %.0f%% (wall), %.0f%% (CPU)\n",
+            100.0 * fwall / peer->wall, 100.0 * fcpu / peer->cpu);
+  printf ("  CPU per start-step %.2f ms; the paper run (%u starts, %.3g start-steps) projected "
+          "onto %u idle cores: %.0f s\n",
+          1e3 * cpu / steps, PAPER_RUNS, (double) steps * PAPER_RUNS / runs, bench->threads,
+          cpu / steps * steps * PAPER_RUNS / runs / bench->threads);
 }
 
 static gboolean
-run_size (guint lambda, guint runs, LvSpinGlassMethod method, guint threads, double sgemm)
+run_size (const Bench *bench, guint lambda, guint runs, LvSpinGlassMethod method)
 {
   LvSpinGlassConfig config;
   LvSpinGlassStats stats;
   g_autofree LvSpinGlassRun *out = NULL;
   g_autoptr(GError) error = NULL;
-  double mean = 0.0, cpu0 = cpu_seconds (), rate;
+  double mean = 0.0, cpu0 = cpu_seconds (), rate, cpu;
   guint64 steps = 0;
   guint converged = 0;
 
@@ -97,7 +216,8 @@ run_size (guint lambda, guint runs, LvSpinGlassMethod method, guint threads, dou
   config.runs = runs;
   config.seed = 1;
   config.method = method;
-  config.n_threads = threads;
+  config.n_threads = bench->threads;
+  config.precision = bench->precision;
   out = g_new0 (LvSpinGlassRun, runs);
   if (!lv_spin_glass_simulate (&config, out, &stats, NULL, NULL, NULL, &error))
     {
@@ -110,11 +230,14 @@ run_size (guint lambda, guint runs, LvSpinGlassMethod method, guint threads, dou
       steps += out[r].steps;
       converged += out[r].converged;
     }
+  cpu = cpu_seconds () - cpu0;
   rate = stats.contraction_flops / (stats.wall_seconds - stats.setup_seconds) / 1e9;
   printf ("%6u %6u %4s %9.1f %8.1f %8.1f %10lu %9u %10.1f %9.1f %7.0f%% %9.4f\n", lambda, runs,
           method == LV_SPIN_GLASS_SGD ? "sgd" : "gd", stats.wall_seconds, stats.setup_seconds,
-          cpu_seconds () - cpu0, (unsigned long) steps, converged,
-          stats.contraction_flops / 1e9, rate, 100.0 * rate / sgemm, mean);
+          cpu, (unsigned long) steps, converged,
+          stats.contraction_flops / 1e9, rate, 100.0 * rate / bench->sgemm.wall, mean);
+  if (stats.float_flops > 0.0 && lambda >= 500)
+    print_rates (bench, &stats, steps, runs, cpu);
   fflush (stdout);
   return TRUE;
 }
@@ -123,16 +246,34 @@ int
 main (int argc, char **argv)
 {
   const char *mode = argc > 1 ? argv[1] : "small";
-  guint threads = argc > 2 ? (guint) atoi (argv[2]) : 0;
-  double sgemm;
+  const char *prec = argc > 3 ? argv[3] : NULL;
+  Bench bench = { argc > 2 ? (guint) atoi (argv[2]) : 0, LV_SPIN_GLASS_MIXED };
+  LvSpinGlassConfig probe;
   gboolean ok = TRUE;
+  Rate after;
 
   lv_core_init ();
-  if (threads == 0)
-    threads = MAX (1, g_get_num_processors ());
-  sgemm = sgemm_rate (threads);
-  printf ("OpenBLAS sgemm 64x128x125250, %u concurrent single-threaded GEMMs: %.1f GFLOP/s\n",
-          threads, sgemm);
+  if (bench.threads == 0)
+    bench.threads = MAX (1, g_get_num_processors ());
+  lv_spin_glass_config_init (&probe, 3, 500);
+  probe.precision = LV_SPIN_GLASS_BF16;
+  if (prec == NULL ? lv_spin_glass_config_check (&probe, NULL) : strcmp (prec, "bf16") == 0)
+    bench.precision = LV_SPIN_GLASS_BF16;
+  else if (prec != NULL && strcmp (prec, "mixed") != 0)
+    {
+      fprintf (stderr, "bench-spinglass: unknown precision '%s' (bf16 or mixed)\n", prec);
+      return 2;
+    }
+  bench.sgemm = sgemm_rate (bench.threads);
+  printf ("OpenBLAS sgemm 64x128x125250, %u concurrent single-threaded GEMMs: %.1f GFLOP/s wall, "
+          "%.1f per CPU s\n", bench.threads, bench.sgemm.wall, bench.sgemm.cpu);
+  if (bench.precision == LV_SPIN_GLASS_BF16)
+    {
+      bench.bf16 = bf16_rate (bench.threads);
+      printf ("oneDNN bf16 matmul 128x64x125250, %u concurrent single-threaded: %.1f GFLOP/s "
+              "wall, %.1f per CPU s\n", bench.threads, bench.bf16.wall, bench.bf16.cpu);
+    }
+  printf ("precision: %s\n", bench.precision == LV_SPIN_GLASS_BF16 ? "bf16" : "mixed (fp32)");
   printf ("%6s %6s %4s %9s %8s %8s %10s %9s %10s %9s %8s %9s\n", "lambda", "runs", "meth",
           "wall s", "setup s", "cpu s", "steps", "converged", "GFLOP", "GFLOP/s", "of sgemm",
           "mean E/L");
@@ -140,21 +281,28 @@ main (int argc, char **argv)
     {
       const guint lambdas[] = { 25, 50, 100 };
       for (guint i = 0; ok && i < G_N_ELEMENTS (lambdas); i++)
-        ok = run_size (lambdas[i], 1000, LV_SPIN_GLASS_GD, threads, sgemm);
-      ok = ok && run_size (500, 20, LV_SPIN_GLASS_GD, threads, sgemm);
+        ok = run_size (&bench, lambdas[i], 1000, LV_SPIN_GLASS_GD);
+      ok = ok && run_size (&bench, 500, 20, LV_SPIN_GLASS_GD);
     }
   else if (g_str_equal (mode, "short"))
-    ok = run_size (500, 100, LV_SPIN_GLASS_GD, threads, sgemm);
+    ok = run_size (&bench, 500, 100, LV_SPIN_GLASS_GD);
   else if (g_str_equal (mode, "paper"))
-    ok = run_size (500, 1000, LV_SPIN_GLASS_GD, threads, sgemm);
+    ok = run_size (&bench, 500, PAPER_RUNS, LV_SPIN_GLASS_GD);
   else if (g_str_equal (mode, "sgd-short"))
-    ok = run_size (500, 100, LV_SPIN_GLASS_SGD, threads, sgemm);
+    ok = run_size (&bench, 500, 100, LV_SPIN_GLASS_SGD);
   else
     {
       fprintf (stderr, "bench-spinglass: unknown mode '%s'\n", mode);
       return 2;
     }
-  /* The rate again after the run: the machine's load may have changed meanwhile. */
-  printf ("sgemm after the run: %.1f GFLOP/s\n", sgemm_rate (threads));
+  /* The rates again after the run: the machine's load may have changed meanwhile. */
+  after = sgemm_rate (bench.threads);
+  printf ("sgemm after the run: %.1f GFLOP/s wall, %.1f per CPU s\n", after.wall, after.cpu);
+  if (bench.precision == LV_SPIN_GLASS_BF16)
+    {
+      after = bf16_rate (bench.threads);
+      printf ("bf16 matmul after the run: %.1f GFLOP/s wall, %.1f per CPU s\n", after.wall,
+              after.cpu);
+    }
   return ok ? 0 : 1;
 }

@@ -4,6 +4,7 @@
 #include "config.h"
 
 #include "lv-spinglass-sym.h"
+#include "lv-gemm-bf16.h"
 #include "lv-task-group-private.h"
 
 #include <math.h>
@@ -132,6 +133,9 @@ lv_spin_glass_config_check (const LvSpinGlassConfig *config, GError **error)
       (!(config->sgd_gamma0 > 0.0 && config->sgd_gamma0 <= 10.0) ||
        !(config->sgd_decay >= 0.0 && config->sgd_decay < 1e3)))
     BAD ("SGD step schedule out of range");
+  /* bf16 needs the oneDNN backend (its message says when this build has none). */
+  if (config->precision == LV_SPIN_GLASS_BF16 && !lv_bf16_available (error))
+    return FALSE;
   if (config->compute_index && config->lambda > LV_SPIN_GLASS_INDEX_MAX_N)
     BAD ("the Hessian index is computed only for lambda <= %u", LV_SPIN_GLASS_INDEX_MAX_N);
   bytes = config->disorder == LV_SPIN_GLASS_DISORDER_PER_RUN

@@ -7,6 +7,7 @@
 
 #include <math.h>
 #include <string.h>
+#include <time.h>
 
 #include <lossviz/lv-error.h>
 #include <lossviz/lv-rng.h>
@@ -48,7 +49,8 @@ typedef struct
   gsize cols;
   guint next, end;              /* next run to load, end of the current batch */
   double *s, *sref, *vref, *wref, *g;   /* n × cap */
-  float *uref;                  /* cols × cap */
+  float *uref;                  /* cols × cap, or cap × cols (lane-major) when uref_lanes */
+  gboolean uref_lanes;          /* the bf16 path keeps the u references lane-major */
   guint *run, *steps;
   gboolean *done;
   double *col;                  /* one lane's point, contiguous (index) */
@@ -73,6 +75,15 @@ elapsed (gint64 t0)
   return (g_get_monotonic_time () - t0) / 1e6;
 }
 
+static double
+process_cpu_seconds (void)
+{
+  struct timespec ts;
+
+  clock_gettime (CLOCK_PROCESS_CPUTIME_ID, &ts);
+  return ts.tv_sec + ts.tv_nsec / 1e9;
+}
+
 /* Gradient of all active lanes into L->g: exact (also refreshing the references) or delta. */
 static void
 evaluate (Lanes *L, gboolean exact, int part)
@@ -80,6 +91,7 @@ evaluate (Lanes *L, gboolean exact, int part)
   gsize nl = (gsize) L->n * L->cap;
   double flops = 4.0 * lv_sg_sym_used (L->sym) * L->R;
   gint64 t0 = g_get_monotonic_time ();
+  double cpu0 = process_cpu_seconds ();
 
   if (exact)
     {
@@ -101,6 +113,8 @@ evaluate (Lanes *L, gboolean exact, int part)
           for (guint r = 0; r < L->R; r++)
             L->g[i + r] += L->vref[i + r] + L->wref[i + r];
       L->stats.float_flops += flops;
+      L->stats.float_seconds += elapsed (t0) * lv_worker_pool_get_n_threads (L->pool);
+      L->stats.float_cpu_seconds += process_cpu_seconds () - cpu0;
     }
   L->stats.contraction_flops += flops;
   L->stats.contraction_seconds += elapsed (t0) * lv_worker_pool_get_n_threads (L->pool);
@@ -113,7 +127,7 @@ evaluate_lane (Lanes *L, guint b)
   gint64 t0 = g_get_monotonic_time ();
 
   lv_sg_sym_exact (L->sym, L->work, L->pool, L->s + b, 1, L->vref + b, L->wref + b,
-                   L->uref + b);
+                   L->uref + (L->uref_lanes ? b * L->cols : b));
   for (guint i = 0; i < L->n; i++)
     {
       gsize k = (gsize) i * L->cap + b;
@@ -171,8 +185,11 @@ load_lane (Lanes *L, guint b, guint64 family)
       L->s[k] = L->col[i];
       L->sref[k] = L->vref[k] = L->wref[k] = 0.0;
     }
-  for (gsize c = 0; c < L->cols; c++)
-    L->uref[c * L->cap + b] = 0.0f;
+  if (L->uref_lanes)
+    memset (L->uref + b * L->cols, 0, sizeof (float) * L->cols);
+  else
+    for (gsize c = 0; c < L->cols; c++)
+      L->uref[c * L->cap + b] = 0.0f;
   L->steps[b] = 0;
   L->done[b] = FALSE;
 }
@@ -188,8 +205,11 @@ move_lane (Lanes *L, guint from, guint to)
       L->vref[z] = L->vref[a];
       L->wref[z] = L->wref[a];
     }
-  for (gsize c = 0; c < L->cols; c++)
-    L->uref[c * L->cap + to] = L->uref[c * L->cap + from];
+  if (L->uref_lanes)
+    memcpy (L->uref + to * L->cols, L->uref + from * L->cols, sizeof (float) * L->cols);
+  else
+    for (gsize c = 0; c < L->cols; c++)
+      L->uref[c * L->cap + to] = L->uref[c * L->cap + from];
   L->run[to] = L->run[from];
   L->steps[to] = L->steps[from];
   L->done[to] = L->done[from];
@@ -331,12 +351,15 @@ lv_sg_lanes_simulate (const LvSpinGlassConfig *config, const LvSpinGlass *sg,
   L.pool = pool;
   L.n = sg->n;
   L.cols = lv_sg_sym_n_cols (sg->sym);
+  L.uref_lanes = lv_sg_sym_has_bf16 (sg->sym);
   L.cap = lv_sg_lanes_capacity (sg->p, sg->n, config->runs);
   L.out = out;
   L.on_run = on_run;
   L.user_data = user_data;
   nl = (gsize) L.n * L.cap;
-  L.work = lv_sg_sym_work_new (L.sym, L.cap);
+  L.work = lv_sg_sym_work_new (L.sym, L.cap, error);
+  if (L.work == NULL)
+    return FALSE;
   L.s = g_new (double, nl);
   L.sref = g_new (double, nl);
   L.vref = g_new (double, nl);

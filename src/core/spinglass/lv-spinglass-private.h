@@ -57,6 +57,8 @@ LvSpinGlass *lv_sg_new_layouts (guint p, guint n, guint64 seed, guint n_parts,
 guint64  lv_sg_sym_bytes (guint p, guint n, guint n_parts, LvSpinGlassPrecision precision);
 LvSgSym *lv_sg_sym_new (guint p, guint n, guint n_parts, LvSpinGlassPrecision precision);
 void     lv_sg_sym_free (LvSgSym *sym);
+/* bf16 packing of the stored float copies (LV_SPIN_GLASS_BF16), once after the couplings. */
+gboolean lv_sg_sym_pack_bf16 (LvSgSym *sym, GError **error);
 /* Stores coupling @value (scaled) of sorted p-tuple @t; @part −1 for the full coupling. */
 void     lv_sg_sym_store (LvSgSym *sym, const guint *t, int part, double value);
 

@@ -5,6 +5,7 @@
 #include "lv-target-clones.h"
 
 #include "lv-spinglass-sym.h"
+#include "lv-spinglass-bf16.h"
 
 #include <math.h>
 #include <string.h>
@@ -71,6 +72,12 @@ struct _LvSgSym
   double *d;
   float *f;         /* float copy of d, or NULL */
   float *parts;     /* n_parts float copies of the SGD split, or NULL */
+  /* LV_SPIN_GLASS_BF16: the float copies packed for the bf16 GEMMs (lv-spinglass-bf16.c). */
+  LvSgBf16Block *bf16_blocks;
+  LvSgBf16Range *bf16_ranges;
+  LvSgBf16Shape shape;
+  LvSgBf16Pack *bf16;           /* the full couplings, or NULL */
+  LvSgBf16Pack **bf16_parts;    /* n_parts, or NULL */
 };
 
 static guint64
@@ -93,8 +100,10 @@ prefix_cols (guint m, guint q)
 guint64
 lv_sg_sym_bytes (guint p, guint n, guint n_parts, LvSpinGlassPrecision precision)
 {
+  /* bf16: two packed copies (v and u layouts) of at most the whole matrix each. */
   return (guint64) n * prefix_cols (n, p - 1) *
-         (8 + (precision == LV_SPIN_GLASS_MIXED ? 4 : 0) + 4 * (guint64) n_parts);
+         (8 + (precision != LV_SPIN_GLASS_DOUBLE ? 4 : 0) + 4 * (guint64) n_parts +
+          (precision == LV_SPIN_GLASS_BF16 ? 4 * (1 + (guint64) n_parts) : 0));
 }
 
 LvSgSym *
@@ -132,11 +141,11 @@ lv_sg_sym_new (guint p, guint n, guint n_parts, LvSpinGlassPrecision precision)
     for (guint a = 0; a <= n; a++)
       sym->rank[d * (n + 1) + a] = binomial ((guint64) a + d, d + 1);
   sym->d = g_try_new0 (double, sym->size);
-  if (precision == LV_SPIN_GLASS_MIXED)
+  if (precision != LV_SPIN_GLASS_DOUBLE)
     sym->f = g_try_new0 (float, sym->size);
   if (n_parts > 0)
     sym->parts = g_try_new0 (float, sym->size * n_parts);
-  if (sym->d == NULL || (precision == LV_SPIN_GLASS_MIXED && sym->f == NULL) ||
+  if (sym->d == NULL || (precision != LV_SPIN_GLASS_DOUBLE && sym->f == NULL) ||
       (n_parts > 0 && sym->parts == NULL))
     {
       lv_sg_sym_free (sym);
@@ -156,7 +165,46 @@ lv_sg_sym_free (LvSgSym *sym)
   g_free (sym->d);
   g_free (sym->f);
   g_free (sym->parts);
+  lv_sg_bf16_pack_free (sym->bf16);
+  for (guint k = 0; sym->bf16_parts != NULL && k < sym->n_parts; k++)
+    lv_sg_bf16_pack_free (sym->bf16_parts[k]);
+  g_free (sym->bf16_parts);
+  g_free (sym->bf16_blocks);
+  g_free (sym->bf16_ranges);
   g_free (sym);
+}
+
+/* Packs the float copies (full couplings and SGD parts) for the bf16 delta GEMMs; called once
+ * the couplings are stored. */
+gboolean
+lv_sg_sym_pack_bf16 (LvSgSym *sym, GError **error)
+{
+  g_return_val_if_fail (sym->f != NULL && sym->bf16 == NULL, FALSE);
+  sym->bf16_blocks = g_new (LvSgBf16Block, sym->n_blocks);
+  sym->bf16_ranges = g_new (LvSgBf16Range, sym->n_ranges);
+  for (guint b = 0; b < sym->n_blocks; b++)
+    sym->bf16_blocks[b] = (LvSgBf16Block) { sym->blocks[b].m0, sym->blocks[b].m1,
+                                            sym->blocks[b].ncols };
+  for (guint k = 0; k < sym->n_ranges; k++)
+    sym->bf16_ranges[k] = (LvSgBf16Range) { sym->ranges[k].c0, sym->ranges[k].c1,
+                                            sym->blocks[sym->ranges[k].block].m0 };
+  sym->shape = (LvSgBf16Shape) { sym->n, sym->n_cols, sym->n_blocks, sym->n_ranges,
+                                 sym->bf16_blocks, sym->bf16_ranges };
+  if ((sym->bf16 = lv_sg_bf16_pack_new (&sym->shape, sym->f, error)) == NULL)
+    return FALSE;
+  if (sym->n_parts > 0)
+    sym->bf16_parts = g_new0 (LvSgBf16Pack *, sym->n_parts);
+  for (guint k = 0; k < sym->n_parts; k++)
+    if ((sym->bf16_parts[k] = lv_sg_bf16_pack_new (&sym->shape, sym->parts + k * sym->size,
+                                                   error)) == NULL)
+      return FALSE;
+  return TRUE;
+}
+
+gboolean
+lv_sg_sym_has_bf16 (const LvSgSym *sym)
+{
+  return sym->bf16 != NULL;
 }
 
 gsize
@@ -247,6 +295,7 @@ typedef struct
   const LvSgSym *sym;
   EvalKind kind;
   const float *af;              /* float matrix of a delta evaluation */
+  const LvSgBf16Pack *pk;       /* bf16 delta evaluation: the packed couplings, else NULL */
   guint R, ld;
   const double *s, *sref;       /* sref NULL: zero */
   const float *uref;            /* NULL: zero */
@@ -261,10 +310,17 @@ struct _LvSgSymWork
   float *cf, *uf, *dsf, *vf;
   double *cd, *ud;
   double *partial;              /* n_ranges × n × ld */
+  /* bf16 delta (lv-spinglass-bf16.h), all lane-major (row r = lane r): s, sref and s − sref
+   * (LV_SG_BF16_LANES × n), bf16 Δs (same), bf16 monomial changes cᵀ and the GEMMs' uᵀ
+   * (LV_SG_BF16_LANES × n_cols), and per block vᵀ. */
+  LvSgBf16Exec *bx;
+  double *st, *rt, *dt;
+  LvBf16 *dsb, *ct;
+  float *ut, *vt;
 };
 
 LvSgSymWork *
-lv_sg_sym_work_new (const LvSgSym *sym, guint ld)
+lv_sg_sym_work_new (const LvSgSym *sym, guint ld, GError **error)
 {
   LvSgSymWork *w = g_new0 (LvSgSymWork, 1);
   gsize cols = sym->n_cols * ld, rows = (gsize) sym->n * ld;
@@ -277,6 +333,23 @@ lv_sg_sym_work_new (const LvSgSym *sym, guint ld)
   w->dsf = g_new (float, rows);
   w->vf = g_new (float, rows);
   w->partial = g_new (double, rows * sym->n_ranges);
+  if (sym->bf16 != NULL)
+    {
+      if ((w->bx = lv_sg_bf16_exec_new (sym->bf16, ld, error)) == NULL)
+        {
+          lv_sg_sym_work_free (w);
+          return NULL;
+        }
+      gsize lrows = (gsize) LV_SG_BF16_LANES * sym->n, lcols = LV_SG_BF16_LANES * sym->n_cols;
+
+      w->st = g_new0 (double, lrows);
+      w->rt = g_new0 (double, lrows);
+      w->dt = g_new0 (double, lrows);
+      w->dsb = g_new0 (LvBf16, lrows);
+      w->ct = g_new0 (LvBf16, lcols);
+      w->ut = g_new0 (float, lcols);
+      w->vt = g_new0 (float, (gsize) sym->n_blocks * LV_SG_BF16_LANES * LV_SG_SYM_ROWS);
+    }
   return w;
 }
 
@@ -292,6 +365,14 @@ lv_sg_sym_work_free (LvSgSymWork *w)
   g_free (w->dsf);
   g_free (w->vf);
   g_free (w->partial);
+  lv_sg_bf16_exec_free (w->bx);
+  g_free (w->st);
+  g_free (w->rt);
+  g_free (w->dt);
+  g_free (w->ut);
+  g_free (w->dsb);
+  g_free (w->ct);
+  g_free (w->vt);
   g_free (w);
 }
 
@@ -412,6 +493,69 @@ monomials_item (gpointer data)
     }
 }
 
+/* Phase A of a bf16 delta, one column range: the lane-major monomial changes
+ * cᵀ[r, col] = c_col(s_r) − c_col(ref_r), one lane at a time (for p = 3 the columns with the
+ * same largest index are one contiguous run, a loop the compiler vectorises). */
+static void
+monomials_bf16_item (gpointer data)
+{
+  const Item *it = data;
+  const Eval *e = it->e;
+  const LvSgSym *sym = e->sym;
+  const URange *rg = &sym->ranges[it->index];
+  guint n = sym->n, q = sym->q, tau[LV_SPIN_GLASS_P_MAX];
+  gsize nc = rg->c1 - rg->c0;
+  g_autofree float *buf = g_new (float, nc);
+
+  for (guint r = 0; r < e->R; r++)
+    {
+      const double *restrict sr = e->w->st + (gsize) r * n, *restrict rr = e->w->rt + (gsize) r * n;
+
+      colex_unrank (sym, rg->c0, tau);
+      if (q == 2)
+        for (gsize k = 0; k < nc;)
+          {
+            guint i = tau[0], j = tau[1];
+            gsize len = MIN ((gsize) (j + 1 - i), nc - k);
+            double sj = sr[j], rj = rr[j];
+
+            for (gsize t = 0; t < len; t++)
+              buf[k + t] = (float) (sr[i + t] * sj - rr[i + t] * rj);
+            k += len;
+            tau[0] = 0;
+            tau[1] = j + 1;
+          }
+      else
+        for (gsize k = 0; k < nc; k++, colex_next (tau, q))
+          {
+            double ps = 1.0, pr = 1.0;
+
+            for (guint d = 0; d < q; d++)
+              {
+                ps *= sr[tau[d]];
+                pr *= rr[tau[d]];
+              }
+            buf[k] = (float) (ps - pr);
+          }
+      lv_bf16_from_f32 (e->w->ct + (gsize) r * sym->n_cols + rg->c0, buf, nc);
+    }
+}
+
+/* v of one block through the bf16 GEMM, vᵀ transposed back into vf. */
+static void
+v_item_bf16 (const Eval *e, guint block)
+{
+  const LvSgSym *sym = e->sym;
+  const Block *blk = &sym->blocks[block];
+  guint rows = blk->m1 - blk->m0;
+  float *vt = e->w->vt + (gsize) block * LV_SG_BF16_LANES * LV_SG_SYM_ROWS;
+
+  lv_sg_bf16_run (e->w->bx, e->pk, sym->n_ranges + block, e->R, e->w->ct, vt);
+  for (guint i = 0; i < rows; i++)
+    for (guint r = 0; r < e->R; r++)
+      e->w->vf[(gsize) (blk->m0 + i) * e->ld + r] = vt[(gsize) r * rows + i];
+}
+
 /* v over the rows of one block: one GEMM over the block's column prefix. */
 static void
 v_item (const Eval *e, guint block)
@@ -500,10 +644,111 @@ w_scatter (const Eval *e, guint index)
               }
         }
     }
-  if (e->kind == EVAL_EXACT && e->uref_out != NULL)
+  /* The float u references: lane-major (row r = lane r) for the bf16 path. */
+  if (e->kind == EVAL_EXACT && e->uref_out != NULL && sym->bf16 != NULL)
+    for (guint r = 0; r < e->R; r++)
+      for (gsize col = rg->c0; col < rg->c1; col++)
+        e->uref_out[r * sym->n_cols + col] = (float) e->w->ud[col * ld + r];
+  else if (e->kind == EVAL_EXACT && e->uref_out != NULL)
     for (gsize col = rg->c0; col < rg->c1; col++)
       for (guint r = 0; r < e->R; r++)
         e->uref_out[col * ld + r] = (float) e->w->ud[col * ld + r];
+}
+
+/* One lane's Δw over a column range for p = 3, from the lane-major uᵀ: the columns τ = (i, j)
+ * with the same j form one run of i, so w_i gets an axpy and w_j a dot product (kept in 8
+ * partial sums, summed in a fixed order, so the loop vectorises and stays reproducible). */
+LV_SG_VECTOR_CLONES static void
+scatter2_lane (const double *restrict sr, const double *restrict dr, const float *restrict du,
+               const float *restrict ur, const guint *tau, gsize nc, double *restrict acc)
+{
+  guint i = tau[0], j = tau[1];
+
+  for (gsize k = 0; k < nc; i = 0, j++)
+    {
+      gsize len = MIN ((gsize) (j + 1 - i), nc - k), t = 0;
+      double sj = sr[j], dj = dr[j], part[8] = { 0 }, sum = 0.0;
+      const float *restrict a = du + k, *restrict b = ur != NULL ? ur + k : NULL;
+      double *restrict o = acc + i;
+      const double *restrict si = sr + i, *restrict di = dr + i;
+
+      if (b != NULL)
+        {
+          for (; t + 8 <= len; t += 8)
+            for (guint l = 0; l < 8; l++)
+              {
+                o[t + l] += (double) a[t + l] * sj + (double) b[t + l] * dj;
+                part[l] += (double) a[t + l] * si[t + l] + (double) b[t + l] * di[t + l];
+              }
+          for (; t < len; t++)
+            {
+              o[t] += (double) a[t] * sj + (double) b[t] * dj;
+              sum += (double) a[t] * si[t] + (double) b[t] * di[t];
+            }
+        }
+      else
+        {
+          for (; t + 8 <= len; t += 8)
+            for (guint l = 0; l < 8; l++)
+              {
+                o[t + l] += (double) a[t + l] * sj;
+                part[l] += (double) a[t + l] * si[t + l];
+              }
+          for (; t < len; t++)
+            {
+              o[t] += (double) a[t] * sj;
+              sum += (double) a[t] * si[t];
+            }
+        }
+      for (guint l = 0; l < 8; l++)
+        sum += part[l];
+      acc[j] += sum;
+      k += len;
+    }
+}
+
+/* Δw of one column range in the bf16 path, one lane at a time from the lane-major uᵀ and u
+ * references, into the range's partial sum (n × ld). */
+static void
+w_scatter_lanes (const Eval *e, guint index)
+{
+  const LvSgSym *sym = e->sym;
+  const URange *rg = &sym->ranges[index];
+  guint n = sym->n, q = sym->q, ld = e->ld, tau[LV_SPIN_GLASS_P_MAX];
+  gsize nc = rg->c1 - rg->c0;
+  double *out = e->w->partial + (gsize) index * n * ld;
+  g_autofree double *acc = g_new (double, n);
+
+  for (guint r = 0; r < e->R; r++)
+    {
+      gsize lane = (gsize) r * n;
+      const double *sr = e->w->st + lane, *rr = e->w->rt + lane, *dr = e->w->dt + lane;
+      const float *du = e->w->ut + r * sym->n_cols + rg->c0;
+      const float *ur = e->uref != NULL ? e->uref + r * sym->n_cols + rg->c0 : NULL;
+
+      memset (acc, 0, sizeof (double) * n);
+      colex_unrank (sym, rg->c0, tau);
+      if (q == 2)
+        scatter2_lane (sr, dr, du, ur, tau, nc, acc);
+      else
+        for (gsize k = 0; k < nc; k++, colex_next (tau, q))
+          for (guint d = 0; d < q; d++)
+            {
+              const double *srow[LV_SPIN_GLASS_P_MAX], *rrow[LV_SPIN_GLASS_P_MAX];
+              double ps, pr;
+
+              for (guint x = 0; x < q; x++)
+                {
+                  srow[x] = sr + tau[x];
+                  rrow[x] = rr + tau[x];
+                }
+              ps = partial_product (srow, q, d, 0);
+              pr = partial_product (rrow, q, d, 0);
+              acc[tau[d]] += du[k] * ps + (ur != NULL ? ur[k] * (ps - pr) : 0.0);
+            }
+      for (guint i = 0; i < n; i++)
+        out[(gsize) i * ld + r] = acc[i];
+    }
 }
 
 static void
@@ -516,9 +761,19 @@ gemm_item (gpointer data)
   /* Items [0, n_ranges) are u ranges (with their w sum); the rest are the blocks' v. */
   if (it->index < sym->n_ranges)
     {
-      u_gemms (e, &sym->ranges[it->index]);
-      w_scatter (e, it->index);
+      if (e->pk != NULL)
+        {
+          lv_sg_bf16_run (e->w->bx, e->pk, it->index, e->R, e->w->dsb, e->w->ut);
+          w_scatter_lanes (e, it->index);
+        }
+      else
+        {
+          u_gemms (e, &sym->ranges[it->index]);
+          w_scatter (e, it->index);
+        }
     }
+  else if (e->pk != NULL)
+    v_item_bf16 (e, it->index - sym->n_ranges);
   else
     v_item (e, it->index - sym->n_ranges);
 }
@@ -563,11 +818,37 @@ void
 lv_sg_sym_exact (const LvSgSym *sym, LvSgSymWork *w, LvWorkerPool *pool, const double *s,
                  guint R, double *v, double *wsum, float *uref)
 {
-  Eval e = { sym, EVAL_EXACT, NULL, R, w->ld, s, NULL, NULL, w, v, uref };
+  Eval e = { sym, EVAL_EXACT, NULL, NULL, R, w->ld, s, NULL, NULL, w, v, uref };
 
   run_items (&e, pool, monomials_item, sym->n_ranges);
   run_items (&e, pool, gemm_item, sym->n_ranges + sym->n_blocks);
   sum_partials (sym, w, R, wsum, NULL);
+}
+
+/* The bf16 delta's lane-major inputs: s, sref (NULL: zero), s − sref and Δs in bf16. */
+static void
+bf16_inputs (const LvSgSym *sym, LvSgSymWork *w, const double *s, const double *sref, guint R)
+{
+  guint n = sym->n, ld = w->ld;
+  g_autofree float *ds = g_new (float, n);
+
+  for (guint i = 0; i < n; i++)
+    for (guint r = 0; r < R; r++)
+      {
+        w->st[(gsize) r * n + i] = s[(gsize) i * ld + r];
+        w->rt[(gsize) r * n + i] = sref != NULL ? sref[(gsize) i * ld + r] : 0.0;
+      }
+  for (guint r = 0; r < R; r++)
+    {
+      gsize o = (gsize) r * n;
+
+      for (guint i = 0; i < n; i++)
+        {
+          w->dt[o + i] = w->st[o + i] - w->rt[o + i];
+          ds[i] = (float) w->dt[o + i];
+        }
+      lv_bf16_from_f32 (w->dsb + o, ds, n);
+    }
 }
 
 void
@@ -575,14 +856,18 @@ lv_sg_sym_delta (const LvSgSym *sym, LvSgSymWork *w, LvWorkerPool *pool, int par
                  const double *s, const double *sref, const float *uref, guint R, double *dg)
 {
   const float *af = part < 0 ? sym->f : sym->parts + (gsize) part * sym->size;
-  Eval e = { sym, EVAL_DELTA, af, R, w->ld, s, sref, uref, w, NULL, NULL };
+  const LvSgBf16Pack *pk = part < 0 ? sym->bf16
+                                    : sym->bf16_parts != NULL ? sym->bf16_parts[part] : NULL;
+  Eval e = { sym, EVAL_DELTA, af, pk, R, w->ld, s, sref, uref, w, NULL, NULL };
   gsize rows = (gsize) sym->n * w->ld;
 
   g_return_if_fail (af != NULL);
   for (gsize i = 0; i < rows; i += w->ld)
     for (guint r = 0; r < R; r++)
       w->dsf[i + r] = (float) (s[i + r] - (sref != NULL ? sref[i + r] : 0.0));
-  run_items (&e, pool, monomials_item, sym->n_ranges);
+  if (pk != NULL)
+    bf16_inputs (sym, w, s, sref, R);
+  run_items (&e, pool, pk != NULL ? monomials_bf16_item : monomials_item, sym->n_ranges);
   run_items (&e, pool, gemm_item, sym->n_ranges + sym->n_blocks);
   sum_partials (sym, w, R, dg, w->vf);
 }

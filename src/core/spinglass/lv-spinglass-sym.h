@@ -16,11 +16,14 @@ gsize        lv_sg_sym_cols_for (guint p, guint n);
 gsize        lv_sg_sym_n_cols (const LvSgSym *sym);
 gsize        lv_sg_sym_used (const LvSgSym *sym);
 gboolean     lv_sg_sym_has_float (const LvSgSym *sym);
-LvSgSymWork *lv_sg_sym_work_new (const LvSgSym *sym, guint ld);
+gboolean     lv_sg_sym_has_bf16 (const LvSgSym *sym);
+/* NULL with @error set when the bf16 GEMMs cannot be set up. */
+LvSgSymWork *lv_sg_sym_work_new (const LvSgSym *sym, guint ld, GError **error);
 void         lv_sg_sym_work_free (LvSgSymWork *w);
 
 /* Exact (double) evaluation at points s (n × ld): v = A c(s) and w = Σ_τ u_τ ∂c_τ(s) into
- * n × ld arrays (∇H = v + w), and float(u), u = Aᵀ s, into @uref (cols × ld) when non-NULL. */
+ * n × ld arrays (∇H = v + w), and float(u), u = Aᵀ s, into @uref (cols × ld; lane-major,
+ * ld × cols, when the storage has the bf16 pack: lv_sg_sym_has_bf16()) when non-NULL. */
 void lv_sg_sym_exact (const LvSgSym *sym, LvSgSymWork *w, LvWorkerPool *pool, const double *s,
                       guint R, double *v, double *wsum, float *uref);
 

@@ -116,7 +116,7 @@ guint64
 lv_spin_glass_storage_bytes (guint p, guint n, guint n_parts, LvSpinGlassPrecision precision)
 {
   guint64 entries = (guint64) n * n_sorted_tuples (n, p - 1);
-  guint64 per_entry = 8 + (precision == LV_SPIN_GLASS_MIXED ? 4 : 0) + 4 * (guint64) n_parts;
+  guint64 per_entry = 8 + (precision != LV_SPIN_GLASS_DOUBLE ? 4 : 0) + 4 * (guint64) n_parts;
 
   return entries * per_entry;
 }
@@ -275,7 +275,7 @@ lv_sg_new_layouts (guint p, guint n, guint64 seed, guint n_parts, LvSpinGlassPre
   if (unfolding)
     {
       sg->a = g_try_new0 (double, entries);
-      if (precision == LV_SPIN_GLASS_MIXED && !symmetric)
+      if (precision != LV_SPIN_GLASS_DOUBLE && !symmetric)
         sg->af = g_try_new0 (float, entries);
       if (n_parts > 0 && !symmetric)
         sg->parts = g_try_new0 (float, entries * n_parts);
@@ -283,7 +283,7 @@ lv_sg_new_layouts (guint p, guint n, guint64 seed, guint n_parts, LvSpinGlassPre
   if (symmetric)
     sg->sym = lv_sg_sym_new (p, n, n_parts, precision);
   if ((unfolding && (sg->a == NULL ||
-                     (!symmetric && precision == LV_SPIN_GLASS_MIXED && sg->af == NULL) ||
+                     (!symmetric && precision != LV_SPIN_GLASS_DOUBLE && sg->af == NULL) ||
                      (!symmetric && n_parts > 0 && sg->parts == NULL))) ||
       (symmetric && sg->sym == NULL))
     {
@@ -292,6 +292,9 @@ lv_sg_new_layouts (guint p, guint n, guint64 seed, guint n_parts, LvSpinGlassPre
       return NULL;
     }
   fill_couplings (sg);
+  /* bf16 (fixed disorder only): pack the float copies for the bf16 delta GEMMs. */
+  if (symmetric && precision == LV_SPIN_GLASS_BF16 && !lv_sg_sym_pack_bf16 (sg->sym, error))
+    return NULL;
   return g_steal_pointer (&sg);
 }
 

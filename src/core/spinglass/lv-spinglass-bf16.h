@@ -1,0 +1,68 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#pragma once
+
+#include <glib.h>
+
+#include "lv-gemm-bf16.h"
+
+G_BEGIN_DECLS
+
+/*
+ * The float delta GEMMs of the symmetric storage (lv-spinglass-sym.c) with bf16 operands and
+ * fp32 accumulation through oneDNN (lv-spinglass-bf16.c). Without oneDNN every constructor
+ * fails with a clear error.
+ *
+ * Lanes are the GEMMs' rows (the lane-major layout: row r holds start r's vector), so the
+ * constant couplings are the "weights", reordered once into oneDNN's blocked layout and never
+ * re-packed during the descent (a pack per coupling copy: the full couplings, each SGD part):
+ *   u of column range [c0, c1):  uᵀ (R × nc)   = Δsᵀ[:, m0:] (R × (n − m0)) · A[m0:, c0:c1]
+ *   v of row block B:            vᵀ (R × rows) = cᵀ[:, :P(m1)] (R × P(m1))  · A[B, :P(m1)]ᵀ
+ * GEMM g < n_ranges is range g's u, GEMM n_ranges + B block B's v. Each call runs on its
+ * calling thread only (one OpenMP thread), so results do not depend on the pool's size.
+ */
+
+/* Rows of the lane-major monomial matrix cᵀ (any R ≤ this is padded up to a multiple of 32). */
+#define LV_SG_BF16_LANES 128
+
+typedef struct
+{
+  guint m0, m1;                 /* rows of the block */
+  gsize ncols;                  /* P(m1) */
+} LvSgBf16Block;
+
+typedef struct
+{
+  gsize c0, c1;                 /* columns */
+  guint m0;                     /* first row holding them */
+} LvSgBf16Range;
+
+typedef struct
+{
+  guint n;
+  gsize n_cols;
+  guint n_blocks, n_ranges;
+  const LvSgBf16Block *blocks;
+  const LvSgBf16Range *ranges;
+} LvSgBf16Shape;
+
+typedef struct _LvSgBf16Pack LvSgBf16Pack;
+typedef struct _LvSgBf16Exec LvSgBf16Exec;
+
+/* Packs the float couplings @a (n × n_cols, row-major) for @shape (kept by reference). */
+LvSgBf16Pack *lv_sg_bf16_pack_new (const LvSgBf16Shape *shape, const float *a, GError **error);
+void          lv_sg_bf16_pack_free (LvSgBf16Pack *pack);
+
+/* Primitives for lane capacity @ld ≤ LV_SG_BF16_LANES, one stream and scratchpad per GEMM,
+ * usable with every pack of the same shape. */
+LvSgBf16Exec *lv_sg_bf16_exec_new (const LvSgBf16Pack *pack, guint ld, GError **error);
+void          lv_sg_bf16_exec_free (LvSgBf16Exec *x);
+
+/* GEMM @g for lanes [0, R) (rows up to R rounded to 32, at most LV_SG_BF16_LANES, are
+ * computed; the others are scratch): @src is Δsᵀ (LV_SG_BF16_LANES × n) for a u GEMM, cᵀ
+ * (LV_SG_BF16_LANES × n_cols) for a v GEMM, both from their first column (the offset of u's
+ * rows m0 is applied here); @dst is uᵀ (LV_SG_BF16_LANES × n_cols, from its first column;
+ * range offsets applied here) or vᵀ (contiguous LV_SG_BF16_LANES × rows). */
+void lv_sg_bf16_run (LvSgBf16Exec *x, const LvSgBf16Pack *pack, guint g, guint R,
+                     const LvBf16 *src, float *dst);
+
+G_END_DECLS
