@@ -4,6 +4,7 @@
 #include "config.h"
 
 #include <locale.h>
+#include <math.h>
 #include <string.h>
 
 #include <adwaita.h>
@@ -252,9 +253,63 @@ run_other_pages (LvWindow *window)
     }
 }
 
+/* The smallest font of the figure captions under @w (NAN when none): a caption is a figure's
+ * lowest text when it starts at the figure's left padding (the x axis title, the lowest text
+ * otherwise, is centred under the plot). */
+static double
+caption_font_size (GtkWidget *w)
+{
+  double size = NAN;
+
+  if (!gtk_widget_get_mapped (w))
+    return NAN;
+  if (LV_IS_FIGURE (w))
+    {
+      g_autoptr(GPtrArray) items = lv_figure_record_text (LV_FIGURE (w));
+      const LvPlotTextItem *lowest = NULL;
+
+      for (guint i = 0; i < items->len; i++)
+        {
+          const LvPlotTextItem *item = g_ptr_array_index (items, i);
+
+          if (lowest == NULL || item->extents.y + item->extents.height >
+                                  lowest->extents.y + lowest->extents.height)
+            lowest = item;
+        }
+      if (lowest != NULL && lowest->extents.x < 0.05 * gtk_widget_get_width (w))
+        size = lowest->font_size;
+    }
+  for (GtkWidget *c = gtk_widget_get_first_child (w); c != NULL; c = gtk_widget_get_next_sibling (c))
+    {
+      double s = caption_font_size (c);
+
+      if (isnan (size) || s < size)
+        size = s;
+    }
+  return size;
+}
+
+/* Issue 15: on a projector the Spin glass and Landscape captions (once ≈ 8 px) are at least as
+ * large as the loss view's. */
+static void
+check_captions (const Page *page, GtkWidget *view, double *loss_caption, GString *problems)
+{
+  double size = caption_font_size (view);
+
+  if (g_str_equal (page->page, "loss"))
+    *loss_caption = size;
+  else if (g_str_equal (page->page, "landscape") || g_str_equal (page->page, "spinglass"))
+    {
+      if (!(size >= *loss_caption - 1e-6))
+        g_string_append_printf (problems, "  %s caption %.1f px, loss view's %.1f px\n",
+                                page->page, size, *loss_caption);
+    }
+}
+
 static void
 check_screen (const Screen *screen, const char *lang, gboolean dark)
 {
+  double loss_caption = NAN;
   static const guint sizes[] = { 5, 10, 25, 100 };
   const char *shots = g_getenv ("LOSSVIZ_SCREENSHOT_DIR");
   LvWindow *window = lv_window_new (NULL);
@@ -302,6 +357,9 @@ check_screen (const Screen *screen, const char *lang, gboolean dark)
         check_widget (GTK_WIDGET (window), GTK_WIDGET (window), w, h, problems);
         if (checks_figures (&pages[p]))
           lv_test_ui_cut_figure_text (GTK_WIDGET (window), problems);
+        if (screen->presentation)
+          check_captions (&pages[p], gtk_stack_get_visible_child (window->stack), &loss_caption,
+                          problems);
         if (problems->len > before)
           g_string_insert (problems, before,
                            g_strdup_printf ("%s %s %s%s%s:\n", screen->name, lang,

@@ -26,6 +26,9 @@
  * be cut at legend_max_text, as "n = 100  r = −0.21" was in a narrow panel at projector scale. */
 #define LEGEND_FS(f) (0.9 * (f)->fs * ((f)->legend_shrink > 0 ? (f)->legend_shrink : 1.0))
 #define LEGEND_MIN_SHRINK 0.7
+/* The caption keeps the theme's size even where a short panel's other text gives way (see
+ * lv_plot_frame_init()): it wraps, and on a projector it is what the room reads (issue 15). */
+#define CAPTION_FS(f) (LV_PLOT_FS_CAPTION * (f)->theme->font_size * (f)->theme->font_scale)
 
 static void
 legend_entry_clear (gpointer data)
@@ -183,7 +186,7 @@ caption_height (LvPlotFrame *frame)
 
   if (frame->common->caption == NULL || *frame->common->caption == '\0')
     return 0;
-  layout = lv_plot_text_layout (frame->cr, frame->theme, LV_PLOT_FS_CAPTION * frame->fs, FALSE,
+  layout = lv_plot_text_layout (frame->cr, frame->theme, CAPTION_FS (frame), FALSE,
                                 frame->common->caption);
   pango_layout_set_width (layout, (int) ((frame->width - 2 * PAD (frame)) * PANGO_SCALE));
   pango_layout_set_wrap (layout, PANGO_WRAP_WORD_CHAR);
@@ -410,12 +413,12 @@ lv_plot_frame_draw_back (LvPlotFrame *frame)
     }
   if (c->caption != NULL && *c->caption != '\0')
     {
-      PangoLayout *layout = lv_plot_text_layout (cr, frame->theme, LV_PLOT_FS_CAPTION * frame->fs,
+      PangoLayout *layout = lv_plot_text_layout (cr, frame->theme, CAPTION_FS (frame),
                                                  FALSE, c->caption);
 
       pango_layout_set_width (layout, (int) ((frame->width - 2 * PAD (frame)) * PANGO_SCALE));
       pango_layout_set_wrap (layout, PANGO_WRAP_WORD_CHAR);
-      lv_plot_layout_draw (cr, layout, LV_PLOT_FS_CAPTION * frame->fs, PAD (frame),
+      lv_plot_layout_draw (cr, layout, CAPTION_FS (frame), PAD (frame),
                            frame->height - PAD (frame), 0.0, 1.0, 0.0, frame->theme->muted);
       g_object_unref (layout);
     }
