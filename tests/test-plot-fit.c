@@ -167,6 +167,39 @@ test_titles_wrap (void)
   g_assert_cmpfloat (title->extents.height, >, 1.5 * title->font_size);
 }
 
+/* A point label wider than either side of its point (the Landscape heatmap's "entraîné = min.
+ * de la grille" on a projector ran off the figure's left edge) stays inside the plot area,
+ * whole, at the top, the bottom and the middle of the plot. */
+static void
+test_point_label_inside (void)
+{
+  static const double x[] = { 0, 1 }, y[] = { 0, 1 };
+  static const double where[][2] = { { 0.5, 0.5 }, { 0.45, 1.0 }, { 0.55, 0.0 } };
+  LvPlotCurve curve = { NULL, x, y, 2, LV_PLOT_COLOR_AUTO, LV_PLOT_LINE_SOLID, FALSE };
+  LvPlotTheme theme;
+
+  lv_plot_theme_scaled (lv_plot_theme_light (), 1.8, 2.2, &theme);
+  for (guint k = 0; k < G_N_ELEMENTS (where); k++)
+    {
+      LvPlotPoint point = { where[k][0], where[k][1], "entraîné = min. de la grille", 0 };
+      LvPlotLinesModel m = { .common = { .title = "α", .theme = &theme }, .curves = &curve,
+                             .n_curves = 1, .points = &point, .n_points = 1 };
+      g_autoptr(GPtrArray) items = record ((LvPlotDrawFunc) lv_plot_lines_draw, &m, 300, 240);
+      const LvPlotTextItem *label = find_text (items, point.label);
+      LvPlotLayout layout;
+
+      g_assert_true (lv_plot_lines_get_layout (&m, 300, 240, &layout));
+      assert_nothing_cut (items, 300, 240);
+      g_assert_nonnull (label);
+      g_assert_cmpfloat (label->extents.x, >=, layout.area.x - 0.5);
+      g_assert_cmpfloat (label->extents.x + label->extents.width, <=,
+                         layout.area.x + layout.area.width + 0.5);
+      g_assert_cmpfloat (label->extents.y, >=, layout.area.y - 0.5);
+      g_assert_cmpfloat (label->extents.y + label->extents.height, <=,
+                         layout.area.y + layout.area.height + 0.5);
+    }
+}
+
 int
 main (int argc, char *argv[])
 {
@@ -174,5 +207,6 @@ main (int argc, char *argv[])
   g_test_add_func ("/lossviz/plot-fit/record-flags", test_record_flags);
   g_test_add_func ("/lossviz/plot-fit/legend-under-narrow-plot", test_legend_under_narrow_plot);
   g_test_add_func ("/lossviz/plot-fit/titles-wrap", test_titles_wrap);
+  g_test_add_func ("/lossviz/plot-fit/point-label-inside", test_point_label_inside);
   return g_test_run ();
 }

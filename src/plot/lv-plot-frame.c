@@ -809,13 +809,20 @@ lv_plot_frame_draw_points (LvPlotFrame       *frame,
       cairo_stroke (cr);
       if (points[i].label != NULL)
         {
-          double w, th, tx, ty;
+          double w, th, tx, ty, fs = 0.85 * frame->fs;
           gboolean left;
 
-          lv_plot_text_extent (cr, frame->theme, 0.85 * frame->fs, FALSE, points[i].label, &w,
-                               &th);
+          lv_plot_text_extent (cr, frame->theme, fs, FALSE, points[i].label, &w, &th);
+          if (w > frame->area.width && w > 0)
+            {
+              /* Wider than the plot (a long French label on a projector): smaller, to fit. */
+              fs *= MAX (0.6, 0.98 * frame->area.width / w);
+              lv_plot_text_extent (cr, frame->theme, fs, FALSE, points[i].label, &w, &th);
+            }
           left = x + r + 0.3 * frame->fs + w > frame->area.x + frame->area.width;
           tx = left ? x - r - 0.25 * frame->fs - w : x + r + 0.25 * frame->fs;
+          /* Beside the point, but inside the plot area even when neither side has the room. */
+          tx = MAX (frame->area.x, MIN (tx, frame->area.x + frame->area.width - w));
           /* Above the point; below it when that would leave the plot area (a point near the
            * top of a short panel had its label clipped), never outside the area. */
           ty = y - r - th;
@@ -826,8 +833,8 @@ lv_plot_frame_draw_points (LvPlotFrame       *frame,
           lv_plot_set_source (cr, lv_plot_rgba_with_alpha (frame->theme->background, 0.7));
           cairo_rectangle (cr, tx - 1, ty, w + 2, th);
           cairo_fill (cr);
-          lv_plot_text_draw (cr, frame->theme, 0.85 * frame->fs, FALSE, points[i].label, tx, ty,
-                             0.0, 0.0, 0.0, frame->theme->foreground);
+          lv_plot_text_draw (cr, frame->theme, fs, FALSE, points[i].label, tx, ty, 0.0, 0.0, 0.0,
+                             frame->theme->foreground);
         }
     }
 }
