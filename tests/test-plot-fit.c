@@ -140,7 +140,7 @@ test_legend_under_narrow_plot (void)
 }
 
 /* Short panels at projector scale: a long y title (the spread panel's, in French) and a title
- * wider than the panel shrink and wrap, nothing ellipsized or outside. */
+ * wider than the panel shrink and wrap, nothing ellipsized or outside, nothing on the caption. */
 static void
 test_titles_wrap (void)
 {
@@ -151,16 +151,22 @@ test_titles_wrap (void)
     .common = { .title = "Sphérique à 3 spins : E/Λ là où la descente s’arrête, par taille",
                 .x_label = "unités cachées (échelle logarithmique)",
                 .y_label = "écart type de la perte de test",
+                .caption = "Lanczos sur chaque exécution terminée",
                 .theme = &theme },
     .curves = &curve, .n_curves = 1,
   };
   g_autoptr(GPtrArray) items = NULL;
-  const LvPlotTextItem *title;
+  const LvPlotTextItem *title, *y_title, *caption;
 
   lv_plot_theme_scaled (lv_plot_theme_light (), 1.8, 2.2, &theme);
-  items = record ((LvPlotDrawFunc) lv_plot_lines_draw, &m, 600, 176);
-  assert_nothing_cut (items, 600, 176);
-  g_assert_nonnull (find_text (items, m.common.y_label));
+  items = record ((LvPlotDrawFunc) lv_plot_lines_draw, &m, 600, 200);
+  assert_nothing_cut (items, 600, 200);
+  y_title = find_text (items, m.common.y_label);
+  caption = find_text (items, m.common.caption);
+  g_assert_nonnull (y_title);
+  g_assert_nonnull (caption);
+  /* The y title runs down to the caption, never into it (the index panel's did). */
+  g_assert_cmpfloat (y_title->extents.y + y_title->extents.height, <=, caption->extents.y + 0.5);
   title = find_text (items, m.common.title);
   g_assert_nonnull (title);
   /* Wrapped: two lines tall, within the figure's width. */
@@ -200,6 +206,42 @@ test_point_label_inside (void)
     }
 }
 
+static gboolean
+boxes_meet (const LvPlotRect *a, const LvPlotRect *b)
+{
+  return a->x < b->x + b->width && b->x < a->x + a->width && a->y < b->y + b->height &&
+         b->y < a->y + a->height;
+}
+
+/* The Landscape heatmap on a projector, in French: the colour bar's title is no longer than
+ * the bar (it ran up into the figure's title), the title wraps, nothing is cut. */
+static void
+test_colorbar_title (void)
+{
+  double values[16];
+  LvPlotTheme theme;
+  LvPlotHeatmapModel m = {
+    .common = { .title = "Perte d’entraînement autour de l’exécution 0 (n = 100)",
+                .x_label = "α", .y_label = "β", .theme = &theme },
+    .values = values, .nx = 4, .ny = 4, .x_min = -1, .x_max = 1, .y_min = -1, .y_max = 1,
+    .colormap = LV_PLOT_COLORMAP_VIRIDIS, .log_color = TRUE,
+    .colorbar_label = "perte d’entraînement (échelle log)",
+  };
+  g_autoptr(GPtrArray) items = NULL;
+  const LvPlotTextItem *title, *bar;
+
+  for (guint i = 0; i < 16; i++)
+    values[i] = 0.02 * pow (60.0, i / 15.0);
+  lv_plot_theme_scaled (lv_plot_theme_light (), 1.8, 2.2, &theme);
+  items = record ((LvPlotDrawFunc) lv_plot_heatmap_draw, &m, 540, 330);
+  assert_nothing_cut (items, 540, 330);
+  title = find_text (items, m.common.title);
+  bar = find_text (items, m.colorbar_label);
+  g_assert_nonnull (title);
+  g_assert_nonnull (bar);
+  g_assert_false (boxes_meet (&title->extents, &bar->extents));
+}
+
 int
 main (int argc, char *argv[])
 {
@@ -208,5 +250,6 @@ main (int argc, char *argv[])
   g_test_add_func ("/lossviz/plot-fit/legend-under-narrow-plot", test_legend_under_narrow_plot);
   g_test_add_func ("/lossviz/plot-fit/titles-wrap", test_titles_wrap);
   g_test_add_func ("/lossviz/plot-fit/point-label-inside", test_point_label_inside);
+  g_test_add_func ("/lossviz/plot-fit/colorbar-title", test_colorbar_title);
   return g_test_run ();
 }

@@ -197,12 +197,27 @@ caption_height (LvPlotFrame *frame)
   return (double) h / PANGO_SCALE;
 }
 
-/* The y title may run the panel's whole height (its centre follows the plot area's where it
- * can): left of the y tick labels, it meets nothing but the x title's far end. */
+/* What the caption and a legend under the plot take at the bottom of the figure. */
 static double
-y_title_room (const LvPlotFrame *frame)
+bottom_band (LvPlotFrame *frame)
 {
-  return frame->height - 2 * PAD (frame);
+  const LvPlotCommon *c = frame->common;
+  double band = 0;
+
+  if (c->caption != NULL && *c->caption != '\0')
+    band += caption_height (frame) + 0.6 * frame->fs;
+  if (frame->legend_below)
+    band += frame->legend.height + 0.4 * frame->fs;
+  return band;
+}
+
+/* The y title may run from the top padding down to the caption (its centre follows the plot
+ * area's where it can): left of the y tick labels, it meets nothing but the x title's far end.
+ * Needs the legend's size (legend_size()). */
+static double
+y_title_room (LvPlotFrame *frame)
+{
+  return frame->height - 2 * PAD (frame) - bottom_band (frame);
 }
 
 /* Computes frame->area from the axes (already initialised), the titles and the legend. */
@@ -236,6 +251,7 @@ lv_plot_frame_layout (LvPlotFrame *frame,
   if (c->caption != NULL && *c->caption != '\0')
     bottom += caption_height (frame) + 0.6 * frame->fs;
   legend_size (frame, &leg_w, &leg_h);
+  frame->legend.height = leg_h; /* for y_title_room(); the rectangle is placed below */
   if (frame->legend_below)
     bottom += leg_h + 0.4 * frame->fs;
 
@@ -577,7 +593,7 @@ lv_plot_frame_draw_axes (LvPlotFrame *frame)
   if (frame->y_label != NULL && *frame->y_label != '\0')
     draw_axis_title (frame, frame->y_label,
                      y_title_room (frame), a->y + 0.5 * a->height, PAD (frame),
-                     frame->height - PAD (frame),
+                     frame->height - PAD (frame) - bottom_band (frame),
                      x0 - tl - 0.3 * frame->fs - max_w - 0.4 * frame->fs, TRUE);
   cairo_restore (cr);
 }
