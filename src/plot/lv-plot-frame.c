@@ -26,8 +26,9 @@
  * be cut at legend_max_text, as "n = 100  r = −0.21" was in a narrow panel at projector scale. */
 #define LEGEND_FS(f) (0.9 * (f)->fs * ((f)->legend_shrink > 0 ? (f)->legend_shrink : 1.0))
 #define LEGEND_MIN_SHRINK 0.7
-/* Beside the plot only while the legend keeps 0.8 of its size; smaller, it goes under. */
-#define LEGEND_SIDE_SHRINK 0.8
+/* A legend under the plot takes at most this share of the figure's height (more, and the plot
+ * itself became a sliver: the French scatter on a projector). */
+#define LEGEND_UNDER_MAX 0.3
 /* The caption keeps the theme's size even where a short panel's other text gives way (see
  * lv_plot_frame_init()): it wraps, and on a projector it is what the room reads (issue 15). */
 #define CAPTION_FS(f) (LV_PLOT_FS_CAPTION * (f)->theme->font_size * (f)->theme->font_scale)
@@ -127,7 +128,7 @@ legend_fit_shrink (LvPlotFrame *frame,
 
 /*
  * Where the legend goes and how big it is. Right of the plot when its widest entry fits 0.34 of
- * the figure's width, shrunk to 0.8 at most; otherwise (a narrow panel, a projector's large
+ * the figure's width, shrunk to 0.7 at most; otherwise (a narrow panel, a projector's large
  * font: "n = 100  r = −0.07" was cut) below the plot in full size, in as many columns as the
  * width holds, shrunk only if one column does not fit the whole width.
  */
@@ -158,7 +159,7 @@ legend_size (LvPlotFrame *frame,
   *width = *height = 0;
   if (n == 0)
     return;
-  if (widest <= legend_max_text (frame) || LEGEND_SIDE_SHRINK * widest <= legend_max_text (frame))
+  if (widest <= legend_max_text (frame) || LEGEND_MIN_SHRINK * widest <= legend_max_text (frame))
     {
       /* Shrink so the widest entry fits. */
       frame->legend_shrink = legend_fit_shrink (frame, widest_text, widest,
@@ -178,6 +179,17 @@ legend_size (LvPlotFrame *frame,
   rows = (n + frame->legend_columns - 1) / frame->legend_columns;
   *width = frame->legend_columns * col_w;
   *height = rows * row_h * frame->legend_shrink * 1.15;
+  if (*height > LEGEND_UNDER_MAX * frame->height)
+    {
+      /* No room under the plot either: beside it at the smallest size, the longest entries
+       * ellipsized (reported as cut). */
+      frame->legend_below = FALSE;
+      frame->legend_columns = 1;
+      frame->legend_text_max = 0;
+      frame->legend_shrink = LEGEND_MIN_SHRINK;
+      *width = MIN (widest * LEGEND_MIN_SHRINK, legend_max_text (frame)) + LEGEND_KEY_W (frame);
+      *height = n * row_h * LEGEND_MIN_SHRINK * 1.15;
+    }
 }
 
 static double
