@@ -26,6 +26,7 @@ record (LvPlotDrawFunc draw, gconstpointer model, int width, int height)
   lv_plot_text_record_begin (cr);
   draw (cr, model, width, height);
   items = lv_plot_text_record_end (cr);
+  g_assert_cmpint (cairo_status (cr), ==, CAIRO_STATUS_SUCCESS); /* no drawing error */
   cairo_destroy (cr);
   cairo_surface_destroy (surface);
   return items;
