@@ -12,5 +12,10 @@ out=$(cd "$out" && pwd)
 export GDK_BACKEND=x11 GTK_A11Y=none GSK_RENDERER=cairo GSETTINGS_BACKEND=memory
 export GSETTINGS_SCHEMA_DIR="$build/data" LOSSVIZ_LOCALEDIR="$build/po"
 export LOSSVIZ_SCREENSHOT_DIR="$out"
+# An autosave folder of its own: another LossViz's autosave would put the recovery banner in
+# every picture.
+state=$(mktemp -d)
+trap 'rm -rf "$state"' EXIT
+export XDG_STATE_HOME="$state"
 xvfb-run -a -s "-screen 0 1600x1000x24" "$build/tests/test-ui-fit"
 echo "pictures in $out"

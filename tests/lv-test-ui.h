@@ -7,6 +7,7 @@
 
 #include <gtk/gtk.h>
 
+#include "lv-figure.h"
 #include "lv-loss-view.h"
 #include "lv-window-private.h"
 
@@ -129,4 +130,36 @@ static inline LvLossView *
 lv_test_ui_loss_view (LvWindow *window)
 {
   return LV_LOSS_VIEW (gtk_stack_get_child_by_name (window->stack, "loss"));
+}
+
+/* Appends to @problems every string cut short (ellipsized, or leaving its clip) in the figures
+ * shown under @w, as the plot library reports it for each figure redrawn at its size; returns
+ * how many (issue 15: nothing cut on a projector or a small screen). */
+static inline guint
+lv_test_ui_cut_figure_text (GtkWidget *w, GString *problems)
+{
+  guint n = 0;
+
+  if (!gtk_widget_get_mapped (w) || !gtk_widget_get_child_visible (w))
+    return 0;
+  if (LV_IS_FIGURE (w))
+    {
+      g_autoptr(GPtrArray) items = lv_figure_record_text (LV_FIGURE (w));
+
+      for (guint i = 0; i < items->len; i++)
+        {
+          const LvPlotTextItem *item = g_ptr_array_index (items, i);
+
+          if (!item->truncated)
+            continue;
+          n++;
+          g_string_append_printf (problems, "  figure %d×%d: text cut “%s” at %.0f,%.0f %.0f×%.0f\n",
+                                  gtk_widget_get_width (w), gtk_widget_get_height (w), item->text,
+                                  item->extents.x, item->extents.y, item->extents.width,
+                                  item->extents.height);
+        }
+    }
+  for (GtkWidget *c = gtk_widget_get_first_child (w); c != NULL; c = gtk_widget_get_next_sibling (c))
+    n += lv_test_ui_cut_figure_text (c, problems);
+  return n;
 }

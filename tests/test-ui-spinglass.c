@@ -210,6 +210,30 @@ test_toggles (void)
   close_window (window, view);
 }
 
+static gboolean
+frames_done (gpointer data)
+{
+  return g_get_monotonic_time () > *(gint64 *) data;
+}
+
+/* Issue 15: the page opens with its p field's text unselected (a selected field is one
+ * keystroke from being overwritten, and reads as "something is wrong" on a projector). */
+static void
+p_field_not_selected (GtkWidget *page)
+{
+  GtkWidget *p = lv_test_ui_find_widget (page, GTK_TYPE_SPIN_BUTTON);
+  gint64 until = g_get_monotonic_time () + 300 * 1000; /* a few frames: focus settles */
+  int start = -1, end = -1;
+
+  g_assert_nonnull (p);
+  g_assert_cmpstr (gtk_editable_get_text (GTK_EDITABLE (p)), ==, "3");
+  lv_test_ui_wait_within (DEADLINE_S, frames_done, &until);
+  /* The stack moved the focus here, as a Tab would (see the caller). */
+  g_assert_true (gtk_widget_is_ancestor (gtk_root_get_focus (gtk_widget_get_root (page)), p));
+  if (gtk_editable_get_selection_bounds (GTK_EDITABLE (p), &start, &end))
+    g_error ("the p field opens with %d…%d selected", start, end);
+}
+
 /* The page "spinglass" of the main window, side by side with the network, exports. */
 static void
 test_window_page (void)
@@ -223,14 +247,20 @@ test_window_page (void)
   g_autofree char *net = g_build_filename (dir, "side-network.csv", NULL);
   g_autoptr(GError) error = NULL;
 
+  gtk_window_set_default_size (GTK_WINDOW (window), 1280, 720); /* the sidebar shown */
   gtk_window_present (GTK_WINDOW (window));
   g_assert_true (lv_test_ui_wait_within (DEADLINE_S, lv_test_ui_is_mapped, window));
+  /* As after using the loss view's toolbar: a stack whose old page has the focus moves it to
+   * the new page's first field, which is how the p field came to open selected. */
+  g_assert_true (gtk_widget_grab_focus (lv_test_ui_find_widget (
+    gtk_stack_get_child_by_name (LV_WINDOW (window)->stack, "loss"), GTK_TYPE_TOGGLE_BUTTON)));
   page = lv_test_ui_find_widget (GTK_WIDGET (window), LV_TYPE_SPIN_GLASS_VIEW);
   g_assert_nonnull (page);
   stack = GTK_STACK (gtk_widget_get_parent (page));
   g_assert_true (gtk_stack_get_child_by_name (stack, LV_SPIN_GLASS_VIEW_PAGE) == page);
   gtk_stack_set_visible_child_name (stack, LV_SPIN_GLASS_VIEW_PAGE);
   g_assert_true (lv_test_ui_wait_within (DEADLINE_S, lv_test_ui_is_mapped, page));
+  p_field_not_selected (page);
   lv_spin_glass_view_set_side_by_side (LV_SPIN_GLASS_VIEW (page), TRUE);
   g_assert_true (lv_view_export_figure (LV_VIEW (page), pdf, &error));
   g_assert_no_error (error);

@@ -210,6 +210,86 @@ test_play_live (void)
   lv_test_ui_close (window);
 }
 
+/* Whether the figures were built from records where some run has started and some has not,
+ * or where started runs stand at different epochs: the moments "Latest" used to look thin. */
+static gboolean
+mixed_progress (gpointer data)
+{
+  LvExperiment *exp = lv_window_get_experiment (data);
+  guint n_snaps = 0, lo = G_MAXUINT, hi = 0;
+  const LvEnsembleSnapshot *const *snaps = lv_experiment_get_snapshots (exp, &n_snaps);
+
+  for (guint s = 0; s < n_snaps; s++)
+    for (guint i = 0; i < snaps[s]->n_runs; i++)
+      {
+        lo = MIN (lo, snaps[s]->runs[i].epochs_done);
+        hi = MAX (hi, snaps[s]->runs[i].epochs_done);
+      }
+  return hi > 0 && lo < hi && lv_experiment_get_running (exp);
+}
+
+/* "Latest" while training runs (issue 15): every run with a recorded epoch is in every figure
+ * at its newest epoch (not only the runs at the frontier), runs without one are counted, and
+ * the caption says so, with the numbers. */
+static void
+test_latest_while_training (void)
+{
+  static const guint sizes[] = { 5, 25 };
+  LvWindow *window = lv_test_ui_window (40, 30, sizes, 2);
+  LvLossView *view = lv_test_ui_loss_view (window);
+  LvExperiment *exp = lv_window_get_experiment (window);
+  LvPlotEnsemble *fig = lv_loss_view_get_figures (view);
+  const LvPlotHistogramModel *hist;
+  const LvPlotScatterModel *scatter;
+  guint n_snaps = 0, started = 0, total = 0;
+  const LvEnsembleSnapshot *const *snaps;
+  g_autofree char *want = NULL;
+
+  gtk_widget_activate_action (GTK_WIDGET (window), "win.start", NULL);
+  g_assert_true (lv_test_ui_wait (mixed_progress, window));
+  g_assert_cmpuint (lv_timeline_get_epoch (lv_loss_view_get_timeline (view)), ==, 0);
+  hist = lv_plot_ensemble_get_histogram (fig);
+  scatter = lv_plot_ensemble_get_scatter (fig);
+  snaps = lv_experiment_get_snapshots (exp, &n_snaps);
+  g_assert_cmpuint (lv_plot_ensemble_get_n_sizes (fig), ==, 2);
+  for (guint s = 0; s < 2; s++)
+    {
+      guint hidden = lv_plot_ensemble_get_size (fig, s)->hidden, shown = 0, expected = 0;
+
+      /* Runs of a size are in the series in run order, each at its newest epoch or NAN. */
+      for (guint k = 0; k < n_snaps; k++)
+        for (guint i = 0; i < snaps[k]->n_runs; i++)
+          {
+            const LvRunRecord *r = &snaps[k]->runs[i];
+            double value;
+
+            if (r->hidden != hidden)
+              continue;
+            total++;
+            g_assert_cmpuint (r->run, <, hist->series[s].n_values);
+            value = hist->series[s].values[r->run];
+            if (r->epochs_done == 0 || r->state == LV_RUN_DIVERGED)
+              {
+                g_assert_true (isnan (value));
+                continue;
+              }
+            started++;
+            expected++;
+            g_assert_cmpfloat (value, ==, r->test_loss[r->epochs_done - 1]);
+            g_assert_cmpfloat (scatter->series[s].x[r->run], ==,
+                               r->train_loss[r->epochs_done - 1]);
+          }
+      for (gsize i = 0; i < hist->series[s].n_values; i++)
+        shown += isfinite (hist->series[s].values[i]);
+      g_assert_cmpuint (shown, ==, expected);
+      g_assert_cmpuint (lv_plot_ensemble_get_mean_std (fig)->rows[s].n, ==, expected);
+    }
+  g_assert_cmpuint (total, ==, 80);
+  want = g_strdup_printf ("each run at its newest epoch · %u of 80 runs started", started);
+  g_assert_nonnull (strstr (hist->common.caption, want));
+  lv_test_ui_close (window);
+}
+
 /* Export writes the epoch shown: the CSV beside the figure holds the epoch's values. */
 static void
 test_export_at_epoch (void)
@@ -396,6 +476,7 @@ main (int argc, char **argv)
   g_test_add_func ("/lossviz/ui/timeline/step", test_step);
   g_test_add_func ("/lossviz/ui/timeline/play-and-speed", test_play_and_speed);
   g_test_add_func ("/lossviz/ui/timeline/play-live", test_play_live);
+  g_test_add_func ("/lossviz/ui/timeline/latest-while-training", test_latest_while_training);
   g_test_add_func ("/lossviz/ui/timeline/export-at-epoch", test_export_at_epoch);
   g_test_add_func ("/lossviz/ui/timeline/pause-keeps-progress", test_pause_keeps_progress);
   g_test_add_func ("/lossviz/ui/timeline/screenshot", test_screenshot);

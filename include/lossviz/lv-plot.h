@@ -360,6 +360,8 @@ gboolean lv_plot_grid_panel_at (const LvPlotGridModel *model,
  * @text: the string drawn
  * @extents: its logical extents in device space
  * @font_size: its font size in user units
+ * @truncated: the reader does not see all of it: it was ellipsized, or part of it lies
+ *   outside the clip (the figure's edge or a panel's area) it was drawn under
  *
  * One piece of text a renderer drew while a text record was active.
  */
@@ -368,6 +370,7 @@ typedef struct
   char *text;
   LvPlotRect extents;
   double font_size;
+  gboolean truncated;
 } LvPlotTextItem;
 
 void       lv_plot_text_record_begin (cairo_t *cr);

@@ -174,6 +174,37 @@ lv_figure_changed (LvFigure *self)
   gtk_widget_queue_draw (GTK_WIDGET (self));
 }
 
+/**
+ * lv_figure_record_text:
+ * @self: the figure
+ *
+ * Draws the figure once more, off screen at its current size with the same renderer and
+ * model, recording its text: how tests see which strings the screen shows cut.
+ *
+ * Returns: (transfer full) (element-type LvPlotTextItem): the strings drawn (empty when the
+ *   figure draws nothing)
+ */
+GPtrArray *
+lv_figure_record_text (LvFigure *self)
+{
+  int width = gtk_widget_get_width (GTK_WIDGET (self));
+  int height = gtk_widget_get_height (GTK_WIDGET (self));
+  cairo_surface_t *surface;
+  cairo_t *cr;
+  GPtrArray *items;
+
+  g_return_val_if_fail (LV_IS_FIGURE (self), NULL);
+  surface = cairo_image_surface_create (CAIRO_FORMAT_ARGB32, MAX (width, 1), MAX (height, 1));
+  cr = cairo_create (surface);
+  lv_plot_text_record_begin (cr);
+  if (self->draw != NULL && self->model != NULL && width > 0 && height > 0)
+    self->draw (cr, self->model, width, height);
+  items = lv_plot_text_record_end (cr);
+  cairo_destroy (cr);
+  cairo_surface_destroy (surface);
+  return items;
+}
+
 /* The palette chosen in the settings, and the light/dark themes carrying each palette
  * (main thread only: figures are drawn there). */
 static LvPlotPalette figure_palette = LV_PLOT_PALETTE_OKABE_ITO;

@@ -39,6 +39,7 @@ void       lv_figure_set_tooltip_func (LvFigure            *self,
                                        gpointer             user_data,
                                        GDestroyNotify       destroy);
 void       lv_figure_changed          (LvFigure            *self);
+GPtrArray *lv_figure_record_text      (LvFigure            *self);
 
 void lv_figure_set_palette (LvPlotPalette palette);
 void lv_figure_theme_changed (void);

@@ -170,6 +170,21 @@ lv_window_state_set_pending (LvWindow *self,
   lv_window_state_update (self);
 }
 
+/* A GtkStack that had the focus in its old page moves it to the new page's first focusable
+ * widget as a Tab would, and a text field reached by Tab selects all its text: the Spin glass
+ * page opened with its p field selected (issue 15), one keystroke from being overwritten.
+ * The focus stays (keyboard users are where the stack put them); the selection goes. */
+static void
+unselect_focused_field (LvWindow *self)
+{
+  GtkWidget *focus = gtk_root_get_focus (GTK_ROOT (self));
+  int start, end;
+
+  if (focus != NULL && GTK_IS_EDITABLE (focus) &&
+      gtk_editable_get_selection_bounds (GTK_EDITABLE (focus), &start, &end))
+    gtk_editable_select_region (GTK_EDITABLE (focus), end, end);
+}
+
 /**
  * lv_window_state_page_changed:
  * @self: the window
@@ -186,6 +201,7 @@ lv_window_state_page_changed (LvWindow *self)
   gtk_widget_set_visible (GTK_WIDGET (self->page_note), own_settings);
   /* The Spin glass page has its own "Simulate": one start button per page, never two. */
   gtk_widget_set_visible (self->start_button, !own_settings);
+  unselect_focused_field (self);
 }
 
 static GtkLabel *

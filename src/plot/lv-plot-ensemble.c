@@ -34,6 +34,7 @@ struct _LvPlotEnsemble
   guint epoch;           /* epochs shown (1-based), or LV_PLOT_ENSEMBLE_LATEST */
   guint max_epochs;      /* most epochs any run has done, in the last update */
   guint reached;         /* runs that have done `epoch` epochs */
+  guint started;         /* runs with at least one epoch recorded */
   guint finished;
   guint diverged;
   double history_lo[2];  /* range of every epoch's value: [0] test, [1] train */
@@ -159,7 +160,7 @@ collect_runs (LvPlotEnsemble *self, const LvEnsembleSnapshot *const *snapshots, 
 {
   g_array_set_size (self->runs, 0);
   self->finished = self->diverged = 0;
-  self->max_epochs = self->reached = 0;
+  self->max_epochs = self->reached = self->started = 0;
   for (guint k = 0; k < 2; k++)
     {
       self->history_lo[k] = INFINITY;
@@ -184,6 +185,7 @@ collect_runs (LvPlotEnsemble *self, const LvEnsembleSnapshot *const *snapshots, 
           };
           g_array_append_val (self->runs, run);
           self->max_epochs = MAX (self->max_epochs, r->epochs_done);
+          self->started += r->epochs_done > 0;
           self->reached += self->epoch != LV_PLOT_ENSEMBLE_LATEST && r->epochs_done >= self->epoch;
           if (r->state != LV_RUN_DIVERGED)
             {
@@ -317,7 +319,17 @@ build_models (LvPlotEnsemble *self)
       };
     }
 
-  if (self->epoch == LV_PLOT_ENSEMBLE_LATEST)
+  if (self->epoch == LV_PLOT_ENSEMBLE_LATEST && self->finished + self->diverged < self->runs->len)
+    /* Runs train a block at a time: while they do, "Latest" shows each run that has an epoch
+     * at its newest one (finished runs at their last, the block in training at its current),
+     * and says so, with how many runs that is (issue 15: it looked like "few runs"). */
+    /* Translators: caption of the loss figures while training runs: runs with an epoch shown,
+     * all runs, finished runs, diverged runs. */
+    caption = keep (self, g_strdup_printf (_("each run at its newest epoch · %u of %u runs "
+                                             "started · %u finished · %u diverged"),
+                                           self->started, self->runs->len, self->finished,
+                                           self->diverged));
+  else if (self->epoch == LV_PLOT_ENSEMBLE_LATEST)
     /* Translators: caption of the loss figures: total runs, finished runs, diverged runs. */
     caption = keep (self, g_strdup_printf (_("%u runs · %u finished · %u diverged"),
                                            self->runs->len, self->finished, self->diverged));

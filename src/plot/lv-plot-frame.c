@@ -26,6 +26,12 @@
  * be cut at legend_max_text, as "n = 100  r = −0.21" was in a narrow panel at projector scale. */
 #define LEGEND_FS(f) (0.9 * (f)->fs * ((f)->legend_shrink > 0 ? (f)->legend_shrink : 1.0))
 #define LEGEND_MIN_SHRINK 0.7
+/* A legend under the plot takes at most this share of the figure's height (more, and the plot
+ * itself became a sliver: the French scatter on a projector). */
+#define LEGEND_UNDER_MAX 0.3
+/* The caption keeps the theme's size even where a short panel's other text gives way (see
+ * lv_plot_frame_init()): it wraps, and on a projector it is what the room reads (issue 15). */
+#define CAPTION_FS(f) (LV_PLOT_FS_CAPTION * (f)->theme->font_size * (f)->theme->font_scale)
 
 static void
 legend_entry_clear (gpointer data)
@@ -56,6 +62,12 @@ lv_plot_frame_init (LvPlotFrame        *frame,
   frame->width = width;
   frame->height = height;
   frame->fs = frame->theme->font_size * frame->theme->font_scale;
+  /* A projector's large font (font_scale > 1) must leave a short or narrow panel room for its
+   * plot and its labels: there the scale gives way, down to 1, to a ninth of the panel's
+   * height and a twentieth of its width (issue 15: a 146 px Landscape panel at 1.8× had its
+   * line labels cut). */
+  if (frame->theme->font_scale > 1)
+    frame->fs = MAX (frame->theme->font_size, MIN (frame->fs, MIN (height / 9.0, width / 20.0)));
   frame->lw = frame->theme->line_scale;
   frame->y_label = common->y_label;
   frame->legend_entries = g_array_new (FALSE, TRUE, sizeof (LvPlotLegendEntry));
@@ -84,39 +96,100 @@ lv_plot_frame_add_legend (LvPlotFrame     *frame,
 static double
 legend_max_text (const LvPlotFrame *frame)
 {
-  return 0.34 * frame->width;
+  return frame->legend_text_max > 0 ? frame->legend_text_max : 0.34 * frame->width;
 }
 
+/* A legend entry's width besides its text: the key, the gap, and room before the next column. */
+#define LEGEND_KEY_W(f) (2.0 * (f)->fs)
+
+/* The legend font factor (≥ LEGEND_MIN_SHRINK) at which @text, @width wide at full size, fits
+ * @room. Text width follows the size only roughly (glyph positions are rounded to pixels: 10.8
+ * and 10.4 px can measure alike), so the guess is checked and lowered until it fits. */
+static double
+legend_fit_shrink (LvPlotFrame *frame,
+                   const char  *text,
+                   double       width,
+                   double       room)
+{
+  double shrink = CLAMP (room / width, LEGEND_MIN_SHRINK, 1.0);
+
+  frame->legend_shrink = shrink;
+  while (shrink > LEGEND_MIN_SHRINK)
+    {
+      double w;
+
+      lv_plot_text_extent (frame->cr, frame->theme, LEGEND_FS (frame), FALSE, text, &w, NULL);
+      if (w <= room)
+        break;
+      shrink = frame->legend_shrink = MAX (LEGEND_MIN_SHRINK, 0.96 * shrink);
+    }
+  return shrink;
+}
+
+/*
+ * Where the legend goes and how big it is. Right of the plot when its widest entry fits 0.34 of
+ * the figure's width, shrunk to 0.7 at most; otherwise (a narrow panel, a projector's large
+ * font: "n = 100  r = −0.07" was cut) below the plot in full size, in as many columns as the
+ * width holds, shrunk only if one column does not fit the whole width.
+ */
 static void
 legend_size (LvPlotFrame *frame,
              double      *width,
              double      *height)
 {
-  double w = 0, row_h = 0, widest = 0;
+  guint n = frame->legend_entries->len, rows;
+  double row_h = 0, widest = 0, room = frame->width - 2 * PAD (frame), col_w;
+  const char *widest_text = NULL;
 
   frame->legend_shrink = 1.0;
-  for (guint i = 0; i < frame->legend_entries->len; i++)
+  frame->legend_below = FALSE;
+  frame->legend_columns = 1;
+  frame->legend_text_max = 0;
+  for (guint i = 0; i < n; i++)
     {
       LvPlotLegendEntry *e = &g_array_index (frame->legend_entries, LvPlotLegendEntry, i);
       double tw, th;
 
       lv_plot_text_extent (frame->cr, frame->theme, LEGEND_FS (frame), FALSE, e->text, &tw, &th);
+      if (tw > widest)
+        widest_text = e->text;
       widest = MAX (widest, tw);
-    }
-  /* Text width scales with the font size: shrink so the widest entry fits, within limits. */
-  if (widest > legend_max_text (frame))
-    frame->legend_shrink = MAX (LEGEND_MIN_SHRINK, legend_max_text (frame) / widest);
-  for (guint i = 0; i < frame->legend_entries->len; i++)
-    {
-      LvPlotLegendEntry *e = &g_array_index (frame->legend_entries, LvPlotLegendEntry, i);
-      double tw, th;
-
-      lv_plot_text_extent (frame->cr, frame->theme, LEGEND_FS (frame), FALSE, e->text, &tw, &th);
-      w = MAX (w, MIN (tw, legend_max_text (frame)));
       row_h = MAX (row_h, th);
     }
-  *width = frame->legend_entries->len > 0 ? w + 2.0 * frame->fs : 0;
-  *height = frame->legend_entries->len * row_h * 1.15;
+  *width = *height = 0;
+  if (n == 0)
+    return;
+  if (widest <= legend_max_text (frame) || LEGEND_MIN_SHRINK * widest <= legend_max_text (frame))
+    {
+      /* Shrink so the widest entry fits. */
+      frame->legend_shrink = legend_fit_shrink (frame, widest_text, widest,
+                                                legend_max_text (frame));
+      *width = MIN (widest * frame->legend_shrink, legend_max_text (frame)) + LEGEND_KEY_W (frame);
+      *height = n * row_h * frame->legend_shrink * 1.15;
+      return;
+    }
+  frame->legend_below = TRUE;
+  if (widest + LEGEND_KEY_W (frame) > room)
+    frame->legend_shrink = legend_fit_shrink (frame, widest_text, widest,
+                                              room - LEGEND_KEY_W (frame));
+  frame->legend_text_max = MAX (room - LEGEND_KEY_W (frame), 1.0);
+  col_w = MIN (widest * frame->legend_shrink, frame->legend_text_max) + LEGEND_KEY_W (frame)
+          + 0.8 * frame->fs;
+  frame->legend_columns = CLAMP ((guint) floor ((room + 0.8 * frame->fs) / col_w), 1, n);
+  rows = (n + frame->legend_columns - 1) / frame->legend_columns;
+  *width = frame->legend_columns * col_w;
+  *height = rows * row_h * frame->legend_shrink * 1.15;
+  if (*height > LEGEND_UNDER_MAX * frame->height)
+    {
+      /* No room under the plot either: beside it at the smallest size, the longest entries
+       * ellipsized (reported as cut). */
+      frame->legend_below = FALSE;
+      frame->legend_columns = 1;
+      frame->legend_text_max = 0;
+      frame->legend_shrink = LEGEND_MIN_SHRINK;
+      *width = MIN (widest * LEGEND_MIN_SHRINK, legend_max_text (frame)) + LEGEND_KEY_W (frame);
+      *height = n * row_h * LEGEND_MIN_SHRINK * 1.15;
+    }
 }
 
 static double
@@ -127,13 +200,36 @@ caption_height (LvPlotFrame *frame)
 
   if (frame->common->caption == NULL || *frame->common->caption == '\0')
     return 0;
-  layout = lv_plot_text_layout (frame->cr, frame->theme, LV_PLOT_FS_CAPTION * frame->fs, FALSE,
+  layout = lv_plot_text_layout (frame->cr, frame->theme, CAPTION_FS (frame), FALSE,
                                 frame->common->caption);
   pango_layout_set_width (layout, (int) ((frame->width - 2 * PAD (frame)) * PANGO_SCALE));
   pango_layout_set_wrap (layout, PANGO_WRAP_WORD_CHAR);
   pango_layout_get_size (layout, NULL, &h);
   g_object_unref (layout);
   return (double) h / PANGO_SCALE;
+}
+
+/* What the caption and a legend under the plot take at the bottom of the figure. */
+static double
+bottom_band (LvPlotFrame *frame)
+{
+  const LvPlotCommon *c = frame->common;
+  double band = 0;
+
+  if (c->caption != NULL && *c->caption != '\0')
+    band += caption_height (frame) + 0.6 * frame->fs;
+  if (frame->legend_below)
+    band += frame->legend.height + 0.4 * frame->fs;
+  return band;
+}
+
+/* The y title may run from the top padding down to the caption (its centre follows the plot
+ * area's where it can): left of the y tick labels, it meets nothing but the x title's far end.
+ * Needs the legend's size (legend_size()). */
+static double
+y_title_room (LvPlotFrame *frame)
+{
+  return frame->height - 2 * PAD (frame) - bottom_band (frame);
 }
 
 /* Computes frame->area from the axes (already initialised), the titles and the legend. */
@@ -154,16 +250,22 @@ lv_plot_frame_layout (LvPlotFrame *frame,
     {
       double title_h;
 
-      lv_plot_text_extent (frame->cr, frame->theme, LV_PLOT_FS_TITLE * frame->fs, TRUE, c->title,
-                           NULL, &title_h);
+      title_h = lv_plot_text_fitted_height (frame->cr, frame->theme, LV_PLOT_FS_TITLE * frame->fs,
+                                            TRUE, c->title, frame->width - 2 * pad);
       top = pad + title_h + 0.6 * frame->fs;
     }
 
   bottom = pad + TICK_LEN (frame) + 0.25 * frame->fs + th;
   if (c->x_label != NULL && *c->x_label != '\0')
-    bottom += lab_h + 0.3 * frame->fs;
+    bottom += lv_plot_text_fitted_height (frame->cr, frame->theme, LV_PLOT_FS_LABEL * frame->fs,
+                                          FALSE, c->x_label, frame->width - 2 * pad)
+              + 0.3 * frame->fs;
   if (c->caption != NULL && *c->caption != '\0')
     bottom += caption_height (frame) + 0.6 * frame->fs;
+  legend_size (frame, &leg_w, &leg_h);
+  frame->legend.height = leg_h; /* for y_title_room(); the rectangle is placed below */
+  if (frame->legend_below)
+    bottom += leg_h + 0.4 * frame->fs;
 
   if (!frame->y.hide_labels)
     for (guint i = 0; i < frame->y.n_ticks; i++)
@@ -175,7 +277,9 @@ lv_plot_frame_layout (LvPlotFrame *frame,
       }
   left = pad + max_w + TICK_LEN (frame) + 0.3 * frame->fs;
   if (frame->y_label != NULL && *frame->y_label != '\0')
-    left += lab_h + 0.4 * frame->fs;
+    left += lv_plot_text_fitted_height (frame->cr, frame->theme, LV_PLOT_FS_LABEL * frame->fs,
+                                        FALSE, frame->y_label, y_title_room (frame))
+            + 0.4 * frame->fs;
 
   if (frame->x.n_ticks > 0 && !frame->x.hide_labels)
     {
@@ -183,17 +287,23 @@ lv_plot_frame_layout (LvPlotFrame *frame,
 
       lv_plot_text_extent (frame->cr, frame->theme, TICK_FS (frame), FALSE, label, &last_w, NULL);
     }
-  legend_size (frame, &leg_w, &leg_h);
   right = pad + MAX (extra_right, 0.5 * last_w);
-  if (leg_w > 0)
+  if (leg_w > 0 && !frame->legend_below)
     right = pad + extra_right + leg_w + 0.8 * frame->fs;
 
   frame->area.x = left;
   frame->area.y = top;
   frame->area.width = MAX (frame->width - left - right, 10.0);
   frame->area.height = MAX (frame->height - top - bottom, 10.0);
-  frame->legend = (LvPlotRect) { frame->area.x + frame->area.width + extra_right + 0.8 * frame->fs,
-                                 frame->area.y, leg_w, leg_h };
+  if (frame->legend_below)
+    frame->legend = (LvPlotRect) {
+      MAX (pad, MIN (frame->area.x, frame->width - pad - leg_w)),
+      frame->height - pad - leg_h - 0.2 * frame->fs
+        - (c->caption != NULL && *c->caption != '\0' ? caption_height (frame) + 0.6 * frame->fs : 0),
+      leg_w, leg_h };
+  else
+    frame->legend = (LvPlotRect) { frame->area.x + frame->area.width + extra_right
+                                     + 0.8 * frame->fs, frame->area.y, leg_w, leg_h };
 }
 
 static double
@@ -315,16 +425,30 @@ lv_plot_frame_draw_back (LvPlotFrame *frame)
   cairo_rectangle (cr, 0, 0, frame->width, frame->height);
   cairo_fill (cr);
   if (c->title != NULL && *c->title != '\0')
-    lv_plot_text_draw (cr, frame->theme, LV_PLOT_FS_TITLE * frame->fs, TRUE, c->title,
-                       frame->area.x, PAD (frame), 0.0, 0.0, 0.0, frame->theme->foreground);
+    {
+      /* Over the plot area, moved left (or shrunk, wrapped) to stay in the figure. */
+      double fs;
+      int w;
+      PangoLayout *layout = lv_plot_text_fitted_layout (cr, frame->theme,
+                                                        LV_PLOT_FS_TITLE * frame->fs, TRUE,
+                                                        c->title, frame->width - 2 * PAD (frame),
+                                                        &fs);
+
+      pango_layout_get_size (layout, &w, NULL);
+      lv_plot_layout_draw (cr, layout, fs,
+                           MAX (PAD (frame), MIN (frame->area.x, frame->width - PAD (frame)
+                                                                  - (double) w / PANGO_SCALE)),
+                           PAD (frame), 0.0, 0.0, 0.0, frame->theme->foreground);
+      g_object_unref (layout);
+    }
   if (c->caption != NULL && *c->caption != '\0')
     {
-      PangoLayout *layout = lv_plot_text_layout (cr, frame->theme, LV_PLOT_FS_CAPTION * frame->fs,
+      PangoLayout *layout = lv_plot_text_layout (cr, frame->theme, CAPTION_FS (frame),
                                                  FALSE, c->caption);
 
       pango_layout_set_width (layout, (int) ((frame->width - 2 * PAD (frame)) * PANGO_SCALE));
       pango_layout_set_wrap (layout, PANGO_WRAP_WORD_CHAR);
-      lv_plot_layout_draw (cr, layout, LV_PLOT_FS_CAPTION * frame->fs, PAD (frame),
+      lv_plot_layout_draw (cr, layout, CAPTION_FS (frame), PAD (frame),
                            frame->height - PAD (frame), 0.0, 1.0, 0.0, frame->theme->muted);
       g_object_unref (layout);
     }
@@ -395,6 +519,37 @@ draw_x_tick_labels (LvPlotFrame *frame,
     g_free (labels[i]);
 }
 
+/* An axis title of at most @room along its axis, centred at @centre but kept in [@lo, @hi];
+ * @across is its top edge (x title) or its bottom edge as read (y title, turned). */
+static void
+draw_axis_title (LvPlotFrame *frame,
+                 const char  *text,
+                 double       room,
+                 double       centre,
+                 double       lo,
+                 double       hi,
+                 double       across,
+                 gboolean     vertical)
+{
+  double fs, half;
+  int w;
+  PangoLayout *layout = lv_plot_text_fitted_layout (frame->cr, frame->theme,
+                                                    LV_PLOT_FS_LABEL * frame->fs, FALSE, text,
+                                                    room, &fs);
+
+  pango_layout_get_size (layout, &w, NULL);
+  half = 0.5 * w / PANGO_SCALE;
+  if (half <= 0.5 * (hi - lo))
+    centre = CLAMP (centre, lo + half, hi - half);
+  if (vertical)
+    lv_plot_layout_draw (frame->cr, layout, fs, across, centre, 0.5, 1.0, -G_PI / 2,
+                         frame->theme->foreground);
+  else
+    lv_plot_layout_draw (frame->cr, layout, fs, centre, across, 0.5, 0.0, 0.0,
+                         frame->theme->foreground);
+  g_object_unref (layout);
+}
+
 void
 lv_plot_frame_draw_axes (LvPlotFrame *frame)
 {
@@ -440,21 +595,18 @@ lv_plot_frame_draw_axes (LvPlotFrame *frame)
     }
 
   lv_plot_text_extent (cr, t, TICK_FS (frame), FALSE, "0", NULL, &lab_h);
-  /* Axis titles fit the panel: centred on the plot area, shrunk or ellipsized when longer
-   * than the panel (a long y title on a short panel used to run off both edges). */
-  if (frame->common->x_label != NULL)
-    lv_plot_text_draw_fitted (cr, t, LV_PLOT_FS_LABEL * frame->fs, frame->common->x_label,
-                              2 * MIN (a->x + 0.5 * a->width, frame->width - a->x - 0.5 * a->width)
-                                - frame->fs,
-                              a->x + 0.5 * a->width,
-                              y0 + tl + 0.25 * frame->fs + lab_h + 0.3 * frame->fs,
-                              0.5, 0.0, 0.0, t->foreground);
-  if (frame->y_label != NULL)
-    lv_plot_text_draw_fitted (cr, t, LV_PLOT_FS_LABEL * frame->fs, frame->y_label,
-                              2 * MIN (a->y + 0.5 * a->height, frame->height - a->y - 0.5 * a->height)
-                                - frame->fs,
-                              x0 - tl - 0.3 * frame->fs - max_w - 0.4 * frame->fs,
-                              a->y + 0.5 * a->height, 0.5, 1.0, -G_PI / 2, t->foreground);
+  /* Axis titles fit the panel: centred on the plot area where they can, moved along their
+   * axis to stay in the panel, shrunk or wrapped (lv_plot_text_fitted_layout()) when longer;
+   * lv_plot_frame_layout() measured the same layouts. */
+  if (frame->common->x_label != NULL && *frame->common->x_label != '\0')
+    draw_axis_title (frame, frame->common->x_label, frame->width - 2 * PAD (frame),
+                     a->x + 0.5 * a->width, PAD (frame), frame->width - PAD (frame),
+                     y0 + tl + 0.25 * frame->fs + lab_h + 0.3 * frame->fs, FALSE);
+  if (frame->y_label != NULL && *frame->y_label != '\0')
+    draw_axis_title (frame, frame->y_label,
+                     y_title_room (frame), a->y + 0.5 * a->height, PAD (frame),
+                     frame->height - PAD (frame) - bottom_band (frame),
+                     x0 - tl - 0.3 * frame->fs - max_w - 0.4 * frame->fs, TRUE);
   cairo_restore (cr);
 }
 
@@ -462,14 +614,16 @@ void
 lv_plot_frame_draw_legend (LvPlotFrame *frame)
 {
   cairo_t *cr = frame->cr;
-  double row_h = frame->legend_entries->len > 0
-                 ? frame->legend.height / frame->legend_entries->len : 0;
-  double sw = 1.3 * frame->fs, x = frame->legend.x;
+  guint columns = MAX (frame->legend_columns, 1);
+  guint rows = (frame->legend_entries->len + columns - 1) / columns;
+  double row_h = rows > 0 ? frame->legend.height / rows : 0;
+  double sw = 1.3 * frame->fs;
 
   for (guint i = 0; i < frame->legend_entries->len; i++)
     {
       LvPlotLegendEntry *e = &g_array_index (frame->legend_entries, LvPlotLegendEntry, i);
-      double yc = frame->legend.y + (i + 0.5) * row_h;
+      double x = frame->legend.x + (i % columns) * frame->legend.width / columns;
+      double yc = frame->legend.y + (i / columns + 0.5) * row_h;
       PangoLayout *layout;
 
       cairo_save (cr);
@@ -683,24 +837,32 @@ lv_plot_frame_draw_points (LvPlotFrame       *frame,
       cairo_stroke (cr);
       if (points[i].label != NULL)
         {
-          double w;
+          double w, th, tx, ty, fs = 0.85 * frame->fs;
           gboolean left;
 
-          lv_plot_text_extent (cr, frame->theme, 0.85 * frame->fs, FALSE, points[i].label, &w,
-                               NULL);
-          double th, tx;
-
+          lv_plot_text_extent (cr, frame->theme, fs, FALSE, points[i].label, &w, &th);
+          if (w > frame->area.width && w > 0)
+            {
+              /* Wider than the plot (a long French label on a projector): smaller, to fit. */
+              fs *= MAX (0.6, 0.98 * frame->area.width / w);
+              lv_plot_text_extent (cr, frame->theme, fs, FALSE, points[i].label, &w, &th);
+            }
           left = x + r + 0.3 * frame->fs + w > frame->area.x + frame->area.width;
-          lv_plot_text_extent (cr, frame->theme, 0.85 * frame->fs, FALSE, points[i].label, NULL,
-                               &th);
-          /* A translucent halo keeps the label readable over a heatmap or a curve. */
           tx = left ? x - r - 0.25 * frame->fs - w : x + r + 0.25 * frame->fs;
+          /* Beside the point, but inside the plot area even when neither side has the room. */
+          tx = MAX (frame->area.x, MIN (tx, frame->area.x + frame->area.width - w));
+          /* Above the point; below it when that would leave the plot area (a point near the
+           * top of a short panel had its label clipped), never outside the area. */
+          ty = y - r - th;
+          if (ty < frame->area.y)
+            ty = MIN (y + r, frame->area.y + frame->area.height - th);
+          ty = MAX (ty, frame->area.y);
+          /* A translucent halo keeps the label readable over a heatmap or a curve. */
           lv_plot_set_source (cr, lv_plot_rgba_with_alpha (frame->theme->background, 0.7));
-          cairo_rectangle (cr, tx - 1, y - r - th, w + 2, th);
+          cairo_rectangle (cr, tx - 1, ty, w + 2, th);
           cairo_fill (cr);
-          lv_plot_text_draw (cr, frame->theme, 0.85 * frame->fs, FALSE, points[i].label,
-                             left ? x - r - 0.25 * frame->fs : x + r + 0.25 * frame->fs,
-                             y - r, left ? 1.0 : 0.0, 1.0, 0.0, frame->theme->foreground);
+          lv_plot_text_draw (cr, frame->theme, fs, FALSE, points[i].label, tx, ty, 0.0, 0.0, 0.0,
+                             frame->theme->foreground);
         }
     }
 }

@@ -103,6 +103,16 @@ frame_setup (LvPlotFrame              *f,
   extra = COLORBAR_GAP (f) + COLORBAR_WIDTH (f) + 0.6 * f->fs + tick_w
           + (lab_h > 0 ? lab_h + 0.5 * f->fs : 0);
   lv_plot_frame_layout (f, extra);
+  if (m->colorbar_label != NULL)
+    {
+      /* The bar's title fits the bar's height (draw_colorbar()): when it wraps onto a second
+       * line, make room for it (the plot's height does not depend on this width). */
+      double fitted = lv_plot_text_fitted_height (f->cr, f->theme, LV_PLOT_FS_LABEL * f->fs, FALSE,
+                                                  m->colorbar_label, f->area.height);
+
+      if (fitted > lab_h + 0.5)
+        lv_plot_frame_layout (f, extra + fitted - lab_h);
+    }
   return TRUE;
 }
 
@@ -283,9 +293,10 @@ draw_colorbar (LvPlotFrame              *f,
                          x + w + 0.5 * f->fs, y, 0.0, 0.5, 0.0, f->theme->foreground);
     }
   if (m->colorbar_label != NULL)
-    lv_plot_text_draw (cr, f->theme, LV_PLOT_FS_LABEL * f->fs, FALSE, m->colorbar_label,
-                       x + w + 0.6 * f->fs + max_w + 0.4 * f->fs, y0 + 0.5 * h, 0.5, 1.0,
-                       G_PI / 2, f->theme->foreground);
+    /* As long as the bar at most (it ran into the figure's title on a projector). */
+    lv_plot_text_draw_fitted (cr, f->theme, LV_PLOT_FS_LABEL * f->fs, m->colorbar_label, h,
+                              x + w + 0.6 * f->fs + max_w + 0.4 * f->fs, y0 + 0.5 * h, 0.5, 1.0,
+                              G_PI / 2, f->theme->foreground);
 }
 
 /**

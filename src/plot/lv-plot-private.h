@@ -31,6 +31,19 @@ void         lv_plot_text_extent     (cairo_t           *cr,
                                       const char        *text,
                                       double            *width,
                                       double            *height);
+PangoLayout *lv_plot_text_fitted_layout (cairo_t         *cr,
+                                        const LvPlotTheme *theme,
+                                        double           size,
+                                        gboolean         bold,
+                                        const char      *text,
+                                        double           max_width,
+                                        double          *font_size);
+double       lv_plot_text_fitted_height (cairo_t         *cr,
+                                        const LvPlotTheme *theme,
+                                        double           size,
+                                        gboolean         bold,
+                                        const char      *text,
+                                        double           max_width);
 void         lv_plot_text_draw_fitted (cairo_t          *cr,
                                       const LvPlotTheme *theme,
                                       double             size,
@@ -138,6 +151,9 @@ typedef struct
   const char *y_label;  /* the y title actually used (figure default when common has none) */
   GArray *legend_entries;  /* of LvPlotLegendEntry, texts owned */
   double legend_shrink;    /* legend font factor (≤ 1) so entries fit; set by the layout */
+  gboolean legend_below;   /* the legend sits under the plot, in legend_columns columns */
+  guint legend_columns;
+  double legend_text_max;  /* an entry's room (0: the default, right of the plot) */
 } LvPlotFrame;
 
 void   lv_plot_frame_init        (LvPlotFrame        *frame,

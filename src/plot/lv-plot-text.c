@@ -17,7 +17,8 @@
  *    between drawing and hit-testing. Metrics hinting is therefore turned off for every layout,
  *    so lv_plot_measure_context() measures exactly what the renderer draws.
  * 2. A "text record" can be attached to a cairo_t: every string drawn is then appended with its
- *    device-space extents. Tests use it to check that the legend is really drawn where expected,
+ *    device-space extents and whether it was cut (ellipsized, or leaving the clip). Tests use
+ *    it to check that the legend is really drawn where expected and that no text is cut,
  *    and SVG export uses it to add an invisible, searchable text layer (Cairo draws SVG text as
  *    glyph outlines, which no search or screen reader can read).
  */
@@ -72,12 +73,31 @@ lv_plot_text_record_end (cairo_t *cr)
   return items;
 }
 
+/* Whether the device-space box [x0, x1] × [y0, y1] leaves @cr's clip (by more than half a
+ * pixel: anti-aliasing and rounding). */
+static gboolean
+outside_clip (cairo_t *cr,
+              double   x0,
+              double   y0,
+              double   x1,
+              double   y1)
+{
+  double cx0, cy0, cx1, cy1;
+
+  cairo_save (cr);
+  cairo_identity_matrix (cr); /* clip extents in device space */
+  cairo_clip_extents (cr, &cx0, &cy0, &cx1, &cy1);
+  cairo_restore (cr);
+  return x0 < cx0 - 0.5 || y0 < cy0 - 0.5 || x1 > cx1 + 0.5 || y1 > cy1 + 0.5;
+}
+
 static void
 record_text (cairo_t     *cr,
              const char  *text,
              double       width,
              double       height,
-             double       font_size)
+             double       font_size,
+             gboolean     ellipsized)
 {
   GPtrArray *items = cairo_get_user_data (cr, &text_record_key);
   double xs[4] = { 0, width, 0, width }, ys[4] = { 0, 0, height, height };
@@ -98,6 +118,7 @@ record_text (cairo_t     *cr,
   item->text = g_strdup (text);
   item->extents = (LvPlotRect) { x0, y0, x1 - x0, y1 - y0 };
   item->font_size = font_size;
+  item->truncated = ellipsized || outside_clip (cr, x0, y0, x1, y1);
   g_ptr_array_add (items, item);
 }
 
@@ -261,7 +282,8 @@ lv_plot_layout_draw (cairo_t     *cr,
   lv_plot_set_source (cr, color);
   cairo_move_to (cr, 0, 0);
   pango_cairo_show_layout (cr, layout);
-  record_text (cr, pango_layout_get_text (layout), fw, fh, font_size);
+  record_text (cr, pango_layout_get_text (layout), fw, fh, font_size,
+               pango_layout_is_ellipsized (layout));
   cairo_restore (cr);
 }
 
@@ -287,13 +309,82 @@ lv_plot_text_draw (cairo_t           *cr,
   g_object_unref (layout);
 }
 
+/* How small a fitted title may get before it wraps, then before it is ellipsized. */
+#define FITTED_MIN_SHRINK 0.75
+#define FITTED_MAX_LINES 2
+
+/**
+ * lv_plot_text_fitted_layout: (skip)
+ * @max_width: the room along the text's direction (≤ 0: unlimited)
+ * @font_size: (out): the size the text is set in
+ *
+ * The layout of a title that must fit @max_width: drawn smaller (down to 0.75 of @size) and,
+ * if that is not enough, wrapped onto two centred lines; only a title too long even for two
+ * lines is ellipsized at the end of the second (which a text record reports as cut).
+ */
+PangoLayout *
+lv_plot_text_fitted_layout (cairo_t           *cr,
+                            const LvPlotTheme *theme,
+                            double             size,
+                            gboolean           bold,
+                            const char        *text,
+                            double             max_width,
+                            double            *font_size)
+{
+  PangoLayout *layout;
+  double w = 0;
+
+  lv_plot_text_extent (cr, theme, size, bold, text, &w, NULL);
+  if (w > max_width && max_width > 0)
+    size *= MAX (FITTED_MIN_SHRINK, 0.99 * max_width / w);
+  layout = lv_plot_text_layout (cr, theme, size, bold, text);
+  lv_plot_text_extent (cr, theme, size, bold, text, &w, NULL);
+  if (max_width > 0 && w > max_width)
+    {
+      PangoRectangle logical;
+
+      pango_layout_set_width (layout, (int) (max_width * PANGO_SCALE));
+      pango_layout_set_wrap (layout, PANGO_WRAP_WORD);
+      pango_layout_set_height (layout, -FITTED_MAX_LINES);
+      pango_layout_set_ellipsize (layout, PANGO_ELLIPSIZE_END);
+      pango_layout_set_alignment (layout, PANGO_ALIGN_CENTER);
+      /* Narrowed to its widest line (the same breaks: greedy wrapping), the box is the ink's
+       * and centred lines sit where lv_plot_layout_draw() anchors them. */
+      pango_layout_get_extents (layout, NULL, &logical);
+      if (logical.width > 0 && logical.width < max_width * PANGO_SCALE)
+        pango_layout_set_width (layout, logical.width);
+    }
+  *font_size = size;
+  return layout;
+}
+
+/* The height of lv_plot_text_fitted_layout()'s box: one line, or two when the title wraps. */
+double
+lv_plot_text_fitted_height (cairo_t           *cr,
+                            const LvPlotTheme *theme,
+                            double             size,
+                            gboolean           bold,
+                            const char        *text,
+                            double             max_width)
+{
+  double fs;
+  int h;
+  PangoLayout *layout;
+
+  if (text == NULL || *text == '\0')
+    return 0;
+  layout = lv_plot_text_fitted_layout (cr, theme, size, bold, text, max_width, &fs);
+  pango_layout_get_size (layout, NULL, &h);
+  g_object_unref (layout);
+  return (double) h / PANGO_SCALE;
+}
+
 /**
  * lv_plot_text_draw_fitted:
  * @max_width: the room along the text's direction
  *
- * Like lv_plot_text_draw(), for axis titles: a title longer than @max_width is drawn smaller
- * (down to 0.75 of @size) and, if that is not enough, ellipsized in the middle, so it is never
- * clipped by the panel's edge.
+ * Like lv_plot_text_draw(), for axis titles, set by lv_plot_text_fitted_layout() so a long
+ * title is never clipped by the panel's edge.
  */
 void
 lv_plot_text_draw_fitted (cairo_t           *cr,
@@ -309,19 +400,10 @@ lv_plot_text_draw_fitted (cairo_t           *cr,
                           LvPlotRgba         color)
 {
   PangoLayout *layout;
-  double w = 0;
 
   if (text == NULL || *text == '\0')
     return;
-  lv_plot_text_extent (cr, theme, size, FALSE, text, &w, NULL);
-  if (w > max_width && max_width > 0)
-    size *= MAX (0.75, max_width / w);
-  layout = lv_plot_text_layout (cr, theme, size, FALSE, text);
-  if (max_width > 0)
-    {
-      pango_layout_set_width (layout, (int) (max_width * PANGO_SCALE));
-      pango_layout_set_ellipsize (layout, PANGO_ELLIPSIZE_MIDDLE);
-    }
+  layout = lv_plot_text_fitted_layout (cr, theme, size, FALSE, text, max_width, &size);
   lv_plot_layout_draw (cr, layout, size, x, y, ax, ay, angle, color);
   g_object_unref (layout);
 }
