@@ -24,6 +24,19 @@ lv_test_ui_tick (gpointer data)
 /* Runs the main loop until @cond holds or @deadline_s seconds have passed. When @poll is set
  * it is polled each turn, as the window's frame clock would (for an experiment no window
  * shows). */
+/* What AdwApplication does for the app: the app's style sheet (resource-base-path/style.css)
+ * on the display, for tests that build windows without the application. */
+static inline void
+lv_test_ui_load_app_style (void)
+{
+  g_autoptr(GtkCssProvider) css = gtk_css_provider_new ();
+
+  gtk_css_provider_load_from_resource (css, RESOURCE_PREFIX "/style.css");
+  gtk_style_context_add_provider_for_display (gdk_display_get_default (),
+                                              GTK_STYLE_PROVIDER (css),
+                                              GTK_STYLE_PROVIDER_PRIORITY_APPLICATION);
+}
+
 static inline gboolean
 lv_test_ui_wait_full (LvExperiment *poll, guint deadline_s, LvTestCondition cond, gpointer data)
 {

@@ -172,6 +172,7 @@ main (int argc, char *argv[])
   gtk_test_init (&argc, &argv, G_TEST_OPTION_ISOLATE_DIRS, NULL);
   adw_init ();
   lv_core_init ();
+  lv_test_ui_load_app_style ();  /* the banner's colours are the app's style sheet */
   g_test_add_func ("/lossviz/ui/contrast/formula", test_formula);
   g_test_add_data_func ("/lossviz/ui/contrast/no-certificate-dark", GINT_TO_POINTER (TRUE),
                         check_banner);

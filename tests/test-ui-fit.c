@@ -470,15 +470,7 @@ main (int argc, char *argv[])
   gtk_test_init (&argc, &argv, G_TEST_OPTION_ISOLATE_DIRS, NULL);
   adw_init ();
   lv_core_init ();
-  {
-    /* What AdwApplication does for the app: the app's style sheet, so sizes are the app's. */
-    g_autoptr(GtkCssProvider) css = gtk_css_provider_new ();
-
-    gtk_css_provider_load_from_resource (css, RESOURCE_PREFIX "/style.css");
-    gtk_style_context_add_provider_for_display (gdk_display_get_default (),
-                                                GTK_STYLE_PROVIDER (css),
-                                                GTK_STYLE_PROVIDER_PRIORITY_APPLICATION);
-  }
+  lv_test_ui_load_app_style ();  /* so sizes are the app's */
   g_test_add_data_func ("/lossviz/ui/fit/english", "en", test_fit);
   g_test_add_data_func ("/lossviz/ui/fit/french", "fr", test_fit);
   return g_test_run ();

@@ -698,8 +698,13 @@ draw_ref_labels (LvPlotFrame *frame,
 
       while (lane + 1 < G_N_ELEMENTS (lane_end) && labels[i].x0 < lane_end[lane] + 0.3 * fs)
         lane++;
-      lane_end[lane] = labels[i].x1;
       y = frame->area.y + 0.2 * fs + lane * th;
+      /* A label the plot area cannot hold whole (a short panel, a crowded lane stack or a
+       * label wider than the panel) is dropped rather than drawn cut by the clip. */
+      if (y + th > frame->area.y + frame->area.height || labels[i].x0 < frame->area.x - 0.5 ||
+          labels[i].x1 > frame->area.x + frame->area.width + 0.5)
+        continue;
+      lane_end[lane] = labels[i].x1;
       lv_plot_set_source (frame->cr, halo);
       cairo_rectangle (frame->cr, labels[i].x0 - 1, y, labels[i].x1 - labels[i].x0 + 2, th);
       cairo_fill (frame->cr);
