@@ -75,95 +75,112 @@ lv_hv_panel_build_matrix (LvHvPanel *self)
 
 /* ---- models ---- */
 
+/* The q label and the balanced / unbalanced badge. */
+static void
+update_q_badge (LvHvPanel *self, const LvHvPanelState *st)
+{
+  g_autofree char *q_text = NULL;
+
+  /* Translators: the regulariser's degree q, read from the sidebar. */
+  q_text = g_strdup_printf (_("q = %.1f (sidebar slider)"), st->q);
+  gtk_label_set_text (self->q_label, q_text);
+  gtk_label_set_text (self->badge, st->balanced ? _("✓ balanced: q = L") :
+                      st->q < st->depth ? _("q < L: unbalanced") : _("q > L: unbalanced"));
+  gtk_widget_remove_css_class (GTK_WIDGET (self->badge), "success");
+  gtk_widget_remove_css_class (GTK_WIDGET (self->badge), "warning");
+  gtk_widget_add_css_class (GTK_WIDGET (self->badge), st->balanced ? "success" : "warning");
+}
+
+/* What the chain's certificate concludes; its style class in @css_class. */
+static char *
+chain_status_text (const LvHvPanelState *st, const char **css_class)
+{
+  switch (st->chain_state)
+    {
+    case LV_CHAIN_CERT_HOLDS:
+      *css_class = "success";
+      return g_strdup_printf (_("Certificate holds ✓  q = L, stationary, |y − z| / (λL) = %.3f ≤ 1:"
+                                " z = %.3f is the global minimum"),
+                              fabs (CHAIN_Y - st->chain_z) / (CHAIN_LAMBDA * st->depth),
+                              st->chain_z);
+    case LV_CHAIN_CERT_FAILS:
+      *css_class = "error";
+      return g_strdup_printf (_("Certificate fails ✗  stationary at the zero slice, |y| / (λL) = %.2f > 1:"
+                                " grow every factor equally along sign(y)"),
+                              fabs (CHAIN_Y) / (CHAIN_LAMBDA * st->depth));
+    case LV_CHAIN_CERT_UNBALANCED_LOW:
+      *css_class = "error";
+      return g_strdup_printf (st->chain_done && fabs (st->chain_z) < 1e-6
+                              ? _("No certificate ✗  q < L: descent from w = 0.05 is stuck at the"
+                                  " spurious local minimum z = 0 (g = 0.5; the global minimum is"
+                                  " at z = %.3f)")
+                              : _("No certificate ✗  q < L: zero is a spurious local minimum;"
+                                  " the degrees do not match (global minimum at z = %.3f)"),
+                              st->n_minima > 1 ? st->minima_z[1] : 0.0);
+    case LV_CHAIN_CERT_UNBALANCED_HIGH:
+      *css_class = "warning";
+      return g_strdup (_("No certificate  q > L: one minimum, but the induced regulariser"
+                         " degenerates (λ drops out of the first-order test)"));
+    case LV_CHAIN_CERT_NOT_STATIONARY:
+    default:
+      *css_class = "dim-label";
+      return g_strdup (_("Descending…  (the certificate is checked at a stationary point)"));
+    }
+}
+
+/* What the matrix factorisation's certificate concludes; its style class in @css_class. */
+static char *
+mf_status_text (const LvHvPanelState *st, const char **css_class)
+{
+  switch (st->mf_state)
+    {
+    case LV_MF_CERT_HOLDS:
+      *css_class = "success";
+      return g_strdup_printf (_("Certificate holds ✓  r = %u ≥ rank(Z*) = %u: ‖Y − UVᵀ‖₂ = %.4f ≤ λ,"
+                                " F = %.4f = F*: global minimum"),
+                              st->width, st->solution_rank, st->mf_residual_norm,
+                              st->mf_objective);
+    case LV_MF_CERT_FAILS:
+      *css_class = "error";
+      return g_strdup_printf (_("Certificate fails ✗  r = %u < rank(Z*) = %u: ‖Y − UVᵀ‖₂ = %.3f > λ ="
+                                " %.0f. Descent direction: add the residual's top singular pair"
+                                " (F drops by up to (s₁ − λ)²/2 = %.3f)"),
+                              st->width, st->solution_rank, st->mf_residual_norm, st->mf_lambda,
+                              0.5 * (st->mf_top_singular - st->mf_lambda) *
+                              (st->mf_top_singular - st->mf_lambda));
+    case LV_MF_CERT_RUNNING:
+    default:
+      *css_class = "dim-label";
+      return g_strdup_printf (_("Descending…  step %u, ‖Y − UVᵀ‖₂ = %.3f (certificate needs a"
+                                " stationary point)"), st->mf_iterations, st->mf_residual_norm);
+    }
+}
+
+/* Sets a status label's text and makes @css_class its only status style class. */
+static void
+set_status (GtkLabel *label, const char *text, const char *css_class)
+{
+  static const char *const classes[] = { "success", "error", "warning", "dim-label" };
+
+  gtk_label_set_text (label, text);
+  for (guint c = 0; c < G_N_ELEMENTS (classes); c++)
+    gtk_widget_remove_css_class (GTK_WIDGET (label), classes[c]);
+  gtk_widget_add_css_class (GTK_WIDGET (label), css_class);
+}
+
 void
 lv_hv_panel_update_status (LvHvPanel *self)
 {
   LvHvPanelState st;
-  g_autofree char *q_text = NULL, *chain = NULL, *mf = NULL;
+  g_autofree char *chain = NULL, *mf = NULL;
   const char *chain_class, *mf_class;
 
   lv_hv_panel_get_state (self, &st);
-  /* Translators: the regulariser's degree q, read from the sidebar. */
-  q_text = g_strdup_printf (_("q = %.1f (sidebar slider)"), st.q);
-  gtk_label_set_text (self->q_label, q_text);
-  gtk_label_set_text (self->badge, st.balanced ? _("✓ balanced: q = L") :
-                      st.q < st.depth ? _("q < L: unbalanced") : _("q > L: unbalanced"));
-  gtk_widget_remove_css_class (GTK_WIDGET (self->badge), "success");
-  gtk_widget_remove_css_class (GTK_WIDGET (self->badge), "warning");
-  gtk_widget_add_css_class (GTK_WIDGET (self->badge), st.balanced ? "success" : "warning");
-
-  switch (st.chain_state)
-    {
-    case LV_CHAIN_CERT_HOLDS:
-      chain = g_strdup_printf (_("Certificate holds ✓  q = L, stationary, |y − z| / (λL) = %.3f ≤ 1:"
-                                 " z = %.3f is the global minimum"),
-                               fabs (CHAIN_Y - st.chain_z) / (CHAIN_LAMBDA * st.depth), st.chain_z);
-      chain_class = "success";
-      break;
-    case LV_CHAIN_CERT_FAILS:
-      chain = g_strdup_printf (_("Certificate fails ✗  stationary at the zero slice, |y| / (λL) = %.2f > 1:"
-                                 " grow every factor equally along sign(y)"),
-                               fabs (CHAIN_Y) / (CHAIN_LAMBDA * st.depth));
-      chain_class = "error";
-      break;
-    case LV_CHAIN_CERT_UNBALANCED_LOW:
-      chain = g_strdup_printf (st.chain_done && fabs (st.chain_z) < 1e-6
-                               ? _("No certificate ✗  q < L: descent from w = 0.05 is stuck at the"
-                                   " spurious local minimum z = 0 (g = 0.5; the global minimum is"
-                                   " at z = %.3f)")
-                               : _("No certificate ✗  q < L: zero is a spurious local minimum;"
-                                   " the degrees do not match (global minimum at z = %.3f)"),
-                               st.n_minima > 1 ? st.minima_z[1] : 0.0);
-      chain_class = "error";
-      break;
-    case LV_CHAIN_CERT_UNBALANCED_HIGH:
-      chain = g_strdup (_("No certificate  q > L: one minimum, but the induced regulariser"
-                          " degenerates (λ drops out of the first-order test)"));
-      chain_class = "warning";
-      break;
-    case LV_CHAIN_CERT_NOT_STATIONARY:
-    default:
-      chain = g_strdup (_("Descending…  (the certificate is checked at a stationary point)"));
-      chain_class = "dim-label";
-      break;
-    }
-  gtk_label_set_text (self->chain_status, chain);
-
-  switch (st.mf_state)
-    {
-    case LV_MF_CERT_HOLDS:
-      mf = g_strdup_printf (_("Certificate holds ✓  r = %u ≥ rank(Z*) = %u: ‖Y − UVᵀ‖₂ = %.4f ≤ λ,"
-                              " F = %.4f = F*: global minimum"),
-                            st.width, st.solution_rank, st.mf_residual_norm, st.mf_objective);
-      mf_class = "success";
-      break;
-    case LV_MF_CERT_FAILS:
-      mf = g_strdup_printf (_("Certificate fails ✗  r = %u < rank(Z*) = %u: ‖Y − UVᵀ‖₂ = %.3f > λ ="
-                              " %.0f. Descent direction: add the residual's top singular pair"
-                              " (F drops by up to (s₁ − λ)²/2 = %.3f)"),
-                            st.width, st.solution_rank, st.mf_residual_norm, st.mf_lambda,
-                            0.5 * (st.mf_top_singular - st.mf_lambda) *
-                            (st.mf_top_singular - st.mf_lambda));
-      mf_class = "error";
-      break;
-    case LV_MF_CERT_RUNNING:
-    default:
-      mf = g_strdup_printf (_("Descending…  step %u, ‖Y − UVᵀ‖₂ = %.3f (certificate needs a"
-                              " stationary point)"), st.mf_iterations, st.mf_residual_norm);
-      mf_class = "dim-label";
-      break;
-    }
-  gtk_label_set_text (self->mf_status, mf);
-  for (guint i = 0; i < 2; i++)
-    {
-      GtkWidget *label = GTK_WIDGET (i == 0 ? self->chain_status : self->mf_status);
-      const char *cls = i == 0 ? chain_class : mf_class;
-      static const char *const classes[] = { "success", "error", "warning", "dim-label" };
-
-      for (guint c = 0; c < G_N_ELEMENTS (classes); c++)
-        gtk_widget_remove_css_class (label, classes[c]);
-      gtk_widget_add_css_class (label, cls);
-    }
+  update_q_badge (self, &st);
+  chain = chain_status_text (&st, &chain_class);
+  set_status (self->chain_status, chain, chain_class);
+  mf = mf_status_text (&st, &mf_class);
+  set_status (self->mf_status, mf, mf_class);
   gtk_widget_set_sensitive (GTK_WIDGET (self->add_button),
                             st.mf_state == LV_MF_CERT_FAILS && st.width < MF_MAX_WIDTH);
 }

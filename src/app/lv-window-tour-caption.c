@@ -9,39 +9,30 @@
 
 #include <glib/gi18n.h>
 
+#include <lossviz/lv-stats.h>
+
 /*
  * The guided tour's measured sentences (issue 15): a caption states the numbers on screen and
  * phrases the trend by what they are, so it never claims what the data contradicts (with sizes
  * 250 and 500 on digits the spread can rise with size while the theory says it falls).
  */
 
-/* Sample mean and standard deviation of the finished runs' final test losses. */
+/* Sample mean and standard deviation of the finished runs' final test losses (the other runs
+ * enter as NAN, which lv_summary_compute() skips). */
 static gboolean
 size_spread (const LvEnsembleSnapshot *snap, double *mean, double *std)
 {
-  double sum = 0, sum2 = 0;
-  guint n = 0;
+  g_autofree double *losses = g_new (double, MAX (snap->n_runs, 1));
+  LvSummary summary;
 
   for (guint r = 0; r < snap->n_runs; r++)
-    {
-      double loss = lv_run_record_final_test_loss (&snap->runs[r]);
-
-      if (snap->runs[r].state != LV_RUN_FINISHED || !isfinite (loss))
-        continue;
-      sum += loss;
-      n++;
-    }
-  if (n < 2)
+    losses[r] = snap->runs[r].state == LV_RUN_FINISHED
+                ? lv_run_record_final_test_loss (&snap->runs[r]) : NAN;
+  lv_summary_compute (losses, snap->n_runs, &summary);
+  if (summary.count < 2)
     return FALSE;
-  *mean = sum / n;
-  for (guint r = 0; r < snap->n_runs; r++)
-    {
-      double loss = lv_run_record_final_test_loss (&snap->runs[r]);
-
-      if (snap->runs[r].state == LV_RUN_FINISHED && isfinite (loss))
-        sum2 += (loss - *mean) * (loss - *mean);
-    }
-  *std = sqrt (sum2 / (n - 1));
+  *mean = summary.mean;
+  *std = summary.std;
   return TRUE;
 }
 

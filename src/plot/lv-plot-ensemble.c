@@ -273,18 +273,12 @@ wants_log_axis (LvPlotEnsemble *self, gboolean train)
   return isfinite (lo) && isfinite (hi) && lo > 0 && hi / lo > pow (10.0, 1.5);
 }
 
+/* One histogram series, summary row and scatter series per size, sharing the size's label. */
 static void
-build_models (LvPlotEnsemble *self)
+build_size_series (LvPlotEnsemble *self)
 {
   guint n_sizes = self->sizes->len;
-  gboolean train = self->options.loss == LV_PLOT_ENSEMBLE_TRAIN_LOSS;
-  const LvPlotTheme *theme = &self->theme;
-  const char *loss_label = train ? _("training loss") : _("test loss");
-  const char *caption;
-  gboolean x_log;
 
-  self->theme = *self->options.theme;
-  self->theme.n_categories = n_sizes;
   self->hist_series = g_new0 (LvPlotHistSeries, MAX (n_sizes, 1));
   self->rows = g_new0 (LvPlotSummaryRow, MAX (n_sizes, 1));
   self->scatter_series = g_new0 (LvPlotScatterSeries, MAX (n_sizes, 1));
@@ -318,31 +312,41 @@ build_models (LvPlotEnsemble *self)
         .color = (int) s,
       };
     }
+}
 
+/* The histogram's caption: run counts, or how many runs reached the timeline's epoch. */
+static const char *
+loss_caption (LvPlotEnsemble *self)
+{
   if (self->epoch == LV_PLOT_ENSEMBLE_LATEST && self->finished + self->diverged < self->runs->len)
     /* Runs train a block at a time: while they do, "Latest" shows each run that has an epoch
      * at its newest one (finished runs at their last, the block in training at its current),
      * and says so, with how many runs that is (issue 15: it looked like "few runs"). */
     /* Translators: caption of the loss figures while training runs: runs with an epoch shown,
      * all runs, finished runs, diverged runs. */
-    caption = keep (self, g_strdup_printf (_("each run at its newest epoch · %u of %u runs "
-                                             "started · %u finished · %u diverged"),
-                                           self->started, self->runs->len, self->finished,
-                                           self->diverged));
-  else if (self->epoch == LV_PLOT_ENSEMBLE_LATEST)
+    return keep (self, g_strdup_printf (_("each run at its newest epoch · %u of %u runs "
+                                          "started · %u finished · %u diverged"),
+                                        self->started, self->runs->len, self->finished,
+                                        self->diverged));
+  if (self->epoch == LV_PLOT_ENSEMBLE_LATEST)
     /* Translators: caption of the loss figures: total runs, finished runs, diverged runs. */
-    caption = keep (self, g_strdup_printf (_("%u runs · %u finished · %u diverged"),
-                                           self->runs->len, self->finished, self->diverged));
-  else
-    /* Translators: caption of the loss figures at one epoch of the timeline: the epoch, then
-     * how many of all the runs had trained that long. */
-    caption = keep (self, g_strdup_printf (_("after epoch %u · %u of %u runs got there"),
-                                           self->epoch, self->reached, self->runs->len));
+    return keep (self, g_strdup_printf (_("%u runs · %u finished · %u diverged"),
+                                        self->runs->len, self->finished, self->diverged));
+  /* Translators: caption of the loss figures at one epoch of the timeline: the epoch, then
+   * how many of all the runs had trained that long. */
+  return keep (self, g_strdup_printf (_("after epoch %u · %u of %u runs got there"),
+                                      self->epoch, self->reached, self->runs->len));
+}
 
-  x_log = wants_log_axis (self, train);
+static void
+build_histogram (LvPlotEnsemble *self, gboolean train, const char *loss_label)
+{
+  const char *caption = loss_caption (self);
+  gboolean x_log = wants_log_axis (self, train);
+
   self->hist = (LvPlotHistogramModel) {
     .common = {
-      .theme = theme,
+      .theme = &self->theme,
       .title = train ? _("Training loss of every run") : _("Test loss of every run"),
       .caption = caption,
       .x_label = x_log ? (train ? _("training loss (log scale)") : _("test loss (log scale)"))
@@ -351,7 +355,7 @@ build_models (LvPlotEnsemble *self)
       .empty_text = _("Press Start to train the ensemble"),
     },
     .series = self->hist_series,
-    .n_series = n_sizes,
+    .n_series = self->sizes->len,
     .n_bins = self->options.n_bins,
     .mode = self->options.mode,
     .density = self->options.density,
@@ -360,6 +364,15 @@ build_models (LvPlotEnsemble *self)
     .x_max = self->history_hi[train],
     .x_log = x_log,
   };
+}
+
+/* The mean ± std and spread panels (both read the summary rows) and the train/test scatter. */
+static void
+build_summaries (LvPlotEnsemble *self, gboolean train, const char *loss_label)
+{
+  const LvPlotTheme *theme = &self->theme;
+  guint n_sizes = self->sizes->len;
+
   self->mean_std = (LvPlotSummaryModel) {
     .common = {
       .theme = theme,
@@ -397,12 +410,25 @@ build_models (LvPlotEnsemble *self)
     .show_pearson = TRUE,
     .diagonal = TRUE,
   };
+}
+
+static void
+build_models (LvPlotEnsemble *self)
+{
+  gboolean train = self->options.loss == LV_PLOT_ENSEMBLE_TRAIN_LOSS;
+  const char *loss_label = train ? _("training loss") : _("test loss");
+
+  self->theme = *self->options.theme;
+  self->theme.n_categories = self->sizes->len;
+  build_size_series (self);
+  build_histogram (self, train, loss_label);
+  build_summaries (self, train, loss_label);
   self->panels[0] = (LvPlotPanel) { (LvPlotDrawFunc) lv_plot_histogram_draw, &self->hist };
   self->panels[1] = (LvPlotPanel) { (LvPlotDrawFunc) lv_plot_summary_draw, &self->mean_std };
   self->panels[2] = (LvPlotPanel) { (LvPlotDrawFunc) lv_plot_summary_draw, &self->spread };
   self->panels[3] = (LvPlotPanel) { (LvPlotDrawFunc) lv_plot_scatter_draw, &self->scatter };
   self->grid = (LvPlotGridModel) {
-    .theme = theme,
+    .theme = &self->theme,
     .title = _("Loss distribution of the ensemble"),
     .panels = self->panels,
     .n_panels = G_N_ELEMENTS (self->panels),

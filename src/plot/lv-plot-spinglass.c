@@ -121,19 +121,13 @@ build_theory (LvPlotSpinGlass *self)
     self->theta[k_max + 1][i] = lv_spin_glass_theta_total (self->u[i], p);
 }
 
+/* One histogram series per size; appends each size's caption line to @stats and folds the
+ * sizes' Hessian indices into @max_index / @all_known. */
 static void
-build_models (LvPlotSpinGlass *self)
+build_size_series (LvPlotSpinGlass *self, GString *stats, int *max_index, gboolean *all_known)
 {
-  const LvPlotTheme *theme = self->options.theme;
-  guint n_sizes = self->sizes->len, k_max = self->options.k_max, p = self->p;
-  g_autoptr(GString) values = g_string_new (NULL);
-  g_autoptr(GString) stats = g_string_new (NULL);
-  g_autofree char *k_sub = subscript (k_max);
-  const char *index_note = "";
-  int max_index = -1;
-  gboolean all_known = n_sizes > 0;
+  guint n_sizes = self->sizes->len;
 
-  g_ptr_array_set_size (self->strings, 0);
   g_clear_pointer (&self->series, g_free);
   self->series = g_new0 (LvPlotHistSeries, MAX (n_sizes, 1));
 
@@ -163,11 +157,17 @@ build_models (LvPlotSpinGlass *self)
         .n_values = size->n_done,
         .color = (int) s,
       };
-      max_index = MAX (max_index, size->max_index);
-      all_known = all_known && size->all_index_known && size->n_done > 0;
+      *max_index = MAX (*max_index, size->max_index);
+      *all_known = *all_known && size->all_index_known && size->n_done > 0;
     }
+}
 
-  /* Band and lines: −E₀ and −E∞ labelled, −E₁…−E_K dotted and listed in the caption. */
+/* Band and lines: −E₀ and −E∞ labelled, −E₁…−E_K dotted and listed in the caption (@values). */
+static void
+build_band_lines (LvPlotSpinGlass *self, GString *values)
+{
+  guint k_max = self->options.k_max;
+
   self->band = (LvPlotBand) { -self->edges[0], -self->e_inf, NULL };
   for (guint k = 0; k <= k_max; k++)
     {
@@ -184,19 +184,33 @@ build_models (LvPlotSpinGlass *self)
   self->lines[k_max + 1] = (LvPlotRefLine) { -self->e_inf, "−E∞", LV_PLOT_LINE_SOLID,
                                              LV_PLOT_COLOR_AUTO };
   g_string_append_printf (values, "E∞ = %.4f", self->e_inf);
+}
 
+/* The caption's closing sentence on Hessian indices, "" when some index is unknown. */
+static const char *
+index_note (LvPlotSpinGlass *self, int max_index, gboolean all_known)
+{
   if (all_known && max_index == 0)
-    index_note = _(" Every endpoint is a local minimum (Hessian index 0).");
-  else if (all_known && max_index > 0)
-    index_note = keep (self, g_strdup_printf (_(" Largest Hessian index at an endpoint: %d."),
-                                              max_index));
+    return _(" Every endpoint is a local minimum (Hessian index 0).");
+  if (all_known && max_index > 0)
+    return keep (self, g_strdup_printf (_(" Largest Hessian index at an endpoint: %d."),
+                                        max_index));
+  return "";
+}
+
+/* The energy histogram: series, band and lines must already be built. */
+static void
+build_histogram (LvPlotSpinGlass *self, const char *stats, const char *values, const char *note)
+{
+  guint k_max = self->options.k_max;
+  g_autofree char *k_sub = subscript (k_max);
 
   self->hist = (LvPlotHistogramModel) {
     .common = {
-      .theme = theme,
+      .theme = self->options.theme,
       /* Translators: title of the spin-glass histogram; %u is the order p. */
       .title = keep (self, g_strdup_printf (_("Spherical %u-spin glass: E/Λ where descent "
-                                              "stops"), p)),
+                                              "stops"), self->p)),
       /* Translators: the honesty caption of the spin-glass histogram (docs/THEORY.md §2.3). The
        * first %s holds the per-size statistics, the second is the subscript K, the third lists
        * the values E_k and E∞, the last may add a note on Hessian indices. */
@@ -206,13 +220,13 @@ build_models (LvPlotSpinGlass *self)
                                                 "descent stops above −E∞ and drifts toward it "
                                                 "as Λ grows. Energies are plotted as computed, "
                                                 "never rescaled. %s.%s"),
-                                              stats->str, k_sub, values->str, index_note)),
+                                              stats, k_sub, values, note)),
       .x_label = _("energy per spin E/Λ at the endpoint"),
       .y_label = self->options.density ? _("density") : _("runs"),
       .empty_text = _("Press Simulate to run the descents"),
     },
     .series = self->series,
-    .n_series = n_sizes,
+    .n_series = self->sizes->len,
     .n_bins = self->options.n_bins,
     .mode = self->options.mode,
     .density = self->options.density,
@@ -222,8 +236,14 @@ build_models (LvPlotSpinGlass *self)
     .n_ref_lines = k_max + 2,
     .band_inset = TRUE,
   };
+}
 
-  /* Complexity panel. */
+/* Θ_k curves, their zero crossings −E_k and the Θ total curve. */
+static void
+build_complexity_curves (LvPlotSpinGlass *self)
+{
+  guint k_max = self->options.k_max;
+
   for (guint k = 0; k <= k_max; k++)
     {
       g_autofree char *sub = subscript (k);
@@ -247,6 +267,15 @@ build_models (LvPlotSpinGlass *self)
     .color = (int) (k_max + 1),
     .style = LV_PLOT_LINE_DASHED,
   };
+}
+
+/* Complexity panel; reuses the −E₀ label of the histogram's lines, so those come first. */
+static void
+build_complexity (LvPlotSpinGlass *self)
+{
+  guint k_max = self->options.k_max;
+
+  build_complexity_curves (self);
   self->theta_vlines[0] = (LvPlotRefLine) { -self->edges[0], self->lines[0].label,
                                             LV_PLOT_LINE_DASHED, LV_PLOT_COLOR_AUTO };
   self->theta_vlines[1] = (LvPlotRefLine) { -self->e_inf, "−E∞", LV_PLOT_LINE_SOLID,
@@ -254,9 +283,9 @@ build_models (LvPlotSpinGlass *self)
   self->theta_hline = (LvPlotRefLine) { 0.0, NULL, LV_PLOT_LINE_SOLID, LV_PLOT_COLOR_AUTO };
   self->complexity = (LvPlotLinesModel) {
     .common = {
-      .theme = theme,
+      .theme = self->options.theme,
       /* Translators: title of the complexity panel; %u is the order p. */
-      .title = keep (self, g_strdup_printf (_("Complexity Θₖ(u), p = %u"), p)),
+      .title = keep (self, g_strdup_printf (_("Complexity Θₖ(u), p = %u"), self->p)),
       .caption = _("Θₖ(u) < 0: as N → ∞ there are no critical points of index k below "
                    "energy u. Dots: −Eₖ, where Θₖ crosses 0. Below −E₁ only minima; "
                    "between −Eₖ and −Eₖ₊₁ only index ≤ k (the layered structure). Above −E∞ "
@@ -280,11 +309,26 @@ build_models (LvPlotSpinGlass *self)
     .y_min = -1.5 * self->plateau,
     .y_max = 1.6 * self->plateau,
   };
+}
+
+static void
+build_models (LvPlotSpinGlass *self)
+{
+  g_autoptr(GString) values = g_string_new (NULL);
+  g_autoptr(GString) stats = g_string_new (NULL);
+  int max_index = -1;
+  gboolean all_known = self->sizes->len > 0;
+
+  g_ptr_array_set_size (self->strings, 0);
+  build_size_series (self, stats, &max_index, &all_known);
+  build_band_lines (self, values);
+  build_histogram (self, stats->str, values->str, index_note (self, max_index, all_known));
+  build_complexity (self);
 
   self->panels[0] = (LvPlotPanel) { (LvPlotDrawFunc) lv_plot_histogram_draw, &self->hist };
   self->panels[1] = (LvPlotPanel) { (LvPlotDrawFunc) lv_plot_lines_draw, &self->complexity };
   self->grid = (LvPlotGridModel) {
-    .theme = theme,
+    .theme = self->options.theme,
     .panels = self->panels,
     .n_panels = 2,
     .columns = 2,

@@ -69,6 +69,80 @@ frame_setup (LvPlotFrame              *f,
   return TRUE;
 }
 
+/* Spread panel: the line joining the drawable rows' std against size. */
+static void
+draw_spread_line (cairo_t *cr, const LvPlotFrame *f, const LvPlotSummaryModel *model)
+{
+  gboolean pen = FALSE;
+
+  lv_plot_set_source (cr, f->theme->muted);
+  cairo_set_line_width (cr, 1.2 * f->lw);
+  for (gsize i = 0; i < model->n_rows; i++)
+    {
+      const LvPlotSummaryRow *row = &model->rows[i];
+
+      if (!row_ok (model, row))
+        continue;
+      if (pen)
+        cairo_line_to (cr, lv_plot_frame_x (f, row->size), lv_plot_frame_y (f, row->std));
+      else
+        cairo_move_to (cr, lv_plot_frame_x (f, row->size), lv_plot_frame_y (f, row->std));
+      pen = TRUE;
+    }
+  cairo_stroke (cr);
+}
+
+/* Mean ± std strip: the ±std bar of row @row at x, with caps of half-width @cap. */
+static void
+draw_error_bar (cairo_t *cr, const LvPlotFrame *f, const LvPlotSummaryRow *row, double x,
+                double cap)
+{
+  double y0 = lv_plot_frame_y (f, row->mean - row->std);
+  double y1 = lv_plot_frame_y (f, row->mean + row->std);
+
+  cairo_set_line_width (cr, 1.8 * f->lw);
+  cairo_move_to (cr, x, y0);
+  cairo_line_to (cr, x, y1);
+  cairo_move_to (cr, x - cap, y0);
+  cairo_line_to (cr, x + cap, y0);
+  cairo_move_to (cr, x - cap, y1);
+  cairo_line_to (cr, x + cap, y1);
+  cairo_stroke (cr);
+}
+
+/* One dot per drawable row (with its ±std bar on the mean ± std strip). */
+static void
+draw_rows (cairo_t *cr, const LvPlotFrame *f, const LvPlotSummaryModel *model)
+{
+  double r = 0.3 * f->fs * MIN (f->lw, 1.5); /* projector dots leave the error bars visible (issue 15) */
+  double cap = 0.35 * f->fs;
+
+  for (gsize i = 0; i < model->n_rows; i++)
+    {
+      const LvPlotSummaryRow *row = &model->rows[i];
+      LvPlotRgba color = lv_plot_series_color (f->theme, row->color, (guint) i);
+      double x, y;
+
+      if (!row_ok (model, row))
+        continue;
+      lv_plot_set_source (cr, color);
+      if (model->kind == LV_PLOT_SUMMARY_SPREAD)
+        {
+          x = lv_plot_frame_x (f, row->size);
+          y = lv_plot_frame_y (f, row->std);
+        }
+      else
+        {
+          x = lv_plot_frame_x (f, (double) i);
+          y = lv_plot_frame_y (f, row->mean);
+          if (isfinite (row->std) && row->std > 0)
+            draw_error_bar (cr, f, row, x, cap);
+        }
+      cairo_arc (cr, x, y, r, 0, 2 * G_PI);
+      cairo_fill (cr);
+    }
+}
+
 /**
  * lv_plot_summary_draw:
  * @cr: the Cairo context
@@ -87,8 +161,6 @@ lv_plot_summary_draw (cairo_t                  *cr,
 {
   LvPlotFrame f;
   Extra extra = { NULL };
-  double r, cap;
-  gboolean pen = FALSE;
 
   g_return_if_fail (cr != NULL && model != NULL);
   if (!lv_plot_size_ok (width, height))
@@ -104,62 +176,9 @@ lv_plot_summary_draw (cairo_t                  *cr,
   cairo_save (cr);
   lv_plot_frame_draw_back (&f);
   lv_plot_frame_draw_grid (&f);
-  r = 0.3 * f.fs * MIN (f.lw, 1.5); /* projector dots leave the error bars visible (issue 15) */
-  cap = 0.35 * f.fs;
   if (model->kind == LV_PLOT_SUMMARY_SPREAD)
-    {
-      lv_plot_set_source (cr, f.theme->muted);
-      cairo_set_line_width (cr, 1.2 * f.lw);
-      for (gsize i = 0; i < model->n_rows; i++)
-        {
-          const LvPlotSummaryRow *row = &model->rows[i];
-
-          if (!row_ok (model, row))
-            continue;
-          if (pen)
-            cairo_line_to (cr, lv_plot_frame_x (&f, row->size), lv_plot_frame_y (&f, row->std));
-          else
-            cairo_move_to (cr, lv_plot_frame_x (&f, row->size), lv_plot_frame_y (&f, row->std));
-          pen = TRUE;
-        }
-      cairo_stroke (cr);
-    }
-  for (gsize i = 0; i < model->n_rows; i++)
-    {
-      const LvPlotSummaryRow *row = &model->rows[i];
-      LvPlotRgba color = lv_plot_series_color (f.theme, row->color, (guint) i);
-      double x, y;
-
-      if (!row_ok (model, row))
-        continue;
-      lv_plot_set_source (cr, color);
-      if (model->kind == LV_PLOT_SUMMARY_SPREAD)
-        {
-          x = lv_plot_frame_x (&f, row->size);
-          y = lv_plot_frame_y (&f, row->std);
-        }
-      else
-        {
-          x = lv_plot_frame_x (&f, (double) i);
-          y = lv_plot_frame_y (&f, row->mean);
-          if (isfinite (row->std) && row->std > 0)
-            {
-              double y0 = lv_plot_frame_y (&f, row->mean - row->std);
-              double y1 = lv_plot_frame_y (&f, row->mean + row->std);
-
-              cairo_set_line_width (cr, 1.8 * f.lw);
-              cairo_move_to (cr, x, y0);
-              cairo_line_to (cr, x, y1);
-              cairo_move_to (cr, x - cap, y0);
-              cairo_line_to (cr, x + cap, y0);
-              cairo_move_to (cr, x - cap, y1);
-              cairo_line_to (cr, x + cap, y1);
-              cairo_stroke (cr);
-            }
-        }
-      cairo_arc (cr, x, y, r, 0, 2 * G_PI);
-      cairo_fill (cr);
-    }
+    draw_spread_line (cr, &f, model);
+  draw_rows (cr, &f, model);
   lv_plot_frame_draw_axes (&f);
   lv_plot_frame_clear (&f);
   g_free (extra.labels);

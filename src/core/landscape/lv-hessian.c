@@ -263,6 +263,128 @@ output_layer (LvLoss loss, const double *o, guint k, guint32 label, const float 
   return value;
 }
 
+/* Forward and R-forward through layer l for a chunk of m samples (R only when v is given). */
+static inline void
+forward_layer (const LvHessian *h, LvHessianWorkspace *ws, guint l, guint m, const double *v)
+{
+  const LvMlpShape *sh = &h->shape;
+  const double *p = h->params;
+  guint in = sh->widths[l], out = sh->widths[l + 1];
+  const double *a = l == 0 ? ws->x : ws->acts[l];
+  double *z = ws->acts[l + 1], *rz = ws->rz[l + 1], *ra = ws->racts[l + 1];
+  gboolean hidden = l + 1 < sh->n_layers;
+
+  mul_wt (a, p + lv_mlp_weight_offset (sh, l), m, in, out, 0, z);
+  if (v != NULL)
+    {
+      mul_wt (a, v + lv_mlp_weight_offset (sh, l), m, in, out, 0, rz);
+      if (l > 0)
+        mul_wt (ws->racts[l], p + lv_mlp_weight_offset (sh, l), m, in, out, 1, rz);
+    }
+  for (guint i = 0; i < m; i++)
+    for (guint j = 0; j < out; j++)
+      {
+        gsize q = (gsize) i * out + j;
+        if (sh->bias)
+          {
+            z[q] += p[lv_mlp_bias_offset (sh, l) + j];
+            if (v != NULL)
+              rz[q] += v[lv_mlp_bias_offset (sh, l) + j];
+          }
+        if (hidden)
+          z[q] = lv_activation_apply_d (sh->activation, z[q]);
+        if (v != NULL)
+          ra[q] = hidden ? lv_activation_prime_d (sh->activation, z[q]) * rz[q] : rz[q];
+      }
+}
+
+/* Output layer: δ and R δ of the chunk's samples; returns their summed loss. */
+static inline double
+output_deltas (const LvHessian *h, LvHessianWorkspace *ws, guint start, guint m,
+               const double *v)
+{
+  const LvMlpShape *sh = &h->shape;
+  const LvDataset *ds = h->dataset;
+  guint L = sh->n_layers, k = sh->widths[L];
+  double s = 1.0 / ds->n_train, total = 0;
+
+  for (guint i = 0; i < m; i++)
+    {
+      guint32 label = ds->y_train != NULL ? ds->y_train[start + i] : 0;
+      const float *t = h->use_targets ? ds->t_train + (gsize) (start + i) * k : NULL;
+      total += output_layer (sh->loss, ws->acts[L] + (gsize) i * k, k, label, t, s,
+                             v != NULL ? ws->racts[L] + (gsize) i * k : NULL,
+                             ws->delta + (gsize) i * k,
+                             v != NULL ? ws->rdelta + (gsize) i * k : NULL);
+    }
+  return total;
+}
+
+/* Adds layer l's weight and bias gradient (δ) into grad and their R (R δ) into hv. */
+static inline void
+accumulate_layer (const LvHessian *h, LvHessianWorkspace *ws, guint l, guint m,
+                  const double *v, double *grad, double *hv)
+{
+  const LvMlpShape *sh = &h->shape;
+  guint in = sh->widths[l], out = sh->widths[l + 1];
+  const double *a = l == 0 ? ws->x : ws->acts[l];
+  gsize wo = lv_mlp_weight_offset (sh, l);
+
+  if (grad != NULL)
+    cblas_dgemm (CblasRowMajor, CblasTrans, CblasNoTrans, (int) out, (int) in, (int) m, 1,
+                 ws->delta, (int) out, a, (int) in, 1, grad + wo, (int) in);
+  if (v != NULL)
+    {
+      cblas_dgemm (CblasRowMajor, CblasTrans, CblasNoTrans, (int) out, (int) in, (int) m, 1,
+                   ws->rdelta, (int) out, a, (int) in, 1, hv + wo, (int) in);
+      if (l > 0)
+        cblas_dgemm (CblasRowMajor, CblasTrans, CblasNoTrans, (int) out, (int) in, (int) m,
+                     1, ws->delta, (int) out, ws->racts[l], (int) in, 1, hv + wo, (int) in);
+    }
+  if (sh->bias)
+    {
+      gsize bo = lv_mlp_bias_offset (sh, l);
+      for (guint i = 0; i < m; i++)
+        for (guint j = 0; j < out; j++)
+          {
+            if (grad != NULL)
+              grad[bo + j] += ws->delta[(gsize) i * out + j];
+            if (v != NULL)
+              hv[bo + j] += ws->rdelta[(gsize) i * out + j];
+          }
+    }
+}
+
+/* δ and R δ from layer l's output back to its input (l > 0): T = δ W, R T = R δ W + δ V; then
+ * through the activation of layer l's input. */
+static inline void
+backpropagate_layer (const LvHessian *h, LvHessianWorkspace *ws, guint l, guint m,
+                     const double *v)
+{
+  const LvMlpShape *sh = &h->shape;
+  guint in = sh->widths[l], out = sh->widths[l + 1];
+  const double *a = ws->acts[l];
+  const double *w = h->params + lv_mlp_weight_offset (sh, l);
+  gsize wo = lv_mlp_weight_offset (sh, l);
+
+  cblas_dgemm (CblasRowMajor, CblasNoTrans, CblasNoTrans, (int) m, (int) in, (int) out, 1,
+               ws->delta, (int) out, w, (int) in, 0, ws->t, (int) in);
+  if (v != NULL)
+    {
+      cblas_dgemm (CblasRowMajor, CblasNoTrans, CblasNoTrans, (int) m, (int) in, (int) out,
+                   1, ws->rdelta, (int) out, w, (int) in, 0, ws->rt, (int) in);
+      cblas_dgemm (CblasRowMajor, CblasNoTrans, CblasNoTrans, (int) m, (int) in, (int) out,
+                   1, ws->delta, (int) out, v + wo, (int) in, 1, ws->rt, (int) in);
+    }
+  for (gsize q = 0; q < (gsize) m * in; q++)
+    {
+      double y = a[q], d1 = lv_activation_prime_d (sh->activation, y);
+      ws->delta[q] = ws->t[q] * d1;
+      if (v != NULL)
+        ws->rdelta[q] = ws->rt[q] * d1 + ws->t[q] * lv_activation_second_d (sh->activation, y) * ws->rz[l][q];
+    }
+}
+
 /*
  * One chunk of m samples: adds s ∇ℓ into grad and, when v is given, s ∇²ℓ v into hv
  * (s = 1/n_total). Returns the chunk's summed loss.
@@ -273,108 +395,20 @@ chunk_pass (const LvHessian *h, LvHessianWorkspace *ws, guint start, guint m, co
 {
   const LvMlpShape *sh = &h->shape;
   const LvDataset *ds = h->dataset;
-  guint L = sh->n_layers, k = sh->widths[L], in0 = sh->widths[0];
-  double s = 1.0 / ds->n_train, total = 0;
-  const double *p = h->params;
-  double *x = ws->x;
+  guint L = sh->n_layers, in0 = sh->widths[0];
+  double total;
 
   for (gsize i = 0; i < (gsize) m * in0; i++)
-    x[i] = ds->x_train[(gsize) start * in0 + i];
+    ws->x[i] = ds->x_train[(gsize) start * in0 + i];
 
-  /* Forward and R-forward. */
   for (guint l = 0; l < L; l++)
-    {
-      guint in = sh->widths[l], out = sh->widths[l + 1];
-      const double *a = l == 0 ? x : ws->acts[l];
-      double *z = ws->acts[l + 1], *rz = ws->rz[l + 1], *ra = ws->racts[l + 1];
-      gboolean hidden = l + 1 < L;
-
-      mul_wt (a, p + lv_mlp_weight_offset (sh, l), m, in, out, 0, z);
-      if (v != NULL)
-        {
-          mul_wt (a, v + lv_mlp_weight_offset (sh, l), m, in, out, 0, rz);
-          if (l > 0)
-            mul_wt (ws->racts[l], p + lv_mlp_weight_offset (sh, l), m, in, out, 1, rz);
-        }
-      for (guint i = 0; i < m; i++)
-        for (guint j = 0; j < out; j++)
-          {
-            gsize q = (gsize) i * out + j;
-            if (sh->bias)
-              {
-                z[q] += p[lv_mlp_bias_offset (sh, l) + j];
-                if (v != NULL)
-                  rz[q] += v[lv_mlp_bias_offset (sh, l) + j];
-              }
-            if (hidden)
-              z[q] = lv_activation_apply_d (sh->activation, z[q]);
-            if (v != NULL)
-              ra[q] = hidden ? lv_activation_prime_d (sh->activation, z[q]) * rz[q] : rz[q];
-          }
-    }
-
-  /* Output layer: δ and R δ. */
-  for (guint i = 0; i < m; i++)
-    {
-      guint32 label = ds->y_train != NULL ? ds->y_train[start + i] : 0;
-      const float *t = h->use_targets ? ds->t_train + (gsize) (start + i) * k : NULL;
-      total += output_layer (sh->loss, ws->acts[L] + (gsize) i * k, k, label, t, s,
-                             v != NULL ? ws->racts[L] + (gsize) i * k : NULL,
-                             ws->delta + (gsize) i * k,
-                             v != NULL ? ws->rdelta + (gsize) i * k : NULL);
-    }
-
-  /* Backward and R-backward. */
+    forward_layer (h, ws, l, m, v);
+  total = output_deltas (h, ws, start, m, v);
   for (guint l = L; l-- > 0;)
     {
-      guint in = sh->widths[l], out = sh->widths[l + 1];
-      const double *a = l == 0 ? x : ws->acts[l];
-      const double *w = p + lv_mlp_weight_offset (sh, l);
-      gsize wo = lv_mlp_weight_offset (sh, l);
-
-      if (grad != NULL)
-        cblas_dgemm (CblasRowMajor, CblasTrans, CblasNoTrans, (int) out, (int) in, (int) m, 1,
-                     ws->delta, (int) out, a, (int) in, 1, grad + wo, (int) in);
-      if (v != NULL)
-        {
-          cblas_dgemm (CblasRowMajor, CblasTrans, CblasNoTrans, (int) out, (int) in, (int) m, 1,
-                       ws->rdelta, (int) out, a, (int) in, 1, hv + wo, (int) in);
-          if (l > 0)
-            cblas_dgemm (CblasRowMajor, CblasTrans, CblasNoTrans, (int) out, (int) in, (int) m,
-                         1, ws->delta, (int) out, ws->racts[l], (int) in, 1, hv + wo, (int) in);
-        }
-      if (sh->bias)
-        {
-          gsize bo = lv_mlp_bias_offset (sh, l);
-          for (guint i = 0; i < m; i++)
-            for (guint j = 0; j < out; j++)
-              {
-                if (grad != NULL)
-                  grad[bo + j] += ws->delta[(gsize) i * out + j];
-                if (v != NULL)
-                  hv[bo + j] += ws->rdelta[(gsize) i * out + j];
-              }
-        }
-      if (l == 0)
-        break;
-
-      /* T = δ W, R T = R δ W + δ V; then through the activation of layer l's input. */
-      cblas_dgemm (CblasRowMajor, CblasNoTrans, CblasNoTrans, (int) m, (int) in, (int) out, 1,
-                   ws->delta, (int) out, w, (int) in, 0, ws->t, (int) in);
-      if (v != NULL)
-        {
-          cblas_dgemm (CblasRowMajor, CblasNoTrans, CblasNoTrans, (int) m, (int) in, (int) out,
-                       1, ws->rdelta, (int) out, w, (int) in, 0, ws->rt, (int) in);
-          cblas_dgemm (CblasRowMajor, CblasNoTrans, CblasNoTrans, (int) m, (int) in, (int) out,
-                       1, ws->delta, (int) out, v + wo, (int) in, 1, ws->rt, (int) in);
-        }
-      for (gsize q = 0; q < (gsize) m * in; q++)
-        {
-          double y = a[q], d1 = lv_activation_prime_d (sh->activation, y);
-          ws->delta[q] = ws->t[q] * d1;
-          if (v != NULL)
-            ws->rdelta[q] = ws->rt[q] * d1 + ws->t[q] * lv_activation_second_d (sh->activation, y) * ws->rz[l][q];
-        }
+      accumulate_layer (h, ws, l, m, v, grad, hv);
+      if (l > 0)
+        backpropagate_layer (h, ws, l, m, v);
     }
   return total;
 }

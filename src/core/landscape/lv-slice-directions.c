@@ -109,6 +109,71 @@ centered_checkpoints (gsize np, const float *center, const float *checkpoints, g
   return M;
 }
 
+/* The Gram matrix M Mᵀ (m × m) of the centred checkpoints. */
+static gsl_matrix *
+gram_matrix (const double *M, guint m, gsize np)
+{
+  gsl_matrix *gram = gsl_matrix_alloc (m, m);
+
+  for (guint a = 0; a < m; a++)
+    for (guint b = 0; b <= a; b++)
+      {
+        double s = 0;
+        for (gsize i = 0; i < np; i++)
+          s += M[(gsize) a * np + i] * M[(gsize) b * np + i];
+        gsl_matrix_set (gram, a, b, s);
+        gsl_matrix_set (gram, b, a, s);
+      }
+  return gram;
+}
+
+/* Eigenvalues of @gram (destroyed) in descending order into @vals, eigenvectors into @vecs. */
+static gboolean
+sorted_eigen (gsl_matrix *gram, gsl_vector *vals, gsl_matrix *vecs, GError **error)
+{
+  gsl_eigen_symmv_workspace *ws = gsl_eigen_symmv_alloc (gram->size1);
+  int status = gsl_eigen_symmv (gram, vals, vecs, ws);
+
+  if (status == GSL_SUCCESS)
+    status = gsl_eigen_symmv_sort (vals, vecs, GSL_EIGEN_SORT_VAL_DESC);
+  gsl_eigen_symmv_free (ws);
+  if (status != GSL_SUCCESS)
+    {
+      g_set_error (error, LV_ERROR, LV_ERROR_FAILED, "PCA eigensolver failed: %s",
+                   gsl_strerror (status));
+      return FALSE;
+    }
+  return TRUE;
+}
+
+/* Direction k: u = Mᵀ v_k / sqrt(λ_k) (a unit eigenvector of Mᵀ M, in the np-double scratch
+ * @u), scaled so that the farthest checkpoint projects to 1 along it. */
+static void
+principal_direction (const double *M, guint m, gsize np, const gsl_matrix *vecs, guint k,
+                     double lambda, double *u, float *d)
+{
+  double extent = 0;
+
+  memset (u, 0, np * sizeof (double));
+  for (guint a = 0; a < m; a++)
+    {
+      double va = gsl_matrix_get (vecs, a, k);
+      for (gsize i = 0; i < np; i++)
+        u[i] += va * M[(gsize) a * np + i];
+    }
+  for (gsize i = 0; i < np; i++)
+    u[i] /= sqrt (lambda);
+  for (guint a = 0; a < m; a++)
+    {
+      double proj = 0;
+      for (gsize i = 0; i < np; i++)
+        proj += u[i] * M[(gsize) a * np + i];
+      extent = MAX (extent, fabs (proj));
+    }
+  for (gsize i = 0; i < np; i++)
+    d[i] = (float) (u[i] * extent);
+}
+
 /**
  * lv_slice_directions_pca:
  * @shape: the network.
@@ -140,10 +205,8 @@ lv_slice_directions_pca (const LvMlpShape *shape, const float *center, const flo
   g_autofree double *u = NULL;
   gsl_matrix *gram = NULL, *vecs = NULL;
   gsl_vector *vals = NULL;
-  gsl_eigen_symmv_workspace *ws = NULL;
   double trace = 0;
   gboolean ok = FALSE;
-  int status;
 
   if (m < 2)
     {
@@ -159,28 +222,11 @@ lv_slice_directions_pca (const LvMlpShape *shape, const float *center, const flo
                      "the trajectory contains NaN or Inf");
         return FALSE;
       }
-  gram = gsl_matrix_alloc (m, m);
+  gram = gram_matrix (M, m, np);
   vecs = gsl_matrix_alloc (m, m);
   vals = gsl_vector_alloc (m);
-  ws = gsl_eigen_symmv_alloc (m);
-  for (guint a = 0; a < m; a++)
-    for (guint b = 0; b <= a; b++)
-      {
-        double s = 0;
-        for (gsize i = 0; i < np; i++)
-          s += M[(gsize) a * np + i] * M[(gsize) b * np + i];
-        gsl_matrix_set (gram, a, b, s);
-        gsl_matrix_set (gram, b, a, s);
-      }
-  status = gsl_eigen_symmv (gram, vals, vecs, ws);
-  if (status == GSL_SUCCESS)
-    status = gsl_eigen_symmv_sort (vals, vecs, GSL_EIGEN_SORT_VAL_DESC);
-  if (status != GSL_SUCCESS)
-    {
-      g_set_error (error, LV_ERROR, LV_ERROR_FAILED, "PCA eigensolver failed: %s",
-                   gsl_strerror (status));
-      goto out;
-    }
+  if (!sorted_eigen (gram, vals, vecs, error))
+    goto out;
   for (guint k = 0; k < m; k++)
     trace += MAX (0, gsl_vector_get (vals, k));
   if (!(gsl_vector_get (vals, 0) > 0) || !(gsl_vector_get (vals, 1) > 1e-12 * trace))
@@ -192,35 +238,15 @@ lv_slice_directions_pca (const LvMlpShape *shape, const float *center, const flo
   u = g_new (double, np);
   for (guint k = 0; k < 2; k++)
     {
-      double lambda = gsl_vector_get (vals, k), extent = 0;
-      float *d = k == 0 ? d1 : d2;
+      double lambda = gsl_vector_get (vals, k);
 
-      /* u = Mᵀ v / sqrt(λ) is a unit eigenvector of Mᵀ M. */
-      memset (u, 0, np * sizeof (double));
-      for (guint a = 0; a < m; a++)
-        {
-          double va = gsl_matrix_get (vecs, a, k);
-          for (gsize i = 0; i < np; i++)
-            u[i] += va * M[(gsize) a * np + i];
-        }
-      for (gsize i = 0; i < np; i++)
-        u[i] /= sqrt (lambda);
-      for (guint a = 0; a < m; a++)
-        {
-          double proj = 0;
-          for (gsize i = 0; i < np; i++)
-            proj += u[i] * M[(gsize) a * np + i];
-          extent = MAX (extent, fabs (proj));
-        }
-      for (gsize i = 0; i < np; i++)
-        d[i] = (float) (u[i] * extent);
+      principal_direction (M, m, np, vecs, k, lambda, u, k == 0 ? d1 : d2);
       if (explained != NULL)
         explained[k] = trace > 0 ? lambda / trace : NAN;
     }
   ok = TRUE;
 
 out:
-  gsl_eigen_symmv_free (ws);
   gsl_vector_free (vals);
   gsl_matrix_free (vecs);
   gsl_matrix_free (gram);

@@ -101,6 +101,100 @@ lv_train_gather_batch (const LvDataset *ds, const guint32 *order, guint start, g
     }
 }
 
+/* What every minibatch step of one run reads and writes: allocated once per run by
+ * train_loop, passed by pointer so the steps stay allocation-free. */
+typedef struct
+{
+  const LvMlpShape *shape;
+  const LvTrainConfig *config;
+  const LvDataset *dataset;
+  gsize np;
+  guint outputs, batch;
+  LvMlpWorkspace *ws;
+  LvMlpWorkspaceBf16 *ws16;  /* NULL unless training in bf16 */
+  float *grad, *velocity;
+  float *xb, *tb;            /* tb: NULL without real targets */
+  guint32 *yb, *order;
+  double reference;          /* loss of the first minibatch, for lv_train_loss_diverged */
+} TrainState;
+
+/* Heavy-ball momentum: v <- mu v - lr g; w <- w + v. Returns |g|². */
+static inline double
+momentum_step (TrainState *t, float *params, double lr)
+{
+  const float *grad = t->grad;
+  float *velocity = t->velocity;
+  float mu = (float) t->config->momentum, step = (float) lr;
+  gsize np = t->np;
+  double sq = 0;
+
+  for (gsize i = 0; i < np; i++)
+    {
+      sq += (double) grad[i] * grad[i];
+      velocity[i] = mu * velocity[i] - step * grad[i];
+      params[i] += velocity[i];
+    }
+  return sq;
+}
+
+/* One epoch of minibatch steps in a fresh order; adds the losses (× rows) and gradient norms.
+ * Returns LV_RUN_RUNNING to go on, else how the run ended. */
+static inline LvRunState
+train_epoch (TrainState *t, float *params, double lr, LvRng *order_rng,
+             GCancellable *cancellable, double *loss_sum, double *grad_norm_sum,
+             guint *n_batches)
+{
+  const LvMlpShape *shape = t->shape;
+  const LvDataset *dataset = t->dataset;
+
+  lv_rng_shuffle (order_rng, t->order, dataset->n_train);
+  for (guint start = 0; start < dataset->n_train; start += t->batch)
+    {
+      guint m = MIN (t->batch, dataset->n_train - start);
+      double loss, sq;
+
+      /* Waits here while paused (lv-pausable.c), so a resumed run goes on exactly. */
+      if (lv_pausable_checkpoint (cancellable))
+        return LV_RUN_CANCELLED;
+      lv_train_gather_batch (dataset, t->order, start, m, t->outputs, t->xb, t->yb, t->tb);
+      loss = t->ws16 != NULL
+             ? lv_mlp_loss_grad_bf16 (shape, params, t->xb, t->yb, t->tb, m, t->grad, NULL,
+                                      t->ws16)
+             : lv_mlp_loss_grad (shape, params, t->xb, t->yb, t->tb, m, t->grad, NULL, t->ws);
+      lv_regularizer_apply (&t->config->reg, shape, params, t->grad);
+      if (!isfinite (loss))
+        return LV_RUN_DIVERGED;
+      if (isnan (t->reference))
+        t->reference = loss;
+      sq = momentum_step (t, params, lr);
+      if (!isfinite (sq))
+        return LV_RUN_DIVERGED;
+      *loss_sum += loss * m;
+      *grad_norm_sum += sqrt (sq);
+      (*n_batches)++;
+    }
+  return LV_RUN_RUNNING;
+}
+
+/* The epoch's statistics (test split evaluated in fp32); FALSE when they show divergence. */
+static gboolean
+epoch_stats (TrainState *t, const float *params, double loss_sum, double grad_norm_sum,
+             guint n_batches, LvEpochStats *stats)
+{
+  const LvDataset *dataset = t->dataset;
+
+  stats->train_loss = loss_sum / dataset->n_train;
+  stats->grad_norm = grad_norm_sum / n_batches;
+  stats->test_loss = NAN;
+  stats->test_accuracy = NAN;
+  if (dataset->n_test > 0)
+    stats->test_loss = lv_mlp_evaluate (t->shape, params, dataset->x_test, dataset->y_test,
+                                        t->tb != NULL ? dataset->t_test : NULL,
+                                        dataset->n_test, &stats->test_accuracy, t->ws);
+  return !(lv_train_loss_diverged (stats->train_loss, t->reference) ||
+           (dataset->n_test > 0 && lv_train_loss_diverged (stats->test_loss, t->reference)));
+}
+
 /*
  * The SGD loop. `init_rng` draws the initial parameters, `order_rng` the minibatch order of
  * every epoch; lv_train_run passes the same generator twice (its historical stream), the
@@ -128,7 +222,8 @@ train_loop (const LvMlpShape *shape, const LvTrainConfig *config, const LvDatase
   g_autofree guint32 *yb = g_new (guint32, batch);
   g_autofree float *tb = use_targets ? g_new (float, (gsize) batch * outputs) : NULL;
   g_autofree guint32 *order = g_new (guint32, dataset->n_train);
-  double reference = NAN; /* loss of the first minibatch, for lv_train_loss_diverged */
+  TrainState t = { shape, config, dataset, np, outputs, batch, ws, ws16, grad, velocity, xb,
+                   tb, yb, order, NAN };
 
   g_return_val_if_fail (dataset->n_train > 0, LV_RUN_DIVERGED);
 
@@ -142,50 +237,14 @@ train_loop (const LvMlpShape *shape, const LvTrainConfig *config, const LvDatase
       double loss_sum = 0, grad_norm_sum = 0;
       guint n_batches = 0;
       LvEpochStats stats;
+      LvRunState state = train_epoch (&t, params, lr, order_rng, cancellable, &loss_sum,
+                                      &grad_norm_sum, &n_batches);
 
-      lv_rng_shuffle (order_rng, order, dataset->n_train);
-      for (guint start = 0; start < dataset->n_train; start += batch)
-        {
-          guint m = MIN (batch, dataset->n_train - start);
-          double loss, sq = 0;
-
-          /* Waits here while paused (lv-pausable.c), so a resumed run goes on exactly. */
-          if (lv_pausable_checkpoint (cancellable))
-            return LV_RUN_CANCELLED;
-          lv_train_gather_batch (dataset, order, start, m, outputs, xb, yb, tb);
-          loss = ws16 != NULL ? lv_mlp_loss_grad_bf16 (shape, params, xb, yb, tb, m, grad, NULL, ws16)
-                              : lv_mlp_loss_grad (shape, params, xb, yb, tb, m, grad, NULL, ws);
-          lv_regularizer_apply (&config->reg, shape, params, grad);
-          if (!isfinite (loss))
-            return LV_RUN_DIVERGED;
-          if (isnan (reference))
-            reference = loss;
-          /* Heavy-ball momentum: v <- mu v - lr g; w <- w + v. */
-          for (gsize i = 0; i < np; i++)
-            {
-              sq += (double) grad[i] * grad[i];
-              velocity[i] = (float) config->momentum * velocity[i] - (float) lr * grad[i];
-              params[i] += velocity[i];
-            }
-          if (!isfinite (sq))
-            return LV_RUN_DIVERGED;
-          loss_sum += loss * m;
-          grad_norm_sum += sqrt (sq);
-          n_batches++;
-        }
+      if (state != LV_RUN_RUNNING)
+        return state;
       if (!lv_train_all_finite (params, np))
         return LV_RUN_DIVERGED;
-
-      stats.train_loss = loss_sum / dataset->n_train;
-      stats.grad_norm = grad_norm_sum / n_batches;
-      stats.test_loss = NAN;
-      stats.test_accuracy = NAN;
-      if (dataset->n_test > 0)
-        stats.test_loss = lv_mlp_evaluate (shape, params, dataset->x_test, dataset->y_test,
-                                           use_targets ? dataset->t_test : NULL, dataset->n_test,
-                                           &stats.test_accuracy, ws);
-      if (lv_train_loss_diverged (stats.train_loss, reference) ||
-          (dataset->n_test > 0 && lv_train_loss_diverged (stats.test_loss, reference)))
+      if (!epoch_stats (&t, params, loss_sum, grad_norm_sum, n_batches, &stats))
         return LV_RUN_DIVERGED;
       if (epoch_func != NULL)
         epoch_func (epoch, &stats, user_data);
