@@ -5,6 +5,7 @@
 #include "lv-target-clones.h"
 
 #include "lv-gemm-bf16.h"
+#include "lv-dnnl-private.h"
 
 #include <cblas.h>
 #include <string.h>
@@ -130,8 +131,8 @@ struct _LvGemmBf16
 
 static dnnl_engine_t engine; /* one CPU engine for the process, made once, never freed */
 
-static gboolean
-check (dnnl_status_t status, const char *what, GError **error)
+gboolean
+lv_dnnl_check (dnnl_status_t status, const char *what, GError **error)
 {
   if (status == dnnl_success)
     return TRUE;
@@ -145,8 +146,8 @@ check (dnnl_status_t status, const char *what, GError **error)
  * team of one OpenMP thread per core. The trainers already run one task per core, so each
  * calling thread is limited to itself, as OpenBLAS is (one thread per worker).
  */
-static void
-one_thread_per_caller (void)
+void
+lv_dnnl_limit_to_caller (void)
 {
   static GPrivate done;
 
@@ -157,19 +158,27 @@ one_thread_per_caller (void)
     }
 }
 
-gboolean
-lv_bf16_available (GError **error)
+#define check lv_dnnl_check
+
+dnnl_engine_t
+lv_dnnl_engine (GError **error)
 {
   static gsize once;
   static dnnl_status_t status;
 
-  one_thread_per_caller ();
+  lv_dnnl_limit_to_caller ();
   if (g_once_init_enter (&once))
     {
       status = dnnl_engine_create (&engine, dnnl_cpu, 0);
       g_once_init_leave (&once, 1);
     }
-  return check (status, "creating the CPU engine", error);
+  return lv_dnnl_check (status, "creating the CPU engine", error) ? engine : NULL;
+}
+
+gboolean
+lv_bf16_available (GError **error)
+{
+  return lv_dnnl_engine (error) != NULL;
 }
 
 /* A bf16 or f32 batch × rows × cols matrix, row-major, or its transpose's storage. */

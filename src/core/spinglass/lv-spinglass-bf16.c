@@ -4,6 +4,7 @@
 #include "config.h"
 
 #include "lv-spinglass-bf16.h"
+#include "lv-dnnl-private.h"
 
 #include <string.h>
 
@@ -11,7 +12,6 @@
 
 #ifdef HAVE_DNNL
 #include <oneapi/dnnl/dnnl.h>
-#include <omp.h>
 #endif
 
 /* Lane counts are rounded up to this (the primitives exist for 32, 64, 96 and 128 lanes). */
@@ -41,39 +41,15 @@ struct _LvSgBf16Exec
   guint8 **scratch;             /* per item */
 };
 
-static dnnl_engine_t engine;    /* one CPU engine for the process, made once, never freed */
+static dnnl_engine_t engine;    /* the process's one CPU engine (lv_dnnl_engine) */
 
-static gboolean
-check (dnnl_status_t status, const char *what, GError **error)
-{
-  if (status == dnnl_success)
-    return TRUE;
-  g_set_error (error, LV_ERROR, LV_ERROR_FAILED, "oneDNN: %s failed (status %d)", what,
-               (int) status);
-  return FALSE;
-}
-
-/* oneDNN runs on OpenMP here: each calling thread is limited to itself (see lv-gemm-bf16.c). */
-static void
-one_thread (void)
-{
-  if (omp_get_max_threads () != 1)
-    omp_set_num_threads (1);
-}
+#define check lv_dnnl_check
 
 static gboolean
 engine_ready (GError **error)
 {
-  static gsize once;
-  static dnnl_status_t status;
-
-  one_thread ();
-  if (g_once_init_enter (&once))
-    {
-      status = dnnl_engine_create (&engine, dnnl_cpu, 0);
-      g_once_init_leave (&once, 1);
-    }
-  return check (status, "creating the CPU engine", error);
+  engine = lv_dnnl_engine (error);
+  return engine != NULL;
 }
 
 static void
@@ -349,7 +325,7 @@ execute (const Prim *p, dnnl_stream_t stream, guint8 *scratch, const void *src,
   const int which[4] = { DNNL_ARG_SRC, DNNL_ARG_WEIGHTS, DNNL_ARG_DST, DNNL_ARG_SCRATCHPAD };
   dnnl_status_t st = dnnl_success;
 
-  one_thread ();
+  lv_dnnl_limit_to_caller ();
   dnnl_primitive_get_primitive_desc (p->prim, &pd);
   for (int i = 0; i < 4; i++)
     {
