@@ -9,6 +9,7 @@
 
 #include <adwaita.h>
 #include <glib/gi18n.h>
+#include <glib/gstdio.h>
 #include <gtk/gtk.h>
 
 #include <lossviz/lossviz.h>
@@ -356,6 +357,20 @@ check_captions (const Page *page, GtkWidget *view, double *loss_caption, GString
     }
 }
 
+/* How far the pages scroll: the page stack sits in a scrolled window that scrolls only when
+ * something above the pages (the recovery banner) leaves less height than a page needs. */
+static double
+pages_overflow (LvWindow *window)
+{
+  GtkWidget *scroller = gtk_widget_get_ancestor (GTK_WIDGET (window->stack),
+                                                 GTK_TYPE_SCROLLED_WINDOW);
+  GtkAdjustment *adj;
+
+  g_assert_nonnull (scroller);
+  adj = gtk_scrolled_window_get_vadjustment (GTK_SCROLLED_WINDOW (scroller));
+  return gtk_adjustment_get_upper (adj) - gtk_adjustment_get_page_size (adj);
+}
+
 static void
 check_screen (const Screen *screen, const char *lang, gboolean dark)
 {
@@ -405,6 +420,10 @@ check_screen (const Screen *screen, const char *lang, gboolean dark)
         gsize before = problems->len;
 
         check_widget (GTK_WIDGET (window), GTK_WIDGET (window), w, h, problems);
+        /* Without a banner every page fits whole: nothing hides below a scroll. */
+        if (pages_overflow (window) > 1)
+          g_string_append_printf (problems, "  the page scrolls by %.0f px\n",
+                                  pages_overflow (window));
         if (checks_figures (&pages[p]))
           lv_test_ui_cut_figure_text (GTK_WIDGET (window), problems);
         if (screen->presentation)
@@ -459,6 +478,63 @@ test_fit (gconstpointer data)
   set_language ("en");
 }
 
+/* Issue 15: the crash-recovery banner, shown above the pages at 1024 × 600, must not push
+ * them past the window's bottom (the page stack once sized itself to its tallest hidden page,
+ * and the pages ran ≈ 23 px below the window). The banner shows when an autosave is left
+ * behind, as after a crash (see test-ui-session.c "autosave-recovery"). */
+static void
+test_recovery_banner (gconstpointer data)
+{
+  const char *lang = data;
+  g_autofree char *autosave = lv_window_get_autosave_path ();
+  g_autofree char *dir = g_path_get_dirname (autosave);
+  g_autoptr(GString) problems = g_string_new (NULL);
+  LvWindow *window;
+
+  set_language (lang);
+  g_assert_cmpint (g_mkdir_with_parents (dir, 0700), ==, 0);
+  g_assert_true (g_file_set_contents (autosave, "{}", -1, NULL));
+  window = lv_window_new (NULL);
+  lv_test_ui_configure (window, 2, 1, (const guint[]) { 5 }, 1);
+  gtk_window_set_default_size (GTK_WINDOW (window), 1024, 600);
+  gtk_stack_set_transition_type (window->stack, GTK_STACK_TRANSITION_TYPE_NONE);
+  gtk_window_present (GTK_WINDOW (window));
+  g_assert_true (lv_test_ui_wait (lv_test_ui_is_mapped, window));
+  g_assert_true (gtk_widget_get_visible (window->banner_action));
+  for (guint p = 0; p < G_N_ELEMENTS (pages); p++)
+    {
+      int w, h;
+      gsize before = problems->len;
+
+      show_page (window, &pages[p]);
+      settle (GTK_WIDGET (window), 400);
+      w = gtk_widget_get_width (GTK_WIDGET (window));
+      h = gtk_widget_get_height (GTK_WIDGET (window));
+      if (w > 1024 || h > 600)
+        g_string_append_printf (problems, "  window is %d×%d\n", w, h);
+      check_widget (GTK_WIDGET (window), GTK_WIDGET (window), w, h, problems);
+      /* The page may scroll, by no more than the banner takes. */
+      if (pages_overflow (window) > gtk_widget_get_height (GTK_WIDGET (window->banner_revealer)) + 1)
+        g_string_append_printf (problems, "  the page scrolls by %.0f px, the banner is %d px\n",
+                                pages_overflow (window),
+                                gtk_widget_get_height (GTK_WIDGET (window->banner_revealer)));
+      if (problems->len > before)
+        {
+          g_autofree char *where = g_strdup_printf ("recovery banner 1024x600 %s %s%s%s:\n",
+                                                    lang, pages[p].page,
+                                                    pages[p].panel ? "/" : "",
+                                                    pages[p].panel ? pages[p].panel : "");
+          g_string_insert (problems, before, where);
+        }
+    }
+  lv_test_ui_close (window);
+  g_remove (autosave);
+  set_language ("en");
+  if (problems->len > 0)
+    g_test_message ("%s", problems->str);
+  g_assert_cmpuint (problems->len, ==, 0);
+}
+
 int
 main (int argc, char *argv[])
 {
@@ -473,5 +549,7 @@ main (int argc, char *argv[])
   lv_test_ui_load_app_style ();  /* so sizes are the app's */
   g_test_add_data_func ("/lossviz/ui/fit/english", "en", test_fit);
   g_test_add_data_func ("/lossviz/ui/fit/french", "fr", test_fit);
+  g_test_add_data_func ("/lossviz/ui/fit/recovery-banner/english", "en", test_recovery_banner);
+  g_test_add_data_func ("/lossviz/ui/fit/recovery-banner/french", "fr", test_recovery_banner);
   return g_test_run ();
 }
