@@ -19,6 +19,7 @@
 #include "lv-landscape-view.h"
 #include "lv-spinglass-view.h"
 #include "lv-theory-view.h"
+#include "lv-wrap-layout.h"
 
 /*
  * Fits every screen a lecture uses (issue 15): at 1024 × 600, 1280 × 720 and presentation mode
@@ -153,6 +154,43 @@ check_widget (GtkWidget *w, GtkWidget *window, double width, double height, GStr
 children:
   for (GtkWidget *c = gtk_widget_get_first_child (w); c != NULL; c = gtk_widget_get_next_sibling (c))
     check_widget (c, window, width, height, problems);
+}
+
+/* Whether @w lies in a toolbar that wraps (an LvWrapLayout box). */
+static gboolean
+in_wrapping_toolbar (GtkWidget *w)
+{
+  for (GtkWidget *a = gtk_widget_get_parent (w); a != NULL; a = gtk_widget_get_parent (a))
+    if (LV_IS_WRAP_LAYOUT (gtk_widget_get_layout_manager (a)))
+      return TRUE;
+  return FALSE;
+}
+
+/* Issue 15: in a toolbar that wraps, each label stays on the line of the field it names
+ * (French “Ligne vers l’exécution” once ended one line and its number field began the next):
+ * the two overlap vertically and the label comes first. */
+static void
+check_labels_by_fields (GtkWidget *w, GtkWidget *window, GString *problems)
+{
+  if (!gtk_widget_get_mapped (w))
+    return;
+  if (GTK_IS_LABEL (w) && in_wrapping_toolbar (w))
+    {
+      GtkWidget *field = gtk_label_get_mnemonic_widget (GTK_LABEL (w));
+      graphene_rect_t l, f;
+
+      /* A button's own label names the button it is in: not a separate field. */
+      if (field != NULL && gtk_widget_get_mapped (field) && !gtk_widget_is_ancestor (w, field) &&
+          gtk_widget_compute_bounds (w, window, &l) &&
+          gtk_widget_compute_bounds (field, window, &f) &&
+          (l.origin.y >= f.origin.y + f.size.height || f.origin.y >= l.origin.y + l.size.height ||
+           l.origin.x > f.origin.x))
+        g_string_append_printf (problems, "  “%s” at %.0f,%.0f is apart from its field at %.0f,%.0f\n",
+                                gtk_label_get_text (GTK_LABEL (w)), l.origin.x, l.origin.y,
+                                f.origin.x, f.origin.y);
+    }
+  for (GtkWidget *c = gtk_widget_get_first_child (w); c != NULL; c = gtk_widget_get_next_sibling (c))
+    check_labels_by_fields (c, window, problems);
 }
 
 /* A shown string that the catalogue translates is one the window shows untranslated. */
@@ -420,6 +458,7 @@ check_screen (const Screen *screen, const char *lang, gboolean dark)
         gsize before = problems->len;
 
         check_widget (GTK_WIDGET (window), GTK_WIDGET (window), w, h, problems);
+        check_labels_by_fields (GTK_WIDGET (window), GTK_WIDGET (window), problems);
         /* Without a banner every page fits whole: nothing hides below a scroll. */
         if (pages_overflow (window) > 1)
           g_string_append_printf (problems, "  the page scrolls by %.0f px\n",
