@@ -470,6 +470,30 @@ pages_overflow (LvWindow *window)
   return gtk_adjustment_get_upper (adj) - gtk_adjustment_get_page_size (adj);
 }
 
+/* The checks of the page @page shown in @window (@w × @h), appended to @problems. */
+static void
+check_shown_page (LvWindow *window, const Screen *screen, const Page *page, int w, int h,
+                  double normal_caption, double *loss_caption, GString *problems)
+{
+  GtkWidget *view = gtk_stack_get_visible_child (window->stack);
+
+  check_widget (GTK_WIDGET (window), GTK_WIDGET (window), w, h, problems);
+  check_labels_by_fields (GTK_WIDGET (window), GTK_WIDGET (window), problems);
+  /* Without a banner every page fits whole: nothing hides below a scroll. */
+  if (pages_overflow (window) > 1)
+    g_string_append_printf (problems, "  the page scrolls by %.0f px\n",
+                            pages_overflow (window));
+  if (checks_figures (page))
+    {
+      lv_test_ui_cut_figure_text (GTK_WIDGET (window), problems);
+      check_caption_share (view, problems);
+      if (screen->presentation)
+        check_text_overlap (view, page->page, problems);
+    }
+  if (screen->presentation)
+    check_captions (page, view, normal_caption, loss_caption, problems);
+}
+
 static void
 check_screen (const Screen *screen, const char *lang, gboolean dark)
 {
@@ -523,23 +547,8 @@ check_screen (const Screen *screen, const char *lang, gboolean dark)
       {
         gsize before = problems->len;
 
-        check_widget (GTK_WIDGET (window), GTK_WIDGET (window), w, h, problems);
-        check_labels_by_fields (GTK_WIDGET (window), GTK_WIDGET (window), problems);
-        /* Without a banner every page fits whole: nothing hides below a scroll. */
-        if (pages_overflow (window) > 1)
-          g_string_append_printf (problems, "  the page scrolls by %.0f px\n",
-                                  pages_overflow (window));
-        if (checks_figures (&pages[p]))
-          {
-            lv_test_ui_cut_figure_text (GTK_WIDGET (window), problems);
-            check_caption_share (gtk_stack_get_visible_child (window->stack), problems);
-            if (screen->presentation)
-              check_text_overlap (gtk_stack_get_visible_child (window->stack), pages[p].page,
-                                  problems);
-          }
-        if (screen->presentation)
-          check_captions (&pages[p], gtk_stack_get_visible_child (window->stack), normal_caption,
-                          &loss_caption, problems);
+        check_shown_page (window, screen, &pages[p], w, h, normal_caption, &loss_caption,
+                          problems);
         if (problems->len > before)
           g_string_insert (problems, before,
                            g_strdup_printf ("%s %s %s%s%s:\n", screen->name, lang,
