@@ -170,8 +170,8 @@ test_titles_wrap (void)
   const LvPlotTextItem *title, *y_title, *caption;
 
   lv_plot_theme_scaled (lv_plot_theme_light (), 1.8, 2.2, &theme);
-  items = record ((LvPlotDrawFunc) lv_plot_lines_draw, &m, 600, 200);
-  assert_nothing_cut (items, 600, 200);
+  items = record ((LvPlotDrawFunc) lv_plot_lines_draw, &m, 600, 260);
+  assert_nothing_cut (items, 600, 260);
   y_title = find_text (items, m.common.y_label);
   caption = find_text (items, m.common.caption);
   g_assert_nonnull (y_title);
@@ -182,6 +182,43 @@ test_titles_wrap (void)
   g_assert_nonnull (title);
   /* Wrapped: two lines tall, within the figure's width. */
   g_assert_cmpfloat (title->extents.height, >, 1.5 * title->font_size);
+
+  /* Shorter (600 × 200): title, ticks, x title and caption would leave the plot under a quarter
+   * of the height, the caption over the x title (the Landscape index panel on a projector):
+   * the caption gives way, and the plot keeps a fifth of the height (with the caption it had
+   * under a quarter). */
+  {
+    LvPlotLayout layout;
+    const LvPlotTextItem *x_title;
+
+    g_clear_pointer (&items, g_ptr_array_unref);
+    items = record ((LvPlotDrawFunc) lv_plot_lines_draw, &m, 600, 200);
+    assert_nothing_cut (items, 600, 200);
+    g_assert_null (find_text (items, m.common.caption));
+    x_title = find_text (items, m.common.x_label);
+    g_assert_nonnull (x_title);
+    g_assert_cmpfloat (x_title->extents.y + x_title->extents.height, <=, 200);
+    g_assert_true (lv_plot_lines_get_layout (&m, 600, 200, &layout));
+    g_assert_cmpfloat (layout.area.height, >=, 0.2 * 200);
+  }
+
+  /* A long caption (the French spin-glass one on a projector) shrinks, down to the unscaled
+   * caption size, so it takes at most 30 % of the figure. */
+  {
+    g_autoptr(GString) text = g_string_new (NULL);
+
+    for (guint i = 0; i < 30; i++)
+      g_string_append (text, "la bande d’énergie entre le seuil et le fond ");
+    m.common.caption = text->str;
+    g_clear_pointer (&items, g_ptr_array_unref);
+    items = record ((LvPlotDrawFunc) lv_plot_lines_draw, &m, 600, 600);
+    caption = find_text (items, text->str);
+    g_assert_nonnull (caption);
+    g_assert_cmpfloat (caption->extents.height, <=, 0.3 * 600 + 1);
+    /* Captions are 0.85 of the theme's font (lv-plot-private.h, LV_PLOT_FS_CAPTION). */
+    g_assert_cmpfloat (caption->font_size, <, 0.85 * theme.font_size * theme.font_scale);
+    g_assert_cmpfloat (caption->font_size, >=, 0.85 * theme.font_size - 1e-9);
+  }
 }
 
 /* A point label wider than either side of its point (the Landscape heatmap's "entraîné = min.

@@ -9,6 +9,7 @@
 
 #include <adwaita.h>
 #include <glib/gi18n.h>
+#include <glib/gstdio.h>
 #include <gtk/gtk.h>
 
 #include <lossviz/lossviz.h>
@@ -18,6 +19,7 @@
 #include "lv-landscape-view.h"
 #include "lv-spinglass-view.h"
 #include "lv-theory-view.h"
+#include "lv-wrap-layout.h"
 
 /*
  * Fits every screen a lecture uses (issue 15): at 1024 × 600, 1280 × 720 and presentation mode
@@ -152,6 +154,74 @@ check_widget (GtkWidget *w, GtkWidget *window, double width, double height, GStr
 children:
   for (GtkWidget *c = gtk_widget_get_first_child (w); c != NULL; c = gtk_widget_get_next_sibling (c))
     check_widget (c, window, width, height, problems);
+}
+
+/* Issue 15: no two text items of one figure overlap (a short Landscape panel on a projector
+ * had its caption over the x title, its y ticks crowding). Extents touching by a pixel are
+ * allowed (rounding). */
+static void
+check_text_overlap (GtkWidget *w, const char *where, GString *problems)
+{
+  if (!gtk_widget_get_mapped (w))
+    return;
+  if (LV_IS_FIGURE (w))
+    {
+      g_autoptr(GPtrArray) items = lv_figure_record_text (LV_FIGURE (w));
+
+      for (guint i = 0; i < items->len; i++)
+        for (guint j = i + 1; j < items->len; j++)
+          {
+            const LvPlotTextItem *a = g_ptr_array_index (items, i);
+            const LvPlotTextItem *b = g_ptr_array_index (items, j);
+            double ox = MIN (a->extents.x + a->extents.width, b->extents.x + b->extents.width) -
+                        MAX (a->extents.x, b->extents.x);
+            double oy = MIN (a->extents.y + a->extents.height, b->extents.y + b->extents.height) -
+                        MAX (a->extents.y, b->extents.y);
+
+            if (ox > 1 && oy > 1)
+              g_string_append_printf (problems, "  %s: “%s” overlaps “%s” by %.0f×%.0f px\n",
+                                      where, a->text, b->text, ox, oy);
+          }
+    }
+  for (GtkWidget *c = gtk_widget_get_first_child (w); c != NULL; c = gtk_widget_get_next_sibling (c))
+    check_text_overlap (c, where, problems);
+}
+
+/* Whether @w lies in a toolbar that wraps (an LvWrapLayout box). */
+static gboolean
+in_wrapping_toolbar (GtkWidget *w)
+{
+  for (GtkWidget *a = gtk_widget_get_parent (w); a != NULL; a = gtk_widget_get_parent (a))
+    if (LV_IS_WRAP_LAYOUT (gtk_widget_get_layout_manager (a)))
+      return TRUE;
+  return FALSE;
+}
+
+/* Issue 15: in a toolbar that wraps, each label stays on the line of the field it names
+ * (French “Ligne vers l’exécution” once ended one line and its number field began the next):
+ * the two overlap vertically and the label comes first. */
+static void
+check_labels_by_fields (GtkWidget *w, GtkWidget *window, GString *problems)
+{
+  if (!gtk_widget_get_mapped (w))
+    return;
+  if (GTK_IS_LABEL (w) && in_wrapping_toolbar (w))
+    {
+      GtkWidget *field = gtk_label_get_mnemonic_widget (GTK_LABEL (w));
+      graphene_rect_t l, f;
+
+      /* A button's own label names the button it is in: not a separate field. */
+      if (field != NULL && gtk_widget_get_mapped (field) && !gtk_widget_is_ancestor (w, field) &&
+          gtk_widget_compute_bounds (w, window, &l) &&
+          gtk_widget_compute_bounds (field, window, &f) &&
+          (l.origin.y >= f.origin.y + f.size.height || f.origin.y >= l.origin.y + l.size.height ||
+           l.origin.x > f.origin.x))
+        g_string_append_printf (problems, "  “%s” at %.0f,%.0f is apart from its field at %.0f,%.0f\n",
+                                gtk_label_get_text (GTK_LABEL (w)), l.origin.x, l.origin.y,
+                                f.origin.x, f.origin.y);
+    }
+  for (GtkWidget *c = gtk_widget_get_first_child (w); c != NULL; c = gtk_widget_get_next_sibling (c))
+    check_labels_by_fields (c, window, problems);
 }
 
 /* A shown string that the catalogue translates is one the window shows untranslated. */
@@ -339,10 +409,12 @@ caption_font_size (GtkWidget *w)
   return size;
 }
 
-/* Issue 15: on a projector the Spin glass and Landscape captions (once ≈ 8 px) are at least as
- * large as the loss view's. */
+/* Issue 15: on a projector the Spin glass and Landscape captions (once ≈ 8 px) are as large
+ * as the loss view's, or, where a long caption shrank to leave its plot the room, at least as
+ * large as the loss view's caption without presentation (@normal_caption). */
 static void
-check_captions (const Page *page, GtkWidget *view, double *loss_caption, GString *problems)
+check_captions (const Page *page, GtkWidget *view, double normal_caption, double *loss_caption,
+                GString *problems)
 {
   double size = caption_font_size (view);
 
@@ -350,16 +422,82 @@ check_captions (const Page *page, GtkWidget *view, double *loss_caption, GString
     *loss_caption = size;
   else if (g_str_equal (page->page, "landscape") || g_str_equal (page->page, "spinglass"))
     {
-      if (!(size >= *loss_caption - 1e-6))
-        g_string_append_printf (problems, "  %s caption %.1f px, loss view's %.1f px\n",
-                                page->page, size, *loss_caption);
+      if (!(size >= *loss_caption - 1e-6) && !(size >= normal_caption - 1e-6))
+        g_string_append_printf (problems, "  %s caption %.1f px, loss view's %.1f px (%.1f "
+                                "without presentation)\n", page->page, size, *loss_caption,
+                                normal_caption);
     }
+}
+
+/* Issue 15: a caption (a figure's text starting at its left padding, at the bottom) takes at
+ * most 30 % of its figure's height, so the plot keeps the room (the French spin-glass caption
+ * on a projector left the histogram ≈ 60 px). */
+static void
+check_caption_share (GtkWidget *w, GString *problems)
+{
+  if (!gtk_widget_get_mapped (w))
+    return;
+  if (LV_IS_FIGURE (w))
+    {
+      g_autoptr(GPtrArray) items = lv_figure_record_text (LV_FIGURE (w));
+      double fh = gtk_widget_get_height (w);
+
+      for (guint i = 0; i < items->len; i++)
+        {
+          const LvPlotTextItem *item = g_ptr_array_index (items, i);
+
+          if (item->extents.x < 0.05 * gtk_widget_get_width (w) &&
+              item->extents.y > 0.5 * fh && item->extents.height > 0.3 * fh + 1)
+            g_string_append_printf (problems, "  caption “%.30s…” takes %.0f of %.0f px\n",
+                                    item->text, item->extents.height, fh);
+        }
+    }
+  for (GtkWidget *c = gtk_widget_get_first_child (w); c != NULL; c = gtk_widget_get_next_sibling (c))
+    check_caption_share (c, problems);
+}
+
+/* How far the pages scroll: the page stack sits in a scrolled window that scrolls only when
+ * something above the pages (the recovery banner) leaves less height than a page needs. */
+static double
+pages_overflow (LvWindow *window)
+{
+  GtkWidget *scroller = gtk_widget_get_ancestor (GTK_WIDGET (window->stack),
+                                                 GTK_TYPE_SCROLLED_WINDOW);
+  GtkAdjustment *adj;
+
+  g_assert_nonnull (scroller);
+  adj = gtk_scrolled_window_get_vadjustment (GTK_SCROLLED_WINDOW (scroller));
+  return gtk_adjustment_get_upper (adj) - gtk_adjustment_get_page_size (adj);
+}
+
+/* The checks of the page @page shown in @window (@w × @h), appended to @problems. */
+static void
+check_shown_page (LvWindow *window, const Screen *screen, const Page *page, int w, int h,
+                  double normal_caption, double *loss_caption, GString *problems)
+{
+  GtkWidget *view = gtk_stack_get_visible_child (window->stack);
+
+  check_widget (GTK_WIDGET (window), GTK_WIDGET (window), w, h, problems);
+  check_labels_by_fields (GTK_WIDGET (window), GTK_WIDGET (window), problems);
+  /* Without a banner every page fits whole: nothing hides below a scroll. */
+  if (pages_overflow (window) > 1)
+    g_string_append_printf (problems, "  the page scrolls by %.0f px\n",
+                            pages_overflow (window));
+  if (checks_figures (page))
+    {
+      lv_test_ui_cut_figure_text (GTK_WIDGET (window), problems);
+      check_caption_share (view, problems);
+      if (screen->presentation)
+        check_text_overlap (view, page->page, problems);
+    }
+  if (screen->presentation)
+    check_captions (page, view, normal_caption, loss_caption, problems);
 }
 
 static void
 check_screen (const Screen *screen, const char *lang, gboolean dark)
 {
-  double loss_caption = NAN;
+  double loss_caption = NAN, normal_caption = NAN;
   static const guint sizes[] = { 5, 10, 25, 100 };
   const char *shots = g_getenv ("LOSSVIZ_SCREENSHOT_DIR");
   LvWindow *window = lv_window_new (NULL);
@@ -381,7 +519,12 @@ check_screen (const Screen *screen, const char *lang, gboolean dark)
   if (shots != NULL)
     run_other_pages (window);
   if (screen->presentation)
-    lv_window_set_presentation (window, TRUE);
+    {
+      show_page (window, &pages[0]); /* the loss view's caption before presentation */
+      settle (GTK_WIDGET (window), 400);
+      normal_caption = caption_font_size (gtk_stack_get_visible_child (window->stack));
+      lv_window_set_presentation (window, TRUE);
+    }
   if (g_str_equal (lang, "fr"))
     check_translated (GTK_WIDGET (window), problems);
 
@@ -404,11 +547,7 @@ check_screen (const Screen *screen, const char *lang, gboolean dark)
       {
         gsize before = problems->len;
 
-        check_widget (GTK_WIDGET (window), GTK_WIDGET (window), w, h, problems);
-        if (checks_figures (&pages[p]))
-          lv_test_ui_cut_figure_text (GTK_WIDGET (window), problems);
-        if (screen->presentation)
-          check_captions (&pages[p], gtk_stack_get_visible_child (window->stack), &loss_caption,
+        check_shown_page (window, screen, &pages[p], w, h, normal_caption, &loss_caption,
                           problems);
         if (problems->len > before)
           g_string_insert (problems, before,
@@ -459,6 +598,63 @@ test_fit (gconstpointer data)
   set_language ("en");
 }
 
+/* Issue 15: the crash-recovery banner, shown above the pages at 1024 × 600, must not push
+ * them past the window's bottom (the page stack once sized itself to its tallest hidden page,
+ * and the pages ran ≈ 23 px below the window). The banner shows when an autosave is left
+ * behind, as after a crash (see test-ui-session.c "autosave-recovery"). */
+static void
+test_recovery_banner (gconstpointer data)
+{
+  const char *lang = data;
+  g_autofree char *autosave = lv_window_get_autosave_path ();
+  g_autofree char *dir = g_path_get_dirname (autosave);
+  g_autoptr(GString) problems = g_string_new (NULL);
+  LvWindow *window;
+
+  set_language (lang);
+  g_assert_cmpint (g_mkdir_with_parents (dir, 0700), ==, 0);
+  g_assert_true (g_file_set_contents (autosave, "{}", -1, NULL));
+  window = lv_window_new (NULL);
+  lv_test_ui_configure (window, 2, 1, (const guint[]) { 5 }, 1);
+  gtk_window_set_default_size (GTK_WINDOW (window), 1024, 600);
+  gtk_stack_set_transition_type (window->stack, GTK_STACK_TRANSITION_TYPE_NONE);
+  gtk_window_present (GTK_WINDOW (window));
+  g_assert_true (lv_test_ui_wait (lv_test_ui_is_mapped, window));
+  g_assert_true (gtk_widget_get_visible (window->banner_action));
+  for (guint p = 0; p < G_N_ELEMENTS (pages); p++)
+    {
+      int w, h;
+      gsize before = problems->len;
+
+      show_page (window, &pages[p]);
+      settle (GTK_WIDGET (window), 400);
+      w = gtk_widget_get_width (GTK_WIDGET (window));
+      h = gtk_widget_get_height (GTK_WIDGET (window));
+      if (w > 1024 || h > 600)
+        g_string_append_printf (problems, "  window is %d×%d\n", w, h);
+      check_widget (GTK_WIDGET (window), GTK_WIDGET (window), w, h, problems);
+      /* The page may scroll, by no more than the banner takes. */
+      if (pages_overflow (window) > gtk_widget_get_height (GTK_WIDGET (window->banner_revealer)) + 1)
+        g_string_append_printf (problems, "  the page scrolls by %.0f px, the banner is %d px\n",
+                                pages_overflow (window),
+                                gtk_widget_get_height (GTK_WIDGET (window->banner_revealer)));
+      if (problems->len > before)
+        {
+          g_autofree char *where = g_strdup_printf ("recovery banner 1024x600 %s %s%s%s:\n",
+                                                    lang, pages[p].page,
+                                                    pages[p].panel ? "/" : "",
+                                                    pages[p].panel ? pages[p].panel : "");
+          g_string_insert (problems, before, where);
+        }
+    }
+  lv_test_ui_close (window);
+  g_remove (autosave);
+  set_language ("en");
+  if (problems->len > 0)
+    g_test_message ("%s", problems->str);
+  g_assert_cmpuint (problems->len, ==, 0);
+}
+
 int
 main (int argc, char *argv[])
 {
@@ -473,5 +669,7 @@ main (int argc, char *argv[])
   lv_test_ui_load_app_style ();  /* so sizes are the app's */
   g_test_add_data_func ("/lossviz/ui/fit/english", "en", test_fit);
   g_test_add_data_func ("/lossviz/ui/fit/french", "fr", test_fit);
+  g_test_add_data_func ("/lossviz/ui/fit/recovery-banner/english", "en", test_recovery_banner);
+  g_test_add_data_func ("/lossviz/ui/fit/recovery-banner/french", "fr", test_recovery_banner);
   return g_test_run ();
 }

@@ -446,3 +446,30 @@ lv_plot_pearson (const double *x,
   /* Rounding can take r a hair past ±1; a legend must never read "r = 1.0000001". */
   return isnan (r) ? r : CLAMP (r, -1.0, 1.0);
 }
+
+/**
+ * lv_plot_axis_thin:
+ * @axis: a numeric axis, already initialised
+ * @max_ticks: at most this many ticks fit its length
+ *
+ * Recomputes the ticks of @axis over its range, with fewer of them, when it has more than
+ * @max_ticks (a short panel on a projector had its y tick labels crowd into one another:
+ * the tick count is chosen from the figure's size before the layout knows the plot's).
+ * Categorical axes keep their ticks.
+ */
+void
+lv_plot_axis_thin (LvPlotAxis *axis,
+                   guint       max_ticks)
+{
+  max_ticks = MAX (max_ticks, 2);
+  for (guint target = MIN (axis->n_ticks, max_ticks); axis->n_ticks > max_ticks && target >= 1;
+       target--)
+    {
+      if (axis->categorical)
+        return;
+      axis->n_ticks = axis->log ? log_ticks (axis->lo, axis->hi, target, axis->ticks,
+                                             LV_PLOT_MAX_TICKS, &axis->step)
+                                : linear_ticks (axis->lo, axis->hi, target, axis->ticks,
+                                                LV_PLOT_MAX_TICKS, &axis->step);
+    }
+}

@@ -32,6 +32,14 @@
 /* The caption keeps the theme's size even where a short panel's other text gives way (see
  * lv_plot_frame_init()): it wraps, and on a projector it is what the room reads (issue 15). */
 #define CAPTION_FS(f) (LV_PLOT_FS_CAPTION * (f)->theme->font_size * (f)->theme->font_scale)
+/* A long caption takes at most this share of the figure's height: past it, its font shrinks,
+ * down to the unscaled size (the French spin-glass caption on a projector once left the
+ * histogram 60 px). */
+#define CAPTION_MAX_SHARE 0.3
+/* The plot area keeps at least this share of a figure that has a caption: a panel too short
+ * for both drops the caption (a 138 px Landscape panel on a projector had its caption over the
+ * x title). */
+#define PLOT_MIN_SHARE 0.25
 
 static void
 legend_entry_clear (gpointer data)
@@ -70,6 +78,7 @@ lv_plot_frame_init (LvPlotFrame        *frame,
     frame->fs = MAX (frame->theme->font_size, MIN (frame->fs, MIN (height / 9.0, width / 20.0)));
   frame->lw = frame->theme->line_scale;
   frame->y_label = common->y_label;
+  frame->caption_fs = common->caption != NULL && *common->caption != '\0' ? CAPTION_FS (frame) : 0;
   frame->legend_entries = g_array_new (FALSE, TRUE, sizeof (LvPlotLegendEntry));
   g_array_set_clear_func (frame->legend_entries, legend_entry_clear);
 }
@@ -192,31 +201,50 @@ legend_size (LvPlotFrame *frame,
     }
 }
 
+/* The caption wrapped to the figure's width at frame->caption_fs (which must be > 0). */
+static PangoLayout *
+caption_layout (LvPlotFrame *frame)
+{
+  PangoLayout *layout = lv_plot_text_layout (frame->cr, frame->theme, frame->caption_fs, FALSE,
+                                             frame->common->caption);
+
+  pango_layout_set_width (layout, (int) ((frame->width - 2 * PAD (frame)) * PANGO_SCALE));
+  pango_layout_set_wrap (layout, PANGO_WRAP_WORD_CHAR);
+  return layout;
+}
+
 static double
 caption_height (LvPlotFrame *frame)
 {
   PangoLayout *layout;
   int h;
 
-  if (frame->common->caption == NULL || *frame->common->caption == '\0')
+  if (frame->caption_fs <= 0)
     return 0;
-  layout = lv_plot_text_layout (frame->cr, frame->theme, CAPTION_FS (frame), FALSE,
-                                frame->common->caption);
-  pango_layout_set_width (layout, (int) ((frame->width - 2 * PAD (frame)) * PANGO_SCALE));
-  pango_layout_set_wrap (layout, PANGO_WRAP_WORD_CHAR);
+  layout = caption_layout (frame);
   pango_layout_get_size (layout, NULL, &h);
   g_object_unref (layout);
   return (double) h / PANGO_SCALE;
+}
+
+/* Shrinks the caption's font, down to the unscaled caption size, until the caption takes at
+ * most CAPTION_MAX_SHARE of the figure's height. */
+static void
+caption_fit (LvPlotFrame *frame)
+{
+  double min_fs = LV_PLOT_FS_CAPTION * frame->theme->font_size;
+
+  while (frame->caption_fs > min_fs && caption_height (frame) > CAPTION_MAX_SHARE * frame->height)
+    frame->caption_fs = MAX (min_fs, 0.92 * frame->caption_fs);
 }
 
 /* What the caption and a legend under the plot take at the bottom of the figure. */
 static double
 bottom_band (LvPlotFrame *frame)
 {
-  const LvPlotCommon *c = frame->common;
   double band = 0;
 
-  if (c->caption != NULL && *c->caption != '\0')
+  if (frame->caption_fs > 0)
     band += caption_height (frame) + 0.6 * frame->fs;
   if (frame->legend_below)
     band += frame->legend.height + 0.4 * frame->fs;
@@ -241,6 +269,7 @@ lv_plot_frame_layout (LvPlotFrame *frame,
   double pad = PAD (frame), top, bottom, left, right;
   double th = 0, tw = 0, lab_h = 0, max_w = 0, last_w = 0, leg_w, leg_h;
 
+  caption_fit (frame);
   lv_plot_text_extent (frame->cr, frame->theme, TICK_FS (frame), FALSE, "0", NULL, &th);
   lv_plot_text_extent (frame->cr, frame->theme, LV_PLOT_FS_LABEL * frame->fs, FALSE, "Ag", NULL,
                        &lab_h);
@@ -260,7 +289,7 @@ lv_plot_frame_layout (LvPlotFrame *frame,
     bottom += lv_plot_text_fitted_height (frame->cr, frame->theme, LV_PLOT_FS_LABEL * frame->fs,
                                           FALSE, c->x_label, frame->width - 2 * pad)
               + 0.3 * frame->fs;
-  if (c->caption != NULL && *c->caption != '\0')
+  if (frame->caption_fs > 0)
     bottom += caption_height (frame) + 0.6 * frame->fs;
   legend_size (frame, &leg_w, &leg_h);
   frame->legend.height = leg_h; /* for y_title_room(); the rectangle is placed below */
@@ -291,15 +320,24 @@ lv_plot_frame_layout (LvPlotFrame *frame,
   if (leg_w > 0 && !frame->legend_below)
     right = pad + extra_right + leg_w + 0.8 * frame->fs;
 
+  if (frame->caption_fs > 0 && frame->height - top - bottom < PLOT_MIN_SHARE * frame->height)
+    {
+      frame->caption_fs = 0; /* too short for both: the plot stays, the caption goes */
+      lv_plot_frame_layout (frame, extra_right);
+      return;
+    }
   frame->area.x = left;
   frame->area.y = top;
   frame->area.width = MAX (frame->width - left - right, 10.0);
   frame->area.height = MAX (frame->height - top - bottom, 10.0);
+  /* Tick labels at least 1.5 label heights apart. */
+  if (!frame->y.hide_labels)
+    lv_plot_axis_thin (&frame->y, (guint) floor (frame->area.height / (1.5 * th)) + 1);
   if (frame->legend_below)
     frame->legend = (LvPlotRect) {
       MAX (pad, MIN (frame->area.x, frame->width - pad - leg_w)),
       frame->height - pad - leg_h - 0.2 * frame->fs
-        - (c->caption != NULL && *c->caption != '\0' ? caption_height (frame) + 0.6 * frame->fs : 0),
+        - (frame->caption_fs > 0 ? caption_height (frame) + 0.6 * frame->fs : 0),
       leg_w, leg_h };
   else
     frame->legend = (LvPlotRect) { frame->area.x + frame->area.width + extra_right
@@ -441,14 +479,11 @@ lv_plot_frame_draw_back (LvPlotFrame *frame)
                            PAD (frame), 0.0, 0.0, 0.0, frame->theme->foreground);
       g_object_unref (layout);
     }
-  if (c->caption != NULL && *c->caption != '\0')
+  if (frame->caption_fs > 0)
     {
-      PangoLayout *layout = lv_plot_text_layout (cr, frame->theme, CAPTION_FS (frame),
-                                                 FALSE, c->caption);
+      PangoLayout *layout = caption_layout (frame);
 
-      pango_layout_set_width (layout, (int) ((frame->width - 2 * PAD (frame)) * PANGO_SCALE));
-      pango_layout_set_wrap (layout, PANGO_WRAP_WORD_CHAR);
-      lv_plot_layout_draw (cr, layout, CAPTION_FS (frame), PAD (frame),
+      lv_plot_layout_draw (cr, layout, frame->caption_fs, PAD (frame),
                            frame->height - PAD (frame), 0.0, 1.0, 0.0, frame->theme->muted);
       g_object_unref (layout);
     }
@@ -817,6 +852,54 @@ lv_plot_frame_draw_refs (LvPlotFrame         *frame,
   cairo_restore (cr);
 }
 
+static gboolean
+rects_overlap (const LvPlotRect *a,
+               const LvPlotRect *b)
+{
+  return a->x < b->x + b->width && b->x < a->x + a->width && a->y < b->y + b->height &&
+         b->y < a->y + a->height;
+}
+
+/* The top of a point label @th high spanning [@tx, @tx + @w]: above the point; below it when
+ * that would leave the plot area (a point near the top of a short panel had its label
+ * clipped), never outside the area; and clear of the labels already @placed (the Landscape
+ * heatmap's "trained" and "grid min" once overlapped on a projector) where the area allows. */
+static double
+point_label_y (LvPlotFrame  *frame,
+               double        y,
+               double        r,
+               double        tx,
+               double        w,
+               double        th,
+               const GArray *placed)
+{
+  double top = frame->area.y, bottom = frame->area.y + frame->area.height - th;
+  double tries[2 + 2 * 8];
+  guint n = 0;
+
+  tries[n++] = y - r - th;
+  tries[n++] = y + r;
+  for (guint i = 0; i < placed->len && n + 2 <= G_N_ELEMENTS (tries); i++)
+    {
+      const LvPlotRect *p = &g_array_index (placed, LvPlotRect, i);
+
+      tries[n++] = p->y - th;
+      tries[n++] = p->y + p->height;
+    }
+  for (guint k = 0; k < n; k++)
+    {
+      LvPlotRect rect = { tx - 1, tries[k], w + 2, th };
+      gboolean clear = tries[k] >= top && tries[k] <= bottom;
+
+      for (guint i = 0; clear && i < placed->len; i++)
+        clear = !rects_overlap (&rect, &g_array_index (placed, LvPlotRect, i));
+      if (clear)
+        return tries[k];
+    }
+  /* No clear place: the old rule (above, else below, inside the area). */
+  return MAX (y - r - th >= top ? y - r - th : MIN (y + r, bottom), top);
+}
+
 void
 lv_plot_frame_draw_points (LvPlotFrame       *frame,
                            const LvPlotPoint *points,
@@ -824,6 +907,7 @@ lv_plot_frame_draw_points (LvPlotFrame       *frame,
 {
   cairo_t *cr = frame->cr;
   double r = 0.32 * frame->fs * MIN (frame->lw, 1.5); /* error bars stay visible (issue 15) */
+  g_autoptr(GArray) placed = g_array_new (FALSE, FALSE, sizeof (LvPlotRect));
 
   for (gsize i = 0; i < n_points; i++)
     {
@@ -856,12 +940,8 @@ lv_plot_frame_draw_points (LvPlotFrame       *frame,
           tx = left ? x - r - 0.25 * frame->fs - w : x + r + 0.25 * frame->fs;
           /* Beside the point, but inside the plot area even when neither side has the room. */
           tx = MAX (frame->area.x, MIN (tx, frame->area.x + frame->area.width - w));
-          /* Above the point; below it when that would leave the plot area (a point near the
-           * top of a short panel had its label clipped), never outside the area. */
-          ty = y - r - th;
-          if (ty < frame->area.y)
-            ty = MIN (y + r, frame->area.y + frame->area.height - th);
-          ty = MAX (ty, frame->area.y);
+          ty = point_label_y (frame, y, r, tx, w, th, placed);
+          g_array_append_val (placed, ((LvPlotRect) { tx - 1, ty, w + 2, th }));
           /* A translucent halo keeps the label readable over a heatmap or a curve. */
           lv_plot_set_source (cr, lv_plot_rgba_with_alpha (frame->theme->background, 0.7));
           cairo_rectangle (cr, tx - 1, ty, w + 2, th);

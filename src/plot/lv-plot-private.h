@@ -111,6 +111,8 @@ void  lv_plot_axis_init             (LvPlotAxis *axis,
                                      guint       target_ticks);
 void  lv_plot_axis_make_integer     (LvPlotAxis *axis,
                                     guint       target_ticks);
+void  lv_plot_axis_thin             (LvPlotAxis        *axis,
+                                     guint              max_ticks);
 void  lv_plot_axis_init_categorical (LvPlotAxis        *axis,
                                      const char *const *labels,
                                      guint              n);
@@ -154,6 +156,7 @@ typedef struct
   gboolean legend_below;   /* the legend sits under the plot, in legend_columns columns */
   guint legend_columns;
   double legend_text_max;  /* an entry's room (0: the default, right of the plot) */
+  double caption_fs;       /* the caption's font size, 0 when none is drawn; set by the layout */
 } LvPlotFrame;
 
 void   lv_plot_frame_init        (LvPlotFrame        *frame,
