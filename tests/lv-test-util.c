@@ -180,3 +180,33 @@ lv_test_isolate_state (void)
   g_setenv ("XDG_STATE_HOME", isolated_state_dir, TRUE);
   atexit (remove_isolated_state);
 }
+
+/* Final test losses of every run of @config, trained by the core alone on the digits dataset
+ * with two workers: what the UI tests compare the app's training with. */
+GArray *
+lv_test_core_final_test_losses (const LvEnsembleConfig *config)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(LvDataset) data = NULL;
+  g_autoptr(LvWorkerPool) pool = lv_worker_pool_new (2);
+  g_autoptr(LvEnsemble) ensemble = NULL;
+  g_autoptr(LvEnsembleSnapshot) snap = NULL;
+  GArray *values = g_array_new (FALSE, FALSE, sizeof (double));
+  LvDatasetOptions opts;
+
+  lv_dataset_options_init (&opts);
+  data = lv_dataset_load ("digits", &opts, &error);
+  g_assert_no_error (error);
+  ensemble = lv_ensemble_new (data, config, &error);
+  g_assert_no_error (error);
+  lv_ensemble_start (ensemble, pool);
+  lv_ensemble_wait (ensemble);
+  snap = lv_ensemble_snapshot (ensemble);
+  for (guint r = 0; r < snap->n_runs; r++)
+    {
+      double v = lv_run_record_final_test_loss (&snap->runs[r]);
+
+      g_array_append_val (values, v);
+    }
+  return values;
+}

@@ -2,6 +2,7 @@
 #pragma once
 
 #include <glib.h>
+#include <lossviz/lossviz.h>
 #include <json-glib/json-glib.h>
 
 G_BEGIN_DECLS
@@ -30,6 +31,8 @@ char     *lv_test_tmpdir (void);
 /* UI tests: a fresh $XDG_STATE_HOME of this test program's own (autosaves; inherited by the
  * app it starts), removed at exit. Call first in main(), before any thread starts. */
 void      lv_test_isolate_state (void);
+/* Final test losses of every run of @config trained by the core alone on digits (2 workers). */
+GArray   *lv_test_core_final_test_losses (const LvEnsembleConfig *config);
 
 /* lv_test_run_cli_argv with setrlimit (@resource, @limit) in the child (RLIMIT_AS,
  * RLIMIT_FSIZE). */

@@ -153,8 +153,8 @@ test_job_pause_and_join (void)
   while (published_now (job) <= after)
     g_usleep (200);
   /* Abandon without waiting; join_all then returns once the thread ended. */
-  lv_job_cancel (job);
-  g_object_unref (job);
+  lv_job_abandon (&job, NULL);
+  g_assert_null (job);
   lv_job_join_all ();
   g_assert_cmpuint (lv_job_count_running (), ==, 0);
   while (g_main_context_iteration (NULL, FALSE))

@@ -76,18 +76,8 @@ shown_losses (LvWindow *window)
 static GArray *
 core_losses (LvPrecision precision, gboolean shared)
 {
-  g_autoptr(GError) error = NULL;
-  g_autoptr(LvDataset) data = NULL;
-  g_autoptr(LvWorkerPool) pool = lv_worker_pool_new (2);
-  g_autoptr(LvEnsemble) ensemble = NULL;
-  g_autoptr(LvEnsembleSnapshot) snap = NULL;
-  GArray *values = g_array_new (FALSE, FALSE, sizeof (double));
   LvEnsembleConfig config;
-  LvDatasetOptions opts;
 
-  lv_dataset_options_init (&opts);
-  data = lv_dataset_load ("digits", &opts, &error);
-  g_assert_no_error (error);
   lv_ensemble_config_init (&config);
   memcpy (config.sizes, sizes, sizeof sizes);
   config.n_sizes = G_N_ELEMENTS (sizes);
@@ -96,17 +86,7 @@ core_losses (LvPrecision precision, gboolean shared)
   config.train.reg.lambda = 0.001;
   config.train.precision = precision;
   config.shared_order = shared;
-  ensemble = lv_ensemble_new (data, &config, &error);
-  g_assert_no_error (error);
-  lv_ensemble_start (ensemble, pool);
-  lv_ensemble_wait (ensemble);
-  snap = lv_ensemble_snapshot (ensemble);
-  for (guint r = 0; r < snap->n_runs; r++)
-    {
-      double v = lv_run_record_final_test_loss (&snap->runs[r]);
-      g_array_append_val (values, v);
-    }
-  return values;
+  return lv_test_core_final_test_losses (&config);
 }
 
 /* The JSON file's "config" object, read with json-glib (not LossViz's reader). */

@@ -70,18 +70,8 @@ trained_window (guint runs)
 static GArray *
 core_losses (guint hidden, guint runs)
 {
-  g_autoptr(GError) error = NULL;
-  g_autoptr(LvDataset) data = NULL;
-  GArray *values = g_array_new (FALSE, FALSE, sizeof (double));
   LvEnsembleConfig config;
-  g_autoptr(LvWorkerPool) pool = lv_worker_pool_new (2);
-  g_autoptr(LvEnsemble) ensemble = NULL;
-  g_autoptr(LvEnsembleSnapshot) snap = NULL;
-  LvDatasetOptions opts;
 
-  lv_dataset_options_init (&opts);
-  data = lv_dataset_load ("digits", &opts, &error);
-  g_assert_no_error (error);
   lv_ensemble_config_init (&config);
   config.sizes[0] = hidden;
   config.n_sizes = 1;
@@ -91,17 +81,7 @@ core_losses (guint hidden, guint runs)
   config.train.batch = 32;
   config.train.reg.lambda = 0.001;
   config.train.reg.degree = 2;
-  ensemble = lv_ensemble_new (data, &config, &error);
-  g_assert_no_error (error);
-  lv_ensemble_start (ensemble, pool);
-  lv_ensemble_wait (ensemble);
-  snap = lv_ensemble_snapshot (ensemble);
-  for (guint r = 0; r < snap->n_runs; r++)
-    {
-      double v = lv_run_record_final_test_loss (&snap->runs[r]);
-      g_array_append_val (values, v);
-    }
-  return values;
+  return lv_test_core_final_test_losses (&config);
 }
 
 static void

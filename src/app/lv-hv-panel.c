@@ -85,17 +85,6 @@ descent_start (LvHvPanel *self, Descent *d, GCallback on_updated)
   return job;
 }
 
-/* Cancels the job and forgets it: it is never heard from again (lv_job_join_all at shutdown). */
-static void
-abandon (LvHvPanel *self, LvJob **job)
-{
-  if (*job == NULL)
-    return;
-  lv_job_cancel (*job);
-  g_signal_handlers_disconnect_by_data (*job, self);
-  g_clear_object (job);
-}
-
 static void
 on_chain_job (LvHvPanel *self)
 {
@@ -120,7 +109,7 @@ start_chain (LvHvPanel *self)
 {
   Descent *d = g_new0 (Descent, 1);
 
-  abandon (self, &self->chain_job);
+  lv_job_abandon (&self->chain_job, self);
   lv_hv_descent_input_init (&d->input, LV_HV_DESCENT_CHAIN);
   d->input.depth = MIN (self->depth, LV_HV_CHAIN_MAX_DEPTH);
   d->input.target = CHAIN_Y;
@@ -170,7 +159,7 @@ start_mf (LvHvPanel *self, gboolean keep_history)
   Descent *d = g_new0 (Descent, 1);
   guint first = 0;
 
-  abandon (self, &self->mf_job);
+  lv_job_abandon (&self->mf_job, self);
   if (!keep_history)
     {
       g_array_set_size (self->mf_x, 0);
@@ -482,8 +471,8 @@ lv_hv_panel_dispose (GObject *object)
 {
   LvHvPanel *self = LV_HV_PANEL (object);
 
-  abandon (self, &self->chain_job);
-  abandon (self, &self->mf_job);
+  lv_job_abandon (&self->chain_job, self);
+  lv_job_abandon (&self->mf_job, self);
   gtk_widget_dispose_template (GTK_WIDGET (object), LV_TYPE_HV_PANEL);
   G_OBJECT_CLASS (lv_hv_panel_parent_class)->dispose (object);
 }

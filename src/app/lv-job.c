@@ -214,6 +214,25 @@ lv_job_cancel (LvJob *self)
 }
 
 /**
+ * lv_job_abandon:
+ * @job: (inout) (nullable): the caller's reference to a job, or a pointer to %NULL
+ * @listener: the instance whose signal handlers on the job are disconnected
+ *
+ * The one way a view drops a job: cancels it, disconnects @listener's handlers so no signal
+ * reaches it any more, and drops the reference (clearing @job). Never waits: the probe stops at
+ * its next check and the job frees its data when its thread has returned.
+ */
+void
+lv_job_abandon (LvJob **job, gpointer listener)
+{
+  if (*job == NULL)
+    return;
+  lv_job_cancel (*job);
+  g_signal_handlers_disconnect_by_data (*job, listener);
+  g_clear_object (job);
+}
+
+/**
  * lv_job_set_paused:
  * @self: a job
  * @paused: whether the probe waits at its next check

@@ -16,7 +16,7 @@ G_BEGIN_DECLS
  * work inside a probe goes to the process's one worker pool (lv_job_get_worker_pool()).
  *
  * Reading results: lv_job_lock() … lv_job_unlock() around any access to the data given at
- * lv_job_new(). Abandoning: lv_job_cancel(), disconnect, unref — never waits; the thread
+ * lv_job_new(). Abandoning: lv_job_abandon() (cancel, disconnect, unref) — never waits; the thread
  * ends at the probe's next check and frees the data. Shutdown: lv_job_join_all().
  */
 
@@ -32,6 +32,8 @@ LvJob        *lv_job_new              (const char      *name,
                                        GDestroyNotify   data_free);
 void          lv_job_start            (LvJob           *self);
 void          lv_job_cancel           (LvJob           *self);
+void          lv_job_abandon          (LvJob          **job,
+                                       gpointer         listener);
 void          lv_job_set_paused       (LvJob           *self,
                                        gboolean         paused);
 gboolean      lv_job_get_paused       (LvJob           *self);

@@ -40,7 +40,7 @@ on_curvature_finished (LvJob *job, const GError *error, LvLandscapeView *self)
 void
 lv_landscape_view_drop_curvature (LvLandscapeView *self)
 {
-  lv_landscape_view_abandon (self, &self->curvature_job);
+  lv_job_abandon (&self->curvature_job, self);
 }
 
 /**

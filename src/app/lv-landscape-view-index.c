@@ -74,7 +74,7 @@ lv_landscape_view_sync_index_pause (LvLandscapeView *self)
 void
 lv_landscape_view_drop_index (LvLandscapeView *self)
 {
-  lv_landscape_view_abandon (self, &self->index_job);
+  lv_job_abandon (&self->index_job, self);
 }
 
 /* What the survey would cover now: the dataset, the configuration and every size's finished

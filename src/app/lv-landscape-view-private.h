@@ -110,7 +110,5 @@ void     lv_landscape_view_ensure_curvature (LvLandscapeView *self);
 void     lv_landscape_view_drop_curvature   (LvLandscapeView *self);
 void     lv_landscape_view_on_curvature_toggled (LvLandscapeView *self);
 void     lv_landscape_view_drop_job         (LvLandscapeView *self);
-void     lv_landscape_view_abandon          (LvLandscapeView *self,
-                                             LvJob          **job);
 
 G_END_DECLS

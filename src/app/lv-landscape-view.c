@@ -225,22 +225,10 @@ on_job_finished (LvJob *job, const GError *error, LvLandscapeView *self)
   lv_landscape_view_queue_figures (self);
 }
 
-/* Abandons a job of the page: no signal reaches the page any more, and the job stops at its
- * next check and frees its data (never waits). */
-void
-lv_landscape_view_abandon (LvLandscapeView *self, LvJob **job)
-{
-  if (*job == NULL)
-    return;
-  g_signal_handlers_disconnect_by_data (*job, self);
-  lv_job_cancel (*job);
-  g_clear_object (job);
-}
-
 void
 lv_landscape_view_drop_job (LvLandscapeView *self)
 {
-  lv_landscape_view_abandon (self, &self->job);
+  lv_job_abandon (&self->job, self);
 }
 
 /* Starts the selected run's job if it has none and the page is shown (or it was asked for). */

@@ -266,11 +266,7 @@ drop_job (LvLiftPanel *self)
   self->settings = NULL;
   self->fit = NULL;
   self->evaluation = NULL;
-  if (self->job == NULL)
-    return;
-  lv_job_cancel (self->job);
-  g_signal_handlers_disconnect_by_data (self->job, self);
-  g_clear_object (&self->job);
+  lv_job_abandon (&self->job, self);
 }
 
 /**

@@ -242,11 +242,7 @@ drop_job (LvSpinGlassView *self)
 {
   stop_tick (self);
   g_clear_pointer (&self->error_text, g_free);
-  if (self->job == NULL)
-    return;
-  lv_job_cancel (self->job);
-  g_signal_handlers_disconnect_by_data (self->job, self);
-  g_clear_object (&self->job);
+  lv_job_abandon (&self->job, self);
 }
 
 /* Caches a size whose runs are all in. */
