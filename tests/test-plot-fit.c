@@ -263,6 +263,21 @@ boxes_meet (const LvPlotRect *a, const LvPlotRect *b)
 
 /* The Landscape heatmap on a projector, in French: the colour bar's title is no longer than
  * the bar (it ran up into the figure's title), the title wraps, nothing is cut. */
+/* An empty figure's message in a narrow panel (the French scatter at 1280×720 was cut on both
+ * sides) is shrunk or wrapped, never cut, and stays inside the figure. */
+static void
+test_empty_message_fits (void)
+{
+  LvPlotScatterModel m = { .common = { .title = "Perte d’entraînement et perte de test",
+                                       .empty_text = "Aucune exécution avec des pertes pour "
+                                                     "l’instant",
+                                       .theme = lv_plot_theme_light () } };
+  g_autoptr(GPtrArray) items = record ((LvPlotDrawFunc) lv_plot_scatter_draw, &m, 260, 300);
+
+  g_assert_nonnull (find_text (items, m.common.empty_text));
+  assert_nothing_cut (items, 260, 300);
+}
+
 static void
 test_colorbar_title (void)
 {
@@ -299,5 +314,6 @@ main (int argc, char *argv[])
   g_test_add_func ("/lossviz/plot-fit/titles-wrap", test_titles_wrap);
   g_test_add_func ("/lossviz/plot-fit/point-label-inside", test_point_label_inside);
   g_test_add_func ("/lossviz/plot-fit/colorbar-title", test_colorbar_title);
+  g_test_add_func ("/lossviz/plot-fit/empty-message-fits", test_empty_message_fits);
   return g_test_run ();
 }

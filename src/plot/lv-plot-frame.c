@@ -972,8 +972,9 @@ lv_plot_draw_empty (cairo_t            *cr,
   lv_plot_frame_layout (&frame, 0);
   cairo_save (cr);
   lv_plot_frame_draw_back (&frame);
-  lv_plot_text_draw (cr, frame.theme, 1.1 * frame.fs, FALSE, text, 0.5 * width, 0.5 * height, 0.5,
-                     0.5, 0.0, frame.theme->muted);
+  /* Shrunk or wrapped to the panel like a title: a French message in a narrow panel was cut. */
+  lv_plot_text_draw_fitted (cr, frame.theme, 1.1 * frame.fs, text, 0.9 * width, 0.5 * width,
+                            0.5 * height, 0.5, 0.5, 0.0, frame.theme->muted);
   cairo_restore (cr);
   lv_plot_frame_clear (&frame);
 }
