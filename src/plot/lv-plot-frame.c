@@ -205,12 +205,9 @@ legend_size (LvPlotFrame *frame,
 static PangoLayout *
 caption_layout (LvPlotFrame *frame)
 {
-  PangoLayout *layout = lv_plot_text_layout (frame->cr, frame->theme, frame->caption_fs, FALSE,
-                                             frame->common->caption);
-
-  pango_layout_set_width (layout, (int) ((frame->width - 2 * PAD (frame)) * PANGO_SCALE));
-  pango_layout_set_wrap (layout, PANGO_WRAP_WORD_CHAR);
-  return layout;
+  return lv_plot_text_layout_boxed (frame->cr, frame->theme, frame->caption_fs, FALSE,
+                                    frame->common->caption, frame->width - 2 * PAD (frame),
+                                    PANGO_WRAP_WORD_CHAR, PANGO_ELLIPSIZE_NONE);
 }
 
 static double
@@ -685,9 +682,9 @@ lv_plot_frame_draw_legend (LvPlotFrame *frame)
           break;
         }
       cairo_restore (cr);
-      layout = lv_plot_text_layout (cr, frame->theme, LEGEND_FS (frame), FALSE, e->text);
-      pango_layout_set_width (layout, (int) (legend_max_text (frame) * PANGO_SCALE));
-      pango_layout_set_ellipsize (layout, PANGO_ELLIPSIZE_END);
+      layout = lv_plot_text_layout_boxed (cr, frame->theme, LEGEND_FS (frame), FALSE, e->text,
+                                          legend_max_text (frame), PANGO_WRAP_WORD,
+                                          PANGO_ELLIPSIZE_END);
       lv_plot_layout_draw (cr, layout, LEGEND_FS (frame), x + sw + 0.5 * frame->fs, yc, 0.0, 0.5,
                            0.0, frame->theme->foreground);
       g_object_unref (layout);

@@ -39,12 +39,12 @@ grid_geometry (cairo_t               *cr,
     }
   if (model->caption != NULL && *model->caption != '\0')
     {
-      PangoLayout *layout = lv_plot_text_layout (cr, theme, LV_PLOT_FS_CAPTION * g->fs, FALSE,
-                                                 model->caption);
+      PangoLayout *layout = lv_plot_text_layout_boxed (cr, theme, LV_PLOT_FS_CAPTION * g->fs,
+                                                       FALSE, model->caption, width - 2 * pad,
+                                                       PANGO_WRAP_WORD_CHAR,
+                                                       PANGO_ELLIPSIZE_NONE);
       int h;
 
-      pango_layout_set_width (layout, (int) ((width - 2 * pad) * PANGO_SCALE));
-      pango_layout_set_wrap (layout, PANGO_WRAP_WORD_CHAR);
       pango_layout_get_size (layout, NULL, &h);
       g->bottom = pad + (double) h / PANGO_SCALE;
       g_object_unref (layout);
@@ -105,11 +105,11 @@ lv_plot_grid_draw (cairo_t               *cr,
                        0.0, 0.0, theme->foreground);
   if (g.bottom > 0)
     {
-      PangoLayout *layout = lv_plot_text_layout (cr, theme, LV_PLOT_FS_CAPTION * g.fs, FALSE,
-                                                 model->caption);
+      PangoLayout *layout = lv_plot_text_layout_boxed (cr, theme, LV_PLOT_FS_CAPTION * g.fs,
+                                                       FALSE, model->caption, width - g.fs,
+                                                       PANGO_WRAP_WORD_CHAR,
+                                                       PANGO_ELLIPSIZE_NONE);
 
-      pango_layout_set_width (layout, (int) ((width - g.fs) * PANGO_SCALE));
-      pango_layout_set_wrap (layout, PANGO_WRAP_WORD_CHAR);
       lv_plot_layout_draw (cr, layout, LV_PLOT_FS_CAPTION * g.fs, 0.5 * g.fs, height, 0.0, 1.0,
                            0.0, theme->muted);
       g_object_unref (layout);

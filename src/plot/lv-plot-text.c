@@ -133,60 +133,7 @@ lv_plot_measure_context (void)
   return cr;
 }
 
-/*
- * Speed (issue 14: a loss-view frame in a few ms): a PangoContext per string cost most of a
- * frame. Each thread keeps one context with the fixed font options, the parsed font
- * description of the last family, and a cache of measured extents keyed by (family, size,
- * weight, text) — extents do not depend on the target (see 1. above), so a cached size is
- * exactly what a fresh layout would measure.
- */
-typedef struct
-{
-  PangoContext *context;
-  char *family;
-  PangoFontDescription *desc;
-  GHashTable *extents;     /* key → double[2] */
-} TextCache;
-
-#define TEXT_CACHE_MAX 4096
-
-static void
-text_cache_free (gpointer data)
-{
-  TextCache *c = data;
-
-  g_clear_object (&c->context);
-  g_free (c->family);
-  g_clear_pointer (&c->desc, pango_font_description_free);
-  g_clear_pointer (&c->extents, g_hash_table_unref);
-  g_free (c);
-}
-
-static GPrivate text_cache_key = G_PRIVATE_INIT (text_cache_free);
-
-static TextCache *
-text_cache (void)
-{
-  TextCache *c = g_private_get (&text_cache_key);
-
-  if (c == NULL)
-    {
-      cairo_font_options_t *options = cairo_font_options_create ();
-
-      c = g_new0 (TextCache, 1);
-      c->context = pango_font_map_create_context (pango_cairo_font_map_get_default ());
-      cairo_font_options_set_hint_metrics (options, CAIRO_HINT_METRICS_OFF);
-      cairo_font_options_set_hint_style (options, CAIRO_HINT_STYLE_NONE);
-      pango_cairo_context_set_font_options (c->context, options);
-      /* Sizes are in user units, independent of the surface's resolution. */
-      pango_cairo_context_set_resolution (c->context, 72.0);
-      cairo_font_options_destroy (options);
-      c->extents = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
-      g_private_set (&text_cache_key, c);
-    }
-  return c;
-}
-
+/* The layout of @text, shared between frames (lv-plot-text-cache.c): do not change it. */
 PangoLayout *
 lv_plot_text_layout (cairo_t           *cr,
                      const LvPlotTheme *theme,
@@ -194,30 +141,11 @@ lv_plot_text_layout (cairo_t           *cr,
                      gboolean           bold,
                      const char        *text)
 {
-  TextCache *c = text_cache ();
-  PangoLayout *layout;
-  PangoFontDescription *desc;
-
-  if (c->desc == NULL || g_strcmp0 (c->family, theme->font_family) != 0)
-    {
-      g_clear_pointer (&c->desc, pango_font_description_free);
-      g_free (c->family);
-      c->family = g_strdup (theme->font_family);
-      c->desc = pango_font_description_from_string (theme->font_family);
-    }
-  /* Follows @cr's transformation (rotated labels), keeping the fixed options. */
-  pango_cairo_update_context (cr, c->context);
-  layout = pango_layout_new (c->context);
-  desc = pango_font_description_copy_static (c->desc);
-  pango_font_description_set_absolute_size (desc, MAX (size, 1.0) * PANGO_SCALE);
-  if (bold)
-    pango_font_description_set_weight (desc, PANGO_WEIGHT_BOLD);
-  pango_layout_set_font_description (layout, desc);
-  pango_layout_set_text (layout, text != NULL ? text : "", -1);
-  pango_font_description_free (desc);
-  return layout;
+  return lv_plot_text_layout_boxed (cr, theme, size, bold, text, -1, PANGO_WRAP_WORD,
+                                    PANGO_ELLIPSIZE_NONE);
 }
 
+/* Extents do not depend on the target (see 1. above); the cached layout keeps its size. */
 void
 lv_plot_text_extent (cairo_t           *cr,
                      const LvPlotTheme *theme,
@@ -227,29 +155,15 @@ lv_plot_text_extent (cairo_t           *cr,
                      double            *width,
                      double            *height)
 {
-  TextCache *c = text_cache ();
-  g_autofree char *key = g_strdup_printf ("%s\x1f%.6g\x1f%d\x1f%s", theme->font_family, size,
-                                          bold, text != NULL ? text : "");
-  double *wh = g_hash_table_lookup (c->extents, key);
+  PangoLayout *layout = lv_plot_text_layout (cr, theme, size, bold, text);
+  int w, h;
 
-  if (wh == NULL)
-    {
-      PangoLayout *layout = lv_plot_text_layout (cr, theme, size, bold, text);
-      int w, h;
-
-      pango_layout_get_size (layout, &w, &h);
-      g_object_unref (layout);
-      if (g_hash_table_size (c->extents) >= TEXT_CACHE_MAX)
-        g_hash_table_remove_all (c->extents);
-      wh = g_new (double, 2);
-      wh[0] = (double) w / PANGO_SCALE;
-      wh[1] = (double) h / PANGO_SCALE;
-      g_hash_table_insert (c->extents, g_steal_pointer (&key), wh);
-    }
+  pango_layout_get_size (layout, &w, &h);
+  g_object_unref (layout);
   if (width != NULL)
-    *width = wh[0];
+    *width = (double) w / PANGO_SCALE;
   if (height != NULL)
-    *height = wh[1];
+    *height = (double) h / PANGO_SCALE;
 }
 
 /**
@@ -321,6 +235,7 @@ lv_plot_text_draw (cairo_t           *cr,
  * The layout of a title that must fit @max_width: drawn smaller (down to 0.75 of @size) and,
  * if that is not enough, wrapped onto two centred lines; only a title too long even for two
  * lines is ellipsized at the end of the second (which a text record reports as cut).
+ * The layout is shared between frames: do not change it.
  */
 PangoLayout *
 lv_plot_text_fitted_layout (cairo_t           *cr,
@@ -332,17 +247,20 @@ lv_plot_text_fitted_layout (cairo_t           *cr,
                             double            *font_size)
 {
   PangoLayout *layout;
-  double w = 0;
+  double w = 0, asked = size;
 
+  layout = lv_plot_text_fitted_lookup (cr, theme, asked, bold, text, max_width, font_size);
+  if (layout != NULL)
+    return layout;
   lv_plot_text_extent (cr, theme, size, bold, text, &w, NULL);
   if (w > max_width && max_width > 0)
     size *= MAX (FITTED_MIN_SHRINK, 0.99 * max_width / w);
-  layout = lv_plot_text_layout (cr, theme, size, bold, text);
   lv_plot_text_extent (cr, theme, size, bold, text, &w, NULL);
   if (max_width > 0 && w > max_width)
     {
       PangoRectangle logical;
 
+      layout = lv_plot_text_layout_new (cr, theme, size, bold, text);
       pango_layout_set_width (layout, (int) (max_width * PANGO_SCALE));
       pango_layout_set_wrap (layout, PANGO_WRAP_WORD);
       pango_layout_set_height (layout, -FITTED_MAX_LINES);
@@ -354,6 +272,9 @@ lv_plot_text_fitted_layout (cairo_t           *cr,
       if (logical.width > 0 && logical.width < max_width * PANGO_SCALE)
         pango_layout_set_width (layout, logical.width);
     }
+  else
+    layout = lv_plot_text_layout (cr, theme, size, bold, text);
+  lv_plot_text_fitted_store (cr, theme, asked, bold, text, max_width, layout, size);
   *font_size = size;
   return layout;
 }

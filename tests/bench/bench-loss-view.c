@@ -9,7 +9,10 @@
  * spread 675×330 each), into image surfaces. Prints one JSON object: thread CPU ms per frame
  * (median and p99) for update, draw and both, and the draw of each panel.
  *
- *   bench-loss-view [--sizes 5] [--runs 1000] [--frames 200]
+ *   bench-loss-view [--sizes 5] [--runs 1000] [--frames 200] [--png PREFIX]
+ *
+ * With --png, the last frame's panels are also written as PREFIX-<panel>.png, to compare the
+ * pixels of two versions of the renderers (tests/bench/compare-png.py).
  */
 #include "config.h"
 
@@ -98,10 +101,12 @@ int
 main (int argc, char **argv)
 {
   int n_sizes = 5, runs = 1000, frames = 200;
+  g_autofree char *png_prefix = NULL;
   GOptionEntry entries[] = {
     { "sizes", 0, 0, G_OPTION_ARG_INT, &n_sizes, "Network sizes", "N" },
     { "runs", 0, 0, G_OPTION_ARG_INT, &runs, "Runs per size", "R" },
     { "frames", 0, 0, G_OPTION_ARG_INT, &frames, "Frames to time", "F" },
+    { "png", 0, 0, G_OPTION_ARG_FILENAME, &png_prefix, "Write the last frame's panels", "PREFIX" },
     { NULL }
   };
   g_autoptr(GOptionContext) context = g_option_context_new ("- time the loss view's frame");
@@ -183,6 +188,16 @@ main (int argc, char **argv)
     g_print ("%s\"%s\": %.3f", p > 0 ? ", " : "", panel_names[p],
              quantile (t_panel + p * frames, frames, 0.5));
   g_print ("}}\n");
+  for (guint p = 0; p < 4 && png_prefix != NULL; p++)
+    {
+      g_autofree char *path = g_strdup_printf ("%s-%s.png", png_prefix, panel_names[p]);
+
+      if (cairo_surface_write_to_png (panels[p].surface, path) != CAIRO_STATUS_SUCCESS)
+        {
+          g_printerr ("bench-loss-view: error: cannot write %s\n", path);
+          return 1;
+        }
+    }
   for (guint p = 0; p < 4; p++)
     cairo_surface_destroy (panels[p].surface);
   return 0;
