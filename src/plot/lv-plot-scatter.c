@@ -5,14 +5,12 @@
 
 #include <math.h>
 
-#include <lossviz/lv-plot-scatter.h>
+#include "lv-plot-scatter-private.h"
 
-#include "lv-plot-private.h"
-
-static gboolean
-point_ok (const LvPlotScatterModel *m,
-          double                    x,
-          double                    y)
+gboolean
+lv_plot_scatter_point_ok (const LvPlotScatterModel *m,
+                          double                    x,
+                          double                    y)
 {
   return isfinite (x) && isfinite (y) && (!m->x_log || x > 0) && (!m->y_log || y > 0);
 }
@@ -33,7 +31,7 @@ frame_setup (LvPlotFrame   *f,
       {
         double x = m->series[s].x[i], y = m->series[s].y[i];
 
-        if (!point_ok (m, x, y))
+        if (!lv_plot_scatter_point_ok (m, x, y))
           continue;
         xlo = MIN (xlo, x);
         xhi = MAX (xhi, x);
@@ -75,7 +73,7 @@ marker_radius (const LvPlotFrame *f)
 }
 
 /* SVG, PDF and PS get true circles (a vector file must stay vector); pixels and the GTK
- * snapshot's recording surface get stamped markers. */
+ * snapshot's recording surface get stamped markers (lv-plot-scatter-stamp.c). */
 static gboolean
 is_vector_target (cairo_t *cr)
 {
@@ -100,7 +98,7 @@ draw_markers_path (LvPlotFrame *f, const LvPlotScatterModel *model,
 
   for (gsize i = 0; se->x != NULL && se->y != NULL && i < se->n; i++)
     {
-      if (!point_ok (model, se->x[i], se->y[i]))
+      if (!lv_plot_scatter_point_ok (model, se->x[i], se->y[i]))
         continue;
       cairo_new_sub_path (cr);
       cairo_arc (cr, lv_plot_frame_x (f, se->x[i]), lv_plot_frame_y (f, se->y[i]), r, 0,
@@ -108,102 +106,6 @@ draw_markers_path (LvPlotFrame *f, const LvPlotScatterModel *model,
     }
   lv_plot_set_source (cr, color);
   cairo_fill (cr);
-}
-
-/* One antialiased disc in @color, premultiplied ARGB32, @size × @size pixels. */
-static cairo_surface_t *
-make_disc (int size, double radius_px, LvPlotRgba color)
-{
-  cairo_surface_t *disc = cairo_image_surface_create (CAIRO_FORMAT_ARGB32, size, size);
-  cairo_t *dc = cairo_create (disc);
-
-  cairo_arc (dc, size / 2.0, size / 2.0, radius_px, 0, 2 * G_PI);
-  lv_plot_set_source (dc, color);
-  cairo_fill (dc);
-  cairo_destroy (dc);
-  cairo_surface_flush (disc);
-  return disc;
-}
-
-/* Two 8-bit channels packed as 0x00XX00YY, each times a/255, rounded (the usual exact
- * division-free form). */
-static inline guint32
-mul_div255_x2 (guint32 x, guint32 a)
-{
-  guint32 t = x * a + 0x00800080;
-
-  return ((t + ((t >> 8) & 0x00ff00ff)) >> 8) & 0x00ff00ff;
-}
-
-/* Composites @disc over @layer with its top-left pixel at (x0, y0): premultiplied OVER. */
-static void
-stamp (guint8 *layer, int lw, int lh, int lstride, cairo_surface_t *disc, int x0, int y0)
-{
-  const guint8 *src = cairo_image_surface_get_data (disc);
-  int size = cairo_image_surface_get_width (disc), sstride = cairo_image_surface_get_stride (disc);
-
-  for (int j = MAX (0, -y0); j < size && y0 + j < lh; j++)
-    {
-      const guint32 *sp = (const guint32 *) (gconstpointer) (src + j * sstride);
-      guint32 *d = (guint32 *) (gpointer) (layer + (y0 + j) * lstride);
-
-      for (int i = MAX (0, -x0); i < size && x0 + i < lw; i++)
-        {
-          guint32 c = sp[i], inv = 255 - (c >> 24), p = d[x0 + i];
-
-          if (c == 0)
-            continue;
-          /* Channels pairwise (A·G and R·B) in one multiply each: premultiplied sums ≤ 255. */
-          d[x0 + i] = c + (mul_div255_x2 ((p >> 8) & 0x00ff00ff, inv) << 8 |
-                           mul_div255_x2 (p & 0x00ff00ff, inv));
-        }
-    }
-}
-
-/*
- * Markers for pixels and GTK's recording surface. Filling one path of thousands of
- * overlapping circles makes Cairo intersect every pair of edges (≈ 110 ms for 5 × 1000
- * points), and stamping a disc per point through Cairo still costs ≈ 2 µs each. So each
- * series' disc is drawn once (antialiased, at the target's device scale, sharp on HiDPI) and
- * composited into one transparent layer of the plot area by hand — a few hundred pixel
- * operations per point — and the layer is painted once. Points land on whole device pixels.
- */
-static void
-draw_markers_layer (LvPlotFrame *f, const LvPlotScatterModel *model, double r)
-{
-  cairo_t *cr = f->cr;
-  double sx = 1, sy = 1, ax = f->area.x, ay = f->area.y;
-  int lw, lh, size, stride;
-  cairo_surface_t *layer;
-  guint8 *data;
-
-  cairo_surface_get_device_scale (cairo_get_target (cr), &sx, &sy);
-  sx = MAX (sx, sy);
-  lw = (int) ceil (f->area.width * sx) + 1;
-  lh = (int) ceil (f->area.height * sx) + 1;
-  layer = cairo_image_surface_create (CAIRO_FORMAT_ARGB32, lw, lh);
-  data = cairo_image_surface_get_data (layer);
-  stride = cairo_image_surface_get_stride (layer);
-  size = (int) ceil (2 * r * sx + 2);
-  for (gsize s = 0; s < model->n_series; s++)
-    {
-      const LvPlotScatterSeries *se = &model->series[s];
-      LvPlotRgba color = lv_plot_rgba_with_alpha (lv_plot_series_color (f->theme, se->color,
-                                                                        (guint) s), 0.75);
-      cairo_surface_t *disc = make_disc (size, r * sx, color);
-
-      for (gsize i = 0; se->x != NULL && se->y != NULL && i < se->n; i++)
-        if (point_ok (model, se->x[i], se->y[i]))
-          stamp (data, lw, lh, stride, disc,
-                 (int) lround ((lv_plot_frame_x (f, se->x[i]) - ax) * sx - size / 2.0),
-                 (int) lround ((lv_plot_frame_y (f, se->y[i]) - ay) * sx - size / 2.0));
-      cairo_surface_destroy (disc);
-    }
-  cairo_surface_mark_dirty (layer);
-  cairo_surface_set_device_scale (layer, sx, sx);
-  cairo_set_source_surface (cr, layer, ax, ay);
-  cairo_paint (cr);
-  cairo_surface_destroy (layer);
 }
 
 /**
@@ -249,7 +151,7 @@ lv_plot_scatter_draw (cairo_t                  *cr,
                                                                         model->series[s].color,
                                                                         (guint) s), 0.75));
   else
-    draw_markers_layer (&f, model, r);
+    lv_plot_scatter_stamp_markers (&f, model, r);
   cairo_restore (cr);
   lv_plot_frame_end (&f);
 }
@@ -320,7 +222,7 @@ lv_plot_scatter_hit_test (const LvPlotScatterModel *model,
         {
           double dx, dy;
 
-          if (!point_ok (model, se->x[i], se->y[i]))
+          if (!lv_plot_scatter_point_ok (model, se->x[i], se->y[i]))
             continue;
           dx = lv_plot_frame_x (&f, se->x[i]) - x;
           dy = lv_plot_frame_y (&f, se->y[i]) - y;
