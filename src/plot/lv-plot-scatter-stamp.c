@@ -305,12 +305,12 @@ direct_canvas (LvPlotFrame *f, Canvas *canvas, double *scale, double *ox, double
   cairo_identity_matrix (cr);
   cairo_clip_extents (cr, &cx0, &cy0, &cx1, &cy1);
   cairo_restore (cr);
-  /* The clip must be a rectangle: whole pixels (Cairo lists them), or else exactly the plot
-   * area the frame clipped to (its edges are fractional, which Cairo cannot list). */
+  /* The clip must be a rectangle: whole pixels (Cairo lists them), or else the plot area the
+   * frame clipped to, whose fractional edges Cairo cannot list (its extents are the area
+   * rounded out to whole pixels). */
   clips = cairo_copy_clip_rectangle_list (cr);
   rectangular = clips->status == CAIRO_STATUS_SUCCESS ||
-                (fabs (cx0 - x0) < 1e-6 && fabs (cy0 - y0) < 1e-6 && fabs (cx1 - x1) < 1e-6 &&
-                 fabs (cy1 - y1) < 1e-6);
+                (cx0 == floor (x0) && cy0 == floor (y0) && cx1 == ceil (x1) && cy1 == ceil (y1));
   cairo_rectangle_list_destroy (clips);
   if (!rectangular)
     return FALSE;
