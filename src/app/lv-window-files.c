@@ -362,6 +362,9 @@ autosave_thread (GTask *task, gpointer source, gpointer task_data, GCancellable 
 {
   g_autofree char *path = lv_window_get_autosave_path ();
   g_autofree char *dir = g_path_get_dirname (path);
+  /* The session is the task's own copy: its JSON (tens of ms for thousands of runs) is built
+   * here, off the main thread, so frames keep their budget while results arrive. */
+  g_autofree char *json = lv_session_to_json (task_data);
   GError *error = NULL;
 
   if (g_mkdir_with_parents (dir, 0700) != 0)
@@ -369,7 +372,7 @@ autosave_thread (GTask *task, gpointer source, gpointer task_data, GCancellable 
       g_task_return_new_error (task, LV_ERROR, LV_ERROR_IO, "cannot create %s", dir);
       return;
     }
-  if (!lv_file_write_atomic (path, task_data, strlen (task_data), &error))
+  if (!lv_file_write_atomic (path, json, strlen (json), &error))
     {
       g_task_return_error (task, error);
       return;
@@ -428,7 +431,7 @@ autosave_now (LvWindow *self)
   g_weak_ref_init (ref, self);
   task = g_task_new (NULL, self->autosave_cancellable, autosave_done, ref);
   g_task_set_check_cancellable (task, TRUE);
-  g_task_set_task_data (task, lv_session_to_json (session), g_free);
+  g_task_set_task_data (task, g_steal_pointer (&session), (GDestroyNotify) lv_session_free);
   g_task_run_in_thread (task, autosave_thread);
 }
 
