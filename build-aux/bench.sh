@@ -15,8 +15,9 @@ top=$(cd "$(dirname "$0")/.." && pwd)
 build="$top/_build-bench"
 
 "$top/build-aux/install-deps.sh" bench
-# With xvfb-run and the app's libraries the tree has the app, and the window-frames benchmark
-# drives the real window on a virtual display; otherwise that one benchmark is left out.
+# With xvfb-run and the app's libraries the tree has the app, and the window-frames
+# benchmarks (the demo, and the paper preset at 5 sizes × 1000 runs) drive the real window on a
+# virtual display; otherwise they are left out.
 app=disabled
 wrap=()
 if command -v xvfb-run >/dev/null && pkg-config --exists gtk4 libadwaita-1; then
