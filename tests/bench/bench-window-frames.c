@@ -145,6 +145,39 @@ write_paper_preset (LvWindow *window)
   return spec;
 }
 
+/* Prints the JSON report (and writes it to @out_path when given). */
+static gboolean
+report (Timing *t, gboolean paper, const char *dataset, const char *out_path)
+{
+  g_autoptr(GString) out = g_string_new (NULL);
+  double p99;
+
+  g_string_append_printf (out, "{\"window\": \"1600x1000\", \"preset\": \"%s\", "
+                          "\"training\": \"%s\", \"dataset\": \"%s\", "
+                          "\"runs_started\": %u, ",
+                          paper ? "paper" : "demo",
+                          paper ? "5 sizes x 1000 runs, 10 epochs" : "4 sizes x 40 runs, 10 epochs",
+                          dataset, lv_experiment_get_n_runs_started (t->experiment));
+  print_stats (out, "frame_cpu_ms", t->cpu_ms, FALSE);
+  print_stats (out, "frame_work_ms", t->work_ms, FALSE);
+  print_stats (out, "frame_interval_ms", t->interval_ms, FALSE);
+  if (t->update_work_ms->len > 0)
+    {
+      print_stats (out, "new_results_frame_cpu_ms", t->update_cpu_ms, FALSE);
+      print_stats (out, "new_results_frame_work_ms", t->update_work_ms, FALSE);
+    }
+  p99 = g_array_index (t->work_ms, double, MIN ((guint) floor (0.99 * t->work_ms->len),
+                                               t->work_ms->len - 1));
+  g_string_append_printf (out, "\"p99_work_over_60hz_budget\": %.3f}\n", p99 / (1000.0 / 60));
+  g_print ("%s", out->str);
+  if (out_path != NULL && !g_file_set_contents (out_path, out->str, -1, NULL))
+    {
+      g_printerr ("bench-window-frames: error: cannot write %s\n", out_path);
+      return FALSE;
+    }
+  return TRUE;
+}
+
 int
 main (int argc, char **argv)
 {
@@ -152,7 +185,6 @@ main (int argc, char **argv)
   LvWindow *window;
   GdkFrameClock *clock;
   gint64 deadline;
-  double p99;
   int seconds = 60;
   g_autofree char *preset = NULL, *out_path = NULL;
   const char *dataset = "digits";
@@ -164,7 +196,6 @@ main (int argc, char **argv)
   };
   g_autoptr(GOptionContext) context = g_option_context_new ("- time the window's frames");
   gboolean paper;
-  g_autoptr(GString) out = g_string_new (NULL);
 
   g_option_context_add_main_entries (context, entries, NULL);
   if (!g_option_context_parse (context, &argc, &argv, NULL) || seconds < 1 ||
@@ -206,29 +237,8 @@ main (int argc, char **argv)
       g_printerr ("bench-window-frames: error: no frames were drawn while training\n");
       return 1;
     }
-  g_string_append_printf (out, "{\"window\": \"1600x1000\", \"preset\": \"%s\", "
-                          "\"training\": \"%s\", \"dataset\": \"%s\", "
-                          "\"runs_started\": %u, ",
-                          paper ? "paper" : "demo",
-                          paper ? "5 sizes x 1000 runs, 10 epochs" : "4 sizes x 40 runs, 10 epochs",
-                          dataset, lv_experiment_get_n_runs_started (t.experiment));
-  print_stats (out, "frame_cpu_ms", t.cpu_ms, FALSE);
-  print_stats (out, "frame_work_ms", t.work_ms, FALSE);
-  print_stats (out, "frame_interval_ms", t.interval_ms, FALSE);
-  if (t.update_work_ms->len > 0)
-    {
-      print_stats (out, "new_results_frame_cpu_ms", t.update_cpu_ms, FALSE);
-      print_stats (out, "new_results_frame_work_ms", t.update_work_ms, FALSE);
-    }
-  p99 = g_array_index (t.work_ms, double, MIN ((guint) floor (0.99 * t.work_ms->len),
-                                               t.work_ms->len - 1));
-  g_string_append_printf (out, "\"p99_work_over_60hz_budget\": %.3f}\n", p99 / (1000.0 / 60));
-  g_print ("%s", out->str);
-  if (out_path != NULL && !g_file_set_contents (out_path, out->str, -1, NULL))
-    {
-      g_printerr ("bench-window-frames: error: cannot write %s\n", out_path);
-      return 1;
-    }
+  if (!report (&t, paper, dataset, out_path))
+    return 1;
   if (lv_experiment_get_running (t.experiment))
     lv_experiment_pause (t.experiment);
   gtk_window_destroy (GTK_WINDOW (window));
