@@ -30,7 +30,7 @@ struct _LvExperiment
 {
   GObject parent_instance;
 
-  LvWorkerPool *pool;
+  LvWorkerQueue *queue;          /* training's turn on the app's one pool (lv_job_get_worker_pool) */
   LvDataset *dataset;
   char *dataset_name;            /* the one @dataset holds, NULL before the first load */
   char *wanted_name;             /* the one the configuration asks for */

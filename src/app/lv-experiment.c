@@ -6,6 +6,7 @@
 #include "lv-experiment.h"
 #include "lv-experiment-private.h"
 #include "lv-experiment-bundle.h"
+#include "lv-job.h"
 
 #include <math.h>
 
@@ -17,8 +18,11 @@
 /*
  * LvExperiment — the app's engine room, on the main thread.
  *
- * It owns the process's LvWorkerPool, the loaded dataset, and a cache of LvEnsembles with one
- * network size each (n_sizes = 1). Seeds derive from (seed, size, run), so an ensemble of one
+ * It trains on the process's one LvWorkerPool (lv_job_get_worker_pool(), shared with every
+ * LvJob) through one LvWorkerQueue: all its sizes are one submitter, so a Landscape, Hessian or
+ * spin-glass job pushed while training takes turns with the training blocks instead of waiting
+ * behind all of them (lv-worker-pool.c). It owns the loaded dataset and a cache of LvEnsembles
+ * with one network size each (n_sizes = 1). Seeds derive from (seed, size, run), so an ensemble of one
  * size trains exactly the runs the multi-size ensemble of the CLI would. The cache key is the
  * whole configuration with the sizes list replaced by the one size, so:
  *
@@ -116,9 +120,10 @@ lv_experiment_dispose (GObject *object)
           g_free (entry);
         }
     }
+  /* Freeing an ensemble waits for its tasks: none of this experiment's is left on the pool. */
   if (self->graveyard != NULL)
     g_ptr_array_set_size (self->graveyard, 0);
-  g_clear_pointer (&self->pool, lv_worker_pool_free);
+  g_clear_pointer (&self->queue, lv_worker_queue_unref);
 
   G_OBJECT_CLASS (lv_experiment_parent_class)->dispose (object);
 }
@@ -215,20 +220,19 @@ lv_experiment_init (LvExperiment *self)
 
 /**
  * lv_experiment_new:
- * @n_threads: worker threads; 0 means one per core
  *
- * Creates the experiment and its worker pool. Set a configuration, then start.
+ * Creates the experiment; it trains on the app's one worker pool (lv_job_get_worker_pool()).
+ * Set a configuration, then start.
  *
  * Returns: (transfer full): a new experiment.
  */
 LvExperiment *
-lv_experiment_new (guint n_threads)
+lv_experiment_new (void)
 {
   LvExperiment *self = g_object_new (LV_TYPE_EXPERIMENT, NULL);
 
-  self->pool = lv_worker_pool_new (n_threads);
-  /* Training yields to the main thread: frames stay smooth while every core trains. */
-  lv_worker_pool_set_nice (self->pool, 10);
+  /* The shared pool is niced: training yields to the main thread, frames stay smooth. */
+  self->queue = lv_worker_queue_new (lv_job_get_worker_pool ());
   return self;
 }
 
@@ -244,7 +248,7 @@ lv_experiment_new (guint n_threads)
 static gboolean
 start_allowed (LvExperiment *self)
 {
-  guint threads = lv_worker_pool_get_n_threads (self->pool);
+  guint threads = lv_worker_pool_get_n_threads (lv_worker_queue_get_pool (self->queue));
   double need = 0, available = lv_memory_available ();
   g_autofree char *need_text = NULL, *available_text = NULL;
   g_autofree char *message = NULL;
@@ -314,7 +318,7 @@ ensure_started (LvExperiment *self)
       self->n_started++;
       self->n_runs_started += config.runs;
     }
-  lv_ensemble_start_interleaved ((LvEnsemble *const *) fresh->pdata, fresh->len, self->pool);
+  lv_ensemble_start_on_queue ((LvEnsemble *const *) fresh->pdata, fresh->len, self->queue);
 }
 
 void
@@ -712,23 +716,6 @@ lv_experiment_is_finished (LvExperiment *self)
     if (!lv_experiment_entry_complete (g_ptr_array_index (self->active, i)))
       return FALSE;
   return TRUE;
-}
-
-/**
- * lv_experiment_get_pool:
- * @self: the experiment
- *
- * The process's worker pool, for views that compute on trained runs (slices, curvature). It
- * lives as long as the experiment: a job using it from another thread must hold a reference
- * to the experiment.
- *
- * Returns: (transfer none): the pool.
- */
-LvWorkerPool *
-lv_experiment_get_pool (LvExperiment *self)
-{
-  g_return_val_if_fail (LV_IS_EXPERIMENT (self), NULL);
-  return self->pool;
 }
 
 /**
