@@ -54,7 +54,7 @@ fi
 if [ "${LOSSVIZ_SKIP_SANITIZERS:-0}" != 1 ]; then
   tsan="$top/_build-tsan"
   tsan_tests=()
-  for t in ensemble train-fused stress-ensemble; do
+  for t in ensemble train-fused stress-ensemble worker-pool ensemble-group-probe pause; do
     [ -f "$top/tests/test-$t.c" ] && tsan_tests+=("$t")
   done
   [ -f "$tsan/build.ninja" ] || meson setup "$tsan" "$top" -Db_sanitize=thread \

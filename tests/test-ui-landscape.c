@@ -72,7 +72,7 @@ no_jobs (gpointer data)
 static LvExperiment *
 trained_experiment (void)
 {
-  LvExperiment *exp = lv_experiment_new (2);
+  LvExperiment *exp = lv_experiment_new ();
   LvEnsembleConfig config;
   g_autoptr(GError) error = NULL;
 

@@ -365,8 +365,8 @@ experiment_finished (gpointer data)
 static void
 test_pause_keeps_progress (void)
 {
-  g_autoptr(LvExperiment) paused = lv_experiment_new (2);
-  g_autoptr(LvExperiment) plain = lv_experiment_new (2);
+  g_autoptr(LvExperiment) paused = lv_experiment_new ();
+  g_autoptr(LvExperiment) plain = lv_experiment_new ();
   LvEnsembleConfig config;
   guint64 at_pause, n_runs_started;
   guint n_a = 0, n_b = 0;

@@ -78,7 +78,7 @@ colours_equal (const LvPlotRgba *a, const LvPlotRgba *b)
 static void
 test_base_class (void)
 {
-  g_autoptr(LvExperiment) exp = lv_experiment_new (1);
+  g_autoptr(LvExperiment) exp = lv_experiment_new ();
   g_autoptr(GError) error = NULL;
   g_autofree char *name = NULL;
   TestView *view;

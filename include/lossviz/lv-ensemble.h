@@ -103,11 +103,15 @@ typedef struct _LvEnsemble LvEnsemble;
 LvEnsemble *lv_ensemble_new (LvDataset *dataset, const LvEnsembleConfig *config, GError **error);
 const LvEnsembleConfig *lv_ensemble_get_config (LvEnsemble *ensemble);
 LvDataset  *lv_ensemble_get_dataset (LvEnsemble *ensemble);
-/* Queues every run on @pool. The ensemble must outlive its tasks: free waits for them. */
+/* Queues every run on @pool (on a queue of its own: lv_worker_queue_new()). The ensemble must
+ * outlive its tasks: free waits for them. */
 void        lv_ensemble_start (LvEnsemble *ensemble, LvWorkerPool *pool);
 /* Starts several ensembles with their runs queued in turn, so they advance together. */
 void        lv_ensemble_start_interleaved (LvEnsemble *const *ensembles, guint n,
                                            LvWorkerPool *pool);
+/* The same through @queue: one submitter, taking turns with the pool's other queues. */
+void        lv_ensemble_start_on_queue    (LvEnsemble *const *ensembles, guint n,
+                                           LvWorkerQueue *queue);
 /* Cancels pending and running runs (running ones stop at their next minibatch). */
 void        lv_ensemble_cancel (LvEnsemble *ensemble);
 /* Holds every run between two minibatches (or releases them): a real pause, see lv-ensemble.c. */

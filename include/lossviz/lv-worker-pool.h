@@ -9,10 +9,22 @@ G_BEGIN_DECLS
  * LvWorkerPool:
  *
  * A fixed set of worker threads (one per core by default) shared by every job of the process:
- * ensembles, slices, spin-glass runs. Tasks run in submission order; a task checks its own
- * cancellation. Workers never touch GTK.
+ * ensembles, slices, spin-glass runs. Work arrives through queues (#LvWorkerQueue, one per
+ * submitter: an ensemble, a fork–join group, …); each queue is FIFO and a free worker serves
+ * the queues in turn, so a short job pushed behind a long training backlog starts at once
+ * instead of after it (see lv-worker-pool.c). A task checks its own cancellation. Workers never
+ * touch GTK.
  */
 typedef struct _LvWorkerPool LvWorkerPool;
+
+/**
+ * LvWorkerQueue:
+ *
+ * One submitter's FIFO of tasks on a pool (reference-counted). Its tasks run in the order they
+ * were pushed; the pool serves the queues that have work round-robin. Release it with
+ * lv_worker_queue_unref() (it may outlive its pool only if nothing is pushed any more).
+ */
+typedef struct _LvWorkerQueue LvWorkerQueue;
 
 typedef void (*LvTaskFunc) (gpointer task_data);
 
@@ -27,6 +39,7 @@ LvWorkerPool *lv_worker_pool_new (guint n_threads);
  * thread that cannot start (%LV_ERROR_FAILED). */
 LvWorkerPool *lv_worker_pool_try_new (guint n_threads, GError **error);
 guint         lv_worker_pool_get_n_threads (LvWorkerPool *pool);
+/* Pushes on the pool's default queue (shared by every caller without a queue of its own). */
 void          lv_worker_pool_push (LvWorkerPool *pool, LvTaskFunc func, gpointer task_data);
 /* A worker about to wait at a pause (TRUE) or going on (FALSE): see lv-worker-pool.c. */
 void          lv_worker_pool_lend (LvWorkerPool *pool, gboolean parked);
@@ -35,5 +48,14 @@ void          lv_worker_pool_set_nice (LvWorkerPool *pool, int nice);
 /* Waits for every queued and running task, then frees the pool. */
 void          lv_worker_pool_free (LvWorkerPool *pool);
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (LvWorkerPool, lv_worker_pool_free)
+
+LvWorkerQueue *lv_worker_queue_new      (LvWorkerPool  *pool);
+LvWorkerQueue *lv_worker_queue_ref      (LvWorkerQueue *queue);
+void           lv_worker_queue_unref    (LvWorkerQueue *queue);
+void           lv_worker_queue_push     (LvWorkerQueue *queue,
+                                         LvTaskFunc     func,
+                                         gpointer       task_data);
+LvWorkerPool  *lv_worker_queue_get_pool (LvWorkerQueue *queue);
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (LvWorkerQueue, lv_worker_queue_unref)
 
 G_END_DECLS

@@ -14,23 +14,25 @@
 /*
  * The experiment's cache: one LvExperimentEntry per (configuration, size), keyed by the whole
  * configuration with the sizes list replaced by the one size (see the overview in
- * lv-experiment.c). An entry holds the runs given without training ("restored"), the live
- * ensemble that trains the rest, and the merged snapshot the views see.
+ * lv-experiment.c). An entry holds the runs given without training ("restored"), the training
+ * job whose ensemble trains the rest (lv-experiment-training.c), and the merged snapshot the
+ * views see.
  */
 
 #define LV_EXPERIMENT_MAX_CACHED 64
 
-/* Cancels an ensemble and frees it now if no task of it is left, otherwise later. */
+/* Stops training this entry's size (the job's other sizes go on) and lets go of its job, which
+ * frees the cancelled ensemble once its thread has returned: the main thread never waits. */
 static void
-retire_ensemble (LvExperiment *self, LvEnsemble *ensemble)
+retire_training (LvExperimentEntry *entry)
 {
-  if (ensemble == NULL)
+  if (entry->job == NULL)
     return;
-  lv_ensemble_cancel (ensemble);
-  if (lv_ensemble_is_done (ensemble))
-    lv_ensemble_free (ensemble);
-  else
-    g_ptr_array_add (self->graveyard, ensemble);
+  if (!entry->done)
+    lv_experiment_training_drop (entry->job, entry->slot);
+  entry->ensemble = NULL;
+  entry->done = FALSE;
+  g_clear_object (&entry->job);
 }
 
 /* The views borrow entry snapshots through self->snapshots: never leave one dangling. */
@@ -46,7 +48,7 @@ lv_experiment_entry_clear_snapshot (LvExperiment *self, LvExperimentEntry *entry
 void
 lv_experiment_entry_reset (LvExperiment *self, LvExperimentEntry *entry)
 {
-  retire_ensemble (self, g_steal_pointer (&entry->ensemble));
+  retire_training (entry);
   lv_experiment_entry_clear_snapshot (self, entry);
   g_clear_pointer (&entry->restored, lv_ensemble_snapshot_free);
   entry->n_kept = 0;
@@ -65,9 +67,9 @@ lv_experiment_entry_drop (LvExperiment *self, LvExperimentEntry *entry)
 gboolean
 lv_experiment_entry_complete (LvExperimentEntry *entry)
 {
-  if (entry->ensemble == NULL)
+  if (entry->job == NULL)
     return entry->restored != NULL && entry->n_kept == entry->config.runs;
-  return !entry->paused && lv_ensemble_is_done (entry->ensemble);
+  return !entry->paused && entry->done;
 }
 
 /* The cache key of one size (lv_ensemble_config_size_key() with the dataset's options as
@@ -95,7 +97,7 @@ lv_experiment_entry_fold (LvExperiment *self, LvExperimentEntry *entry)
       g_clear_pointer (&entry->restored, lv_ensemble_snapshot_free);
       entry->restored = merged;
     }
-  retire_ensemble (self, g_steal_pointer (&entry->ensemble));
+  retire_training (entry);
   entry->n_kept = entry->restored != NULL ? lv_run_records_leading_ended (entry->restored) : 0;
   entry->paused = FALSE;
   entry->generation = G_MAXUINT64;

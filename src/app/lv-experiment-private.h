@@ -5,10 +5,12 @@
  * The experiment's instance struct and the functions its files share (lv-experiment.c: the
  * object, configuration, start/pause/reset and polling; lv-experiment-dataset.c: dataset
  * options and loading in a thread; lv-experiment-cache.c: the per-(configuration, size)
- * ensemble cache entries; lv-experiment-session.c: experiment files and autosave support).
+ * ensemble cache entries; lv-experiment-session.c: experiment files and autosave support;
+ * lv-experiment-training.c: the training job).
  */
 
 #include "lv-experiment.h"
+#include "lv-job.h"
 
 G_BEGIN_DECLS
 
@@ -19,10 +21,13 @@ typedef struct
   LvEnsembleConfig config;        /* n_sizes = 1, first_run = 0 */
   LvEnsembleSnapshot *restored;   /* config.runs records given without training, or NULL */
   guint n_kept;                   /* leading runs of @restored that ended: never retrained */
-  LvEnsemble *ensemble;           /* runs n_kept … runs − 1; NULL until started */
+  LvJob *job;                     /* the training job that owns @ensemble; NULL until started */
+  guint slot;                     /* @ensemble's index in @job */
+  LvEnsemble *ensemble;           /* runs n_kept … runs − 1, borrowed from @job (parameters) */
+  gboolean done;                  /* every run of @ensemble ended, as last taken from @job */
   LvEnsembleSnapshot *snapshot;   /* merged copy the views see, NULL before */
   guint64 generation;             /* generation of @snapshot */
-  gboolean paused;                /* @ensemble held by lv_ensemble_set_paused(): resume on Start */
+  gboolean paused;                /* @job paused by lv_experiment_pause(): resume on Start */
   guint64 last_used;              /* for evicting the least recently used */
 } LvExperimentEntry;
 
@@ -30,7 +35,7 @@ struct _LvExperiment
 {
   GObject parent_instance;
 
-  LvWorkerPool *pool;
+  LvWorkerQueue *queue;          /* training's turn on the app's one pool (lv_job_get_worker_pool) */
   LvDataset *dataset;
   char *dataset_name;            /* the one @dataset holds, NULL before the first load */
   char *wanted_name;             /* the one the configuration asks for */
@@ -40,7 +45,6 @@ struct _LvExperiment
   LvEnsembleConfig config;
   GHashTable *cache;             /* key → LvExperimentEntry (owned through entry_drop) */
   GPtrArray *active;             /* LvExperimentEntry*, the configuration's sizes in order */
-  GPtrArray *graveyard;          /* LvEnsemble*, cancelled, waiting for their tasks */
   GPtrArray *snapshots;          /* const LvEnsembleSnapshot*, borrowed from active */
   guint64 clock;
 
@@ -68,6 +72,14 @@ struct _LvExperiment
 void                lv_experiment_apply_config          (LvExperiment           *self);
 void                lv_experiment_report_error          (LvExperiment           *self,
                                                          const char             *message);
+
+/* lv-experiment-training.c */
+LvJob              *lv_experiment_training_start        (LvWorkerQueue          *queue,
+                                                         GPtrArray              *ensembles);
+LvEnsembleSnapshot *lv_experiment_training_take         (LvJob                  *job,
+                                                         guint                   slot);
+void                lv_experiment_training_drop         (LvJob                  *job,
+                                                         guint                   slot);
 
 /* lv-experiment-dataset.c */
 void                lv_experiment_dataset_options       (LvExperiment           *self,

@@ -141,7 +141,8 @@ lv_experiment_to_session (LvExperiment  *self,
   if (self->running)
     elapsed += (g_get_monotonic_time () - self->running_since) / 1e6;
   return lv_session_new (self->dataset_name, &opts, self->dataset, &config, snapshot,
-                         lv_worker_pool_get_n_threads (self->pool), elapsed);
+                         lv_worker_pool_get_n_threads (lv_worker_queue_get_pool (self->queue)),
+                         elapsed);
 }
 
 /**

@@ -6,6 +6,7 @@
 #include "lv-experiment.h"
 #include "lv-experiment-private.h"
 #include "lv-experiment-bundle.h"
+#include "lv-job.h"
 
 #include <math.h>
 
@@ -17,21 +18,26 @@
 /*
  * LvExperiment — the app's engine room, on the main thread.
  *
- * It owns the process's LvWorkerPool, the loaded dataset, and a cache of LvEnsembles with one
- * network size each (n_sizes = 1). Seeds derive from (seed, size, run), so an ensemble of one
- * size trains exactly the runs the multi-size ensemble of the CLI would. The cache key is the
- * whole configuration with the sizes list replaced by the one size, so:
+ * It trains on the process's one LvWorkerPool (lv_job_get_worker_pool(), shared with every
+ * LvJob) through one LvWorkerQueue: all its sizes are one submitter, so a Landscape, Hessian or
+ * spin-glass job pushed while training takes turns with the training blocks instead of waiting
+ * behind all of them (lv-worker-pool.c). It owns the loaded dataset and a cache of LvEnsembles
+ * with one network size each (n_sizes = 1). Seeds derive from (seed, size, run), so an
+ * ensemble of one size trains exactly the runs the multi-size ensemble of the CLI would. The
+ * cache key is the whole configuration with the sizes list replaced by the one size, so:
  *
  *   - changing the sizes keeps every ensemble whose size stays, and starts only new sizes;
  *   - changing q, λ, runs, … builds new keys: unfinished ensembles of the old keys are
  *     cancelled and forgotten, finished ones stay cached, so moving a slider back to a value
  *     already trained shows its results at once without training anything.
  *
- * Workers never call back: lv_experiment_poll() (the window calls it from its frame clock)
- * compares each ensemble's generation counter with the last one seen and copies a snapshot
- * only when it changed, then emits ::changed once. Cancelled ensembles whose tasks are still
- * queued go to a "graveyard" and are freed by a later poll once their tasks have all ended,
- * because freeing waits for the tasks and the main thread must never wait.
+ * Training runs as LvJobs (lv-experiment-training.c): the sizes started together are one job
+ * whose probe, lv_ensemble_group_probe_run(), trains their ensembles on the experiment's queue,
+ * publishes a snapshot of each ensemble whose runs moved, and pauses them all at once with the
+ * job. Nothing calls back into the experiment: lv_experiment_poll() (the window calls it from
+ * its frame clock) takes each entry's newest snapshot out of its job under the job's lock,
+ * then emits ::changed once. A size dropped while training is cancelled inside its job, which
+ * frees it when its thread has returned: the main thread never waits.
  *
  * Results that need no training — runs read from an experiment file, the first runs of the
  * same configuration with another run count — sit in an
@@ -93,14 +99,10 @@ lv_experiment_dispose (GObject *object)
 
   self->disposed = TRUE;
   g_cancellable_cancel (self->load_cancellable);
-  /* Cancel everything first, then wait: a cancelled ensemble's queued tasks end at once, but
-   * only once no uncancelled task is ahead of them in the pool's queue. */
+  /* Each size's runs are cancelled; the jobs free their ensembles when their threads return
+   * (the app joins them at shutdown: lv_job_join_all()). */
   if (self->cache != NULL)
     {
-      g_hash_table_iter_init (&iter, self->cache);
-      while (g_hash_table_iter_next (&iter, NULL, &value))
-        if (((LvExperimentEntry *) value)->ensemble != NULL)
-          lv_ensemble_cancel (((LvExperimentEntry *) value)->ensemble);
       g_ptr_array_set_size (self->active, 0);
       g_ptr_array_set_size (self->snapshots, 0);
       g_hash_table_iter_init (&iter, self->cache);
@@ -109,16 +111,12 @@ lv_experiment_dispose (GObject *object)
           LvExperimentEntry *entry = value;
 
           g_hash_table_iter_steal (&iter);
-          g_clear_pointer (&entry->ensemble, lv_ensemble_free);
-          g_clear_pointer (&entry->snapshot, lv_ensemble_snapshot_free);
-          g_clear_pointer (&entry->restored, lv_ensemble_snapshot_free);
+          lv_experiment_entry_reset (self, entry);
           g_free (entry->key);
           g_free (entry);
         }
     }
-  if (self->graveyard != NULL)
-    g_ptr_array_set_size (self->graveyard, 0);
-  g_clear_pointer (&self->pool, lv_worker_pool_free);
+  g_clear_pointer (&self->queue, lv_worker_queue_unref);
 
   G_OBJECT_CLASS (lv_experiment_parent_class)->dispose (object);
 }
@@ -131,7 +129,6 @@ lv_experiment_finalize (GObject *object)
   g_clear_pointer (&self->cache, g_hash_table_unref);
   g_clear_pointer (&self->dataset_overrides, g_hash_table_unref);
   g_clear_pointer (&self->active, g_ptr_array_unref);
-  g_clear_pointer (&self->graveyard, g_ptr_array_unref);
   g_clear_pointer (&self->snapshots, g_ptr_array_unref);
   g_clear_pointer (&self->dataset, lv_dataset_unref);
   g_clear_object (&self->load_cancellable);
@@ -205,7 +202,6 @@ lv_experiment_init (LvExperiment *self)
   self->cache = g_hash_table_new (g_str_hash, g_str_equal);
   self->dataset_overrides = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
   self->active = g_ptr_array_new ();
-  self->graveyard = g_ptr_array_new_with_free_func ((GDestroyNotify) lv_ensemble_free);
   self->snapshots = g_ptr_array_new ();
   self->load_cancellable = g_cancellable_new ();
   self->eta = NAN;
@@ -215,26 +211,22 @@ lv_experiment_init (LvExperiment *self)
 
 /**
  * lv_experiment_new:
- * @n_threads: worker threads; 0 means one per core
  *
- * Creates the experiment and its worker pool. Set a configuration, then start.
+ * Creates the experiment; it trains on the app's one worker pool (lv_job_get_worker_pool()).
+ * Set a configuration, then start.
  *
  * Returns: (transfer full): a new experiment.
  */
 LvExperiment *
-lv_experiment_new (guint n_threads)
+lv_experiment_new (void)
 {
   LvExperiment *self = g_object_new (LV_TYPE_EXPERIMENT, NULL);
 
-  self->pool = lv_worker_pool_new (n_threads);
-  /* Training yields to the main thread: frames stay smooth while every core trains. */
-  lv_worker_pool_set_nice (self->pool, 10);
+  /* The shared pool is niced: training yields to the main thread, frames stay smooth. */
+  self->queue = lv_worker_queue_new (lv_job_get_worker_pool ());
   return self;
 }
 
-/* Resumes every paused active size and starts every one that has no live ensemble; the new
- * ones are queued interleaved (run 0 of every size, then run 1, …) so the sizes advance
- * together and the timeline can show them at the same epoch. */
 /* Before any ensemble is made: a configuration refused by lv_ensemble_config_validate() (too
  * big) starts nothing, not even the sizes still listed from before; then the memory estimate
  * (lv_ensemble_memory_estimate()) of every size about to train, summed, against what this
@@ -244,7 +236,7 @@ lv_experiment_new (guint n_threads)
 static gboolean
 start_allowed (LvExperiment *self)
 {
-  guint threads = lv_worker_pool_get_n_threads (self->pool);
+  guint threads = lv_worker_pool_get_n_threads (lv_worker_queue_get_pool (self->queue));
   double need = 0, available = lv_memory_available ();
   g_autofree char *need_text = NULL, *available_text = NULL;
   g_autofree char *message = NULL;
@@ -274,6 +266,34 @@ start_allowed (LvExperiment *self)
   return FALSE;
 }
 
+/* One job for the sizes that start now; each entry keeps a reference and its slot. */
+static void
+start_training (LvExperiment *self, GPtrArray *entries)
+{
+  GPtrArray *ensembles = g_ptr_array_new ();
+  g_autoptr(LvJob) job = NULL;
+
+  if (entries->len == 0)
+    {
+      g_ptr_array_unref (ensembles);
+      return;
+    }
+  for (guint i = 0; i < entries->len; i++)
+    g_ptr_array_add (ensembles, ((LvExperimentEntry *) g_ptr_array_index (entries, i))->ensemble);
+  job = lv_experiment_training_start (self->queue, ensembles);
+  for (guint i = 0; i < entries->len; i++)
+    {
+      LvExperimentEntry *entry = g_ptr_array_index (entries, i);
+
+      entry->job = g_object_ref (job);
+      entry->slot = i;
+      entry->done = FALSE;
+    }
+}
+
+/* Resumes every paused active size and starts every one that has no training job; the new ones
+ * are one job whose ensembles are queued interleaved (run 0 of every size, then run 1, …) so the
+ * sizes advance together and the timeline can show them at the same epoch. */
 static void
 ensure_started (LvExperiment *self)
 {
@@ -288,12 +308,12 @@ ensure_started (LvExperiment *self)
       g_autoptr(GError) error = NULL;
       LvEnsembleConfig config;
 
-      if (entry->ensemble != NULL && entry->paused)
+      if (entry->job != NULL && entry->paused)
         {
-          lv_ensemble_set_paused (entry->ensemble, FALSE);
+          lv_job_set_paused (entry->job, FALSE);
           entry->paused = FALSE;
         }
-      if (lv_experiment_entry_complete (entry) || entry->ensemble != NULL)
+      if (lv_experiment_entry_complete (entry) || entry->job != NULL)
         continue;
       lv_experiment_entry_fold (self, entry);
       if (entry->n_kept == entry->config.runs)
@@ -310,11 +330,11 @@ ensure_started (LvExperiment *self)
           lv_experiment_report_error (self, error->message);
           break;
         }
-      g_ptr_array_add (fresh, entry->ensemble);
+      g_ptr_array_add (fresh, entry);
       self->n_started++;
       self->n_runs_started += config.runs;
     }
-  lv_ensemble_start_interleaved ((LvEnsemble *const *) fresh->pdata, fresh->len, self->pool);
+  start_training (self, fresh);
 }
 
 void
@@ -454,7 +474,8 @@ lv_experiment_start (LvExperiment *self)
  * lv_experiment_pause:
  * @self: the experiment
  *
- * Stops training: every unfinished run waits between two minibatches (lv_ensemble_set_paused()),
+ * Stops training: every unfinished run waits between two minibatches (lv_job_set_paused(): the
+ * group probe pauses its ensembles at once),
  * keeping its parameters, momentum and minibatch order, and its current values stay on
  * screen. The next start continues every run exactly where it stopped, so the results equal
  * those of training without the pause. Changing the configuration while paused cancels the
@@ -468,9 +489,9 @@ lv_experiment_pause (LvExperiment *self)
   for (guint i = 0; i < self->active->len; i++)
     {
       LvExperimentEntry *entry = g_ptr_array_index (self->active, i);
-      if (entry->ensemble != NULL && !lv_ensemble_is_done (entry->ensemble))
+      if (entry->job != NULL && !entry->done)
         {
-          lv_ensemble_set_paused (entry->ensemble, TRUE);
+          lv_job_set_paused (entry->job, TRUE);
           entry->paused = TRUE;
         }
     }
@@ -556,8 +577,7 @@ update_progress (LvExperiment *self)
  * lv_experiment_poll:
  * @self: the experiment
  *
- * Reads the ensembles whose generation changed since the last poll, frees retired ensembles
- * whose tasks ended, and emits #LvExperiment::changed (and ::finished) when something changed.
+ * Takes the snapshots the training jobs published since the last poll and emits #LvExperiment::changed (and ::finished) when something changed.
  * Cheap when nothing changed; call it once per frame.
  *
  * Returns: whether anything changed.
@@ -570,15 +590,12 @@ lv_experiment_poll (LvExperiment *self)
 
   g_return_val_if_fail (LV_IS_EXPERIMENT (self), FALSE);
 
-  for (guint i = self->graveyard->len; i-- > 0;)
-    if (lv_ensemble_is_done (g_ptr_array_index (self->graveyard, i)))
-      g_ptr_array_remove_index_fast (self->graveyard, i);
-
   for (guint i = 0; i < self->active->len; i++)
     {
       LvExperimentEntry *entry = g_ptr_array_index (self->active, i);
+      LvEnsembleSnapshot *live;
 
-      if (entry->ensemble == NULL)
+      if (entry->job == NULL)
         {
           /* Restored runs only: show them as they are. */
           if (entry->restored != NULL && entry->snapshot == NULL)
@@ -589,18 +606,18 @@ lv_experiment_poll (LvExperiment *self)
           complete = complete && lv_experiment_entry_complete (entry);
           continue;
         }
-      if (lv_ensemble_get_generation (entry->ensemble) != entry->generation)
+      live = lv_experiment_training_take (entry->job, entry->slot);
+      if (live != NULL)
         {
-          LvEnsembleSnapshot *live = lv_ensemble_snapshot (entry->ensemble);
-
           lv_experiment_entry_clear_snapshot (self, entry);
+          entry->done = live->finished + live->diverged + live->cancelled == live->n_runs;
           entry->generation = live->generation;
           entry->snapshot = lv_experiment_entry_merge (entry, live);
           self->results_serial++;
           changed = TRUE;
         }
       /* Paused just as its last run ended: it is complete after all. */
-      if (entry->paused && lv_ensemble_is_done (entry->ensemble))
+      if (entry->paused && entry->done)
         entry->paused = FALSE;
       complete = complete && lv_experiment_entry_complete (entry);
     }
@@ -712,23 +729,6 @@ lv_experiment_is_finished (LvExperiment *self)
     if (!lv_experiment_entry_complete (g_ptr_array_index (self->active, i)))
       return FALSE;
   return TRUE;
-}
-
-/**
- * lv_experiment_get_pool:
- * @self: the experiment
- *
- * The process's worker pool, for views that compute on trained runs (slices, curvature). It
- * lives as long as the experiment: a job using it from another thread must hold a reference
- * to the experiment.
- *
- * Returns: (transfer none): the pool.
- */
-LvWorkerPool *
-lv_experiment_get_pool (LvExperiment *self)
-{
-  g_return_val_if_fail (LV_IS_EXPERIMENT (self), NULL);
-  return self->pool;
 }
 
 /**

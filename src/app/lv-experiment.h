@@ -10,7 +10,7 @@ G_BEGIN_DECLS
 #define LV_TYPE_EXPERIMENT (lv_experiment_get_type ())
 G_DECLARE_FINAL_TYPE (LvExperiment, lv_experiment, LV, EXPERIMENT, GObject)
 
-LvExperiment *lv_experiment_new            (guint                   n_threads);
+LvExperiment *lv_experiment_new            (void);
 gboolean      lv_experiment_set_config     (LvExperiment           *self,
                                             const char             *dataset,
                                             const LvEnsembleConfig *config,
@@ -38,7 +38,6 @@ LvSession    *lv_experiment_to_session     (LvExperiment           *self,
                                             GError                **error);
 guint64       lv_experiment_get_results_serial (LvExperiment       *self);
 gboolean      lv_experiment_has_results    (LvExperiment           *self);
-LvWorkerPool *lv_experiment_get_pool       (LvExperiment           *self);
 LvDataset    *lv_experiment_get_dataset    (LvExperiment           *self);
 gboolean      lv_experiment_copy_run_params (LvExperiment          *self,
                                             guint                   hidden,

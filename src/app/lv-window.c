@@ -818,7 +818,7 @@ lv_window_init (LvWindow *self)
   lv_window_build_controls (self);
   lv_window_settings_init (self);
 
-  self->experiment = lv_experiment_new (0);
+  self->experiment = lv_experiment_new ();
   g_signal_connect_swapped (self->experiment, "changed", G_CALLBACK (update_progress), self);
   g_signal_connect_swapped (self->experiment, "changed", G_CALLBACK (update_actions), self);
   g_signal_connect_swapped (self->experiment, "changed", G_CALLBACK (lv_window_files_changed),

@@ -15,10 +15,13 @@
 #include <glib.h>
 #include <sanitizer/tsan_interface.h>
 
+/* The real function, looked up once; two threads may look it up at the same time (the first
+ * g_cond_wait of two workers), so the pointer is read and written atomically. */
 #define REAL(name) \
   static __typeof__ (name) *real_##name; \
-  if (real_##name == NULL) \
-    real_##name = (__typeof__ (name) *) dlsym (RTLD_NEXT, #name)
+  if (__atomic_load_n (&real_##name, __ATOMIC_ACQUIRE) == NULL) \
+    __atomic_store_n (&real_##name, (__typeof__ (name) *) dlsym (RTLD_NEXT, #name), \
+                      __ATOMIC_RELEASE)
 
 void
 g_mutex_init (GMutex *mutex)

@@ -25,6 +25,9 @@ struct _LvPausable
 
 G_DEFINE_FINAL_TYPE (LvPausable, lv_pausable, G_TYPE_CANCELLABLE)
 
+enum { SIGNAL_PAUSE_CHANGED, N_SIGNALS };
+static guint signals[N_SIGNALS];
+
 static void
 lv_pausable_cancelled (GCancellable *cancellable)
 {
@@ -50,6 +53,17 @@ lv_pausable_class_init (LvPausableClass *klass)
 {
   G_OBJECT_CLASS (klass)->finalize = lv_pausable_finalize;
   G_CANCELLABLE_CLASS (klass)->cancelled = lv_pausable_cancelled;
+
+  /**
+   * LvPausable::pause-changed:
+   * @paused: the new state
+   *
+   * Emitted by lv_pausable_set_paused() in the caller's thread, after the gate changed: lets a
+   * probe pass a pause on to gates of its own at once instead of at its next look.
+   */
+  signals[SIGNAL_PAUSE_CHANGED] = g_signal_new ("pause-changed", G_TYPE_FROM_CLASS (klass),
+                                                G_SIGNAL_RUN_LAST, 0, NULL, NULL, NULL,
+                                                G_TYPE_NONE, 1, G_TYPE_BOOLEAN);
 }
 
 static void
@@ -85,6 +99,7 @@ lv_pausable_set_paused (LvPausable *self, gboolean paused)
   if (!paused)
     g_cond_broadcast (&self->cond);
   g_mutex_unlock (&self->lock);
+  g_signal_emit (self, signals[SIGNAL_PAUSE_CHANGED], 0, paused);
 }
 
 /**

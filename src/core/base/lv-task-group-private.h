@@ -8,11 +8,14 @@ G_BEGIN_DECLS
 /*
  * A fork–join group over the shared worker pool: push tasks, then wait until all of them have
  * run. Used by slices and Hessians. Waiting from a task of the same pool could deadlock, so
- * callers run on their own thread (the CLI's main thread, a GTask thread in the app).
+ * callers run on their own thread (the CLI's main thread, a GTask thread in the app). A group
+ * is one submitter (its own LvWorkerQueue): its tasks take turns with other jobs' instead of
+ * waiting behind them.
  */
 typedef struct
 {
   LvWorkerPool *pool;
+  LvWorkerQueue *queue;
   GMutex lock;
   GCond cond;
   guint pending;

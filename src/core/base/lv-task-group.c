@@ -16,6 +16,7 @@ void
 lv_task_group_init (LvTaskGroup *group, LvWorkerPool *pool)
 {
   group->pool = pool;
+  group->queue = pool != NULL ? lv_worker_queue_new (pool) : NULL;
   group->pending = 0;
   g_mutex_init (&group->lock);
   g_cond_init (&group->cond);
@@ -52,7 +53,7 @@ lv_task_group_push (LvTaskGroup *group, LvTaskFunc func, gpointer data)
   g_mutex_lock (&group->lock);
   group->pending++;
   g_mutex_unlock (&group->lock);
-  lv_worker_pool_push (group->pool, run_group_task, task);
+  lv_worker_queue_push (group->queue, run_group_task, task);
 }
 
 void
@@ -62,6 +63,7 @@ lv_task_group_join (LvTaskGroup *group)
   while (group->pending > 0)
     g_cond_wait (&group->cond, &group->lock);
   g_mutex_unlock (&group->lock);
+  g_clear_pointer (&group->queue, lv_worker_queue_unref);
   g_mutex_clear (&group->lock);
   g_cond_clear (&group->cond);
 }

@@ -15,20 +15,50 @@
 #include <unistd.h>
 #endif
 
-struct _LvWorkerPool
-{
-  GThreadPool *threads;
-  guint n_threads;
-  GMutex lock;     /* guards n_lent */
-  guint n_lent;    /* workers parked at a pause: each gets a stand-in thread */
-  gint nice;       /* lv_worker_pool_set_nice(), read by every task */
-};
-
+/*
+ * Scheduling. GThreadPool keeps the threads (their count, the stand-ins of
+ * lv_worker_pool_lend(), the join at free) but its own queue holds only tokens: one per task
+ * pushed, each telling a free worker "take the next task". Which task is next is decided here,
+ * under `lock`, across the queues (one per submitter) that have work:
+ *
+ *   - every queue is FIFO, and a worker takes the queue served longest ago (`last`, the pick
+ *     count when it was last served; ties go to the queue that became busy first);
+ *   - a queue that becomes busy counts as served just before the latest pick, so it goes before
+ *     the queue served at that pick but after every queue already waiting.
+ *
+ * So a short job pushed behind an ensemble's hundreds of queued blocks starts on the next free
+ * worker (not after the backlog), k busy queues each get every k-th pick, and a queue waits at
+ * most k − 1 picks: nothing starves, even a submitter that keeps emptying and refilling its
+ * queue cannot jump ahead of one that waits. Only the start order changes: the tasks
+ * themselves, and so every result, are the same whatever the thread count.
+ */
 typedef struct
 {
   LvTaskFunc func;
   gpointer data;
 } Task;
+
+struct _LvWorkerQueue
+{
+  LvWorkerPool *pool;
+  gint ref_count;   /* atomic */
+  GQueue tasks;     /* Task*, under pool->lock */
+  gint64 last;      /* pick count when last served (see above), under pool->lock */
+  guint64 arrival;  /* when it last became busy, for ties, under pool->lock */
+};
+
+struct _LvWorkerPool
+{
+  GThreadPool *threads;      /* runs one token per queued task */
+  guint n_threads;
+  GMutex lock;               /* guards n_lent, busy, picks, arrivals and the queues' tasks */
+  guint n_lent;              /* workers parked at a pause: each gets a stand-in thread */
+  gint nice;                 /* lv_worker_pool_set_nice(), read by every task */
+  LvWorkerQueue *fallback;   /* the queue of lv_worker_pool_push() */
+  GPtrArray *busy;           /* LvWorkerQueue* with tasks, each holding a reference */
+  gint64 picks;
+  guint64 arrivals;
+};
 
 /* Gives the calling worker thread the pool's nice value, once per change (Linux: per thread). */
 static void
@@ -46,12 +76,44 @@ apply_nice (LvWorkerPool *pool)
 #endif
 }
 
-static void
-run_task (gpointer item, gpointer user_data)
+/* The busy queue served longest ago (see "Scheduling" above); called under pool->lock. */
+static LvWorkerQueue *
+next_queue (LvWorkerPool *pool)
 {
-  Task *task = item;
+  LvWorkerQueue *best = NULL;
 
-  apply_nice (user_data);
+  for (guint i = 0; i < pool->busy->len; i++)
+    {
+      LvWorkerQueue *queue = g_ptr_array_index (pool->busy, i);
+
+      if (best == NULL || queue->last < best->last ||
+          (queue->last == best->last && queue->arrival < best->arrival))
+        best = queue;
+    }
+  return best;
+}
+
+/* A token: takes the next task of the fairest queue and runs it. */
+static void
+run_token (gpointer token, gpointer user_data)
+{
+  LvWorkerPool *pool = user_data;
+  LvWorkerQueue *queue, *emptied = NULL;
+  Task *task;
+
+  g_mutex_lock (&pool->lock);
+  queue = next_queue (pool);
+  task = g_queue_pop_head (&queue->tasks);
+  queue->last = ++pool->picks;
+  if (g_queue_is_empty (&queue->tasks))
+    {
+      g_ptr_array_remove (pool->busy, queue);
+      emptied = queue;
+    }
+  g_mutex_unlock (&pool->lock);
+  g_clear_pointer (&emptied, lv_worker_queue_unref);
+
+  apply_nice (pool);
   task->func (task->data);
   g_free (task);
 }
@@ -92,7 +154,7 @@ lv_worker_pool_try_new (guint n_threads, GError **error)
   pool->n_threads = n_threads;
   /* Exclusive threads: exactly n_threads workers, created now and kept for the pool's life.
    * GLib returns a pool with fewer threads when one cannot start; that is an error here. */
-  pool->threads = g_thread_pool_new (run_task, pool, (gint) n_threads, TRUE, &local);
+  pool->threads = g_thread_pool_new (run_token, pool, (gint) n_threads, TRUE, &local);
   if (local != NULL)
     {
       if (pool->threads != NULL)
@@ -102,6 +164,8 @@ lv_worker_pool_try_new (guint n_threads, GError **error)
       return NULL;
     }
   g_mutex_init (&pool->lock);
+  pool->busy = g_ptr_array_new ();
+  pool->fallback = lv_worker_queue_new (pool);
   return g_steal_pointer (&pool);
 }
 
@@ -132,11 +196,7 @@ lv_worker_pool_get_n_threads (LvWorkerPool *pool)
 void
 lv_worker_pool_push (LvWorkerPool *pool, LvTaskFunc func, gpointer task_data)
 {
-  Task *task = g_new (Task, 1);
-
-  task->func = func;
-  task->data = task_data;
-  g_thread_pool_push (pool->threads, task, NULL);
+  lv_worker_queue_push (pool->fallback, func, task_data);
 }
 
 /**
@@ -183,6 +243,83 @@ lv_worker_pool_free (LvWorkerPool *pool)
     return;
   /* immediate = FALSE, wait = TRUE: queued tasks still run (they see their cancellation). */
   g_thread_pool_free (pool->threads, FALSE, TRUE);
+  g_assert (pool->busy->len == 0);
+  g_ptr_array_unref (pool->busy);
+  lv_worker_queue_unref (pool->fallback);
   g_mutex_clear (&pool->lock);
   g_free (pool);
+}
+
+/**
+ * lv_worker_queue_new:
+ * @pool: the pool whose workers run the queue's tasks
+ *
+ * A submitter of its own: its tasks run in order, taking turns with the other queues'.
+ *
+ * Returns: (transfer full): a new empty queue
+ */
+LvWorkerQueue *
+lv_worker_queue_new (LvWorkerPool *pool)
+{
+  LvWorkerQueue *queue = g_new0 (LvWorkerQueue, 1);
+
+  queue->pool = pool;
+  queue->ref_count = 1;
+  g_queue_init (&queue->tasks);
+  return queue;
+}
+
+LvWorkerQueue *
+lv_worker_queue_ref (LvWorkerQueue *queue)
+{
+  g_atomic_int_inc (&queue->ref_count);
+  return queue;
+}
+
+/* The pool holds a reference while the queue has tasks, so the last unref finds it empty. */
+void
+lv_worker_queue_unref (LvWorkerQueue *queue)
+{
+  if (queue != NULL && g_atomic_int_dec_and_test (&queue->ref_count))
+    {
+      g_assert (g_queue_is_empty (&queue->tasks));
+      g_free (queue);
+    }
+}
+
+LvWorkerPool *
+lv_worker_queue_get_pool (LvWorkerQueue *queue)
+{
+  return queue->pool;
+}
+
+/**
+ * lv_worker_queue_push:
+ * @queue: a queue
+ * @func: the task
+ * @task_data: its argument
+ *
+ * Queues @func (@task_data) behind the queue's earlier tasks; it starts when a worker is free
+ * and the queue's turn comes (see "Scheduling" in lv-worker-pool.c).
+ */
+void
+lv_worker_queue_push (LvWorkerQueue *queue, LvTaskFunc func, gpointer task_data)
+{
+  LvWorkerPool *pool = queue->pool;
+  Task *task = g_new (Task, 1);
+
+  task->func = func;
+  task->data = task_data;
+  g_mutex_lock (&pool->lock);
+  if (g_queue_is_empty (&queue->tasks))
+    {
+      /* Becomes busy: counts as served just before the latest pick. */
+      queue->last = pool->picks - 1;
+      queue->arrival = ++pool->arrivals;
+      g_ptr_array_add (pool->busy, lv_worker_queue_ref (queue));
+    }
+  g_queue_push_tail (&queue->tasks, task);
+  g_mutex_unlock (&pool->lock);
+  /* One token per task: GThreadPool only counts them and wakes a worker. */
+  g_thread_pool_push (pool->threads, pool, NULL);
 }

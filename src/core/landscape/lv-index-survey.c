@@ -172,9 +172,13 @@ lv_index_survey_probe_run (const LvIndexSurveyInput *input, LvIndexSurveyResult 
   guint limit = input->max_in_flight > 0 ? input->max_in_flight
                 : MAX (input->pool != NULL ? lv_worker_pool_get_n_threads (input->pool) : 1, 1);
   gboolean ok = TRUE;
+  /* One submitter: its points take turns with other jobs' tasks (lv-worker-pool.c). */
+  g_autoptr(LvWorkerQueue) queue = NULL;
 
   if (!lv_index_survey_input_check (input, error))
     return FALSE;
+  if (input->pool != NULL)
+    queue = lv_worker_queue_new (input->pool);
   g_mutex_init (&s.lock);
   g_cond_init (&s.cond);
   init_points (&s);
@@ -194,7 +198,7 @@ lv_index_survey_probe_run (const LvIndexSurveyInput *input, LvIndexSurveyResult 
       s.in_flight++;
       g_mutex_unlock (&s.lock);
       if (input->pool != NULL)
-        lv_worker_pool_push (input->pool, run_task, task);
+        lv_worker_queue_push (queue, run_task, task);
       else
         run_task (task);
     }

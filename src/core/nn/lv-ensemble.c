@@ -17,7 +17,7 @@
 
 /*
  * Threading: every block of `fuse_block` consecutive runs of a size is one task on a shared
- * LvWorkerPool, trained by lv_train_run_fused() (shared order) or
+ * LvWorkerPool, pushed through the ensemble's LvWorkerQueue (one submitter), trained by lv_train_run_fused() (shared order) or
  * lv_train_run_fused_independent() (per-run orders). A worker writes only its own slot, and only under `lock`, once per epoch; readers (the app's frame clock, the CLI's
  * progress line) take `lock` just long enough to copy. `pending` counts queued and running
  * tasks so wait() and free() can block until no task references the ensemble any more.
@@ -55,7 +55,7 @@ struct _LvEnsemble
   RunTask *tasks;
   guint n_tasks;
   gboolean started;
-  LvWorkerPool *pool;    /* the pool of lv_ensemble_start(), for parked tasks */
+  LvWorkerQueue *queue;  /* where its tasks go (one submitter), also for parked tasks */
   GPtrArray *parked;     /* RunTask*: queued tasks that found the ensemble paused */
 };
 
@@ -451,7 +451,7 @@ unpark_all (LvEnsemble *self)
   self->parked = g_ptr_array_new ();
   g_mutex_unlock (&self->lock);
   for (guint i = 0; i < tasks->len; i++)
-    lv_worker_pool_push (self->pool, run_task, g_ptr_array_index (tasks, i));
+    lv_worker_queue_push (self->queue, run_task, g_ptr_array_index (tasks, i));
 }
 
 static void
@@ -524,13 +524,13 @@ task_is_restored (LvEnsemble *self, const RunTask *task)
 }
 
 static void
-prepare_start (LvEnsemble *self, LvWorkerPool *pool)
+prepare_start (LvEnsemble *self, LvWorkerQueue *queue)
 {
   g_return_if_fail (!self->started);
 
   self->started = TRUE;
-  self->pool = pool;
-  lv_pausable_set_pool (LV_PAUSABLE (self->cancellable), pool);
+  self->queue = lv_worker_queue_ref (queue);
+  lv_pausable_set_pool (LV_PAUSABLE (self->cancellable), lv_worker_queue_get_pool (queue));
   g_mutex_lock (&self->lock);
   self->pending = 0;
   for (guint i = 0; i < self->n_tasks; i++)
@@ -553,25 +553,44 @@ lv_ensemble_start (LvEnsemble *self, LvWorkerPool *pool)
  * @n: their number
  * @pool: the pool
  *
- * Starts several ensembles (e.g. one per network size) with their tasks queued in turn — the
- * first run of each, then the second of each, … — so they advance together instead of one
- * after the other: at any moment every size has about as many runs done.
+ * Starts several ensembles (e.g. one per network size) on one new queue of @pool
+ * (lv_ensemble_start_on_queue()).
  */
 void
 lv_ensemble_start_interleaved (LvEnsemble *const *ensembles, guint n, LvWorkerPool *pool)
+{
+  g_autoptr(LvWorkerQueue) queue = lv_worker_queue_new (pool);
+
+  lv_ensemble_start_on_queue (ensembles, n, queue);
+}
+
+/**
+ * lv_ensemble_start_on_queue:
+ * @ensembles: (array length=n): ensembles not started yet
+ * @n: their number
+ * @queue: the submitter their tasks go through (a reference is kept until they are freed)
+ *
+ * Queues every task at once, in turn — the first run of each ensemble, then the second of
+ * each, … — so they advance together instead of one after the other: at any moment every size
+ * has about as many runs done. Queuing the whole backlog up front keeps the pause and cancel
+ * paths simple (a task parks or ends as cancelled where it stands); it does not delay other
+ * jobs, because the pool serves its queues in turn, not in one FIFO (lv-worker-pool.c).
+ */
+void
+lv_ensemble_start_on_queue (LvEnsemble *const *ensembles, guint n, LvWorkerQueue *queue)
 {
   guint most = 0;
 
   for (guint k = 0; k < n; k++)
     {
-      prepare_start (ensembles[k], pool);
+      prepare_start (ensembles[k], queue);
       most = MAX (most, ensembles[k]->n_tasks);
     }
   for (guint t = 0; t < most; t++)
     for (guint k = 0; k < n; k++)
       if (t < ensembles[k]->n_tasks)
         if (!task_is_restored (ensembles[k], &ensembles[k]->tasks[t]))
-          lv_worker_pool_push (pool, run_task, &ensembles[k]->tasks[t]);
+          lv_worker_queue_push (queue, run_task, &ensembles[k]->tasks[t]);
 }
 
 void
@@ -830,6 +849,7 @@ lv_ensemble_free (LvEnsemble *self)
   g_free (self->slots);
   g_free (self->tasks);
   g_ptr_array_unref (self->parked);
+  g_clear_pointer (&self->queue, lv_worker_queue_unref);
   g_object_unref (self->cancellable);
   g_mutex_clear (&self->lock);
   g_cond_clear (&self->done_cond);
