@@ -4,6 +4,7 @@
 #include "config.h"
 
 #include "lv-window-private.h"
+#include "lv-size-toggle.h"
 
 #include <errno.h>
 #include <math.h>
@@ -134,20 +135,14 @@ lv_window_read_controls (LvWindow          *self,
   return TRUE;
 }
 
+/* One LvSizeToggle per standard size, the defaults on. */
 static void
 build_size_toggles (LvWindow *self)
 {
   for (guint i = 0; i < G_N_ELEMENTS (standard_sizes); i++)
     {
-      g_autofree char *label = g_strdup_printf ("%u", standard_sizes[i]);
-      g_autofree char *accessible = NULL;
-      GtkWidget *button = gtk_toggle_button_new_with_label (label);
+      GtkWidget *button = lv_size_toggle_new (standard_sizes[i]);
 
-      gtk_widget_add_css_class (button, "size-toggle");
-      /* Translators: accessible name of a size toggle; %u is a number of hidden units. */
-      accessible = g_strdup_printf (_("%u hidden units"), standard_sizes[i]);
-      gtk_accessible_update_property (GTK_ACCESSIBLE (button), GTK_ACCESSIBLE_PROPERTY_LABEL,
-                                      accessible, -1);
       for (guint d = 0; d < G_N_ELEMENTS (default_sizes); d++)
         if (default_sizes[d] == standard_sizes[i])
           gtk_toggle_button_set_active (GTK_TOGGLE_BUTTON (button), TRUE);
