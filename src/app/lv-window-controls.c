@@ -72,13 +72,6 @@ parse_custom_sizes (const char *text, guint *sizes, guint *n, guint max, GError 
   return TRUE;
 }
 
-static int
-compare_uint (gconstpointer a, gconstpointer b)
-{
-  guint x = *(const guint *) a, y = *(const guint *) b;
-  return x < y ? -1 : x > y;
-}
-
 /**
  * lv_window_read_controls:
  * @self: the window
@@ -110,11 +103,7 @@ lv_window_read_controls (LvWindow          *self,
       return FALSE;
     }
   /* Ascending and without repeats: one histogram per distinct size. */
-  qsort (config->sizes, n, sizeof (guint), compare_uint);
-  config->n_sizes = 0;
-  for (guint i = 0; i < n; i++)
-    if (i == 0 || config->sizes[i] != config->sizes[i - 1])
-      config->sizes[config->n_sizes++] = config->sizes[i];
+  config->n_sizes = lv_uint_sort_unique (config->sizes, n);
 
   selected = gtk_drop_down_get_selected (self->dataset_dropdown);
   *dataset = g_ptr_array_index (self->dataset_specs,

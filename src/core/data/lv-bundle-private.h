@@ -64,5 +64,9 @@ gboolean lv_h5_read_uint32s (hid_t loc, const char *where, const char *name, gsi
 gboolean lv_h5_read_floats (hid_t loc, const char *where, const char *name, gsize rows,
                             gsize cols, float *out, GError **error);
 gboolean lv_h5_invalid (GError **error, const char *where, const char *what);
+/* The root's 'format' attribute is @format and its 'version' is @version; @kind names the
+ * file in the messages ("bundle", "spin-glass bundle"). */
+gboolean lv_h5_check_format (hid_t file, const char *format, gint64 version, const char *kind,
+                             GError **error);
 
 G_END_DECLS

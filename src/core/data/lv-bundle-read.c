@@ -376,22 +376,8 @@ read_runs (Reader *rd, hid_t file, LvBundle *b, GError **error)
 static gboolean
 read_root (hid_t file, LvBundle *b, GError **error)
 {
-  g_autofree char *format = NULL;
-  gint64 version;
-
-  if (!lv_h5_get_string (file, "", "format", &format, error))
+  if (!lv_h5_check_format (file, LV_SESSION_FORMAT, LV_BUNDLE_VERSION, "bundle", error))
     return FALSE;
-  if (g_strcmp0 (format, LV_SESSION_FORMAT) != 0)
-    return lv_h5_invalid (error, "", "root attribute 'format' is not \"" LV_SESSION_FORMAT "\"");
-  if (!lv_h5_get_int (file, "", "version", 1, G_MAXINT32, &version, error))
-    return FALSE;
-  if (version != LV_BUNDLE_VERSION)
-    {
-      g_set_error (error, LV_ERROR, LV_ERROR_INVALID_INPUT,
-                   "bundle version %" G_GINT64_FORMAT " is not the version this LossViz reads "
-                   "(%d)", version, LV_BUNDLE_VERSION);
-      return FALSE;
-    }
   return lv_h5_get_guint (file, "", "threads", 0, 4096, &b->session->threads, error) &&
          lv_h5_get_double (file, "", "elapsed_s", TRUE, &b->session->elapsed_s, error) &&
          lv_h5_get_int (file, "", "checkpoint_unix", 0, G_MAXINT64, &b->checkpoint_unix,
