@@ -296,6 +296,19 @@ lv_h5_invalid (GError **error, const char *where, const char *what)
   return FALSE;
 }
 
+hid_t
+lv_h5_open_group (hid_t loc, const char *where, const char *name, GError **error)
+{
+  hid_t g = H5Lexists (loc, name, H5P_DEFAULT) > 0 ? H5Gopen2 (loc, name, H5P_DEFAULT) : -1;
+
+  if (g < 0)
+    {
+      g_autofree char *what = g_strdup_printf ("group '%s' is missing", name);
+      lv_h5_invalid (error, where, what);
+    }
+  return g;
+}
+
 gboolean
 lv_h5_check_format (hid_t file, const char *format, gint64 version, const char *kind,
                     GError **error)
