@@ -90,6 +90,23 @@ test_pearson (void)
   g_assert_true (isnan (lv_pearson (x, x, 1)));
 }
 
+/* lv_uint_sort_unique against a brute-force count: every distinct value once, ascending. */
+static void
+test_uint_sort_unique (void)
+{
+  guint values[] = { 25, 5, 100, 5, 0, G_MAXUINT, 25, 25, 7 };
+  const guint expected[] = { 0, 5, 7, 25, 100, G_MAXUINT };
+  guint one = 3;
+
+  g_assert_cmpuint (lv_uint_sort_unique (values, G_N_ELEMENTS (values)), ==,
+                    G_N_ELEMENTS (expected));
+  for (guint i = 0; i < G_N_ELEMENTS (expected); i++)
+    g_assert_cmpuint (values[i], ==, expected[i]);
+  g_assert_cmpuint (lv_uint_sort_unique (&one, 1), ==, 1);
+  g_assert_cmpuint (one, ==, 3);
+  g_assert_cmpuint (lv_uint_sort_unique (NULL, 0), ==, 0);
+}
+
 int
 main (int argc, char **argv)
 {
@@ -99,5 +116,6 @@ main (int argc, char **argv)
   g_test_add_func ("/lossviz/rng/shuffle", test_shuffle_is_permutation);
   g_test_add_func ("/lossviz/stats/summary", test_summary);
   g_test_add_func ("/lossviz/stats/pearson", test_pearson);
+  g_test_add_func ("/lossviz/stats/uint-sort-unique", test_uint_sort_unique);
   return g_test_run ();
 }

@@ -431,6 +431,41 @@ test_bad_input (void)
     }
 }
 
+/* lv_slice_grid_new_nan (the MPI ranks' empty grid): the size and span checks of
+ * lv_slice_grid_compute(), then G × G NaNs at stride 1, test arrays only when asked. */
+static void
+test_new_nan (void)
+{
+  LvSliceConfig config;
+  g_autoptr(LvSliceGrid) grid = NULL;
+  g_autoptr(GError) error = NULL;
+
+  lv_slice_config_init (&config);
+  config.grid = 1;
+  g_assert_null (lv_slice_grid_new_nan (&config, TRUE, &error));
+  g_assert_error (error, LV_ERROR, LV_ERROR_INVALID_INPUT);
+  g_clear_error (&error);
+  config.grid = 5;
+  config.span = 0.0;
+  g_assert_null (lv_slice_grid_new_nan (&config, TRUE, &error));
+  g_assert_error (error, LV_ERROR, LV_ERROR_INVALID_INPUT);
+  g_clear_error (&error);
+  config.span = 1.5;
+  grid = lv_slice_grid_new_nan (&config, FALSE, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (grid->grid, ==, 5);
+  g_assert_cmpuint (grid->stride, ==, 1);
+  g_assert_cmpfloat (grid->span, ==, 1.5);
+  g_assert_null (grid->test_loss);
+  g_assert_null (grid->test_accuracy);
+  for (guint i = 0; i < 25; i++)
+    g_assert_true (isnan (grid->train_loss[i]) && isnan (grid->train_accuracy[i]));
+  g_clear_pointer (&grid, lv_slice_grid_free);
+  grid = lv_slice_grid_new_nan (&config, TRUE, &error);
+  g_assert_no_error (error);
+  g_assert_true (isnan (grid->test_loss[24]) && isnan (grid->test_accuracy[0]));
+}
+
 int
 main (int argc, char **argv)
 {
@@ -444,5 +479,6 @@ main (int argc, char **argv)
   g_test_add_func ("/lossviz/slice/pca", test_pca);
   g_test_add_func ("/lossviz/slice/progressive-and-cancel", test_progressive_and_cancel);
   g_test_add_func ("/lossviz/slice/bad-input", test_bad_input);
+  g_test_add_func ("/lossviz/slice/new-nan", test_new_nan);
   return g_test_run ();
 }

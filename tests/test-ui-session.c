@@ -11,6 +11,7 @@
 
 #include <lossviz/lossviz.h>
 
+#include "lv-close-dialog.h"
 #include "lv-test-ui.h"
 #include "lv-test-util.h"
 
@@ -181,9 +182,9 @@ has_dialog (gpointer data)
   for (guint i = 0; i < g_list_model_get_n_items (toplevels); i++)
     {
       g_autoptr(GObject) w = g_list_model_get_item (toplevels, i);
-      if (GTK_IS_MESSAGE_DIALOG (w))
+      if (LV_IS_CLOSE_DIALOG (w))
         {
-          *(GtkDialog **) data = GTK_DIALOG (w);
+          *(AdwMessageDialog **) data = ADW_MESSAGE_DIALOG (w);
           return TRUE;
         }
     }
@@ -200,18 +201,25 @@ static void
 test_close_prompt (void)
 {
   LvWindow *window = trained_window (2);
-  GtkDialog *dialog = NULL;
+  AdwMessageDialog *dialog = NULL;
 
   g_object_add_weak_pointer (G_OBJECT (window), (gpointer *) &window);
   gtk_window_close (GTK_WINDOW (window));
   g_assert_true (lv_test_ui_wait (has_dialog, &dialog));
   g_assert_nonnull (window);          /* still open: the user is asked first */
-  gtk_dialog_response (dialog, GTK_RESPONSE_CANCEL);
+  /* Enter saves, Escape cancels; Discard looks destructive. */
+  g_assert_cmpstr (adw_message_dialog_get_default_response (dialog), ==, "save");
+  g_assert_cmpstr (adw_message_dialog_get_close_response (dialog), ==, "cancel");
+  g_assert_cmpint (adw_message_dialog_get_response_appearance (dialog, "discard"), ==,
+                   ADW_RESPONSE_DESTRUCTIVE);
+  g_assert_true (gtk_window_get_transient_for (GTK_WINDOW (dialog)) == GTK_WINDOW (window));
+  g_assert_true (gtk_window_get_modal (GTK_WINDOW (dialog)));
+  adw_message_dialog_response (dialog, "cancel");
   g_assert_nonnull (window);
   gtk_window_close (GTK_WINDOW (window));
   dialog = NULL;
   g_assert_true (lv_test_ui_wait (has_dialog, &dialog));
-  gtk_dialog_response (dialog, 1 /* discard */);
+  adw_message_dialog_response (dialog, "discard");
   g_assert_true (lv_test_ui_wait (is_null, &window));
 }
 

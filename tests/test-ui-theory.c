@@ -267,6 +267,56 @@ test_lift_and_export (void)
   lv_test_ui_close (window);
 }
 
+/* The first drop-down under @w that shows its items through an expression. */
+static GtkDropDown *
+find_expression_drop_down (GtkWidget *w)
+{
+  if (GTK_IS_DROP_DOWN (w) && gtk_drop_down_get_expression (GTK_DROP_DOWN (w)) != NULL)
+    return GTK_DROP_DOWN (w);
+  for (GtkWidget *c = gtk_widget_get_first_child (w); c != NULL; c = gtk_widget_get_next_sibling (c))
+    {
+      GtkDropDown *found = find_expression_drop_down (c);
+
+      if (found != NULL)
+        return found;
+    }
+  return NULL;
+}
+
+/* The samples drop-down (items in lv-lift-panel.ui): a setting snaps to the nearest of
+ * 20 000, 50 000, 100 000, 200 000 and 500 000, and the choice reads in the locale's digit
+ * grouping (what printf's ' flag gives here). */
+static void
+test_lift_samples (void)
+{
+  static const struct { guint asked, got; } cases[] = {
+    { 48000, 50000 }, { 0, 20000 }, { 140000, 100000 }, { 160000, 200000 },
+    { 4000000, 500000 }, { 100000, 100000 },
+  };
+  LvTheoryView *view;
+  LvWindow *window = theory_window (&view);
+  LvLiftPanel *lift = lv_theory_view_get_lift_panel (view);
+  GtkDropDown *drop = find_expression_drop_down (GTK_WIDGET (lift));
+  LvLiftPanelSettings settings = { 4, 2, 0, 6, 2, 3, LV_LIFT_METHOD_POWER };
+
+  g_assert_nonnull (drop);
+  for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
+    {
+      LvLiftPanelSettings read;
+      g_auto(GValue) shown = G_VALUE_INIT;
+      g_autofree char *expected = g_strdup_printf ("%'u", cases[i].got);
+
+      settings.samples = cases[i].asked;
+      lv_lift_panel_set_settings (lift, &settings);
+      lv_lift_panel_get_settings (lift, &read);
+      g_assert_cmpuint (read.samples, ==, cases[i].got);
+      g_assert_true (gtk_expression_evaluate (gtk_drop_down_get_expression (drop),
+                                              gtk_drop_down_get_selected_item (drop), &shown));
+      g_assert_cmpstr (g_value_get_string (&shown), ==, expected);
+    }
+  lv_test_ui_close (window);
+}
+
 /* Closing while both descents and an SGD ensemble run cancels them without waiting long. */
 static void
 test_close_while_running (void)
@@ -298,5 +348,6 @@ main (int argc, char *argv[])
   g_test_add_func ("/lossviz/ui/theory/mf-certificate", test_mf_certificate);
   g_test_add_func ("/lossviz/ui/theory/lift-and-export", test_lift_and_export);
   g_test_add_func ("/lossviz/ui/theory/close-while-running", test_close_while_running);
+  g_test_add_func ("/lossviz/ui/theory/lift-samples", test_lift_samples);
   return g_test_run ();
 }

@@ -13,6 +13,7 @@
 #include <lossviz/lossviz.h>
 
 #include "lv-loss-view.h"
+#include "lv-size-toggle.h"
 #include "lv-test-ui.h"
 #include "lv-test-util.h"
 #include "lv-window-private.h"
@@ -317,6 +318,58 @@ test_dataset_switch (void)
   lv_test_ui_close (window);
 }
 
+/* Where @widget sits in the sidebar grid. */
+static void
+grid_place (GtkWidget *widget, int *column, int *row, int *width)
+{
+  GtkWidget *grid = gtk_widget_get_parent (widget);
+
+  g_assert_true (GTK_IS_GRID (grid));
+  gtk_grid_query_child (GTK_GRID (grid), widget, column, row, width, NULL);
+}
+
+/* The sidebar's small template widgets: one LvSizeToggle per standard size, labelled with its
+ * number; the degree badge and the depth note on full-width rows right under the controls they
+ * annotate; the follow bar hidden under the progress bar until a bundle is shown. */
+static void
+test_sidebar_widgets (void)
+{
+  LvWindow *window = lv_window_new (NULL);
+  GtkWidget *badge_row = gtk_widget_get_parent (GTK_WIDGET (window->degree_badge));
+  int col, row, width, scale_row, spin_row;
+
+  for (guint i = 0; i < LV_WINDOW_N_SIZES; i++)
+    {
+      g_autofree char *label = g_strdup_printf ("%u", lv_window_standard_sizes[i]);
+      GtkWidget *toggle = GTK_WIDGET (window->size_toggles[i]);
+
+      g_assert_true (LV_IS_SIZE_TOGGLE (toggle));
+      g_assert_cmpuint (lv_size_toggle_get_units (LV_SIZE_TOGGLE (toggle)), ==,
+                        lv_window_standard_sizes[i]);
+      g_assert_cmpstr (gtk_button_get_label (GTK_BUTTON (toggle)), ==, label);
+      g_assert_true (gtk_widget_has_css_class (toggle, "size-toggle"));
+      g_assert_true (gtk_widget_is_ancestor (toggle, GTK_WIDGET (window->size_box)));
+    }
+  grid_place (GTK_WIDGET (window->degree_scale), NULL, &scale_row, NULL);
+  grid_place (badge_row, &col, &row, &width);
+  g_assert_cmpint (row, ==, scale_row + 1);
+  g_assert_cmpint (col, ==, 0);
+  g_assert_cmpint (width, ==, 2);
+  g_assert_true (gtk_widget_has_css_class (GTK_WIDGET (window->degree_badge), "badge"));
+  g_assert_cmpstr (gtk_label_get_text (window->degree_badge), !=, "");
+  grid_place (GTK_WIDGET (window->depth_spin), NULL, &spin_row, NULL);
+  grid_place (GTK_WIDGET (window->depth_note), &col, &row, &width);
+  g_assert_cmpint (row, ==, spin_row + 1);
+  g_assert_cmpint (width, ==, 2);
+  g_assert_true (gtk_label_get_wrap (window->depth_note));
+  g_assert_true (LV_IS_FOLLOW_BAR (window->follow_bar));
+  g_assert_false (gtk_widget_get_visible (GTK_WIDGET (window->follow_bar)));
+  g_assert_true (gtk_widget_get_parent (GTK_WIDGET (window->follow_bar)) ==
+                 gtk_widget_get_parent (GTK_WIDGET (window->progress_label)));
+  g_assert_cmpstr (lv_follow_bar_get_status (window->follow_bar), ==, "");
+  gtk_window_destroy (GTK_WINDOW (window));
+}
+
 int
 main (int argc, char *argv[])
 {
@@ -330,5 +383,6 @@ main (int argc, char *argv[])
   g_test_add_func ("/lossviz/ui/window/close-mid-training", test_close_mid_training);
   g_test_add_func ("/lossviz/ui/window/bad-input", test_bad_input);
   g_test_add_func ("/lossviz/ui/window/dataset-switch", test_dataset_switch);
+  g_test_add_func ("/lossviz/ui/window/sidebar-widgets", test_sidebar_widgets);
   return g_test_run ();
 }

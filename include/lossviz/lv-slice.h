@@ -99,6 +99,8 @@ void         lv_slice_grid_free (LvSliceGrid *grid);
 LvSliceGrid *lv_slice_grid_copy (const LvSliceGrid *grid);
 double       lv_slice_grid_coord (const LvSliceGrid *grid, guint index);
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (LvSliceGrid, lv_slice_grid_free)
+LvSliceGrid *lv_slice_grid_new_nan (const LvSliceConfig *config, gboolean with_test,
+                                    GError **error);
 
 /**
  * LvSliceProgressFunc:

@@ -22,6 +22,9 @@ typedef struct {
 
 void   lv_summary_compute (const double *values, gsize n, LvSummary *out);
 double lv_pearson (const double *x, const double *y, gsize n);
+/* Sorts @values ascending and drops repeats in place; returns how many distinct values are
+ * left at the front (network sizes, spin-glass sizes Λ). */
+guint  lv_uint_sort_unique (guint *values, guint n);
 
 G_END_DECLS
 

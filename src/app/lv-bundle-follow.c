@@ -5,6 +5,7 @@
 
 #include "lv-bundle-follow.h"
 #include "lv-experiment-bundle.h"
+#include "lv-follow-bar.h"
 
 #include <string.h>
 
@@ -51,8 +52,7 @@ typedef struct
 {
   LvWindow *window;           /* owner (borrowed) */
   GSimpleAction *action;      /* win.follow, boolean state */
-  GtkWidget *row;
-  GtkLabel *label;
+  LvFollowBar *bar;           /* the window's (lv-window.ui), borrowed */
   char *path;                 /* the bundle, NULL in STATE_NONE */
   char *basename;             /* its name in the folder, to match monitor events */
   State state;
@@ -143,11 +143,11 @@ update_status (Follow *f)
 {
   g_autofree char *base = NULL, *when = NULL, *done = NULL, *total = NULL, *text = NULL;
 
-  gtk_widget_set_visible (f->row, f->state != STATE_NONE);
+  gtk_widget_set_visible (GTK_WIDGET (f->bar), f->state != STATE_NONE);
   lv_window_update_progress (f->window); /* it says who trains while following */
   if (f->state == STATE_NONE)
     {
-      gtk_label_set_text (f->label, "");
+      lv_follow_bar_set_status (f->bar, "");
       return;
     }
   base = g_filename_display_basename (f->path);
@@ -168,7 +168,7 @@ update_status (Follow *f)
      * of the last checkpoint. */
     text = g_strdup_printf (_("%s · all %s runs finished · last checkpoint %s · no longer "
                               "following"), base, total, when);
-  gtk_label_set_text (f->label, text);
+  lv_follow_bar_set_status (f->bar, text);
 }
 
 /* ---- starting and stopping ---- */
@@ -455,7 +455,6 @@ void
 lv_bundle_follow_init (LvWindow *window)
 {
   Follow *f = g_new0 (Follow, 1);
-  GtkWidget *toggle;
 
   f->window = window;
   f->action = g_simple_action_new_stateful ("follow", NULL, g_variant_new_boolean (FALSE));
@@ -463,24 +462,10 @@ lv_bundle_follow_init (LvWindow *window)
   g_signal_connect (f->action, "change-state", G_CALLBACK (on_follow_change_state), f);
   g_action_map_add_action (G_ACTION_MAP (window), G_ACTION (f->action));
 
-  /* Under the progress bar: the status line and a toggle bound to win.follow. */
-  f->row = gtk_box_new (GTK_ORIENTATION_HORIZONTAL, 6);
-  f->label = GTK_LABEL (gtk_label_new (NULL));
-  gtk_label_set_wrap (f->label, TRUE);
-  gtk_label_set_wrap_mode (f->label, PANGO_WRAP_WORD_CHAR);
-  gtk_label_set_xalign (f->label, 0);
-  gtk_widget_set_hexpand (GTK_WIDGET (f->label), TRUE);
-  gtk_widget_add_css_class (GTK_WIDGET (f->label), "caption");
-  toggle = gtk_toggle_button_new_with_label (_("Follow"));
-  gtk_widget_set_valign (toggle, GTK_ALIGN_CENTER);
-  gtk_widget_set_tooltip_text (toggle, _("Reload the experiment whenever the job writing it "
-                                         "saves a checkpoint"));
-  gtk_actionable_set_action_name (GTK_ACTIONABLE (toggle), "win.follow");
-  gtk_box_append (GTK_BOX (f->row), GTK_WIDGET (f->label));
-  gtk_box_append (GTK_BOX (f->row), toggle);
-  gtk_widget_set_visible (f->row, FALSE);
-  gtk_box_append (GTK_BOX (gtk_widget_get_parent (GTK_WIDGET (window->progress_label))),
-                  f->row);
+  /* The status line and toggle under the progress bar (lv-window.ui), hidden until a bundle
+   * is shown. */
+  f->bar = window->follow_bar;
+  gtk_widget_set_visible (GTK_WIDGET (f->bar), FALSE);
 
   g_object_set_data_full (G_OBJECT (window), FOLLOW_KEY, f, (GDestroyNotify) follow_free);
   g_signal_connect_swapped (lv_window_get_experiment (window), "notify::running",
@@ -512,7 +497,7 @@ lv_bundle_follow_opened (LvWindow *window, const char *path, const LvSession *se
   else
     stop (f, STATE_ENDED);
   /* A finished bundle has nothing to follow: its row stays hidden unless Follow is turned on. */
-  gtk_widget_set_visible (f->row, f->state == STATE_FOLLOWING);
+  gtk_widget_set_visible (GTK_WIDGET (f->bar), f->state == STATE_FOLLOWING);
 }
 
 void
@@ -539,7 +524,7 @@ lv_bundle_follow_get_status (LvWindow *window)
 {
   Follow *f = get_follow (window);
 
-  return f != NULL && f->state != STATE_NONE ? gtk_label_get_text (f->label) : NULL;
+  return f != NULL && f->state != STATE_NONE ? lv_follow_bar_get_status (f->bar) : NULL;
 }
 
 guint

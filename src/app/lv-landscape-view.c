@@ -442,14 +442,8 @@ refresh_sizes (LvLandscapeView *self)
   for (guint s = 0; s < n; s++)
     for (guint r = 0; r < snapshots[s]->n_runs; r++)
       if (snapshots[s]->runs[r].state == LV_RUN_FINISHED)
-        {
-          guint h = snapshots[s]->runs[r].hidden, k = 0;
-
-          while (k < sizes->len && g_array_index (sizes, guint, k) < h)
-            k++;
-          if (k == sizes->len || g_array_index (sizes, guint, k) != h)
-            g_array_insert_val (sizes, k, h);
-        }
+        g_array_append_val (sizes, snapshots[s]->runs[r].hidden);
+  g_array_set_size (sizes, lv_uint_sort_unique ((guint *) (void *) sizes->data, sizes->len));
   same = sizes->len == self->sizes->len &&
          memcmp (sizes->data, self->sizes->data, sizes->len * sizeof (guint)) == 0;
   if (same)

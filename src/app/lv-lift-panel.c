@@ -24,7 +24,6 @@
 
 #define TEST_SAMPLES 10000
 
-static const guint sample_choices[] = { 20000, 50000, 100000, 200000, 500000 };
 
 /* The job's data: the settings it ran with, the probe's input and result. */
 typedef struct
@@ -306,6 +305,26 @@ lv_lift_panel_run (LvLiftPanel *self)
 
 /* ---- settings ---- */
 
+/* The samples drop-down's @i-th choice (its items are plain numbers, lv-lift-panel.ui). */
+static guint
+sample_count (LvLiftPanel *self, guint i)
+{
+  GtkStringList *choices = GTK_STRING_LIST (gtk_drop_down_get_model (self->samples_drop));
+  guint n = g_list_model_get_n_items (G_LIST_MODEL (choices));
+
+  return (guint) g_ascii_strtoull (gtk_string_list_get_string (choices, MIN (i, n - 1)), NULL,
+                                   10);
+}
+
+/* How a choice reads: in the locale's digit grouping ("100,000", "100 000"). The closure's
+ * first argument is the item the expression is evaluated on. */
+static char *
+group_sample_count (gpointer item, const char *digits)
+{
+  return g_strdup_printf ("%'u", (guint) g_ascii_strtoull (digits != NULL ? digits : "0", NULL,
+                                                           10));
+}
+
 /**
  * lv_lift_panel_get_settings:
  * @self: the panel
@@ -316,11 +335,9 @@ lv_lift_panel_run (LvLiftPanel *self)
 void
 lv_lift_panel_get_settings (LvLiftPanel *self, LvLiftPanelSettings *settings)
 {
-  guint sel = gtk_drop_down_get_selected (self->samples_drop);
-
   settings->d = gtk_spin_button_get_value_as_int (self->d_spin);
   settings->k = gtk_spin_button_get_value_as_int (self->k_spin);
-  settings->samples = sample_choices[MIN (sel, G_N_ELEMENTS (sample_choices) - 1)];
+  settings->samples = sample_count (self, gtk_drop_down_get_selected (self->samples_drop));
   settings->sgd_runs = gtk_spin_button_get_value_as_int (self->runs_spin);
   settings->epochs = gtk_spin_button_get_value_as_int (self->epochs_spin);
   settings->seed = (guint64) gtk_spin_button_get_value (self->seed_spin);
@@ -338,11 +355,11 @@ lv_lift_panel_get_settings (LvLiftPanel *self, LvLiftPanelSettings *settings)
 void
 lv_lift_panel_set_settings (LvLiftPanel *self, const LvLiftPanelSettings *settings)
 {
-  guint best = 0;
+  guint n = g_list_model_get_n_items (gtk_drop_down_get_model (self->samples_drop)), best = 0;
 
-  for (guint i = 0; i < G_N_ELEMENTS (sample_choices); i++)
-    if (fabs ((double) sample_choices[i] - settings->samples) <
-        fabs ((double) sample_choices[best] - settings->samples))
+  for (guint i = 0; i < n; i++)
+    if (fabs ((double) sample_count (self, i) - settings->samples) <
+        fabs ((double) sample_count (self, best) - settings->samples))
       best = i;
   gtk_spin_button_set_value (self->d_spin, settings->d);
   gtk_spin_button_set_value (self->k_spin, settings->k);
@@ -469,21 +486,6 @@ on_d_changed (LvLiftPanel *self)
   gtk_spin_button_set_range (self->k_spin, 1, d);
 }
 
-/* The sample counts in the locale's digit grouping ("100,000", "100 000"). */
-static void
-fill_samples (LvLiftPanel *self)
-{
-  g_autoptr(GtkStringList) samples = gtk_string_list_new (NULL);
-
-  for (guint i = 0; i < G_N_ELEMENTS (sample_choices); i++)
-    {
-      g_autofree char *text = g_strdup_printf ("%'u", sample_choices[i]);
-      gtk_string_list_append (samples, text);
-    }
-  gtk_drop_down_set_model (self->samples_drop, G_LIST_MODEL (samples));
-  gtk_drop_down_set_selected (self->samples_drop, 2);
-}
-
 static void
 lv_lift_panel_dispose (GObject *object)
 {
@@ -532,6 +534,7 @@ lv_lift_panel_class_init (LvLiftPanelClass *klass)
   gtk_widget_class_bind_template_child (widget_class, LvLiftPanel, bars_figure);
   gtk_widget_class_bind_template_child (widget_class, LvLiftPanel, hist_figure);
   gtk_widget_class_bind_template_callback (widget_class, on_d_changed);
+  gtk_widget_class_bind_template_callback (widget_class, group_sample_count);
   gtk_widget_class_bind_template_callback (widget_class, lv_lift_panel_run);
 }
 
@@ -552,7 +555,6 @@ lv_lift_panel_init (LvLiftPanel *self)
   self->hist.common.empty_text = _("The SGD ensemble trains after NN-LIFT");
   self->hist.density = FALSE;
   gtk_widget_init_template (GTK_WIDGET (self));
-  fill_samples (self);
   lv_figure_set_draw_func (self->bars_figure, (LvPlotDrawFunc) lv_plot_bars_draw, &self->bars);
   lv_figure_set_draw_func (self->hist_figure, (LvPlotDrawFunc) lv_plot_histogram_draw,
                            &self->hist);

@@ -581,14 +581,6 @@ lv_spin_glass_view_get_p (LvSpinGlassView *self)
   return self->p;
 }
 
-static int
-compare_uint (gconstpointer a, gconstpointer b)
-{
-  guint x = *(const guint *) a, y = *(const guint *) b;
-
-  return x < y ? -1 : x > y;
-}
-
 /**
  * lv_spin_glass_view_set_sizes:
  * @self: the view
@@ -618,7 +610,7 @@ lv_spin_glass_view_set_sizes (LvSpinGlassView *self,
       if (!dup && lambdas[i] >= LV_SPIN_GLASS_N_MIN && lambdas[i] <= LV_SPIN_GLASS_INDEX_MAX_N)
         sorted[n++] = lambdas[i];
     }
-  qsort (sorted, n, sizeof *sorted, compare_uint);
+  n = lv_uint_sort_unique (sorted, n);
   memcpy (self->lambdas, sorted, n * sizeof *sorted);
   self->n_lambdas = n;
   lv_spin_glass_view_sync_controls (self);

@@ -4,6 +4,7 @@
 #include "config.h"
 
 #include "lv-window-private.h"
+#include "lv-size-toggle.h"
 
 #include <errno.h>
 #include <math.h>
@@ -71,13 +72,6 @@ parse_custom_sizes (const char *text, guint *sizes, guint *n, guint max, GError 
   return TRUE;
 }
 
-static int
-compare_uint (gconstpointer a, gconstpointer b)
-{
-  guint x = *(const guint *) a, y = *(const guint *) b;
-  return x < y ? -1 : x > y;
-}
-
 /**
  * lv_window_read_controls:
  * @self: the window
@@ -109,11 +103,7 @@ lv_window_read_controls (LvWindow          *self,
       return FALSE;
     }
   /* Ascending and without repeats: one histogram per distinct size. */
-  qsort (config->sizes, n, sizeof (guint), compare_uint);
-  config->n_sizes = 0;
-  for (guint i = 0; i < n; i++)
-    if (i == 0 || config->sizes[i] != config->sizes[i - 1])
-      config->sizes[config->n_sizes++] = config->sizes[i];
+  config->n_sizes = lv_uint_sort_unique (config->sizes, n);
 
   selected = gtk_drop_down_get_selected (self->dataset_dropdown);
   *dataset = g_ptr_array_index (self->dataset_specs,
@@ -134,20 +124,14 @@ lv_window_read_controls (LvWindow          *self,
   return TRUE;
 }
 
+/* One LvSizeToggle per standard size, the defaults on. */
 static void
 build_size_toggles (LvWindow *self)
 {
   for (guint i = 0; i < G_N_ELEMENTS (standard_sizes); i++)
     {
-      g_autofree char *label = g_strdup_printf ("%u", standard_sizes[i]);
-      g_autofree char *accessible = NULL;
-      GtkWidget *button = gtk_toggle_button_new_with_label (label);
+      GtkWidget *button = lv_size_toggle_new (standard_sizes[i]);
 
-      gtk_widget_add_css_class (button, "size-toggle");
-      /* Translators: accessible name of a size toggle; %u is a number of hidden units. */
-      accessible = g_strdup_printf (_("%u hidden units"), standard_sizes[i]);
-      gtk_accessible_update_property (GTK_ACCESSIBLE (button), GTK_ACCESSIBLE_PROPERTY_LABEL,
-                                      accessible, -1);
       for (guint d = 0; d < G_N_ELEMENTS (default_sizes); d++)
         if (default_sizes[d] == standard_sizes[i])
           gtk_toggle_button_set_active (GTK_TOGGLE_BUTTON (button), TRUE);

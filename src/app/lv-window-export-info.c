@@ -17,18 +17,6 @@
  * comment.char and numpy's loadtxt).
  */
 
-static const char *
-activation_name (LvActivation activation)
-{
-  switch (activation)
-    {
-    case LV_ACTIVATION_TANH: return "tanh";
-    case LV_ACTIVATION_LOGISTIC: return "logistic";
-    case LV_ACTIVATION_LINEAR: return "linear";
-    default: return "relu";
-    }
-}
-
 /**
  * lv_window_export_description:
  * @self: the window
@@ -61,7 +49,7 @@ lv_window_export_description (LvWindow *self)
     g_string_append_printf (text, "%s%u", i > 0 ? "," : "", c->sizes[i]);
   g_string_append_printf (text, " · runs %u · hidden layers %u · activation %s · epochs %u · "
                           "lr %s · batch %u · seed %" G_GUINT64_FORMAT, c->runs, c->depth,
-                          activation_name (c->activation), c->train.epochs, lr, c->train.batch,
+                          lv_activation_to_string (c->activation), c->train.epochs, lr, c->train.batch,
                           c->seed);
   g_string_append_printf (text, " · precision %s · data order %s",
                           lv_precision_to_string (c->train.precision),

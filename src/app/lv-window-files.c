@@ -5,6 +5,7 @@
 
 #include "lv-window-private.h"
 #include "lv-bundle-follow.h"
+#include "lv-close-dialog.h"
 #include "lv-experiment-bundle.h"
 
 #include <string.h>
@@ -294,8 +295,6 @@ open_action (GtkWidget *widget, const char *name, GVariant *param)
 
 /* ---- closing ---- */
 
-enum { RESPONSE_DISCARD = 1, RESPONSE_SAVE = 2 };
-
 static gboolean
 close_idle (gpointer data)
 {
@@ -312,21 +311,21 @@ close_confirmed_later (LvWindow *self)
   g_idle_add_full (G_PRIORITY_DEFAULT, close_idle, g_object_ref (self), g_object_unref);
 }
 
+/* The dialog closes itself after emitting "response". */
 static void
-on_close_response (GtkDialog *dialog, int response, gpointer data)
+on_close_response (AdwMessageDialog *dialog, const char *response, gpointer data)
 {
   LvWindow *self = data;
 
-  gtk_window_destroy (GTK_WINDOW (dialog));
-  if (response == RESPONSE_DISCARD)
+  if (g_str_equal (response, LV_CLOSE_DIALOG_DISCARD))
     close_confirmed_later (self);
-  else if (response == RESPONSE_SAVE && self->file_path != NULL)
+  else if (g_str_equal (response, LV_CLOSE_DIALOG_SAVE) && self->file_path != NULL)
     {
       gtk_widget_activate_action (GTK_WIDGET (self), "win.save-to", "s", self->file_path);
       if (!lv_window_has_unsaved_work (self))
         close_confirmed_later (self);
     }
-  else if (response == RESPONSE_SAVE)
+  else if (g_str_equal (response, LV_CLOSE_DIALOG_SAVE))
     show_chooser (self, TRUE, TRUE);
 }
 
@@ -337,19 +336,7 @@ on_close_request (LvWindow *self)
 
   if (self->close_confirmed || !lv_window_has_unsaved_work (self))
     return FALSE; /* let it close */
-  /* GtkAlertDialog is GTK 4.10; GtkMessageDialog is the 4.8 way. */
-  dialog = gtk_message_dialog_new (GTK_WINDOW (self), GTK_DIALOG_MODAL | GTK_DIALOG_DESTROY_WITH_PARENT,
-                                   GTK_MESSAGE_QUESTION, GTK_BUTTONS_NONE,
-                                   _("Save the experiment before closing?"));
-  gtk_message_dialog_format_secondary_text (GTK_MESSAGE_DIALOG (dialog), "%s",
-                                            _("Its results have not been saved. If you close "
-                                              "without saving, they are lost."));
-  gtk_dialog_add_buttons (GTK_DIALOG (dialog), _("_Cancel"), GTK_RESPONSE_CANCEL,
-                          _("_Discard"), RESPONSE_DISCARD, _("_Save"), RESPONSE_SAVE, NULL);
-  gtk_widget_add_css_class (gtk_dialog_get_widget_for_response (GTK_DIALOG (dialog),
-                                                                RESPONSE_DISCARD),
-                            "destructive-action");
-  gtk_dialog_set_default_response (GTK_DIALOG (dialog), RESPONSE_SAVE);
+  dialog = lv_close_dialog_new (GTK_WINDOW (self));
   g_signal_connect_object (dialog, "response", G_CALLBACK (on_close_response), self, 0);
   gtk_window_present (GTK_WINDOW (dialog));
   return TRUE;

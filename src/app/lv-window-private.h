@@ -10,6 +10,7 @@
 
 #include <adwaita.h>
 
+#include "lv-follow-bar.h"
 #include "lv-hv-panel.h"
 #include "lv-window.h"
 
@@ -93,6 +94,7 @@ struct _LvWindow
   GtkLabel *banner_label;
   GtkLabel *progress_label;
   GtkProgressBar *progress_bar;
+  LvFollowBar *follow_bar;    /* lv-bundle-follow.c */
   GtkDropDown *dataset_dropdown;
   GtkFlowBox *size_box;
   GtkEntry *custom_sizes_entry;

@@ -204,51 +204,16 @@ lv_window_state_page_changed (LvWindow *self)
   unselect_focused_field (self);
 }
 
-static GtkLabel *
-note_label (void)
-{
-  GtkWidget *label = gtk_label_new (NULL);
-
-  gtk_label_set_wrap (GTK_LABEL (label), TRUE);
-  /* A wrapping label asks for its whole text on one line unless told: the sidebar would widen. */
-  gtk_label_set_max_width_chars (GTK_LABEL (label), 30);
-  gtk_label_set_xalign (GTK_LABEL (label), 0);
-  gtk_widget_add_css_class (label, "caption");
-  gtk_widget_add_css_class (label, "dim-label");
-  return GTK_LABEL (label);
-}
-
-/* Puts @widget on a new full-width row of the sidebar grid, under @below's row. */
-static void
-attach_under (GtkWidget *below, GtkWidget *widget)
-{
-  GtkGrid *grid = GTK_GRID (gtk_widget_get_parent (below));
-  int row = 0;
-
-  gtk_grid_query_child (grid, below, NULL, &row, NULL, NULL);
-  gtk_grid_insert_row (grid, row + 1);
-  gtk_grid_attach (grid, widget, 0, row + 1, 2, 1);
-}
-
 /**
  * lv_window_state_init:
  * @self: the window, its template built
  *
- * Adds the sidebar's degree badge and depth note as grid rows under the controls they annotate
- * (the state bar and the page note are in lv-window.ui), and starts following the experiment.
+ * Starts following the experiment (the state bar, the page note, the degree badge and the
+ * depth note are in lv-window.ui).
  */
 void
 lv_window_state_init (LvWindow *self)
 {
-  GtkWidget *badge_row = gtk_box_new (GTK_ORIENTATION_HORIZONTAL, 0);
-
-  self->degree_badge = GTK_LABEL (gtk_label_new (NULL));
-  gtk_widget_add_css_class (GTK_WIDGET (self->degree_badge), "badge");
-  gtk_widget_set_halign (badge_row, GTK_ALIGN_END);
-  gtk_box_append (GTK_BOX (badge_row), GTK_WIDGET (self->degree_badge));
-  attach_under (GTK_WIDGET (self->degree_scale), badge_row);
-  self->depth_note = note_label ();
-  attach_under (GTK_WIDGET (self->depth_spin), GTK_WIDGET (self->depth_note));
   g_signal_connect_swapped (self->experiment, "changed", G_CALLBACK (lv_window_state_update),
                             self);
   lv_window_state_update (self);

@@ -9,46 +9,14 @@
 
 #include <glib/gi18n.h>
 
-#include <lossviz/lv-stats.h>
+#include <lossviz/lv-ensemble-spread.h>
 
 /*
  * The guided tour's measured sentences (issue 15): a caption states the numbers on screen and
  * phrases the trend by what they are, so it never claims what the data contradicts (with sizes
- * 250 and 500 on digits the spread can rise with size while the theory says it falls).
+ * 250 and 500 on digits the spread can rise with size while the theory says it falls). The
+ * numbers come from the core (lv-ensemble-spread.h); this file only words them.
  */
-
-/* Sample mean and standard deviation of the finished runs' final test losses (the other runs
- * enter as NAN, which lv_summary_compute() skips). */
-static gboolean
-size_spread (const LvEnsembleSnapshot *snap, double *mean, double *std)
-{
-  g_autofree double *losses = g_new (double, MAX (snap->n_runs, 1));
-  LvSummary summary;
-
-  for (guint r = 0; r < snap->n_runs; r++)
-    losses[r] = snap->runs[r].state == LV_RUN_FINISHED
-                ? lv_run_record_final_test_loss (&snap->runs[r]) : NAN;
-  lv_summary_compute (losses, snap->n_runs, &summary);
-  if (summary.count < 2)
-    return FALSE;
-  *mean = summary.mean;
-  *std = summary.std;
-  return TRUE;
-}
-
-/* −1 when @v falls steadily, +1 when it rises steadily, 0 otherwise. */
-static int
-trend (const double *v, guint n)
-{
-  gboolean falls = TRUE, rises = TRUE;
-
-  for (guint i = 1; i < n; i++)
-    {
-      falls = falls && v[i] < v[i - 1];
-      rises = rises && v[i] > v[i - 1];
-    }
-  return falls ? -1 : rises ? 1 : 0;
-}
 
 /**
  * lv_tour_caption_spread:
@@ -71,8 +39,12 @@ lv_tour_caption_spread (const LvEnsembleSnapshot *const *snapshots,
 
   for (guint s = 0; s < n; s++)
     {
-      if (snapshots[s]->n_runs == 0 || !size_spread (snapshots[s], &means[k], &stds[k]))
+      LvSummary summary;
+
+      if (snapshots[s]->n_runs == 0 || !lv_ensemble_spread_of_size (snapshots[s], &summary))
         continue;
+      means[k] = summary.mean;
+      stds[k] = summary.std;
       /* Translators: one item of the tour's list of spreads: "0.047 for n = 5". */
       g_string_append_printf (list, _("%s%.3f for n = %u"), k > 0 ? ", " : "", stds[k],
                               snapshots[s]->runs[0].hidden);
@@ -80,7 +52,7 @@ lv_tour_caption_spread (const LvEnsembleSnapshot *const *snapshots,
     }
   if (k < 2)
     return NULL;
-  switch (trend (stds, k))
+  switch (lv_ensemble_spread_trend (stds, k))
     {
     case -1:
       verdict = _("it falls with size, as predicted");
@@ -97,8 +69,8 @@ lv_tour_caption_spread (const LvEnsembleSnapshot *const *snapshots,
    * then whether the mean falls. */
   return g_strdup_printf (_("On screen, the spread (standard deviation of the test loss) is %s: "
                             "%s. The mean test loss %s."), list->str, verdict,
-                          trend (means, k) < 0 ? _("falls with size")
-                          : trend (means, k) > 0 ? _("rises with size")
+                          lv_ensemble_spread_trend (means, k) < 0 ? _("falls with size")
+                          : lv_ensemble_spread_trend (means, k) > 0 ? _("rises with size")
                           : _("does not move steadily with size"));
 }
 

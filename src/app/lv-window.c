@@ -722,6 +722,53 @@ lv_window_set_property (GObject *object, guint prop_id, const GValue *value, GPa
     }
 }
 
+/* The template's children the window's files use (lv-window-private.h). */
+static void
+bind_template_children (GtkWidgetClass *widget_class)
+{
+  gtk_widget_class_bind_template_child (widget_class, LvWindow, flap);
+  gtk_widget_class_bind_template_child (widget_class, LvWindow, state_bar);
+  gtk_widget_class_bind_template_child (widget_class, LvWindow, state_label);
+  gtk_widget_class_bind_template_child (widget_class, LvWindow, state_badge);
+  gtk_widget_class_bind_template_child (widget_class, LvWindow, pending_label);
+  gtk_widget_class_bind_template_child (widget_class, LvWindow, pending_box);
+  gtk_widget_class_bind_template_child (widget_class, LvWindow, page_note);
+  gtk_widget_class_bind_template_child (widget_class, LvWindow, controls_scroller);
+  gtk_widget_class_bind_template_child (widget_class, LvWindow, controls_pane);
+  gtk_widget_class_bind_template_child (widget_class, LvWindow, start_button);
+  gtk_widget_class_bind_template_child (widget_class, LvWindow, caption_revealer);
+  gtk_widget_class_bind_template_child (widget_class, LvWindow, caption_title);
+  gtk_widget_class_bind_template_child (widget_class, LvWindow, caption_label);
+  gtk_widget_class_bind_template_child (widget_class, LvWindow, banner_action);
+  gtk_widget_class_bind_template_child (widget_class, LvWindow, title_stack);
+  gtk_widget_class_bind_template_child (widget_class, LvWindow, stack);
+  gtk_widget_class_bind_template_child (widget_class, LvWindow, banner_revealer);
+  gtk_widget_class_bind_template_child (widget_class, LvWindow, banner_box);
+  gtk_widget_class_bind_template_child (widget_class, LvWindow, banner_label);
+  gtk_widget_class_bind_template_child (widget_class, LvWindow, progress_label);
+  gtk_widget_class_bind_template_child (widget_class, LvWindow, progress_bar);
+  gtk_widget_class_bind_template_child (widget_class, LvWindow, follow_bar);
+  gtk_widget_class_bind_template_child (widget_class, LvWindow, degree_badge);
+  gtk_widget_class_bind_template_child (widget_class, LvWindow, depth_note);
+  gtk_widget_class_bind_template_child (widget_class, LvWindow, dataset_dropdown);
+  gtk_widget_class_bind_template_child (widget_class, LvWindow, size_box);
+  gtk_widget_class_bind_template_child (widget_class, LvWindow, custom_sizes_entry);
+  gtk_widget_class_bind_template_child (widget_class, LvWindow, runs_spin);
+  gtk_widget_class_bind_template_child (widget_class, LvWindow, depth_spin);
+  gtk_widget_class_bind_template_child (widget_class, LvWindow, activation_dropdown);
+  gtk_widget_class_bind_template_child (widget_class, LvWindow, epochs_spin);
+  gtk_widget_class_bind_template_child (widget_class, LvWindow, lr_spin);
+  gtk_widget_class_bind_template_child (widget_class, LvWindow, batch_spin);
+  gtk_widget_class_bind_template_child (widget_class, LvWindow, seed_spin);
+  gtk_widget_class_bind_template_child (widget_class, LvWindow, reg_kind_dropdown);
+  gtk_widget_class_bind_template_child (widget_class, LvWindow, degree_scale);
+  gtk_widget_class_bind_template_child (widget_class, LvWindow, lambda_spin);
+  gtk_widget_class_bind_template_child (widget_class, LvWindow, precision_fp32_toggle);
+  gtk_widget_class_bind_template_child (widget_class, LvWindow, precision_bf16_toggle);
+  gtk_widget_class_bind_template_child (widget_class, LvWindow, order_per_run_toggle);
+  gtk_widget_class_bind_template_child (widget_class, LvWindow, order_shared_toggle);
+}
+
 static void
 lv_window_class_init (LvWindowClass *klass)
 {
@@ -746,45 +793,9 @@ lv_window_class_init (LvWindowClass *klass)
 
   /* The template has libadwaita widgets; tests build windows without an AdwApplication. */
   adw_init ();
+  g_type_ensure (LV_TYPE_FOLLOW_BAR);
   gtk_widget_class_set_template_from_resource (widget_class, RESOURCE_PREFIX "/lv-window.ui");
-  gtk_widget_class_bind_template_child (widget_class, LvWindow, flap);
-  gtk_widget_class_bind_template_child (widget_class, LvWindow, state_bar);
-  gtk_widget_class_bind_template_child (widget_class, LvWindow, state_label);
-  gtk_widget_class_bind_template_child (widget_class, LvWindow, state_badge);
-  gtk_widget_class_bind_template_child (widget_class, LvWindow, pending_label);
-  gtk_widget_class_bind_template_child (widget_class, LvWindow, pending_box);
-  gtk_widget_class_bind_template_child (widget_class, LvWindow, page_note);
-  gtk_widget_class_bind_template_child (widget_class, LvWindow, controls_scroller);
-  gtk_widget_class_bind_template_child (widget_class, LvWindow, controls_pane);
-  gtk_widget_class_bind_template_child (widget_class, LvWindow, start_button);
-  gtk_widget_class_bind_template_child (widget_class, LvWindow, caption_revealer);
-  gtk_widget_class_bind_template_child (widget_class, LvWindow, caption_title);
-  gtk_widget_class_bind_template_child (widget_class, LvWindow, caption_label);
-  gtk_widget_class_bind_template_child (widget_class, LvWindow, banner_action);
-  gtk_widget_class_bind_template_child (widget_class, LvWindow, title_stack);
-  gtk_widget_class_bind_template_child (widget_class, LvWindow, stack);
-  gtk_widget_class_bind_template_child (widget_class, LvWindow, banner_revealer);
-  gtk_widget_class_bind_template_child (widget_class, LvWindow, banner_box);
-  gtk_widget_class_bind_template_child (widget_class, LvWindow, banner_label);
-  gtk_widget_class_bind_template_child (widget_class, LvWindow, progress_label);
-  gtk_widget_class_bind_template_child (widget_class, LvWindow, progress_bar);
-  gtk_widget_class_bind_template_child (widget_class, LvWindow, dataset_dropdown);
-  gtk_widget_class_bind_template_child (widget_class, LvWindow, size_box);
-  gtk_widget_class_bind_template_child (widget_class, LvWindow, custom_sizes_entry);
-  gtk_widget_class_bind_template_child (widget_class, LvWindow, runs_spin);
-  gtk_widget_class_bind_template_child (widget_class, LvWindow, depth_spin);
-  gtk_widget_class_bind_template_child (widget_class, LvWindow, activation_dropdown);
-  gtk_widget_class_bind_template_child (widget_class, LvWindow, epochs_spin);
-  gtk_widget_class_bind_template_child (widget_class, LvWindow, lr_spin);
-  gtk_widget_class_bind_template_child (widget_class, LvWindow, batch_spin);
-  gtk_widget_class_bind_template_child (widget_class, LvWindow, seed_spin);
-  gtk_widget_class_bind_template_child (widget_class, LvWindow, reg_kind_dropdown);
-  gtk_widget_class_bind_template_child (widget_class, LvWindow, degree_scale);
-  gtk_widget_class_bind_template_child (widget_class, LvWindow, lambda_spin);
-  gtk_widget_class_bind_template_child (widget_class, LvWindow, precision_fp32_toggle);
-  gtk_widget_class_bind_template_child (widget_class, LvWindow, precision_bf16_toggle);
-  gtk_widget_class_bind_template_child (widget_class, LvWindow, order_per_run_toggle);
-  gtk_widget_class_bind_template_child (widget_class, LvWindow, order_shared_toggle);
+  bind_template_children (widget_class);
   gtk_widget_class_bind_template_callback_full (widget_class, "on_control_changed",
                                                 G_CALLBACK (lv_window_control_changed));
   gtk_widget_class_bind_template_callback (widget_class, on_banner_dismiss);

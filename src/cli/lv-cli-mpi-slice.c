@@ -3,7 +3,6 @@
 
 #include "config.h"
 
-#include <math.h>
 
 #include "lv-cli-mpi.h"
 
@@ -17,16 +16,6 @@
  */
 
 enum { TAG_ROWS = 301 };
-
-static double *
-nan_array (gsize n)
-{
-  double *v = g_new (double, n);
-
-  for (gsize i = 0; i < n; i++)
-    v[i] = NAN;
-  return v;
-}
 
 /* Evaluates this rank's rows; values[k·G + i] is point i of the k-th own row. */
 static gboolean
@@ -93,25 +82,9 @@ lv_cli_mpi_slice_grid (const LvMlpShape *shape, const float *center, const float
   if (size == 1)
     return lv_slice_grid_compute (shape, center, d1, d2, dataset, config, pool, NULL, NULL,
                                   NULL, error);
-  if (G < 2 || G > LV_SLICE_MAX_GRID || !isfinite (config->span) || config->span <= 0 ||
-      config->span > 1e6)
-    {
-      g_set_error (error, LV_ERROR, LV_ERROR_INVALID_INPUT,
-                   "grid %u or span %g out of range (2..%u, (0, 1e6])", G, config->span,
-                   LV_SLICE_MAX_GRID);
-      return NULL;
-    }
-  grid = g_new0 (LvSliceGrid, 1);
-  grid->grid = G;
-  grid->span = config->span;
-  grid->stride = 1;
-  grid->train_loss = nan_array ((gsize) G * G);
-  grid->train_accuracy = nan_array ((gsize) G * G);
-  if (config->test && dataset->n_test > 0)
-    {
-      grid->test_loss = nan_array ((gsize) G * G);
-      grid->test_accuracy = nan_array ((gsize) G * G);
-    }
+  grid = lv_slice_grid_new_nan (config, config->test && dataset->n_test > 0, error);
+  if (grid == NULL)
+    return NULL;
   values = g_new (LvSliceValues, MAX (own, 1));
   if (!evaluate_rows (shape, center, d1, d2, dataset, config, grid, rank, size, pool, values,
                       error))

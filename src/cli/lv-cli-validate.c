@@ -42,35 +42,33 @@ lv_cli_check_figure_output (const char *option, const char *path, const char *si
   return lv_cli_check_output (option, csv, error);
 }
 
+/* Adds "(0 = the default)" to the range error lv_cli_check_double/int() just set. */
+static gboolean
+note_default (GError **error)
+{
+  if (error != NULL && *error != NULL)
+    {
+      char *message = g_strconcat ((*error)->message, " (0 = the default)", NULL);
+
+      g_free ((*error)->message);
+      (*error)->message = message;
+    }
+  return FALSE;
+}
+
 gboolean
 lv_cli_check_double_or_default (const char *option, double value, double min, double max,
                                 GError **error)
 {
-  if (value == 0.0)
-    return TRUE;
-  if (!isfinite (value) || value < min || value > max)
-    {
-      g_set_error (error, LV_ERROR, LV_ERROR_INVALID_INPUT,
-                   "%s: %g is outside [%g, %g] (0 = the default)", option, value, min, max);
-      return FALSE;
-    }
-  return TRUE;
+  return value == 0.0 || lv_cli_check_double (option, value, min, max, error) ||
+         note_default (error);
 }
 
 gboolean
 lv_cli_check_int_or_default (const char *option, gint64 value, gint64 min, gint64 max,
                              GError **error)
 {
-  if (value == 0)
-    return TRUE;
-  if (value < min || value > max)
-    {
-      g_set_error (error, LV_ERROR, LV_ERROR_INVALID_INPUT,
-                   "%s: %" G_GINT64_FORMAT " is outside [%" G_GINT64_FORMAT ", %" G_GINT64_FORMAT
-                   "] (0 = the default)", option, value, min, max);
-      return FALSE;
-    }
-  return TRUE;
+  return value == 0 || lv_cli_check_int (option, value, min, max, error) || note_default (error);
 }
 
 gboolean

@@ -257,6 +257,29 @@ y_title_room (LvPlotFrame *frame)
   return frame->height - 2 * PAD (frame) - bottom_band (frame);
 }
 
+/* The width left of the plot area: pad, the widest y tick label, the ticks and the y title.
+ * Needs the bottom band (y_title_room()). */
+static double
+left_band (LvPlotFrame *frame)
+{
+  double tw = 0, max_w = 0, left;
+
+  if (!frame->y.hide_labels)
+    for (guint i = 0; i < frame->y.n_ticks; i++)
+      {
+        g_autofree char *label = lv_plot_axis_tick_label (&frame->y, i);
+
+        lv_plot_text_extent (frame->cr, frame->theme, TICK_FS (frame), FALSE, label, &tw, NULL);
+        max_w = MAX (max_w, tw);
+      }
+  left = PAD (frame) + max_w + TICK_LEN (frame) + 0.3 * frame->fs;
+  if (frame->y_label != NULL && *frame->y_label != '\0')
+    left += lv_plot_text_fitted_height (frame->cr, frame->theme, LV_PLOT_FS_LABEL * frame->fs,
+                                        FALSE, frame->y_label, y_title_room (frame))
+            + 0.4 * frame->fs;
+  return left;
+}
+
 /* Computes frame->area from the axes (already initialised), the titles and the legend. */
 void
 lv_plot_frame_layout (LvPlotFrame *frame,
@@ -264,7 +287,7 @@ lv_plot_frame_layout (LvPlotFrame *frame,
 {
   const LvPlotCommon *c = frame->common;
   double pad = PAD (frame), top, bottom, left, right;
-  double th = 0, tw = 0, lab_h = 0, max_w = 0, last_w = 0, leg_w, leg_h;
+  double th = 0, lab_h = 0, last_w = 0, leg_w, leg_h;
 
   caption_fit (frame);
   lv_plot_text_extent (frame->cr, frame->theme, TICK_FS (frame), FALSE, "0", NULL, &th);
@@ -293,19 +316,7 @@ lv_plot_frame_layout (LvPlotFrame *frame,
   if (frame->legend_below)
     bottom += leg_h + 0.4 * frame->fs;
 
-  if (!frame->y.hide_labels)
-    for (guint i = 0; i < frame->y.n_ticks; i++)
-      {
-        g_autofree char *label = lv_plot_axis_tick_label (&frame->y, i);
-
-        lv_plot_text_extent (frame->cr, frame->theme, TICK_FS (frame), FALSE, label, &tw, NULL);
-        max_w = MAX (max_w, tw);
-      }
-  left = pad + max_w + TICK_LEN (frame) + 0.3 * frame->fs;
-  if (frame->y_label != NULL && *frame->y_label != '\0')
-    left += lv_plot_text_fitted_height (frame->cr, frame->theme, LV_PLOT_FS_LABEL * frame->fs,
-                                        FALSE, frame->y_label, y_title_room (frame))
-            + 0.4 * frame->fs;
+  left = left_band (frame);
 
   if (frame->x.n_ticks > 0 && !frame->x.hide_labels)
     {

@@ -47,16 +47,19 @@ typedef struct
   double wall, cpu;             /* GFLOP per wall second and per CPU second */
 } Rate;
 
+/* One peer thread's work: @reps products of an m × k and a k × n matrix (float for sgemm,
+ * LvBf16 for the oneDNN peer) into c. */
 typedef struct
 {
-  float *a, *b, *c;
+  void *a, *b;
+  float *c;
   int m, n, k, reps;
-} GemmJob;
+} PeerJob;
 
 static gpointer
 gemm_thread (gpointer data)
 {
-  GemmJob *job = data;
+  PeerJob *job = data;
 
   for (int r = 0; r < job->reps; r++)
     cblas_sgemm (CblasRowMajor, CblasNoTrans, CblasNoTrans, job->m, job->n, job->k, 1.0f,
@@ -64,33 +67,22 @@ gemm_thread (gpointer data)
   return NULL;
 }
 
-/* Aggregate sgemm GFLOP/s of @threads concurrent single-threaded GEMMs, 64 × 128 × 125 250
- * each (a row block of the Λ = 500 couplings times the monomials of 128 starts). */
+/* Runs @fn on every one of @threads jobs at once and returns the aggregate GFLOP/s, per wall
+ * second and per CPU second of the interval; then frees the jobs' matrices. The one timing
+ * loop of both peers. */
 static Rate
-sgemm_rate (guint threads)
+time_peer_jobs (GThreadFunc fn, PeerJob *jobs, guint threads)
 {
-  const int m = 64, n = 128, k = 125250, reps = 6;
-  g_autofree GemmJob *jobs = g_new0 (GemmJob, threads);
   g_autofree GThread **th = g_new (GThread *, threads);
-  gint64 t0;
-  double cpu0 = cpu_seconds (), flops;
+  double flops = 2.0 * jobs[0].m * jobs[0].n * (double) jobs[0].k * jobs[0].reps * threads;
+  double cpu0 = cpu_seconds ();
+  gint64 t0 = g_get_monotonic_time ();
   Rate rate;
 
   for (guint t = 0; t < threads; t++)
-    {
-      jobs[t] = (GemmJob) { g_new (float, (gsize) m * k), g_new (float, (gsize) k * n),
-                            g_new (float, (gsize) m * n), m, n, k, reps };
-      for (gsize i = 0; i < (gsize) m * k; i++)
-        jobs[t].a[i] = (float) (g_random_double () - 0.5);
-      for (gsize i = 0; i < (gsize) k * n; i++)
-        jobs[t].b[i] = (float) (g_random_double () - 0.5);
-    }
-  t0 = g_get_monotonic_time ();
-  for (guint t = 0; t < threads; t++)
-    th[t] = g_thread_new ("sgemm", gemm_thread, &jobs[t]);
+    th[t] = g_thread_new ("peer", fn, &jobs[t]);
   for (guint t = 0; t < threads; t++)
     g_thread_join (th[t]);
-  flops = 2.0 * m * n * (double) k * reps * threads;
   rate.wall = flops / ((g_get_monotonic_time () - t0) / 1e6) / 1e9;
   rate.cpu = flops / (cpu_seconds () - cpu0) / 1e9;
   for (guint t = 0; t < threads; t++)
@@ -102,20 +94,35 @@ sgemm_rate (guint threads)
   return rate;
 }
 
-#ifdef HAVE_DNNL
-typedef struct
+/* Aggregate sgemm GFLOP/s of @threads concurrent single-threaded GEMMs, 64 × 128 × 125 250
+ * each (a row block of the Λ = 500 couplings times the monomials of 128 starts). */
+static Rate
+sgemm_rate (guint threads)
 {
-  LvBf16 *a, *b;
-  float *c;
-  int reps;
-} Bf16Job;
+  const int m = 64, n = 128, k = 125250, reps = 6;
+  g_autofree PeerJob *jobs = g_new0 (PeerJob, threads);
 
+  for (guint t = 0; t < threads; t++)
+    {
+      float *a = g_new (float, (gsize) m * k), *b = g_new (float, (gsize) k * n);
+
+      for (gsize i = 0; i < (gsize) m * k; i++)
+        a[i] = (float) (g_random_double () - 0.5);
+      for (gsize i = 0; i < (gsize) k * n; i++)
+        b[i] = (float) (g_random_double () - 0.5);
+      jobs[t] = (PeerJob) { a, b, g_new (float, (gsize) m * n), m, n, k, reps };
+    }
+  return time_peer_jobs (gemm_thread, jobs, threads);
+}
+
+#ifdef HAVE_DNNL
 static gpointer
 bf16_thread (gpointer data)
 {
-  Bf16Job *job = data;
+  PeerJob *job = data;
   g_autoptr(GError) error = NULL;
-  g_autoptr(LvGemmBf16) gemm = lv_gemm_bf16_new (1, FALSE, FALSE, 128, 64, 125250, &error);
+  g_autoptr(LvGemmBf16) gemm = lv_gemm_bf16_new (1, FALSE, FALSE, job->m, job->n, job->k,
+                                                 &error);
 
   if (gemm == NULL)
     g_error ("%s", error->message);
@@ -135,36 +142,20 @@ bf16_rate (guint threads)
 #ifdef HAVE_DNNL
   const gsize m = 128, n = 64, k = 125250;
   const int reps = 20;
-  g_autofree Bf16Job *jobs = g_new0 (Bf16Job, threads);
-  g_autofree GThread **th = g_new (GThread *, threads);
+  g_autofree PeerJob *jobs = g_new0 (PeerJob, threads);
   g_autofree float *tmp = g_new (float, MAX (m, n) * k);
-  double cpu0, flops;
-  gint64 t0;
 
   for (gsize i = 0; i < MAX (m, n) * k; i++)
     tmp[i] = (float) (g_random_double () - 0.5);
   for (guint t = 0; t < threads; t++)
     {
-      jobs[t] = (Bf16Job) { g_new (LvBf16, m * k), g_new (LvBf16, k * n), g_new (float, m * n),
-                            reps };
-      lv_bf16_from_f32 (jobs[t].a, tmp, m * k);
-      lv_bf16_from_f32 (jobs[t].b, tmp, k * n);
+      LvBf16 *a = g_new (LvBf16, m * k), *b = g_new (LvBf16, k * n);
+
+      lv_bf16_from_f32 (a, tmp, m * k);
+      lv_bf16_from_f32 (b, tmp, k * n);
+      jobs[t] = (PeerJob) { a, b, g_new (float, m * n), m, n, k, reps };
     }
-  cpu0 = cpu_seconds ();
-  t0 = g_get_monotonic_time ();
-  for (guint t = 0; t < threads; t++)
-    th[t] = g_thread_new ("bf16", bf16_thread, &jobs[t]);
-  for (guint t = 0; t < threads; t++)
-    g_thread_join (th[t]);
-  flops = 2.0 * m * n * (double) k * reps * threads;
-  rate.wall = flops / ((g_get_monotonic_time () - t0) / 1e6) / 1e9;
-  rate.cpu = flops / (cpu_seconds () - cpu0) / 1e9;
-  for (guint t = 0; t < threads; t++)
-    {
-      g_free (jobs[t].a);
-      g_free (jobs[t].b);
-      g_free (jobs[t].c);
-    }
+  rate = time_peer_jobs (bf16_thread, jobs, threads);
 #endif
   return rate;
 }

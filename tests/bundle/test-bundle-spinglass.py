@@ -69,6 +69,18 @@ def check_resume(tmp, name, sig, full_json):
     assert complete_sizes(path) == 4
 
 
+def check_refuses_other_files(tmp, full):
+    """A copy whose root says another version, or another format, is refused on --resume."""
+    import shutil
+    for attr, value, needle in (("version", 99, "spin-glass bundle version 99 is not the version"),
+                                ("format", "lossviz-experiment", "not a spin-glass bundle")):
+        copy = os.path.join(tmp, f"other-{attr}.h5")
+        shutil.copy(full, copy)
+        with h5py.File(copy, "r+") as f:
+            f.attrs[attr] = value
+        assert_bad_input(["spinglass", "simulate", "--resume", copy], needle)
+
+
 def main():
     tap = Tap()
     with tempfile.TemporaryDirectory() as tmp:
@@ -82,6 +94,8 @@ def main():
         tap.check("--resume refuses changed settings",
                   lambda: assert_bad_input(["spinglass", "simulate", "--resume", full,
                                             "--runs", "5"], "--runs would change them"))
+        tap.check("--resume refuses another version or format",
+                  lambda: check_refuses_other_files(tmp, full))
     tap.done()
 
 

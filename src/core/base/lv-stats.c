@@ -81,3 +81,25 @@ lv_pearson (const double *x, const double *y, gsize n)
     return NAN;
   return sxy / sqrt (sxx * syy);
 }
+
+static int
+compare_uints (const void *a, const void *b)
+{
+  guint x = *(const guint *) a, y = *(const guint *) b;
+
+  return x < y ? -1 : x > y;
+}
+
+guint
+lv_uint_sort_unique (guint *values, guint n)
+{
+  guint kept = 0;
+
+  if (n == 0)
+    return 0;
+  qsort (values, n, sizeof *values, compare_uints);
+  for (guint i = 0; i < n; i++)
+    if (kept == 0 || values[i] != values[kept - 1])
+      values[kept++] = values[i];
+  return kept;
+}

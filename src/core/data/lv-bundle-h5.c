@@ -296,6 +296,46 @@ lv_h5_invalid (GError **error, const char *where, const char *what)
   return FALSE;
 }
 
+hid_t
+lv_h5_open_group (hid_t loc, const char *where, const char *name, GError **error)
+{
+  hid_t g = H5Lexists (loc, name, H5P_DEFAULT) > 0 ? H5Gopen2 (loc, name, H5P_DEFAULT) : -1;
+
+  if (g < 0)
+    {
+      g_autofree char *what = g_strdup_printf ("group '%s' is missing", name);
+      lv_h5_invalid (error, where, what);
+    }
+  return g;
+}
+
+gboolean
+lv_h5_check_format (hid_t file, const char *format, gint64 version, const char *kind,
+                    GError **error)
+{
+  g_autofree char *found = NULL;
+  gint64 found_version;
+
+  if (!lv_h5_get_string (file, "", "format", &found, error))
+    return FALSE;
+  if (g_strcmp0 (found, format) != 0)
+    {
+      g_set_error (error, LV_ERROR, LV_ERROR_INVALID_INPUT,
+                   "root attribute 'format' is not \"%s\" (not a %s)", format, kind);
+      return FALSE;
+    }
+  if (!lv_h5_get_int (file, "", "version", 1, G_MAXINT32, &found_version, error))
+    return FALSE;
+  if (found_version != version)
+    {
+      g_set_error (error, LV_ERROR, LV_ERROR_INVALID_INPUT,
+                   "%s version %" G_GINT64_FORMAT " is not the version this LossViz reads (%"
+                   G_GINT64_FORMAT ")", kind, found_version, version);
+      return FALSE;
+    }
+  return TRUE;
+}
+
 static gboolean
 missing (GError **error, const char *where, const char *name, const char *what)
 {

@@ -13,6 +13,36 @@
 
 #include "lv-bundle-private.h"
 
+/* One reader of the layer groups, for model files and for the runs of bundles
+ * (lv-bundle-read.c). */
+gboolean
+lv_bundle_read_layers (hid_t parent, const char *where, const LvMlpShape *shape,
+                       gboolean with_bias, float *params, GError **error)
+{
+  for (guint l = 0; l < shape->n_layers; l++)
+    {
+      char name[16];
+      g_autofree char *at = NULL;
+      hid_t g;
+      gboolean ok;
+
+      g_snprintf (name, sizeof name, "layer%u", l);
+      g = lv_h5_open_group (parent, where, name, error);
+      if (g < 0)
+        return FALSE;
+      at = g_strdup_printf ("%s/%s", where, name);
+      ok = lv_h5_read_floats (g, at, "weight", shape->widths[l + 1], shape->widths[l],
+                              params + lv_mlp_weight_offset (shape, l), error);
+      if (ok && with_bias)
+        ok = lv_h5_read_floats (g, at, "bias", shape->widths[l + 1], 0,
+                                params + lv_mlp_bias_offset (shape, l), error);
+      H5Gclose (g);
+      if (!ok)
+        return FALSE;
+    }
+  return TRUE;
+}
+
 /* Reads every layer's weight shape into @shape->widths, checking that they chain. */
 static gboolean
 read_widths (hid_t file, LvMlpShape *shape, gboolean *with_bias, GError **error)
@@ -88,24 +118,8 @@ read_model (hid_t file, LvLoss loss, LvMlpShape *shape, float **params, GError *
   p = g_try_new (float, lv_mlp_n_params (shape));
   if (p == NULL)
     return lv_h5_invalid (error, "model", "does not fit in memory");
-  for (guint l = 0; l < shape->n_layers; l++)
-    {
-      char name[16];
-      g_autofree char *where = NULL;
-      hid_t g;
-      gboolean ok;
-
-      g_snprintf (name, sizeof name, "layer%u", l);
-      where = g_strdup_printf ("model %s", name);
-      g = H5Gopen2 (file, name, H5P_DEFAULT);
-      ok = lv_h5_read_floats (g, where, "weight", shape->widths[l + 1], shape->widths[l],
-                              p + lv_mlp_weight_offset (shape, l), error) &&
-           (!with_bias || lv_h5_read_floats (g, where, "bias", shape->widths[l + 1], 0,
-                                             p + lv_mlp_bias_offset (shape, l), error));
-      H5Gclose (g);
-      if (!ok)
-        return FALSE;
-    }
+  if (!lv_bundle_read_layers (file, "model", shape, with_bias, p, error))
+    return FALSE;
   *params = g_steal_pointer (&p);
   return TRUE;
 }

@@ -64,5 +64,15 @@ gboolean lv_h5_read_uint32s (hid_t loc, const char *where, const char *name, gsi
 gboolean lv_h5_read_floats (hid_t loc, const char *where, const char *name, gsize rows,
                             gsize cols, float *out, GError **error);
 gboolean lv_h5_invalid (GError **error, const char *where, const char *what);
+/* The root's 'format' attribute is @format and its 'version' is @version; @kind names the
+ * file in the messages ("bundle", "spin-glass bundle"). */
+/* Opens group @name of @loc, or fails with "group '@name' is missing" under @where. */
+hid_t    lv_h5_open_group (hid_t loc, const char *where, const char *name, GError **error);
+/* Reads the groups layer0 … layer(L−1) of @parent (weight, and bias when @with_bias) into
+ * @params laid out as @shape says (lv-bundle-model.c: model files and bundles' runs). */
+gboolean lv_bundle_read_layers (hid_t parent, const char *where, const LvMlpShape *shape,
+                                gboolean with_bias, float *params, GError **error);
+gboolean lv_h5_check_format (hid_t file, const char *format, gint64 version, const char *kind,
+                             GError **error);
 
 G_END_DECLS

@@ -25,19 +25,6 @@ typedef struct
   guint64 floats_loaded;
 } Reader;
 
-static hid_t
-open_group (hid_t loc, const char *where, const char *name, GError **error)
-{
-  hid_t g = H5Lexists (loc, name, H5P_DEFAULT) > 0 ? H5Gopen2 (loc, name, H5P_DEFAULT) : -1;
-
-  if (g < 0)
-    {
-      g_autofree char *what = g_strdup_printf ("group '%s' is missing", name);
-      lv_h5_invalid (error, where, what);
-    }
-  return g;
-}
-
 static gboolean
 get_flag (hid_t g, const char *where, const char *name, gboolean *out, GError **error)
 {
@@ -52,7 +39,7 @@ get_flag (hid_t g, const char *where, const char *name, gboolean *out, GError **
 static gboolean
 read_dataset (hid_t file, LvSession *s, GError **error)
 {
-  hid_t g = open_group (file, "", "dataset", error);
+  hid_t g = lv_h5_open_group (file, "", "dataset", error);
   gint64 seed;
   gboolean ok;
 
@@ -135,7 +122,7 @@ read_config_numbers (hid_t g, LvEnsembleConfig *c, GError **error)
 static gboolean
 read_config (hid_t file, LvEnsembleConfig *c, GError **error)
 {
-  hid_t g = open_group (file, "", "config", error);
+  hid_t g = lv_h5_open_group (file, "", "config", error);
   gboolean ok;
 
   if (g < 0)
@@ -166,7 +153,7 @@ read_config (hid_t file, LvEnsembleConfig *c, GError **error)
 static gboolean
 read_prep (hid_t file, const LvSession *s, LvBundlePrep *p, GError **error)
 {
-  hid_t g = open_group (file, "", "preprocessing", error);
+  hid_t g = lv_h5_open_group (file, "", "preprocessing", error);
   guint n = s->dataset.n_train + s->dataset.n_test;
   gboolean ok;
 
@@ -199,34 +186,6 @@ parse_state (const char *s, LvRunState *out)
         return TRUE;
       }
   return FALSE;
-}
-
-static gboolean
-read_layers (hid_t run, const char *where, const LvMlpShape *shape, float *params,
-             GError **error)
-{
-  for (guint l = 0; l < shape->n_layers; l++)
-    {
-      char name[16];
-      g_autofree char *at = NULL;
-      hid_t g;
-      gboolean ok;
-
-      g_snprintf (name, sizeof name, "layer%u", l);
-      g = open_group (run, where, name, error);
-      if (g < 0)
-        return FALSE;
-      at = g_strdup_printf ("%s/%s", where, name);
-      ok = lv_h5_read_floats (g, at, "weight", shape->widths[l + 1], shape->widths[l],
-                              params + lv_mlp_weight_offset (shape, l), error);
-      if (ok && shape->bias)
-        ok = lv_h5_read_floats (g, at, "bias", shape->widths[l + 1], 0,
-                                params + lv_mlp_bias_offset (shape, l), error);
-      H5Gclose (g);
-      if (!ok)
-        return FALSE;
-    }
-  return TRUE;
 }
 
 /* Reserves @n floats of the load's budget, or fails naming @where. */
@@ -280,7 +239,7 @@ read_run_params (Reader *rd, hid_t g, const char *where, const LvSession *s, gui
       p->params = g_try_new (float, np);
       if (p->params == NULL)
         return lv_h5_invalid (error, where, "parameters do not fit in memory");
-      if (!read_layers (g, where, &shape, p->params, error))
+      if (!lv_bundle_read_layers (g, where, &shape, shape.bias, p->params, error))
         return FALSE;
     }
   if ((rd->flags & LV_BUNDLE_LOAD_TRAJECTORY) != 0)
@@ -327,7 +286,7 @@ read_size (Reader *rd, hid_t runs, LvBundle *b, guint si, GError **error)
   gboolean ok = TRUE;
 
   g_snprintf (name, sizeof name, "h%u", hidden);
-  hg = open_group (runs, "runs", name, error);
+  hg = lv_h5_open_group (runs, "runs", name, error);
   if (hg < 0)
     return FALSE;
   for (guint r = 0; ok && r < c->runs; r++)
@@ -338,7 +297,7 @@ read_size (Reader *rd, hid_t runs, LvBundle *b, guint si, GError **error)
       hid_t g;
 
       g_snprintf (name, sizeof name, "r%u", run);
-      g = open_group (hg, "runs", name, error);
+      g = lv_h5_open_group (hg, "runs", name, error);
       if (g < 0)
         break;
       ok = read_run_record (g, where, c, hidden, run, rec, error);
@@ -359,7 +318,7 @@ read_runs (Reader *rd, hid_t file, LvBundle *b, GError **error)
   LvSession *s = b->session;
   const LvEnsembleConfig *c = &s->config;
   guint n = c->n_sizes * c->runs;
-  hid_t runs = open_group (file, "", "runs", error);
+  hid_t runs = lv_h5_open_group (file, "", "runs", error);
   gboolean ok = runs >= 0;
 
   s->snapshot = g_new0 (LvEnsembleSnapshot, 1);
@@ -376,22 +335,8 @@ read_runs (Reader *rd, hid_t file, LvBundle *b, GError **error)
 static gboolean
 read_root (hid_t file, LvBundle *b, GError **error)
 {
-  g_autofree char *format = NULL;
-  gint64 version;
-
-  if (!lv_h5_get_string (file, "", "format", &format, error))
+  if (!lv_h5_check_format (file, LV_SESSION_FORMAT, LV_BUNDLE_VERSION, "bundle", error))
     return FALSE;
-  if (g_strcmp0 (format, LV_SESSION_FORMAT) != 0)
-    return lv_h5_invalid (error, "", "root attribute 'format' is not \"" LV_SESSION_FORMAT "\"");
-  if (!lv_h5_get_int (file, "", "version", 1, G_MAXINT32, &version, error))
-    return FALSE;
-  if (version != LV_BUNDLE_VERSION)
-    {
-      g_set_error (error, LV_ERROR, LV_ERROR_INVALID_INPUT,
-                   "bundle version %" G_GINT64_FORMAT " is not the version this LossViz reads "
-                   "(%d)", version, LV_BUNDLE_VERSION);
-      return FALSE;
-    }
   return lv_h5_get_guint (file, "", "threads", 0, 4096, &b->session->threads, error) &&
          lv_h5_get_double (file, "", "elapsed_s", TRUE, &b->session->elapsed_s, error) &&
          lv_h5_get_int (file, "", "checkpoint_unix", 0, G_MAXINT64, &b->checkpoint_unix,
@@ -501,7 +446,7 @@ lv_bundle_load_run (const char *path, const LvSession *session, guint index,
   file = lv_h5_open_checked (path, &local);
   if (file >= 0)
     {
-      g = open_group (file, "", where, &local);
+      g = lv_h5_open_group (file, "", where, &local);
       ok = g >= 0 && read_run_params (&rd, g, where, session, r->hidden, run, &local);
       if (g >= 0)
         H5Gclose (g);

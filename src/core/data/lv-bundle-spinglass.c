@@ -197,30 +197,14 @@ static LvSpinGlassBundle *
 read_bundle (hid_t file, GError **error)
 {
   g_autoptr(LvSpinGlassBundle) b = NULL;
-  g_autofree char *format = NULL;
   LvSpinGlassConfig config;
   guint lambdas[LV_SPIN_GLASS_BUNDLE_MAX_SIZES], n_sizes;
-  gint64 version;
   hid_t sizes;
   gboolean ok = TRUE;
 
-  if (!lv_h5_get_string (file, "", "format", &format, error))
+  if (!lv_h5_check_format (file, LV_SPIN_GLASS_BUNDLE_FORMAT, LV_SPIN_GLASS_BUNDLE_VERSION,
+                           "spin-glass bundle", error))
     return NULL;
-  if (g_strcmp0 (format, LV_SPIN_GLASS_BUNDLE_FORMAT) != 0)
-    {
-      lv_h5_invalid (error, "", "root attribute 'format' is not \"" LV_SPIN_GLASS_BUNDLE_FORMAT
-                     "\" (not a spin-glass bundle)");
-      return NULL;
-    }
-  if (!lv_h5_get_int (file, "", "version", 1, G_MAXINT32, &version, error))
-    return NULL;
-  if (version != LV_SPIN_GLASS_BUNDLE_VERSION)
-    {
-      g_set_error (error, LV_ERROR, LV_ERROR_INVALID_INPUT,
-                   "spin-glass bundle version %" G_GINT64_FORMAT " is not the version this "
-                   "LossViz reads (%d)", version, LV_SPIN_GLASS_BUNDLE_VERSION);
-      return NULL;
-    }
   lv_spin_glass_config_init (&config, 3, 2);
   if (!read_config (file, &config, lambdas, &n_sizes, error))
     return NULL;

@@ -631,9 +631,9 @@ nan_array (gsize n)
   return v;
 }
 
-/* Grid size, span and the second direction of a grid request. */
+/* Grid size and span of a grid request. */
 static gboolean
-check_grid_config (const LvSliceConfig *config, const float *d2, GError **error)
+check_grid_span (const LvSliceConfig *config, GError **error)
 {
   guint G = config->grid;
 
@@ -649,6 +649,15 @@ check_grid_config (const LvSliceConfig *config, const float *d2, GError **error)
                    config->span);
       return FALSE;
     }
+  return TRUE;
+}
+
+/* Grid size, span and the second direction of a grid request. */
+static gboolean
+check_grid_config (const LvSliceConfig *config, const float *d2, GError **error)
+{
+  if (!check_grid_span (config, error))
+    return FALSE;
   if (d2 == NULL)
     {
       g_set_error (error, LV_ERROR, LV_ERROR_INVALID_INPUT, "a grid needs two directions");
@@ -673,6 +682,29 @@ nan_grid (guint G, double span, gboolean with_test)
       grid->test_loss = nan_array (total);
       grid->test_accuracy = nan_array (total);
     }
+  return grid;
+}
+
+/**
+ * lv_slice_grid_new_nan:
+ * @config: the grid's size and span (checked as lv_slice_grid_compute() does)
+ * @with_test: whether the grid has test arrays
+ * @error: return location for a #GError
+ *
+ * A grid of @config's size with every value NaN (not evaluated yet) at stride 1, for callers
+ * that fill it themselves (the CLI's MPI ranks).
+ *
+ * Returns: (transfer full) (nullable): the grid, or %NULL with @error set.
+ */
+LvSliceGrid *
+lv_slice_grid_new_nan (const LvSliceConfig *config, gboolean with_test, GError **error)
+{
+  LvSliceGrid *grid;
+
+  if (!check_grid_span (config, error))
+    return NULL;
+  grid = nan_grid (config->grid, config->span, with_test);
+  grid->stride = 1;
   return grid;
 }
 

@@ -564,6 +564,31 @@ lv_spin_glass_simulate_part (const LvSpinGlassConfig *config, guint part, guint 
                                       user_data, cancellable, error);
 }
 
+/* Runs the tasks of @shared's configuration that fall to @part (task t ≡ @part mod @n_parts,
+ * @chunk runs each) on @pool and waits for them. */
+static void
+run_part_tasks (Shared *shared, LvWorkerPool *pool, guint part, guint n_parts, guint chunk)
+{
+  const LvSpinGlassConfig *config = shared->config;
+  LvTaskGroup group;
+  guint t = 0;
+
+  lv_task_group_init (&group, pool);
+  for (guint first = 0; first < config->runs; first += chunk, t++)
+    {
+      ChunkTask *task;
+
+      if (t % n_parts != part)
+        continue;
+      task = g_new (ChunkTask, 1);
+      task->shared = shared;
+      task->first = first;
+      task->count = MIN (chunk, config->runs - first);
+      lv_task_group_push (&group, chunk_task, task);
+    }
+  lv_task_group_join (&group);
+}
+
 /* lv_spin_glass_simulate_part() on @pool (the caller's, shared with other work), or on a pool of
  * @config->n_threads threads of its own when @pool is NULL. Results do not depend on the pool. */
 gboolean
@@ -614,28 +639,10 @@ lv_sg_simulate_part_on_pool (const LvSpinGlassConfig *config, LvWorkerPool *pool
   shared.on_run = on_run;
   shared.user_data = user_data;
   shared.cancellable = cancellable;
-  {
-    LvTaskGroup group;
-    guint t = 0;
-
-    if (pool == NULL && (pool = own = lv_worker_pool_try_new (config->n_threads, error)) == NULL)
-      return FALSE;
-    g_mutex_init (&shared.lock);
-    lv_task_group_init (&group, pool);
-    for (guint first = 0; first < config->runs; first += chunk, t++)
-      {
-        ChunkTask *task;
-
-        if (t % n_parts != part)
-          continue;
-        task = g_new (ChunkTask, 1);
-        task->shared = &shared;
-        task->first = first;
-        task->count = MIN (chunk, config->runs - first);
-        lv_task_group_push (&group, chunk_task, task);
-      }
-    lv_task_group_join (&group);
-  }
+  if (pool == NULL && (pool = own = lv_worker_pool_try_new (config->n_threads, error)) == NULL)
+    return FALSE;
+  g_mutex_init (&shared.lock);
+  run_part_tasks (&shared, pool, part, n_parts, chunk);
   g_mutex_clear (&shared.lock);
   shared.stats.wall_seconds = (g_get_monotonic_time () - start) / 1e6;
   if (stats != NULL)
