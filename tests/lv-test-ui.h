@@ -90,11 +90,31 @@ lv_test_ui_is_mapped (gpointer data)
   return gtk_widget_get_mapped (data) && gtk_widget_get_width (data) > 0;
 }
 
+/* @data is an LvExperiment: it has ended and nothing of it is still running. */
+static inline gboolean
+lv_test_ui_experiment_finished (gpointer data)
+{
+  return lv_experiment_is_finished (data) && !lv_experiment_get_running (data);
+}
+
+/* Epochs trained so far, summed over every run of every size of @exp. */
+static inline guint64
+lv_test_ui_epochs_done (LvExperiment *exp)
+{
+  guint n = 0;
+  const LvEnsembleSnapshot *const *snaps = lv_experiment_get_snapshots (exp, &n);
+  guint64 sum = 0;
+
+  for (guint s = 0; s < n; s++)
+    for (guint i = 0; i < snaps[s]->n_runs; i++)
+      sum += snaps[s]->runs[i].epochs_done;
+  return sum;
+}
+
 static inline gboolean
 lv_test_ui_is_finished (gpointer data)
 {
-  LvExperiment *exp = lv_window_get_experiment (data);
-  return lv_experiment_is_finished (exp) && !lv_experiment_get_running (exp);
+  return lv_test_ui_experiment_finished (lv_window_get_experiment (data));
 }
 
 /* Sets the sidebar to @sizes, @runs runs, @epochs epochs, λ = 0.001 and applies it. */

@@ -335,29 +335,10 @@ test_export_at_epoch (void)
   lv_test_ui_close (window);
 }
 
-static guint64
-epochs_done_sum (LvExperiment *exp)
-{
-  guint n = 0;
-  const LvEnsembleSnapshot *const *snaps = lv_experiment_get_snapshots (exp, &n);
-  guint64 sum = 0;
-
-  for (guint s = 0; s < n; s++)
-    for (guint i = 0; i < snaps[s]->n_runs; i++)
-      sum += snaps[s]->runs[i].epochs_done;
-  return sum;
-}
-
 static gboolean
 some_progress (gpointer data)
 {
-  return epochs_done_sum (data) >= 6;
-}
-
-static gboolean
-experiment_finished (gpointer data)
-{
-  return lv_experiment_is_finished (data) && !lv_experiment_get_running (data);
+  return lv_test_ui_epochs_done (data) >= 6;
 }
 
 /* Pause keeps partial progress: nothing advances while paused, Start continues without
@@ -388,18 +369,18 @@ test_pause_keeps_progress (void)
   /* Let the workers reach the gate, then nothing moves. */
   g_usleep (100000);
   lv_experiment_poll (paused);
-  at_pause = epochs_done_sum (paused);
+  at_pause = lv_test_ui_epochs_done (paused);
   g_assert_cmpuint (at_pause, <, 8 * 40);
   g_usleep (300000);
   lv_experiment_poll (paused);
-  g_assert_cmpuint (epochs_done_sum (paused), ==, at_pause);
+  g_assert_cmpuint (lv_test_ui_epochs_done (paused), ==, at_pause);
 
   lv_experiment_start (paused);
-  g_assert_true (lv_test_ui_wait_full (paused, LV_TEST_UI_DEADLINE_S, experiment_finished,
+  g_assert_true (lv_test_ui_wait_full (paused, LV_TEST_UI_DEADLINE_S, lv_test_ui_experiment_finished,
                                        paused));
   g_assert_cmpuint (lv_experiment_get_n_runs_started (paused), ==, n_runs_started);
   lv_experiment_start (plain);
-  g_assert_true (lv_test_ui_wait_full (plain, LV_TEST_UI_DEADLINE_S, experiment_finished, plain));
+  g_assert_true (lv_test_ui_wait_full (plain, LV_TEST_UI_DEADLINE_S, lv_test_ui_experiment_finished, plain));
   a = lv_experiment_get_snapshots (paused, &n_a);
   b = lv_experiment_get_snapshots (plain, &n_b);
   g_assert_cmpuint (n_a, ==, n_b);

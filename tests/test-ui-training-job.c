@@ -12,29 +12,10 @@
 #include "lv-test-ui.h"
 #include "lv-test-util.h"
 
-static guint64
-epochs_done_sum (LvExperiment *exp)
-{
-  guint n = 0;
-  const LvEnsembleSnapshot *const *snaps = lv_experiment_get_snapshots (exp, &n);
-  guint64 sum = 0;
-
-  for (guint s = 0; s < n; s++)
-    for (guint i = 0; i < snaps[s]->n_runs; i++)
-      sum += snaps[s]->runs[i].epochs_done;
-  return sum;
-}
-
 static gboolean
 some_progress (gpointer data)
 {
-  return epochs_done_sum (data) >= 4;
-}
-
-static gboolean
-experiment_finished (gpointer data)
-{
-  return lv_experiment_is_finished (data) && !lv_experiment_get_running (data);
+  return lv_test_ui_epochs_done (data) >= 4;
 }
 
 static gboolean
@@ -80,7 +61,7 @@ test_training_is_one_job (void)
   /* A size dropped: cancelled inside its job, the others unaffected. */
   set_sizes (exp, kept, 2);
   g_assert_cmpuint (lv_experiment_get_n_started (exp), ==, 3);
-  g_assert_true (lv_test_ui_wait_full (exp, LV_TEST_UI_DEADLINE_S, experiment_finished, exp));
+  g_assert_true (lv_test_ui_wait_full (exp, LV_TEST_UI_DEADLINE_S, lv_test_ui_experiment_finished, exp));
   snaps = lv_experiment_get_snapshots (exp, &n);
   g_assert_cmpuint (n, ==, 2);
   for (guint s = 0; s < n; s++)
