@@ -6,6 +6,7 @@
 #include <lossviz/lossviz.h>
 
 #include "lv-gemm-bf16.h"
+#include "lv-test-data.h"
 #include "lv-train-fused-bf16-kernels.h"
 
 /*
@@ -140,6 +141,70 @@ test_relu_backward_rows (void)
   }
 }
 
+static void
+record_end_loss (guint epoch, const LvEpochStats *stats, gpointer data)
+{
+  *(double *) data = stats->train_loss;
+}
+
+static void
+record_net_loss (guint net, guint epoch, const LvEpochStats *stats, gpointer data)
+{
+  ((double *) data)[net] = stats->train_loss;
+}
+
+/*
+ * Training through the fused passes: bias-free ReLU networks with two hidden layers, so the
+ * block's forward products apply ReLU and store bf16 themselves (the stacked layer 0 and the
+ * batched layer 1) and both hidden layers go through the bf16-mask backward pass. The block
+ * (shared order) must agree with the one-network bf16 trainer (lv_train_run_ordered, which has
+ * none of these passes) to bf16's resolution, and stay near fp32.
+ */
+static void
+test_bias_free_block (void)
+{
+  g_autoptr(LvDataset) ds = lv_test_blobs (300, 60, 12, 1.0, 4);
+  guint64 seeds[3] = { 21, 22, 23 }, order_seed = 99;
+  float *params[3];
+  LvRunState states[3];
+  double block_loss[3], one_loss = NAN, fp32_loss = NAN;
+  LvMlpShape shape;
+  LvTrainConfig config;
+  gsize np;
+
+  if (!have_bf16 ())
+    return;
+  g_assert_true (lv_mlp_shape_init (&shape, 12, 2, 40, 2, LV_ACTIVATION_RELU,
+                                    LV_LOSS_CROSS_ENTROPY, FALSE, NULL));
+  lv_train_config_init (&config);
+  config.epochs = 3;
+  config.precision = LV_PRECISION_BF16;
+  np = lv_mlp_n_params (&shape);
+  for (guint k = 0; k < 3; k++)
+    params[k] = g_new (float, np);
+  lv_train_run_fused (&shape, &config, ds, 3, seeds, order_seed, params, states,
+                      record_net_loss, NULL, block_loss, NULL);
+  for (guint k = 0; k < 3; k++)
+    {
+      g_autofree float *one = g_new (float, np);
+
+      g_assert_cmpint (states[k], ==, LV_RUN_FINISHED);
+      config.precision = LV_PRECISION_BF16;
+      g_assert_cmpint (lv_train_run_ordered (&shape, &config, ds, seeds[k], order_seed, one,
+                                             record_end_loss, &one_loss, NULL),
+                       ==, LV_RUN_FINISHED);
+      config.precision = LV_PRECISION_FP32;
+      g_assert_cmpint (lv_train_run_ordered (&shape, &config, ds, seeds[k], order_seed, one,
+                                             record_end_loss, &fp32_loss, NULL),
+                       ==, LV_RUN_FINISHED);
+      g_test_message ("net %u: train loss block bf16 %.6f, one-net bf16 %.6f, fp32 %.6f", k,
+                      block_loss[k], one_loss, fp32_loss);
+      g_assert_cmpfloat (fabs (block_loss[k] - one_loss), <, 4e-3 * one_loss);
+      g_assert_cmpfloat (fabs (one_loss - fp32_loss), <, 2e-2 * fp32_loss);
+      g_free (params[k]);
+    }
+}
+
 int
 main (int argc, char **argv)
 {
@@ -147,5 +212,6 @@ main (int argc, char **argv)
   lv_core_init ();
   g_test_add_func ("/bf16/gemm-relu-bf16", test_gemm_relu_bf16);
   g_test_add_func ("/bf16/relu-backward-rows", test_relu_backward_rows);
+  g_test_add_func ("/bf16/bias-free-block", test_bias_free_block);
   return g_test_run ();
 }
