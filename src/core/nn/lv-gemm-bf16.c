@@ -193,22 +193,50 @@ matrix_desc (dnnl_memory_desc_t *md, guint batch, guint rows, guint cols, gboole
   dnnl_memory_desc_init_by_strides (md, 3, dims, type, strides);
 }
 
+/*
+ * The epilogue as oneDNN post-ops: ReLU as an eltwise post-op; the rounding to bf16 is the
+ * destination's type. Both come (nearly) free with the brgemm kernel (measured: 400×100×100 in
+ * 20.7 µs plain, 20.7–21.9 µs with them). A per-row bias is deliberately not offered: as a binary post-op
+ * broadcast along the columns it nearly doubles that time (37.7 µs, more than the separate
+ * bias pass costs), and as the matmul's bias argument oneDNN 2.6 serves it only in its
+ * reference implementation.
+ */
+static gboolean
+epilogue_attr (dnnl_primitive_attr_t *attr, guint epilogue, GError **error)
+{
+  dnnl_post_ops_t po = NULL;
+  gboolean ok;
+
+  ok = check (dnnl_primitive_attr_create (attr), "primitive_attr_create", error) &&
+       check (dnnl_post_ops_create (&po), "post_ops_create", error) &&
+       (!(epilogue & LV_GEMM_BF16_RELU) ||
+        check (dnnl_post_ops_append_eltwise (po, 1.0f, dnnl_eltwise_relu, 0, 0), "ReLU post-op",
+               error)) &&
+       check (dnnl_primitive_attr_set_post_ops (*attr, po), "attr_set_post_ops", error);
+  if (po != NULL)
+    dnnl_post_ops_destroy (po);
+  return ok;
+}
+
 static gboolean
 build (LvGemmBf16 *g, guint batch, gboolean trans_a, gboolean trans_b, guint m, guint n, guint k,
-       GError **error)
+       guint epilogue, GError **error)
 {
   dnnl_memory_desc_t a_md, b_md, c_md;
   dnnl_matmul_desc_t desc;
+  dnnl_primitive_attr_t attr = NULL;
   dnnl_primitive_desc_t pd = NULL;
   const char *impl = NULL;
   gboolean ok;
 
   matrix_desc (&a_md, batch, m, k, trans_a, dnnl_bf16);
   matrix_desc (&b_md, batch, k, n, trans_b, dnnl_bf16);
-  matrix_desc (&c_md, batch, m, n, FALSE, dnnl_f32);
+  matrix_desc (&c_md, batch, m, n, FALSE,
+               (epilogue & LV_GEMM_BF16_DST_BF16) ? dnnl_bf16 : dnnl_f32);
   ok = check (dnnl_matmul_desc_init (&desc, &a_md, &b_md, NULL, &c_md), "matmul_desc_init",
               error) &&
-       check (dnnl_primitive_desc_create (&pd, &desc, NULL, engine, NULL),
+       epilogue_attr (&attr, epilogue, error) &&
+       check (dnnl_primitive_desc_create (&pd, &desc, attr, engine, NULL),
               "creating the bf16 matmul (does this CPU lack AVX512-BF16/AVX512?)", error) &&
        check (dnnl_primitive_desc_query (pd, dnnl_query_impl_info_str, 0, &impl), "query",
               error) &&
@@ -222,6 +250,8 @@ build (LvGemmBf16 *g, guint batch, gboolean trans_a, gboolean trans_b, guint m, 
     g->impl = g_strdup (impl);
   if (pd != NULL)
     dnnl_primitive_desc_destroy (pd);
+  if (attr != NULL)
+    dnnl_primitive_attr_destroy (attr);
   return ok;
 }
 
@@ -237,13 +267,28 @@ LvGemmBf16 *
 lv_gemm_bf16_new (guint batch, gboolean trans_a, gboolean trans_b, guint m, guint n, guint k,
                   GError **error)
 {
+  return lv_gemm_bf16_new_epilogue (batch, trans_a, trans_b, m, n, k, 0, error);
+}
+
+/**
+ * lv_gemm_bf16_new_epilogue:
+ *
+ * As lv_gemm_bf16_new(), with the epilogue @epilogue (#LvGemmBf16Epilogue flags) applied to
+ * each product before it is stored.
+ *
+ * Returns: (transfer full) (nullable): the GEMM, or NULL with @error set
+ */
+LvGemmBf16 *
+lv_gemm_bf16_new_epilogue (guint batch, gboolean trans_a, gboolean trans_b, guint m, guint n,
+                           guint k, guint epilogue, GError **error)
+{
   LvGemmBf16 *g;
 
   g_return_val_if_fail (batch > 0 && m > 0 && n > 0 && k > 0, NULL);
   if (!lv_bf16_available (error))
     return NULL;
   g = g_new0 (LvGemmBf16, 1);
-  if (!build (g, batch, trans_a, trans_b, m, n, k, error))
+  if (!build (g, batch, trans_a, trans_b, m, n, k, epilogue, error))
     {
       lv_gemm_bf16_free (g);
       return NULL;
@@ -253,6 +298,12 @@ lv_gemm_bf16_new (guint batch, gboolean trans_a, gboolean trans_b, guint m, guin
 
 void
 lv_gemm_bf16_run (LvGemmBf16 *g, const LvBf16 *a, const LvBf16 *b, float *c)
+{
+  lv_gemm_bf16_run_to (g, a, b, c);
+}
+
+void
+lv_gemm_bf16_run_to (LvGemmBf16 *g, const LvBf16 *a, const LvBf16 *b, gpointer c)
 {
   dnnl_exec_arg_t args[3] = { { DNNL_ARG_SRC, g->mem_a }, { DNNL_ARG_WEIGHTS, g->mem_b },
                               { DNNL_ARG_DST, g->mem_c } };
@@ -317,8 +368,22 @@ lv_gemm_bf16_new (guint batch, gboolean trans_a, gboolean trans_b, guint m, guin
   return NULL;
 }
 
+LvGemmBf16 *
+lv_gemm_bf16_new_epilogue (guint batch, gboolean trans_a, gboolean trans_b, guint m, guint n,
+                           guint k, guint epilogue, GError **error)
+{
+  lv_bf16_available (error);
+  return NULL;
+}
+
 void
 lv_gemm_bf16_run (LvGemmBf16 *g, const LvBf16 *a, const LvBf16 *b, float *c)
+{
+  g_return_if_reached ();
+}
+
+void
+lv_gemm_bf16_run_to (LvGemmBf16 *g, const LvBf16 *a, const LvBf16 *b, gpointer c)
 {
   g_return_if_reached ();
 }

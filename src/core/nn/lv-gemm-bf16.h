@@ -33,6 +33,22 @@ typedef struct _LvGemmBf16 LvGemmBf16;
 LvGemmBf16 *lv_gemm_bf16_new (guint batch, gboolean trans_a, gboolean trans_b, guint m, guint n,
                               guint k, GError **error);
 void        lv_gemm_bf16_run (LvGemmBf16 *gemm, const LvBf16 *a, const LvBf16 *b, float *c);
+/*
+ * What a GEMM may do to each product before storing it (flags): ReLU, and storing C in bf16
+ * (rounded to nearest even) instead of fp32 — a bias-free forward layer's whole epilogue in the
+ * GEMM's own write of C, at no cost to the GEMM.
+ */
+typedef enum
+{
+  LV_GEMM_BF16_RELU = 1 << 0,
+  LV_GEMM_BF16_DST_BF16 = 1 << 1,
+} LvGemmBf16Epilogue;
+
+LvGemmBf16 *lv_gemm_bf16_new_epilogue (guint batch, gboolean trans_a, gboolean trans_b, guint m,
+                                       guint n, guint k, guint epilogue, GError **error);
+/* As lv_gemm_bf16_run(); c is float *, or LvBf16 * with LV_GEMM_BF16_DST_BF16. */
+void        lv_gemm_bf16_run_to (LvGemmBf16 *gemm, const LvBf16 *a, const LvBf16 *b,
+                                 gpointer c);
 /* The implementation oneDNN picked (e.g. "brg:avx512_core_bf16"), for reports and checks. */
 const char *lv_gemm_bf16_impl (LvGemmBf16 *gemm);
 void        lv_gemm_bf16_free (LvGemmBf16 *gemm);

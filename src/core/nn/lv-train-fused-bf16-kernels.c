@@ -4,6 +4,7 @@
 #include "config.h"
 
 #include "lv-train-fused-bf16-kernels.h"
+#include "lv-gemm-bf16.h"
 
 /* GCC ≥ 10 on x86-64 compiles the AVX-512 versions (chosen at run time); other compilers and
  * sanitizer builds use the portable kernels only. */
@@ -33,14 +34,15 @@ lanes (gsize i, gsize n)
   return n - i >= 16 ? (__mmask16) 0xffff : (__mmask16) ((1u << (n - i)) - 1);
 }
 
+/* Only the bf16 copy is stored: nothing reads a ReLU layer's fp32 output in bf16 training. */
 AVX512_BF16 static void
-bias_relu (float *z, const float *bias, gsize rows, gsize n, guint16 *z16)
+bias_relu (const float *z, const float *bias, gsize rows, gsize n, guint16 *z16)
 {
   const __m512 zero = _mm512_setzero_ps ();
 
   for (gsize r = 0; r < rows; r++)
     {
-      float *row = z + r * n;
+      const float *row = z + r * n;
       guint16 *row16 = z16 + r * n;
       __m512 b = _mm512_set1_ps (bias != NULL ? bias[r] : 0.0f);
 
@@ -50,26 +52,52 @@ bias_relu (float *z, const float *bias, gsize rows, gsize n, guint16 *z16)
           /* max(v, 0) would turn NaN into 0; the fp32 kernel's (v > 0 ? v : 0) is kept. */
           __m512 v = _mm512_add_ps (_mm512_maskz_loadu_ps (m, row + i), b);
           v = _mm512_maskz_mov_ps (_mm512_cmp_ps_mask (v, zero, _CMP_GT_OQ), v);
-          _mm512_mask_storeu_ps (row + i, m, v);
           _mm256_mask_storeu_epi16 (row16 + i, m, (__m256i) _mm512_cvtneps_pbh (v));
         }
     }
 }
 
+/* The sum of a vector's 16 lanes, in a fixed order. (GCC 12's _mm512_reduce_add_ps trips
+ * -Wmaybe-uninitialized in its own header.) */
+AVX512_BF16 static inline float
+lane_sum (__m512 acc)
+{
+  float part[16], sum = 0;
+
+  _mm512_storeu_ps (part, acc);
+  for (guint j = 0; j < 16; j++)
+    sum += part[j];
+  return sum;
+}
+
 AVX512_BF16 static void
-relu_backward (float *delta, const float *a, gsize count, guint16 *delta16)
+relu_backward_rows (const float *delta, const guint16 *a16, gsize rows, gsize n,
+                    guint16 *delta16, float *bias_grad)
 {
   const __m512 zero = _mm512_setzero_ps (), one = _mm512_set1_ps (1.0f);
 
-  for (gsize i = 0; i < count; i += 16)
+  for (gsize r = 0; r < rows; r++)
     {
-      __mmask16 m = lanes (i, count);
-      /* Times 1 or 0, not a mask: Inf·0 stays NaN, as in the fp32 kernel. */
-      __mmask16 pos = _mm512_cmp_ps_mask (_mm512_maskz_loadu_ps (m, a + i), zero, _CMP_GT_OQ);
-      __m512 v = _mm512_mul_ps (_mm512_maskz_loadu_ps (m, delta + i),
-                                _mm512_maskz_mov_ps (pos, one));
-      _mm512_mask_storeu_ps (delta + i, m, v);
-      _mm256_mask_storeu_epi16 (delta16 + i, m, (__m256i) _mm512_cvtneps_pbh (v));
+      const float *row = delta + r * n;
+      const guint16 *arow = a16 + r * n;
+      guint16 *out = delta16 + r * n;
+      __m512 acc = zero;
+
+      for (gsize i = 0; i < n; i += 16)
+        {
+          __mmask16 m = lanes (i, n);
+          /* bf16 → fp32 is a 16-bit shift; then as relu_backward. (The maskz forms: GCC 12's
+           * unmasked ones trip -Wmaybe-uninitialized in its own header.) */
+          __m512 a = _mm512_castsi512_ps (_mm512_maskz_slli_epi32 (
+            m, _mm512_maskz_cvtepu16_epi32 (m, _mm256_maskz_loadu_epi16 (m, arow + i)), 16));
+          __mmask16 pos = _mm512_cmp_ps_mask (a, zero, _CMP_GT_OQ);
+          __m512 v = _mm512_mul_ps (_mm512_maskz_loadu_ps (m, row + i),
+                                    _mm512_maskz_mov_ps (pos, one));
+          acc = _mm512_add_ps (acc, v);
+          _mm256_mask_storeu_epi16 (out + i, m, (__m256i) _mm512_cvtneps_pbh (v));
+        }
+      if (bias_grad != NULL)
+        bias_grad[r] = lane_sum (acc);
     }
 }
 
@@ -103,14 +131,7 @@ sgd (float *p, const float *g, float *v, gsize n, float lr, float mu, guint16 *p
           _mm512_mask_storeu_ps (p + i, m, pv);
           _mm256_mask_storeu_epi16 (p16 + i, m, (__m256i) _mm512_cvtneps_pbh (pv));
         }
-      {
-        /* (GCC 12's _mm512_reduce_add_ps trips -Wmaybe-uninitialized in its own header.) */
-        float part[16], sum = 0;
-        _mm512_storeu_ps (part, acc);
-        for (guint j = 0; j < 16; j++)
-          sum += part[j];
-        sq += sum;
-      }
+      sq += lane_sum (acc);
     }
   return sq;
 }
@@ -135,14 +156,26 @@ void
 lv_fused_bf16_activation_backward (float *delta, const float *a, gsize count,
                                    LvActivation activation, guint16 *delta16)
 {
+  lv_fused_activation_backward (delta, a, count, activation, delta16);
+}
+
+void
+lv_fused_bf16_relu_backward_rows (float *delta, const guint16 *a16, gsize rows, gsize n,
+                                  guint16 *delta16, float *bias_grad)
+{
 #ifdef HAVE_AVX512_KERNELS
-  if (delta16 != NULL && activation == LV_ACTIVATION_RELU && cpu_has_bf16 ())
+  if (cpu_has_bf16 ())
     {
-      relu_backward (delta, a, count, delta16);
+      relu_backward_rows (delta, a16, rows, n, delta16, bias_grad);
       return;
     }
 #endif
-  lv_fused_activation_backward (delta, a, count, activation, delta16);
+  /* Portable: mask in place (times 1 or 0, as the fp32 kernel), round, sum the rows. */
+  for (gsize i = 0; i < rows * n; i++)
+    delta[i] *= lv_bf16_to_f32 (a16[i]) > 0 ? 1.0f : 0.0f;
+  lv_bf16_from_f32 (delta16, delta, rows * n);
+  if (bias_grad != NULL)
+    lv_fused_row_sums (delta, rows, n, bias_grad);
 }
 
 double

@@ -7,6 +7,10 @@
  * operand). On a CPU with AVX512-BF16 the ReLU and SGD kernels run 16 lanes wide with the
  * CPU's conversion instruction; elsewhere (and for other activations) they are the fp32
  * kernels with their portable rounding. Same arguments as there.
+ *
+ * A ReLU hidden layer's output lives in bf16 only: lv_fused_bf16_bias_activate() with ReLU and
+ * z16 may leave z as the bare product (the AVX-512 kernel stores z16 alone), and its backward
+ * pass is lv_fused_bf16_relu_backward_rows(), which reads the mask from that copy.
  */
 
 #include "lv-train-fused-kernels.h"
@@ -19,6 +23,13 @@ G_GNUC_INTERNAL void   lv_fused_bf16_bias_activate (float *z, const float *bias,
 G_GNUC_INTERNAL void   lv_fused_bf16_activation_backward (float *delta, const float *a,
                                                           gsize count, LvActivation activation,
                                                           guint16 *delta16);
+/* The ReLU backward pass of a layer whose output exists only in bf16 (a16, rows × n): for
+ * each row r, delta16 = round(delta · [a16 > 0]) and, when bias_grad is not NULL,
+ * bias_grad[r] = the row's sum of delta · [a16 > 0] in fp32 — the bias gradient in the same
+ * pass. delta's contents are undefined afterwards. */
+G_GNUC_INTERNAL void   lv_fused_bf16_relu_backward_rows (float *delta, const guint16 *a16,
+                                                         gsize rows, gsize n, guint16 *delta16,
+                                                         float *bias_grad);
 G_GNUC_INTERNAL double lv_fused_bf16_sgd (float *p, const float *g, float *v, gsize n, float lr,
                                           float mu, guint16 *p16);
 

@@ -11,6 +11,12 @@
  * GEMM, as the deeper layers always are: batch K, one small product per net.
  * A primitive depends on n, so each (layer, product) keeps the two it meets: the full
  * minibatch and the last, shorter one.
+ *
+ * A ReLU hidden layer's output is kept in bf16 only (the next product's operand): without
+ * biases the forward product itself applies the ReLU and stores bf16 (oneDNN post-ops, free);
+ * with biases the trainer's bias+ReLU pass writes the bf16 copy alone. Its backward pass takes
+ * the ReLU mask from that copy (a rounded positive float stays positive). Other activations
+ * keep the fp32 output (their derivatives read the fp32 values).
  */
 
 enum { OP_FORWARD, OP_WEIGHT_GRAD, OP_INPUT_GRAD, N_OPS };
@@ -30,6 +36,7 @@ struct _LvFusedBf16
   LvBf16 *w;                          /* the parameter block, rounded */
   LvBf16 *in[LV_MLP_MAX_LAYERS];      /* layer inputs, rounded */
   LvBf16 *delta;                      /* the current delta, rounded */
+  guint epilogue[LV_MLP_MAX_LAYERS];  /* of each forward product: LvGemmBf16Epilogue flags */
   Slot slots[LV_MLP_MAX_LAYERS][N_OPS][2];
 };
 
@@ -59,6 +66,13 @@ lv_fused_bf16_new (const LvMlpShape *shape, guint K, guint batch, gsize block_si
     f->in[l] = balloc ((gsize) (l == 0 && !per_net ? 1 : K) * shape->widths[l] * batch);
   for (guint l = 0; l <= shape->n_layers; l++)
     maxw = MAX (maxw, shape->widths[l]);
+  for (guint l = 0; l < shape->n_layers; l++)
+    {
+      gboolean hidden = l + 1 < shape->n_layers;
+
+      if (hidden && !shape->bias && shape->activation == LV_ACTIVATION_RELU)
+        f->epilogue[l] = LV_GEMM_BF16_RELU | LV_GEMM_BF16_DST_BF16;
+    }
   f->delta = balloc ((gsize) K * maxw * batch);
   return f;
 }
@@ -96,7 +110,8 @@ gemm_for (LvFusedBf16 *f, guint l, guint op, guint n)
   switch (op)
     {
     case OP_FORWARD: /* (rows × in) · (in × n); x is stored n × d */
-      slot->gemm = lv_gemm_bf16_new (batch, FALSE, l == 0, rows, n, in, &error);
+      slot->gemm = lv_gemm_bf16_new_epilogue (batch, FALSE, l == 0, rows, n, in, f->epilogue[l],
+                                              &error);
       break;
     case OP_WEIGHT_GRAD: /* (rows × n) · (n × in); acts are stored in × n */
       slot->gemm = lv_gemm_bf16_new (batch, FALSE, l > 0, rows, in, n, &error);
@@ -136,13 +151,17 @@ lv_fused_bf16_load_weights (LvFusedBf16 *f, const float *params)
 }
 
 void
-lv_fused_bf16_load_minibatch (LvFusedBf16 *f, const float *x, gsize x_step, guint n)
+lv_fused_bf16_gather_minibatch (LvFusedBf16 *f, const float *x, const guint32 *order,
+                                gsize order_step, guint n)
 {
   gsize d = f->shape.widths[0];
 
-  /* Packed: net k's n rows at k·n·d, as the batched product expects. */
+  /* Straight from the training set's rows into bf16: no fp32 copy of the minibatch. Packed:
+   * net k's n rows at k·n·d, as the batched product expects. */
   for (guint k = 0; k < (f->per_net ? f->K : 1); k++)
-    lv_bf16_from_f32 (f->in[0] + k * n * d, x + k * x_step, n * d);
+    for (guint i = 0; i < n; i++)
+      lv_bf16_from_f32 (f->in[0] + ((gsize) k * n + i) * d, x + order[k * order_step + i] * d,
+                        d);
 }
 
 void
@@ -151,10 +170,20 @@ lv_fused_bf16_load_delta (LvFusedBf16 *f, guint l, const float *delta, guint n)
   lv_bf16_from_f32 (f->delta, delta, (gsize) f->K * f->shape.widths[l + 1] * n);
 }
 
-void
+gboolean
+lv_fused_bf16_output_only_bf16 (LvFusedBf16 *f, guint l)
+{
+  return l + 1 < f->shape.n_layers && f->shape.activation == LV_ACTIVATION_RELU;
+}
+
+gboolean
 lv_fused_bf16_forward (LvFusedBf16 *f, guint l, const gsize *w_off, guint n, float *z)
 {
-  lv_gemm_bf16_run (gemm_for (f, l, OP_FORWARD, n), f->w + w_off[l], f->in[l], z);
+  gboolean done = f->epilogue[l] != 0;
+
+  lv_gemm_bf16_run_to (gemm_for (f, l, OP_FORWARD, n), f->w + w_off[l], f->in[l],
+                       done ? (gpointer) f->in[l + 1] : (gpointer) z);
+  return done;
 }
 
 void

@@ -30,15 +30,22 @@ G_GNUC_INTERNAL LvBf16 *lv_fused_bf16_input (LvFusedBf16 *f, guint l);
 G_GNUC_INTERNAL LvBf16 *lv_fused_bf16_delta (LvFusedBf16 *f);
 /* Rounds the whole parameter block (block_size floats). */
 G_GNUC_INTERNAL void lv_fused_bf16_load_weights (LvFusedBf16 *f, const float *params);
-/* Rounds the minibatch (n × d per net; net k's at x + k·x_step when per_net). */
-G_GNUC_INTERNAL void lv_fused_bf16_load_minibatch (LvFusedBf16 *f, const float *x, gsize x_step,
-                                                   guint n);
+/* Gathers the minibatch into bf16 from the training inputs x (rows of d floats): its sample i
+ * is row order[i] (per_net: net k's is row order[k·order_step + i]). */
+G_GNUC_INTERNAL void lv_fused_bf16_gather_minibatch (LvFusedBf16 *f, const float *x,
+                                                     const guint32 *order, gsize order_step,
+                                                     guint n);
 /* Rounds the delta of layer l's output, (K·out) × n. */
 G_GNUC_INTERNAL void lv_fused_bf16_load_delta (LvFusedBf16 *f, guint l, const float *delta,
                                                guint n);
-/* z = W_l · input_l, (K·out) × n. */
-G_GNUC_INTERNAL void lv_fused_bf16_forward (LvFusedBf16 *f, guint l, const gsize *w_off, guint n,
-                                            float *z);
+/* z = W_l · input_l, (K·out) × n.
+ * Returns: TRUE when the product also applied the layer's epilogue (a bias-free ReLU hidden
+ * layer): the result is then only in lv_fused_bf16_input (f, l + 1), z is untouched. */
+G_GNUC_INTERNAL gboolean lv_fused_bf16_forward (LvFusedBf16 *f, guint l, const gsize *w_off,
+                                                guint n, float *z);
+/* Whether layer l's output is kept in bf16 only (a ReLU hidden layer): its backward pass reads
+ * the mask from lv_fused_bf16_input (f, l + 1). */
+G_GNUC_INTERNAL gboolean lv_fused_bf16_output_only_bf16 (LvFusedBf16 *f, guint l);
 /* gw (block layout of W_l) = delta_l · input_lᵀ. */
 G_GNUC_INTERNAL void lv_fused_bf16_weight_grad (LvFusedBf16 *f, guint l, guint n, float *gw);
 /* delta_prev = W_lᵀ · delta_l, (K·in) × n; l ≥ 1. */

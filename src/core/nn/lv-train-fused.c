@@ -251,7 +251,8 @@ forward_product_f32 (Block *b, guint l, const Batch *mb, guint n, float *z)
 }
 
 /* acts[l+1] = act(W_l · acts[l] + b_l) for all K nets on the minibatch mb.
- * With `bf16` (and a bf16 block) the products take bf16 operands. */
+ * With `bf16` (and a bf16 block) the products take bf16 operands, the minibatch's being the
+ * rounded copy orders_gather() wrote. */
 static void
 block_forward (Block *b, const Batch *mb, guint n, gboolean bf16)
 {
@@ -264,17 +265,16 @@ block_forward (Block *b, const Batch *mb, guint n, gboolean bf16)
       lv_fused_bf16_load_weights (b->bf16, b->params);
       b->w16_stale = FALSE;
     }
-  if (bf16)
-    lv_fused_bf16_load_minibatch (b->bf16, mb->x, mb->x_step, n);
   for (guint l = 0; l < b->L; l++)
     {
       guint out = s->widths[l + 1];
       gboolean hidden = l + 1 < b->L;
       float *z = b->acts[l + 1];
 
-      if (bf16)
-        lv_fused_bf16_forward (b->bf16, l, b->w_off, n, z);
-      else
+      /* In bf16 the product may carry its epilogue (and write the next input itself). */
+      if (bf16 && lv_fused_bf16_forward (b->bf16, l, b->w_off, n, z))
+        continue;
+      if (!bf16)
         forward_product_f32 (b, l, mb, n, z);
       /* A hidden layer's output is the next product's operand: rounded as it is made. */
       lv_fused_bf16_bias_activate (z, s->bias ? b->params + b->b_off[l] : NULL, b->K * out, n,
@@ -351,6 +351,8 @@ block_backward (Block *b, const Batch *mb, guint n)
 {
   const LvMlpShape *s = &b->shape;
 
+  gboolean bias_done = FALSE; /* this layer's bias gradient came with the delta */
+
   for (guint l = b->L; l-- > 0;)
     {
       guint in = s->widths[l], out = s->widths[l + 1];
@@ -359,15 +361,27 @@ block_backward (Block *b, const Batch *mb, guint n)
         backward_products_bf16 (b, l, n);
       else
         backward_products_f32 (b, l, mb, n);
-      if (s->bias)
+      if (s->bias && !bias_done)
         lv_fused_row_sums (b->delta, b->K * out, n, b->grad + b->b_off[l]);
+      bias_done = FALSE;
       if (l > 0)
         {
           float *tmp;
 
-          lv_fused_bf16_activation_backward (b->delta_prev, b->acts[l], (gsize) b->K * in * n,
-                                             s->activation,
-                                             b->bf16 ? lv_fused_bf16_delta (b->bf16) : NULL);
+          /* A layer output kept only in bf16 (a ReLU layer): mask, round and bias gradient
+           * of the layer below in one pass. */
+          if (b->bf16 != NULL && lv_fused_bf16_output_only_bf16 (b->bf16, l - 1))
+            {
+              lv_fused_bf16_relu_backward_rows (b->delta_prev, lv_fused_bf16_input (b->bf16, l),
+                                                (gsize) b->K * in, n,
+                                                lv_fused_bf16_delta (b->bf16),
+                                                s->bias ? b->grad + b->b_off[l - 1] : NULL);
+              bias_done = s->bias;
+            }
+          else
+            lv_fused_bf16_activation_backward (b->delta_prev, b->acts[l], (gsize) b->K * in * n,
+                                               s->activation,
+                                               b->bf16 ? lv_fused_bf16_delta (b->bf16) : NULL);
           tmp = b->delta;
           b->delta = b->delta_prev;
           b->delta_prev = tmp;
@@ -519,7 +533,8 @@ orders_shuffle (Orders *o)
 }
 
 /* Gathers the minibatch [start, start + n) of every order into the block's buffers (once per
- * block and step: net k's rows at k·batch·d). */
+ * block and step: net k's rows at k·batch·d); a bf16 block takes the inputs straight into its
+ * rounded copy (b->xb is then not written). */
 static Batch
 orders_gather (Orders *o, Block *b, const LvDataset *ds, guint start, guint n)
 {
@@ -527,8 +542,11 @@ orders_gather (Orders *o, Block *b, const LvDataset *ds, guint start, guint n)
 
   for (guint k = 0; k < o->n; k++)
     lv_train_gather_batch (ds, o->orders + (gsize) k * o->n_train, start, n, b->c,
-                           b->xb + (gsize) k * b->batch * b->d, b->yb + (gsize) k * b->batch,
+                           b->bf16 != NULL ? NULL : b->xb + (gsize) k * b->batch * b->d,
+                           b->yb + (gsize) k * b->batch,
                            b->use_targets ? b->tb + (gsize) k * b->batch * b->c : NULL);
+  if (b->bf16 != NULL)
+    lv_fused_bf16_gather_minibatch (b->bf16, ds->x_train, o->orders + start, o->n_train, n);
   if (o->per_net)
     {
       mb.x_step = (gsize) b->batch * b->d;

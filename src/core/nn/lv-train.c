@@ -84,7 +84,8 @@ lv_train_all_finite (const float *v, gsize n)
   return acc == 0.0f;
 }
 
-/* Copies the rows `order[start .. start+m)` of the training set into contiguous batch buffers. */
+/* Copies the rows `order[start .. start+m)` of the training set into contiguous batch buffers
+ * (xb NULL: labels and targets only). */
 void
 lv_train_gather_batch (const LvDataset *ds, const guint32 *order, guint start, guint m, guint outputs,
               float *xb, guint32 *yb, float *tb)
@@ -92,8 +93,9 @@ lv_train_gather_batch (const LvDataset *ds, const guint32 *order, guint start, g
   for (guint i = 0; i < m; i++)
     {
       guint32 r = order[start + i];
-      memcpy (xb + (gsize) i * ds->n_inputs, ds->x_train + (gsize) r * ds->n_inputs,
-              ds->n_inputs * sizeof (float));
+      if (xb != NULL)
+        memcpy (xb + (gsize) i * ds->n_inputs, ds->x_train + (gsize) r * ds->n_inputs,
+                ds->n_inputs * sizeof (float));
       yb[i] = ds->y_train[r];
       if (tb != NULL)
         memcpy (tb + (gsize) i * outputs, ds->t_train + (gsize) r * outputs,

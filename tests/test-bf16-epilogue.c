@@ -1,0 +1,217 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#include "config.h"
+
+#include <math.h>
+
+#include <lossviz/lossviz.h>
+
+#include "lv-gemm-bf16.h"
+#include "lv-test-data.h"
+#include "lv-train-fused-bf16-kernels.h"
+
+/*
+ * The fused passes of bf16 training (issue 14): a GEMM whose epilogue applies ReLU and stores
+ * bf16 (oneDNN post-ops), and the ReLU backward pass that reads its mask from the bf16 layer
+ * output and sums the bias gradient on the way — each against a double reference.
+ */
+
+static gboolean
+have_bf16 (void)
+{
+  g_autoptr(GError) error = NULL;
+
+  if (lv_precision_available (LV_PRECISION_BF16, &error))
+    return TRUE;
+  g_test_skip (error->message);
+  return FALSE;
+}
+
+/* One bf16 step (2^-8 relative) of x: how far a correct rounding may land from x. */
+static double
+bf16_step (double x)
+{
+  return ldexp (1.0, ilogb (fabs (x) > 0 ? x : 1e-30) - 7);
+}
+
+/* relu(A·B) stored in bf16 by the GEMM against the double product of the same operands:
+ * exactly 0 where the product is clearly negative, else within one bf16 step of relu(ref)
+ * (plus the fp32 accumulation's error). Batched, A transposed, B plain, as the trainer's
+ * layers use it, with a row count that is no multiple of a tile. */
+static void
+test_gemm_relu_bf16 (void)
+{
+  const guint batch = 3, m = 21, n = 37, k = 45;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(LvGemmBf16) gemm = NULL;
+  g_autofree float *af = g_new (float, batch * m * k), *bf = g_new (float, batch * k * n);
+  g_autofree LvBf16 *a = g_new (LvBf16, batch * m * k), *b = g_new (LvBf16, batch * k * n);
+  g_autofree LvBf16 *c = g_new (LvBf16, batch * m * n);
+  guint zeros = 0, positives = 0;
+  LvRng rng;
+
+  if (!have_bf16 ())
+    return;
+  gemm = lv_gemm_bf16_new_epilogue (batch, TRUE, FALSE, m, n, k,
+                                    LV_GEMM_BF16_RELU | LV_GEMM_BF16_DST_BF16, &error);
+  g_assert_no_error (error);
+  g_test_message ("oneDNN implementation: %s", lv_gemm_bf16_impl (gemm));
+  lv_rng_init (&rng, 11);
+  for (guint i = 0; i < batch * m * k; i++)
+    af[i] = (float) lv_rng_gaussian (&rng);
+  for (guint i = 0; i < batch * k * n; i++)
+    bf[i] = (float) lv_rng_gaussian (&rng);
+  lv_bf16_from_f32 (a, af, batch * m * k);
+  lv_bf16_from_f32 (b, bf, batch * k * n);
+  lv_gemm_bf16_run_to (gemm, a, b, c);
+  for (guint q = 0; q < batch; q++)
+    for (guint i = 0; i < m; i++)
+      for (guint j = 0; j < n; j++)
+        {
+          double ref = 0, mag = 0, tol, got = lv_bf16_to_f32 (c[(q * m + i) * n + j]);
+
+          for (guint p = 0; p < k; p++)
+            {
+              /* A stored k × m (transposed), B stored k × n. */
+              double t = (double) lv_bf16_to_f32 (a[q * m * k + p * m + i]) *
+                         lv_bf16_to_f32 (b[q * k * n + p * n + j]);
+              ref += t;
+              mag += fabs (t);
+            }
+          tol = 1e-5 * mag + 1e-6;
+          g_assert_cmpfloat (got, >=, 0);
+          if (ref < -tol)
+            {
+              g_assert_cmpfloat (got, ==, 0);
+              zeros++;
+            }
+          else
+            {
+              g_assert_cmpfloat (fabs (got - fmax (ref, 0)), <=, bf16_step (ref) + tol);
+              positives += got > 0;
+            }
+        }
+  /* Both branches of the ReLU were exercised. */
+  g_assert_cmpuint (zeros, >, batch * m * n / 4);
+  g_assert_cmpuint (positives, >, batch * m * n / 4);
+}
+
+/* delta16 = round(delta · [a > 0]) and the row sums of delta · [a > 0], with a given in bf16
+ * (positive, zero, negative, and rows whose length is no multiple of the vector width). */
+static void
+test_relu_backward_rows (void)
+{
+  const gsize rows = 9, n = 37;
+  g_autofree float *delta = g_new (float, rows * n), *orig = g_new (float, rows * n);
+  g_autofree float *af = g_new (float, rows * n), *bias_grad = g_new (float, rows);
+  g_autofree LvBf16 *a16 = g_new (LvBf16, rows * n), *d16 = g_new (LvBf16, rows * n);
+  LvRng rng;
+
+  lv_rng_init (&rng, 3);
+  for (gsize i = 0; i < rows * n; i++)
+    {
+      orig[i] = delta[i] = (float) lv_rng_gaussian (&rng);
+      /* A third exact zeros (a ReLU's dead units), the rest of either sign. */
+      af[i] = i % 3 == 0 ? 0.0f : (float) lv_rng_gaussian (&rng);
+    }
+  lv_bf16_from_f32 (a16, af, rows * n);
+  lv_fused_bf16_relu_backward_rows (delta, a16, rows, n, d16, bias_grad);
+  for (gsize r = 0; r < rows; r++)
+    {
+      double sum = 0, mag = 0;
+
+      for (gsize i = r * n; i < (r + 1) * n; i++)
+        {
+          double want = af[i] > 0 ? orig[i] : 0.0, got = lv_bf16_to_f32 (d16[i]);
+
+          g_assert_cmpfloat (fabs (got - want), <=, 0.5 * bf16_step (want));
+          sum += want;
+          mag += fabs (want);
+        }
+      g_assert_cmpfloat (fabs (bias_grad[r] - sum), <=, 1e-6 * mag + 1e-7);
+    }
+  /* Without a bias gradient the deltas are the same. */
+  {
+    g_autofree LvBf16 *again = g_new (LvBf16, rows * n);
+
+    for (gsize i = 0; i < rows * n; i++)
+      delta[i] = orig[i];
+    lv_fused_bf16_relu_backward_rows (delta, a16, rows, n, again, NULL);
+    for (gsize i = 0; i < rows * n; i++)
+      g_assert_cmpuint (again[i], ==, d16[i]);
+  }
+}
+
+static void
+record_end_loss (guint epoch, const LvEpochStats *stats, gpointer data)
+{
+  *(double *) data = stats->train_loss;
+}
+
+static void
+record_net_loss (guint net, guint epoch, const LvEpochStats *stats, gpointer data)
+{
+  ((double *) data)[net] = stats->train_loss;
+}
+
+/*
+ * Training through the fused passes: bias-free ReLU networks with two hidden layers, so the
+ * block's forward products apply ReLU and store bf16 themselves (the stacked layer 0 and the
+ * batched layer 1) and both hidden layers go through the bf16-mask backward pass. The block
+ * (shared order) must agree with the one-network bf16 trainer (lv_train_run_ordered, which has
+ * none of these passes) to bf16's resolution, and stay near fp32.
+ */
+static void
+test_bias_free_block (void)
+{
+  g_autoptr(LvDataset) ds = lv_test_blobs (300, 60, 12, 1.0, 4);
+  guint64 seeds[3] = { 21, 22, 23 }, order_seed = 99;
+  float *params[3];
+  LvRunState states[3];
+  double block_loss[3], one_loss = NAN, fp32_loss = NAN;
+  LvMlpShape shape;
+  LvTrainConfig config;
+  gsize np;
+
+  if (!have_bf16 ())
+    return;
+  g_assert_true (lv_mlp_shape_init (&shape, 12, 2, 40, 2, LV_ACTIVATION_RELU,
+                                    LV_LOSS_CROSS_ENTROPY, FALSE, NULL));
+  lv_train_config_init (&config);
+  config.epochs = 3;
+  config.precision = LV_PRECISION_BF16;
+  np = lv_mlp_n_params (&shape);
+  for (guint k = 0; k < 3; k++)
+    params[k] = g_new (float, np);
+  lv_train_run_fused (&shape, &config, ds, 3, seeds, order_seed, params, states,
+                      record_net_loss, NULL, block_loss, NULL);
+  for (guint k = 0; k < 3; k++)
+    {
+      g_autofree float *one = g_new (float, np);
+
+      g_assert_cmpint (states[k], ==, LV_RUN_FINISHED);
+      config.precision = LV_PRECISION_BF16;
+      g_assert_cmpint (lv_train_run_ordered (&shape, &config, ds, seeds[k], order_seed, one,
+                                             record_end_loss, &one_loss, NULL),
+                       ==, LV_RUN_FINISHED);
+      config.precision = LV_PRECISION_FP32;
+      g_assert_cmpint (lv_train_run_ordered (&shape, &config, ds, seeds[k], order_seed, one,
+                                             record_end_loss, &fp32_loss, NULL),
+                       ==, LV_RUN_FINISHED);
+      g_test_message ("net %u: train loss block bf16 %.6f, one-net bf16 %.6f, fp32 %.6f", k,
+                      block_loss[k], one_loss, fp32_loss);
+      g_assert_cmpfloat (fabs (block_loss[k] - one_loss), <, 4e-3 * one_loss);
+      g_assert_cmpfloat (fabs (one_loss - fp32_loss), <, 2e-2 * fp32_loss);
+      g_free (params[k]);
+    }
+}
+
+int
+main (int argc, char **argv)
+{
+  g_test_init (&argc, &argv, NULL);
+  lv_core_init ();
+  g_test_add_func ("/bf16/gemm-relu-bf16", test_gemm_relu_bf16);
+  g_test_add_func ("/bf16/relu-backward-rows", test_relu_backward_rows);
+  g_test_add_func ("/bf16/bias-free-block", test_bias_free_block);
+  return g_test_run ();
+}
