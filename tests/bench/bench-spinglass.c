@@ -14,18 +14,22 @@
 
 /* Times `spinglass simulate` (p = 3, fixed disorder) and, in the same run, the OpenBLAS sgemm
  * rate of the machine on the contraction's own shape (one GEMM per worker thread,
- * single-threaded OpenBLAS each, as the simulation runs them), so the contraction's GFLOP/s
- * can be given as a share of what sgemm reaches here; with bf16, also the oneDNN bf16 matmul
+ * single-threaded OpenBLAS each, as the simulation runs them) and on bench-sgemm's 2048²
+ * square (its "peak"), so the contraction's GFLOP/s can be given as a share of what sgemm
+ * reaches here (the "contraction share" line, per wall and per CPU second; read by
+ * issue14-summary.py); with bf16, also the oneDNN bf16 matmul
  * rate of the same shape (the bf16 peer). The machine may be shared: every rate is given per
  * wall second and per CPU second (process CPU time over the same interval), and the paper run
  * is projected from the CPU time per start-step onto two idle cores.
  *
- *   bench-spinglass [small|short|paper|sgd-short] [THREADS] [bf16|mixed]
+ *   bench-spinglass [small|short|paper|sgd-short] [THREADS] [mixed|blas|bf16]
  *   small      Λ = 25, 50, 100 with 1000 starts (index computed) and Λ = 500 with 20 starts
  *   short      Λ = 500, 100 starts, gradient descent to |g| < 1e-5
  *   paper      Λ = 500, 1000 starts (the paper's largest size; goal ≤ 20 minutes)
  *   sgd-short  Λ = 500, 100 starts, the SGD variant then descent polishing
- * Precision: bf16 (the default when this build has oneDNN) or mixed (fp32 delta GEMMs).
+ * Precision: mixed (the default, as `spinglass simulate`: fp32 delta GEMMs, through oneDNN with
+ * prepacked couplings when built with it), blas (the same through OpenBLAS's sgemm, the path
+ * of builds without oneDNN) or bf16 (`--bf16`).
  */
 
 /* Starts of the paper's run; the projection scales a run's steps by PAPER_RUNS / runs. Note
@@ -64,12 +68,10 @@ gemm_thread (gpointer data)
   return NULL;
 }
 
-/* Aggregate sgemm GFLOP/s of @threads concurrent single-threaded GEMMs, 64 × 128 × 125 250
- * each (a row block of the Λ = 500 couplings times the monomials of 128 starts). */
+/* Aggregate sgemm GFLOP/s of @threads concurrent single-threaded m × n × k GEMMs. */
 static Rate
-sgemm_rate (guint threads)
+sgemm_rate_of (guint threads, int m, int n, int k, int reps)
 {
-  const int m = 64, n = 128, k = 125250, reps = 6;
   g_autofree GemmJob *jobs = g_new0 (GemmJob, threads);
   g_autofree GThread **th = g_new (GThread *, threads);
   gint64 t0;
@@ -100,6 +102,14 @@ sgemm_rate (guint threads)
       g_free (jobs[t].c);
     }
   return rate;
+}
+
+/* The contraction's own shape: 64 × 128 × 125 250 (a row block of the Λ = 500 couplings times
+ * the monomials of 128 starts). */
+static Rate
+sgemm_rate (guint threads)
+{
+  return sgemm_rate_of (threads, 64, 128, 125250, 6);
 }
 
 #ifdef HAVE_DNNL
@@ -173,7 +183,7 @@ typedef struct
 {
   guint threads;
   LvSpinGlassPrecision precision;
-  Rate sgemm, bf16;
+  Rate sgemm, bf16, square;     /* square: bench-sgemm's 2048² "peak" shape */
 } Bench;
 
 static void
@@ -189,6 +199,13 @@ print_rates (const Bench *bench, const LvSpinGlassStats *stats, guint64 steps, g
           stats->float_flops / 1e9, stats->float_seconds / bench->threads,
           stats->float_cpu_seconds, fwall, 100.0 * fwall / bench->sgemm.wall, fcpu,
           100.0 * fcpu / bench->sgemm.cpu);
+  /* The issue's figure: the float steps' contraction (GEMMs and the O(qΛ^q) sums around them)
+   * against sgemm in the same run, per wall and per CPU second. */
+  printf ("  contraction share of the sgemm rate: %.1f GFLOP/s wall, %.1f per CPU s = "
+          "%.0f%% / %.0f%% of the same-shape sgemm, %.0f%% / %.0f%% of the 2048^2 sgemm "
+          "(wall / CPU)\n", fwall, fcpu, 100.0 * fwall / bench->sgemm.wall,
+          100.0 * fcpu / bench->sgemm.cpu, 100.0 * fwall / bench->square.wall,
+          100.0 * fcpu / bench->square.cpu);
   printf ("  exact (double) evaluations: %.1f GFLOP in %.1f s wall\n",
           (stats->contraction_flops - stats->float_flops) / 1e9,
           (stats->contraction_seconds - stats->float_seconds) / bench->threads);
@@ -248,32 +265,37 @@ main (int argc, char **argv)
   const char *mode = argc > 1 ? argv[1] : "small";
   const char *prec = argc > 3 ? argv[3] : NULL;
   Bench bench = { argc > 2 ? (guint) atoi (argv[2]) : 0, LV_SPIN_GLASS_MIXED };
-  LvSpinGlassConfig probe;
   gboolean ok = TRUE;
   Rate after;
 
   lv_core_init ();
   if (bench.threads == 0)
     bench.threads = MAX (1, g_get_num_processors ());
-  lv_spin_glass_config_init (&probe, 3, 500);
-  probe.precision = LV_SPIN_GLASS_BF16;
-  if (prec == NULL ? lv_spin_glass_config_check (&probe, NULL) : strcmp (prec, "bf16") == 0)
+  if (prec != NULL && strcmp (prec, "bf16") == 0)
     bench.precision = LV_SPIN_GLASS_BF16;
+  else if (prec != NULL && strcmp (prec, "blas") == 0)
+    g_setenv ("LOSSVIZ_SPINGLASS_BLAS", "1", TRUE);   /* before any thread exists */
   else if (prec != NULL && strcmp (prec, "mixed") != 0)
     {
-      fprintf (stderr, "bench-spinglass: unknown precision '%s' (bf16 or mixed)\n", prec);
+      fprintf (stderr, "bench-spinglass: unknown precision '%s' (mixed, blas or bf16)\n", prec);
       return 2;
     }
   bench.sgemm = sgemm_rate (bench.threads);
   printf ("OpenBLAS sgemm 64x128x125250, %u concurrent single-threaded GEMMs: %.1f GFLOP/s wall, "
           "%.1f per CPU s\n", bench.threads, bench.sgemm.wall, bench.sgemm.cpu);
+  bench.square = sgemm_rate_of (bench.threads, 2048, 2048, 2048, 4);
+  printf ("OpenBLAS sgemm 2048x2048x2048 (bench-sgemm's peak shape), %u concurrent: %.1f GFLOP/s "
+          "wall, %.1f per CPU s\n", bench.threads, bench.square.wall, bench.square.cpu);
   if (bench.precision == LV_SPIN_GLASS_BF16)
     {
       bench.bf16 = bf16_rate (bench.threads);
       printf ("oneDNN bf16 matmul 128x64x125250, %u concurrent single-threaded: %.1f GFLOP/s "
               "wall, %.1f per CPU s\n", bench.threads, bench.bf16.wall, bench.bf16.cpu);
     }
-  printf ("precision: %s\n", bench.precision == LV_SPIN_GLASS_BF16 ? "bf16" : "mixed (fp32)");
+  printf ("precision: %s\n", bench.precision == LV_SPIN_GLASS_BF16 ? "bf16"
+                             : g_getenv ("LOSSVIZ_SPINGLASS_BLAS") != NULL
+                               ? "mixed (fp32 through OpenBLAS sgemm)"
+                               : "mixed (fp32; prepacked oneDNN f32 GEMMs when built with oneDNN)");
   printf ("%6s %6s %4s %9s %8s %8s %10s %9s %10s %9s %8s %9s\n", "lambda", "runs", "meth",
           "wall s", "setup s", "cpu s", "steps", "converged", "GFLOP", "GFLOP/s", "of sgemm",
           "mean E/L");
