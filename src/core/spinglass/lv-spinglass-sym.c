@@ -688,11 +688,14 @@ w_scatter (const Eval *e, guint index)
               }
         }
     }
-  /* The float u references: lane-major (row r = lane r) for the bf16 path. */
+  /* The float u references: lane-major (row r = lane r) for the prepacked path, transposed in
+   * tiles of 64 columns (a tile of ud is 64 rows of ld doubles, in cache while every lane's
+   * row takes its 64 contiguous floats; column by column the reads missed the cache). */
   if (e->kind == EVAL_EXACT && e->uref_out != NULL && sym->bf16 != NULL)
-    for (guint r = 0; r < e->R; r++)
-      for (gsize col = rg->c0; col < rg->c1; col++)
-        e->uref_out[r * sym->n_cols + col] = (float) e->w->ud[col * ld + r];
+    for (gsize t0 = rg->c0; t0 < rg->c1; t0 += 64)
+      for (guint r = 0; r < e->R; r++)
+        for (gsize col = t0; col < MIN (t0 + 64, rg->c1); col++)
+          e->uref_out[r * sym->n_cols + col] = (float) e->w->ud[col * ld + r];
   else if (e->kind == EVAL_EXACT && e->uref_out != NULL)
     for (gsize col = rg->c0; col < rg->c1; col++)
       for (guint r = 0; r < e->R; r++)
