@@ -11,9 +11,20 @@
  * the definition H(s) = N^{-(p-1)/2} Σ_{i1 ≤ … ≤ ip} K s_i1 … s_ip, with the couplings recomputed
  * one by one by lv_spin_glass_coupling() and the gradient by a brute-force sum over every
  * sorted tuple. Endpoint energies must agree to 1e-6 per spin, and the fast path must give
- * identical results whatever the number of threads. The same holds for the bf16 path
- * (LV_SPIN_GLASS_BF16: bf16 operands of the delta GEMMs through oneDNN), whose subtests are
- * skipped when this build has no oneDNN. */
+ * identical results whatever the number of threads. Three variants of the delta GEMMs run
+ * the same checks: the default precision (fp32; with oneDNN the couplings prepacked for its f32
+ * matmul), "-blas" (fp32 through OpenBLAS's sgemm, the path of builds without oneDNN: the
+ * meson test spinglass-fast-blas runs this binary with LOSSVIZ_SPINGLASS_BLAS set, and then
+ * only these) and "-bf16" (LV_SPIN_GLASS_BF16: bf16 operands through oneDNN), whose subtests
+ * are skipped when this build has no oneDNN. */
+
+/* The subtests' variants (test data). */
+typedef enum
+{
+  VARIANT_DEFAULT,
+  VARIANT_BLAS,
+  VARIANT_BF16,
+} Variant;
 
 typedef struct
 {
@@ -170,28 +181,32 @@ check_against_reference (guint p, guint n, guint runs, guint64 seed,
   reference_clear (&ref);
 }
 
-/* TRUE when the bf16 backend is there, else marks the test skipped. */
+/* Sets up variant @data: FALSE (test marked skipped) when it needs a bf16 backend this build
+ * lacks; else TRUE with the variant's precision in *precision. */
 static gboolean
-have_bf16 (const void *data)
+variant_begin (const void *data, LvSpinGlassPrecision *precision)
 {
   g_autoptr(GError) error = NULL;
   LvSpinGlassConfig config;
+  Variant variant = GPOINTER_TO_INT (data);
 
   lv_spin_glass_config_init (&config, 3, 50);
   config.precision = LV_SPIN_GLASS_BF16;
-  if (GPOINTER_TO_INT (data) != LV_SPIN_GLASS_BF16 ||
-      lv_spin_glass_config_check (&config, &error))
-    return TRUE;
-  g_test_skip (error->message);
-  return FALSE;
+  if (variant == VARIANT_BF16 && !lv_spin_glass_config_check (&config, &error))
+    {
+      g_test_skip (error->message);
+      return FALSE;
+    }
+  *precision = variant == VARIANT_BF16 ? LV_SPIN_GLASS_BF16 : LV_SPIN_GLASS_MIXED;
+  return TRUE;
 }
 
 static void
 test_small_orders (const void *data)
 {
-  LvSpinGlassPrecision precision = GPOINTER_TO_INT (data);
+  LvSpinGlassPrecision precision;
 
-  if (!have_bf16 (data))
+  if (!variant_begin (data, &precision))
     return;
   check_against_reference (2, 20, 6, 3, precision);
   check_against_reference (3, 24, 12, 7, precision);
@@ -202,9 +217,11 @@ test_small_orders (const void *data)
 static void
 test_several_blocks (const void *data)
 {
-  if (!have_bf16 (data))
+  LvSpinGlassPrecision precision;
+
+  if (!variant_begin (data, &precision))
     return;
-  check_against_reference (3, 130, 1, 21, GPOINTER_TO_INT (data));
+  check_against_reference (3, 130, 1, 21, precision);
 }
 
 /* Without oneDNN (this build's config.h), bf16 is refused up front with a message naming
@@ -244,7 +261,9 @@ assert_same_runs (const LvSpinGlassRun *a, const LvSpinGlassRun *b, guint runs)
 static void
 test_threads_identical (const void *data)
 {
-  if (!have_bf16 (data))
+  LvSpinGlassPrecision precision;
+
+  if (!variant_begin (data, &precision))
     return;
   for (int method = LV_SPIN_GLASS_GD; method <= LV_SPIN_GLASS_SGD; method++)
     {
@@ -256,7 +275,7 @@ test_threads_identical (const void *data)
       config.runs = method == LV_SPIN_GLASS_GD ? 150 : 12;
       config.sgd_steps_per_part = 20;
       config.compute_index = FALSE;
-      config.precision = GPOINTER_TO_INT (data);
+      config.precision = precision;
       /* bf16 (a second pass of the same checks) stops earlier to keep the suite's time. */
       config.tol = config.precision == LV_SPIN_GLASS_BF16 ? 1e-3 : 1e-4;
       config.n_threads = 1;
@@ -276,10 +295,14 @@ int
 main (int argc, char **argv)
 {
   g_test_init (&argc, &argv, NULL);
-  for (int bf16 = 0; bf16 <= 1; bf16++)
+  gboolean blas = g_getenv ("LOSSVIZ_SPINGLASS_BLAS") != NULL;
+
+  for (Variant v = VARIANT_DEFAULT; v <= VARIANT_BF16; v++)
     {
-      gconstpointer precision = GINT_TO_POINTER (bf16 ? LV_SPIN_GLASS_BF16 : LV_SPIN_GLASS_MIXED);
-      const char *tag = bf16 ? "-bf16" : "";
+      if ((v == VARIANT_BLAS) != blas)
+        continue;
+      gconstpointer precision = GINT_TO_POINTER (v);
+      const char *tag = v == VARIANT_BF16 ? "-bf16" : v == VARIANT_BLAS ? "-blas" : "";
       g_autofree char *a = g_strconcat ("/lossviz/spinglass-fast/small-orders", tag, NULL);
       g_autofree char *b = g_strconcat ("/lossviz/spinglass-fast/several-blocks", tag, NULL);
       g_autofree char *c = g_strconcat ("/lossviz/spinglass-fast/threads-identical", tag, NULL);
@@ -288,6 +311,7 @@ main (int argc, char **argv)
       g_test_add_data_func (b, precision, test_several_blocks);
       g_test_add_data_func (c, precision, test_threads_identical);
     }
-  g_test_add_func ("/lossviz/spinglass-fast/bf16-availability", test_bf16_availability);
+  if (!blas)
+    g_test_add_func ("/lossviz/spinglass-fast/bf16-availability", test_bf16_availability);
   return g_test_run ();
 }

@@ -34,7 +34,10 @@ typedef struct _LvSpinGlass LvSpinGlass;
  * LvSpinGlassPrecision:
  * @LV_SPIN_GLASS_DOUBLE: store only the double unfolding.
  * @LV_SPIN_GLASS_MIXED: also keep a float copy for the bulk of the descent (sgemm is about twice
- *   as fast as dgemm here); the last steps and every reported number use double.
+ *   as fast as dgemm here); the last steps and every reported number use double. With fixed
+ *   disorder and a build with oneDNN, the float copy is also prepacked once for oneDNN's f32
+ *   matmul (≈ 200 MB more at p = 3, Λ = 500; skipped, leaving OpenBLAS's sgemm, when that would
+ *   pass the coupling limit or the environment sets LOSSVIZ_SPINGLASS_BLAS).
  * @LV_SPIN_GLASS_BF16: as mixed, but the float delta GEMMs of the fixed-disorder descent take
  *   bf16 operands with fp32 accumulation through oneDNN (about 4× the sgemm rate on a CPU with
  *   AMX); needs a build with oneDNN. Every stop decision and reported number stays double.

@@ -22,6 +22,7 @@
 struct _LvSgBf16Pack
 {
   LvSgBf16Shape shape;
+  LvSgPackType type;
   dnnl_memory_t *w;             /* per GEMM (u ranges, then v blocks): packed weights */
 };
 
@@ -35,6 +36,7 @@ typedef struct
 struct _LvSgBf16Exec
 {
   LvSgBf16Shape shape;
+  LvSgPackType type;
   guint ld, n_buckets;
   Prim *prim;                   /* [GEMM][bucket] */
   dnnl_stream_t *stream;        /* per item: u ranges, then v blocks */
@@ -121,16 +123,17 @@ gemm_dims (const LvSgBf16Shape *sh, guint g)
 /* The matmul of GEMM @g for @lanes rows with the weights layout @wei (NULL: the one oneDNN
  * prefers, copied into @chosen). */
 static gboolean
-gemm_prim (const LvSgBf16Shape *sh, guint g, guint lanes, const dnnl_memory_desc_t *wei,
-           dnnl_memory_desc_t *chosen, Prim *p, GError **error)
+gemm_prim (const LvSgBf16Shape *sh, LvSgPackType type, guint g, guint lanes,
+           const dnnl_memory_desc_t *wei, dnnl_memory_desc_t *chosen, Prim *p, GError **error)
 {
   GemmDims d = gemm_dims (sh, g);
   dnnl_memory_desc_t src, any, dst;
   dnnl_dims_t wd = { (dnnl_dim_t) d.k, (dnnl_dim_t) d.nn };
+  dnnl_data_type_t dt = type == LV_SG_PACK_F32 ? dnnl_f32 : dnnl_bf16;
 
-  md_2d (&src, lanes, d.k, d.lds, 1, dnnl_bf16);
+  md_2d (&src, lanes, d.k, d.lds, 1, dt);
   md_2d (&dst, lanes, d.nn, d.ldd, 1, dnnl_f32);
-  dnnl_memory_desc_init_by_tag (&any, 2, wd, dnnl_bf16, dnnl_format_tag_any);
+  dnnl_memory_desc_init_by_tag (&any, 2, wd, dt, dnnl_format_tag_any);
   p->lanes = lanes;
   return make_prim (p, &src, wei != NULL ? wei : &any, &dst, chosen, error);
 }
@@ -158,7 +161,7 @@ pack_gemm (LvSgBf16Pack *pk, guint g, const float *a, GError **error)
   Prim probe = { 0 };
   gboolean ok;
 
-  ok = gemm_prim (sh, g, LV_SG_BF16_LANES, NULL, &chosen, &probe, error) &&
+  ok = gemm_prim (sh, pk->type, g, LV_SG_BF16_LANES, NULL, &chosen, &probe, error) &&
        check (dnnl_memory_create (&pk->w[g], &chosen, engine, DNNL_MEMORY_ALLOCATE),
               "memory_create", error);
   prim_clear (&probe);
@@ -191,7 +194,8 @@ pack_gemm (LvSgBf16Pack *pk, guint g, const float *a, GError **error)
 }
 
 LvSgBf16Pack *
-lv_sg_bf16_pack_new (const LvSgBf16Shape *shape, const float *a, GError **error)
+lv_sg_bf16_pack_new (const LvSgBf16Shape *shape, const float *a, LvSgPackType type,
+                     GError **error)
 {
   LvSgBf16Pack *pk;
   guint n_gemms = shape->n_ranges + shape->n_blocks;
@@ -200,6 +204,7 @@ lv_sg_bf16_pack_new (const LvSgBf16Shape *shape, const float *a, GError **error)
     return NULL;
   pk = g_new0 (LvSgBf16Pack, 1);
   pk->shape = *shape;
+  pk->type = type;
   pk->w = g_new0 (dnnl_memory_t, n_gemms);
   for (guint g = 0; g < n_gemms; g++)
     if (!pack_gemm (pk, g, a, error))
@@ -208,6 +213,12 @@ lv_sg_bf16_pack_new (const LvSgBf16Shape *shape, const float *a, GError **error)
         return NULL;
       }
   return pk;
+}
+
+LvSgPackType
+lv_sg_bf16_pack_type (const LvSgBf16Pack *pk)
+{
+  return pk->type;
 }
 
 void
@@ -237,12 +248,12 @@ exec_build (LvSgBf16Exec *x, const LvSgBf16Pack *pk, GError **error)
         Prim *p = &x->prim[g * x->n_buckets + j];
 
         dnnl_memory_get_memory_desc (pk->w[g], &packed);
-        if (!gemm_prim (sh, g, MIN ((j + 1) * BUCKET, x->ld), NULL, &chosen, p, error))
+        if (!gemm_prim (sh, x->type, g, MIN ((j + 1) * BUCKET, x->ld), NULL, &chosen, p, error))
           return FALSE;
         if (!dnnl_memory_desc_equal (&chosen, packed))
           {
             prim_clear (p);
-            if (!gemm_prim (sh, g, LV_SG_BF16_LANES, packed, NULL, p, error))
+            if (!gemm_prim (sh, x->type, g, LV_SG_BF16_LANES, packed, NULL, p, error))
               return FALSE;
           }
       }
@@ -260,6 +271,7 @@ lv_sg_bf16_exec_new (const LvSgBf16Pack *pk, guint ld, GError **error)
     return NULL;
   x = g_new0 (LvSgBf16Exec, 1);
   x->shape = pk->shape;
+  x->type = pk->type;
   x->ld = ld;
   x->n_buckets = (ld + BUCKET - 1) / BUCKET;
   n_items = x->shape.n_ranges + x->shape.n_blocks;
@@ -349,14 +361,17 @@ execute (const Prim *p, dnnl_stream_t stream, guint8 *scratch, const void *src,
 }
 
 void
-lv_sg_bf16_run (LvSgBf16Exec *x, const LvSgBf16Pack *pk, guint g, guint R, const LvBf16 *src,
+lv_sg_bf16_run (LvSgBf16Exec *x, const LvSgBf16Pack *pk, guint g, guint R, const void *src,
                 float *dst)
 {
   const Prim *p = &x->prim[g * x->n_buckets + (R - 1) / BUCKET];
   const LvSgBf16Range *rg = g < x->shape.n_ranges ? &x->shape.ranges[g] : NULL;
 
+  g_return_if_fail (pk->type == x->type);
   if (rg != NULL)
-    execute (p, x->stream[g], x->scratch[g], src + rg->m0, pk->w[g], dst + rg->c0);
+    execute (p, x->stream[g], x->scratch[g],
+             (const guint8 *) src + rg->m0 * lv_sg_pack_elem_size (x->type), pk->w[g],
+             dst + rg->c0);
   else
     execute (p, x->stream[g], x->scratch[g], src, pk->w[g], dst);
 }
@@ -370,10 +385,17 @@ unavailable (GError **error)
 }
 
 LvSgBf16Pack *
-lv_sg_bf16_pack_new (const LvSgBf16Shape *shape, const float *a, GError **error)
+lv_sg_bf16_pack_new (const LvSgBf16Shape *shape, const float *a, LvSgPackType type,
+                     GError **error)
 {
   unavailable (error);
   return NULL;
+}
+
+LvSgPackType
+lv_sg_bf16_pack_type (const LvSgBf16Pack *pack)
+{
+  g_assert_not_reached ();
 }
 
 void
@@ -394,7 +416,7 @@ lv_sg_bf16_exec_free (LvSgBf16Exec *x)
 }
 
 void
-lv_sg_bf16_run (LvSgBf16Exec *x, const LvSgBf16Pack *pack, guint g, guint R, const LvBf16 *src,
+lv_sg_bf16_run (LvSgBf16Exec *x, const LvSgBf16Pack *pack, guint g, guint R, const void *src,
                 float *dst)
 {
   g_assert_not_reached ();

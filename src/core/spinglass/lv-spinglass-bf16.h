@@ -8,9 +8,12 @@
 G_BEGIN_DECLS
 
 /*
- * The float delta GEMMs of the symmetric storage (lv-spinglass-sym.c) with bf16 operands and
- * fp32 accumulation through oneDNN (lv-spinglass-bf16.c). Without oneDNN every constructor
- * fails with a clear error.
+ * The float delta GEMMs of the symmetric storage (lv-spinglass-sym.c) through oneDNN with the
+ * couplings prepacked (lv-spinglass-bf16.c): bf16 operands and fp32 accumulation
+ * (LV_SG_PACK_BF16, `--bf16`), or plain fp32 (LV_SG_PACK_F32, the default precision: the same
+ * numbers class as OpenBLAS's sgemm, but the 250 MB float matrix is not re-packed on every
+ * call, which made OpenBLAS's sgemm reach only ≈ 55 % of oneDNN's prepacked f32 rate here).
+ * Without oneDNN every constructor fails with a clear error.
  *
  * Lanes are the GEMMs' rows (the lane-major layout: row r holds start r's vector), so the
  * constant couplings are the "weights", reordered once into oneDNN's blocked layout and never
@@ -45,11 +48,28 @@ typedef struct
   const LvSgBf16Range *ranges;
 } LvSgBf16Shape;
 
+/* Operand type of a pack (and of the GEMM inputs it is run with). */
+typedef enum
+{
+  LV_SG_PACK_BF16,
+  LV_SG_PACK_F32,
+} LvSgPackType;
+
+/* Bytes of one operand element of @type. */
+static inline gsize
+lv_sg_pack_elem_size (LvSgPackType type)
+{
+  return type == LV_SG_PACK_F32 ? sizeof (float) : sizeof (LvBf16);
+}
+
 typedef struct _LvSgBf16Pack LvSgBf16Pack;
 typedef struct _LvSgBf16Exec LvSgBf16Exec;
 
-/* Packs the float couplings @a (n × n_cols, row-major) for @shape (kept by reference). */
-LvSgBf16Pack *lv_sg_bf16_pack_new (const LvSgBf16Shape *shape, const float *a, GError **error);
+/* Packs the float couplings @a (n × n_cols, row-major) for @shape (kept by reference) as
+ * @type; every GEMM input run with the pack has that element type. */
+LvSgBf16Pack *lv_sg_bf16_pack_new (const LvSgBf16Shape *shape, const float *a, LvSgPackType type,
+                                   GError **error);
+LvSgPackType  lv_sg_bf16_pack_type (const LvSgBf16Pack *pack);
 void          lv_sg_bf16_pack_free (LvSgBf16Pack *pack);
 
 /* Primitives for lane capacity @ld ≤ LV_SG_BF16_LANES, one stream and scratchpad per GEMM,
@@ -63,6 +83,6 @@ void          lv_sg_bf16_exec_free (LvSgBf16Exec *x);
  * rows m0 is applied here); @dst is uᵀ (LV_SG_BF16_LANES × n_cols, from its first column;
  * range offsets applied here) or vᵀ (contiguous LV_SG_BF16_LANES × rows). */
 void lv_sg_bf16_run (LvSgBf16Exec *x, const LvSgBf16Pack *pack, guint g, guint R,
-                     const LvBf16 *src, float *dst);
+                     const void *src, float *dst);
 
 G_END_DECLS

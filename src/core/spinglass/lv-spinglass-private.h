@@ -57,8 +57,11 @@ LvSpinGlass *lv_sg_new_layouts (guint p, guint n, guint64 seed, guint n_parts,
 guint64  lv_sg_sym_bytes (guint p, guint n, guint n_parts, LvSpinGlassPrecision precision);
 LvSgSym *lv_sg_sym_new (guint p, guint n, guint n_parts, LvSpinGlassPrecision precision);
 void     lv_sg_sym_free (LvSgSym *sym);
-/* bf16 packing of the stored float copies (LV_SPIN_GLASS_BF16), once after the couplings. */
-gboolean lv_sg_sym_pack_bf16 (LvSgSym *sym, GError **error);
+/* Bytes lv_sg_sym_pack() adds for f32 packs (full couplings and @n_parts SGD parts). */
+guint64  lv_sg_sym_f32_pack_bytes (guint p, guint n, guint n_parts);
+/* Prepacks the stored float copies for oneDNN's delta GEMMs, once after the couplings: bf16
+ * (TRUE, LV_SPIN_GLASS_BF16) or f32 (FALSE, the default precision when oneDNN is there). */
+gboolean lv_sg_sym_pack (LvSgSym *sym, gboolean bf16, GError **error);
 /* Stores coupling @value (scaled) of sorted p-tuple @t; @part −1 for the full coupling. */
 void     lv_sg_sym_store (LvSgSym *sym, const guint *t, int part, double value);
 

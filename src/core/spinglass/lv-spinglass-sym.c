@@ -72,10 +72,12 @@ struct _LvSgSym
   double *d;
   float *f;         /* float copy of d, or NULL */
   float *parts;     /* n_parts float copies of the SGD split, or NULL */
-  /* LV_SPIN_GLASS_BF16: the float copies packed for the bf16 GEMMs (lv-spinglass-bf16.c). */
+  /* The float copies prepacked for oneDNN's delta GEMMs (lv-spinglass-bf16.c): bf16 with
+   * LV_SPIN_GLASS_BF16, f32 with the default mixed precision when oneDNN is there. */
   LvSgBf16Block *bf16_blocks;
   LvSgBf16Range *bf16_ranges;
   LvSgBf16Shape shape;
+  LvSgPackType pack_type;
   LvSgBf16Pack *bf16;           /* the full couplings, or NULL */
   LvSgBf16Pack **bf16_parts;    /* n_parts, or NULL */
 };
@@ -95,6 +97,30 @@ static gsize
 prefix_cols (guint m, guint q)
 {
   return m == 0 ? 0 : (gsize) binomial ((guint64) m + q - 1, q);
+}
+
+/* Entries the prepacked GEMMs hold: each block's rows × P(m1) (v) and each block's new columns
+ * × the rows from the block down (u). */
+static guint64
+packed_entries (guint p, guint n)
+{
+  guint64 v = 0, u = 0;
+
+  for (guint m0 = 0; m0 < n; m0 += LV_SG_SYM_ROWS)
+    {
+      guint m1 = MIN (n, m0 + LV_SG_SYM_ROWS);
+
+      v += (guint64) (m1 - m0) * prefix_cols (m1, p - 1);
+      u += (guint64) (n - m0) * (prefix_cols (m1, p - 1) - prefix_cols (m0, p - 1));
+    }
+  return v + u;
+}
+
+/* Bytes of the f32 packs (full couplings and each SGD part), with 10 % for oneDNN's padding. */
+guint64
+lv_sg_sym_f32_pack_bytes (guint p, guint n, guint n_parts)
+{
+  return packed_entries (p, n) * sizeof (float) * (1 + (guint64) n_parts) * 11 / 10;
 }
 
 guint64
@@ -174,11 +200,13 @@ lv_sg_sym_free (LvSgSym *sym)
   g_free (sym);
 }
 
-/* Packs the float copies (full couplings and SGD parts) for the bf16 delta GEMMs; called once
- * the couplings are stored. */
+/* Packs the float copies (full couplings and SGD parts) as bf16 or f32 for oneDNN's delta
+ * GEMMs; called once the couplings are stored. */
 gboolean
-lv_sg_sym_pack_bf16 (LvSgSym *sym, GError **error)
+lv_sg_sym_pack (LvSgSym *sym, gboolean bf16, GError **error)
 {
+  LvSgPackType type = bf16 ? LV_SG_PACK_BF16 : LV_SG_PACK_F32;
+
   g_return_val_if_fail (sym->f != NULL && sym->bf16 == NULL, FALSE);
   sym->bf16_blocks = g_new (LvSgBf16Block, sym->n_blocks);
   sym->bf16_ranges = g_new (LvSgBf16Range, sym->n_ranges);
@@ -190,13 +218,14 @@ lv_sg_sym_pack_bf16 (LvSgSym *sym, GError **error)
                                             sym->blocks[sym->ranges[k].block].m0 };
   sym->shape = (LvSgBf16Shape) { sym->n, sym->n_cols, sym->n_blocks, sym->n_ranges,
                                  sym->bf16_blocks, sym->bf16_ranges };
-  if ((sym->bf16 = lv_sg_bf16_pack_new (&sym->shape, sym->f, error)) == NULL)
+  sym->pack_type = type;
+  if ((sym->bf16 = lv_sg_bf16_pack_new (&sym->shape, sym->f, type, error)) == NULL)
     return FALSE;
   if (sym->n_parts > 0)
     sym->bf16_parts = g_new0 (LvSgBf16Pack *, sym->n_parts);
   for (guint k = 0; k < sym->n_parts; k++)
     if ((sym->bf16_parts[k] = lv_sg_bf16_pack_new (&sym->shape, sym->parts + k * sym->size,
-                                                   error)) == NULL)
+                                                   type, error)) == NULL)
       return FALSE;
   return TRUE;
 }
@@ -310,12 +339,13 @@ struct _LvSgSymWork
   float *cf, *uf, *dsf, *vf;
   double *cd, *ud;
   double *partial;              /* n_ranges × n × ld */
-  /* bf16 delta (lv-spinglass-bf16.h), all lane-major (row r = lane r): s, sref and s − sref
-   * (LV_SG_BF16_LANES × n), bf16 Δs (same), bf16 monomial changes cᵀ and the GEMMs' uᵀ
-   * (LV_SG_BF16_LANES × n_cols), and per block vᵀ. */
+  /* Prepacked (bf16 or f32) delta (lv-spinglass-bf16.h), all lane-major (row r = lane r): s,
+   * sref and s − sref (LV_SG_BF16_LANES × n), Δs in the pack's type (same), the monomial
+   * changes cᵀ in the pack's type and the GEMMs' uᵀ (LV_SG_BF16_LANES × n_cols), and per block
+   * vᵀ. */
   LvSgBf16Exec *bx;
   double *st, *rt, *dt;
-  LvBf16 *dsb, *ct;
+  guint8 *dsb, *ct;
   float *ut, *vt;
 };
 
@@ -341,12 +371,13 @@ lv_sg_sym_work_new (const LvSgSym *sym, guint ld, GError **error)
           return NULL;
         }
       gsize lrows = (gsize) LV_SG_BF16_LANES * sym->n, lcols = LV_SG_BF16_LANES * sym->n_cols;
+      gsize elem = lv_sg_pack_elem_size (sym->pack_type);
 
       w->st = g_new0 (double, lrows);
       w->rt = g_new0 (double, lrows);
       w->dt = g_new0 (double, lrows);
-      w->dsb = g_new0 (LvBf16, lrows);
-      w->ct = g_new0 (LvBf16, lcols);
+      w->dsb = g_malloc0 (elem * lrows);
+      w->ct = g_malloc0 (elem * lcols);
       w->ut = g_new0 (float, lcols);
       w->vt = g_new0 (float, (gsize) sym->n_blocks * LV_SG_BF16_LANES * LV_SG_SYM_ROWS);
     }
@@ -493,9 +524,10 @@ monomials_item (gpointer data)
     }
 }
 
-/* Phase A of a bf16 delta, one column range: the lane-major monomial changes
+/* Phase A of a prepacked delta, one column range: the lane-major monomial changes
  * cᵀ[r, col] = c_col(s_r) − c_col(ref_r), one lane at a time (for p = 3 the columns with the
- * same largest index are one contiguous run, a loop the compiler vectorises). */
+ * same largest index are one contiguous run, a loop the compiler vectorises); f32 packs take
+ * them in place, bf16 ones through a float buffer. */
 static void
 monomials_bf16_item (gpointer data)
 {
@@ -505,11 +537,14 @@ monomials_bf16_item (gpointer data)
   const URange *rg = &sym->ranges[it->index];
   guint n = sym->n, q = sym->q, tau[LV_SPIN_GLASS_P_MAX];
   gsize nc = rg->c1 - rg->c0;
-  g_autofree float *buf = g_new (float, nc);
+  gboolean f32 = sym->pack_type == LV_SG_PACK_F32;
+  g_autofree float *own = f32 ? NULL : g_new (float, nc);
 
   for (guint r = 0; r < e->R; r++)
     {
       const double *restrict sr = e->w->st + (gsize) r * n, *restrict rr = e->w->rt + (gsize) r * n;
+      gsize at = (gsize) r * sym->n_cols + rg->c0;
+      float *restrict buf = f32 ? (float *) e->w->ct + at : own;
 
       colex_unrank (sym, rg->c0, tau);
       if (q == 2)
@@ -537,7 +572,8 @@ monomials_bf16_item (gpointer data)
               }
             buf[k] = (float) (ps - pr);
           }
-      lv_bf16_from_f32 (e->w->ct + (gsize) r * sym->n_cols + rg->c0, buf, nc);
+      if (!f32)
+        lv_bf16_from_f32 ((LvBf16 *) e->w->ct + at, buf, nc);
     }
 }
 
@@ -565,7 +601,12 @@ v_item (const Eval *e, guint block)
   int rows = (int) (blk->m1 - blk->m0), lda = (int) sym->n_cols;
   gsize a0 = (gsize) blk->m0 * sym->n_cols;
 
-  if (e->kind == EVAL_EXACT)
+  /* One lane (a stopping lane's double check): a GEMV streams the couplings once, where the
+   * GEMM would pack them first (≈ 2.5× slower here). */
+  if (e->kind == EVAL_EXACT && e->R == 1)
+    cblas_dgemv (CblasRowMajor, CblasNoTrans, rows, (int) blk->ncols, 1.0, sym->d + a0, lda,
+                 e->w->cd, (int) e->ld, 0.0, e->v_out + (gsize) blk->m0 * e->ld, (int) e->ld);
+  else if (e->kind == EVAL_EXACT)
     cblas_dgemm (CblasRowMajor, CblasNoTrans, CblasNoTrans, rows, (int) e->R, (int) blk->ncols,
                  1.0, sym->d + a0, lda, e->w->cd, (int) e->ld, 0.0,
                  e->v_out + (gsize) blk->m0 * e->ld, (int) e->ld);
@@ -586,7 +627,10 @@ u_gemms (const Eval *e, const URange *rg)
   int rows = (int) (sym->n - m0);
   gsize a0 = (gsize) m0 * sym->n_cols + rg->c0;
 
-  if (e->kind == EVAL_EXACT)
+  if (e->kind == EVAL_EXACT && e->R == 1)
+    cblas_dgemv (CblasRowMajor, CblasTrans, rows, nc, 1.0, sym->d + a0, lda,
+                 e->s + (gsize) m0 * e->ld, ld, 0.0, e->w->ud + rg->c0 * e->ld, ld);
+  else if (e->kind == EVAL_EXACT)
     cblas_dgemm (CblasRowMajor, CblasTrans, CblasNoTrans, nc, (int) e->R, rows, 1.0,
                  sym->d + a0, lda, e->s + (gsize) m0 * e->ld, ld, 0.0,
                  e->w->ud + rg->c0 * e->ld, ld);
@@ -644,11 +688,14 @@ w_scatter (const Eval *e, guint index)
               }
         }
     }
-  /* The float u references: lane-major (row r = lane r) for the bf16 path. */
+  /* The float u references: lane-major (row r = lane r) for the prepacked path, transposed in
+   * tiles of 64 columns (a tile of ud is 64 rows of ld doubles, in cache while every lane's
+   * row takes its 64 contiguous floats; column by column the reads missed the cache). */
   if (e->kind == EVAL_EXACT && e->uref_out != NULL && sym->bf16 != NULL)
-    for (guint r = 0; r < e->R; r++)
-      for (gsize col = rg->c0; col < rg->c1; col++)
-        e->uref_out[r * sym->n_cols + col] = (float) e->w->ud[col * ld + r];
+    for (gsize t0 = rg->c0; t0 < rg->c1; t0 += 64)
+      for (guint r = 0; r < e->R; r++)
+        for (gsize col = t0; col < MIN (t0 + 64, rg->c1); col++)
+          e->uref_out[r * sym->n_cols + col] = (float) e->w->ud[col * ld + r];
   else if (e->kind == EVAL_EXACT && e->uref_out != NULL)
     for (gsize col = rg->c0; col < rg->c1; col++)
       for (guint r = 0; r < e->R; r++)
@@ -825,7 +872,8 @@ lv_sg_sym_exact (const LvSgSym *sym, LvSgSymWork *w, LvWorkerPool *pool, const d
   sum_partials (sym, w, R, wsum, NULL);
 }
 
-/* The bf16 delta's lane-major inputs: s, sref (NULL: zero), s − sref and Δs in bf16. */
+/* The prepacked delta's lane-major inputs: s, sref (NULL: zero), s − sref and Δs in the
+ * pack's type. */
 static void
 bf16_inputs (const LvSgSym *sym, LvSgSymWork *w, const double *s, const double *sref, guint R)
 {
@@ -847,7 +895,10 @@ bf16_inputs (const LvSgSym *sym, LvSgSymWork *w, const double *s, const double *
           w->dt[o + i] = w->st[o + i] - w->rt[o + i];
           ds[i] = (float) w->dt[o + i];
         }
-      lv_bf16_from_f32 (w->dsb + o, ds, n);
+      if (sym->pack_type == LV_SG_PACK_F32)
+        memcpy ((float *) w->dsb + o, ds, sizeof (float) * n);
+      else
+        lv_bf16_from_f32 ((LvBf16 *) w->dsb + o, ds, n);
     }
 }
 

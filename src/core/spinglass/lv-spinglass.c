@@ -4,6 +4,7 @@
 #include "config.h"
 
 #include "lv-spinglass-private.h"
+#include "lv-gemm-bf16.h"
 
 #include <math.h>
 #include <string.h>
@@ -221,6 +222,19 @@ lv_spin_glass_new (guint p, guint n, guint64 seed, guint n_parts, LvSpinGlassPre
   return lv_sg_new_layouts (p, n, seed, n_parts, precision, TRUE, FALSE, error);
 }
 
+/* Whether the default (mixed) precision's delta GEMMs go through oneDNN with f32 packs: when
+ * the build has oneDNN, the packs fit beside @bytes under the coupling limit and this process's
+ * memory, and LOSSVIZ_SPINGLASS_BLAS is unset (it keeps OpenBLAS's sgemm: tests and the
+ * benchmark's comparison). */
+static gboolean
+use_f32_packs (guint p, guint n, guint n_parts, guint64 bytes)
+{
+  guint64 total = bytes + lv_sg_sym_f32_pack_bytes (p, n, n_parts);
+
+  return g_getenv ("LOSSVIZ_SPINGLASS_BLAS") == NULL && lv_bf16_available (NULL) &&
+         total <= LV_SPIN_GLASS_MAX_BYTES && lv_memory_check ("packs", (double) total, NULL);
+}
+
 LvSpinGlass *
 lv_sg_new_layouts (guint p, guint n, guint64 seed, guint n_parts, LvSpinGlassPrecision precision,
                    gboolean unfolding, gboolean symmetric, GError **error)
@@ -292,8 +306,12 @@ lv_sg_new_layouts (guint p, guint n, guint64 seed, guint n_parts, LvSpinGlassPre
       return NULL;
     }
   fill_couplings (sg);
-  /* bf16 (fixed disorder only): pack the float copies for the bf16 delta GEMMs. */
-  if (symmetric && precision == LV_SPIN_GLASS_BF16 && !lv_sg_sym_pack_bf16 (sg->sym, error))
+  /* Fixed disorder: prepack the float copies for oneDNN's delta GEMMs, bf16 with
+   * LV_SPIN_GLASS_BF16, f32 with the default precision when it fits (else OpenBLAS's sgemm). */
+  if (symmetric && precision == LV_SPIN_GLASS_BF16 && !lv_sg_sym_pack (sg->sym, TRUE, error))
+    return NULL;
+  if (symmetric && precision == LV_SPIN_GLASS_MIXED && use_f32_packs (p, n, n_parts, bytes) &&
+      !lv_sg_sym_pack (sg->sym, FALSE, error))
     return NULL;
   return g_steal_pointer (&sg);
 }
