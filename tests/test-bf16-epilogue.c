@@ -6,6 +6,7 @@
 #include <lossviz/lossviz.h>
 
 #include "lv-gemm-bf16.h"
+#include "lv-test-bf16.h"
 #include "lv-test-data.h"
 #include "lv-train-fused-bf16-kernels.h"
 
@@ -14,17 +15,6 @@
  * bf16 (oneDNN post-ops), and the ReLU backward pass that reads its mask from the bf16 layer
  * output and sums the bias gradient on the way — each against a double reference.
  */
-
-static gboolean
-have_bf16 (void)
-{
-  g_autoptr(GError) error = NULL;
-
-  if (lv_precision_available (LV_PRECISION_BF16, &error))
-    return TRUE;
-  g_test_skip (error->message);
-  return FALSE;
-}
 
 /* One bf16 step (2^-8 relative) of x: how far a correct rounding may land from x. */
 static double
@@ -49,7 +39,7 @@ test_gemm_relu_bf16 (void)
   guint zeros = 0, positives = 0;
   LvRng rng;
 
-  if (!have_bf16 ())
+  if (!lv_test_have_bf16 ())
     return;
   gemm = lv_gemm_bf16_new_epilogue (batch, TRUE, FALSE, m, n, k,
                                     LV_GEMM_BF16_RELU | LV_GEMM_BF16_DST_BF16, &error);
@@ -141,18 +131,6 @@ test_relu_backward_rows (void)
   }
 }
 
-static void
-record_end_loss (guint epoch, const LvEpochStats *stats, gpointer data)
-{
-  *(double *) data = stats->train_loss;
-}
-
-static void
-record_net_loss (guint net, guint epoch, const LvEpochStats *stats, gpointer data)
-{
-  ((double *) data)[net] = stats->train_loss;
-}
-
 /*
  * Training through the fused passes: bias-free ReLU networks with two hidden layers, so the
  * block's forward products apply ReLU and store bf16 themselves (the stacked layer 0 and the
@@ -164,45 +142,14 @@ static void
 test_bias_free_block (void)
 {
   g_autoptr(LvDataset) ds = lv_test_blobs (300, 60, 12, 1.0, 4);
-  guint64 seeds[3] = { 21, 22, 23 }, order_seed = 99;
-  float *params[3];
-  LvRunState states[3];
-  double block_loss[3], one_loss = NAN, fp32_loss = NAN;
+  const guint64 seeds[3] = { 21, 22, 23 };
   LvMlpShape shape;
-  LvTrainConfig config;
-  gsize np;
 
-  if (!have_bf16 ())
+  if (!lv_test_have_bf16 ())
     return;
   g_assert_true (lv_mlp_shape_init (&shape, 12, 2, 40, 2, LV_ACTIVATION_RELU,
                                     LV_LOSS_CROSS_ENTROPY, FALSE, NULL));
-  lv_train_config_init (&config);
-  config.epochs = 3;
-  config.precision = LV_PRECISION_BF16;
-  np = lv_mlp_n_params (&shape);
-  for (guint k = 0; k < 3; k++)
-    params[k] = g_new (float, np);
-  lv_train_run_fused (&shape, &config, ds, 3, seeds, order_seed, params, states,
-                      record_net_loss, NULL, block_loss, NULL);
-  for (guint k = 0; k < 3; k++)
-    {
-      g_autofree float *one = g_new (float, np);
-
-      g_assert_cmpint (states[k], ==, LV_RUN_FINISHED);
-      config.precision = LV_PRECISION_BF16;
-      g_assert_cmpint (lv_train_run_ordered (&shape, &config, ds, seeds[k], order_seed, one,
-                                             record_end_loss, &one_loss, NULL),
-                       ==, LV_RUN_FINISHED);
-      config.precision = LV_PRECISION_FP32;
-      g_assert_cmpint (lv_train_run_ordered (&shape, &config, ds, seeds[k], order_seed, one,
-                                             record_end_loss, &fp32_loss, NULL),
-                       ==, LV_RUN_FINISHED);
-      g_test_message ("net %u: train loss block bf16 %.6f, one-net bf16 %.6f, fp32 %.6f", k,
-                      block_loss[k], one_loss, fp32_loss);
-      g_assert_cmpfloat (fabs (block_loss[k] - one_loss), <, 4e-3 * one_loss);
-      g_assert_cmpfloat (fabs (one_loss - fp32_loss), <, 2e-2 * fp32_loss);
-      g_free (params[k]);
-    }
+  lv_test_bf16_block_matches_one_network (&shape, ds, seeds, TRUE, 99);
 }
 
 int

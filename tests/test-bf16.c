@@ -7,6 +7,7 @@
 #include <lossviz/lossviz.h>
 
 #include "lv-gemm-bf16.h"
+#include "lv-test-bf16.h"
 #include "lv-test-data.h"
 #include "lv-test-util.h"
 
@@ -16,17 +17,6 @@
  * rounding and GEMM against double references, the per-size loss distributions of fp32 and
  * bf16 ensembles, and the CLI/experiment-file plumbing.
  */
-
-static gboolean
-have_bf16 (void)
-{
-  g_autoptr(GError) error = NULL;
-
-  if (lv_precision_available (LV_PRECISION_BF16, &error))
-    return TRUE;
-  g_test_skip (error->message);
-  return FALSE;
-}
 
 /* Every split of n+m ranks into an x-sample of n and a y-sample of m, D of each: the exact
  * null distribution by enumeration, against lv_ks_p_value's lattice-path count. */
@@ -169,7 +159,7 @@ test_bf16_gemm (void)
   g_autofree float *c = g_new (float, batch * m * n);
   LvRng rng;
 
-  if (!have_bf16 ())
+  if (!lv_test_have_bf16 ())
     return;
   gemm = lv_gemm_bf16_new (batch, TRUE, TRUE, m, n, k, &error);
   g_assert_no_error (error);
@@ -257,7 +247,7 @@ check_distributions (gboolean shared_order)
   double f_train[80], f_test[80], h_train[80], h_test[80], s_train[80], s_test[80];
   double p_train[80], p_test[80];
 
-  if (!have_bf16 ())
+  if (!lv_test_have_bf16 ())
     return;
   lv_dataset_options_init (&dopts);
   ds = lv_dataset_load ("digits", &dopts, &error);
@@ -301,18 +291,6 @@ test_distributions_shared_order (void)
   check_distributions (TRUE);
 }
 
-static void
-record_end_loss (guint epoch, const LvEpochStats *stats, gpointer data)
-{
-  *(double *) data = stats->train_loss;
-}
-
-static void
-record_net_loss (guint net, guint epoch, const LvEpochStats *stats, gpointer data)
-{
-  ((double *) data)[net] = stats->train_loss;
-}
-
 /*
  * The one-network trainer in bf16 (lv_train_run, the bf16 instantiation of lv-mlp-template.h)
  * and the block trainer with independent orders in bf16 run the same arithmetic up to the
@@ -323,43 +301,14 @@ static void
 test_bf16_one_network (void)
 {
   g_autoptr(LvDataset) ds = lv_test_blobs (300, 60, 12, 1.0, 4);
-  guint64 seeds[3] = { 11, 12, 13 };
-  float *params[3];
-  LvRunState states[3];
-  double block_loss[3], one_loss = NAN, fp32_loss = NAN;
+  const guint64 seeds[3] = { 11, 12, 13 };
   LvMlpShape shape;
-  LvTrainConfig config;
-  gsize np;
 
-  if (!have_bf16 ())
+  if (!lv_test_have_bf16 ())
     return;
   g_assert_true (lv_mlp_shape_init (&shape, 12, 1, 40, 2, LV_ACTIVATION_RELU,
                                     LV_LOSS_CROSS_ENTROPY, TRUE, NULL));
-  lv_train_config_init (&config);
-  config.epochs = 3;
-  config.precision = LV_PRECISION_BF16;
-  np = lv_mlp_n_params (&shape);
-  for (guint k = 0; k < 3; k++)
-    params[k] = g_new (float, np);
-  lv_train_run_fused_independent (&shape, &config, ds, 3, seeds, params, states,
-                                  record_net_loss, NULL, block_loss, NULL);
-  for (guint k = 0; k < 3; k++)
-    {
-      g_autofree float *one = g_new (float, np);
-
-      g_assert_cmpint (states[k], ==, LV_RUN_FINISHED);
-      config.precision = LV_PRECISION_BF16;
-      g_assert_cmpint (lv_train_run (&shape, &config, ds, seeds[k], one, record_end_loss,
-                                     &one_loss, NULL), ==, LV_RUN_FINISHED);
-      config.precision = LV_PRECISION_FP32;
-      g_assert_cmpint (lv_train_run (&shape, &config, ds, seeds[k], one, record_end_loss,
-                                     &fp32_loss, NULL), ==, LV_RUN_FINISHED);
-      g_test_message ("net %u: train loss block bf16 %.6f, one-net bf16 %.6f, fp32 %.6f", k,
-                      block_loss[k], one_loss, fp32_loss);
-      g_assert_cmpfloat (fabs (block_loss[k] - one_loss), <, 4e-3 * one_loss);
-      g_assert_cmpfloat (fabs (one_loss - fp32_loss), <, 2e-2 * fp32_loss);
-      g_free (params[k]);
-    }
+  lv_test_bf16_block_matches_one_network (&shape, ds, seeds, FALSE, 0);
 }
 
 /* The same bf16 ensemble whatever the thread count (both order modes). */
@@ -368,7 +317,7 @@ test_bf16_threads (void)
 {
   g_auto(LvCliResult) one = { 0 }, two = { 0 }, f1 = { 0 }, f2 = { 0 };
 
-  if (!have_bf16 ())
+  if (!lv_test_have_bf16 ())
     return;
   lv_test_run_cli (&one, "ensemble", "--sizes", "6,20", "--runs", "5", "--epochs", "2",
                    "--precision", "bf16", "--threads", "1", "--json", NULL);
@@ -418,7 +367,7 @@ test_cli_and_file (void)
 
   lv_test_run_cli (&bad, "ensemble", "--precision", "fp16", NULL);
   lv_test_assert_bad_input (&bad, "--precision");
-  if (!have_bf16 ())
+  if (!lv_test_have_bf16 ())
     return;
   lv_test_run_cli (&run, "ensemble", "--sizes", "4", "--runs", "2", "--epochs", "1",
                    "--precision", "bf16", "--out", path, NULL);
