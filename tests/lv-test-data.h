@@ -27,3 +27,16 @@ lv_test_blobs (guint n_train, guint n_test, guint dims, double sep, guint64 seed
                                      n_test ? x + (gsize) n_train * dims : NULL,
                                      n_test ? y + n_train : NULL, NULL);
 }
+
+/* Two small widths (3 and 12), 5 runs of 3 epochs, λ = 10⁻³: a quick ensemble for tests. */
+static inline void
+lv_test_small_ensemble_config (LvEnsembleConfig *config)
+{
+  lv_ensemble_config_init (config);
+  config->sizes[0] = 3;
+  config->sizes[1] = 12;
+  config->n_sizes = 2;
+  config->runs = 5;
+  config->train.epochs = 3;
+  config->train.reg.lambda = 1e-3;
+}

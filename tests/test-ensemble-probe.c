@@ -8,18 +8,6 @@
 
 #include "lv-test-data.h"
 
-static void
-small_config (LvEnsembleConfig *config)
-{
-  lv_ensemble_config_init (config);
-  config->sizes[0] = 3;
-  config->sizes[1] = 12;
-  config->n_sizes = 2;
-  config->runs = 5;
-  config->train.epochs = 3;
-  config->train.reg.lambda = 1e-3;
-}
-
 typedef struct
 {
   LvEnsembleProbeResult *result;
@@ -58,7 +46,7 @@ test_probe_matches_direct (void)
   GMutex lock;
   LvEnsembleConfig config;
 
-  small_config (&config);
+  lv_test_small_ensemble_config (&config);
   direct = lv_ensemble_new (ds, &config, &error);
   g_assert_no_error (error);
   lv_ensemble_start (direct, pool);
@@ -112,7 +100,7 @@ test_probe_cancel (void)
   LvProbeContext context = { cancellable, NULL, on_progress, &progress };
   LvEnsembleConfig config;
 
-  small_config (&config);
+  lv_test_small_ensemble_config (&config);
   config.train.epochs = 100000; /* hours: only a cancellation ends it */
   ensemble = lv_ensemble_new (ds, &config, &error);
   g_assert_no_error (error);
@@ -171,7 +159,7 @@ test_probe_pause (void)
   PauseCheck check;
   GThread *thread;
 
-  small_config (&config);
+  lv_test_small_ensemble_config (&config);
   config.train.epochs = 100000;
   ensemble = lv_ensemble_new (ds, &config, &error);
   g_assert_no_error (error);

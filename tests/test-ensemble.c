@@ -27,18 +27,6 @@ run_ensemble (LvDataset *ds, const LvEnsembleConfig *config, guint threads, LvEn
   return snap;
 }
 
-static void
-small_config (LvEnsembleConfig *config)
-{
-  lv_ensemble_config_init (config);
-  config->sizes[0] = 3;
-  config->sizes[1] = 12;
-  config->n_sizes = 2;
-  config->runs = 5;
-  config->train.epochs = 3;
-  config->train.reg.lambda = 1e-3;
-}
-
 /* Per-run seeds make every run independent of scheduling: 1 and 2 threads agree to the bit. */
 static void
 test_thread_count_invariance (void)
@@ -48,7 +36,7 @@ test_thread_count_invariance (void)
   LvEnsemble *e1, *e2;
   g_autoptr(LvEnsembleSnapshot) s1 = NULL, s2 = NULL;
 
-  small_config (&config);
+  lv_test_small_ensemble_config (&config);
   s1 = run_ensemble (ds, &config, 1, &e1);
   s2 = run_ensemble (ds, &config, 2, &e2);
   g_assert_cmpuint (s1->n_runs, ==, 10);
@@ -81,7 +69,7 @@ test_run_reproducible_alone (void)
   LvEnsembleConfig config, alone;
   g_autoptr(LvEnsembleSnapshot) all = NULL, one = NULL;
 
-  small_config (&config);
+  lv_test_small_ensemble_config (&config);
   all = run_ensemble (ds, &config, 2, NULL);
   alone = config;
   alone.sizes[0] = 12;
@@ -104,7 +92,7 @@ test_snapshot_and_cancel (void)
   guint64 last_generation = 0;
   gint64 t0;
 
-  small_config (&config);
+  lv_test_small_ensemble_config (&config);
   config.sizes[0] = 64;
   config.n_sizes = 1;
   config.runs = 40;
@@ -144,7 +132,7 @@ test_divergence_does_not_poison (void)
   g_autofree double *losses = NULL;
   LvSummary s;
 
-  small_config (&config);
+  lv_test_small_ensemble_config (&config);
   config.activation = LV_ACTIVATION_LINEAR;
   config.loss = LV_LOSS_MSE;
   config.depth = 3;
@@ -173,14 +161,14 @@ test_validation (void)
   guint32 zeros[4] = { 0 };
   float x[8] = { 0 };
 
-  small_config (&config);
+  lv_test_small_ensemble_config (&config);
   config.sizes[0] = 0;
   g_assert_null (lv_ensemble_new (ds, &config, &error));
   g_assert_error (error, LV_ERROR, LV_ERROR_INVALID_INPUT);
   g_clear_error (&error);
 
   /* 10^5 runs of a width-10^5 net: refused up front with the memory it would take. */
-  small_config (&config);
+  lv_test_small_ensemble_config (&config);
   config.sizes[0] = 100000;
   config.runs = 100000;
   g_assert_null (lv_ensemble_new (ds, &config, &error));
@@ -188,7 +176,7 @@ test_validation (void)
   g_clear_error (&error);
 
   one_class = lv_dataset_new_from_arrays ("one", 2, 1, 4, x, zeros, NULL, 0, NULL, NULL, NULL);
-  small_config (&config);
+  lv_test_small_ensemble_config (&config);
   g_assert_null (lv_ensemble_new (one_class, &config, &error));
   g_assert_nonnull (strstr (error->message, "single-class"));
 }
