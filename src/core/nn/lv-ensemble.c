@@ -446,12 +446,22 @@ unpark_all (LvEnsemble *self)
 {
   g_autoptr(GPtrArray) tasks = NULL;
 
+  LvWorkerQueue *queue;
+
+  /* Under the lock: a job thread may be starting the ensemble while another thread cancels or
+   * resumes it (nothing is parked before the start). */
   g_mutex_lock (&self->lock);
+  if (!self->started)
+    {
+      g_mutex_unlock (&self->lock);
+      return;
+    }
   tasks = g_steal_pointer (&self->parked);
   self->parked = g_ptr_array_new ();
+  queue = self->queue;
   g_mutex_unlock (&self->lock);
   for (guint i = 0; i < tasks->len; i++)
-    lv_worker_queue_push (self->queue, run_task, g_ptr_array_index (tasks, i));
+    lv_worker_queue_push (queue, run_task, g_ptr_array_index (tasks, i));
 }
 
 static void
@@ -526,12 +536,15 @@ task_is_restored (LvEnsemble *self, const RunTask *task)
 static void
 prepare_start (LvEnsemble *self, LvWorkerQueue *queue)
 {
-  g_return_if_fail (!self->started);
-
-  self->started = TRUE;
-  self->queue = lv_worker_queue_ref (queue);
   lv_pausable_set_pool (LV_PAUSABLE (self->cancellable), lv_worker_queue_get_pool (queue));
   g_mutex_lock (&self->lock);
+  if (self->started)
+    {
+      g_mutex_unlock (&self->lock);
+      g_return_if_reached ();
+    }
+  self->started = TRUE;
+  self->queue = lv_worker_queue_ref (queue);
   self->pending = 0;
   for (guint i = 0; i < self->n_tasks; i++)
     if (!task_is_restored (self, &self->tasks[i]))
@@ -645,8 +658,7 @@ lv_ensemble_cancel (LvEnsemble *self)
 {
   g_cancellable_cancel (self->cancellable);
   /* Parked tasks must run to end as cancelled, or wait() would never return. */
-  if (self->started)
-    unpark_all (self);
+  unpark_all (self);
 }
 
 /**
@@ -665,7 +677,7 @@ lv_ensemble_set_paused (LvEnsemble *self, gboolean paused)
   g_mutex_lock (&self->lock);
   lv_pausable_set_paused (LV_PAUSABLE (self->cancellable), paused);
   g_mutex_unlock (&self->lock);
-  if (!paused && self->started)
+  if (!paused)
     unpark_all (self);
 }
 
