@@ -23,7 +23,7 @@ struct _LvSgBf16Pack
 {
   LvSgBf16Shape shape;
   LvSgPackType type;
-  dnnl_memory_t *w;             /* per GEMM (u ranges, then v blocks): packed weights */
+  dnnl_memory_t *w;             /* per GEMM (u of each range, then v): packed weights */
 };
 
 typedef struct
@@ -39,8 +39,8 @@ struct _LvSgBf16Exec
   LvSgPackType type;
   guint ld, n_buckets;
   Prim *prim;                   /* [GEMM][bucket] */
-  dnnl_stream_t *stream;        /* per item: u ranges, then v blocks */
-  guint8 **scratch;             /* per item */
+  dnnl_stream_t *stream;        /* per GEMM */
+  guint8 **scratch;             /* per GEMM */
 };
 
 static dnnl_engine_t engine;    /* the process's one CPU engine (lv_dnnl_engine) */
@@ -95,7 +95,7 @@ make_prim (Prim *p, const dnnl_memory_desc_t *src, const dnnl_memory_desc_t *wei
   return ok;
 }
 
-/* GEMM @g of the shape (u ranges [0, n_ranges), then v blocks): dst (lanes × nn, row stride
+/* GEMM @g of the shape (u of each range, then v of each range): dst (lanes × nn, row stride
  * ldd) = src (lanes × k, row stride lds) · W (k × nn); W read from the float couplings with
  * strides (wk, wn) from offset @w0. */
 typedef struct
@@ -106,18 +106,12 @@ typedef struct
 static GemmDims
 gemm_dims (const LvSgBf16Shape *sh, guint g)
 {
+  const LvSgBf16Range *rg = &sh->ranges[g % sh->n_ranges];
+  gsize nc = rg->c1 - rg->c0, rows = sh->n - rg->m0, w0 = (gsize) rg->m0 * sh->n_cols + rg->c0;
+
   if (g < sh->n_ranges)
-    {
-      const LvSgBf16Range *rg = &sh->ranges[g];
-      return (GemmDims) { sh->n - rg->m0, rg->c1 - rg->c0, sh->n, sh->n_cols, sh->n_cols, 1,
-                          (gsize) rg->m0 * sh->n_cols + rg->c0 };
-    }
-  else
-    {
-      const LvSgBf16Block *blk = &sh->blocks[g - sh->n_ranges];
-      return (GemmDims) { blk->ncols, blk->m1 - blk->m0, sh->n_cols, blk->m1 - blk->m0, 1,
-                          sh->n_cols, (gsize) blk->m0 * sh->n_cols };
-    }
+    return (GemmDims) { rows, nc, sh->n, nc, sh->n_cols, 1, w0 };
+  return (GemmDims) { nc, rows, nc, rows, 1, sh->n_cols, w0 };
 }
 
 /* The matmul of GEMM @g for @lanes rows with the weights layout @wei (NULL: the one oneDNN
@@ -198,7 +192,7 @@ lv_sg_bf16_pack_new (const LvSgBf16Shape *shape, const float *a, LvSgPackType ty
                      GError **error)
 {
   LvSgBf16Pack *pk;
-  guint n_gemms = shape->n_ranges + shape->n_blocks;
+  guint n_gemms = 2 * shape->n_ranges;
 
   if (!engine_ready (error))
     return NULL;
@@ -226,7 +220,7 @@ lv_sg_bf16_pack_free (LvSgBf16Pack *pk)
 {
   if (pk == NULL)
     return;
-  for (guint g = 0; g < pk->shape.n_ranges + pk->shape.n_blocks; g++)
+  for (guint g = 0; g < 2 * pk->shape.n_ranges; g++)
     if (pk->w[g] != NULL)
       dnnl_memory_destroy (pk->w[g]);
   g_free (pk->w);
@@ -240,7 +234,7 @@ exec_build (LvSgBf16Exec *x, const LvSgBf16Pack *pk, GError **error)
 {
   const LvSgBf16Shape *sh = &x->shape;
 
-  for (guint g = 0; g < sh->n_ranges + sh->n_blocks; g++)
+  for (guint g = 0; g < 2 * sh->n_ranges; g++)
     for (guint j = 0; j < x->n_buckets; j++)
       {
         const dnnl_memory_desc_t *packed;
@@ -274,7 +268,7 @@ lv_sg_bf16_exec_new (const LvSgBf16Pack *pk, guint ld, GError **error)
   x->type = pk->type;
   x->ld = ld;
   x->n_buckets = (ld + BUCKET - 1) / BUCKET;
-  n_items = x->shape.n_ranges + x->shape.n_blocks;
+  n_items = 2 * x->shape.n_ranges;
   x->prim = g_new0 (Prim, (gsize) n_items * x->n_buckets);
   x->stream = g_new0 (dnnl_stream_t, n_items);
   x->scratch = g_new0 (guint8 *, n_items);
@@ -308,7 +302,7 @@ lv_sg_bf16_exec_free (LvSgBf16Exec *x)
 
   if (x == NULL)
     return;
-  n_items = x->shape.n_ranges + x->shape.n_blocks;
+  n_items = 2 * x->shape.n_ranges;
   for (gsize i = 0; x->prim != NULL && i < (gsize) n_items * x->n_buckets; i++)
     prim_clear (&x->prim[i]);
   for (guint i = 0; i < n_items; i++)
@@ -365,15 +359,11 @@ lv_sg_bf16_run (LvSgBf16Exec *x, const LvSgBf16Pack *pk, guint g, guint R, const
                 float *dst)
 {
   const Prim *p = &x->prim[g * x->n_buckets + (R - 1) / BUCKET];
-  const LvSgBf16Range *rg = g < x->shape.n_ranges ? &x->shape.ranges[g] : NULL;
+  gsize skip = g < x->shape.n_ranges ? x->shape.ranges[g].m0 : 0;
 
   g_return_if_fail (pk->type == x->type);
-  if (rg != NULL)
-    execute (p, x->stream[g], x->scratch[g],
-             (const guint8 *) src + rg->m0 * lv_sg_pack_elem_size (x->type), pk->w[g],
-             dst + rg->c0);
-  else
-    execute (p, x->stream[g], x->scratch[g], src, pk->w[g], dst);
+  execute (p, x->stream[g], x->scratch[g],
+           (const guint8 *) src + skip * lv_sg_pack_elem_size (x->type), pk->w[g], dst);
 }
 
 #else /* !HAVE_DNNL */

@@ -17,21 +17,17 @@ G_BEGIN_DECLS
  *
  * Lanes are the GEMMs' rows (the lane-major layout: row r holds start r's vector), so the
  * constant couplings are the "weights", reordered once into oneDNN's blocked layout and never
- * re-packed during the descent (a pack per coupling copy: the full couplings, each SGD part):
- *   u of column range [c0, c1):  uᵀ (R × nc)   = Δsᵀ[:, m0:] (R × (n − m0)) · A[m0:, c0:c1]
- *   v of row block B:            vᵀ (R × rows) = cᵀ[:, :P(m1)] (R × P(m1))  · A[B, :P(m1)]ᵀ
- * GEMM g < n_ranges is range g's u, GEMM n_ranges + B block B's v. Each call runs on its
- * calling thread only (one OpenMP thread), so results do not depend on the pool's size.
+ * re-packed during the descent (a pack per coupling copy: the full couplings, each SGD part).
+ * Two GEMMs per column range [c0, c1) (nc columns whose largest index is at least m0), each
+ * with its own contiguous input and output:
+ *   u:  uᵀ (R × nc)       = Δsᵀ[:, m0:] (R × (n − m0)) · A[m0:, c0:c1]
+ *   v:  vᵀ (R × (n − m0)) = cᵀ (R × nc)                · A[m0:, c0:c1]ᵀ
+ * GEMM g < n_ranges is range g's u, GEMM n_ranges + g its v. Each call runs on its calling
+ * thread only (one OpenMP thread), so results do not depend on the pool's size.
  */
 
 /* Rows of the lane-major monomial matrix cᵀ (any R ≤ this is padded up to a multiple of 32). */
 #define LV_SG_BF16_LANES 128
-
-typedef struct
-{
-  guint m0, m1;                 /* rows of the block */
-  gsize ncols;                  /* P(m1) */
-} LvSgBf16Block;
 
 typedef struct
 {
@@ -43,8 +39,7 @@ typedef struct
 {
   guint n;
   gsize n_cols;
-  guint n_blocks, n_ranges;
-  const LvSgBf16Block *blocks;
+  guint n_ranges;
   const LvSgBf16Range *ranges;
 } LvSgBf16Shape;
 
@@ -78,10 +73,10 @@ LvSgBf16Exec *lv_sg_bf16_exec_new (const LvSgBf16Pack *pack, guint ld, GError **
 void          lv_sg_bf16_exec_free (LvSgBf16Exec *x);
 
 /* GEMM @g for lanes [0, R) (rows up to R rounded to 32, at most LV_SG_BF16_LANES, are
- * computed; the others are scratch): @src is Δsᵀ (LV_SG_BF16_LANES × n) for a u GEMM, cᵀ
- * (LV_SG_BF16_LANES × n_cols) for a v GEMM, both from their first column (the offset of u's
- * rows m0 is applied here); @dst is uᵀ (LV_SG_BF16_LANES × n_cols, from its first column;
- * range offsets applied here) or vᵀ (contiguous LV_SG_BF16_LANES × rows). */
+ * computed; the others are scratch): @src is Δsᵀ (LV_SG_BF16_LANES × n, from its first column:
+ * the offset of the rows m0 is applied here) for a u GEMM, the range's cᵀ (LV_SG_BF16_LANES ×
+ * nc) for a v GEMM; @dst is the range's uᵀ (LV_SG_BF16_LANES × nc) or vᵀ (LV_SG_BF16_LANES ×
+ * (n − m0)), contiguous. */
 void lv_sg_bf16_run (LvSgBf16Exec *x, const LvSgBf16Pack *pack, guint g, guint R,
                      const void *src, float *dst);
 

@@ -2,17 +2,13 @@
 #define G_LOG_DOMAIN "LossViz-core"
 
 #include "config.h"
-#include "lv-target-clones.h"
 
-#include "lv-spinglass-sym.h"
-#include "lv-spinglass-bf16.h"
+#include "lv-spinglass-sym-private.h"
 
 #include <math.h>
 #include <string.h>
 
 #include <cblas.h>
-
-#include "lv-task-group-private.h"
 
 /*
  * Symmetric lower storage of the couplings and the batched gradient built on it.
@@ -42,45 +38,14 @@
  * not depend on the number of threads.
  */
 
-#define LV_SG_SYM_ROWS 64
 /* Columns per u item (several items per block keep two cores busy). */
 #define U_ITEM_COLS 6144
 
-typedef struct
-{
-  guint m0, m1;     /* rows of the block */
-  gsize ncols;      /* P(m1): the block's nonzero columns */
-} Block;
+typedef LvSgSymBlock Block;
+typedef LvSgSymRange URange;
+typedef LvSgEval Eval;
+typedef LvSgItem Item;
 
-typedef struct
-{
-  gsize c0, c1;     /* columns */
-  guint block;      /* the column block: max τ ∈ [block rows) */
-} URange;
-
-struct _LvSgSym
-{
-  guint p, q, n, n_parts;
-  guint n_blocks;
-  Block *blocks;
-  guint n_ranges;
-  URange *ranges;
-  gsize size;       /* entries of one copy (Λ × P(Λ)) */
-  gsize used;       /* entries under the staircase: Σ_B rows_B P(m1_B) */
-  gsize n_cols;     /* P(n) */
-  guint64 *rank;    /* rank[d * (n + 1) + a] = C(a + d, d + 1): colex rank terms */
-  double *d;
-  float *f;         /* float copy of d, or NULL */
-  float *parts;     /* n_parts float copies of the SGD split, or NULL */
-  /* The float copies prepacked for oneDNN's delta GEMMs (lv-spinglass-bf16.c): bf16 with
-   * LV_SPIN_GLASS_BF16, f32 with the default mixed precision when oneDNN is there. */
-  LvSgBf16Block *bf16_blocks;
-  LvSgBf16Range *bf16_ranges;
-  LvSgBf16Shape shape;
-  LvSgPackType pack_type;
-  LvSgBf16Pack *bf16;           /* the full couplings, or NULL */
-  LvSgBf16Pack **bf16_parts;    /* n_parts, or NULL */
-};
 
 static guint64
 binomial (guint64 x, guint k)
@@ -99,21 +64,20 @@ prefix_cols (guint m, guint q)
   return m == 0 ? 0 : (gsize) binomial ((guint64) m + q - 1, q);
 }
 
-/* Entries the prepacked GEMMs hold: each block's rows × P(m1) (v) and each block's new columns
- * × the rows from the block down (u). */
+/* Entries the prepacked GEMMs hold: each range's columns × the rows from its block down,
+ * twice (the u and the v layout of the same couplings). */
 static guint64
 packed_entries (guint p, guint n)
 {
-  guint64 v = 0, u = 0;
+  guint64 u = 0;
 
   for (guint m0 = 0; m0 < n; m0 += LV_SG_SYM_ROWS)
     {
       guint m1 = MIN (n, m0 + LV_SG_SYM_ROWS);
 
-      v += (guint64) (m1 - m0) * prefix_cols (m1, p - 1);
       u += (guint64) (n - m0) * (prefix_cols (m1, p - 1) - prefix_cols (m0, p - 1));
     }
-  return v + u;
+  return 2 * u;
 }
 
 /* Bytes of the f32 packs (full couplings and each SGD part), with 10 % for oneDNN's padding. */
@@ -195,9 +159,30 @@ lv_sg_sym_free (LvSgSym *sym)
   for (guint k = 0; sym->bf16_parts != NULL && k < sym->n_parts; k++)
     lv_sg_bf16_pack_free (sym->bf16_parts[k]);
   g_free (sym->bf16_parts);
-  g_free (sym->bf16_blocks);
-  g_free (sym->bf16_ranges);
+  g_free (sym->chunks);
+  g_free (sym->chunk_first);
   g_free (sym);
+}
+
+/* Cuts every range into chunks of at most LV_SG_SYM_CHUNK_COLS columns: the packs' GEMMs. */
+static void
+lv_sg_sym_chunks (LvSgSym *sym)
+{
+  guint nc = 0;
+
+  sym->chunk_first = g_new (guint, sym->n_ranges + 1);
+  sym->chunks = g_new (LvSgBf16Range, sym->n_cols / LV_SG_SYM_CHUNK_COLS + sym->n_ranges + 1);
+  for (guint k = 0; k < sym->n_ranges; k++)
+    {
+      const URange *rg = &sym->ranges[k];
+
+      sym->chunk_first[k] = nc;
+      for (gsize c = rg->c0; c < rg->c1; c += LV_SG_SYM_CHUNK_COLS)
+        sym->chunks[nc++] = (LvSgBf16Range) { c, MIN (c + LV_SG_SYM_CHUNK_COLS, rg->c1),
+                                              sym->blocks[rg->block].m0 };
+    }
+  sym->chunk_first[sym->n_ranges] = nc;
+  sym->shape = (LvSgBf16Shape) { sym->n, sym->n_cols, nc, sym->chunks };
 }
 
 /* Packs the float copies (full couplings and SGD parts) as bf16 or f32 for oneDNN's delta
@@ -208,16 +193,7 @@ lv_sg_sym_pack (LvSgSym *sym, gboolean bf16, GError **error)
   LvSgPackType type = bf16 ? LV_SG_PACK_BF16 : LV_SG_PACK_F32;
 
   g_return_val_if_fail (sym->f != NULL && sym->bf16 == NULL, FALSE);
-  sym->bf16_blocks = g_new (LvSgBf16Block, sym->n_blocks);
-  sym->bf16_ranges = g_new (LvSgBf16Range, sym->n_ranges);
-  for (guint b = 0; b < sym->n_blocks; b++)
-    sym->bf16_blocks[b] = (LvSgBf16Block) { sym->blocks[b].m0, sym->blocks[b].m1,
-                                            sym->blocks[b].ncols };
-  for (guint k = 0; k < sym->n_ranges; k++)
-    sym->bf16_ranges[k] = (LvSgBf16Range) { sym->ranges[k].c0, sym->ranges[k].c1,
-                                            sym->blocks[sym->ranges[k].block].m0 };
-  sym->shape = (LvSgBf16Shape) { sym->n, sym->n_cols, sym->n_blocks, sym->n_ranges,
-                                 sym->bf16_blocks, sym->bf16_ranges };
+  lv_sg_sym_chunks (sym);
   sym->pack_type = type;
   if ((sym->bf16 = lv_sg_bf16_pack_new (&sym->shape, sym->f, type, error)) == NULL)
     return FALSE;
@@ -285,9 +261,8 @@ lv_sg_sym_store (LvSgSym *sym, const guint *t, int part, double value)
     sym->f[idx] = (float) value;
 }
 
-/* The sorted q-tuple of colex rank @col. */
-static void
-colex_unrank (const LvSgSym *sym, gsize col, guint *tau)
+void
+lv_sg_sym_colex_unrank (const LvSgSym *sym, gsize col, guint *tau)
 {
   for (int d = (int) sym->q - 1; d >= 0; d--)
     {
@@ -301,9 +276,8 @@ colex_unrank (const LvSgSym *sym, gsize col, guint *tau)
     }
 }
 
-/* Colex successor of a nondecreasing tuple. */
-static void
-colex_next (guint *tau, guint q)
+void
+lv_sg_sym_colex_next (guint *tau, guint q)
 {
   for (guint d = 0; d < q; d++)
     if (d + 1 == q || tau[d] < tau[d + 1])
@@ -316,38 +290,6 @@ colex_next (guint *tau, guint q)
 }
 
 /* ---- Parallel evaluation ---------------------------------------------------------------- */
-
-typedef enum { EVAL_EXACT, EVAL_DELTA } EvalKind;
-
-typedef struct
-{
-  const LvSgSym *sym;
-  EvalKind kind;
-  const float *af;              /* float matrix of a delta evaluation */
-  const LvSgBf16Pack *pk;       /* bf16 delta evaluation: the packed couplings, else NULL */
-  guint R, ld;
-  const double *s, *sref;       /* sref NULL: zero */
-  const float *uref;            /* NULL: zero */
-  LvSgSymWork *w;
-  double *v_out;                /* exact: v (n × ld) */
-  float *uref_out;              /* exact: float(u) (cols × ld) */
-} Eval;
-
-struct _LvSgSymWork
-{
-  guint ld;
-  float *cf, *uf, *dsf, *vf;
-  double *cd, *ud;
-  double *partial;              /* n_ranges × n × ld */
-  /* Prepacked (bf16 or f32) delta (lv-spinglass-bf16.h), all lane-major (row r = lane r): s,
-   * sref and s − sref (LV_SG_BF16_LANES × n), Δs in the pack's type (same), the monomial
-   * changes cᵀ in the pack's type and the GEMMs' uᵀ (LV_SG_BF16_LANES × n_cols), and per block
-   * vᵀ. */
-  LvSgBf16Exec *bx;
-  double *st, *rt, *dt;
-  guint8 *dsb, *ct;
-  float *ut, *vt;
-};
 
 LvSgSymWork *
 lv_sg_sym_work_new (const LvSgSym *sym, guint ld, GError **error)
@@ -370,16 +312,14 @@ lv_sg_sym_work_new (const LvSgSym *sym, guint ld, GError **error)
           lv_sg_sym_work_free (w);
           return NULL;
         }
-      gsize lrows = (gsize) LV_SG_BF16_LANES * sym->n, lcols = LV_SG_BF16_LANES * sym->n_cols;
+      gsize lrows = (gsize) LV_SG_BF16_LANES * sym->n;
       gsize elem = lv_sg_pack_elem_size (sym->pack_type);
 
       w->st = g_new0 (double, lrows);
       w->rt = g_new0 (double, lrows);
       w->dt = g_new0 (double, lrows);
       w->dsb = g_malloc0 (elem * lrows);
-      w->ct = g_malloc0 (elem * lcols);
-      w->ut = g_new0 (float, lcols);
-      w->vt = g_new0 (float, (gsize) sym->n_blocks * LV_SG_BF16_LANES * LV_SG_SYM_ROWS);
+      w->scratch = lv_sg_chunk_scratch_new (sym);
     }
   return w;
 }
@@ -400,36 +340,12 @@ lv_sg_sym_work_free (LvSgSymWork *w)
   g_free (w->st);
   g_free (w->rt);
   g_free (w->dt);
-  g_free (w->ut);
   g_free (w->dsb);
-  g_free (w->ct);
-  g_free (w->vt);
+  lv_sg_chunk_scratch_free (w->scratch);
   g_free (w);
 }
 
-typedef struct
-{
-  const Eval *e;
-  guint index;
-} Item;
-
-/* Product of s over the tuple without position @skip (q ≤ 4, so a plain loop). */
-static inline double
-partial_product (const double *const *rows, guint q, guint skip, guint r)
-{
-  double prod = 1.0;
-
-  for (guint e = 0; e < q; e++)
-    if (e != skip)
-      prod *= rows[e][r];
-  return prod;
-}
-
-/* p = 3 (q = 2) specialisations of the two loops below: straight lines the compiler
- * vectorises over lanes, cloned for AVX-512 and AVX2 (the build targets baseline x86-64; the
- * loader picks the clone for the CPU it runs on). */
-#define LV_SG_VECTOR_CLONES LV_TARGET_CLONES ("avx512f", "avx2", "default")
-
+/* p = 3 (q = 2) specialisations of the two loops below (LV_SG_VECTOR_CLONES). */
 LV_SG_VECTOR_CLONES static void
 monomial2 (const Eval *e, gsize col, const double *const *srow, const double *const *rrow)
 {
@@ -503,8 +419,8 @@ monomials_item (gpointer data)
   guint q = sym->q, tau[LV_SPIN_GLASS_P_MAX];
   const double *srow[LV_SPIN_GLASS_P_MAX], *rrow[LV_SPIN_GLASS_P_MAX];
 
-  colex_unrank (sym, rg->c0, tau);
-  for (gsize col = rg->c0; col < rg->c1; col++, colex_next (tau, q))
+  lv_sg_sym_colex_unrank (sym, rg->c0, tau);
+  for (gsize col = rg->c0; col < rg->c1; col++, lv_sg_sym_colex_next (tau, q))
     {
       for (guint d = 0; d < q; d++)
         {
@@ -515,81 +431,13 @@ monomials_item (gpointer data)
         monomial2 (e, col, srow, rrow);
       else if (e->kind == EVAL_EXACT)
         for (guint r = 0; r < e->R; r++)
-          e->w->cd[col * e->ld + r] = partial_product (srow, q, q, r);
+          e->w->cd[col * e->ld + r] = lv_sg_partial_product (srow, q, q, r);
       else
         for (guint r = 0; r < e->R; r++)
           e->w->cf[col * e->ld + r] =
-            (float) (partial_product (srow, q, q, r) -
-                     (rrow[0] != NULL ? partial_product (rrow, q, q, r) : 0.0));
+            (float) (lv_sg_partial_product (srow, q, q, r) -
+                     (rrow[0] != NULL ? lv_sg_partial_product (rrow, q, q, r) : 0.0));
     }
-}
-
-/* Phase A of a prepacked delta, one column range: the lane-major monomial changes
- * cᵀ[r, col] = c_col(s_r) − c_col(ref_r), one lane at a time (for p = 3 the columns with the
- * same largest index are one contiguous run, a loop the compiler vectorises); f32 packs take
- * them in place, bf16 ones through a float buffer. */
-static void
-monomials_bf16_item (gpointer data)
-{
-  const Item *it = data;
-  const Eval *e = it->e;
-  const LvSgSym *sym = e->sym;
-  const URange *rg = &sym->ranges[it->index];
-  guint n = sym->n, q = sym->q, tau[LV_SPIN_GLASS_P_MAX];
-  gsize nc = rg->c1 - rg->c0;
-  gboolean f32 = sym->pack_type == LV_SG_PACK_F32;
-  g_autofree float *own = f32 ? NULL : g_new (float, nc);
-
-  for (guint r = 0; r < e->R; r++)
-    {
-      const double *restrict sr = e->w->st + (gsize) r * n, *restrict rr = e->w->rt + (gsize) r * n;
-      gsize at = (gsize) r * sym->n_cols + rg->c0;
-      float *restrict buf = f32 ? (float *) e->w->ct + at : own;
-
-      colex_unrank (sym, rg->c0, tau);
-      if (q == 2)
-        for (gsize k = 0; k < nc;)
-          {
-            guint i = tau[0], j = tau[1];
-            gsize len = MIN ((gsize) (j + 1 - i), nc - k);
-            double sj = sr[j], rj = rr[j];
-
-            for (gsize t = 0; t < len; t++)
-              buf[k + t] = (float) (sr[i + t] * sj - rr[i + t] * rj);
-            k += len;
-            tau[0] = 0;
-            tau[1] = j + 1;
-          }
-      else
-        for (gsize k = 0; k < nc; k++, colex_next (tau, q))
-          {
-            double ps = 1.0, pr = 1.0;
-
-            for (guint d = 0; d < q; d++)
-              {
-                ps *= sr[tau[d]];
-                pr *= rr[tau[d]];
-              }
-            buf[k] = (float) (ps - pr);
-          }
-      if (!f32)
-        lv_bf16_from_f32 ((LvBf16 *) e->w->ct + at, buf, nc);
-    }
-}
-
-/* v of one block through the bf16 GEMM, vᵀ transposed back into vf. */
-static void
-v_item_bf16 (const Eval *e, guint block)
-{
-  const LvSgSym *sym = e->sym;
-  const Block *blk = &sym->blocks[block];
-  guint rows = blk->m1 - blk->m0;
-  float *vt = e->w->vt + (gsize) block * LV_SG_BF16_LANES * LV_SG_SYM_ROWS;
-
-  lv_sg_bf16_run (e->w->bx, e->pk, sym->n_ranges + block, e->R, e->w->ct, vt);
-  for (guint i = 0; i < rows; i++)
-    for (guint r = 0; r < e->R; r++)
-      e->w->vf[(gsize) (blk->m0 + i) * e->ld + r] = vt[(gsize) r * rows + i];
 }
 
 /* v over the rows of one block: one GEMM over the block's column prefix. */
@@ -651,8 +499,8 @@ w_scatter (const Eval *e, guint index)
   const double *srow[LV_SPIN_GLASS_P_MAX], *rrow[LV_SPIN_GLASS_P_MAX];
 
   memset (out, 0, sizeof (double) * sym->n * ld);
-  colex_unrank (sym, rg->c0, tau);
-  for (gsize col = rg->c0; col < rg->c1; col++, colex_next (tau, q))
+  lv_sg_sym_colex_unrank (sym, rg->c0, tau);
+  for (gsize col = rg->c0; col < rg->c1; col++, lv_sg_sym_colex_next (tau, q))
     {
       for (guint d = 0; d < q; d++)
         {
@@ -670,17 +518,17 @@ w_scatter (const Eval *e, guint index)
 
           if (e->kind == EVAL_EXACT)
             for (guint r = 0; r < e->R; r++)
-              o[r] += e->w->ud[col * ld + r] * partial_product (srow, q, d, r);
+              o[r] += e->w->ud[col * ld + r] * lv_sg_partial_product (srow, q, d, r);
           else
             for (guint r = 0; r < e->R; r++)
               {
-                double ps = partial_product (srow, q, d, r);
+                double ps = lv_sg_partial_product (srow, q, d, r);
                 double du = e->w->uf[col * ld + r];
 
                 if (e->uref != NULL)
                   {
                     double ur = e->uref[col * ld + r];
-                    double pr = rrow[0] != NULL ? partial_product (rrow, q, d, r) : 0.0;
+                    double pr = rrow[0] != NULL ? lv_sg_partial_product (rrow, q, d, r) : 0.0;
                     o[r] += du * ps + ur * (ps - pr);
                   }
                 else
@@ -702,102 +550,6 @@ w_scatter (const Eval *e, guint index)
         e->uref_out[col * ld + r] = (float) e->w->ud[col * ld + r];
 }
 
-/* One lane's Δw over a column range for p = 3, from the lane-major uᵀ: the columns τ = (i, j)
- * with the same j form one run of i, so w_i gets an axpy and w_j a dot product (kept in 8
- * partial sums, summed in a fixed order, so the loop vectorises and stays reproducible). */
-LV_SG_VECTOR_CLONES static void
-scatter2_lane (const double *restrict sr, const double *restrict dr, const float *restrict du,
-               const float *restrict ur, const guint *tau, gsize nc, double *restrict acc)
-{
-  guint i = tau[0], j = tau[1];
-
-  for (gsize k = 0; k < nc; i = 0, j++)
-    {
-      gsize len = MIN ((gsize) (j + 1 - i), nc - k), t = 0;
-      double sj = sr[j], dj = dr[j], part[8] = { 0 }, sum = 0.0;
-      const float *restrict a = du + k, *restrict b = ur != NULL ? ur + k : NULL;
-      double *restrict o = acc + i;
-      const double *restrict si = sr + i, *restrict di = dr + i;
-
-      if (b != NULL)
-        {
-          for (; t + 8 <= len; t += 8)
-            for (guint l = 0; l < 8; l++)
-              {
-                o[t + l] += (double) a[t + l] * sj + (double) b[t + l] * dj;
-                part[l] += (double) a[t + l] * si[t + l] + (double) b[t + l] * di[t + l];
-              }
-          for (; t < len; t++)
-            {
-              o[t] += (double) a[t] * sj + (double) b[t] * dj;
-              sum += (double) a[t] * si[t] + (double) b[t] * di[t];
-            }
-        }
-      else
-        {
-          for (; t + 8 <= len; t += 8)
-            for (guint l = 0; l < 8; l++)
-              {
-                o[t + l] += (double) a[t + l] * sj;
-                part[l] += (double) a[t + l] * si[t + l];
-              }
-          for (; t < len; t++)
-            {
-              o[t] += (double) a[t] * sj;
-              sum += (double) a[t] * si[t];
-            }
-        }
-      for (guint l = 0; l < 8; l++)
-        sum += part[l];
-      acc[j] += sum;
-      k += len;
-    }
-}
-
-/* Δw of one column range in the bf16 path, one lane at a time from the lane-major uᵀ and u
- * references, into the range's partial sum (n × ld). */
-static void
-w_scatter_lanes (const Eval *e, guint index)
-{
-  const LvSgSym *sym = e->sym;
-  const URange *rg = &sym->ranges[index];
-  guint n = sym->n, q = sym->q, ld = e->ld, tau[LV_SPIN_GLASS_P_MAX];
-  gsize nc = rg->c1 - rg->c0;
-  double *out = e->w->partial + (gsize) index * n * ld;
-  g_autofree double *acc = g_new (double, n);
-
-  for (guint r = 0; r < e->R; r++)
-    {
-      gsize lane = (gsize) r * n;
-      const double *sr = e->w->st + lane, *rr = e->w->rt + lane, *dr = e->w->dt + lane;
-      const float *du = e->w->ut + r * sym->n_cols + rg->c0;
-      const float *ur = e->uref != NULL ? e->uref + r * sym->n_cols + rg->c0 : NULL;
-
-      memset (acc, 0, sizeof (double) * n);
-      colex_unrank (sym, rg->c0, tau);
-      if (q == 2)
-        scatter2_lane (sr, dr, du, ur, tau, nc, acc);
-      else
-        for (gsize k = 0; k < nc; k++, colex_next (tau, q))
-          for (guint d = 0; d < q; d++)
-            {
-              const double *srow[LV_SPIN_GLASS_P_MAX], *rrow[LV_SPIN_GLASS_P_MAX];
-              double ps, pr;
-
-              for (guint x = 0; x < q; x++)
-                {
-                  srow[x] = sr + tau[x];
-                  rrow[x] = rr + tau[x];
-                }
-              ps = partial_product (srow, q, d, 0);
-              pr = partial_product (rrow, q, d, 0);
-              acc[tau[d]] += du[k] * ps + (ur != NULL ? ur[k] * (ps - pr) : 0.0);
-            }
-      for (guint i = 0; i < n; i++)
-        out[(gsize) i * ld + r] = acc[i];
-    }
-}
-
 static void
 gemm_item (gpointer data)
 {
@@ -808,35 +560,25 @@ gemm_item (gpointer data)
   /* Items [0, n_ranges) are u ranges (with their w sum); the rest are the blocks' v. */
   if (it->index < sym->n_ranges)
     {
-      if (e->pk != NULL)
-        {
-          lv_sg_bf16_run (e->w->bx, e->pk, it->index, e->R, e->w->dsb, e->w->ut);
-          w_scatter_lanes (e, it->index);
-        }
-      else
-        {
-          u_gemms (e, &sym->ranges[it->index]);
-          w_scatter (e, it->index);
-        }
+      u_gemms (e, &sym->ranges[it->index]);
+      w_scatter (e, it->index);
     }
-  else if (e->pk != NULL)
-    v_item_bf16 (e, it->index - sym->n_ranges);
   else
     v_item (e, it->index - sym->n_ranges);
 }
 
-static void
-run_items (const Eval *e, LvWorkerPool *pool, LvTaskFunc func, guint n_items)
+void
+lv_sg_sym_run_items (const Eval *e, LvWorkerPool *pool, LvTaskFunc func, guint n_items,
+                     gboolean last_first)
 {
   LvTaskGroup group;
   g_autofree Item *items = g_new (Item, n_items);
 
   lv_task_group_init (&group, pool);
-  /* Largest first: the v chunks of the last blocks and the u ranges of the first. */
   for (guint i = 0; i < n_items; i++)
     {
       items[i].e = e;
-      items[i].index = n_items - 1 - i;
+      items[i].index = last_first ? n_items - 1 - i : i;
       lv_task_group_push (&group, func, &items[i]);
     }
   lv_task_group_join (&group);
@@ -867,39 +609,10 @@ lv_sg_sym_exact (const LvSgSym *sym, LvSgSymWork *w, LvWorkerPool *pool, const d
 {
   Eval e = { sym, EVAL_EXACT, NULL, NULL, R, w->ld, s, NULL, NULL, w, v, uref };
 
-  run_items (&e, pool, monomials_item, sym->n_ranges);
-  run_items (&e, pool, gemm_item, sym->n_ranges + sym->n_blocks);
+  lv_sg_sym_run_items (&e, pool, monomials_item, sym->n_ranges, TRUE);
+  /* Largest first: the v chunks of the last blocks and the u ranges of the first. */
+  lv_sg_sym_run_items (&e, pool, gemm_item, sym->n_ranges + sym->n_blocks, TRUE);
   sum_partials (sym, w, R, wsum, NULL);
-}
-
-/* The prepacked delta's lane-major inputs: s, sref (NULL: zero), s − sref and Δs in the
- * pack's type. */
-static void
-bf16_inputs (const LvSgSym *sym, LvSgSymWork *w, const double *s, const double *sref, guint R)
-{
-  guint n = sym->n, ld = w->ld;
-  g_autofree float *ds = g_new (float, n);
-
-  for (guint i = 0; i < n; i++)
-    for (guint r = 0; r < R; r++)
-      {
-        w->st[(gsize) r * n + i] = s[(gsize) i * ld + r];
-        w->rt[(gsize) r * n + i] = sref != NULL ? sref[(gsize) i * ld + r] : 0.0;
-      }
-  for (guint r = 0; r < R; r++)
-    {
-      gsize o = (gsize) r * n;
-
-      for (guint i = 0; i < n; i++)
-        {
-          w->dt[o + i] = w->st[o + i] - w->rt[o + i];
-          ds[i] = (float) w->dt[o + i];
-        }
-      if (sym->pack_type == LV_SG_PACK_F32)
-        memcpy ((float *) w->dsb + o, ds, sizeof (float) * n);
-      else
-        lv_bf16_from_f32 ((LvBf16 *) w->dsb + o, ds, n);
-    }
 }
 
 void
@@ -913,12 +626,16 @@ lv_sg_sym_delta (const LvSgSym *sym, LvSgSymWork *w, LvWorkerPool *pool, int par
   gsize rows = (gsize) sym->n * w->ld;
 
   g_return_if_fail (af != NULL);
+  if (pk != NULL)
+    {
+      lv_sg_sym_packed_delta (&e, pool, dg);
+      return;
+    }
   for (gsize i = 0; i < rows; i += w->ld)
     for (guint r = 0; r < R; r++)
       w->dsf[i + r] = (float) (s[i + r] - (sref != NULL ? sref[i + r] : 0.0));
-  if (pk != NULL)
-    bf16_inputs (sym, w, s, sref, R);
-  run_items (&e, pool, pk != NULL ? monomials_bf16_item : monomials_item, sym->n_ranges);
-  run_items (&e, pool, gemm_item, sym->n_ranges + sym->n_blocks);
+  lv_sg_sym_run_items (&e, pool, monomials_item, sym->n_ranges, TRUE);
+  /* Largest first: the v chunks of the last blocks and the u ranges of the first. */
+  lv_sg_sym_run_items (&e, pool, gemm_item, sym->n_ranges + sym->n_blocks, TRUE);
   sum_partials (sym, w, R, dg, w->vf);
 }
