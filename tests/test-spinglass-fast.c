@@ -291,6 +291,43 @@ test_threads_identical (const void *data)
     }
 }
 
+/* SGD with more runs than lanes: the stochastic phase goes in batches, the polishing of all
+ * runs in one refilled descent. A run's endpoint must not depend on how many runs go with it
+ * (its point after the stochastic phase is its own; the polishing only differs in when its
+ * float references are refreshed), every run must converge, and the result must not depend on
+ * the number of threads. */
+static void
+test_sgd_batches (const void *data)
+{
+  LvSpinGlassPrecision precision;
+  LvSpinGlassConfig config;
+  g_autofree LvSpinGlassRun *many = NULL, *many2 = NULL, *few = NULL;
+
+  if (!variant_begin (data, &precision))
+    return;
+  lv_spin_glass_config_init (&config, 3, 40);
+  config.method = LV_SPIN_GLASS_SGD;
+  config.sgd_steps_per_part = 20;
+  config.compute_index = FALSE;
+  config.precision = precision;
+  config.tol = 1e-4;
+  config.runs = 140;
+  config.n_threads = 1;
+  many = simulate (&config);
+  config.n_threads = 2;
+  many2 = simulate (&config);
+  assert_same_runs (many, many2, config.runs);
+  for (guint r = 0; r < config.runs; r++)
+    g_assert_true (many[r].converged);
+  config.runs = 3;
+  few = simulate (&config);
+  for (guint r = 0; r < config.runs; r++)
+    {
+      g_assert_true (few[r].converged);
+      g_assert_cmpfloat_with_epsilon (many[r].energy, few[r].energy, 1e-9);
+    }
+}
+
 int
 main (int argc, char **argv)
 {
@@ -310,6 +347,8 @@ main (int argc, char **argv)
       g_test_add_data_func (a, precision, test_small_orders);
       g_test_add_data_func (b, precision, test_several_blocks);
       g_test_add_data_func (c, precision, test_threads_identical);
+      g_autofree char *d = g_strconcat ("/lossviz/spinglass-fast/sgd-batches", tag, NULL);
+      g_test_add_data_func (d, precision, test_sgd_batches);
     }
   if (!blas)
     g_test_add_func ("/lossviz/spinglass-fast/bf16-availability", test_bf16_availability);

@@ -29,8 +29,11 @@
  * double before it stops, so every reported number and every stopping decision is double.
  *
  * SGD. The stochastic phase moves its lanes in lock-step (they share each step's coupling
- * part), so SGD runs go in batches of `cap` runs: stochastic phase, then the same descent
- * polishing without refill.
+ * part), so it goes in batches of `cap` runs, each run's point (and step count) kept when its
+ * batch ends; then every run is polished by the same descent with refill, as gradient descent
+ * runs are, so the lanes narrow once at the end instead of at the end of every batch (each
+ * batch's polishing tail ran a few slow starts for thousands of narrow steps). A run's
+ * stochastic phase depends only on its start, whichever batch it is in.
  */
 
 #define REFRESH 48
@@ -53,6 +56,9 @@ typedef struct
   gboolean uref_lanes;          /* the bf16 path keeps the u references lane-major */
   guint *run, *steps;
   gboolean *done;
+  double *pending;              /* SGD: runs × n points after the stochastic phase, or NULL */
+  guint *pending_steps;
+  gboolean polishing;           /* SGD: lanes load their run from pending */
   double *col;                  /* one lane's point, contiguous (index) */
   LvSpinGlassStats stats;
   LvSpinGlassRun *out;
@@ -173,12 +179,16 @@ step_lane (Lanes *L, guint b, double eta)
   L->steps[b]++;
 }
 
-/* Puts run L->next into lane b with zero references. */
+/* Puts run L->next into lane b with zero references: its random start, or its point after the
+ * stochastic phase (SGD). */
 static void
 load_lane (Lanes *L, guint b, guint64 family)
 {
   L->run[b] = L->next++;
-  lv_spin_glass_random_point (L->n, lv_seed_mix (family, 1, L->run[b]), L->col);
+  if (L->polishing)
+    memcpy (L->col, L->pending + (gsize) L->run[b] * L->n, sizeof (double) * L->n);
+  else
+    lv_spin_glass_random_point (L->n, lv_seed_mix (family, 1, L->run[b]), L->col);
   for (guint i = 0; i < L->n; i++)
     {
       gsize k = (gsize) i * L->cap + b;
@@ -190,7 +200,7 @@ load_lane (Lanes *L, guint b, guint64 family)
   else
     for (gsize c = 0; c < L->cols; c++)
       L->uref[c * L->cap + b] = 0.0f;
-  L->steps[b] = 0;
+  L->steps[b] = L->polishing ? L->pending_steps[L->run[b]] : 0;
   L->done[b] = FALSE;
 }
 
@@ -298,18 +308,17 @@ descent_step (Lanes *L, gboolean exact, GError **error)
   return TRUE;
 }
 
+/* SGD's stochastic phase for runs [L->next, L->end): one coupling part per step, cyclically,
+ * all lanes in lock-step; each run's point and step count are kept in L->pending. */
 static gboolean
-run_batch (Lanes *L, GCancellable *cancellable, GError **error)
+stochastic_batch (Lanes *L, GCancellable *cancellable, GError **error)
 {
   const LvSpinGlassConfig *config = L->config;
-  guint64 family = lv_seed_mix (config->seed, config->p, config->lambda);
-  guint parts = config->method == LV_SPIN_GLASS_SGD ? config->n_parts : 0;
-  gboolean mixed = lv_sg_sym_has_float (L->sym);
+  guint parts = config->n_parts;
 
-  L->R = MIN (L->cap, L->end - L->next);
+  L->R = L->end - L->next;
   for (guint b = 0; b < L->R; b++)
-    load_lane (L, b, family);
-  /* Stochastic phase: one coupling part per step, cyclically, all lanes in lock-step. */
+    load_lane (L, b, lv_seed_mix (config->seed, config->p, config->lambda));
   for (guint t = 1; t <= parts * config->sgd_steps_per_part && t <= config->max_steps; t++)
     {
       double gamma = config->sgd_gamma0 / (1.0 + config->sgd_decay * t);
@@ -324,6 +333,27 @@ run_batch (Lanes *L, GCancellable *cancellable, GError **error)
           step_lane (L, b, gamma);
         }
     }
+  for (guint b = 0; b < L->R; b++)
+    {
+      for (guint i = 0; i < L->n; i++)
+        L->pending[(gsize) L->run[b] * L->n + i] = L->s[(gsize) i * L->cap + b];
+      L->pending_steps[L->run[b]] = L->steps[b];
+    }
+  L->R = 0;
+  return TRUE;
+}
+
+/* Gradient descent of runs [L->next, L->end) in lanes with refill, until every run stopped. */
+static gboolean
+descend (Lanes *L, GCancellable *cancellable, GError **error)
+{
+  const LvSpinGlassConfig *config = L->config;
+  guint64 family = lv_seed_mix (config->seed, config->p, config->lambda);
+  gboolean mixed = lv_sg_sym_has_float (L->sym);
+
+  L->R = MIN (L->cap, L->end - L->next);
+  for (guint b = 0; b < L->R; b++)
+    load_lane (L, b, family);
   for (guint it = 0; L->R > 0; it++)
     {
       if (g_cancellable_set_error_if_cancelled (cancellable, error))
@@ -333,6 +363,28 @@ run_batch (Lanes *L, GCancellable *cancellable, GError **error)
       compact (L, family);
     }
   return TRUE;
+}
+
+static gboolean
+run_all (Lanes *L, GCancellable *cancellable, GError **error)
+{
+  const LvSpinGlassConfig *config = L->config;
+
+  if (config->method == LV_SPIN_GLASS_SGD)
+    {
+      L->pending = g_new (double, (gsize) config->runs * L->n);
+      L->pending_steps = g_new (guint, config->runs);
+      for (L->next = 0; L->next < config->runs;)
+        {
+          L->end = MIN (config->runs, L->next + L->cap);
+          if (!stochastic_batch (L, cancellable, error))
+            return FALSE;
+        }
+      L->polishing = TRUE;
+    }
+  L->next = 0;
+  L->end = config->runs;
+  return descend (L, cancellable, error);
 }
 
 gboolean
@@ -370,13 +422,7 @@ lv_sg_lanes_simulate (const LvSpinGlassConfig *config, const LvSpinGlass *sg,
   L.steps = g_new (guint, L.cap);
   L.done = g_new (gboolean, L.cap);
   L.col = g_new (double, L.n);
-  /* Gradient descent: one batch of all runs with refill; SGD: batches of cap runs. */
-  for (L.next = 0; ok && L.next < config->runs;)
-    {
-      L.end = config->method == LV_SPIN_GLASS_SGD ? MIN (config->runs, L.next + L.cap)
-                                                  : config->runs;
-      ok = run_batch (&L, cancellable, error);
-    }
+  ok = run_all (&L, cancellable, error);
   *stats = L.stats;
   lv_sg_sym_work_free (L.work);
   g_free (L.s);
@@ -389,5 +435,7 @@ lv_sg_lanes_simulate (const LvSpinGlassConfig *config, const LvSpinGlass *sg,
   g_free (L.steps);
   g_free (L.done);
   g_free (L.col);
+  g_free (L.pending);
+  g_free (L.pending_steps);
   return ok;
 }
