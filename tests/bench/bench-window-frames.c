@@ -57,13 +57,70 @@ typedef struct
   GArray *update_cpu_ms;
   guint64 results_serial;
   LvExperiment *experiment;
+  /* The first frame after each Start, apart (with the main-thread CPU of its phases). */
+  gboolean first_pending;
+  gint64 phase_cpu_start;
+  double phase_cpu[3];      /* update, layout, paint of the current frame */
+  GArray *first_work_ms;
+  GArray *first_cpu_ms;
+  GArray *first_phase_ms[3];
+  GArray *rest_work_ms;     /* every other frame */
+  GArray *rest_cpu_ms;
 } Timing;
+
+static const char *const phase_names[3] = { "update", "layout", "paint" };
 
 static void
 on_before_paint (GdkFrameClock *clock, Timing *t)
 {
   t->frame_start = g_get_monotonic_time ();
-  t->frame_cpu_start = cpu_us ();
+  t->frame_cpu_start = t->phase_cpu_start = cpu_us ();
+  memset (t->phase_cpu, 0, sizeof t->phase_cpu);   /* a frame may skip a phase */
+}
+
+/* Connected after GTK's own handlers of the same phase: each ends a phase. */
+static void
+end_phase (Timing *t, int phase)
+{
+  gint64 now = cpu_us ();
+
+  t->phase_cpu[phase] = (now - t->phase_cpu_start) / 1e3;
+  t->phase_cpu_start = now;
+}
+
+static void
+on_update_done (GdkFrameClock *clock, Timing *t)
+{
+  end_phase (t, 0);
+}
+
+static void
+on_layout_done (GdkFrameClock *clock, Timing *t)
+{
+  end_phase (t, 1);
+}
+
+static void
+on_paint_done (GdkFrameClock *clock, Timing *t)
+{
+  end_phase (t, 2);
+}
+
+/* Files the frame under the first frame after Start or under the others. */
+static void
+file_frame (Timing *t, double work, double cpu)
+{
+  if (!t->first_pending)
+    {
+      g_array_append_val (t->rest_work_ms, work);
+      g_array_append_val (t->rest_cpu_ms, cpu);
+      return;
+    }
+  t->first_pending = FALSE;
+  g_array_append_val (t->first_work_ms, work);
+  g_array_append_val (t->first_cpu_ms, cpu);
+  for (int i = 0; i < 3; i++)
+    g_array_append_val (t->first_phase_ms[i], t->phase_cpu[i]);
 }
 
 static void
@@ -78,6 +135,7 @@ on_after_paint (GdkFrameClock *clock, Timing *t)
   g_array_append_val (t->work_ms, work);
   cpu = (cpu_us () - t->frame_cpu_start) / 1e3;
   g_array_append_val (t->cpu_ms, cpu);
+  file_frame (t, work, cpu);
   /* The window polls the experiment in this frame's update phase: a new serial means the
    * views rebuilt their models and redrew with new results. */
   if (lv_experiment_get_results_serial (t->experiment) != t->results_serial)
@@ -113,6 +171,37 @@ print_stats (GString *out, const char *name, GArray *v, gboolean last)
                           d[MIN ((guint) floor (0.95 * v->len), v->len - 1)],
                           d[MIN ((guint) floor (0.99 * v->len), v->len - 1)], d[v->len - 1],
                           last ? "" : ", ");
+}
+
+/* "name": [v0, v1, …] in the order measured. */
+static void
+print_list (GString *out, const char *name, GArray *v)
+{
+  g_string_append_printf (out, "\"%s\": [", name);
+  for (guint i = 0; i < v->len; i++)
+    g_string_append_printf (out, "%s%.3f", i > 0 ? ", " : "", g_array_index (v, double, i));
+  g_string_append (out, "], ");
+}
+
+/* The first frame after each Start (one per round, in order, with its phases' main-thread
+ * CPU) and the statistics of all the other frames. */
+static void
+print_first_frames (GString *out, Timing *t)
+{
+  char name[64];
+
+  print_list (out, "first_frame_after_start_work_ms", t->first_work_ms);
+  print_list (out, "first_frame_after_start_cpu_ms", t->first_cpu_ms);
+  for (int i = 0; i < 3; i++)
+    {
+      g_snprintf (name, sizeof name, "first_frame_after_start_%s_cpu_ms", phase_names[i]);
+      print_list (out, name, t->first_phase_ms[i]);
+    }
+  if (t->rest_work_ms->len > 0)
+    {
+      print_stats (out, "other_frames_cpu_ms", t->rest_cpu_ms, FALSE);
+      print_stats (out, "other_frames_work_ms", t->rest_work_ms, FALSE);
+    }
 }
 
 /* The paper preset's ensemble (src/cli/lv-cli-preset.c) in the window's controls. */
@@ -184,6 +273,7 @@ report (Timing *t, gboolean paper, const char *dataset, const char *out_path)
       print_stats (out, "new_results_frame_cpu_ms", t->update_cpu_ms, FALSE);
       print_stats (out, "new_results_frame_work_ms", t->update_work_ms, FALSE);
     }
+  print_first_frames (out, t);
   p99 = g_array_index (t->work_ms, double, MIN ((guint) floor (0.99 * t->work_ms->len),
                                                t->work_ms->len - 1));
   g_string_append_printf (out, "\"p99_work_over_60hz_budget\": %.3f}\n", p99 / (1000.0 / 60));
@@ -234,6 +324,12 @@ main (int argc, char **argv)
   t.cpu_ms = g_array_new (FALSE, FALSE, sizeof (double));
   t.update_work_ms = g_array_new (FALSE, FALSE, sizeof (double));
   t.update_cpu_ms = g_array_new (FALSE, FALSE, sizeof (double));
+  t.first_work_ms = g_array_new (FALSE, FALSE, sizeof (double));
+  t.first_cpu_ms = g_array_new (FALSE, FALSE, sizeof (double));
+  for (int i = 0; i < 3; i++)
+    t.first_phase_ms[i] = g_array_new (FALSE, FALSE, sizeof (double));
+  t.rest_work_ms = g_array_new (FALSE, FALSE, sizeof (double));
+  t.rest_cpu_ms = g_array_new (FALSE, FALSE, sizeof (double));
   window = lv_window_new (NULL);
   t.experiment = lv_window_get_experiment (window);
   gtk_window_set_default_size (GTK_WINDOW (window), 1600, 1000);
@@ -246,12 +342,16 @@ main (int argc, char **argv)
   clock = gtk_widget_get_frame_clock (GTK_WIDGET (window));
   g_signal_connect (clock, "before-paint", G_CALLBACK (on_before_paint), &t);
   g_signal_connect (clock, "after-paint", G_CALLBACK (on_after_paint), &t);
+  g_signal_connect_after (clock, "update", G_CALLBACK (on_update_done), &t);
+  g_signal_connect_after (clock, "layout", G_CALLBACK (on_layout_done), &t);
+  g_signal_connect_after (clock, "paint", G_CALLBACK (on_paint_done), &t);
   deadline = g_get_monotonic_time () + (paper ? seconds : 900) * G_USEC_PER_SEC;
   for (int round = 0; round < (paper ? 1 : repeat) && g_get_monotonic_time () < deadline; round++)
     {
       /* Each round of the demo trains from scratch: a new seed is a new configuration. */
       if (round > 0)
         next_seed (window);
+      t.first_pending = TRUE;
       gtk_widget_activate_action (GTK_WIDGET (window), "win.start", NULL);
       while ((lv_experiment_get_running (t.experiment) ||
               !lv_experiment_is_finished (t.experiment)) && g_get_monotonic_time () < deadline)
