@@ -642,31 +642,11 @@ on_surface_width (LvWindow *self)
     self->fold_id = g_idle_add (apply_fold, self);
 }
 
-/* The first fold decision, made before the window's first allocation from the width it asks
- * for. Made only once the surface has a width (apply_fold), it changed the fold of a mapped
- * flap, which AdwFlap animates: the sidebar slid in and every figure was laid out and redrawn
- * at a new width in each frame of that quarter second after the window opened — the slowest
- * frames of `lossviz --start` (issue 14 item 3). The flap is not mapped yet here, so it takes
- * the policy without animation, and apply_fold later finds nothing to change. A maximized
- * window's width is not known yet: apply_fold decides as before. */
-static void
-fold_for_default_width (LvWindow *self)
-{
-  int width = -1, height = -1;
-
-  gtk_window_get_default_size (GTK_WINDOW (self), &width, &height);  /* GTK 4.8: both */
-  if (width <= 0 || gtk_window_is_maximized (GTK_WINDOW (self)) || self->presentation)
-    return;
-  adw_flap_set_fold_policy (self->flap, width < FOLD_BELOW_PX ? ADW_FLAP_FOLD_POLICY_ALWAYS
-                                                              : ADW_FLAP_FOLD_POLICY_NEVER);
-}
-
 static void
 lv_window_realize (GtkWidget *widget)
 {
   LvWindow *self = LV_WINDOW (widget);
 
-  fold_for_default_width (self);
   GTK_WIDGET_CLASS (lv_window_parent_class)->realize (widget);
   g_signal_connect_object (gtk_native_get_surface (GTK_NATIVE (widget)), "notify::width",
                            G_CALLBACK (on_surface_width), self, G_CONNECT_SWAPPED);
