@@ -423,6 +423,7 @@ main (int argc, char **argv)
     return 1;
   if (lv_experiment_get_running (t.experiment))
     lv_experiment_pause (t.experiment);
+  g_signal_handlers_disconnect_by_data (clock, &t);
   gtk_window_destroy (GTK_WINDOW (window));
   return 0;
 }
