@@ -335,6 +335,24 @@ report (Timing *t, gboolean paper, const char *dataset, const char *out_path)
   return TRUE;
 }
 
+static void
+timing_init (Timing *t)
+{
+  t->work_ms = g_array_new (FALSE, FALSE, sizeof (double));
+  t->interval_ms = g_array_new (FALSE, FALSE, sizeof (double));
+  t->cpu_ms = g_array_new (FALSE, FALSE, sizeof (double));
+  t->update_work_ms = g_array_new (FALSE, FALSE, sizeof (double));
+  t->update_cpu_ms = g_array_new (FALSE, FALSE, sizeof (double));
+  t->first_work_ms = g_array_new (FALSE, FALSE, sizeof (double));
+  t->first_cpu_ms = g_array_new (FALSE, FALSE, sizeof (double));
+  for (int i = 0; i < 3; i++)
+    t->first_phase_ms[i] = g_array_new (FALSE, FALSE, sizeof (double));
+  t->rest_work_ms = g_array_new (FALSE, FALSE, sizeof (double));
+  t->rest_cpu_ms = g_array_new (FALSE, FALSE, sizeof (double));
+  t->opening_work_ms = g_array_new (FALSE, FALSE, sizeof (double));
+  t->opening_cpu_ms = g_array_new (FALSE, FALSE, sizeof (double));
+}
+
 int
 main (int argc, char **argv)
 {
@@ -371,19 +389,7 @@ main (int argc, char **argv)
       g_printerr ("bench-window-frames: no display, skipped (run it under xvfb-run)\n");
       return 77;
     }
-  t.work_ms = g_array_new (FALSE, FALSE, sizeof (double));
-  t.interval_ms = g_array_new (FALSE, FALSE, sizeof (double));
-  t.cpu_ms = g_array_new (FALSE, FALSE, sizeof (double));
-  t.update_work_ms = g_array_new (FALSE, FALSE, sizeof (double));
-  t.update_cpu_ms = g_array_new (FALSE, FALSE, sizeof (double));
-  t.first_work_ms = g_array_new (FALSE, FALSE, sizeof (double));
-  t.first_cpu_ms = g_array_new (FALSE, FALSE, sizeof (double));
-  for (int i = 0; i < 3; i++)
-    t.first_phase_ms[i] = g_array_new (FALSE, FALSE, sizeof (double));
-  t.rest_work_ms = g_array_new (FALSE, FALSE, sizeof (double));
-  t.rest_cpu_ms = g_array_new (FALSE, FALSE, sizeof (double));
-  t.opening_work_ms = g_array_new (FALSE, FALSE, sizeof (double));
-  t.opening_cpu_ms = g_array_new (FALSE, FALSE, sizeof (double));
+  timing_init (&t);
   window = lv_window_new (NULL);
   t.experiment = lv_window_get_experiment (window);
   gtk_window_set_default_size (GTK_WINDOW (window), 1600, 1000);
