@@ -2,7 +2,7 @@
 /*
  * bench-window-frames: frame times of the real window while it trains — issue 14 item 3.
  *
- *   bench-window-frames [--preset demo|paper] [--seconds S] [--repeat N]
+ *   bench-window-frames [--preset demo|paper] [--seconds S] [--repeat N] [--start-at-open]
  *
  * demo: the default demo (sizes 5, 10, 25, 100 × 40 runs, 10 epochs), timed until it ends;
  * with --repeat N trained N times (seeds seed … seed + N − 1), so that p99 is not just the
@@ -20,6 +20,13 @@
  * arrived (the views rebuild and redraw then), and the ratio of the p99 wall time to the
  * 16.7 ms budget of a 60 Hz frame; with --out also writes it to a file. Exits 77 without a
  * display.
+ *
+ * Start is pressed once the window has been drawn and gone quiet, as a user does; the
+ * window's opening frames are listed apart (opening_frames_*), and so are the first frame
+ * after each Start (first_frame_after_start_*, with the main-thread CPU of its update, layout
+ * and paint phases) and the statistics of all the other frames (other_frames_*).
+ * --start-at-open presses it before the window's first frame instead, as `lossviz --start`
+ * does: the first round's first frame is then the window's opening frame.
  */
 #include "config.h"
 
@@ -57,13 +64,76 @@ typedef struct
   GArray *update_cpu_ms;
   guint64 results_serial;
   LvExperiment *experiment;
+  /* The first frame after each Start, apart (with the main-thread CPU of its phases). */
+  gboolean first_pending;
+  gint64 phase_cpu_start;
+  double phase_cpu[3];      /* update, layout, paint of the current frame */
+  GArray *first_work_ms;
+  GArray *first_cpu_ms;
+  GArray *first_phase_ms[3];
+  GArray *rest_work_ms;     /* every other frame */
+  GArray *rest_cpu_ms;
+  /* The window's opening frames, drawn before the first Start (see wait_until_shown()). */
+  gboolean opening;
+  gboolean start_at_open;   /* --start-at-open: no waiting */
+  gint64 last_paint;
+  GArray *opening_work_ms;
+  GArray *opening_cpu_ms;
 } Timing;
+
+static const char *const phase_names[3] = { "update", "layout", "paint" };
 
 static void
 on_before_paint (GdkFrameClock *clock, Timing *t)
 {
   t->frame_start = g_get_monotonic_time ();
-  t->frame_cpu_start = cpu_us ();
+  t->frame_cpu_start = t->phase_cpu_start = cpu_us ();
+  memset (t->phase_cpu, 0, sizeof t->phase_cpu);   /* a frame may skip a phase */
+}
+
+/* Connected after GTK's own handlers of the same phase: each ends a phase. */
+static void
+end_phase (Timing *t, int phase)
+{
+  gint64 now = cpu_us ();
+
+  t->phase_cpu[phase] = (now - t->phase_cpu_start) / 1e3;
+  t->phase_cpu_start = now;
+}
+
+static void
+on_update_done (GdkFrameClock *clock, Timing *t)
+{
+  end_phase (t, 0);
+}
+
+static void
+on_layout_done (GdkFrameClock *clock, Timing *t)
+{
+  end_phase (t, 1);
+}
+
+static void
+on_paint_done (GdkFrameClock *clock, Timing *t)
+{
+  end_phase (t, 2);
+}
+
+/* Files the frame under the first frame after Start or under the others. */
+static void
+file_frame (Timing *t, double work, double cpu)
+{
+  if (!t->first_pending)
+    {
+      g_array_append_val (t->rest_work_ms, work);
+      g_array_append_val (t->rest_cpu_ms, cpu);
+      return;
+    }
+  t->first_pending = FALSE;
+  g_array_append_val (t->first_work_ms, work);
+  g_array_append_val (t->first_cpu_ms, cpu);
+  for (int i = 0; i < 3; i++)
+    g_array_append_val (t->first_phase_ms[i], t->phase_cpu[i]);
 }
 
 static void
@@ -72,12 +142,21 @@ on_after_paint (GdkFrameClock *clock, Timing *t)
   gint64 now = g_get_monotonic_time ();
   double work, interval, cpu;
 
+  t->last_paint = now;
+  if (t->frame_start != 0 && t->opening)
+    {
+      work = (now - t->frame_start) / 1e3;
+      cpu = (cpu_us () - t->frame_cpu_start) / 1e3;
+      g_array_append_val (t->opening_work_ms, work);
+      g_array_append_val (t->opening_cpu_ms, cpu);
+    }
   if (t->frame_start == 0 || !lv_experiment_get_running (t->experiment))
     return;
   work = (now - t->frame_start) / 1e3;
   g_array_append_val (t->work_ms, work);
   cpu = (cpu_us () - t->frame_cpu_start) / 1e3;
   g_array_append_val (t->cpu_ms, cpu);
+  file_frame (t, work, cpu);
   /* The window polls the experiment in this frame's update phase: a new serial means the
    * views rebuilt their models and redrew with new results. */
   if (lv_experiment_get_results_serial (t->experiment) != t->results_serial)
@@ -113,6 +192,63 @@ print_stats (GString *out, const char *name, GArray *v, gboolean last)
                           d[MIN ((guint) floor (0.95 * v->len), v->len - 1)],
                           d[MIN ((guint) floor (0.99 * v->len), v->len - 1)], d[v->len - 1],
                           last ? "" : ", ");
+}
+
+static gboolean
+keep_waking (gpointer data)
+{
+  return G_SOURCE_CONTINUE;
+}
+
+/* A user presses Start on a window they see: waits until the window has drawn its first frame
+ * and its frame clock has then been quiet for 100 ms (at most 10 s). Those opening frames (the
+ * window's first, where every widget, style and glyph is new) are reported apart, not as
+ * frames of the demo. */
+static void
+wait_until_shown (Timing *t)
+{
+  gint64 give_up = g_get_monotonic_time () + 10 * G_USEC_PER_SEC;
+  guint wake = g_timeout_add (10, keep_waking, NULL);   /* so the loop checks the time */
+
+  t->opening = TRUE;
+  while (g_get_monotonic_time () < give_up &&
+         (t->opening_work_ms->len == 0 || g_get_monotonic_time () - t->last_paint < 100000))
+    g_main_context_iteration (NULL, TRUE);
+  g_source_remove (wake);
+  t->opening = FALSE;
+}
+
+/* "name": [v0, v1, …] in the order measured. */
+static void
+print_list (GString *out, const char *name, GArray *v)
+{
+  g_string_append_printf (out, "\"%s\": [", name);
+  for (guint i = 0; i < v->len; i++)
+    g_string_append_printf (out, "%s%.3f", i > 0 ? ", " : "", g_array_index (v, double, i));
+  g_string_append (out, "], ");
+}
+
+/* The first frame after each Start (one per round, in order, with its phases' main-thread
+ * CPU) and the statistics of all the other frames. */
+static void
+print_first_frames (GString *out, Timing *t)
+{
+  char name[64];
+
+  print_list (out, "opening_frames_work_ms", t->opening_work_ms);
+  print_list (out, "opening_frames_cpu_ms", t->opening_cpu_ms);
+  print_list (out, "first_frame_after_start_work_ms", t->first_work_ms);
+  print_list (out, "first_frame_after_start_cpu_ms", t->first_cpu_ms);
+  for (int i = 0; i < 3; i++)
+    {
+      g_snprintf (name, sizeof name, "first_frame_after_start_%s_cpu_ms", phase_names[i]);
+      print_list (out, name, t->first_phase_ms[i]);
+    }
+  if (t->rest_work_ms->len > 0)
+    {
+      print_stats (out, "other_frames_cpu_ms", t->rest_cpu_ms, FALSE);
+      print_stats (out, "other_frames_work_ms", t->rest_work_ms, FALSE);
+    }
 }
 
 /* The paper preset's ensemble (src/cli/lv-cli-preset.c) in the window's controls. */
@@ -176,6 +312,8 @@ report (Timing *t, gboolean paper, const char *dataset, const char *out_path)
                           paper ? "paper" : "demo",
                           paper ? "5 sizes x 1000 runs, 10 epochs" : "4 sizes x 40 runs, 10 epochs, each round",
                           dataset, lv_experiment_get_n_runs_started (t->experiment));
+  g_string_append_printf (out, "\"start\": \"%s\", ", t->start_at_open
+                          ? "before the window's first frame" : "once the window was shown");
   print_stats (out, "frame_cpu_ms", t->cpu_ms, FALSE);
   print_stats (out, "frame_work_ms", t->work_ms, FALSE);
   print_stats (out, "frame_interval_ms", t->interval_ms, FALSE);
@@ -184,6 +322,7 @@ report (Timing *t, gboolean paper, const char *dataset, const char *out_path)
       print_stats (out, "new_results_frame_cpu_ms", t->update_cpu_ms, FALSE);
       print_stats (out, "new_results_frame_work_ms", t->update_work_ms, FALSE);
     }
+  print_first_frames (out, t);
   p99 = g_array_index (t->work_ms, double, MIN ((guint) floor (0.99 * t->work_ms->len),
                                                t->work_ms->len - 1));
   g_string_append_printf (out, "\"p99_work_over_60hz_budget\": %.3f}\n", p99 / (1000.0 / 60));
@@ -196,6 +335,24 @@ report (Timing *t, gboolean paper, const char *dataset, const char *out_path)
   return TRUE;
 }
 
+static void
+timing_init (Timing *t)
+{
+  t->work_ms = g_array_new (FALSE, FALSE, sizeof (double));
+  t->interval_ms = g_array_new (FALSE, FALSE, sizeof (double));
+  t->cpu_ms = g_array_new (FALSE, FALSE, sizeof (double));
+  t->update_work_ms = g_array_new (FALSE, FALSE, sizeof (double));
+  t->update_cpu_ms = g_array_new (FALSE, FALSE, sizeof (double));
+  t->first_work_ms = g_array_new (FALSE, FALSE, sizeof (double));
+  t->first_cpu_ms = g_array_new (FALSE, FALSE, sizeof (double));
+  for (int i = 0; i < 3; i++)
+    t->first_phase_ms[i] = g_array_new (FALSE, FALSE, sizeof (double));
+  t->rest_work_ms = g_array_new (FALSE, FALSE, sizeof (double));
+  t->rest_cpu_ms = g_array_new (FALSE, FALSE, sizeof (double));
+  t->opening_work_ms = g_array_new (FALSE, FALSE, sizeof (double));
+  t->opening_cpu_ms = g_array_new (FALSE, FALSE, sizeof (double));
+}
+
 int
 main (int argc, char **argv)
 {
@@ -204,6 +361,7 @@ main (int argc, char **argv)
   GdkFrameClock *clock;
   gint64 deadline;
   int seconds = 60, repeat = 1;
+  gboolean start_at_open = FALSE;
   g_autofree char *preset = NULL, *out_path = NULL;
   const char *dataset = "digits";
   GOptionEntry entries[] = {
@@ -211,6 +369,8 @@ main (int argc, char **argv)
     { "seconds", 0, 0, G_OPTION_ARG_INT, &seconds, "paper: seconds of training to time", "S" },
     { "repeat", 0, 0, G_OPTION_ARG_INT, &repeat, "demo: train it this many times", "N" },
     { "out", 0, 0, G_OPTION_ARG_FILENAME, &out_path, "Also write the JSON here", "FILE" },
+    { "start-at-open", 0, 0, G_OPTION_ARG_NONE, &start_at_open,
+      "Press Start before the window's first frame (as lossviz --start does)", NULL },
     { NULL }
   };
   g_autoptr(GOptionContext) context = g_option_context_new ("- time the window's frames");
@@ -229,11 +389,7 @@ main (int argc, char **argv)
       g_printerr ("bench-window-frames: no display, skipped (run it under xvfb-run)\n");
       return 77;
     }
-  t.work_ms = g_array_new (FALSE, FALSE, sizeof (double));
-  t.interval_ms = g_array_new (FALSE, FALSE, sizeof (double));
-  t.cpu_ms = g_array_new (FALSE, FALSE, sizeof (double));
-  t.update_work_ms = g_array_new (FALSE, FALSE, sizeof (double));
-  t.update_cpu_ms = g_array_new (FALSE, FALSE, sizeof (double));
+  timing_init (&t);
   window = lv_window_new (NULL);
   t.experiment = lv_window_get_experiment (window);
   gtk_window_set_default_size (GTK_WINDOW (window), 1600, 1000);
@@ -246,12 +402,19 @@ main (int argc, char **argv)
   clock = gtk_widget_get_frame_clock (GTK_WIDGET (window));
   g_signal_connect (clock, "before-paint", G_CALLBACK (on_before_paint), &t);
   g_signal_connect (clock, "after-paint", G_CALLBACK (on_after_paint), &t);
+  g_signal_connect_after (clock, "update", G_CALLBACK (on_update_done), &t);
+  g_signal_connect_after (clock, "layout", G_CALLBACK (on_layout_done), &t);
+  g_signal_connect_after (clock, "paint", G_CALLBACK (on_paint_done), &t);
+  t.start_at_open = start_at_open;
+  if (!start_at_open)
+    wait_until_shown (&t);
   deadline = g_get_monotonic_time () + (paper ? seconds : 900) * G_USEC_PER_SEC;
   for (int round = 0; round < (paper ? 1 : repeat) && g_get_monotonic_time () < deadline; round++)
     {
       /* Each round of the demo trains from scratch: a new seed is a new configuration. */
       if (round > 0)
         next_seed (window);
+      t.first_pending = TRUE;
       gtk_widget_activate_action (GTK_WIDGET (window), "win.start", NULL);
       while ((lv_experiment_get_running (t.experiment) ||
               !lv_experiment_is_finished (t.experiment)) && g_get_monotonic_time () < deadline)
@@ -266,6 +429,7 @@ main (int argc, char **argv)
     return 1;
   if (lv_experiment_get_running (t.experiment))
     lv_experiment_pause (t.experiment);
+  g_signal_handlers_disconnect_by_data (clock, &t);
   gtk_window_destroy (GTK_WINDOW (window));
   return 0;
 }

@@ -170,6 +170,11 @@ def collect(build):
             row(rows, "  frames with new results (%d): p99 ms" % w["new_results_frame_work_ms"]["frames"],
                 w["new_results_frame_work_ms"]["p99"], w["new_results_frame_cpu_ms"]["p99"], 16.0,
                 better="lower", unit=" ms")
+        if w.get("first_frame_after_start_work_ms"):
+            row(rows, "  first frame after each Start (%d): slowest ms"
+                % len(w["first_frame_after_start_work_ms"]),
+                max(w["first_frame_after_start_work_ms"]),
+                max(w["first_frame_after_start_cpu_ms"]), 16.0, better="lower", unit=" ms")
     lv = loss_view(log)
     if lv:
         row(rows, "loss-view frame, 5 sizes × 1000 runs: Cairo draw ms (median)",
