@@ -71,7 +71,7 @@ lane_sum (__m512 acc)
 }
 
 AVX512_BF16 static void
-relu_backward_rows (const float *delta, const guint16 *a16, gsize rows, gsize n,
+relu_backward_rows (const float *delta, const guint16 *a16, gsize rows, gsize n, gsize ld16,
                     guint16 *delta16, float *bias_grad)
 {
   const __m512 zero = _mm512_setzero_ps (), one = _mm512_set1_ps (1.0f);
@@ -80,7 +80,7 @@ relu_backward_rows (const float *delta, const guint16 *a16, gsize rows, gsize n,
     {
       const float *row = delta + r * n;
       const guint16 *arow = a16 + r * n;
-      guint16 *out = delta16 + r * n;
+      guint16 *out = delta16 + r * ld16;
       __m512 acc = zero;
 
       for (gsize i = 0; i < n; i += 16)
@@ -101,8 +101,29 @@ relu_backward_rows (const float *delta, const guint16 *a16, gsize rows, gsize n,
     }
 }
 
+/* Stores the 16 rounded lanes of flat index i (lanes m) of a matrix with `row` columns into
+ * p16 with row stride ld: a vector crossing a row end goes to two rows, as two masked stores. */
+AVX512_BF16 static inline void
+store_rows (guint16 *p16, gsize i, __mmask16 m, __m256i v, gsize row, gsize ld)
+{
+  gsize r = i / row, c = i - r * row, first = row - c;
+  __mmask16 head;
+
+  if (row == ld)
+    {
+      _mm256_mask_storeu_epi16 (p16 + i, m, v);
+      return;
+    }
+  head = first >= 16 ? (__mmask16) 0xffff : (__mmask16) ((1u << first) - 1);
+  _mm256_mask_storeu_epi16 (p16 + r * ld + c, m & head, v);
+  /* Lane j ≥ first is element j − first of the next row. */
+  if ((m & ~head) != 0)
+    _mm256_mask_storeu_epi16 (p16 + (r + 1) * ld - first, m & ~head, v);
+}
+
 AVX512_BF16 static double
-sgd (float *p, const float *g, float *v, gsize n, float lr, float mu, guint16 *p16)
+sgd (float *p, const float *g, float *v, gsize n, float lr, float mu, guint16 *p16, gsize row,
+     gsize ld)
 {
   const __m512 lrv = _mm512_set1_ps (lr), muv = _mm512_set1_ps (mu);
   double sq = 0;
@@ -129,7 +150,7 @@ sgd (float *p, const float *g, float *v, gsize n, float lr, float mu, guint16 *p
             }
           acc = _mm512_add_ps (acc, _mm512_mul_ps (gv, gv));
           _mm512_mask_storeu_ps (p + i, m, pv);
-          _mm256_mask_storeu_epi16 (p16 + i, m, (__m256i) _mm512_cvtneps_pbh (pv));
+          store_rows (p16, i, m, (__m256i) _mm512_cvtneps_pbh (pv), row, ld);
         }
       sq += lane_sum (acc);
     }
@@ -153,38 +174,54 @@ lv_fused_bf16_bias_activate (float *z, const float *bias, gsize rows, gsize n,
 }
 
 void
-lv_fused_bf16_activation_backward (float *delta, const float *a, gsize count,
-                                   LvActivation activation, guint16 *delta16)
+lv_fused_bf16_activation_backward (float *delta, const float *a, gsize rows, gsize n,
+                                   LvActivation activation, guint16 *delta16, gsize ld16)
 {
-  lv_fused_activation_backward (delta, a, count, activation, delta16);
+  if (delta16 == NULL || ld16 == n)
+    {
+      lv_fused_activation_backward (delta, a, rows * n, activation, delta16);
+      return;
+    }
+  for (gsize r = 0; r < rows; r++)
+    lv_fused_activation_backward (delta + r * n, a + r * n, n, activation, delta16 + r * ld16);
 }
 
 void
 lv_fused_bf16_relu_backward_rows (float *delta, const guint16 *a16, gsize rows, gsize n,
-                                  guint16 *delta16, float *bias_grad)
+                                  gsize ld16, guint16 *delta16, float *bias_grad)
 {
 #ifdef HAVE_AVX512_KERNELS
   if (cpu_has_bf16 ())
     {
-      relu_backward_rows (delta, a16, rows, n, delta16, bias_grad);
+      relu_backward_rows (delta, a16, rows, n, ld16, delta16, bias_grad);
       return;
     }
 #endif
   /* Portable: mask in place (times 1 or 0, as the fp32 kernel), round, sum the rows. */
-  for (gsize i = 0; i < rows * n; i++)
-    delta[i] *= lv_bf16_to_f32 (a16[i]) > 0 ? 1.0f : 0.0f;
-  lv_bf16_from_f32 (delta16, delta, rows * n);
+  for (gsize r = 0; r < rows; r++)
+    {
+      for (gsize i = 0; i < n; i++)
+        delta[r * n + i] *= lv_bf16_to_f32 (a16[r * n + i]) > 0 ? 1.0f : 0.0f;
+      lv_bf16_from_f32 (delta16 + r * ld16, delta + r * n, n);
+    }
   if (bias_grad != NULL)
     lv_fused_row_sums (delta, rows, n, bias_grad);
 }
 
 double
 lv_fused_bf16_sgd (float *p, const float *g, float *v, gsize n, float lr, float mu,
-                   guint16 *p16)
+                   guint16 *p16, gsize row, gsize ld)
 {
+  double sq;
+
 #ifdef HAVE_AVX512_KERNELS
   if (p16 != NULL && cpu_has_bf16 ())
-    return sgd (p, g, v, n, lr, mu, p16);
+    return sgd (p, g, v, n, lr, mu, p16, row, ld);
 #endif
-  return lv_fused_sgd (p, g, v, n, lr, mu, p16);
+  if (p16 == NULL || row == ld)
+    return lv_fused_sgd (p, g, v, n, lr, mu, p16);
+  sq = lv_fused_sgd (p, g, v, n, lr, mu, NULL);
+  for (gsize r = 0; r < n / row; r++)
+    lv_bf16_from_f32 (p16 + r * ld, p + r * row, row);
+  return sq;
 }

@@ -368,20 +368,21 @@ block_backward (Block *b, const Batch *mb, guint n)
         {
           float *tmp;
 
+          gsize ld = n;
+          LvBf16 *d16 = b->bf16 ? lv_fused_bf16_delta (b->bf16, l - 1, n, &ld) : NULL;
+
           /* A layer output kept only in bf16 (a ReLU layer): mask, round and bias gradient
            * of the layer below in one pass. */
           if (b->bf16 != NULL && lv_fused_bf16_output_only_bf16 (b->bf16, l - 1))
             {
               lv_fused_bf16_relu_backward_rows (b->delta_prev, lv_fused_bf16_input (b->bf16, l),
-                                                (gsize) b->K * in, n,
-                                                lv_fused_bf16_delta (b->bf16),
+                                                (gsize) b->K * in, n, ld, d16,
                                                 s->bias ? b->grad + b->b_off[l - 1] : NULL);
               bias_done = s->bias;
             }
           else
-            lv_fused_bf16_activation_backward (b->delta_prev, b->acts[l], (gsize) b->K * in * n,
-                                               s->activation,
-                                               b->bf16 ? lv_fused_bf16_delta (b->bf16) : NULL);
+            lv_fused_bf16_activation_backward (b->delta_prev, b->acts[l], (gsize) b->K * in, n,
+                                               s->activation, d16, ld);
           tmp = b->delta;
           b->delta = b->delta_prev;
           b->delta_prev = tmp;
@@ -422,10 +423,16 @@ block_step (Block *b, guint k, float lr, float mu)
 
       for (guint i = 0; i < 2; i++)
         if (segs[i][1] > 0)
-          sq += lv_fused_bf16_sgd (b->params + segs[i][0], b->grad + segs[i][0],
-                                   b->velocity ? b->velocity + segs[i][0] : NULL, segs[i][1],
-                                   lr, mu,
-                                   b->bf16 ? lv_fused_bf16_weights (b->bf16) + segs[i][0] : NULL);
+          {
+            /* The bf16 copy may have padded rows (layer 0's weights: lv-train-fused-bf16.c). */
+            gsize row = 1, ld = 1;
+            LvBf16 *p16 = b->bf16 ? lv_fused_bf16_param_copy (b->bf16, segs[i][0], &row, &ld)
+                                  : NULL;
+
+            sq += lv_fused_bf16_sgd (b->params + segs[i][0], b->grad + segs[i][0],
+                                     b->velocity ? b->velocity + segs[i][0] : NULL, segs[i][1],
+                                     lr, mu, p16, row, ld);
+          }
     }
   return sq;
 }
