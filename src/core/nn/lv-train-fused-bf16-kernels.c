@@ -101,24 +101,52 @@ relu_backward_rows (const float *delta, const guint16 *a16, gsize rows, gsize n,
     }
 }
 
-/* Stores the 16 rounded lanes of flat index i (lanes m) of a matrix with `row` columns into
- * p16 with row stride ld: a vector crossing a row end goes to two rows, as two masked stores. */
-AVX512_BF16 static inline void
-store_rows (guint16 *p16, gsize i, __mmask16 m, __m256i v, gsize row, gsize ld)
+/* Where the next 16 lanes of a matrix of `row` columns go in its copy with row stride ld:
+ * row r, column c (advanced without a division per vector). */
+typedef struct
 {
-  gsize r = i / row, c = i - r * row, first = row - c;
-  __mmask16 head;
+  gsize row, ld, r, c;
+} RowCursor;
 
-  if (row == ld)
+/* Stores 16 rounded lanes (lanes m) at the cursor and advances it by 16 elements. A vector
+ * crossing a row end goes to two rows as two masked stores (rows ≥ 16); rows shorter than a
+ * vector go lane by lane. */
+AVX512_BF16 static inline void
+store_rows (guint16 *p16, RowCursor *at, __mmask16 m, __m256i v)
+{
+  gsize first = at->row - at->c;
+
+  if (at->row >= 16)
     {
-      _mm256_mask_storeu_epi16 (p16 + i, m, v);
+      __mmask16 head = first >= 16 ? (__mmask16) 0xffff : (__mmask16) ((1u << first) - 1);
+
+      _mm256_mask_storeu_epi16 (p16 + at->r * at->ld + at->c, m & head, v);
+      /* Lane j ≥ first is element j − first of the next row. */
+      if ((m & ~head) != 0)
+        _mm256_mask_storeu_epi16 (p16 + (at->r + 1) * at->ld - first, m & ~head, v);
+      at->c += 16;
+      if (at->c >= at->row)
+        {
+          at->c -= at->row;
+          at->r++;
+        }
       return;
     }
-  head = first >= 16 ? (__mmask16) 0xffff : (__mmask16) ((1u << first) - 1);
-  _mm256_mask_storeu_epi16 (p16 + r * ld + c, m & head, v);
-  /* Lane j ≥ first is element j − first of the next row. */
-  if ((m & ~head) != 0)
-    _mm256_mask_storeu_epi16 (p16 + (r + 1) * ld - first, m & ~head, v);
+  {
+    guint16 lane[16];
+
+    _mm256_storeu_si256 ((__m256i *) lane, v);
+    for (guint j = 0; j < 16; j++, at->c++)
+      {
+        if (at->c == at->row)
+          {
+            at->c = 0;
+            at->r++;
+          }
+        if (m & (1u << j))
+          p16[at->r * at->ld + at->c] = lane[j];
+      }
+  }
 }
 
 AVX512_BF16 static double
@@ -126,6 +154,7 @@ sgd (float *p, const float *g, float *v, gsize n, float lr, float mu, guint16 *p
      gsize ld)
 {
   const __m512 lrv = _mm512_set1_ps (lr), muv = _mm512_set1_ps (mu);
+  RowCursor at = { row, ld, 0, 0 };
   double sq = 0;
 
   /* As the fp32 kernel: squares in float lanes over chunks of 512, then in double. */
@@ -150,7 +179,10 @@ sgd (float *p, const float *g, float *v, gsize n, float lr, float mu, guint16 *p
             }
           acc = _mm512_add_ps (acc, _mm512_mul_ps (gv, gv));
           _mm512_mask_storeu_ps (p + i, m, pv);
-          store_rows (p16, i, m, (__m256i) _mm512_cvtneps_pbh (pv), row, ld);
+          if (row == ld)
+            _mm256_mask_storeu_epi16 (p16 + i, m, (__m256i) _mm512_cvtneps_pbh (pv));
+          else
+            store_rows (p16, &at, m, (__m256i) _mm512_cvtneps_pbh (pv));
         }
       sq += lane_sum (acc);
     }
