@@ -129,60 +129,10 @@ relu_backward_rows (const float *delta, const guint16 *a16, gsize rows, gsize n,
     }
 }
 
-/* Where the next 16 lanes of a matrix of `row` columns go in its copy with row stride ld:
- * row r, column c (advanced without a division per vector). */
-typedef struct
-{
-  gsize row, ld, r, c;
-} RowCursor;
-
-/* Stores 16 rounded lanes (lanes m) at the cursor and advances it by 16 elements. A vector
- * crossing a row end goes to two rows as two masked stores (rows ≥ 16); rows shorter than a
- * vector go lane by lane. */
-AVX512_BF16 static inline void
-store_rows (guint16 *p16, RowCursor *at, __mmask16 m, __m256i v)
-{
-  gsize first = at->row - at->c;
-
-  if (at->row >= 16)
-    {
-      __mmask16 head = first >= 16 ? (__mmask16) 0xffff : (__mmask16) ((1u << first) - 1);
-
-      _mm256_mask_storeu_epi16 (p16 + at->r * at->ld + at->c, m & head, v);
-      /* Lane j ≥ first is element j − first of the next row. */
-      if ((m & ~head) != 0)
-        _mm256_mask_storeu_epi16 (p16 + (at->r + 1) * at->ld - first, m & ~head, v);
-      at->c += 16;
-      if (at->c >= at->row)
-        {
-          at->c -= at->row;
-          at->r++;
-        }
-      return;
-    }
-  {
-    guint16 lane[16];
-
-    _mm256_storeu_si256 ((__m256i *) lane, v);
-    for (guint j = 0; j < 16; j++, at->c++)
-      {
-        if (at->c == at->row)
-          {
-            at->c = 0;
-            at->r++;
-          }
-        if (m & (1u << j))
-          p16[at->r * at->ld + at->c] = lane[j];
-      }
-  }
-}
-
 AVX512_BF16 static double
-sgd (float *p, const float *g, float *v, gsize n, float lr, float mu, guint16 *p16, gsize row,
-     gsize ld)
+sgd (float *p, const float *g, float *v, gsize n, float lr, float mu, guint16 *p16)
 {
   const __m512 lrv = _mm512_set1_ps (lr), muv = _mm512_set1_ps (mu);
-  RowCursor at = { row, ld, 0, 0 };
   double sq = 0;
 
   /* As the fp32 kernel: squares in float lanes over chunks of 512, then in double. */
@@ -207,10 +157,8 @@ sgd (float *p, const float *g, float *v, gsize n, float lr, float mu, guint16 *p
             }
           acc = _mm512_add_ps (acc, _mm512_mul_ps (gv, gv));
           _mm512_mask_storeu_ps (p + i, m, pv);
-          if (row == ld)
+          if (p16 != NULL)
             _mm256_mask_storeu_epi16 (p16 + i, m, (__m256i) _mm512_cvtneps_pbh (pv));
-          else
-            store_rows (p16, &at, m, (__m256i) _mm512_cvtneps_pbh (pv));
         }
       sq += lane_sum (acc);
     }
@@ -275,8 +223,15 @@ lv_fused_bf16_sgd (float *p, const float *g, float *v, gsize n, float lr, float 
   double sq;
 
 #ifdef HAVE_AVX512_KERNELS
+  /* A copy with padded rows is written by a second pass over the rows just updated (still in
+   * L1): measured as fast as scattering each vector over two rows. */
   if (p16 != NULL && cpu_has_bf16 ())
-    return sgd (p, g, v, n, lr, mu, p16, row, ld);
+    {
+      sq = sgd (p, g, v, n, lr, mu, row == ld ? p16 : NULL);
+      for (gsize r = 0; row != ld && r < n / row; r++)
+        lv_bf16_from_f32 (p16 + r * ld, p + r * row, row);
+      return sq;
+    }
 #endif
   if (p16 == NULL || row == ld)
     return lv_fused_sgd (p, g, v, n, lr, mu, p16);
