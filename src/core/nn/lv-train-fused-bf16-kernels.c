@@ -36,13 +36,13 @@ lanes (gsize i, gsize n)
 
 /* Only the bf16 copy is stored: nothing reads a ReLU layer's fp32 output in bf16 training. */
 AVX512_BF16 static void
-bias_relu (const float *z, const float *bias, gsize rows, gsize n, guint16 *z16)
+bias_relu (const float *z, gsize ldz, const float *bias, gsize rows, gsize n, guint16 *z16)
 {
   const __m512 zero = _mm512_setzero_ps ();
 
   for (gsize r = 0; r < rows; r++)
     {
-      const float *row = z + r * n;
+      const float *row = z + r * ldz;
       guint16 *row16 = z16 + r * n;
       __m512 b = _mm512_set1_ps (bias != NULL ? bias[r] : 0.0f);
 
@@ -168,17 +168,25 @@ sgd (float *p, const float *g, float *v, gsize n, float lr, float mu, guint16 *p
 #endif /* HAVE_AVX512_KERNELS */
 
 void
-lv_fused_bf16_bias_activate (float *z, const float *bias, gsize rows, gsize n,
+lv_fused_bf16_bias_activate (float *z, gsize ldz, const float *bias, gsize rows, gsize n,
                              LvActivation activation, guint16 *z16)
 {
 #ifdef HAVE_AVX512_KERNELS
   if (z16 != NULL && activation == LV_ACTIVATION_RELU && cpu_has_bf16 ())
     {
-      bias_relu (z, bias, rows, n, z16);
+      bias_relu (z, ldz, bias, rows, n, z16);
       return;
     }
 #endif
-  lv_fused_bias_activate (z, bias, rows, n, activation, z16);
+  if (ldz == n)
+    {
+      lv_fused_bias_activate (z, bias, rows, n, activation, z16);
+      return;
+    }
+  /* Elementwise: row by row is the same arithmetic, with z's own row stride. */
+  for (gsize r = 0; r < rows; r++)
+    lv_fused_bias_activate (z + r * ldz, bias != NULL ? bias + r : NULL, 1, n, activation,
+                            z16 != NULL ? z16 + r * n : NULL);
 }
 
 void

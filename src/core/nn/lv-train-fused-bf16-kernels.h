@@ -17,9 +17,10 @@
 
 G_BEGIN_DECLS
 
-G_GNUC_INTERNAL void   lv_fused_bf16_bias_activate (float *z, const float *bias, gsize rows,
-                                                    gsize n, LvActivation activation,
-                                                    guint16 *z16);
+/* z has rows of ldz ≥ n (a product padded to whole tiles: lv_fused_bf16_product_out()). */
+G_GNUC_INTERNAL void   lv_fused_bf16_bias_activate (float *z, gsize ldz, const float *bias,
+                                                    gsize rows, gsize n,
+                                                    LvActivation activation, guint16 *z16);
 /* The delta's bf16 copy may have longer rows than the delta (ld16 ≥ n; lv-train-fused-bf16.c
  * pads layer 0's so its product meets whole AMX tiles): delta and a stay rows × n contiguous,
  * the copy's row r starts at r · ld16, and its padding is never written. */

@@ -55,6 +55,7 @@ struct _LvFusedBf16
   LvBf16 *x_f, *x_s;                  /* the minibatch: rows of ld_x; ld_n rows of d per net */
   LvBf16 *delta;                      /* the current delta, rounded, rows of n */
   LvBf16 *delta0;                     /* layer 0's delta of a full minibatch, rows of ld_n */
+  float *z0;                          /* layer 0's product of a full minibatch, rows of ld_n */
   guint epilogue[LV_MLP_MAX_LAYERS];  /* of each forward product: LvGemmBf16Epilogue flags */
   Slot slots[LV_MLP_MAX_LAYERS][N_OPS][2];
 };
@@ -91,9 +92,10 @@ lv_fused_bf16_new (const LvMlpShape *shape, guint K, guint batch, gsize block_si
   f->ld_x = tile_depth (shape->widths[0]);
   f->w = balloc (block_size);
   f->w0 = balloc ((gsize) K * shape->widths[1] * f->ld_x);
-  f->x_f = balloc ((gsize) (per_net ? K : 1) * batch * f->ld_x);
+  f->x_f = balloc ((gsize) (per_net ? K : 1) * f->ld_n * f->ld_x);
   f->x_s = balloc ((gsize) (per_net ? K : 1) * f->ld_n * shape->widths[0]);
   f->delta0 = balloc ((gsize) K * shape->widths[1] * f->ld_n);
+  f->z0 = g_aligned_alloc0 ((gsize) K * shape->widths[1] * f->ld_n, sizeof (float), 64);
   for (guint l = 1; l < shape->n_layers; l++)
     f->in[l] = balloc ((gsize) K * shape->widths[l] * batch);
   for (guint l = 0; l <= shape->n_layers; l++)
@@ -124,6 +126,7 @@ lv_fused_bf16_free (LvFusedBf16 *f)
     g_aligned_free (f->in[l]);
   g_aligned_free (f->delta);
   g_aligned_free (f->delta0);
+  g_aligned_free (f->z0);
   g_aligned_free (f->x_f);
   g_aligned_free (f->x_s);
   g_free (f);
@@ -134,6 +137,16 @@ static gboolean
 padded_samples (LvFusedBf16 *f, guint l, guint n)
 {
   return l == 0 && n == f->batch;
+}
+
+/* Whether layer 0's forward product runs over ld_n samples into z0: a full minibatch whose
+ * product goes to the trainer's bias + ReLU pass, which reads it once and keeps only the bf16
+ * copy (the padding samples' columns are computed and never read). */
+static gboolean
+padded_product (LvFusedBf16 *f, guint l, guint n)
+{
+  return l == 0 && n == f->batch && f->epilogue[0] == 0 && f->ld_n > n &&
+         lv_fused_bf16_output_only_bf16 (f, 0);
 }
 
 /* The operands' layouts of product `op` of layer l for n samples (see the top comment): element
@@ -150,6 +163,10 @@ layout_for (LvFusedBf16 *f, guint l, guint op, guint n)
   switch (op)
     {
     case OP_FORWARD: /* (rows × in) · (in × n); l = 0: W_0 and x_f with rows of ld_x */
+      if (padded_product (f, l, n))
+        return (LvGemmBf16Layout) { batch, rows, (guint) ldn, (guint) ldx,
+                                    { rows * ldx, ldx, 1 }, { ldn * ldx, 1, ldx },
+                                    { rows * ldn, ldn, 1 }, 0 };
       if (l == 0)
         return (LvGemmBf16Layout) { batch, rows, n, (guint) ldx, { rows * ldx, ldx, 1 },
                                     { n * ldx, 1, ldx }, { rows * n, n, 1 }, f->epilogue[l] };
@@ -221,6 +238,13 @@ lv_fused_bf16_delta (LvFusedBf16 *f, guint l, guint n, gsize *ld)
   return padded_samples (f, l, n) ? f->delta0 : f->delta;
 }
 
+float *
+lv_fused_bf16_product_out (LvFusedBf16 *f, guint l, guint n, float *z, gsize *ldz)
+{
+  *ldz = padded_product (f, l, n) ? f->ld_n : n;
+  return padded_product (f, l, n) ? f->z0 : z;
+}
+
 void
 lv_fused_bf16_load_weights (LvFusedBf16 *f, const float *params)
 {
@@ -238,11 +262,14 @@ lv_fused_bf16_gather_minibatch (LvFusedBf16 *f, const float *x, const guint32 *o
   gsize d = f->shape.widths[0];
 
   /* Straight from the training set's rows into bf16: no fp32 copy of the minibatch. Net k's
-   * n rows at k·n·ld_x in x_f (dense for the batched product), at k·ld_n·d in x_s. */
+   * n rows at k·ld_n·ld_x in x_f for a padded product (k·n·ld_x else: dense for the batched
+   * product either way), at k·ld_n·d in x_s. */
+  gsize xf_net = padded_product (f, 0, n) ? f->ld_n : n;
+
   for (guint k = 0; k < (f->per_net ? f->K : 1); k++)
     for (guint i = 0; i < n; i++)
       {
-        LvBf16 *row = f->x_f + ((gsize) k * n + i) * f->ld_x;
+        LvBf16 *row = f->x_f + ((gsize) k * xf_net + i) * f->ld_x;
 
         lv_bf16_from_f32 (row, x + order[k * order_step + i] * d, d);
         memcpy (f->x_s + ((gsize) k * f->ld_n + i) * d, row, d * sizeof (LvBf16));

@@ -42,7 +42,11 @@ G_GNUC_INTERNAL void lv_fused_bf16_gather_minibatch (LvFusedBf16 *f, const float
 /* Rounds the delta of layer l's output, (K·out) × n. */
 G_GNUC_INTERNAL void lv_fused_bf16_load_delta (LvFusedBf16 *f, guint l, const float *delta,
                                                guint n);
-/* z = W_l · input_l, (K·out) × n.
+/* Where layer l's forward product for n samples goes: z (rows of *ldz = n), or a scratch with
+ * padded rows (*ldz > n) whose padding columns are to be ignored. */
+G_GNUC_INTERNAL float *lv_fused_bf16_product_out (LvFusedBf16 *f, guint l, guint n, float *z,
+                                                  gsize *ldz);
+/* z = W_l · input_l, (K·out) × n, z from lv_fused_bf16_product_out().
  * Returns: TRUE when the product also applied the layer's epilogue (a bias-free ReLU hidden
  * layer): the result is then only in lv_fused_bf16_input (f, l + 1), z is untouched. */
 G_GNUC_INTERNAL gboolean lv_fused_bf16_forward (LvFusedBf16 *f, guint l, const gsize *w_off,

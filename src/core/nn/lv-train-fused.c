@@ -269,7 +269,10 @@ block_forward (Block *b, const Batch *mb, guint n, gboolean bf16)
     {
       guint out = s->widths[l + 1];
       gboolean hidden = l + 1 < b->L;
-      float *z = b->acts[l + 1];
+      gsize ldz = n;
+      /* In bf16 the product may go to a scratch with padded rows (lv-train-fused-bf16.c). */
+      float *z = bf16 ? lv_fused_bf16_product_out (b->bf16, l, n, b->acts[l + 1], &ldz)
+                      : b->acts[l + 1];
 
       /* In bf16 the product may carry its epilogue (and write the next input itself). */
       if (bf16 && lv_fused_bf16_forward (b->bf16, l, b->w_off, n, z))
@@ -277,7 +280,7 @@ block_forward (Block *b, const Batch *mb, guint n, gboolean bf16)
       if (!bf16)
         forward_product_f32 (b, l, mb, n, z);
       /* A hidden layer's output is the next product's operand: rounded as it is made. */
-      lv_fused_bf16_bias_activate (z, s->bias ? b->params + b->b_off[l] : NULL, b->K * out, n,
+      lv_fused_bf16_bias_activate (z, ldz, s->bias ? b->params + b->b_off[l] : NULL, b->K * out, n,
                                    hidden ? s->activation : LV_ACTIVATION_LINEAR,
                                    bf16 && hidden ? lv_fused_bf16_input (b->bf16, l + 1) : NULL);
     }
