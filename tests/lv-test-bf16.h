@@ -39,9 +39,9 @@ lv_test_record_net_loss (guint net, guint epoch, const LvEpochStats *stats, gpoi
  * bf16 stays near fp32.
  */
 static inline void
-lv_test_bf16_block_matches_one_network (const LvMlpShape *shape, const LvDataset *ds,
-                                        const guint64 seeds[3], gboolean shared_order,
-                                        guint64 order_seed)
+lv_test_bf16_block_matches_one_network_batch (const LvMlpShape *shape, const LvDataset *ds,
+                                              const guint64 seeds[3], gboolean shared_order,
+                                              guint64 order_seed, guint batch)
 {
   float *params[3];
   LvRunState states[3];
@@ -52,6 +52,8 @@ lv_test_bf16_block_matches_one_network (const LvMlpShape *shape, const LvDataset
   lv_train_config_init (&config);
   config.epochs = 3;
   config.precision = LV_PRECISION_BF16;
+  if (batch > 0)
+    config.batch = batch;
   for (guint k = 0; k < 3; k++)
     params[k] = g_new (float, np);
   if (shared_order)
@@ -83,4 +85,13 @@ lv_test_bf16_block_matches_one_network (const LvMlpShape *shape, const LvDataset
       g_assert_cmpfloat (fabs (one_loss - fp32_loss), <, 2e-2 * fp32_loss);
       g_free (params[k]);
     }
+}
+
+/* The same with the default minibatch size. */
+static inline void
+lv_test_bf16_block_matches_one_network (const LvMlpShape *shape, const LvDataset *ds,
+                                        const guint64 seeds[3], gboolean shared_order,
+                                        guint64 order_seed)
+{
+  lv_test_bf16_block_matches_one_network_batch (shape, ds, seeds, shared_order, order_seed, 0);
 }

@@ -104,7 +104,7 @@ test_relu_backward_rows (void)
       af[i] = i % 3 == 0 ? 0.0f : (float) lv_rng_gaussian (&rng);
     }
   lv_bf16_from_f32 (a16, af, rows * n);
-  lv_fused_bf16_relu_backward_rows (delta, a16, rows, n, d16, bias_grad);
+  lv_fused_bf16_relu_backward_rows (delta, a16, rows, n, n, d16, bias_grad);
   for (gsize r = 0; r < rows; r++)
     {
       double sum = 0, mag = 0;
@@ -125,7 +125,7 @@ test_relu_backward_rows (void)
 
     for (gsize i = 0; i < rows * n; i++)
       delta[i] = orig[i];
-    lv_fused_bf16_relu_backward_rows (delta, a16, rows, n, again, NULL);
+    lv_fused_bf16_relu_backward_rows (delta, a16, rows, n, n, again, NULL);
     for (gsize i = 0; i < rows * n; i++)
       g_assert_cmpuint (again[i], ==, d16[i]);
   }

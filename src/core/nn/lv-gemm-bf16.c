@@ -181,16 +181,15 @@ lv_bf16_available (GError **error)
   return lv_dnnl_engine (error) != NULL;
 }
 
-/* A bf16 or f32 batch × rows × cols matrix, row-major, or its transpose's storage. */
+/* A bf16 or f32 batch × rows × cols matrix with the given element strides. */
 static void
-matrix_desc (dnnl_memory_desc_t *md, guint batch, guint rows, guint cols, gboolean transposed,
-             dnnl_data_type_t type)
+strided_desc (dnnl_memory_desc_t *md, guint batch, guint rows, guint cols, const gsize *strides,
+              dnnl_data_type_t type)
 {
   dnnl_dims_t dims = { batch, rows, cols };
-  dnnl_dims_t strides = { (dnnl_dim_t) rows * cols, transposed ? 1 : cols,
-                          transposed ? rows : 1 };
+  dnnl_dims_t st = { (dnnl_dim_t) strides[0], (dnnl_dim_t) strides[1], (dnnl_dim_t) strides[2] };
 
-  dnnl_memory_desc_init_by_strides (md, 3, dims, type, strides);
+  dnnl_memory_desc_init_by_strides (md, 3, dims, type, st);
 }
 
 /*
@@ -219,20 +218,20 @@ epilogue_attr (dnnl_primitive_attr_t *attr, guint epilogue, GError **error)
 }
 
 static gboolean
-build (LvGemmBf16 *g, guint batch, gboolean trans_a, gboolean trans_b, guint m, guint n, guint k,
-       guint epilogue, GError **error)
+build (LvGemmBf16 *g, const LvGemmBf16Layout *ly, GError **error)
 {
   dnnl_memory_desc_t a_md, b_md, c_md;
   dnnl_matmul_desc_t desc;
   dnnl_primitive_attr_t attr = NULL;
   dnnl_primitive_desc_t pd = NULL;
   const char *impl = NULL;
+  guint epilogue = ly->epilogue;
   gboolean ok;
 
-  matrix_desc (&a_md, batch, m, k, trans_a, dnnl_bf16);
-  matrix_desc (&b_md, batch, k, n, trans_b, dnnl_bf16);
-  matrix_desc (&c_md, batch, m, n, FALSE,
-               (epilogue & LV_GEMM_BF16_DST_BF16) ? dnnl_bf16 : dnnl_f32);
+  strided_desc (&a_md, ly->batch, ly->m, ly->k, ly->a_strides, dnnl_bf16);
+  strided_desc (&b_md, ly->batch, ly->k, ly->n, ly->b_strides, dnnl_bf16);
+  strided_desc (&c_md, ly->batch, ly->m, ly->n, ly->c_strides,
+                (epilogue & LV_GEMM_BF16_DST_BF16) ? dnnl_bf16 : dnnl_f32);
   ok = check (dnnl_matmul_desc_init (&desc, &a_md, &b_md, NULL, &c_md), "matmul_desc_init",
               error) &&
        epilogue_attr (&attr, epilogue, error) &&
@@ -282,13 +281,37 @@ LvGemmBf16 *
 lv_gemm_bf16_new_epilogue (guint batch, gboolean trans_a, gboolean trans_b, guint m, guint n,
                            guint k, guint epilogue, GError **error)
 {
+  /* Contiguous operands: a stored matrix's row stride is its column count. */
+  LvGemmBf16Layout ly = {
+    batch, m, n, k,
+    { (gsize) m * k, trans_a ? 1 : k, trans_a ? m : 1 },
+    { (gsize) k * n, trans_b ? 1 : n, trans_b ? k : 1 },
+    { (gsize) m * n, n, 1 },
+    epilogue,
+  };
+
+  return lv_gemm_bf16_new_layout (&ly, error);
+}
+
+/**
+ * lv_gemm_bf16_new_layout:
+ *
+ * Builds the matmul of @layout (see #LvGemmBf16Layout). Call it from the thread that will run
+ * it.
+ *
+ * Returns: (transfer full) (nullable): the GEMM, or NULL with @error set
+ */
+LvGemmBf16 *
+lv_gemm_bf16_new_layout (const LvGemmBf16Layout *layout, GError **error)
+{
   LvGemmBf16 *g;
 
-  g_return_val_if_fail (batch > 0 && m > 0 && n > 0 && k > 0, NULL);
+  g_return_val_if_fail (layout->batch > 0 && layout->m > 0 && layout->n > 0 && layout->k > 0,
+                        NULL);
   if (!lv_bf16_available (error))
     return NULL;
   g = g_new0 (LvGemmBf16, 1);
-  if (!build (g, batch, trans_a, trans_b, m, n, k, epilogue, error))
+  if (!build (g, layout, error))
     {
       lv_gemm_bf16_free (g);
       return NULL;
@@ -371,6 +394,13 @@ lv_gemm_bf16_new (guint batch, gboolean trans_a, gboolean trans_b, guint m, guin
 LvGemmBf16 *
 lv_gemm_bf16_new_epilogue (guint batch, gboolean trans_a, gboolean trans_b, guint m, guint n,
                            guint k, guint epilogue, GError **error)
+{
+  lv_bf16_available (error);
+  return NULL;
+}
+
+LvGemmBf16 *
+lv_gemm_bf16_new_layout (const LvGemmBf16Layout *layout, GError **error)
 {
   lv_bf16_available (error);
   return NULL;

@@ -49,6 +49,21 @@ LvGemmBf16 *lv_gemm_bf16_new_epilogue (guint batch, gboolean trans_a, gboolean t
 /* As lv_gemm_bf16_run(); c is float *, or LvBf16 * with LV_GEMM_BF16_DST_BF16. */
 void        lv_gemm_bf16_run_to (LvGemmBf16 *gemm, const LvBf16 *a, const LvBf16 *b,
                                  gpointer c);
+/*
+ * The general form: any element strides (batch, row, column) for the logical A (m × k),
+ * B (k × n) and C (m × n) — a transposed or row-padded operand is a matter of strides. The
+ * fused bf16 trainer uses it to pad the reduction dimension k to a multiple of 32 (the depth
+ * of an AMX tile) with zeros that are stored once: oneDNN 2.6's brgemm kernels are ~1.4×
+ * faster at k = 128 than at k = 100 (docs/PERFORMANCE.md), and zeros change no sum.
+ */
+typedef struct
+{
+  guint batch, m, n, k;
+  gsize a_strides[3], b_strides[3], c_strides[3];
+  guint epilogue; /* LvGemmBf16Epilogue flags */
+} LvGemmBf16Layout;
+
+LvGemmBf16 *lv_gemm_bf16_new_layout (const LvGemmBf16Layout *layout, GError **error);
 /* The implementation oneDNN picked (e.g. "brg:avx512_core_bf16"), for reports and checks. */
 const char *lv_gemm_bf16_impl (LvGemmBf16 *gemm);
 void        lv_gemm_bf16_free (LvGemmBf16 *gemm);

@@ -23,11 +23,15 @@ G_GNUC_INTERNAL LvFusedBf16 *lv_fused_bf16_new (const LvMlpShape *shape, guint K
                                                 gsize block_size, gboolean per_net,
                                                 GError **error);
 G_GNUC_INTERNAL void         lv_fused_bf16_free (LvFusedBf16 *f);
-/* The rounded copies, for kernels that write them as they compute the fp32 values: the
- * parameter block, layer l's input (l ≥ 1), the delta of the layer being differentiated. */
-G_GNUC_INTERNAL LvBf16 *lv_fused_bf16_weights (LvFusedBf16 *f);
+/* The rounded copies, for kernels that write them as they compute the fp32 values: layer l's
+ * input (l ≥ 1; rows of n samples); the delta of layer l's output for n samples (rows of *ld
+ * ≥ n samples: padded for layer 0's full minibatches, see lv-train-fused-bf16.c); the copy of
+ * the parameter block's segment at block offset off (a row start): a matrix of *row columns,
+ * rows *ld apart (*row = *ld = 1: contiguous). */
 G_GNUC_INTERNAL LvBf16 *lv_fused_bf16_input (LvFusedBf16 *f, guint l);
-G_GNUC_INTERNAL LvBf16 *lv_fused_bf16_delta (LvFusedBf16 *f);
+G_GNUC_INTERNAL LvBf16 *lv_fused_bf16_delta (LvFusedBf16 *f, guint l, guint n, gsize *ld);
+G_GNUC_INTERNAL LvBf16 *lv_fused_bf16_param_copy (LvFusedBf16 *f, gsize off, gsize *row,
+                                                  gsize *ld);
 /* Rounds the whole parameter block (block_size floats). */
 G_GNUC_INTERNAL void lv_fused_bf16_load_weights (LvFusedBf16 *f, const float *params);
 /* Gathers the minibatch into bf16 from the training inputs x (rows of d floats): its sample i
@@ -38,7 +42,11 @@ G_GNUC_INTERNAL void lv_fused_bf16_gather_minibatch (LvFusedBf16 *f, const float
 /* Rounds the delta of layer l's output, (K·out) × n. */
 G_GNUC_INTERNAL void lv_fused_bf16_load_delta (LvFusedBf16 *f, guint l, const float *delta,
                                                guint n);
-/* z = W_l · input_l, (K·out) × n.
+/* Where layer l's forward product for n samples goes: z (rows of *ldz = n), or a scratch with
+ * padded rows (*ldz > n) whose padding columns are to be ignored. */
+G_GNUC_INTERNAL float *lv_fused_bf16_product_out (LvFusedBf16 *f, guint l, guint n, float *z,
+                                                  gsize *ldz);
+/* z = W_l · input_l, (K·out) × n, z from lv_fused_bf16_product_out().
  * Returns: TRUE when the product also applied the layer's epilogue (a bias-free ReLU hidden
  * layer): the result is then only in lv_fused_bf16_input (f, l + 1), z is untouched. */
 G_GNUC_INTERNAL gboolean lv_fused_bf16_forward (LvFusedBf16 *f, guint l, const gsize *w_off,

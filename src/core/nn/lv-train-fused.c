@@ -269,7 +269,10 @@ block_forward (Block *b, const Batch *mb, guint n, gboolean bf16)
     {
       guint out = s->widths[l + 1];
       gboolean hidden = l + 1 < b->L;
-      float *z = b->acts[l + 1];
+      gsize ldz = n;
+      /* In bf16 the product may go to a scratch with padded rows (lv-train-fused-bf16.c). */
+      float *z = bf16 ? lv_fused_bf16_product_out (b->bf16, l, n, b->acts[l + 1], &ldz)
+                      : b->acts[l + 1];
 
       /* In bf16 the product may carry its epilogue (and write the next input itself). */
       if (bf16 && lv_fused_bf16_forward (b->bf16, l, b->w_off, n, z))
@@ -277,7 +280,7 @@ block_forward (Block *b, const Batch *mb, guint n, gboolean bf16)
       if (!bf16)
         forward_product_f32 (b, l, mb, n, z);
       /* A hidden layer's output is the next product's operand: rounded as it is made. */
-      lv_fused_bf16_bias_activate (z, s->bias ? b->params + b->b_off[l] : NULL, b->K * out, n,
+      lv_fused_bf16_bias_activate (z, ldz, s->bias ? b->params + b->b_off[l] : NULL, b->K * out, n,
                                    hidden ? s->activation : LV_ACTIVATION_LINEAR,
                                    bf16 && hidden ? lv_fused_bf16_input (b->bf16, l + 1) : NULL);
     }
@@ -368,20 +371,21 @@ block_backward (Block *b, const Batch *mb, guint n)
         {
           float *tmp;
 
+          gsize ld = n;
+          LvBf16 *d16 = b->bf16 ? lv_fused_bf16_delta (b->bf16, l - 1, n, &ld) : NULL;
+
           /* A layer output kept only in bf16 (a ReLU layer): mask, round and bias gradient
            * of the layer below in one pass. */
           if (b->bf16 != NULL && lv_fused_bf16_output_only_bf16 (b->bf16, l - 1))
             {
               lv_fused_bf16_relu_backward_rows (b->delta_prev, lv_fused_bf16_input (b->bf16, l),
-                                                (gsize) b->K * in, n,
-                                                lv_fused_bf16_delta (b->bf16),
+                                                (gsize) b->K * in, n, ld, d16,
                                                 s->bias ? b->grad + b->b_off[l - 1] : NULL);
               bias_done = s->bias;
             }
           else
-            lv_fused_bf16_activation_backward (b->delta_prev, b->acts[l], (gsize) b->K * in * n,
-                                               s->activation,
-                                               b->bf16 ? lv_fused_bf16_delta (b->bf16) : NULL);
+            lv_fused_bf16_activation_backward (b->delta_prev, b->acts[l], (gsize) b->K * in, n,
+                                               s->activation, d16, ld);
           tmp = b->delta;
           b->delta = b->delta_prev;
           b->delta_prev = tmp;
@@ -422,10 +426,16 @@ block_step (Block *b, guint k, float lr, float mu)
 
       for (guint i = 0; i < 2; i++)
         if (segs[i][1] > 0)
-          sq += lv_fused_bf16_sgd (b->params + segs[i][0], b->grad + segs[i][0],
-                                   b->velocity ? b->velocity + segs[i][0] : NULL, segs[i][1],
-                                   lr, mu,
-                                   b->bf16 ? lv_fused_bf16_weights (b->bf16) + segs[i][0] : NULL);
+          {
+            /* The bf16 copy may have padded rows (layer 0's weights: lv-train-fused-bf16.c). */
+            gsize row = 1, ld = 1;
+            LvBf16 *p16 = b->bf16 ? lv_fused_bf16_param_copy (b->bf16, segs[i][0], &row, &ld)
+                                  : NULL;
+
+            sq += lv_fused_bf16_sgd (b->params + segs[i][0], b->grad + segs[i][0],
+                                     b->velocity ? b->velocity + segs[i][0] : NULL, segs[i][1],
+                                     lr, mu, p16, row, ld);
+          }
     }
   return sq;
 }
