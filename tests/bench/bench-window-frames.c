@@ -37,6 +37,7 @@
 
 #include <gtk/gtk.h>
 
+#include "lv-job.h"
 #include "lv-loss-view.h"
 #include "lv-window.h"
 #include "lv-window-private.h"
@@ -427,9 +428,12 @@ main (int argc, char **argv)
     }
   if (!report (&t, paper, dataset, out_path))
     return 1;
-  if (lv_experiment_get_running (t.experiment))
-    lv_experiment_pause (t.experiment);
   g_signal_handlers_disconnect_by_data (clock, &t);
+  /* As the app's shutdown does: destroying the window cancels its jobs; wait for their threads
+   * and the shared pool's workers before returning (exit() under a worker still training the
+   * paper preset crashed in OpenBLAS, 1 run in 2). */
   gtk_window_destroy (GTK_WINDOW (window));
+  lv_job_join_all ();
+  lv_job_free_worker_pool ();
   return 0;
 }
