@@ -325,6 +325,6 @@ lv_sg_sym_packed_delta (const LvSgEval *e, LvWorkerPool *pool, double *dg)
   bf16_inputs (e->sym, e->w, e->s, e->sref, e->R);
   /* Ranges in order: the first blocks' ranges (most rows) are the largest. */
   lv_sg_sym_run_items (e, pool, range_item, e->sym->n_ranges, FALSE);
-  sum.v_out = dg;
+  sum.v_out = dg;                 /* sum_item writes the summed change there */
   lv_sg_sym_run_items (&sum, pool, sum_item, (e->R + SUM_LANES - 1) / SUM_LANES, FALSE);
 }
