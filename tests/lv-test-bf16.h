@@ -5,7 +5,28 @@
 
 #include <lossviz/lossviz.h>
 
-/* Shared by the bf16 trainer tests (test-bf16.c, test-bf16-epilogue.c). */
+#include "lv-gemm-bf16.h"
+
+/* Shared by the bf16 trainer tests (test-bf16.c, test-bf16-epilogue.c, test-bf16-padding.c). */
+
+/* A bf16 NaN no kernel writes: marks padding that must stay untouched. */
+#define LV_TEST_BF16_SENTINEL 0x7fc1
+
+/* One bf16 step (2^-8 relative) of x: how far a correct rounding may land from x. */
+static inline double
+lv_test_bf16_step (double x)
+{
+  return ldexp (1.0, ilogb (fabs (x) > 0 ? x : 1e-30) - 7);
+}
+
+/* @n standard normals into @f, and their bf16 roundings into @b. */
+static inline void
+lv_test_bf16_gaussian (LvRng *rng, float *f, LvBf16 *b, gsize n)
+{
+  for (gsize i = 0; i < n; i++)
+    f[i] = (float) lv_rng_gaussian (rng);
+  lv_bf16_from_f32 (b, f, n);
+}
 
 /* TRUE when this build and CPU train in bf16; otherwise marks the test skipped. */
 static inline gboolean

@@ -6,22 +6,14 @@
 #include <lossviz/lossviz.h>
 
 #include "lv-gemm-bf16.h"
-#include "lv-test-bf16.h"
+#include "lv-test-bf16-relu.h"
 #include "lv-test-data.h"
-#include "lv-train-fused-bf16-kernels.h"
 
 /*
  * The fused passes of bf16 training (issue 14): a GEMM whose epilogue applies ReLU and stores
  * bf16 (oneDNN post-ops), and the ReLU backward pass that reads its mask from the bf16 layer
  * output and sums the bias gradient on the way — each against a double reference.
  */
-
-/* One bf16 step (2^-8 relative) of x: how far a correct rounding may land from x. */
-static double
-bf16_step (double x)
-{
-  return ldexp (1.0, ilogb (fabs (x) > 0 ? x : 1e-30) - 7);
-}
 
 /* relu(A·B) stored in bf16 by the GEMM against the double product of the same operands:
  * exactly 0 where the product is clearly negative, else within one bf16 step of relu(ref)
@@ -46,12 +38,8 @@ test_gemm_relu_bf16 (void)
   g_assert_no_error (error);
   g_test_message ("oneDNN implementation: %s", lv_gemm_bf16_impl (gemm));
   lv_rng_init (&rng, 11);
-  for (guint i = 0; i < batch * m * k; i++)
-    af[i] = (float) lv_rng_gaussian (&rng);
-  for (guint i = 0; i < batch * k * n; i++)
-    bf[i] = (float) lv_rng_gaussian (&rng);
-  lv_bf16_from_f32 (a, af, batch * m * k);
-  lv_bf16_from_f32 (b, bf, batch * k * n);
+  lv_test_bf16_gaussian (&rng, af, a, batch * m * k);
+  lv_test_bf16_gaussian (&rng, bf, b, batch * k * n);
   lv_gemm_bf16_run_to (gemm, a, b, c);
   for (guint q = 0; q < batch; q++)
     for (guint i = 0; i < m; i++)
@@ -76,7 +64,7 @@ test_gemm_relu_bf16 (void)
             }
           else
             {
-              g_assert_cmpfloat (fabs (got - fmax (ref, 0)), <=, bf16_step (ref) + tol);
+              g_assert_cmpfloat (fabs (got - fmax (ref, 0)), <=, lv_test_bf16_step (ref) + tol);
               positives += got > 0;
             }
         }
@@ -90,45 +78,7 @@ test_gemm_relu_bf16 (void)
 static void
 test_relu_backward_rows (void)
 {
-  const gsize rows = 9, n = 37;
-  g_autofree float *delta = g_new (float, rows * n), *orig = g_new (float, rows * n);
-  g_autofree float *af = g_new (float, rows * n), *bias_grad = g_new (float, rows);
-  g_autofree LvBf16 *a16 = g_new (LvBf16, rows * n), *d16 = g_new (LvBf16, rows * n);
-  LvRng rng;
-
-  lv_rng_init (&rng, 3);
-  for (gsize i = 0; i < rows * n; i++)
-    {
-      orig[i] = delta[i] = (float) lv_rng_gaussian (&rng);
-      /* A third exact zeros (a ReLU's dead units), the rest of either sign. */
-      af[i] = i % 3 == 0 ? 0.0f : (float) lv_rng_gaussian (&rng);
-    }
-  lv_bf16_from_f32 (a16, af, rows * n);
-  lv_fused_bf16_relu_backward_rows (delta, a16, rows, n, n, d16, bias_grad);
-  for (gsize r = 0; r < rows; r++)
-    {
-      double sum = 0, mag = 0;
-
-      for (gsize i = r * n; i < (r + 1) * n; i++)
-        {
-          double want = af[i] > 0 ? orig[i] : 0.0, got = lv_bf16_to_f32 (d16[i]);
-
-          g_assert_cmpfloat (fabs (got - want), <=, 0.5 * bf16_step (want));
-          sum += want;
-          mag += fabs (want);
-        }
-      g_assert_cmpfloat (fabs (bias_grad[r] - sum), <=, 1e-6 * mag + 1e-7);
-    }
-  /* Without a bias gradient the deltas are the same. */
-  {
-    g_autofree LvBf16 *again = g_new (LvBf16, rows * n);
-
-    for (gsize i = 0; i < rows * n; i++)
-      delta[i] = orig[i];
-    lv_fused_bf16_relu_backward_rows (delta, a16, rows, n, n, again, NULL);
-    for (gsize i = 0; i < rows * n; i++)
-      g_assert_cmpuint (again[i], ==, d16[i]);
-  }
+  lv_test_bf16_check_relu_backward (9, 37, 37, 3);
 }
 
 /*

@@ -7,7 +7,7 @@
 #include <lossviz/lossviz.h>
 
 #include "lv-gemm-bf16.h"
-#include "lv-test-bf16.h"
+#include "lv-test-bf16-relu.h"
 #include "lv-test-data.h"
 #include "lv-train-fused-bf16-kernels.h"
 
@@ -17,15 +17,6 @@
  * backward pass writing a delta copy with longer rows, the SGD step writing a weight copy with
  * longer rows, and training through all of them — each against a double reference.
  */
-
-#define SENTINEL 0x7fc1 /* a bf16 NaN no kernel writes: marks padding that must stay untouched */
-
-/* One bf16 step (2^-8 relative) of x: how far a correct rounding may land from x. */
-static double
-bf16_step (double x)
-{
-  return ldexp (1.0, ilogb (fabs (x) > 0 ? x : 1e-30) - 7);
-}
 
 /*
  * The forward product's layout: C_b (m × n) = A_b (m × kp) · X_bᵀ, X_b stored n × kp
@@ -95,39 +86,7 @@ test_gemm_padded_reduction (void)
 static void
 test_relu_backward_padded (void)
 {
-  const gsize rows = 37, n = 37, ld16 = 64;
-  g_autofree float *delta = g_new (float, rows * n), *orig = g_new (float, rows * n);
-  g_autofree float *af = g_new (float, rows * n), *bias_grad = g_new (float, rows);
-  g_autofree LvBf16 *a16 = g_new (LvBf16, rows * n), *d16 = g_new (LvBf16, rows * ld16);
-  LvRng rng;
-
-  lv_rng_init (&rng, 8);
-  for (gsize i = 0; i < rows * n; i++)
-    {
-      orig[i] = delta[i] = (float) lv_rng_gaussian (&rng);
-      af[i] = i % 3 == 0 ? 0.0f : (float) lv_rng_gaussian (&rng);
-    }
-  for (gsize i = 0; i < rows * ld16; i++)
-    d16[i] = SENTINEL;
-  lv_bf16_from_f32 (a16, af, rows * n);
-  lv_fused_bf16_relu_backward_rows (delta, a16, rows, n, ld16, d16, bias_grad);
-  for (gsize r = 0; r < rows; r++)
-    {
-      double sum = 0, mag = 0;
-
-      for (gsize i = 0; i < n; i++)
-        {
-          double want = lv_bf16_to_f32 (a16[r * n + i]) > 0 ? orig[r * n + i] : 0.0;
-          double got = lv_bf16_to_f32 (d16[r * ld16 + i]);
-
-          g_assert_cmpfloat (fabs (got - want), <=, 0.5 * bf16_step (want));
-          sum += want;
-          mag += fabs (want);
-        }
-      for (gsize i = n; i < ld16; i++)
-        g_assert_cmpuint (d16[r * ld16 + i], ==, SENTINEL);
-      g_assert_cmpfloat (fabs (bias_grad[r] - sum), <=, 1e-6 * mag + 1e-7);
-    }
+  lv_test_bf16_check_relu_backward (37, 37, 64, 8);
 }
 
 /* The SGD step (with momentum) into a weight copy with rows of ld > row, for a row longer than
@@ -155,7 +114,7 @@ test_sgd_padded (void)
           v0[i] = v[i] = (float) lv_rng_gaussian (&rng);
         }
       for (gsize i = 0; i < rows * ld; i++)
-        p16[i] = SENTINEL;
+        p16[i] = LV_TEST_BF16_SENTINEL;
       sq = lv_fused_bf16_sgd (p, g, v, n, lr, mu, p16, row, ld);
       for (gsize i = 0; i < n; i++)
         {
@@ -165,12 +124,12 @@ test_sgd_padded (void)
           g_assert_cmpfloat (fabs (v[i] - vn), <=, 1e-6 * (fabs (vn) + 1));
           g_assert_cmpfloat (fabs (p[i] - pn), <=, 1e-6 * (fabs (pn) + 1));
           /* The copy is p rounded: within half a bf16 step of the fp32 result. */
-          g_assert_cmpfloat (fabs (got16 - p[i]), <=, 0.5 * bf16_step (p[i]));
+          g_assert_cmpfloat (fabs (got16 - p[i]), <=, 0.5 * lv_test_bf16_step (p[i]));
           want_sq += (double) g[i] * g[i];
         }
       for (gsize r = 0; r < rows; r++)
         for (gsize i = row; i < ld; i++)
-          g_assert_cmpuint (p16[r * ld + i], ==, SENTINEL);
+          g_assert_cmpuint (p16[r * ld + i], ==, LV_TEST_BF16_SENTINEL);
       g_assert_cmpfloat (fabs (sq - want_sq), <=, 1e-5 * want_sq);
     }
 }

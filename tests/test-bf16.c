@@ -165,12 +165,8 @@ test_bf16_gemm (void)
   g_assert_no_error (error);
   g_test_message ("oneDNN implementation: %s", lv_gemm_bf16_impl (gemm));
   lv_rng_init (&rng, 5);
-  for (guint i = 0; i < batch * m * k; i++)
-    af[i] = (float) lv_rng_gaussian (&rng);
-  for (guint i = 0; i < batch * k * n; i++)
-    bf[i] = (float) lv_rng_gaussian (&rng);
-  lv_bf16_from_f32 (a, af, batch * m * k);
-  lv_bf16_from_f32 (b, bf, batch * k * n);
+  lv_test_bf16_gaussian (&rng, af, a, batch * m * k);
+  lv_test_bf16_gaussian (&rng, bf, b, batch * k * n);
   lv_gemm_bf16_run (gemm, a, b, c);
   for (guint q = 0; q < batch; q++)
     for (guint i = 0; i < m; i++)
