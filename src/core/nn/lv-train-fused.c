@@ -73,13 +73,18 @@ typedef struct
 
 /* A minibatch of n samples: one for all nets (steps 0: shared order, evaluation), or one per
  * net (independent orders), net k's rows at x + k·x_step, labels at y + k·y_step, targets at
- * t + k·t_step. */
+ * t + k·t_step. With `stacked` (shared-order training) layer 0's fp32 products are one GEMM
+ * for the K nets; else one per net. A stacked product's rows depend on K on some CPUs
+ * (OpenBLAS's Haswell/Zen sgemm kernels round a row differently with the matrix's height), so
+ * evaluation goes per net: a run's reported test loss must not depend on which runs share
+ * its block (an experiment extended by more runs reproduces the runs it had). */
 typedef struct
 {
   const float *x;
   const guint32 *y;
   const float *t;
   gsize x_step, y_step, t_step;
+  gboolean stacked;
 } Batch;
 
 static gsize
@@ -235,7 +240,7 @@ forward_product_f32 (Block *b, guint l, const Batch *mb, guint n, float *z)
   const float *w = b->params + b->w_off[l];
   const float *input = l == 0 ? mb->x : b->acts[l];
 
-  if (l == 0 && mb->x_step != 0)
+  if (l == 0 && !mb->stacked)
     for (guint k = 0; k < b->K; k++)
       cblas_sgemm (CblasRowMajor, CblasNoTrans, CblasTrans, (int) out, (int) n, (int) in, 1,
                    w + (gsize) k * out * in, (int) in, input + k * mb->x_step, (int) in, 0,
@@ -310,7 +315,7 @@ backward_products_f32 (Block *b, guint l, const Batch *mb, guint n)
   const float *w = b->params + b->w_off[l];
   float *gw = b->grad + b->w_off[l];
 
-  if (l == 0 && mb->x_step != 0)
+  if (l == 0 && !mb->stacked)
     {
       for (guint k = 0; k < b->K; k++)
         cblas_sgemm (CblasRowMajor, CblasNoTrans, CblasNoTrans, (int) out, (int) in, (int) n, 1,
@@ -480,7 +485,7 @@ block_evaluate (Block *b, const LvDataset *ds, double *loss, double *accuracy)
       guint n = MIN (b->batch, ds->n_test - start);
 
       Batch mb = { ds->x_test + (gsize) start * b->d, ds->y_test + start,
-                   b->use_targets ? ds->t_test + (gsize) start * b->c : NULL, 0, 0, 0 };
+                   b->use_targets ? ds->t_test + (gsize) start * b->c : NULL, 0, 0, 0, FALSE };
 
       block_forward (b, &mb, n, FALSE);
       block_loss (b, &mb, n, FALSE);
@@ -548,7 +553,7 @@ orders_shuffle (Orders *o)
 static Batch
 orders_gather (Orders *o, Block *b, const LvDataset *ds, guint start, guint n)
 {
-  Batch mb = { b->xb, b->yb, b->use_targets ? b->tb : NULL, 0, 0, 0 };
+  Batch mb = { b->xb, b->yb, b->use_targets ? b->tb : NULL, 0, 0, 0, !o->per_net };
 
   for (guint k = 0; k < o->n; k++)
     lv_train_gather_batch (ds, o->orders + (gsize) k * o->n_train, start, n, b->c,
