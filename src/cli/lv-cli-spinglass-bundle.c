@@ -49,7 +49,7 @@ lv_cli_sg_bundle_check_args (int argc, char **argv, gboolean *resume, GError **e
 {
   static const char *const fixed[] = {
     "p", "lambda", "runs", "method", "disorder", "seed", "tol", "max-steps", "eta", "parts",
-    "double",
+    "double", "bf16",
   };
 
   *resume = FALSE;

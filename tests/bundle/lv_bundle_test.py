@@ -63,6 +63,11 @@ class Tap:
                 print(f"# {line}")
         sys.stdout.flush()
 
+    def skip(self, name, reason):
+        self.n += 1
+        print(f"ok {self.n} {name} # SKIP {reason}")
+        sys.stdout.flush()
+
     def done(self):
         print(f"1..{self.n}")
         sys.exit(1 if self.failed else 0)

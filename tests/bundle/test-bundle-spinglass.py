@@ -81,6 +81,42 @@ def check_refuses_other_files(tmp, full):
         assert_bad_input(["spinglass", "simulate", "--resume", copy], needle)
 
 
+def restart_last_size(path, precision=None):
+    """Marks the last size unfinished (as an interrupted run leaves it), optionally rewriting the
+    stored precision, and resumes; returns the runs the resumed simulation reports."""
+    with h5py.File(path, "r+") as f:
+        g = list(f["sizes"].values())[-1]
+        g.attrs["complete"] = 0
+        g["done"][...] = 0
+        if precision is not None:
+            f["config"].attrs["precision"] = precision
+    _, out, _ = run("spinglass", "simulate", "--resume", path, "--threads", "1", "--json")
+    return json.loads(out)["runs"]
+
+
+def check_precision_kept(tmp, bf16_json):
+    """A --bf16 bundle says so and resumes in bf16 (not in mixed precision, which gives other
+    endpoints: the check can tell them apart)."""
+    import shutil
+    path = os.path.join(tmp, "bf16.h5")
+    with h5py.File(path, "r") as f:
+        assert f["config"].attrs["precision"] == "bf16"
+        assert f["config"].attrs["double"] == 0
+    full = json.loads(bf16_json)["runs"]
+    mixed = os.path.join(tmp, "mixed.h5")
+    shutil.copy(path, mixed)
+    assert restart_last_size(path) == full
+    assert restart_last_size(mixed, "mixed") != full
+    with h5py.File(mixed, "r+") as f:
+        f["config"].attrs["precision"] = "quad"
+    assert_bad_input(["spinglass", "simulate", "--resume", mixed],
+                     "'precision' is not double, mixed or bf16")
+    with h5py.File(mixed, "r+") as f:
+        f["config"].attrs["precision"] = "double"
+    assert_bad_input(["spinglass", "simulate", "--resume", mixed],
+                     "'precision' and 'double' disagree")
+
+
 def main():
     tap = Tap()
     with tempfile.TemporaryDirectory() as tmp:
@@ -96,6 +132,15 @@ def main():
                                             "--runs", "5"], "--runs would change them"))
         tap.check("--resume refuses another version or format",
                   lambda: check_refuses_other_files(tmp, full))
+        code, bf16_json, err = run("spinglass", "simulate", "--lambda", "30,60", "--runs", "8",
+                                   "--bf16", "--out", os.path.join(tmp, "bf16.h5"), "--json",
+                                   check=False)
+        if code == 2 and "bf16" in err:
+            tap.skip("a --bf16 bundle resumes in bf16", err.strip())
+        else:
+            assert code == 0, err
+            tap.check("a --bf16 bundle resumes in bf16",
+                      lambda: check_precision_kept(tmp, bf16_json))
     tap.done()
 
 

@@ -16,6 +16,11 @@
 
 #include "lv-bundle-private.h"
 
+/* The "precision" attribute, indexed by LvSpinGlassPrecision. Bundles written before it was
+ * added hold only "double" (1: double, 0: mixed). */
+static const char *const precision_names[] = { "double", "mixed", "bf16" };
+G_STATIC_ASSERT (G_N_ELEMENTS (precision_names) == LV_SPIN_GLASS_BF16 + 1);
+
 static gboolean
 write_config (hid_t file, const LvSpinGlassBundle *b)
 {
@@ -34,7 +39,8 @@ write_config (hid_t file, const LvSpinGlassBundle *b)
        lv_h5_set_int (g, "seed", (gint64) c->seed) && lv_h5_set_double (g, "tol", c->tol) &&
        lv_h5_set_int (g, "max_steps", c->max_steps) && lv_h5_set_double (g, "eta", c->eta) &&
        lv_h5_set_int (g, "parts", c->n_parts) &&
-       lv_h5_set_int (g, "double", c->precision == LV_SPIN_GLASS_DOUBLE);
+       lv_h5_set_int (g, "double", c->precision == LV_SPIN_GLASS_DOUBLE) &&
+       lv_h5_set_string (g, "precision", precision_names[c->precision]);
   return g >= 0 && H5Gclose (g) >= 0 && ok;
 }
 
@@ -108,7 +114,7 @@ read_config (hid_t file, LvSpinGlassConfig *c, guint *lambdas, guint *n_sizes, G
   hid_t g = H5Lexists (file, "config", H5P_DEFAULT) > 0 ? H5Gopen2 (file, "config", H5P_DEFAULT)
                                                         : -1;
   gint64 l[LV_SPIN_GLASS_BUNDLE_MAX_SIZES], seed;
-  g_autofree char *method = NULL, *disorder = NULL;
+  g_autofree char *method = NULL, *disorder = NULL, *precision = NULL;
   gboolean double_only = FALSE, ok;
   gint64 dbl;
 
@@ -126,13 +132,27 @@ read_config (hid_t file, LvSpinGlassConfig *c, guint *lambdas, guint *n_sizes, G
        lv_h5_get_guint (g, "config", "max_steps", 1, 100000000, &c->max_steps, error) &&
        lv_h5_get_double (g, "config", "eta", FALSE, &c->eta, error) &&
        lv_h5_get_guint (g, "config", "parts", 1, 64, &c->n_parts, error) &&
-       lv_h5_get_int (g, "config", "double", 0, 1, &dbl, error);
+       lv_h5_get_int (g, "config", "double", 0, 1, &dbl, error) &&
+       (H5Aexists (g, "precision") <= 0 ||
+        lv_h5_get_string (g, "config", "precision", &precision, error));
   H5Gclose (g);
   if (!ok)
     return FALSE;
   double_only = dbl != 0;
   c->seed = (guint64) seed;
   c->precision = double_only ? LV_SPIN_GLASS_DOUBLE : LV_SPIN_GLASS_MIXED;
+  if (precision != NULL)
+    {
+      guint k = 0;
+
+      while (k < G_N_ELEMENTS (precision_names) && g_strcmp0 (precision, precision_names[k]) != 0)
+        k++;
+      if (k == G_N_ELEMENTS (precision_names))
+        return lv_h5_invalid (error, "config", "'precision' is not double, mixed or bf16");
+      if ((k == LV_SPIN_GLASS_DOUBLE) != double_only)
+        return lv_h5_invalid (error, "config", "'precision' and 'double' disagree");
+      c->precision = (LvSpinGlassPrecision) k;
+    }
   if (g_strcmp0 (method, "gd") != 0 && g_strcmp0 (method, "sgd") != 0)
     return lv_h5_invalid (error, "config", "'method' is not gd or sgd");
   if (g_strcmp0 (disorder, "fixed") != 0 && g_strcmp0 (disorder, "per-run") != 0)
