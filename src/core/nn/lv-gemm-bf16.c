@@ -8,6 +8,7 @@
 #include "lv-dnnl-private.h"
 
 #include <cblas.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include <lossviz/lv-error.h>
@@ -348,6 +349,18 @@ lv_gemm_bf16_impl (LvGemmBf16 *g)
   return g->impl != NULL ? g->impl : "?";
 }
 
+guint
+lv_gemm_bf16_reduction_tile (void)
+{
+  const char *env = g_getenv ("LOSSVIZ_BF16_TILE");
+  dnnl_cpu_isa_t isa;
+
+  if (env != NULL && (g_strcmp0 (env, "1") == 0 || g_strcmp0 (env, "32") == 0))
+    return (guint) atoi (env);
+  isa = dnnl_get_effective_cpu_isa ();
+  return (isa & dnnl_cpu_isa_avx512_core_amx) == dnnl_cpu_isa_avx512_core_amx ? 32 : 1;
+}
+
 void
 lv_gemm_bf16_free (LvGemmBf16 *g)
 {
@@ -422,6 +435,12 @@ const char *
 lv_gemm_bf16_impl (LvGemmBf16 *g)
 {
   return "none";
+}
+
+guint
+lv_gemm_bf16_reduction_tile (void)
+{
+  return 1;
 }
 
 void

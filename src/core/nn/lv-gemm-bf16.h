@@ -66,6 +66,10 @@ typedef struct
 LvGemmBf16 *lv_gemm_bf16_new_layout (const LvGemmBf16Layout *layout, GError **error);
 /* The implementation oneDNN picked (e.g. "brg:avx512_core_bf16"), for reports and checks. */
 const char *lv_gemm_bf16_impl (LvGemmBf16 *gemm);
+/* The depth to which padded reductions round up: 32 bf16 (an AMX tile's depth) where oneDNN
+ * runs AMX kernels, else 1 (no padding: the AVX512-BF16 kernels gain nothing from it and would
+ * multiply the zeros). LOSSVIZ_BF16_TILE=1 or 32 overrides it, for measurements. */
+guint       lv_gemm_bf16_reduction_tile (void);
 void        lv_gemm_bf16_free (LvGemmBf16 *gemm);
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (LvGemmBf16, lv_gemm_bf16_free)
 

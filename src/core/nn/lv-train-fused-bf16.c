@@ -60,11 +60,13 @@ struct _LvFusedBf16
   Slot slots[LV_MLP_MAX_LAYERS][N_OPS][2];
 };
 
-/* n rounded up to whole AMX tile depths (32 bf16). */
+/* n rounded up to whole AMX tile depths (32 bf16) where oneDNN runs AMX kernels. */
 static gsize
 tile_depth (gsize n)
 {
-  return (n + 31) / 32 * 32;
+  gsize tile = lv_gemm_bf16_reduction_tile ();
+
+  return (n + tile - 1) / tile * tile;
 }
 
 static LvBf16 *
