@@ -192,6 +192,24 @@ def fmt(v, unit):
     return "%.2f%s" % (v, unit)
 
 
+def cpu_description():
+    """The CPU's model name and whether it has AVX512-BF16 and AMX (the bf16 ratios depend on
+    them: oneDNN runs AMX tiles where they exist), from /proc/cpuinfo."""
+    model, flags = platform.processor() or platform.machine(), set()
+    try:
+        with open("/proc/cpuinfo") as f:
+            for line in f:
+                key, _, value = line.partition(":")
+                if key.strip() == "model name":
+                    model = value.strip()
+                elif key.strip() == "flags":
+                    flags = set(value.split())
+                    break
+    except OSError:
+        pass
+    return {"model": model, "avx512_bf16": "avx512_bf16" in flags, "amx_bf16": "amx_bf16" in flags}
+
+
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("build")
@@ -199,9 +217,11 @@ def main():
     a = ap.parse_args()
     rows, missing = collect(a.build)
     load = os.getloadavg()
-    print("Issue 14, every ratio of this run (%s, %s, %d CPUs, load average %.1f / %.1f / %.1f)"
-          % (datetime.datetime.utcnow().strftime("%Y-%m-%d %H:%M UTC"), platform.processor()
-             or platform.machine(), os.cpu_count(), *load))
+    cpu = cpu_description()
+    print("Issue 14, every ratio of this run (%s, %s%s%s, %d CPUs, load average %.1f / %.1f / %.1f)"
+          % (datetime.datetime.utcnow().strftime("%Y-%m-%d %H:%M UTC"), cpu["model"],
+             ", AVX512-BF16" if cpu["avx512_bf16"] else "", ", AMX" if cpu["amx_bf16"] else "",
+             os.cpu_count(), *load))
     print("  %-68s %12s %12s %12s  %s" % ("", "wall", "by CPU s", "goal", "met"))
     for r in rows:
         goal = "-" if r["goal"] is None else ("%s %s" % ("≥" if r["better"] == "higher" else "≤",
@@ -214,7 +234,7 @@ def main():
     if a.out:
         with open(a.out, "w") as f:
             json.dump({"date": datetime.datetime.utcnow().isoformat() + "Z",
-                       "machine": platform.platform(), "cpus": os.cpu_count(),
+                       "machine": platform.platform(), "cpu": cpu, "cpus": os.cpu_count(),
                        "load_average": load, "ratios": rows, "missing": missing}, f, indent=2)
         print("report: %s" % a.out)
     return 0
