@@ -22,8 +22,12 @@ import re
 import sys
 
 
-def load_json(path):
+def load_json(path, since=None):
+    """The report at path, or None when it is missing, unreadable or (with since, seconds since
+    the epoch) older than this run: an earlier run's report left in the build directory."""
     try:
+        if since is not None and os.path.getmtime(path) < since:
+            return None
         with open(path) as f:
             return json.load(f)
     except (OSError, ValueError):
@@ -105,10 +109,10 @@ def row(rows, what, ratio, cpu_ratio, goal, better="higher", unit="×"):
                  "better": better, "unit": unit, "met": met})
 
 
-def collect(build):
+def collect(build, since=None):
     bench = os.path.join(build, "tests", "bench")
     rows, missing = [], []
-    ens = load_json(os.path.join(bench, "bench-report.json"))
+    ens = load_json(os.path.join(bench, "bench-report.json"), since)
     ref = ((ens or {}).get("workloads") or {}).get("reference") or {}
     if "issue14_ratios" in ref:
         for key, r in ref["issue14_ratios"].items():
@@ -124,7 +128,7 @@ def collect(build):
     if not cases:
         missing.append("bf16_science (KS fp32 vs bf16)")
     for size in ("small", "paper"):
-        slq = load_json(os.path.join(bench, "slq-report-%s.json" % size))
+        slq = load_json(os.path.join(bench, "slq-report-%s.json" % size), since)
         if slq:
             row(rows, "SLQ %s: PyTorch / LossViz" % size, slq.get("ratio_pytorch_over_lossviz"),
                 slq.get("cpu_ratio_pytorch_over_lossviz"), 2.0)
@@ -214,8 +218,11 @@ def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("build")
     ap.add_argument("--out")
+    ap.add_argument("--since", type=float,
+                    help="ignore JSON reports older than this time (seconds since the epoch): "
+                         "build-aux/bench.sh passes its start, so the table is this run's")
     a = ap.parse_args()
-    rows, missing = collect(a.build)
+    rows, missing = collect(a.build, a.since)
     load = os.getloadavg()
     cpu = cpu_description()
     print("Issue 14, every ratio of this run (%s, %s%s%s, %d CPUs, load average %.1f / %.1f / %.1f)"
