@@ -3,6 +3,7 @@
  * bench-window-frames: frame times of the real window while it trains — issue 14 item 3.
  *
  *   bench-window-frames [--preset demo|paper] [--seconds S] [--repeat N] [--start-at-open]
+ *                       [--slow-frames MS]
  *
  * demo: the default demo (sizes 5, 10, 25, 100 × 40 runs, 10 epochs), timed until it ends;
  * with --repeat N trained N times (seeds seed … seed + N − 1), so that p99 is not just the
@@ -27,6 +28,11 @@
  * and paint phases) and the statistics of all the other frames (other_frames_*).
  * --start-at-open presses it before the window's first frame instead, as `lossviz --start`
  * does: the first round's first frame is then the window's opening frame.
+ *
+ * --slow-frames MS prints one line on stderr for every training frame whose main-thread CPU
+ * exceeds MS: its round, its index in the round, CPU and wall ms, the CPU of its update,
+ * layout and paint phases, and its CLOCK_MONOTONIC time range in seconds — the range to cut a
+ * `perf record -k CLOCK_MONOTONIC` profile to (`perf report --time START,END`).
  */
 #include "config.h"
 
@@ -80,6 +86,8 @@ typedef struct
   gint64 last_paint;
   GArray *opening_work_ms;
   GArray *opening_cpu_ms;
+  double slow_cpu_ms;       /* --slow-frames: print frames above this main-thread CPU */
+  guint round, round_frame;
 } Timing;
 
 static const char *const phase_names[3] = { "update", "layout", "paint" };
@@ -157,6 +165,12 @@ on_after_paint (GdkFrameClock *clock, Timing *t)
   g_array_append_val (t->work_ms, work);
   cpu = (cpu_us () - t->frame_cpu_start) / 1e3;
   g_array_append_val (t->cpu_ms, cpu);
+  if (t->slow_cpu_ms > 0 && cpu > t->slow_cpu_ms)
+    g_printerr ("slow frame: round %u frame %u cpu %.2f ms wall %.2f ms (update %.2f layout "
+                "%.2f paint %.2f) monotonic %.6f,%.6f\n", t->round, t->round_frame, cpu, work,
+                t->phase_cpu[0], t->phase_cpu[1], t->phase_cpu[2], t->frame_start / 1e6,
+                now / 1e6);
+  t->round_frame++;
   file_frame (t, work, cpu);
   /* The window polls the experiment in this frame's update phase: a new serial means the
    * views rebuilt their models and redrew with new results. */
@@ -362,6 +376,7 @@ main (int argc, char **argv)
   GdkFrameClock *clock;
   gint64 deadline;
   int seconds = 60, repeat = 1;
+  double slow_frames = 0;
   gboolean start_at_open = FALSE;
   g_autofree char *preset = NULL, *out_path = NULL;
   const char *dataset = "digits";
@@ -372,6 +387,9 @@ main (int argc, char **argv)
     { "out", 0, 0, G_OPTION_ARG_FILENAME, &out_path, "Also write the JSON here", "FILE" },
     { "start-at-open", 0, 0, G_OPTION_ARG_NONE, &start_at_open,
       "Press Start before the window's first frame (as lossviz --start does)", NULL },
+    { "slow-frames", 0, 0, G_OPTION_ARG_DOUBLE, &slow_frames,
+      "Print each training frame above this main-thread CPU, with its phases and time range",
+      "MS" },
     { NULL }
   };
   g_autoptr(GOptionContext) context = g_option_context_new ("- time the window's frames");
@@ -379,9 +397,11 @@ main (int argc, char **argv)
 
   g_option_context_add_main_entries (context, entries, NULL);
   if (!g_option_context_parse (context, &argc, &argv, NULL) || seconds < 1 || repeat < 1 ||
+      !(slow_frames >= 0) ||
       (preset != NULL && strcmp (preset, "demo") != 0 && strcmp (preset, "paper") != 0))
     {
-      g_printerr ("bench-window-frames: error: bad options (--preset demo|paper, --seconds and --repeat >= 1)\n");
+      g_printerr ("bench-window-frames: error: bad options (--preset demo|paper, --seconds and "
+                  "--repeat >= 1, --slow-frames >= 0)\n");
       return 2;
     }
   paper = preset != NULL && strcmp (preset, "paper") == 0;
@@ -407,6 +427,7 @@ main (int argc, char **argv)
   g_signal_connect_after (clock, "layout", G_CALLBACK (on_layout_done), &t);
   g_signal_connect_after (clock, "paint", G_CALLBACK (on_paint_done), &t);
   t.start_at_open = start_at_open;
+  t.slow_cpu_ms = slow_frames;
   if (!start_at_open)
     wait_until_shown (&t);
   deadline = g_get_monotonic_time () + (paper ? seconds : 900) * G_USEC_PER_SEC;
@@ -416,6 +437,8 @@ main (int argc, char **argv)
       if (round > 0)
         next_seed (window);
       t.first_pending = TRUE;
+      t.round = round;
+      t.round_frame = 0;
       gtk_widget_activate_action (GTK_WIDGET (window), "win.start", NULL);
       while ((lv_experiment_get_running (t.experiment) ||
               !lv_experiment_is_finished (t.experiment)) && g_get_monotonic_time () < deadline)
