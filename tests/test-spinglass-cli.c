@@ -2,6 +2,7 @@
 #include "config.h"
 
 #include <math.h>
+#include <string.h>
 
 #include <lossviz/lossviz.h>
 
@@ -98,6 +99,33 @@ test_simulate_json (void)
     }
 }
 
+/* Five steps of gradient descent from a random point of the sphere cannot reach |∇H| < 1e-5
+ * (the gradient at a random point is of order √Λ), so every start hits the cap: the JSON counts
+ * none converged and one warning line names the size. Runs that converge give no warning. */
+static void
+test_step_cap_warning (void)
+{
+  g_auto(LvCliResult) capped = { 0 };
+  g_auto(LvCliResult) full = { 0 };
+  g_autoptr(JsonObject) obj = NULL;
+  JsonObject *size;
+
+  lv_test_run_cli (&capped, "spinglass", "simulate", "--p", "3", "--lambda", "20", "--runs", "3",
+                   "--max-steps", "5", "--json", NULL);
+  g_assert_cmpint (capped.exit_code, ==, 0);
+  obj = lv_test_parse_json_object (capped.out);
+  size = json_array_get_object_element (json_object_get_array_member (obj, "sizes"), 0);
+  g_assert_cmpint (json_object_get_int_member (size, "converged"), ==, 0);
+  g_assert_nonnull (strstr (capped.err, "warning: lambda 20: 3 of 3 starts stopped at the step cap"));
+  g_assert_nonnull (strstr (capped.err, "--max-steps"));
+
+  lv_test_run_cli (&full, "spinglass", "simulate", "--p", "3", "--lambda", "12", "--runs", "3",
+                   NULL);
+  g_assert_cmpint (full.exit_code, ==, 0);
+  g_assert_nonnull (strstr (full.out, "converged"));
+  g_assert_null (strstr (full.err, "step cap"));
+}
+
 static void
 test_bad_input (void)
 {
@@ -136,6 +164,7 @@ main (int argc, char **argv)
   g_test_add_func ("/lossviz/spinglass-cli/bands-json", test_bands_json);
   g_test_add_func ("/lossviz/spinglass-cli/complexity-json", test_complexity_json);
   g_test_add_func ("/lossviz/spinglass-cli/simulate-json", test_simulate_json);
+  g_test_add_func ("/lossviz/spinglass-cli/step-cap-warning", test_step_cap_warning);
   g_test_add_func ("/lossviz/spinglass-cli/bad-input", test_bad_input);
   return g_test_run ();
 }

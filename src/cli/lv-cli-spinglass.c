@@ -539,6 +539,23 @@ print_simulate_table (guint p, const LvSpinGlassProbeResult *res, const double *
     }
 }
 
+/* One stderr line per size in which some starts hit the step cap: their energies are not at
+ * stationary points, which the table's and JSON's counts alone leave easy to miss. */
+static void
+warn_unconverged (guint p, const LvSpinGlassProbeResult *res, const double *edges)
+{
+  for (guint i = 0; i < res->n_sizes; i++)
+    {
+      SizeCounts c = size_counts (&res->sizes[i], res->runs, edges, p);
+
+      if (c.converged < res->runs)
+        fprintf (stderr, "lossviz-cli: warning: lambda %u: %u of %u starts stopped at the step "
+                 "cap before the gradient fell below the tolerance (not stationary points; "
+                 "raise --max-steps)\n", res->sizes[i].lambda, res->runs - c.converged,
+                 res->runs);
+    }
+}
+
 /* Rank 0's report: the figure, then JSON or the table. */
 static int
 report_simulation (const SimulateOptions *o, const LvSpinGlassProbeResult *res)
@@ -555,6 +572,7 @@ report_simulation (const SimulateOptions *o, const LvSpinGlassProbeResult *res)
     print_simulate_json (p, res, edges);
   else
     print_simulate_table (p, res, edges);
+  warn_unconverged (p, res, edges);
   return LV_CLI_EXIT_OK;
 }
 
