@@ -52,8 +52,8 @@ void        lv_gemm_bf16_run_to (LvGemmBf16 *gemm, const LvBf16 *a, const LvBf16
 /*
  * The general form: any element strides (batch, row, column) for the logical A (m × k),
  * B (k × n) and C (m × n) — a transposed or row-padded operand is a matter of strides. The
- * fused bf16 trainer uses it to pad the reduction dimension k to a multiple of 32 (the depth
- * of an AMX tile) with zeros that are stored once: oneDNN 2.6's brgemm kernels are ~1.4×
+ * fused bf16 trainer uses it, on CPUs with AMX, to pad the reduction dimension k to a multiple
+ * of 32 (the depth of an AMX tile) with zeros that are stored once: oneDNN 2.6's brgemm kernels are ~1.4×
  * faster at k = 128 than at k = 100 (docs/PERFORMANCE.md), and zeros change no sum.
  */
 typedef struct

@@ -23,7 +23,9 @@
  * Padding of layer 0's products: oneDNN 2.6's brgemm kernels run a 400 × 100 × 100 product in
  * 19–20 µs with a reduction of k = 100 and in 12–14 µs with k = 128 (the depth of an AMX tile
  * is 32 bf16), but only on dense operands — a strided one sends the call to a ~5× slower
- * kernel. So the reduction is padded *logically*, with zeros stored once at allocation and
+ * kernel. So on CPUs where oneDNN runs AMX (lv_gemm_bf16_reduction_tile () == 32; elsewhere
+ * the zeros would only be multiplied, and the layouts below degenerate to the dense ones) the
+ * reduction is padded *logically*, with zeros stored once at allocation and
  * never overwritten (they change no sum; results are bit-identical, docs/PERFORMANCE.md):
  *  - forward, over features: W_0's copy has rows of ld_x = d rounded up to 32, the minibatch
  *    x_f is n rows of ld_x;
@@ -60,12 +62,10 @@ struct _LvFusedBf16
   Slot slots[LV_MLP_MAX_LAYERS][N_OPS][2];
 };
 
-/* n rounded up to whole AMX tile depths (32 bf16) where oneDNN runs AMX kernels. */
+/* n rounded up to a whole number of tiles (lv_gemm_bf16_reduction_tile ()). */
 static gsize
-tile_depth (gsize n)
+tile_depth (gsize n, gsize tile)
 {
-  gsize tile = lv_gemm_bf16_reduction_tile ();
-
   return (n + tile - 1) / tile * tile;
 }
 
@@ -81,6 +81,7 @@ lv_fused_bf16_new (const LvMlpShape *shape, guint K, guint batch, gsize block_si
 {
   LvFusedBf16 *f;
   guint maxw = 0;
+  gsize tile;
 
   if (!lv_bf16_available (error))
     return NULL;
@@ -90,8 +91,9 @@ lv_fused_bf16_new (const LvMlpShape *shape, guint K, guint batch, gsize block_si
   f->batch = batch;
   f->per_net = per_net;
   f->block_size = block_size;
-  f->ld_n = tile_depth (batch);
-  f->ld_x = tile_depth (shape->widths[0]);
+  tile = lv_gemm_bf16_reduction_tile ();
+  f->ld_n = tile_depth (batch, tile);
+  f->ld_x = tile_depth (shape->widths[0], tile);
   f->w = balloc (block_size);
   f->w0 = balloc ((gsize) K * shape->widths[1] * f->ld_x);
   f->x_f = balloc ((gsize) (per_net ? K : 1) * f->ld_n * f->ld_x);
